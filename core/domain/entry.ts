@@ -1,0 +1,72 @@
+import type { Principal } from './actor.ts';
+import type { Secret } from './secret.ts';
+
+export type OwnerKind = 'admin' | 'client';
+
+export interface Owner {
+  kind: OwnerKind;
+  id: string;
+}
+
+/** What an entry may point at in the host. */
+export interface EntryLinks {
+  serviceId: string | null;
+  contactId: string | null;
+  deviceId: string | null;
+  ticketId: string | null;
+}
+
+export interface Grant extends Principal {
+  canEdit: boolean;
+}
+
+/**
+ * An access detail as lists and `get` return it: everything but the secrets.
+ * `source: 'service'` marks a service's own credentials read from the host;
+ * those are read-only and their id is `service:<serviceId>`.
+ */
+export interface EntryView {
+  id: string;
+  source: 'vault' | 'service';
+  name: string;
+  username: string;
+  websiteUrl: string | null;
+  loginUrl: string | null;
+  owner: Owner;
+  clientId: string | null;
+  links: EntryLinks;
+  categoryId: string | null;
+  sharedWithAdmin: boolean;
+  reminderDays: number | null;
+  notifyOnChange: boolean;
+  hasPassword: boolean;
+  hasNotes: boolean;
+  hasTotp: boolean;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  passwordChangedAt: Date | null;
+}
+
+/** The decrypted secrets of one entry, returned only by `reveal`. */
+export interface RevealedSecrets {
+  password: Secret | null;
+  notes: Secret | null;
+  totpSecret: Secret | null;
+}
+
+export interface HistoryItem {
+  id: string;
+  entryId: string;
+  /** The entry version whose password this was. */
+  version: number;
+  changedAt: Date;
+  changedBy: { kind: string; id: string | null };
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  offset: number;
+  limit: number;
+}

@@ -1,0 +1,77 @@
+/**
+ * Every failure a caller can act on has its own class, so edges map them to
+ * status codes without parsing messages. Messages never carry secret values.
+ */
+export class LatchkeyError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Bad input: names the field (dotted path) and why. Nothing was written. */
+export class ValidationError extends LatchkeyError {
+  readonly field: string;
+  readonly issues: ReadonlyArray<{ field: string; message: string }>;
+  constructor(issues: ReadonlyArray<{ field: string; message: string }>) {
+    const first = issues[0] ?? { field: '(input)', message: 'is invalid' };
+    super('invalid_input', `${first.field}: ${first.message}`);
+    this.field = first.field;
+    this.issues = issues;
+  }
+}
+
+/** The thing does not exist, or the actor may not see it: the two are indistinguishable on purpose. */
+export class NotFoundError extends LatchkeyError {
+  constructor(what: string) {
+    super('not_found', `${what} not found`);
+  }
+}
+
+/** The actor can see the thing but may not do this to it. */
+export class ForbiddenError extends LatchkeyError {
+  constructor(action: string) {
+    super('forbidden', `not allowed to ${action}`);
+  }
+}
+
+/** An update named a version that is no longer current. */
+export class ConflictError extends LatchkeyError {
+  readonly currentVersion: number;
+  constructor(what: string, currentVersion: number) {
+    super('conflict', `${what} was changed by someone else (now at version ${currentVersion}); reload and try again`);
+    this.currentVersion = currentVersion;
+  }
+}
+
+/** A configured limit (such as the per-client entry limit) would be exceeded. */
+export class LimitExceededError extends LatchkeyError {
+  readonly limit: number;
+  constructor(what: string, limit: number) {
+    super('limit_exceeded', `${what} limit of ${limit} reached`);
+    this.limit = limit;
+  }
+}
+
+/** A ciphertext failed authentication: tampered, moved, or under a key we do not hold. */
+export class DecryptionError extends LatchkeyError {
+  constructor(reason: string) {
+    super('decryption_failed', `cannot decrypt: ${reason}`);
+  }
+}
+
+/** Latchkey is set up wrongly (no key, bad database URL); raised at start-up. */
+export class ConfigurationError extends LatchkeyError {
+  constructor(message: string) {
+    super('configuration', message);
+  }
+}
+
+/** The database is missing or unreachable; the caller may retry later. */
+export class DatabaseUnavailableError extends LatchkeyError {
+  constructor(detail: string) {
+    super('database_unavailable', `database unavailable: ${detail}`);
+  }
+}

@@ -1,0 +1,21 @@
+// The public surface of Latchkey's core: what hosts and adapters build on.
+export { createLatchkey, type Latchkey, type LatchkeyOptions } from './latchkey.ts';
+export * from './errors.ts';
+export { Secret } from './domain/secret.ts';
+export type { Actor, AdminActor, ClientActor, SystemActor, RequestOrigin, Principal, PrincipalKind } from './domain/actor.ts';
+export type { EntryView, Grant, HistoryItem, Owner, Page, RevealedSecrets } from './domain/entry.ts';
+export type { Category, CategoryMember } from './domain/category.ts';
+export { DEFAULT_SETTINGS, type VaultSettings, type AdminAccessMode } from './domain/settings.ts';
+export type { KeyProvider, WrappedKey } from './ports/key-provider.ts';
+export type { Clock } from './ports/clock.ts';
+export { systemClock } from './ports/clock.ts';
+export type {
+  HostDirectory, HostAdmin, HostClient, HostContact, HostProduct, HostService, HostTicket, HostDevice, Named,
+} from './ports/host-directory.ts';
+export { Keyring } from './crypto/keyring.ts';
+export type { DatabaseConfig } from './store/database.ts';
+export type { AuditEvent, AuditVerdict } from './services/audit-service.ts';
+export type {
+  CreateEntryInput, UpdateEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
+  SettingsPatch, AuditQuery, PasswordRulesInput,
+} from './validation/schemas.ts';

@@ -1,0 +1,77 @@
+
+import { EntryCipher } from './crypto/entry-cipher.ts';
+import { generatePassword } from './crypto/password-generator.ts';
+import type { Secret } from './domain/secret.ts';
+import { systemClock, type Clock } from './ports/clock.ts';
+import type { HostDirectory } from './ports/host-directory.ts';
+import type { KeyProvider } from './ports/key-provider.ts';
+import { AuditService } from './services/audit-service.ts';
+import { CategoryService } from './services/category-service.ts';
+import { VaultContext } from './services/context.ts';
+import { EntryService } from './services/entry-service.ts';
+import { KeyRotation } from './services/key-rotation.ts';
+import { ServiceCredentials } from './services/service-credentials.ts';
+import { SettingsService } from './services/settings-service.ts';
+import { asUnavailable, openDatabase, type DatabaseConfig, type Dialect } from './store/database.ts';
+import { Migrator } from './store/migrator.ts';
+import { DEFAULT_TABLE_PREFIX, tableNames } from './store/table-names.ts';
+import { passwordRulesSchema, type PasswordRulesInput } from './validation/schemas.ts';
+import { validate } from './validation/validate.ts';
+
+export interface LatchkeyOptions {
+  database: DatabaseConfig;
+  keys: KeyProvider;
+  host: HostDirectory;
+  clock?: Clock;
+  /** Prefix of every Latchkey table (default `latchkey_`), since the addon shares the host's database. */
+  tablePrefix?: string;
+  /** Apply pending migrations at start-up (handy for the embedded SQLite default). */
+  migrate?: boolean;
+}
+
+export interface Latchkey {
+  readonly entries: EntryService;
+  readonly serviceCredentials: ServiceCredentials;
+  readonly categories: CategoryService;
+  readonly settings: SettingsService;
+  readonly audit: AuditService;
+  readonly keyRotation: KeyRotation;
+  readonly migrator: Migrator;
+  readonly dialect: Dialect;
+  generatePassword(rules?: PasswordRulesInput): Secret;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store, checks that it answers, and wires the services. A missing
+ * or unreachable database fails here with DatabaseUnavailableError.
+ */
+export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey> {
+  const { knex, dialect, owned } = openDatabase(options.database);
+  const tables = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
+  const migrator = new Migrator(knex, tables);
+  try {
+    await knex.raw('select 1');
+    if (options.migrate) await migrator.latest();
+  } catch (err) {
+    if (owned) await knex.destroy();
+    throw asUnavailable(err);
+  }
+  const ctx = new VaultContext(knex, dialect, tables, new EntryCipher(options.keys), options.host, options.clock ?? systemClock);
+  const serviceCredentials = new ServiceCredentials(ctx);
+  return {
+    entries: new EntryService(ctx, serviceCredentials),
+    serviceCredentials,
+    categories: new CategoryService(ctx),
+    settings: new SettingsService(ctx),
+    audit: new AuditService(ctx),
+    keyRotation: new KeyRotation(ctx),
+    migrator,
+    dialect,
+    generatePassword: (rules = {}) => generatePassword(validate(passwordRulesSchema, rules)),
+    close: async () => {
+      if (owned) await knex.destroy();
+    },
+  };
+}
+

@@ -1,0 +1,61 @@
+import type { Actor } from '../domain/actor.ts';
+import { ForbiddenError } from '../errors.ts';
+import { canDo } from '../policy/access-policy.ts';
+import { toDate } from '../store/entry-rows.ts';
+import type { AuditRow } from '../store/audit-log.ts';
+import { auditQuerySchema, type AuditQuery } from '../validation/schemas.ts';
+import { validate } from '../validation/validate.ts';
+import type { VaultContext } from './context.ts';
+
+export interface AuditEvent {
+  seq: number;
+  at: Date;
+  actor: { kind: string; id: string | null };
+  action: string;
+  entryId: string | null;
+  clientId: string | null;
+  categoryId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export type AuditVerdict = { ok: true; events: number } | { ok: false; seq: number; reason: string };
+
+export class AuditService {
+  constructor(private readonly ctx: VaultContext) {}
+
+  /** Newest first; page on with `beforeSeq` set to the last seq seen. */
+  async list(actor: Actor, query: AuditQuery = {}): Promise<AuditEvent[]> {
+    const q = validate(auditQuerySchema, query);
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      if (!canDo(facts, 'readAudit', settings) && actor.kind !== 'system') throw new ForbiddenError('read the audit log');
+      const qb = this.ctx.knex(this.ctx.tables.audit).select('*').orderBy('seq', 'desc').limit(q.limit);
+      if (q.clientId !== undefined) qb.where('client_id', q.clientId);
+      if (q.entryId !== undefined) qb.where('entry_id', q.entryId);
+      if (q.actorKind !== undefined) qb.where('actor_kind', q.actorKind);
+      if (q.actorId !== undefined) qb.where('actor_id', q.actorId);
+      if (q.action !== undefined) qb.where('action', q.action);
+      if (q.beforeSeq !== undefined) qb.where('seq', '<', q.beforeSeq);
+      const rows = await qb as AuditRow[];
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        at: toDate(row.at),
+        actor: { kind: row.actor_kind, id: row.actor_id },
+        action: row.action,
+        entryId: row.entry_id,
+        clientId: row.client_id,
+        categoryId: row.category_id,
+        ip: row.ip,
+        userAgent: row.user_agent,
+        details: row.details ? JSON.parse(row.details) as Record<string, unknown> : null,
+      }));
+    });
+  }
+
+  /** Checks the whole hash chain; names the first broken link. */
+  async verify(): Promise<AuditVerdict> {
+    return this.ctx.guard(() => this.ctx.audit.verify(this.ctx.knex));
+  }
+}

@@ -1,0 +1,198 @@
+import type { Knex } from 'knex';
+import type { Actor } from '../domain/actor.ts';
+import type { Category, CategoryMember } from '../domain/category.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { canDo } from '../policy/access-policy.ts';
+import type { ActorFacts } from '../policy/facts.ts';
+import { toDate, toMember, type MemberRow } from '../store/entry-rows.ts';
+import { newId } from '../store/ids.ts';
+import {
+  createCategorySchema, updateCategorySchema, type CreateCategoryInput, type UpdateCategoryInput,
+} from '../validation/schemas.ts';
+import { validate } from '../validation/validate.ts';
+import type { VaultContext } from './context.ts';
+
+interface CategoryRow {
+  id: string;
+  name: string;
+  owner_kind: 'admin' | 'client';
+  owner_id: string;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+/**
+ * Admin categories are run by addon managers and give their members (admins,
+ * admin roles, clients, contacts) access to every entry filed in them. A
+ * client's own categories organise its entries and may include its contacts.
+ */
+export class CategoryService {
+  constructor(private readonly ctx: VaultContext) {}
+
+  async create(actor: Actor, input: CreateCategoryInput): Promise<Category> {
+    const data = validate(createCategorySchema, input);
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const owner = this.ownerFor(facts, canDo(facts, 'manageAdminCategories', settings));
+      await this.checkMembers(facts, data.members);
+      const now = this.ctx.now();
+      const row: CategoryRow = { id: newId(now), name: data.name, owner_kind: owner.kind, owner_id: owner.id, created_at: now, updated_at: now };
+      const members = dedupe(data.members);
+      await this.ctx.knex.transaction(async (trx) => {
+        await trx(this.ctx.tables.categories).insert(row);
+        await this.writeMembers(trx, row.id, members);
+        await this.ctx.record(trx, actor, {
+          action: 'category.create', categoryId: row.id, clientId: owner.kind === 'client' ? owner.id : null,
+          details: { name: row.name, members },
+        });
+      });
+      return toCategory(row, members);
+    });
+  }
+
+  /** Admins see every admin category; a client its own and those it is a member of. */
+  async list(actor: Actor): Promise<Category[]> {
+    return this.ctx.guard(async () => {
+      const { facts } = await this.ctx.decisionInputs(actor);
+      const t = this.ctx.tables;
+      const qb = this.ctx.knex(`${t.categories} as c`).select('c.*').orderBy([{ column: 'c.name' }, { column: 'c.id' }]);
+      if (facts.kind === 'admin' && facts.active) qb.where('c.owner_kind', 'admin');
+      else if (facts.kind === 'client' && facts.active) {
+        const principals: Array<[string, string]> = facts.contactId === null
+          ? [['client', facts.clientId], ...facts.contactIds.map((id): [string, string] => ['contact', id])]
+          : [['contact', facts.contactId]];
+        qb.where((w) => {
+          if (facts.contactId === null) w.where((own) => own.where('c.owner_kind', 'client').andWhere('c.owner_id', facts.clientId));
+          w.orWhereExists((sub) => {
+            sub.select(sub.client.raw('1')).from(`${t.categoryMembers} as m`).whereRaw('m.category_id = c.id')
+              .where((any) => {
+                for (const [kind, id] of principals) any.orWhere((one) => one.where('m.member_kind', kind).andWhere('m.member_id', id));
+              });
+          });
+        });
+      } else return [];
+      const rows = await qb as CategoryRow[];
+      const members = rows.length === 0 ? [] : await this.ctx.knex(t.categoryMembers)
+        .whereIn('category_id', rows.map((r) => r.id)) as MemberRow[];
+      return rows.map((row) => toCategory(row, members.filter((m) => m.category_id === row.id).map(toMember)));
+    });
+  }
+
+  async update(actor: Actor, id: string, input: UpdateCategoryInput): Promise<Category> {
+    const data = validate(updateCategorySchema, input);
+    return this.ctx.guard(async () => {
+      const { facts, row } = await this.loadManaged(actor, id);
+      if (data.members) await this.checkMembers(facts, data.members);
+      const now = this.ctx.now();
+      const next: CategoryRow = { ...row, name: data.name ?? row.name, updated_at: now };
+      const t = this.ctx.tables;
+      let members: CategoryMember[] = [];
+      await this.ctx.knex.transaction(async (trx) => {
+        await trx(t.categories).where('id', id).update({ name: next.name, updated_at: now });
+        if (data.members) {
+          members = dedupe(data.members);
+          await trx(t.categoryMembers).where('category_id', id).delete();
+          await this.writeMembers(trx, id, members);
+        } else {
+          members = (await trx(t.categoryMembers).where('category_id', id) as MemberRow[]).map(toMember);
+        }
+        await this.ctx.record(trx, actor, {
+          action: 'category.update', categoryId: id, clientId: row.owner_kind === 'client' ? row.owner_id : null,
+          details: { name: next.name, ...(data.members ? { members } : {}) },
+        });
+      });
+      return toCategory(next, members);
+    });
+  }
+
+  /** Entries filed in the category stay, uncategorised. */
+  async delete(actor: Actor, id: string): Promise<void> {
+    return this.ctx.guard(async () => {
+      const { row } = await this.loadManaged(actor, id);
+      const t = this.ctx.tables;
+      await this.ctx.knex.transaction(async (trx) => {
+        await trx(t.entries).where('category_id', id).update({ category_id: null });
+        await trx(t.categoryMembers).where('category_id', id).delete();
+        await trx(t.categories).where('id', id).delete();
+        await this.ctx.record(trx, actor, {
+          action: 'category.delete', categoryId: id, clientId: row.owner_kind === 'client' ? row.owner_id : null,
+          details: { name: row.name },
+        });
+      });
+    });
+  }
+
+  private async loadManaged(actor: Actor, id: string): Promise<{ facts: ActorFacts; row: CategoryRow }> {
+    const { facts, settings } = await this.ctx.decisionInputs(actor);
+    const row = await this.ctx.knex(this.ctx.tables.categories).where('id', id).first() as CategoryRow | undefined;
+    if (!row) throw new NotFoundError('category');
+    const manages = row.owner_kind === 'admin'
+      ? canDo(facts, 'manageAdminCategories', settings)
+      : facts.kind === 'client' && facts.active && facts.contactId === null && facts.clientId === row.owner_id;
+    if (!manages) {
+      const sees = (facts.kind === 'admin' && facts.active && row.owner_kind === 'admin')
+        || (facts.kind === 'client' && facts.clientId === row.owner_id);
+      throw sees ? new ForbiddenError('manage this category') : new NotFoundError('category');
+    }
+    return { facts, row };
+  }
+
+  private ownerFor(facts: ActorFacts, managesAdminCategories: boolean): { kind: 'admin' | 'client'; id: string } {
+    if (facts.kind === 'admin' && managesAdminCategories) return { kind: 'admin', id: facts.adminId };
+    if (facts.kind === 'client' && facts.active && facts.contactId === null) return { kind: 'client', id: facts.clientId };
+    throw new ForbiddenError('create categories');
+  }
+
+  /** Client categories hold only the client's own contacts; admin categories anyone the host knows. */
+  private async checkMembers(facts: ActorFacts, members: CategoryMember[]): Promise<void> {
+    const host = this.ctx.host;
+    const ids = (kind: CategoryMember['kind']) => members.filter((m) => m.kind === kind).map((m) => m.id);
+    const [admins, roles, clients, contacts] = await Promise.all([
+      host.admins(ids('admin')), host.adminRoles(), host.clients(ids('client')), host.contacts(ids('contact')),
+    ]);
+    const roleIds = new Set(roles.map((r) => r.id));
+    const problems: Array<{ field: string; message: string }> = [];
+    members.forEach((m, index) => {
+      const field = `members.${index}.id`;
+      if (facts.kind === 'client') {
+        const contact = contacts.get(m.id);
+        if (m.kind !== 'contact') problems.push({ field: `members.${index}.kind`, message: 'client categories hold contacts only' });
+        else if (!contact || contact.clientId !== facts.clientId) problems.push({ field, message: 'is not one of your contacts' });
+        return;
+      }
+      const known = m.kind === 'admin' ? admins.has(m.id)
+        : m.kind === 'admin_role' ? roleIds.has(m.id)
+        : m.kind === 'client' ? clients.has(m.id)
+        : contacts.has(m.id);
+      if (!known) problems.push({ field, message: `is not a known ${m.kind.replace('_', ' ')}` });
+    });
+    if (problems.length > 0) throw new ValidationError(problems);
+  }
+
+  private async writeMembers(trx: Knex.Transaction, categoryId: string, members: CategoryMember[]): Promise<void> {
+    if (members.length === 0) return;
+    await trx(this.ctx.tables.categoryMembers).insert(members.map((m) => ({
+      category_id: categoryId, member_kind: m.kind, member_id: m.id, can_edit: m.canEdit,
+    })));
+  }
+}
+
+function toCategory(row: CategoryRow, members: CategoryMember[]): Category {
+  return {
+    id: row.id,
+    name: row.name,
+    owner: { kind: row.owner_kind, id: row.owner_id },
+    members,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+function dedupe(members: CategoryMember[]): CategoryMember[] {
+  const byKey = new Map<string, CategoryMember>();
+  for (const m of members) {
+    const key = `${m.kind}:${m.id}`;
+    byKey.set(key, { ...m, canEdit: m.canEdit || (byKey.get(key)?.canEdit ?? false) });
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,439 @@
+import type { Knex } from 'knex';
+import type { Actor } from '../domain/actor.ts';
+import type { EntryView, Grant, HistoryItem, Page, RevealedSecrets } from '../domain/entry.ts';
+import { Secret } from '../domain/secret.ts';
+import type { VaultSettings } from '../domain/settings.ts';
+import { ConflictError, ForbiddenError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
+import type { OpenDataKey } from '../crypto/entry-cipher.ts';
+import { can, clientMayCreate, type EntryAction } from '../policy/access-policy.ts';
+import type { ActorFacts, EntryFacts } from '../policy/facts.ts';
+import { visibleEntries } from '../policy/visibility-query.ts';
+import {
+  LISTED_COLUMNS, PRESENCE_COLUMNS, rowToListed, toGrant, toHistoryItem, toMember, toView,
+  type EntryRow, type GrantRow, type HistoryRow, type ListedRow, type MemberRow,
+} from '../store/entry-rows.ts';
+import { newId } from '../store/ids.ts';
+import {
+  createEntrySchema, listEntriesSchema, shareEntrySchema, updateEntrySchema, deleteEntrySchema,
+  type CreateEntryInput, type ListEntriesQuery, type ShareEntryInput, type UpdateEntryInput,
+} from '../validation/schemas.ts';
+import { validate } from '../validation/validate.ts';
+import type { VaultContext } from './context.ts';
+import { checkLinks, checkGrantees, checkCategory } from './host-references.ts';
+import { isServiceEntryId, type ServiceCredentials } from './service-credentials.ts';
+
+const SECRET_FIELDS = { password: 'password_ct', notes: 'notes_ct', totpSecret: 'totp_ct' } as const;
+const FIELD_NAMES = { password: 'password', notes: 'notes', totpSecret: 'totp' } as const;
+type SecretField = keyof typeof SECRET_FIELDS;
+
+interface Loaded {
+  row: EntryRow;
+  facts: EntryFacts;
+}
+
+/**
+ * Access details stored in the vault: every call names its actor, asks the
+ * reference policy, and writes its audit event in the same transaction as the
+ * change. Lists push the same rule into SQL.
+ */
+export class EntryService {
+  constructor(private readonly ctx: VaultContext, private readonly services: ServiceCredentials) {}
+
+  async create(actor: Actor, input: CreateEntryInput): Promise<EntryView> {
+    const data = validate(createEntrySchema, input);
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const owner = ownerFor(facts, settings);
+      const clientId = facts.kind === 'client' ? facts.clientId : (data.clientId ?? null);
+      if (facts.kind === 'client' && data.clientId != null && data.clientId !== facts.clientId) {
+        throw new ValidationError([{ field: 'clientId', message: 'must be your own client id' }]);
+      }
+      await checkLinks(this.ctx.host, clientId, data);
+      if (data.categoryId != null) await checkCategory(this.ctx, facts, data.categoryId);
+      const grants = data.grants ?? [];
+      await checkGrantees(this.ctx.host, facts, clientId, grants);
+
+      const now = this.ctx.now();
+      const id = newId(now);
+      const { dataKey, wrapped } = await this.ctx.cipher.newDataKey(id);
+      const row: EntryRow = {
+        id,
+        name: data.name,
+        username: data.username,
+        website_url: data.websiteUrl ?? null,
+        login_url: data.loginUrl ?? null,
+        owner_kind: owner.kind,
+        owner_id: owner.id,
+        client_id: clientId,
+        service_id: data.serviceId ?? null,
+        contact_id: data.contactId ?? null,
+        device_id: data.deviceId ?? null,
+        ticket_id: data.ticketId ?? null,
+        category_id: data.categoryId ?? null,
+        shared_with_admin: owner.kind === 'client' && data.sharedWithAdmin,
+        reminder_days: data.reminderDays ?? null,
+        notify_on_change: data.notifyOnChange,
+        next_reminder_at: null,
+        version: 1,
+        kek_id: wrapped.keyId,
+        wrapped_key: wrapped.blob,
+        key_version: dataKey.keyVersion,
+        password_ct: this.seal(dataKey, 'password', data.password),
+        notes_ct: this.seal(dataKey, 'notes', data.notes),
+        totp_ct: this.seal(dataKey, 'totpSecret', data.totpSecret),
+        created_at: now,
+        updated_at: now,
+        password_changed_at: data.password === undefined ? null : now,
+      };
+      const t = this.ctx.tables;
+      await this.ctx.knex.transaction(async (trx) => {
+        if (owner.kind === 'client' && settings.clientEntryLimit !== null) {
+          const owned = await countOwned(trx, t.entries, owner.id);
+          if (owned >= settings.clientEntryLimit) throw new LimitExceededError('entry', settings.clientEntryLimit);
+        }
+        await trx(t.entries).insert(row);
+        if (grants.length > 0) await trx(t.grants).insert(grants.map((g) => grantRow(id, g)));
+        await this.ctx.record(trx, actor, {
+          action: 'entry.create', entryId: id, clientId,
+          details: { name: row.name, grants: grants.length, categoryId: row.category_id },
+        });
+      });
+      return toView(rowToListed(row));
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<EntryView> {
+    if (isServiceEntryId(id)) return this.services.get(actor, id);
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const loaded = await this.load(actor, id);
+      this.require(facts, 'view', loaded, settings);
+      return toView(rowToListed(loaded.row));
+    });
+  }
+
+  /** Grants of an entry, for whoever may change them (owners and extended admins). */
+  async grants(actor: Actor, id: string): Promise<Grant[]> {
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const loaded = await this.load(actor, id);
+      this.require(facts, 'share', loaded, settings);
+      return loaded.facts.grants;
+    });
+  }
+
+  async reveal(actor: Actor, id: string): Promise<RevealedSecrets> {
+    if (isServiceEntryId(id)) return this.services.reveal(actor, id);
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const loaded = await this.load(actor, id);
+      this.require(facts, 'reveal', loaded, settings);
+      const { row } = loaded;
+      const dataKey = await this.openKey(row);
+      const secrets: RevealedSecrets = {
+        password: this.open(dataKey, 'password', row.password_ct),
+        notes: this.open(dataKey, 'notes', row.notes_ct),
+        totpSecret: this.open(dataKey, 'totpSecret', row.totp_ct),
+      };
+      await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
+        action: 'entry.reveal', entryId: id, clientId: row.client_id,
+        details: { fields: (Object.keys(secrets) as SecretField[]).filter((f) => secrets[f] !== null) },
+      }));
+      return secrets;
+    });
+  }
+
+  async update(actor: Actor, id: string, input: UpdateEntryInput): Promise<EntryView> {
+    const data = validate(updateEntrySchema, input);
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const loaded = await this.load(actor, id);
+      this.require(facts, 'update', loaded, settings);
+      const { row } = loaded;
+      const changesSharing = (data.categoryId !== undefined && data.categoryId !== row.category_id)
+        || (data.sharedWithAdmin !== undefined && data.sharedWithAdmin !== Boolean(row.shared_with_admin));
+      if (changesSharing) this.require(facts, 'share', loaded, settings);
+      await checkLinks(this.ctx.host, row.client_id, data);
+      if (data.categoryId != null && data.categoryId !== row.category_id) await checkCategory(this.ctx, facts, data.categoryId);
+
+      const now = this.ctx.now();
+      const patch: Partial<EntryRow> = {};
+      const changed: string[] = [];
+      const set = <K extends keyof EntryRow>(field: string, column: K, value: EntryRow[K] | undefined) => {
+        if (value === undefined || value === row[column]) return;
+        patch[column] = value;
+        changed.push(field);
+      };
+      set('name', 'name', data.name);
+      set('username', 'username', data.username);
+      set('websiteUrl', 'website_url', data.websiteUrl);
+      set('loginUrl', 'login_url', data.loginUrl);
+      set('serviceId', 'service_id', data.serviceId);
+      set('contactId', 'contact_id', data.contactId);
+      set('deviceId', 'device_id', data.deviceId);
+      set('ticketId', 'ticket_id', data.ticketId);
+      set('categoryId', 'category_id', data.categoryId);
+      set('reminderDays', 'reminder_days', data.reminderDays);
+      if (data.sharedWithAdmin !== undefined && row.owner_kind === 'client' && data.sharedWithAdmin !== Boolean(row.shared_with_admin)) {
+        patch.shared_with_admin = data.sharedWithAdmin;
+        changed.push('sharedWithAdmin');
+      }
+      if (data.notifyOnChange !== undefined && data.notifyOnChange !== Boolean(row.notify_on_change)) {
+        patch.notify_on_change = data.notifyOnChange;
+        changed.push('notifyOnChange');
+      }
+
+      const touchesSecrets = data.password !== undefined || data.notes !== undefined || data.totpSecret !== undefined;
+      let history: HistoryRow | null = null;
+      if (touchesSecrets) {
+        const dataKey = await this.openKey(row);
+        for (const field of Object.keys(SECRET_FIELDS) as SecretField[]) {
+          const next = data[field];
+          if (next === undefined) continue;
+          const column = SECRET_FIELDS[field];
+          const current = this.open(dataKey, field, row[column]);
+          if ((current?.expose() ?? null) === next) continue;
+          patch[column] = this.seal(dataKey, field, next ?? undefined);
+          changed.push(field);
+          if (field === 'password') {
+            patch.password_changed_at = next === null ? null : now;
+            if (current !== null) {
+              history = {
+                id: newId(now), entry_id: id, version: row.version, key_version: dataKey.keyVersion,
+                password_ct: this.ctx.cipher.encrypt(dataKey, `history:${row.version}`, current.expose()),
+                changed_at: now, ...changedBy(actor),
+              };
+            }
+          }
+        }
+      }
+
+      if (changed.length === 0) {
+        if (data.version !== row.version) throw new ConflictError('entry', row.version);
+        return toView(rowToListed(row));
+      }
+      const t = this.ctx.tables;
+      const next: EntryRow = { ...row, ...patch, version: row.version + 1, updated_at: now };
+      await this.ctx.knex.transaction(async (trx) => {
+        const count = await trx(t.entries)
+          .where({ id, version: data.version })
+          .update({ ...patch, version: data.version + 1, updated_at: now });
+        if (count === 0) throw await this.conflict(trx, id);
+        if (history) {
+          await trx(t.history).insert(history);
+          await pruneHistory(trx, t.history, id, settings.historyDepth);
+        }
+        await this.ctx.record(trx, actor, {
+          action: 'entry.update', entryId: id, clientId: row.client_id, details: { fields: changed },
+        });
+      });
+      return toView(rowToListed(next));
+    });
+  }
+
+  /** Replaces the entry's grants (and, for client entries, the "shared with administration" flag). */
+  async share(actor: Actor, id: string, input: ShareEntryInput): Promise<EntryView> {
+    const data = validate(shareEntrySchema, input);
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const loaded = await this.load(actor, id);
+      this.require(facts, 'share', loaded, settings);
+      const { row } = loaded;
+      await checkGrantees(this.ctx.host, facts, row.client_id, data.grants);
+      const t = this.ctx.tables;
+      const now = this.ctx.now();
+      const patch: Partial<EntryRow> = { version: data.version + 1, updated_at: now };
+      if (data.sharedWithAdmin !== undefined && row.owner_kind === 'client') patch.shared_with_admin = data.sharedWithAdmin;
+      await this.ctx.knex.transaction(async (trx) => {
+        const count = await trx(t.entries).where({ id, version: data.version }).update(patch);
+        if (count === 0) throw await this.conflict(trx, id);
+        await trx(t.grants).where('entry_id', id).delete();
+        if (data.grants.length > 0) await trx(t.grants).insert(dedupe(data.grants).map((g) => grantRow(id, g)));
+        await this.ctx.record(trx, actor, {
+          action: 'entry.share', entryId: id, clientId: row.client_id,
+          details: {
+            before: loaded.facts.grants, after: dedupe(data.grants),
+            sharedWithAdmin: patch.shared_with_admin ?? Boolean(row.shared_with_admin),
+          },
+        });
+      });
+      return toView(rowToListed({ ...row, ...patch } as EntryRow));
+    });
+  }
+
+  async delete(actor: Actor, id: string, input: { version?: number } = {}): Promise<void> {
+    const data = validate(deleteEntrySchema, input);
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const loaded = await this.load(actor, id);
+      this.require(facts, 'delete', loaded, settings);
+      const t = this.ctx.tables;
+      await this.ctx.knex.transaction(async (trx) => {
+        const query = trx(t.entries).where('id', id);
+        if (data.version !== undefined) query.andWhere('version', data.version);
+        const count = await query.delete();
+        if (count === 0) throw await this.conflict(trx, id);
+        await trx(t.grants).where('entry_id', id).delete();
+        await trx(t.history).where('entry_id', id).delete();
+        await this.ctx.record(trx, actor, {
+          action: 'entry.delete', entryId: id, clientId: loaded.row.client_id, details: { name: loaded.row.name },
+        });
+      });
+    });
+  }
+
+  /** One indexed query for the page and one for the total, both under the actor's visibility. */
+  async list(actor: Actor, query: ListEntriesQuery = {}): Promise<Page<EntryView>> {
+    const q = validate(listEntriesSchema, query);
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const t = this.ctx.tables;
+      const base = () => {
+        const qb = this.ctx.knex(`${t.entries} as e`);
+        const exact: Array<[string, string | undefined]> = [
+          ['e.client_id', q.clientId], ['e.owner_kind', q.ownerKind], ['e.owner_id', q.ownerId],
+          ['e.category_id', q.categoryId], ['e.service_id', q.serviceId], ['e.contact_id', q.contactId],
+          ['e.device_id', q.deviceId], ['e.ticket_id', q.ticketId],
+        ];
+        for (const [column, value] of exact) if (value !== undefined) qb.where(column, value);
+        if (q.search) {
+          const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          qb.where((s) => s
+            .whereRaw(`e.name LIKE ? ESCAPE '\\'`, [pattern])
+            .orWhereRaw(`e.website_url LIKE ? ESCAPE '\\'`, [pattern])
+            .orWhereRaw(`e.login_url LIKE ? ESCAPE '\\'`, [pattern]));
+        }
+        visibleEntries(qb, facts, settings, t);
+        return qb;
+      };
+      const [rows, totalRow] = await Promise.all([
+        base()
+          .select(LISTED_COLUMNS.map((c) => `e.${c}`))
+          .select(this.ctx.knex.raw(PRESENCE_COLUMNS.join(', ')))
+          .orderBy([{ column: 'e.name' }, { column: 'e.id' }])
+          .offset(q.offset)
+          .limit(q.limit) as Promise<ListedRow[]>,
+        base().count({ n: '*' }).first() as Promise<{ n: number | string } | undefined>,
+      ]);
+      return { items: rows.map(toView), total: Number(totalRow?.n ?? 0), offset: q.offset, limit: q.limit };
+    });
+  }
+
+  async history(actor: Actor, id: string): Promise<HistoryItem[]> {
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const loaded = await this.load(actor, id);
+      this.require(facts, 'reveal', loaded, settings);
+      const rows = await this.ctx.knex(this.ctx.tables.history)
+        .select('id', 'entry_id', 'version', 'changed_at', 'changed_by_kind', 'changed_by_id')
+        .where('entry_id', id).orderBy('version', 'desc') as HistoryRow[];
+      return rows.map(toHistoryItem);
+    });
+  }
+
+  async revealHistory(actor: Actor, id: string, historyId: string): Promise<Secret> {
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const loaded = await this.load(actor, id);
+      this.require(facts, 'reveal', loaded, settings);
+      const item = await this.ctx.knex(this.ctx.tables.history)
+        .where({ entry_id: id, id: historyId }).first() as HistoryRow | undefined;
+      if (!item) throw new NotFoundError('password version');
+      const dataKey = await this.openKey(loaded.row);
+      const secret = new Secret(this.ctx.cipher.decrypt(dataKey, `history:${item.version}`, item.password_ct));
+      await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
+        action: 'entry.history.reveal', entryId: id, clientId: loaded.row.client_id, details: { version: item.version },
+      }));
+      return secret;
+    });
+  }
+
+  private require(facts: ActorFacts, action: EntryAction, loaded: Loaded | undefined, settings: VaultSettings): asserts loaded is Loaded {
+    if (!loaded || !can(facts, 'view', loaded.facts, settings)) throw new NotFoundError('entry');
+    if (!can(facts, action, loaded.facts, settings)) throw new ForbiddenError(`${action} this entry`);
+  }
+
+  private async load(actor: Actor, id: string): Promise<Loaded | undefined> {
+    if (isServiceEntryId(id)) {
+      // Service credentials are read-only: visible ones are forbidden to change, the rest not found.
+      await this.services.get(actor, id);
+      throw new ForbiddenError('change the credentials of a service here; change them in the host');
+    }
+    const t = this.ctx.tables;
+    const db = this.ctx.knex;
+    const row = await db(t.entries).where('id', id).first() as EntryRow | undefined;
+    if (!row) return undefined;
+    const [grants, members] = await Promise.all([
+      db(t.grants).where('entry_id', id) as Promise<GrantRow[]>,
+      row.category_id ? db(t.categoryMembers).where('category_id', row.category_id) as Promise<MemberRow[]> : [],
+    ]);
+    return {
+      row,
+      facts: {
+        source: 'vault',
+        owner: { kind: row.owner_kind, id: row.owner_id },
+        clientId: row.client_id,
+        categoryId: row.category_id,
+        sharedWithAdmin: Boolean(row.shared_with_admin),
+        grants: grants.map(toGrant),
+        categoryMembers: members.map(toMember),
+        service: null,
+      },
+    };
+  }
+
+  private async conflict(trx: Knex.Transaction, id: string): Promise<Error> {
+    const current = await trx(this.ctx.tables.entries).select('version').where('id', id).first() as { version: number } | undefined;
+    return current ? new ConflictError('entry', current.version) : new NotFoundError('entry');
+  }
+
+  private openKey(row: EntryRow): Promise<OpenDataKey> {
+    return this.ctx.cipher.openDataKey(row.id, row.key_version, { keyId: row.kek_id, blob: row.wrapped_key });
+  }
+
+  private seal(dataKey: OpenDataKey, field: SecretField, value: string | undefined): string | null {
+    return value === undefined ? null : this.ctx.cipher.encrypt(dataKey, FIELD_NAMES[field], value);
+  }
+
+  private open(dataKey: OpenDataKey, field: SecretField, sealed: string | null): Secret | null {
+    return sealed === null ? null : new Secret(this.ctx.cipher.decrypt(dataKey, FIELD_NAMES[field], sealed));
+  }
+}
+
+function ownerFor(facts: ActorFacts, settings: VaultSettings): { kind: 'admin' | 'client'; id: string } {
+  if (facts.kind === 'admin' && facts.active) return { kind: 'admin', id: facts.adminId };
+  if (facts.kind === 'client' && clientMayCreate(facts, settings)) return { kind: 'client', id: facts.clientId };
+  throw new ForbiddenError('create entries');
+}
+
+function changedBy(actor: Actor): { changed_by_kind: string; changed_by_id: string | null } {
+  switch (actor.kind) {
+    case 'admin': return { changed_by_kind: 'admin', changed_by_id: actor.adminId };
+    case 'client': return { changed_by_kind: 'client', changed_by_id: actor.contactId ? `${actor.clientId}/${actor.contactId}` : actor.clientId };
+    case 'system': return { changed_by_kind: 'system', changed_by_id: null };
+  }
+}
+
+async function countOwned(trx: Knex.Transaction, entries: string, clientId: string): Promise<number> {
+  const row = await trx(entries).where({ owner_kind: 'client', owner_id: clientId }).count({ n: '*' }).first() as { n: number | string };
+  return Number(row.n);
+}
+
+async function pruneHistory(trx: Knex.Transaction, table: string, entryId: string, keep: number): Promise<void> {
+  const stale = await trx(table).select('id').where('entry_id', entryId).orderBy('version', 'desc').offset(keep).limit(1000) as Array<{ id: string }>;
+  if (stale.length > 0) await trx(table).whereIn('id', stale.map((r) => r.id)).delete();
+}
+
+function grantRow(entryId: string, grant: Grant): GrantRow {
+  return { entry_id: entryId, principal_kind: grant.kind, principal_id: grant.id, can_edit: grant.canEdit };
+}
+
+function dedupe(grants: Grant[]): Grant[] {
+  const byKey = new Map<string, Grant>();
+  for (const g of grants) {
+    const key = `${g.kind}:${g.id}`;
+    const previous = byKey.get(key);
+    byKey.set(key, { ...g, canEdit: g.canEdit || (previous?.canEdit ?? false) });
+  }
+  return [...byKey.values()];
+}

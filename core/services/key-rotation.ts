@@ -1,0 +1,44 @@
+import type { VaultContext } from './context.ts';
+
+/**
+ * Re-wraps every entry's data key under the active KEK, a batch at a time.
+ * Each row is updated only if it still names the old KEK, so a run that
+ * crashes half-way simply resumes where it stopped; field ciphertexts are
+ * untouched (they are sealed with the data key, which does not change).
+ */
+export class KeyRotation {
+  constructor(private readonly ctx: VaultContext) {}
+
+  async pending(): Promise<number> {
+    return this.ctx.guard(async () => {
+      const row = await this.ctx.knex(this.ctx.tables.entries)
+        .whereNot('kek_id', this.ctx.cipher.activeKeyId).count({ n: '*' }).first() as { n: number | string };
+      return Number(row.n);
+    });
+  }
+
+  async rewrapAll(batchSize = 500, onBatch?: (done: number) => void): Promise<number> {
+    return this.ctx.guard(async () => {
+      const t = this.ctx.tables;
+      const active = this.ctx.cipher.activeKeyId;
+      let done = 0;
+      for (;;) {
+        const rows = await this.ctx.knex(t.entries)
+          .select('id', 'kek_id', 'wrapped_key', 'key_version')
+          .whereNot('kek_id', active).orderBy('id').limit(batchSize) as Array<{ id: string; kek_id: string; wrapped_key: string; key_version: number }>;
+        if (rows.length === 0) return done;
+        const rewrapped = await Promise.all(rows.map(async (row) => ({
+          row, wrapped: await this.ctx.cipher.rewrap(row.id, row.key_version, { keyId: row.kek_id, blob: row.wrapped_key }),
+        })));
+        await this.ctx.knex.transaction(async (trx) => {
+          for (const { row, wrapped } of rewrapped) {
+            await trx(t.entries).where({ id: row.id, kek_id: row.kek_id })
+              .update({ kek_id: wrapped.keyId, wrapped_key: wrapped.blob });
+          }
+        });
+        done += rows.length;
+        onBatch?.(done);
+      }
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import type { EntryView, Grant, HistoryItem, OwnerKind } from '../domain/entry.ts';
+import type { CategoryMember } from '../domain/category.ts';
+import type { PrincipalKind } from '../domain/actor.ts';
+
+/** An entries row as the database holds it. */
+export interface EntryRow {
+  id: string;
+  name: string;
+  username: string;
+  website_url: string | null;
+  login_url: string | null;
+  owner_kind: OwnerKind;
+  owner_id: string;
+  client_id: string | null;
+  service_id: string | null;
+  contact_id: string | null;
+  device_id: string | null;
+  ticket_id: string | null;
+  category_id: string | null;
+  shared_with_admin: boolean | number;
+  reminder_days: number | null;
+  notify_on_change: boolean | number;
+  next_reminder_at: number | string | null;
+  version: number;
+  kek_id: string;
+  wrapped_key: string;
+  key_version: number;
+  password_ct: string | null;
+  notes_ct: string | null;
+  totp_ct: string | null;
+  created_at: number | string;
+  updated_at: number | string;
+  password_changed_at: number | string | null;
+}
+
+export interface GrantRow {
+  entry_id: string;
+  principal_kind: PrincipalKind;
+  principal_id: string;
+  can_edit: boolean | number;
+}
+
+export interface MemberRow {
+  category_id: string;
+  member_kind: PrincipalKind;
+  member_id: string;
+  can_edit: boolean | number;
+}
+
+export interface HistoryRow {
+  id: string;
+  entry_id: string;
+  version: number;
+  key_version: number;
+  password_ct: string;
+  changed_at: number | string;
+  changed_by_kind: string;
+  changed_by_id: string | null;
+}
+
+/** Columns a list may read: never the ciphertexts or the wrapped key. */
+export const LISTED_COLUMNS = [
+  'id', 'name', 'username', 'website_url', 'login_url', 'owner_kind', 'owner_id', 'client_id', 'service_id',
+  'contact_id', 'device_id', 'ticket_id', 'category_id', 'shared_with_admin', 'reminder_days', 'notify_on_change',
+  'version', 'created_at', 'updated_at', 'password_changed_at',
+] as const;
+
+/** Presence of each secret, computed in SQL so lists never load a ciphertext. */
+export const PRESENCE_COLUMNS = [
+  'CASE WHEN e.password_ct IS NULL THEN 0 ELSE 1 END AS has_password',
+  'CASE WHEN e.notes_ct IS NULL THEN 0 ELSE 1 END AS has_notes',
+  'CASE WHEN e.totp_ct IS NULL THEN 0 ELSE 1 END AS has_totp',
+] as const;
+
+export type ListedRow = Pick<EntryRow, (typeof LISTED_COLUMNS)[number]> & {
+  has_password: number | boolean;
+  has_notes: number | boolean;
+  has_totp: number | boolean;
+};
+
+export function toDate(value: number | string): Date {
+  return new Date(Number(value));
+}
+
+export function toView(row: ListedRow): EntryView {
+  return {
+    id: row.id,
+    source: 'vault',
+    name: row.name,
+    username: row.username,
+    websiteUrl: row.website_url,
+    loginUrl: row.login_url,
+    owner: { kind: row.owner_kind, id: row.owner_id },
+    clientId: row.client_id,
+    links: { serviceId: row.service_id, contactId: row.contact_id, deviceId: row.device_id, ticketId: row.ticket_id },
+    categoryId: row.category_id,
+    sharedWithAdmin: Boolean(row.shared_with_admin),
+    reminderDays: row.reminder_days,
+    notifyOnChange: Boolean(row.notify_on_change),
+    hasPassword: Boolean(Number(row.has_password)),
+    hasNotes: Boolean(Number(row.has_notes)),
+    hasTotp: Boolean(Number(row.has_totp)),
+    version: row.version,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    passwordChangedAt: row.password_changed_at === null ? null : toDate(row.password_changed_at),
+  };
+}
+
+export function rowToListed(row: EntryRow): ListedRow {
+  return { ...row, has_password: row.password_ct !== null, has_notes: row.notes_ct !== null, has_totp: row.totp_ct !== null };
+}
+
+export function toGrant(row: GrantRow): Grant {
+  return { kind: row.principal_kind, id: row.principal_id, canEdit: Boolean(row.can_edit) };
+}
+
+export function toMember(row: MemberRow): CategoryMember {
+  return { kind: row.member_kind, id: row.member_id, canEdit: Boolean(row.can_edit) };
+}
+
+export function toHistoryItem(row: HistoryRow): HistoryItem {
+  return {
+    id: row.id,
+    entryId: row.entry_id,
+    version: row.version,
+    changedAt: toDate(row.changed_at),
+    changedBy: { kind: row.changed_by_kind, id: row.changed_by_id },
+  };
+}

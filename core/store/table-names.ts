@@ -1,0 +1,37 @@
+/** Every table Latchkey owns, under the configurable prefix (the addon shares the host's database). */
+export interface TableNames {
+  entries: string;
+  grants: string;
+  categories: string;
+  categoryMembers: string;
+  history: string;
+  audit: string;
+  settings: string;
+  outbox: string;
+  leases: string;
+  usedTokens: string;
+  migrations: string;
+  migrationsLock: string;
+}
+
+export const DEFAULT_TABLE_PREFIX = 'latchkey_';
+
+export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,30}$/.test(prefix)) {
+    throw new Error('table prefix must start with a letter and hold at most 31 letters, digits or underscores');
+  }
+  return {
+    entries: `${prefix}entries`,
+    grants: `${prefix}entry_grants`,
+    categories: `${prefix}categories`,
+    categoryMembers: `${prefix}category_members`,
+    history: `${prefix}entry_history`,
+    audit: `${prefix}audit_events`,
+    settings: `${prefix}settings`,
+    outbox: `${prefix}mail_outbox`,
+    leases: `${prefix}job_leases`,
+    usedTokens: `${prefix}used_tokens`,
+    migrations: `${prefix}migrations`,
+    migrationsLock: `${prefix}migrations_lock`,
+  };
+}

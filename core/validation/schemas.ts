@@ -1,0 +1,184 @@
+import { z } from 'zod';
+
+const KIB = 1024;
+
+const bytesAtMost = (limit: number, label: string) =>
+  z.string().refine((s) => Buffer.byteLength(s, 'utf8') <= limit, `must be at most ${label}`);
+
+/** An id the host gave us: WHMCS sends numbers, helpdesks send strings; we keep strings. */
+export const hostId = z
+  .union([z.string(), z.number().int().nonnegative()])
+  .transform(String)
+  .pipe(z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'must be an id of 1-64 letters, digits or _.:@-'));
+
+/** One of our own ids (UUIDv7). */
+export const ownId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a Latchkey id');
+
+/** Only http and https become links; anything else (javascript:, data:) is refused. */
+export const httpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// address');
+
+const name = z.string().trim().min(1).max(255);
+const username = z.string().max(255);
+const password = bytesAtMost(4 * KIB, '4 KiB');
+const notes = bytesAtMost(64 * KIB, '64 KiB');
+const totpSecret = z
+  .string()
+  .transform((s) => s.replace(/[\s-]/g, '').toUpperCase())
+  .pipe(z.string().regex(/^[A-Z2-7]{16,128}=*$/, 'must be a base32 TOTP seed'));
+const reminderDays = z.number().int().min(1).max(3650);
+
+export const principalKind = z.enum(['admin', 'admin_role', 'client', 'contact']);
+
+export const grantSchema = z.strictObject({
+  kind: principalKind,
+  id: hostId,
+  canEdit: z.boolean().default(false),
+});
+
+export const grantsSchema = z.array(grantSchema).max(200);
+
+export const createEntrySchema = z.strictObject({
+  name,
+  username: username.default(''),
+  password: password.optional(),
+  websiteUrl: httpUrl.nullable().optional(),
+  loginUrl: httpUrl.nullable().optional(),
+  notes: notes.optional(),
+  totpSecret: totpSecret.optional(),
+  clientId: hostId.nullable().optional(),
+  serviceId: hostId.nullable().optional(),
+  contactId: hostId.nullable().optional(),
+  deviceId: hostId.nullable().optional(),
+  ticketId: hostId.nullable().optional(),
+  categoryId: ownId.nullable().optional(),
+  sharedWithAdmin: z.boolean().default(false),
+  reminderDays: reminderDays.nullable().optional(),
+  notifyOnChange: z.boolean().default(false),
+  grants: grantsSchema.optional(),
+});
+export type CreateEntryInput = z.input<typeof createEntrySchema>;
+
+export const updateEntrySchema = z.strictObject({
+  version: z.number().int().min(1),
+  name: name.optional(),
+  username: username.optional(),
+  password: password.nullable().optional(),
+  websiteUrl: httpUrl.nullable().optional(),
+  loginUrl: httpUrl.nullable().optional(),
+  notes: notes.nullable().optional(),
+  totpSecret: totpSecret.nullable().optional(),
+  serviceId: hostId.nullable().optional(),
+  contactId: hostId.nullable().optional(),
+  deviceId: hostId.nullable().optional(),
+  ticketId: hostId.nullable().optional(),
+  categoryId: ownId.nullable().optional(),
+  sharedWithAdmin: z.boolean().optional(),
+  reminderDays: reminderDays.nullable().optional(),
+  notifyOnChange: z.boolean().optional(),
+});
+export type UpdateEntryInput = z.input<typeof updateEntrySchema>;
+
+export const shareEntrySchema = z.strictObject({
+  version: z.number().int().min(1),
+  grants: grantsSchema,
+  sharedWithAdmin: z.boolean().optional(),
+});
+export type ShareEntryInput = z.input<typeof shareEntrySchema>;
+
+export const deleteEntrySchema = z.strictObject({
+  version: z.number().int().min(1).optional(),
+});
+
+export const listEntriesSchema = z.strictObject({
+  clientId: hostId.optional(),
+  ownerKind: z.enum(['admin', 'client']).optional(),
+  ownerId: hostId.optional(),
+  categoryId: ownId.optional(),
+  serviceId: hostId.optional(),
+  contactId: hostId.optional(),
+  deviceId: hostId.optional(),
+  ticketId: hostId.optional(),
+  search: z.string().trim().max(255).optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(500).default(50),
+});
+export type ListEntriesQuery = z.input<typeof listEntriesSchema>;
+
+export const categoryMemberSchema = z.strictObject({
+  kind: principalKind,
+  id: hostId,
+  canEdit: z.boolean().default(false),
+});
+
+export const createCategorySchema = z.strictObject({
+  name,
+  members: z.array(categoryMemberSchema).max(500).default([]),
+});
+export type CreateCategoryInput = z.input<typeof createCategorySchema>;
+
+export const updateCategorySchema = z.strictObject({
+  name: name.optional(),
+  members: z.array(categoryMemberSchema).max(500).optional(),
+});
+export type UpdateCategoryInput = z.input<typeof updateCategorySchema>;
+
+export const passwordRulesSchema = z.strictObject({
+  length: z.number().int().min(8).max(256).default(20),
+  lower: z.boolean().default(true),
+  upper: z.boolean().default(true),
+  digits: z.boolean().default(true),
+  symbols: z.boolean().default(true),
+  avoidAmbiguous: z.boolean().default(false),
+}).refine((r) => r.lower || r.upper || r.digits || r.symbols, {
+  message: 'choose at least one character class',
+  path: ['lower'],
+});
+export type PasswordRulesInput = z.input<typeof passwordRulesSchema>;
+
+const idList = z.array(hostId).max(1000);
+
+export const settingsSchema = z.strictObject({
+  adminAccessMode: z.enum(['full', 'restricted', 'shared']),
+  allowedAdminIds: idList,
+  allowedAdminRoleIds: idList,
+  extendedAdminRoleIds: idList,
+  clientPrivateEntries: z.strictObject({
+    enabled: z.boolean(),
+    excludedClientGroupIds: idList,
+  }),
+  clientServicePasswords: z.strictObject({
+    enabled: z.boolean(),
+    excludedClientGroupIds: idList,
+    excludedProductIds: idList,
+    excludedProductGroupIds: idList,
+  }),
+  clientEntryLimit: z.number().int().min(1).max(100000).nullable(),
+  historyDepth: z.number().int().min(0).max(100),
+  defaultReminderDays: reminderDays.nullable(),
+});
+
+/** A settings change names only what changes; nested groups are replaced whole. */
+export const settingsPatchSchema = settingsSchema.partial();
+export type SettingsPatch = z.input<typeof settingsPatchSchema>;
+
+export const auditQuerySchema = z.strictObject({
+  clientId: hostId.optional(),
+  entryId: z.string().max(80).optional(),
+  actorKind: z.enum(['admin', 'client', 'system']).optional(),
+  actorId: z.string().max(140).optional(),
+  action: z.string().max(40).optional(),
+  beforeSeq: z.number().int().min(1).optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export type AuditQuery = z.input<typeof auditQuerySchema>;

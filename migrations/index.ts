@@ -1,0 +1,14 @@
+import type { Knex } from 'knex';
+import type { TableNames } from '../core/store/table-names.ts';
+import * as vaultSchema from './0001_vault_schema.ts';
+
+export interface Migration {
+  name: string;
+  up(knex: Knex, tables: TableNames): Promise<void>;
+  down(knex: Knex, tables: TableNames): Promise<void>;
+}
+
+/** In order; a new migration is appended here, never inserted. */
+export const migrations: readonly Migration[] = [
+  { name: '0001_vault_schema', ...vaultSchema },
+];
