@@ -11,6 +11,16 @@ export type DatabaseConfig = { url: string } | { knex: Knex };
 
 export type Dialect = 'sqlite' | 'mysql';
 
+/**
+ * Knex logs failed connection attempts with a stack trace; we report them as
+ * DatabaseUnavailableError instead, so its warnings are cut to their first line.
+ */
+const quietLog = {
+  warn(message: string) {
+    if (!message.startsWith('Acquire connection error')) console.warn(`knex: ${String(message).split('\n')[0]}`);
+  },
+};
+
 export function openDatabase(config: DatabaseConfig): { knex: Knex; dialect: Dialect; owned: boolean } {
   if ('knex' in config) return { knex: config.knex, dialect: dialectOf(config.knex), owned: false };
   const url = config.url.trim();
@@ -22,6 +32,7 @@ export function openDatabase(config: DatabaseConfig): { knex: Knex; dialect: Dia
       client: 'better-sqlite3',
       connection: { filename },
       useNullAsDefault: true,
+      log: quietLog,
       // One connection: SQLite has one writer, and `:memory:` is one database per connection.
       pool: {
         min: 1,
@@ -57,6 +68,7 @@ export function openDatabase(config: DatabaseConfig): { knex: Knex; dialect: Dia
         supportBigNumbers: true,
       },
       pool: { min: 0, max: 10 },
+      log: quietLog,
       acquireConnectionTimeout: 10000,
     });
     return { knex, dialect: 'mysql', owned: true };

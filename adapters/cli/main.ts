@@ -1,0 +1,99 @@
+import { Command } from 'commander';
+import { MemoryDirectory } from '../memory/memory-directory.ts';
+import { createLatchkey, Keyring, LatchkeyError, type Latchkey } from '../../core/index.ts';
+import { asUnavailable, openDatabase } from '../../core/store/database.ts';
+import { Migrator } from '../../core/store/migrator.ts';
+import { DEFAULT_TABLE_PREFIX, tableNames } from '../../core/store/table-names.ts';
+import { readEnvironment } from './environment.ts';
+
+const program = new Command('latchkey')
+  .description('Latchkey vault administration. Reads LATCHKEY_DATABASE_URL, LATCHKEY_TABLE_PREFIX and LATCHKEY_KEYS / LATCHKEY_KEYS_FILE.')
+  .showHelpAfterError();
+
+const migrate = program.command('migrate').description('create or update the Latchkey tables');
+for (const [name, description] of [
+  ['latest', 'apply every pending migration'],
+  ['rollback', 'undo the last batch of migrations'],
+  ['status', 'list applied and pending migrations'],
+] as const) {
+  migrate.command(name).description(description).action(() => withMigrator(async (migrator) => {
+    if (name === 'status') {
+      const { applied, pending } = await migrator.status();
+      for (const m of applied) console.log(`applied  ${m}`);
+      for (const m of pending) console.log(`pending  ${m}`);
+      if (applied.length + pending.length === 0) console.log('no migrations');
+      return;
+    }
+    const names = name === 'latest' ? await migrator.latest() : await migrator.rollback();
+    console.log(names.length === 0 ? 'nothing to do' : `${name === 'latest' ? 'applied' : 'rolled back'}: ${names.join(', ')}`);
+  }));
+}
+
+const keys = program.command('keys').description('key-encryption keys');
+keys.command('generate')
+  .description('print a new key line (id:base64) for LATCHKEY_KEYS; put the newest first to make it active')
+  .option('--id <id>', 'key id (letters, digits, _ and -)')
+  .action((options: { id?: string }) => {
+    console.log(Keyring.generate(options.id));
+  });
+keys.command('rotate')
+  .description('re-wrap every data key under the active (first) key; safe to interrupt and run again')
+  .option('--batch <n>', 'entries per transaction', '500')
+  .action((options: { batch: string }) => withVault(async (lk) => {
+    const batch = Number(options.batch);
+    if (!Number.isInteger(batch) || batch < 1) throw new LatchkeyError('invalid_input', '--batch must be a positive whole number');
+    console.log(`${await lk.keyRotation.pending()} data keys to re-wrap`);
+    const done = await lk.keyRotation.rewrapAll(batch, (n) => console.log(`re-wrapped ${n}`));
+    console.log(`done: ${done} data keys re-wrapped`);
+  }));
+
+program.command('audit').description('the audit trail')
+  .command('verify').description('check the hash chain; exits 1 at the first broken link')
+  .action(() => withVault(async (lk) => {
+    const verdict = await lk.audit.verify();
+    if (verdict.ok) {
+      console.log(`audit trail intact: ${verdict.events} events`);
+    } else {
+      console.log(`audit trail broken at event ${verdict.seq}: ${verdict.reason}`);
+      process.exitCode = 1;
+    }
+  }));
+
+async function withMigrator(body: (migrator: Migrator) => Promise<void>): Promise<void> {
+  const env = readEnvironment();
+  const { knex } = openDatabase({ url: env.databaseUrl });
+  try {
+    await body(new Migrator(knex, tableNames(env.tablePrefix ?? DEFAULT_TABLE_PREFIX)));
+  } catch (err) {
+    throw asUnavailable(err);
+  } finally {
+    await knex.destroy();
+  }
+}
+
+async function withVault(body: (lk: Latchkey) => Promise<void>): Promise<void> {
+  const env = readEnvironment();
+  // The commands here act as the system and need nobody from the host's directory.
+  const lk = await createLatchkey({
+    database: { url: env.databaseUrl },
+    keys: Keyring.fromEnv(),
+    host: new MemoryDirectory(),
+    tablePrefix: env.tablePrefix,
+  });
+  try {
+    await body(lk);
+  } finally {
+    await lk.close();
+  }
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof LatchkeyError) {
+    console.error(`latchkey: ${err.message}`);
+    process.exitCode = 2;
+  } else {
+    throw err;
+  }
+}
