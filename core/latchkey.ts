@@ -12,6 +12,8 @@ import { EntryService } from './services/entry-service.ts';
 import { KeyRotation } from './services/key-rotation.ts';
 import { ServiceCredentials } from './services/service-credentials.ts';
 import { SettingsService } from './services/settings-service.ts';
+import { EntryPermissionsService } from './services/entry-permissions.ts';
+import { VaultReportService } from './services/vault-report.ts';
 import { asUnavailable, openDatabase, type DatabaseConfig, type Dialect } from './store/database.ts';
 import { Migrator } from './store/migrator.ts';
 import { DEFAULT_TABLE_PREFIX, tableNames } from './store/table-names.ts';
@@ -36,6 +38,8 @@ export interface Latchkey {
   readonly settings: SettingsService;
   readonly audit: AuditService;
   readonly keyRotation: KeyRotation;
+  readonly permissions: EntryPermissionsService;
+  readonly report: VaultReportService;
   readonly migrator: Migrator;
   readonly dialect: Dialect;
   generatePassword(rules?: PasswordRulesInput): Secret;
@@ -66,6 +70,8 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     settings: new SettingsService(ctx),
     audit: new AuditService(ctx),
     keyRotation: new KeyRotation(ctx),
+    permissions: new EntryPermissionsService(ctx),
+    report: new VaultReportService(ctx),
     migrator,
     dialect,
     generatePassword: (rules = {}) => generatePassword(validate(passwordRulesSchema, rules)),

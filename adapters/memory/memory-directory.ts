@@ -44,6 +44,8 @@ export class MemoryDirectory implements HostDirectory {
   async servicesOfClients(clientIds: readonly string[]) { return this.data.services.filter((s) => clientIds.includes(s.clientId)); }
   async tickets(ids: readonly string[]) { return byId(this.data.tickets, ids); }
   async devices(ids: readonly string[]) { return byId(this.data.devices, ids); }
+  async allAdmins() { return [...this.data.admins]; }
+  async allProducts() { return [...this.data.products]; }
   async adminRoles() { return [...this.data.adminRoles]; }
   async clientGroups() { return [...this.data.clientGroups]; }
   async productGroups() { return [...this.data.productGroups]; }

@@ -80,6 +80,9 @@ export interface HostDirectory {
   servicesOfClients(clientIds: readonly string[]): Promise<HostService[]>;
   tickets(ids: readonly string[]): Promise<Map<string, HostTicket>>;
   devices(ids: readonly string[]): Promise<Map<string, HostDevice>>;
+  /** The catalogues below fill the settings and sharing forms; hosts have tens to hundreds of each. */
+  allAdmins(): Promise<HostAdmin[]>;
+  allProducts(): Promise<HostProduct[]>;
   adminRoles(): Promise<Named[]>;
   clientGroups(): Promise<Named[]>;
   productGroups(): Promise<Named[]>;

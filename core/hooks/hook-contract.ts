@@ -1,0 +1,38 @@
+import type { Actor } from '../domain/actor.ts';
+
+/** The four places a host shows Latchkey. */
+export const HOOK_PLACES = ['clientSummary', 'ticketSidebar', 'clientArea', 'adminPages'] as const;
+export type HookPlace = (typeof HOOK_PLACES)[number];
+
+/** What the host page is about. Each place reads the ids it needs. */
+export interface HookContext {
+  /** clientSummary: the client whose summary page is open. */
+  clientId?: string;
+  /** ticketSidebar: the open ticket. */
+  ticketId?: string;
+  /** adminPages: dashboard | entries | categories | settings | audit; clientArea: a section. */
+  page?: string;
+  /** Page parameters: filters and paging of the addon pages. */
+  params?: Record<string, string>;
+  /** A language the user chose explicitly (the client-area switcher); else the host's preference. */
+  language?: string;
+}
+
+/** How the rendered HTML reaches back to Latchkey: given by the adapter that serves it. */
+export interface HookSurface {
+  /** Base URL of the JSON API the page's script calls. */
+  apiBase: string;
+  /** Base URL of latchkey.js and latchkey.css. */
+  assetBase: string;
+  /** URL of the page showing this fragment; tabs and filters add their query to it. */
+  pageUrl: string;
+  /** Sent back in the X-CSRF-Token header of every state change. */
+  csrfToken: string;
+  /** Seconds after which a copied password is cleared from the clipboard. */
+  clipboardClearSeconds: number;
+}
+
+/** A hook place: the HTML fragment to show, or null to hide the panel. */
+export type Hook = (actor: Actor, context: HookContext, surface: HookSurface) => Promise<string | null>;
+
+export type Hooks = Record<HookPlace, Hook>;

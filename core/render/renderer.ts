@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import i18next, { type Resource, type TFunction } from 'i18next';
+import { LANGUAGES, LANGUAGE_NAMES, type Language } from './languages.ts';
+import { safeHttpUrl } from './safe-url.ts';
+
+const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+const LOCALES_DIR = fileURLToPath(new URL('../../locales/', import.meta.url));
+
+export interface RenderOptions {
+  language: Language;
+  /** i18next namespace for `{{t}}` (default `latchkey`). */
+  namespace?: string;
+}
+
+/**
+ * Renders Handlebars views from `templates/` with strings from `locales/`.
+ * Handlebars escapes every `{{value}}`; the only raw output is `{{> partial}}`
+ * and `{{{fragment}}}` of HTML this renderer made itself. Links go through
+ * `safeUrl`, which lets only http(s) through.
+ */
+export class Renderer {
+  readonly #hbs = Handlebars.create();
+  readonly #views = new Map<string, Handlebars.TemplateDelegate>();
+  readonly #i18n = i18next.createInstance();
+
+  constructor(options: { templatesDir?: string; localesDir?: string; extraNamespaces?: string[] } = {}) {
+    const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
+    const localesDir = options.localesDir ?? LOCALES_DIR;
+    const namespaces = ['latchkey', ...(options.extraNamespaces ?? [])];
+    const resources: Resource = {};
+    for (const language of LANGUAGES) {
+      resources[language] = {};
+      for (const ns of namespaces) {
+        resources[language]![ns] = JSON.parse(readFileSync(join(localesDir, language, `${ns}.json`), 'utf8'));
+      }
+    }
+    void this.#i18n.init({
+      initAsync: false,
+      resources,
+      ns: namespaces,
+      defaultNS: 'latchkey',
+      fallbackLng: false,
+      supportedLngs: [...LANGUAGES],
+      interpolation: { escapeValue: false },
+      returnNull: false,
+    });
+    this.#registerHelpers();
+    for (const file of walk(templatesDir).filter((f) => f.endsWith('.hbs'))) {
+      const name = relative(templatesDir, file).split(sep).join('/').replace(/\.hbs$/, '');
+      const source = readFileSync(file, 'utf8');
+      if (name.startsWith('partials/')) this.#hbs.registerPartial(name.slice('partials/'.length), source);
+      else this.#views.set(name, this.#hbs.compile(source, { strict: false, preventIndent: true }));
+    }
+  }
+
+  /** `view` is a path under templates/ without `.hbs`, e.g. `hooks/client-summary`. */
+  render(view: string, model: object, options: RenderOptions): string {
+    const template = this.#views.get(view);
+    if (!template) throw new Error(`no template "${view}"`);
+    const t = this.translator(options.language, options.namespace);
+    return template(model, { data: { t, language: options.language } });
+  }
+
+  translator(language: Language, namespace = 'latchkey'): TFunction {
+    return this.#i18n.getFixedT(language, namespace);
+  }
+
+  #registerHelpers(): void {
+    const hbs = this.#hbs;
+    hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+      const t = options.data.t as TFunction;
+      return t(key, options.hash as Record<string, unknown>);
+    });
+    hbs.registerHelper('safeUrl', (value: unknown) => safeHttpUrl(value));
+    hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    hbs.registerHelper('not', (a: unknown) => !a);
+    hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+    hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+    hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
+    hbs.registerHelper('languageName', (code: Language) => LANGUAGE_NAMES[code] ?? code);
+    hbs.registerHelper('date', function (value: unknown, options: Handlebars.HelperOptions) {
+      if (!(value instanceof Date) || value.getTime() === 0) return '';
+      return new Intl.DateTimeFormat(options.data.language as string, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(value);
+    });
+    hbs.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
+  }
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const path = join(dir, d.name);
+    return d.isDirectory() ? walk(path) : [path];
+  });
+}
