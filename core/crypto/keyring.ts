@@ -17,11 +17,15 @@ export class Keyring implements KeyProvider {
   constructor(keys: ReadonlyArray<{ id: string; key: Uint8Array }>, activeKeyId?: string) {
     if (keys.length === 0) throw new ConfigurationError('the keyring holds no key-encryption key');
     const map = new Map<string, Uint8Array>();
+    // MySQL/MariaDB compare kek_id without regard to case, so "k1" and "K1" would
+    // look like the same key to rotation (it would skip rows it must re-wrap).
+    const folded = new Set<string>();
     for (const { id, key } of keys) {
       if (!KEY_ID.test(id)) throw new ConfigurationError(`key id "${id}" must be 1-40 characters of [A-Za-z0-9_-]`);
       if (key.length !== KEY_BYTES) throw new ConfigurationError(`key "${id}" must be ${KEY_BYTES} bytes (base64 of 32 random bytes)`);
-      if (map.has(id)) throw new ConfigurationError(`key id "${id}" appears twice`);
-      map.set(id, key);
+      if (folded.has(id.toLowerCase())) throw new ConfigurationError(`key id "${id}" appears twice (key ids are compared without regard to case)`);
+      folded.add(id.toLowerCase());
+      map.set(id, Uint8Array.from(key));
     }
     this.#keys = map;
     this.activeKeyId = activeKeyId ?? keys[0]!.id;

@@ -297,11 +297,12 @@ export class EntryService {
         ];
         for (const [column, value] of exact) if (value !== undefined) qb.where(column, value);
         if (q.search) {
-          const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          // '!' as the escape character: a backslash means something else to MySQL and to SQLite.
+          const pattern = `%${q.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
           qb.where((s) => s
-            .whereRaw(`e.name LIKE ? ESCAPE '\\'`, [pattern])
-            .orWhereRaw(`e.website_url LIKE ? ESCAPE '\\'`, [pattern])
-            .orWhereRaw(`e.login_url LIKE ? ESCAPE '\\'`, [pattern]));
+            .whereRaw(`e.name LIKE ? ESCAPE '!'`, [pattern])
+            .orWhereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern])
+            .orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
         }
         visibleEntries(qb, facts, settings, t);
         return qb;
