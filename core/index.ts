@@ -3,6 +3,7 @@ export { createLatchkey, type Latchkey, type LatchkeyOptions } from './latchkey.
 export * from './errors.ts';
 export { Secret } from './domain/secret.ts';
 export type { Actor, AdminActor, ClientActor, SystemActor, RequestOrigin, Principal, PrincipalKind } from './domain/actor.ts';
+export { describeActor } from './domain/actor.ts';
 export type { EntryView, Grant, HistoryItem, Owner, Page, RevealedSecrets } from './domain/entry.ts';
 export type { Category, CategoryMember } from './domain/category.ts';
 export { DEFAULT_SETTINGS, type VaultSettings, type AdminAccessMode } from './domain/settings.ts';
@@ -19,3 +20,8 @@ export type {
   CreateEntryInput, UpdateEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
   SettingsPatch, AuditQuery, PasswordRulesInput,
 } from './validation/schemas.ts';
+export { createHooks } from './hooks/create-hooks.ts';
+export { HOOK_PLACES, type Hook, type Hooks, type HookPlace, type HookContext, type HookSurface } from './hooks/hook-contract.ts';
+export { Renderer } from './render/renderer.ts';
+export { LANGUAGES, pickLanguage, type Language } from './render/languages.ts';
+export { totpCode } from './crypto/totp.ts';

@@ -2,6 +2,8 @@
 import { EntryCipher } from './crypto/entry-cipher.ts';
 import { generatePassword } from './crypto/password-generator.ts';
 import type { Secret } from './domain/secret.ts';
+import type { Actor } from './domain/actor.ts';
+import { canDo } from './policy/access-policy.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { HostDirectory } from './ports/host-directory.ts';
 import type { KeyProvider } from './ports/key-provider.ts';
@@ -14,6 +16,7 @@ import { ServiceCredentials } from './services/service-credentials.ts';
 import { SettingsService } from './services/settings-service.ts';
 import { EntryPermissionsService } from './services/entry-permissions.ts';
 import { VaultReportService } from './services/vault-report.ts';
+import { TokenLedger } from './services/token-ledger.ts';
 import { asUnavailable, openDatabase, type DatabaseConfig, type Dialect } from './store/database.ts';
 import { Migrator } from './store/migrator.ts';
 import { DEFAULT_TABLE_PREFIX, tableNames } from './store/table-names.ts';
@@ -40,9 +43,14 @@ export interface Latchkey {
   readonly keyRotation: KeyRotation;
   readonly permissions: EntryPermissionsService;
   readonly report: VaultReportService;
+  readonly usedTokens: TokenLedger;
   readonly migrator: Migrator;
   readonly dialect: Dialect;
+  /** The host's directory this instance reads, for adapters that render names. */
+  readonly host: HostDirectory;
   generatePassword(rules?: PasswordRulesInput): Secret;
+  /** Whether this admin may open the addon's own pages (settings, categories, audit log). */
+  mayRunAddon(actor: Actor): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -72,9 +80,15 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     keyRotation: new KeyRotation(ctx),
     permissions: new EntryPermissionsService(ctx),
     report: new VaultReportService(ctx),
+    usedTokens: new TokenLedger(ctx),
     migrator,
     dialect,
+    host: options.host,
     generatePassword: (rules = {}) => generatePassword(validate(passwordRulesSchema, rules)),
+    mayRunAddon: (actor) => ctx.guard(async () => {
+      const { facts, settings } = await ctx.decisionInputs(actor);
+      return canDo(facts, 'changeSettings', settings);
+    }),
     close: async () => {
       if (owned) await knex.destroy();
     },

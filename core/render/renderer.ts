@@ -46,6 +46,7 @@ export class Renderer {
       supportedLngs: [...LANGUAGES],
       interpolation: { escapeValue: false },
       returnNull: false,
+      showSupportNotice: false,
     });
     this.#registerHelpers();
     for (const file of walk(templatesDir).filter((f) => f.endsWith('.hbs'))) {
@@ -86,6 +87,12 @@ export class Renderer {
       return new Intl.DateTimeFormat(options.data.language as string, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(value);
     });
     hbs.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
+    hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
+    hbs.registerHelper('shortId', (id: unknown) => (typeof id === 'string' ? (id.length > 12 ? `${id.slice(0, 8)}…` : id) : ''));
+    hbs.registerHelper('lkStrings', (options: Handlebars.HelperOptions) => {
+      const t = options.data.t as TFunction;
+      return t('js', { returnObjects: true });
+    });
   }
 }
 

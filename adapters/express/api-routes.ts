@@ -1,0 +1,139 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import {
+  LANGUAGES, totpCode, ValidationError, type Actor, type Latchkey, type RevealedSecrets,
+} from '../../core/index.ts';
+import { validate } from '../../core/validation/validate.ts';
+import type { RequestScope } from './request-scope.ts';
+
+const languageSchema = z.strictObject({ language: z.enum(LANGUAGES) });
+
+/**
+ * The JSON API behind the panels' buttons. Each handler only reads the
+ * request, names the actor, and calls one core service: the service decides.
+ */
+export function apiRoutes(lk: Latchkey, scope: RequestScope): Router {
+  const api = express.Router();
+  api.use(express.json({ limit: '256kb' }));
+
+  const handle = (body: (req: Request, res: Response, actor: Actor) => Promise<unknown>) =>
+    async (req: Request, res: Response) => {
+      const t = scope.translator(req);
+      try {
+        const actor = await scope.actorFor(req);
+        if (!actor) {
+          res.status(401).set('Cache-Control', 'no-store').json({ error: 'unauthenticated', message: t('errors.unauthenticated') });
+          return;
+        }
+        if (req.method !== 'GET' && !scope.csrf.verify(req, actor)) {
+          res.status(403).set('Cache-Control', 'no-store').json({ error: 'csrf', message: t('errors.csrf') });
+          return;
+        }
+        const result = await body(req, res, withOrigin(actor, req));
+        res.set('Cache-Control', 'no-store');
+        if (result === undefined) res.status(204).end();
+        else res.json(result);
+      } catch (err) {
+        scope.fail(req, res, err);
+      }
+    };
+
+  api.get('/entries', handle((req, _res, actor) => lk.entries.list(actor, listQuery(req))));
+  api.post('/entries', handle(async (req, res, actor) => {
+    res.status(201);
+    return lk.entries.create(actor, req.body);
+  }));
+  api.get('/entries/:id', handle((req, _res, actor) => lk.entries.get(actor, param(req, 'id'))));
+  api.patch('/entries/:id', handle((req, _res, actor) => lk.entries.update(actor, param(req, 'id'), req.body)));
+  api.put('/entries/:id/grants', handle((req, _res, actor) => lk.entries.share(actor, param(req, 'id'), req.body)));
+  api.delete('/entries/:id', handle(async (req, _res, actor) => {
+    const version = req.query.version === undefined ? undefined : Number(req.query.version);
+    await lk.entries.delete(actor, param(req, 'id'), version === undefined ? {} : { version });
+    return undefined;
+  }));
+  api.post('/entries/:id/reveal', handle(async (req, _res, actor) => revealBody(await lk.entries.reveal(actor, param(req, 'id')))));
+  api.get('/entries/:id/history', handle((req, _res, actor) => lk.entries.history(actor, param(req, 'id'))));
+  api.post('/entries/:id/history/:historyId/reveal', handle(async (req, _res, actor) => {
+    const secret = await lk.entries.revealHistory(actor, param(req, 'id'), param(req, 'historyId'));
+    return { password: secret.expose() };
+  }));
+  api.get('/services/:clientId', handle((req, _res, actor) => lk.serviceCredentials.list(actor, param(req, 'clientId'))));
+
+  api.get('/categories', handle((_req, _res, actor) => lk.categories.list(actor)));
+  api.post('/categories', handle(async (req, res, actor) => {
+    res.status(201);
+    return lk.categories.create(actor, req.body);
+  }));
+  api.patch('/categories/:id', handle((req, _res, actor) => lk.categories.update(actor, param(req, 'id'), req.body)));
+  api.delete('/categories/:id', handle(async (req, _res, actor) => {
+    await lk.categories.delete(actor, param(req, 'id'));
+    return undefined;
+  }));
+
+  api.get('/settings', handle((_req, _res, actor) => lk.settings.get(actor)));
+  api.patch('/settings', handle((req, _res, actor) => lk.settings.update(actor, req.body)));
+  api.get('/audit', handle((req, _res, actor) => lk.audit.list(actor, auditQuery(req))));
+
+  api.post('/password', handle(async (req) => ({ password: lk.generatePassword(req.body ?? {}).expose() })));
+  api.post('/language', handle(async (req, res) => {
+    const { language } = validate(languageSchema, req.body);
+    scope.rememberLanguage(req, res, language);
+    return { language };
+  }));
+
+  api.use((err: unknown, req: Request, res: Response, _next: express.NextFunction) => scope.fail(req, res, err));
+  return api;
+}
+
+function withOrigin(actor: Actor, req: Request): Actor {
+  return { ...actor, origin: { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512) } };
+}
+
+function param(req: Request, name: string): string {
+  const value = req.params[name];
+  if (typeof value !== 'string' || value.length === 0 || value.length > 120) {
+    throw new ValidationError([{ field: name, message: 'is not a valid id' }]);
+  }
+  return value;
+}
+
+/** Query strings are text; the list schema wants numbers for paging. */
+function listQuery(req: Request): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(req.query)) {
+    if (typeof value !== 'string') throw new ValidationError([{ field: key, message: 'must be given once' }]);
+    query[key] = key === 'offset' || key === 'limit' ? toNumber(key, value) : value;
+  }
+  return query;
+}
+
+function auditQuery(req: Request): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(req.query)) {
+    if (typeof value !== 'string') throw new ValidationError([{ field: key, message: 'must be given once' }]);
+    query[key] = key === 'beforeSeq' || key === 'limit' ? toNumber(key, value) : value;
+  }
+  return query;
+}
+
+function toNumber(field: string, value: string): number {
+  if (!/^\d{1,9}$/.test(value)) throw new ValidationError([{ field, message: 'must be a whole number' }]);
+  return Number(value);
+}
+
+/** The only response that carries secrets. */
+function revealBody(secrets: RevealedSecrets): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    password: secrets.password?.expose() ?? null,
+    notes: secrets.notes?.expose() ?? null,
+    totpCode: null,
+    totpSecondsLeft: null,
+  };
+  if (secrets.totpSecret) {
+    const { code, secondsLeft } = totpCode(secrets.totpSecret.expose(), new Date());
+    body.totpCode = code;
+    body.totpSecondsLeft = secondsLeft;
+  }
+  return body;
+}
+

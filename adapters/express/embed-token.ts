@@ -1,0 +1,90 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { z } from 'zod';
+import type { Actor, Latchkey } from '../../core/index.ts';
+import { HOOK_PLACES, type HookPlace } from '../../core/hooks/hook-contract.ts';
+import type { EmbedOptions } from './options.ts';
+
+const MAX_LIFETIME_SECONDS = 300;
+
+const idPart = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/);
+const contextClaim = z.strictObject({
+  place: z.enum(HOOK_PLACES),
+  clientId: idPart.optional(),
+  ticketId: idPart.optional(),
+  page: z.string().max(40).optional(),
+  language: z.string().max(16).optional(),
+});
+
+export interface EmbedGrant {
+  actor: Actor;
+  place: HookPlace;
+  clientId?: string;
+  ticketId?: string;
+  page?: string;
+  language?: string;
+}
+
+export class EmbedTokenError extends Error {}
+
+/**
+ * Verifies the short-lived JWT a non-Node host signs for one user and one
+ * place: algorithm pinned, issuer and audience checked, at most five minutes
+ * of life, and its `jti` accepted once.
+ *
+ * `sub` names the actor: `admin:<id>`, `client:<id>` or `client:<id>:contact:<id>`;
+ * the `ctx` claim names the place and its ids.
+ */
+export class EmbedTokenVerifier {
+  readonly #key: Uint8Array | KeyObject;
+  readonly #algorithm: 'HS256' | 'RS256';
+
+  constructor(private readonly options: EmbedOptions, private readonly lk: Latchkey) {
+    if (options.publicKeyPem) {
+      this.#key = createPublicKey(options.publicKeyPem);
+      this.#algorithm = 'RS256';
+    } else if (options.secret && options.secret.length >= 32) {
+      this.#key = new TextEncoder().encode(options.secret);
+      this.#algorithm = 'HS256';
+    } else {
+      throw new Error('embed needs a shared secret of at least 32 characters or an RS256 public key');
+    }
+  }
+
+  async verify(token: string): Promise<EmbedGrant> {
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, this.#key, {
+        algorithms: [this.#algorithm],
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        maxTokenAge: MAX_LIFETIME_SECONDS,
+        clockTolerance: 30,
+      }));
+    } catch (err) {
+      throw new EmbedTokenError(err instanceof joseErrors.JOSEError ? err.code : 'invalid token');
+    }
+    const { exp, iat, jti, sub } = payload as { exp: number; iat: number; jti: unknown; sub: unknown };
+    if (exp - iat > MAX_LIFETIME_SECONDS) throw new EmbedTokenError('token lives too long');
+    if (typeof jti !== 'string' || jti.length < 16 || jti.length > 128) throw new EmbedTokenError('bad jti');
+    const actor = parseSubject(sub);
+    const context = contextClaim.safeParse(payload.ctx);
+    if (!actor || !context.success) throw new EmbedTokenError('bad subject or context');
+    if (!(await this.lk.usedTokens.consume(`${this.options.issuer}|${jti}`, new Date(exp * 1000)))) {
+      throw new EmbedTokenError('token already used');
+    }
+    return { actor, ...context.data };
+  }
+}
+
+export function parseSubject(sub: unknown): Actor | null {
+  if (typeof sub !== 'string') return null;
+  const admin = /^admin:([A-Za-z0-9_.:@-]{1,64})$/.exec(sub);
+  if (admin) return { kind: 'admin', adminId: admin[1]! };
+  const contact = /^client:([A-Za-z0-9_.@-]{1,64}):contact:([A-Za-z0-9_.@-]{1,64})$/.exec(sub);
+  if (contact) return { kind: 'client', clientId: contact[1]!, contactId: contact[2]! };
+  const client = /^client:([A-Za-z0-9_.@-]{1,64})$/.exec(sub);
+  if (client) return { kind: 'client', clientId: client[1]! };
+  return null;
+}

@@ -1,0 +1,41 @@
+import type { Response } from 'express';
+import type { TFunction } from 'i18next';
+import {
+  ConflictError, DatabaseUnavailableError, ForbiddenError, LatchkeyError, LimitExceededError, NotFoundError, ValidationError,
+} from '../../core/index.ts';
+
+/**
+ * Maps core errors to HTTP: 400 names the field, 404 hides what you may not
+ * see, 409 carries the current version, 503 when the database is away. Any
+ * other failure is a bare 500: no stack, no SQL, no value reaches the client.
+ */
+export function sendError(res: Response, err: unknown, t: TFunction): void {
+  res.set('Cache-Control', 'no-store');
+  if (err instanceof ValidationError) {
+    res.status(400).json({ error: err.code, field: err.field, message: err.message, issues: err.issues });
+  } else if (err instanceof NotFoundError) {
+    res.status(404).json({ error: err.code, message: t('errors.not_found') });
+  } else if (err instanceof ForbiddenError) {
+    res.status(403).json({ error: err.code, message: t('errors.forbidden') });
+  } else if (err instanceof ConflictError) {
+    res.status(409).json({ error: err.code, message: t('errors.conflict'), currentVersion: err.currentVersion });
+  } else if (err instanceof LimitExceededError) {
+    res.status(409).json({ error: err.code, message: t('errors.limit_exceeded', { limit: err.limit }), limit: err.limit });
+  } else if (err instanceof DatabaseUnavailableError) {
+    res.status(503).set('Retry-After', '5').json({ error: err.code, message: t('errors.database_unavailable') });
+  } else if (err instanceof LatchkeyError) {
+    res.status(500).json({ error: err.code, message: t('errors.internal') });
+  } else if (isBodyParseError(err)) {
+    res.status(400).json({ error: 'invalid_input', field: '(body)', message: 'request body must be valid JSON' });
+  } else {
+    // The message may quote SQL with its bound values, so only the kind and the frames are logged.
+    const frames = err instanceof Error ? (err.stack ?? '').split('\n').slice(1, 6).join('\n') : '';
+    console.error(`latchkey: unexpected ${err instanceof Error ? err.name : typeof err} ${(err as { code?: string })?.code ?? ''}\n${frames}`);
+    res.status(500).json({ error: 'internal', message: t('errors.internal') });
+  }
+}
+
+function isBodyParseError(err: unknown): boolean {
+  const e = err as { type?: string; status?: number };
+  return e?.type === 'entity.parse.failed' || e?.type === 'entity.too.large' || e?.status === 413;
+}

@@ -1,0 +1,2 @@
+export { mountLatchkey, type LatchkeyMount } from './mount.ts';
+export type { MountOptions, EmbedOptions } from './options.ts';

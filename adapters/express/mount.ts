@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type Request, type Response } from 'express';
+import {
+  createHooks, HOOK_PLACES, pickLanguage, Renderer,
+  type Actor, type HookContext, type HookPlace, type HookSurface, type Hooks,
+} from '../../core/index.ts';
+import { apiRoutes } from './api-routes.ts';
+import { setCookie } from './cookies.ts';
+import { CsrfGuard } from './csrf.ts';
+import { EmbedTokenError, EmbedTokenVerifier } from './embed-token.ts';
+import { FRAME_COOKIE, FrameSessions } from './frame-session.ts';
+import type { MountOptions } from './options.ts';
+import { RequestScope } from './request-scope.ts';
+import { pageSecurityHeaders } from './security-headers.ts';
+
+const ASSETS_DIR = new URL('../../templates/assets/', import.meta.url);
+const ASSETS: Record<string, string> = {
+  'latchkey.js': 'text/javascript; charset=utf-8',
+  'latchkey.css': 'text/css; charset=utf-8',
+};
+
+export interface LatchkeyMount {
+  readonly hooks: Hooks;
+  readonly renderer: Renderer;
+  /**
+   * Renders a hook place for an in-process host's page: identifies the actor,
+   * issues the CSRF token, and returns the HTML fragment, or null to hide it.
+   */
+  render(place: HookPlace, req: Request, res: Response, context?: HookContext): Promise<string | null>;
+}
+
+/**
+ * Mounts Latchkey into an Express 5 app under `basePath`: the JSON API, the
+ * framed pages for non-Node hosts (entered with an embed token), and the
+ * assets. Returns `render` for hosts that include fragments in their own pages.
+ */
+export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMount {
+  if (options.secret.length < 32) throw new Error('mountLatchkey: secret must be at least 32 characters');
+  const base = normaliseBase(options.basePath);
+  const lk = options.latchkey;
+  const renderer = new Renderer();
+  const hooks = createHooks(lk, renderer);
+  const csrf = new CsrfGuard(options.secret, base);
+  const frames = new FrameSessions(options.secret, options.frameSessionMinutes ?? 30);
+  const scope = new RequestScope(csrf, frames, renderer, base, options.identify);
+  const verifier = options.embed ? new EmbedTokenVerifier(options.embed, lk) : null;
+  const clipboardClearSeconds = options.clipboardClearSeconds ?? 30;
+  const securityHeaders = pageSecurityHeaders(options.frameAncestors ?? []);
+
+  const surfaceFor = (req: Request, res: Response, actor: Actor, framed: boolean, pageUrl: string): HookSurface => ({
+    apiBase: `${base}/api`,
+    assetBase: `${base}/assets`,
+    pageUrl,
+    csrfToken: csrf.issue(req, res, actor, framed),
+    clipboardClearSeconds,
+  });
+
+  const router = express.Router();
+  router.get('/assets/:file', (req, res) => {
+    const type = ASSETS[req.params.file];
+    if (!type) {
+      res.status(404).end();
+      return;
+    }
+    res.set('Content-Type', type).set('Cache-Control', 'public, max-age=300').set('X-Content-Type-Options', 'nosniff');
+    res.send(readFileSync(fileURLToPath(new URL(req.params.file, ASSETS_DIR)), 'utf8'));
+  });
+
+  router.use('/api', apiRoutes(lk, scope));
+
+  // A non-Node host sends the user here with a token it signed (form POST or link).
+  const enter = async (req: Request, res: Response) => {
+    securityHeaders(res);
+    const token = typeof req.body?.token === 'string' ? req.body.token : typeof req.query.token === 'string' ? req.query.token : '';
+    if (!verifier || !token) {
+      sendPage(res, 401, renderer.render('layouts/message', { assetBase: `${base}/assets`, title: 'page.embedRefusedTitle', message: 'page.embedRefusedMessage' }, { language: pickLanguage(req.acceptsLanguages()[0]) }));
+      return;
+    }
+    try {
+      const grant = await verifier.verify(token);
+      setCookie(req, res, FRAME_COOKIE, await frames.start(grant.actor), { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
+      const query = new URLSearchParams();
+      for (const key of ['clientId', 'ticketId', 'page', 'language'] as const) if (grant[key]) query.set(key, grant[key]!);
+      res.redirect(303, `${base}/frame/${grant.place}${query.size ? `?${query}` : ''}`);
+    } catch (err) {
+      if (!(err instanceof EmbedTokenError)) {
+        scope.fail(req, res, err);
+        return;
+      }
+      sendPage(res, 401, renderer.render('layouts/message', { assetBase: `${base}/assets`, title: 'page.embedRefusedTitle', message: 'page.embedRefusedMessage' }, { language: pickLanguage(req.acceptsLanguages()[0]) }));
+    }
+  };
+  router.get('/embed', enter);
+  router.post('/embed', express.urlencoded({ extended: false, limit: '16kb' }), enter);
+
+  // A framed page: one hook place, full HTML document.
+  router.get('/frame/:place', async (req, res) => {
+    securityHeaders(res);
+    try {
+      const place = req.params.place as HookPlace;
+      const actor = await scope.actorFor(req);
+      const context = contextFromQuery(req, scope);
+      const language = pickLanguage(context.language, req.acceptsLanguages()[0]);
+      const fragment = actor && (HOOK_PLACES as readonly string[]).includes(place)
+        ? await hooks[place](actor, context, surfaceFor(req, res, actor, await scope.isFramed(req), `${base}/frame/${place}${queryOf(req, ['clientId', 'ticketId'])}`))
+        : null;
+      if (fragment === null) {
+        sendPage(res, actor ? 404 : 401, renderer.render('layouts/message', { assetBase: `${base}/assets`, title: 'page.deniedTitle', message: 'page.deniedMessage' }, { language }));
+        return;
+      }
+      sendPage(res, 200, renderer.render('layouts/frame', { assetBase: `${base}/assets`, title: 'page.frameTitle', fragment }, { language }));
+    } catch (err) {
+      scope.fail(req, res, err);
+    }
+  });
+
+  app.use(base, router);
+
+  return {
+    hooks,
+    renderer,
+    async render(place, req, res, context = {}) {
+      const actor = await scope.actorFor(req);
+      if (!actor) return null;
+      res.set('Cache-Control', 'no-store');
+      const chosen = scope.chosenLanguage(req);
+      return hooks[place](actor, { ...context, language: context.language ?? chosen }, surfaceFor(req, res, actor, false, req.originalUrl));
+    },
+  };
+}
+
+function normaliseBase(path: string): string {
+  const trimmed = `/${path.replace(/^\/+|\/+$/g, '')}`;
+  if (!/^\/[A-Za-z0-9/_-]*$/.test(trimmed)) throw new Error('mountLatchkey: basePath must be a plain URL path');
+  return trimmed === '/' ? '' : trimmed;
+}
+
+function contextFromQuery(req: Request, scope: RequestScope): HookContext {
+  const text = (key: string) => (typeof req.query[key] === 'string' ? (req.query[key] as string).slice(0, 255) : undefined);
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.query)) if (typeof value === 'string') params[key] = value.slice(0, 255);
+  return {
+    clientId: text('clientId'),
+    ticketId: text('ticketId'),
+    page: text('page'),
+    params,
+    language: scope.chosenLanguage(req) ?? text('language'),
+  };
+}
+
+function queryOf(req: Request, keys: string[]): string {
+  const query = new URLSearchParams();
+  for (const key of keys) if (typeof req.query[key] === 'string') query.set(key, req.query[key] as string);
+  return query.size ? `?${query}` : '';
+}
+
+function sendPage(res: Response, status: number, html: string): void {
+  res.status(status).set('Content-Type', 'text/html; charset=utf-8').set('Cache-Control', 'no-store').send(html);
+}

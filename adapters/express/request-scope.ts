@@ -1,0 +1,53 @@
+import type { Request, Response } from 'express';
+import type { TFunction } from 'i18next';
+import { pickLanguage, type Actor, type Language, type Renderer } from '../../core/index.ts';
+import { readCookie, setCookie } from './cookies.ts';
+import type { CsrfGuard } from './csrf.ts';
+import { FRAME_COOKIE, type FrameSessions } from './frame-session.ts';
+import { sendError } from './http-errors.ts';
+
+export const LANGUAGE_COOKIE = 'lk_lang';
+
+/** Who is asking and in which language: the edge's half of every request. */
+export class RequestScope {
+  constructor(
+    readonly csrf: CsrfGuard,
+    readonly frames: FrameSessions,
+    private readonly renderer: Renderer,
+    private readonly cookiePath: string,
+    private readonly identify: ((req: Request) => Actor | null | Promise<Actor | null>) | undefined,
+  ) {}
+
+  /** A frame session (non-Node hosts) wins; otherwise the host says who is logged in. */
+  async actorFor(req: Request): Promise<Actor | null> {
+    const framed = await this.frames.actor(readCookie(req, FRAME_COOKIE));
+    if (framed) return framed;
+    return this.identify ? await this.identify(req) : null;
+  }
+
+  async isFramed(req: Request): Promise<boolean> {
+    return (await this.frames.actor(readCookie(req, FRAME_COOKIE))) !== null;
+  }
+
+  /** The language the user chose in a Latchkey switcher, if any. */
+  chosenLanguage(req: Request): Language | undefined {
+    const chosen = readCookie(req, LANGUAGE_COOKIE);
+    return chosen ? pickLanguage(chosen) : undefined;
+  }
+
+  rememberLanguage(req: Request, res: Response, language: Language): void {
+    setCookie(req, res, LANGUAGE_COOKIE, language, { path: '/', maxAgeSeconds: 365 * 86400, framed: false });
+  }
+
+  translator(req: Request): TFunction {
+    return this.renderer.translator(pickLanguage(this.chosenLanguage(req), req.acceptsLanguages()[0]));
+  }
+
+  fail(req: Request, res: Response, err: unknown): void {
+    sendError(res, err, this.translator(req));
+  }
+
+  get path(): string {
+    return this.cookiePath;
+  }
+}

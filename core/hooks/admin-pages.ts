@@ -1,0 +1,166 @@
+import type { AdminActor } from '../domain/actor.ts';
+import type { Latchkey } from '../latchkey.ts';
+import type { Renderer } from '../render/renderer.ts';
+import { pickLanguage } from '../render/languages.ts';
+import { entryRows } from './entry-rows-model.ts';
+import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
+import { adminShareTargets, panelBase } from './panel-model.ts';
+
+export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit'] as const;
+type AdminPage = (typeof ADMIN_PAGES)[number];
+
+const PAGE_SIZE = 50;
+
+/**
+ * The addon's own pages, for admins who run the addon: dashboard, all access
+ * details, categories, settings and the audit log.
+ */
+export function adminPagesHook(lk: Latchkey, renderer: Renderer): Hook {
+  return async (actor, context, surface) => {
+    if (actor.kind !== 'admin') return null;
+    const admin = (await lk.host.admins([actor.adminId])).get(actor.adminId);
+    if (!admin || admin.disabled || !(await lk.mayRunAddon(actor))) return null;
+    const page: AdminPage = (ADMIN_PAGES as readonly string[]).includes(context.page ?? '') ? context.page as AdminPage : 'dashboard';
+    const language = pickLanguage(context.language, admin.language);
+    const body = await PAGE_MODELS[page](lk, actor, context, surface);
+    const nav = ADMIN_PAGES.map((name) => ({ name, current: name === page, href: withQuery(surface.pageUrl, { page: name }) }));
+    return renderer.render(`admin/${page}`, { ...body, ...filterForm(surface.pageUrl), surface, nav, page }, { language });
+  };
+}
+
+type PageModel = (lk: Latchkey, actor: AdminActor, context: HookContext, surface: HookSurface) => Promise<object>;
+
+const PAGE_MODELS: Record<AdminPage, PageModel> = {
+  async dashboard(lk, actor) {
+    const report = await lk.report.build(actor);
+    const [admins, clients, categories] = await Promise.all([
+      lk.host.admins(report.byAdmin.map((r) => r.key ?? '')),
+      lk.host.clients([...report.byClient, ...report.dueForRotation.map((e) => ({ key: e.clientId }))].map((r) => r.key ?? '')),
+      lk.categories.list(actor),
+    ]);
+    const categoryNames = new Map(categories.map((c) => [c.id, c.name]));
+    return {
+      total: report.total,
+      byClient: report.byClient.map((r) => ({ name: clients.get(r.key ?? '')?.name ?? r.key, count: r.count })),
+      byAdmin: report.byAdmin.map((r) => ({ name: admins.get(r.key ?? '')?.name ?? r.key, count: r.count })),
+      byCategory: report.byCategory.map((r) => ({ name: categoryNames.get(r.key ?? '') ?? r.key, count: r.count })),
+      due: report.dueForRotation.map((e) => ({
+        id: e.id, name: e.name, clientName: e.clientId ? clients.get(e.clientId)?.name ?? e.clientId : null,
+        passwordChangedAt: e.passwordChangedAt, reminderDays: e.reminderDays,
+      })),
+    };
+  },
+
+  async entries(lk, actor, context, surface) {
+    const params = context.params ?? {};
+    const offset = Math.max(0, Number.parseInt(params.offset ?? '0', 10) || 0);
+    const search = (params.search ?? '').slice(0, 255);
+    const [page, categories, targets] = await Promise.all([
+      lk.entries.list(actor, { search: search || undefined, offset, limit: PAGE_SIZE }),
+      lk.categories.list(actor),
+      adminShareTargets(lk, null),
+    ]);
+    const rows = await entryRows(lk, actor, page.items, categories);
+    return {
+      ...panelBase(surface, actor, categories, targets, {}),
+      rows,
+      search,
+      total: page.total,
+      from: page.total === 0 ? 0 : offset + 1,
+      to: offset + page.items.length,
+      previous: offset > 0 ? withQuery(surface.pageUrl, { page: 'entries', search, offset: String(Math.max(0, offset - PAGE_SIZE)) }) : null,
+      next: offset + PAGE_SIZE < page.total ? withQuery(surface.pageUrl, { page: 'entries', search, offset: String(offset + PAGE_SIZE) }) : null,
+    };
+  },
+
+  async categories(lk, actor, _context, surface) {
+    const [categories, admins, roles] = await Promise.all([lk.categories.list(actor), lk.host.allAdmins(), lk.host.adminRoles()]);
+    const clientIds = categories.flatMap((c) => c.members.filter((m) => m.kind === 'client').map((m) => m.id));
+    const clients = await lk.host.clients(clientIds);
+    const adminNames = new Map(admins.map((a) => [a.id, a.name]));
+    const roleNames = new Map(roles.map((r) => [r.id, r.name]));
+    const nameOf = (kind: string, id: string) => kind === 'admin' ? adminNames.get(id)
+      : kind === 'admin_role' ? roleNames.get(id) : kind === 'client' ? clients.get(id)?.name : undefined;
+    return {
+      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}),
+      categoryMemberGroups: [
+        { kind: 'admin_role', legendKey: 'share.roles', options: roles },
+        { kind: 'admin', legendKey: 'share.admins', options: admins.filter((a) => !a.disabled).map((a) => ({ id: a.id, name: a.name })) },
+      ],
+      clientMembersById: true,
+      categoryList: categories.map((c) => ({
+        id: c.id,
+        name: c.name,
+        members: c.members.map((m) => ({ ...m, name: nameOf(m.kind, m.id) ?? m.id })),
+        editable: JSON.stringify({ id: c.id, name: c.name, members: c.members }),
+      })),
+    };
+  },
+
+  async settings(lk, actor, _context, surface) {
+    const [settings, admins, roles, groups, products, productGroups] = await Promise.all([
+      lk.settings.get(actor), lk.host.allAdmins(), lk.host.adminRoles(), lk.host.clientGroups(),
+      lk.host.allProducts(), lk.host.productGroups(),
+    ]);
+    const check = (ids: string[]) => (item: { id: string; name: string }) => ({ id: item.id, name: item.name, checked: ids.includes(item.id) });
+    return {
+      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}),
+      settings,
+      modes: (['full', 'restricted', 'shared'] as const).map((mode) => ({ mode, selected: settings.adminAccessMode === mode })),
+      allowedAdmins: admins.map(check(settings.allowedAdminIds)),
+      allowedRoles: roles.map(check(settings.allowedAdminRoleIds)),
+      extendedRoles: roles.map(check(settings.extendedAdminRoleIds)),
+      privateExcludedGroups: groups.map(check(settings.clientPrivateEntries.excludedClientGroupIds)),
+      serviceExcludedGroups: groups.map(check(settings.clientServicePasswords.excludedClientGroupIds)),
+      serviceExcludedProducts: products.map(check(settings.clientServicePasswords.excludedProductIds)),
+      serviceExcludedProductGroups: productGroups.map(check(settings.clientServicePasswords.excludedProductGroupIds)),
+    };
+  },
+
+  async audit(lk, actor, context, surface) {
+    const params = context.params ?? {};
+    const filter = {
+      clientId: params.clientId || undefined,
+      entryId: params.entryId || undefined,
+      actorId: params.actorId || undefined,
+      action: params.action || undefined,
+      beforeSeq: params.beforeSeq ? Number.parseInt(params.beforeSeq, 10) || undefined : undefined,
+    };
+    const events = await lk.audit.list(actor, { ...filter, limit: PAGE_SIZE });
+    const last = events.at(-1);
+    return {
+      filter: { clientId: params.clientId ?? '', entryId: params.entryId ?? '', actorId: params.actorId ?? '', action: params.action ?? '' },
+      actions: ['entry.create', 'entry.reveal', 'entry.update', 'entry.share', 'entry.delete', 'entry.history.reveal',
+        'category.create', 'category.update', 'category.delete', 'settings.update'].map((a) => ({ action: a, selected: a === params.action })),
+      events: events.map((e) => ({ ...e, actorLabel: e.actor.id ? `${e.actor.kind} ${e.actor.id}` : e.actor.kind, detailText: e.details ? JSON.stringify(e.details) : '' })),
+      older: events.length === PAGE_SIZE && last
+        ? withQuery(surface.pageUrl, { page: 'audit', ...definedOnly(filter), beforeSeq: String(last.seq) })
+        : null,
+    };
+  },
+};
+
+function definedOnly(filter: Record<string, string | number | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(filter).filter(([k, v]) => v !== undefined && k !== 'beforeSeq').map(([k, v]) => [k, String(v)]));
+}
+
+/** A GET form that lands on the same page: the page URL's own query becomes hidden fields. */
+function filterForm(pageUrl: string): { formAction: string; formHidden: Array<{ name: string; value: string }> } {
+  const [path, query] = pageUrl.split('?', 2) as [string, string | undefined];
+  const keep = [...new URLSearchParams(query)].filter(([name]) => !FILTER_PARAMS.has(name));
+  return { formAction: path, formHidden: keep.map(([name, value]) => ({ name, value })) };
+}
+
+const FILTER_PARAMS = new Set(['page', 'search', 'offset', 'clientId', 'entryId', 'actorId', 'action', 'beforeSeq']);
+
+/** Adds query parameters to a page URL that may already carry some. */
+export function withQuery(pageUrl: string, params: Record<string, string>): string {
+  const [path, existing] = pageUrl.split('?', 2) as [string, string | undefined];
+  const query = new URLSearchParams(existing);
+  for (const [key, value] of Object.entries(params)) {
+    if (value === '') query.delete(key);
+    else query.set(key, value);
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}

@@ -1,0 +1,58 @@
+import type { Latchkey } from '../latchkey.ts';
+import type { Renderer } from '../render/renderer.ts';
+import { LANGUAGES, pickLanguage } from '../render/languages.ts';
+import { entryRows } from './entry-rows-model.ts';
+import type { Hook } from './hook-contract.ts';
+import { panelBase } from './panel-model.ts';
+
+/**
+ * The client area, in the four parts the WHMCS anchor has: Owned, Shared with
+ * me, Service passwords, Categories; with a language switcher.
+ */
+export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
+  return async (actor, context, surface) => {
+    if (actor.kind !== 'client') return null;
+    const [clients, contacts] = await Promise.all([
+      lk.host.clients([actor.clientId]),
+      lk.host.contactsOfClients([actor.clientId]),
+    ]);
+    const client = clients.get(actor.clientId);
+    if (!client) return null;
+    const isMainAccount = actor.contactId === undefined || contacts.some((c) => c.id === actor.contactId && c.isMain);
+    const [vault, services, categories] = await Promise.all([
+      lk.entries.list(actor, { limit: 500 }),
+      lk.serviceCredentials.list(actor, client.id),
+      lk.categories.list(actor),
+    ]);
+    const rows = await entryRows(lk, actor, [...services, ...vault.items], categories);
+    const ownCategories = categories.filter((c) => c.owner.kind === 'client' && c.owner.id === client.id);
+    const language = pickLanguage(context.language, client.language);
+    const contactNames = new Map(contacts.map((c) => [c.id, c.name]));
+    const ownedIds = new Set(isMainAccount
+      ? vault.items.filter((e) => e.owner.kind === 'client' && e.owner.id === client.id).map((e) => e.id)
+      : []);
+    return renderer.render('hooks/client-area', {
+      ...panelBase(surface, actor, ownCategories, {
+        admins: [], roles: [], clients: [], contacts: contacts.filter((c) => !c.isMain).map((c) => ({ id: c.id, name: c.name })),
+      }, { clientId: client.id }),
+      client: { id: client.id, name: client.name },
+      isMainAccount,
+      categoryMemberGroups: [{
+        kind: 'contact', legendKey: 'share.contacts',
+        options: contacts.filter((c) => !c.isMain).map((c) => ({ id: c.id, name: c.name })),
+      }],
+      owned: rows.filter((r) => ownedIds.has(r.id)),
+      shared: rows.filter((r) => !r.isService && !ownedIds.has(r.id)),
+      services: rows.filter((r) => r.isService),
+      categoryList: ownCategories.map((c) => ({
+        id: c.id,
+        name: c.name,
+        count: vault.items.filter((e) => e.categoryId === c.id).length,
+        members: c.members.map((m) => ({ ...m, name: contactNames.get(m.id) ?? m.id })),
+        editable: JSON.stringify({ id: c.id, name: c.name, members: c.members }),
+      })),
+      languages: LANGUAGES.map((code) => ({ code, selected: code === language })),
+      more: vault.total > vault.items.length,
+    }, { language });
+  };
+}

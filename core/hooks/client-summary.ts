@@ -1,0 +1,33 @@
+import type { Latchkey } from '../latchkey.ts';
+import type { Renderer } from '../render/renderer.ts';
+import { pickLanguage } from '../render/languages.ts';
+import { entryRows } from './entry-rows-model.ts';
+import type { Hook } from './hook-contract.ts';
+import { adminShareTargets, panelBase } from './panel-model.ts';
+
+/**
+ * The admin's client summary page: the client's access details this admin may
+ * see, service credentials first, and a form to add one.
+ */
+export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
+  return async (actor, context, surface) => {
+    if (actor.kind !== 'admin' || !context.clientId) return null;
+    const [admins, clients] = await Promise.all([lk.host.admins([actor.adminId]), lk.host.clients([context.clientId])]);
+    const admin = admins.get(actor.adminId);
+    const client = clients.get(context.clientId);
+    if (!admin || admin.disabled || !client) return null;
+    const [services, vault, categories, targets] = await Promise.all([
+      lk.serviceCredentials.list(actor, client.id),
+      lk.entries.list(actor, { clientId: client.id, limit: 500 }),
+      lk.categories.list(actor),
+      adminShareTargets(lk, client),
+    ]);
+    const rows = await entryRows(lk, actor, [...services, ...vault.items], categories);
+    return renderer.render('hooks/client-summary', {
+      ...panelBase(surface, actor, categories, targets, { clientId: client.id }),
+      client: { id: client.id, name: client.name },
+      rows,
+      more: vault.total > vault.items.length,
+    }, { language: pickLanguage(context.language, admin.language) });
+  };
+}

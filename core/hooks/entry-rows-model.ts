@@ -1,0 +1,118 @@
+import type { Actor } from '../domain/actor.ts';
+import type { Category } from '../domain/category.ts';
+import type { EntryView, Grant } from '../domain/entry.ts';
+import type { Latchkey } from '../latchkey.ts';
+import { safeHttpUrl } from '../render/safe-url.ts';
+
+/** One row of an entry table as templates see it. */
+export interface EntryRowModel {
+  id: string;
+  name: string;
+  username: string;
+  isService: boolean;
+  websiteUrl: string | null;
+  loginUrl: string | null;
+  ownerKind: 'admin' | 'client';
+  ownerName: string;
+  clientName: string | null;
+  categoryName: string | null;
+  sharedWithAdmin: boolean;
+  hasPassword: boolean;
+  hasNotes: boolean;
+  hasTotp: boolean;
+  updatedAt: Date;
+  passwordChangedAt: Date | null;
+  linkedToContext: boolean;
+  canEdit: boolean;
+  canDelete: boolean;
+  canShare: boolean;
+  grants: Array<Grant & { name: string }> | null;
+  /** Prefill for the edit dialog: metadata only, never a secret. */
+  editable: string;
+}
+
+/**
+ * Turns entries into table rows: names for owners, clients, categories and
+ * grantees come from two or three bulk look-ups, never one per row.
+ */
+export async function entryRows(
+  lk: Latchkey,
+  actor: Actor,
+  entries: readonly EntryView[],
+  categories: readonly Category[],
+  isLinked: (entry: EntryView) => boolean = () => false,
+): Promise<EntryRowModel[]> {
+  const permissions = await lk.permissions.of(actor, entries);
+  const grants = [...permissions.values()].flatMap((p) => p.grants ?? []);
+  const adminIds = unique([
+    ...entries.filter((e) => e.owner.kind === 'admin').map((e) => e.owner.id),
+    ...grants.filter((g) => g.kind === 'admin').map((g) => g.id),
+  ]);
+  const clientIds = unique([
+    ...entries.map((e) => e.clientId).filter((id): id is string => id !== null),
+    ...grants.filter((g) => g.kind === 'client').map((g) => g.id),
+  ]);
+  const contactIds = unique(grants.filter((g) => g.kind === 'contact').map((g) => g.id));
+  const [admins, clients, contacts, roles] = await Promise.all([
+    lk.host.admins(adminIds),
+    lk.host.clients(clientIds),
+    lk.host.contacts(contactIds),
+    grants.some((g) => g.kind === 'admin_role') ? lk.host.adminRoles() : Promise.resolve([]),
+  ]);
+  const roleNames = new Map(roles.map((r) => [r.id, r.name]));
+  const categoryNames = new Map(categories.map((c) => [c.id, c.name]));
+  const nameOf = (g: Grant): string => {
+    switch (g.kind) {
+      case 'admin': return admins.get(g.id)?.name ?? g.id;
+      case 'admin_role': return roleNames.get(g.id) ?? g.id;
+      case 'client': return clients.get(g.id)?.name ?? g.id;
+      case 'contact': return contacts.get(g.id)?.name ?? g.id;
+    }
+  };
+  return entries.map((entry) => {
+    const allowed = permissions.get(entry.id);
+    return {
+      id: entry.id,
+      name: entry.name,
+      username: entry.username,
+      isService: entry.source === 'service',
+      websiteUrl: safeHttpUrl(entry.websiteUrl),
+      loginUrl: safeHttpUrl(entry.loginUrl) ?? safeHttpUrl(entry.websiteUrl),
+      ownerKind: entry.owner.kind,
+      ownerName: entry.owner.kind === 'admin'
+        ? admins.get(entry.owner.id)?.name ?? entry.owner.id
+        : clients.get(entry.owner.id)?.name ?? entry.owner.id,
+      clientName: entry.clientId ? clients.get(entry.clientId)?.name ?? entry.clientId : null,
+      categoryName: entry.categoryId ? categoryNames.get(entry.categoryId) ?? null : null,
+      sharedWithAdmin: entry.sharedWithAdmin,
+      hasPassword: entry.hasPassword,
+      hasNotes: entry.hasNotes,
+      hasTotp: entry.hasTotp,
+      updatedAt: entry.updatedAt,
+      passwordChangedAt: entry.passwordChangedAt,
+      linkedToContext: isLinked(entry),
+      canEdit: allowed?.update ?? false,
+      canDelete: allowed?.delete ?? false,
+      canShare: allowed?.share ?? false,
+      grants: allowed?.grants?.map((g) => ({ ...g, name: nameOf(g) })) ?? null,
+      editable: JSON.stringify({
+        id: entry.id,
+        version: entry.version,
+        name: entry.name,
+        username: entry.username,
+        websiteUrl: entry.websiteUrl,
+        loginUrl: entry.loginUrl,
+        categoryId: entry.categoryId,
+        sharedWithAdmin: entry.sharedWithAdmin,
+        reminderDays: entry.reminderDays,
+        notifyOnChange: entry.notifyOnChange,
+        ownerKind: entry.owner.kind,
+        grants: allowed?.grants ?? [],
+      }),
+    };
+  });
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}

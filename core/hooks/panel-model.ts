@@ -1,0 +1,67 @@
+import type { Actor } from '../domain/actor.ts';
+import type { Category } from '../domain/category.ts';
+import type { HostClient } from '../ports/host-directory.ts';
+import type { Latchkey } from '../latchkey.ts';
+import type { HookSurface } from './hook-contract.ts';
+import type { EntryRowModel } from './entry-rows-model.ts';
+
+interface Option {
+  id: string;
+  name: string;
+}
+
+/** Who an entry can be shared with, for the share dialog. */
+export interface ShareTargets {
+  admins: Option[];
+  roles: Option[];
+  clients: Option[];
+  contacts: Option[];
+}
+
+/** What every panel template gets besides its rows. */
+export interface PanelBase {
+  surface: HookSurface;
+  actorKind: 'admin' | 'client';
+  categories: Option[];
+  shareGroups: Array<{ kind: 'admin' | 'admin_role' | 'client' | 'contact'; legendKey: string; options: Option[] }>;
+  /** Fields a new entry starts with (client, ticket, service of the page). */
+  newEntryDefaults: string;
+}
+
+/** Share targets for an admin: every admin and role, the client and its contacts. */
+export async function adminShareTargets(lk: Latchkey, client: HostClient | null): Promise<ShareTargets> {
+  const [admins, roles, contacts] = await Promise.all([
+    lk.host.allAdmins(),
+    lk.host.adminRoles(),
+    client ? lk.host.contactsOfClients([client.id]) : Promise.resolve([]),
+  ]);
+  return {
+    admins: admins.filter((a) => !a.disabled).map((a) => ({ id: a.id, name: a.name })),
+    roles: roles.map((r) => ({ id: r.id, name: r.name })),
+    clients: client ? [{ id: client.id, name: client.name }] : [],
+    contacts: contacts.map((c) => ({ id: c.id, name: c.name })),
+  };
+}
+
+export function panelBase(
+  surface: HookSurface,
+  actor: Actor,
+  categories: readonly Category[],
+  shareTargets: ShareTargets,
+  newEntryDefaults: Record<string, string | null>,
+): PanelBase {
+  return {
+    surface,
+    actorKind: actor.kind === 'client' ? 'client' : 'admin',
+    categories: categories.map((c) => ({ id: c.id, name: c.name })),
+    shareGroups: [
+      { kind: 'admin_role', legendKey: 'share.roles', options: shareTargets.roles },
+      { kind: 'admin', legendKey: 'share.admins', options: shareTargets.admins },
+      { kind: 'client', legendKey: 'share.clients', options: shareTargets.clients },
+      { kind: 'contact', legendKey: 'share.contacts', options: shareTargets.contacts },
+    ],
+    newEntryDefaults: JSON.stringify(newEntryDefaults),
+  };
+}
+
+export type { EntryRowModel };

@@ -1,0 +1,44 @@
+import type { EntryView } from '../domain/entry.ts';
+import type { Latchkey } from '../latchkey.ts';
+import type { Renderer } from '../render/renderer.ts';
+import { pickLanguage } from '../render/languages.ts';
+import { entryRows } from './entry-rows-model.ts';
+import type { Hook } from './hook-contract.ts';
+import { adminShareTargets, panelBase } from './panel-model.ts';
+
+/**
+ * The helpdesk ticket sidebar: the access details of the ticket's client that
+ * this staff member may see, those of the ticket's service (or linked to the
+ * ticket) first, and a form to add one already linked to the ticket.
+ */
+export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
+  return async (actor, context, surface) => {
+    if (actor.kind !== 'admin' || !context.ticketId) return null;
+    const [admins, tickets] = await Promise.all([lk.host.admins([actor.adminId]), lk.host.tickets([context.ticketId])]);
+    const admin = admins.get(actor.adminId);
+    const ticket = tickets.get(context.ticketId);
+    if (!admin || admin.disabled || !ticket) return null;
+    const client = (await lk.host.clients([ticket.clientId])).get(ticket.clientId) ?? null;
+    if (!client) return null;
+    const [services, vault, categories, targets] = await Promise.all([
+      lk.serviceCredentials.list(actor, client.id),
+      lk.entries.list(actor, { clientId: client.id, limit: 500 }),
+      lk.categories.list(actor),
+      adminShareTargets(lk, client),
+    ]);
+    const linked = (entry: EntryView) => entry.links.ticketId === ticket.id
+      || (ticket.serviceId !== null && entry.links.serviceId === ticket.serviceId);
+    const all = [...services, ...vault.items];
+    const ordered = [...all.filter(linked), ...all.filter((e) => !linked(e))];
+    const rows = await entryRows(lk, actor, ordered, categories, linked);
+    return renderer.render('hooks/ticket-sidebar', {
+      ...panelBase(surface, actor, categories, targets, {
+        clientId: client.id, ticketId: ticket.id, serviceId: ticket.serviceId,
+      }),
+      client: { id: client.id, name: client.name },
+      ticket: { id: ticket.id, subject: ticket.subject },
+      rows,
+      more: vault.total > vault.items.length,
+    }, { language: pickLanguage(context.language, admin.language) });
+  };
+}
