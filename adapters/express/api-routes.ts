@@ -38,7 +38,7 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope): Router {
       }
     };
 
-  api.get('/entries', handle((req, _res, actor) => lk.entries.list(actor, listQuery(req))));
+  api.get('/entries', handle((req, _res, actor) => lk.entries.list(actor, queryObject(req, ['offset', 'limit']))));
   api.post('/entries', handle(async (req, res, actor) => {
     res.status(201);
     return lk.entries.create(actor, req.body);
@@ -72,7 +72,7 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope): Router {
 
   api.get('/settings', handle((_req, _res, actor) => lk.settings.get(actor)));
   api.patch('/settings', handle((req, _res, actor) => lk.settings.update(actor, req.body)));
-  api.get('/audit', handle((req, _res, actor) => lk.audit.list(actor, auditQuery(req))));
+  api.get('/audit', handle((req, _res, actor) => lk.audit.list(actor, queryObject(req, ['beforeSeq', 'limit']))));
 
   api.post('/password', handle(async (req) => ({ password: lk.generatePassword(req.body ?? {}).expose() })));
   api.post('/language', handle(async (req, res) => {
@@ -97,21 +97,12 @@ function param(req: Request, name: string): string {
   return value;
 }
 
-/** Query strings are text; the list schema wants numbers for paging. */
-function listQuery(req: Request): Record<string, unknown> {
+/** Query strings are text; the schemas want numbers for paging, so those keys are converted. */
+function queryObject(req: Request, numericKeys: readonly string[]): Record<string, unknown> {
   const query: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(req.query)) {
     if (typeof value !== 'string') throw new ValidationError([{ field: key, message: 'must be given once' }]);
-    query[key] = key === 'offset' || key === 'limit' ? toNumber(key, value) : value;
-  }
-  return query;
-}
-
-function auditQuery(req: Request): Record<string, unknown> {
-  const query: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(req.query)) {
-    if (typeof value !== 'string') throw new ValidationError([{ field: key, message: 'must be given once' }]);
-    query[key] = key === 'beforeSeq' || key === 'limit' ? toNumber(key, value) : value;
+    query[key] = numericKeys.includes(key) ? toNumber(key, value) : value;
   }
   return query;
 }

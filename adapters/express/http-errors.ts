@@ -27,6 +27,9 @@ export function sendError(res: Response, err: unknown, t: TFunction): void {
     res.status(500).json({ error: err.code, message: t('errors.internal') });
   } else if (isBodyParseError(err)) {
     res.status(400).json({ error: 'invalid_input', field: '(body)', message: 'request body must be valid JSON' });
+  } else if (err instanceof URIError) {
+    // The router could not decode a path parameter (`/entries/%E0%A4%A`).
+    res.status(400).json({ error: 'invalid_input', field: '(path)', message: 'request path is not valid URL encoding' });
   } else {
     // The message may quote SQL with its bound values, so only the kind and the frames are logged.
     const frames = err instanceof Error ? (err.stack ?? '').split('\n').slice(1, 6).join('\n') : '';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
   createHooks, HOOK_PLACES, pickLanguage, Renderer,
   type Actor, type HookContext, type HookPlace, type HookSurface, type Hooks,
@@ -15,10 +15,11 @@ import { RequestScope } from './request-scope.ts';
 import { pageSecurityHeaders } from './security-headers.ts';
 
 const ASSETS_DIR = new URL('../../templates/assets/', import.meta.url);
-const ASSETS: Record<string, string> = {
-  'latchkey.js': 'text/javascript; charset=utf-8',
-  'latchkey.css': 'text/css; charset=utf-8',
-};
+// A Map, not an object literal: `constructor`, `toString`, `__proto__`... must not be assets.
+const ASSETS: ReadonlyMap<string, string> = new Map([
+  ['latchkey.js', 'text/javascript; charset=utf-8'],
+  ['latchkey.css', 'text/css; charset=utf-8'],
+]);
 
 export interface LatchkeyMount {
   readonly hooks: Hooks;
@@ -41,7 +42,11 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   const lk = options.latchkey;
   const renderer = new Renderer();
   const hooks = createHooks(lk, renderer);
-  const csrf = new CsrfGuard(options.secret, base);
+  // Path=/ because in-process hosts render panels on their own pages, outside
+  // the base path: a cookie scoped to the base would not come back with those
+  // page requests, so every page view would mint a new seed and invalidate the
+  // token of every other page open in the same browser.
+  const csrf = new CsrfGuard(options.secret, '/');
   const frames = new FrameSessions(options.secret, options.frameSessionMinutes ?? 30);
   const scope = new RequestScope(csrf, frames, renderer, base, options.identify);
   const verifier = options.embed ? new EmbedTokenVerifier(options.embed, lk) : null;
@@ -58,7 +63,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
 
   const router = express.Router();
   router.get('/assets/:file', (req, res) => {
-    const type = ASSETS[req.params.file];
+    const type = ASSETS.get(req.params.file);
     if (!type) {
       res.status(404).end();
       return;
@@ -115,6 +120,25 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     }
   });
 
+  // Whatever a route lets through (a form body the parser refuses, a path that
+  // is not valid URL encoding) gets a message page with the same headers, never
+  // Express's default error page, which shows the stack trace outside production.
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const status = clientErrorStatus(err);
+    if (status === 500) console.error(`latchkey: unexpected ${err instanceof Error ? err.name : typeof err} on ${req.method} ${base}${req.path.slice(0, 80)}`);
+    securityHeaders(res);
+    const embed = req.path === '/embed';
+    sendPage(res, status, renderer.render('layouts/message', {
+      assetBase: `${base}/assets`,
+      title: embed ? 'page.embedRefusedTitle' : 'page.deniedTitle',
+      message: embed ? 'page.embedRefusedMessage' : 'page.deniedMessage',
+    }, { language: pickLanguage(req.acceptsLanguages()[0]) }));
+  });
+
   app.use(base, router);
 
   return {
@@ -153,6 +177,13 @@ function queryOf(req: Request, keys: string[]): string {
   const query = new URLSearchParams();
   for (const key of keys) if (typeof req.query[key] === 'string') query.set(key, req.query[key] as string);
   return query.size ? `?${query}` : '';
+}
+
+/** The 4xx status an Express middleware gave its error (body too large, bad URL encoding), else 500. */
+function clientErrorStatus(err: unknown): number {
+  const e = err as { status?: unknown; statusCode?: unknown } | null;
+  const status = e?.status ?? e?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
 }
 
 function sendPage(res: Response, status: number, html: string): void {

@@ -57,16 +57,25 @@ function adminCan(admin: AdminFacts, action: EntryAction, entry: EntryFacts, set
   const extended = isExtended(admin, settings);
   const matches = (p: Principal) => (p.kind === 'admin' && p.id === admin.adminId)
     || (p.kind === 'admin_role' && admin.roleId !== null && p.id === admin.roleId);
-  const grant = entry.grants.find(matches);
-  const membership = entry.categoryMembers.find(matches);
+  const access = grantedAccess(entry, matches);
   const clientData = entry.source === 'service' || entry.owner.kind === 'client';
-  const sees = owns || extended || grant !== undefined || membership !== undefined
-    || (clientData && modeAdmitsClientData(admin, entry, settings));
+  const sees = owns || extended || access.view || (clientData && modeAdmitsClientData(admin, entry, settings));
   if (!sees) return false;
   if (action === 'view' || action === 'reveal') return true;
   if (entry.source === 'service') return false;
   if (owns || extended) return true;
-  return action === 'update' && (grant?.canEdit === true || membership?.canEdit === true);
+  return action === 'update' && access.edit;
+}
+
+/**
+ * What the entry's grants and category memberships give one actor. An actor
+ * may match several (its own grant and its role's, a grant and a category
+ * membership): it views when any matches and edits when any matching one
+ * carries canEdit, whatever order they come in.
+ */
+function grantedAccess(entry: EntryFacts, matches: (p: Principal) => boolean): { view: boolean; edit: boolean } {
+  const matching = [...entry.grants, ...entry.categoryMembers].filter(matches);
+  return { view: matching.length > 0, edit: matching.some((g) => g.canEdit) };
 }
 
 function clientMayKeepEntries(client: ClientFacts, settings: VaultSettings): boolean {
@@ -108,10 +117,9 @@ function clientCan(client: ClientFacts, action: EntryAction, entry: EntryFacts, 
   const matches = (p: Principal) => main
     ? (p.kind === 'client' && p.id === client.clientId) || (p.kind === 'contact' && client.contactIds.includes(p.id))
     : p.kind === 'contact' && p.id === client.contactId;
-  const grant = entry.grants.find(matches);
-  const membership = entry.categoryMembers.find(matches);
-  if (!owns && grant === undefined && membership === undefined) return false;
+  const access = grantedAccess(entry, matches);
+  if (!owns && !access.view) return false;
   if (action === 'view' || action === 'reveal') return true;
   if (owns) return true;
-  return action === 'update' && (grant?.canEdit === true || membership?.canEdit === true);
+  return action === 'update' && access.edit;
 }

@@ -4,13 +4,17 @@ import type { TableNames } from '../store/table-names.ts';
 import { isAllowedAdmin, isExtended } from './access-policy.ts';
 import type { ActorFacts } from './facts.ts';
 
-type Condition = (qb: Knex.QueryBuilder) => void;
+type PrincipalPairs = Array<[kind: string, id: string]>;
 
 /**
- * The `view` rule of access-policy.ts as one SQL condition over the entries
- * table (aliased `e`): EXISTS on grants and category members, constants for
- * what depends only on the actor and the settings. Keep the two in step: the
- * property test compares them on random worlds.
+ * The `view` rule of access-policy.ts as SQL over the entries table (aliased
+ * `e`). Keep the two in step: the property test compares them on random worlds.
+ *
+ * Entries reached through ownership, grants and categories are collected as
+ * one UNION of index look-ups and joined by primary key, so a list costs what
+ * it returns, not what the table holds. Client data that the admin access
+ * mode opens to an admin is a plain condition on `e`, left for the caller's
+ * filters (the client on a summary page) to narrow through their index.
  */
 export function visibleEntries(qb: Knex.QueryBuilder, actor: ActorFacts, settings: VaultSettings, t: TableNames): void {
   if (actor.kind === 'system' || !actor.active) {
@@ -19,59 +23,46 @@ export function visibleEntries(qb: Knex.QueryBuilder, actor: ActorFacts, setting
   }
   if (actor.kind === 'admin') {
     if (isExtended(actor, settings)) return;
-    const principals: Array<[string, string]> = [['admin', actor.adminId]];
+    const principals: PrincipalPairs = [['admin', actor.adminId]];
     if (actor.roleId !== null) principals.push(['admin_role', actor.roleId]);
-    const alternatives: Condition[] = [
-      (q) => q.where('e.owner_kind', 'admin').andWhere('e.owner_id', actor.adminId),
-      grantedTo(principals, t),
-      inCategoryOf(principals, t),
-    ];
+    const reached = reachedIds(qb.client, principals, t, { kind: 'admin', id: actor.adminId });
     const mode = settings.adminAccessMode;
-    if (mode === 'full') alternatives.push((q) => q.where('e.owner_kind', 'client'));
-    else if (isAllowedAdmin(actor, settings)) {
-      alternatives.push((q) => {
-        q.where('e.owner_kind', 'client');
-        if (mode === 'shared') q.andWhere('e.shared_with_admin', true);
+    if (mode === 'full' || isAllowedAdmin(actor, settings)) {
+      qb.where((any) => {
+        any.where((clientData) => {
+          clientData.where('e.owner_kind', 'client');
+          if (mode === 'shared') clientData.andWhere('e.shared_with_admin', true);
+        }).orWhereIn('e.id', reached);
       });
+    } else {
+      qb.join(reached.as('reached'), 'reached.id', 'e.id');
     }
-    anyOf(qb, alternatives);
     return;
   }
   const main = actor.contactId === null;
-  const principals: Array<[string, string]> = main
+  const principals: PrincipalPairs = main
     ? [['client', actor.clientId], ...actor.contactIds.map((id): [string, string] => ['contact', id])]
     : [['contact', actor.contactId!]];
-  const alternatives: Condition[] = [grantedTo(principals, t), inCategoryOf(principals, t)];
-  const group = actor.groupId;
   const rule = settings.clientPrivateEntries;
-  if (main && rule.enabled && !(group !== null && rule.excludedClientGroupIds.includes(group))) {
-    alternatives.push((q) => q.where('e.owner_kind', 'client').andWhere('e.owner_id', actor.clientId));
-  }
-  anyOf(qb, alternatives);
+  const keepsOwn = main && rule.enabled && !(actor.groupId !== null && rule.excludedClientGroupIds.includes(actor.groupId));
+  const owner = keepsOwn ? { kind: 'client', id: actor.clientId } : null;
+  qb.join(reachedIds(qb.client, principals, t, owner).as('reached'), 'reached.id', 'e.id');
 }
 
-function anyOf(qb: Knex.QueryBuilder, alternatives: Condition[]): void {
-  qb.where((outer) => {
-    for (const alternative of alternatives) outer.orWhere((inner) => alternative(inner));
-  });
+/** Ids of the entries owned by `owner`, granted to any principal, or filed in a category any principal is a member of. */
+function reachedIds(client: Knex.Client, principals: PrincipalPairs, t: TableNames, owner: { kind: string; id: string } | null): Knex.QueryBuilder {
+  const knex = (): Knex.QueryBuilder => client.queryBuilder();
+  const granted = knex().select('g.entry_id as id').from(`${t.grants} as g`)
+    .where((any) => matchesAny(any, 'g.principal_kind', 'g.principal_id', principals));
+  const filed = knex().select('c.id as id').from(`${t.categoryMembers} as m`)
+    .join(`${t.entries} as c`, 'c.category_id', 'm.category_id')
+    .where((any) => matchesAny(any, 'm.member_kind', 'm.member_id', principals));
+  const parts: Knex.QueryBuilder[] = [granted, filed];
+  if (owner) parts.unshift(knex().select('o.id as id').from(`${t.entries} as o`).where({ 'o.owner_kind': owner.kind, 'o.owner_id': owner.id }));
+  // Unwrapped UNION members: SQLite does not accept parenthesised SELECTs in a compound query.
+  return knex().select('u.id').from(parts[0]!.union(parts.slice(1), false).as('u'));
 }
 
-function matchesAny(q: Knex.QueryBuilder, kindColumn: string, idColumn: string, principals: Array<[string, string]>): void {
-  q.where((any) => {
-    for (const [kind, id] of principals) any.orWhere((one) => one.where(kindColumn, kind).andWhere(idColumn, id));
-  });
-}
-
-function grantedTo(principals: Array<[string, string]>, t: TableNames): Condition {
-  return (q) => q.whereExists((sub) => {
-    sub.select(sub.client.raw('1')).from(`${t.grants} as g`).whereRaw('g.entry_id = e.id');
-    matchesAny(sub, 'g.principal_kind', 'g.principal_id', principals);
-  });
-}
-
-function inCategoryOf(principals: Array<[string, string]>, t: TableNames): Condition {
-  return (q) => q.whereNotNull('e.category_id').whereExists((sub) => {
-    sub.select(sub.client.raw('1')).from(`${t.categoryMembers} as m`).whereRaw('m.category_id = e.category_id');
-    matchesAny(sub, 'm.member_kind', 'm.member_id', principals);
-  });
+function matchesAny(q: Knex.QueryBuilder, kindColumn: string, idColumn: string, principals: PrincipalPairs): void {
+  for (const [kind, id] of principals) q.orWhere((one) => one.where(kindColumn, kind).andWhere(idColumn, id));
 }

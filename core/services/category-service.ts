@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../domain/actor.ts';
 import type { Category, CategoryMember } from '../domain/category.ts';
+import { mergeDuplicatePrincipals } from '../domain/principal-list.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { canDo } from '../policy/access-policy.ts';
 import type { ActorFacts } from '../policy/facts.ts';
@@ -37,7 +38,7 @@ export class CategoryService {
       await this.checkMembers(facts, data.members);
       const now = this.ctx.now();
       const row: CategoryRow = { id: newId(now), name: data.name, owner_kind: owner.kind, owner_id: owner.id, created_at: now, updated_at: now };
-      const members = dedupe(data.members);
+      const members = mergeDuplicatePrincipals(data.members);
       await this.ctx.knex.transaction(async (trx) => {
         await trx(this.ctx.tables.categories).insert(row);
         await this.writeMembers(trx, row.id, members);
@@ -90,7 +91,7 @@ export class CategoryService {
       await this.ctx.knex.transaction(async (trx) => {
         await trx(t.categories).where('id', id).update({ name: next.name, updated_at: now });
         if (data.members) {
-          members = dedupe(data.members);
+          members = mergeDuplicatePrincipals(data.members);
           await trx(t.categoryMembers).where('category_id', id).delete();
           await this.writeMembers(trx, id, members);
         } else {
@@ -186,13 +187,4 @@ function toCategory(row: CategoryRow, members: CategoryMember[]): Category {
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
-}
-
-function dedupe(members: CategoryMember[]): CategoryMember[] {
-  const byKey = new Map<string, CategoryMember>();
-  for (const m of members) {
-    const key = `${m.kind}:${m.id}`;
-    byKey.set(key, { ...m, canEdit: m.canEdit || (byKey.get(key)?.canEdit ?? false) });
-  }
-  return [...byKey.values()];
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../domain/actor.ts';
+import { mergeDuplicatePrincipals } from '../domain/principal-list.ts';
 import type { EntryView, Grant, HistoryItem, Page, RevealedSecrets } from '../domain/entry.ts';
 import { Secret } from '../domain/secret.ts';
 import type { VaultSettings } from '../domain/settings.ts';
@@ -50,8 +51,9 @@ export class EntryService {
       }
       await checkLinks(this.ctx.host, clientId, data);
       if (data.categoryId != null) await checkCategory(this.ctx, facts, data.categoryId);
-      const grants = data.grants ?? [];
-      await checkGrantees(this.ctx.host, facts, clientId, grants);
+      // Checked as given (problems name the caller's indexes), stored merged: one row per principal.
+      await checkGrantees(this.ctx.host, facts, clientId, data.grants ?? []);
+      const grants = mergeDuplicatePrincipals(data.grants ?? []);
 
       const now = this.ctx.now();
       const id = newId(now);
@@ -88,6 +90,10 @@ export class EntryService {
       const t = this.ctx.tables;
       await this.ctx.knex.transaction(async (trx) => {
         if (owner.kind === 'client' && settings.clientEntryLimit !== null) {
+          // Serialise with every other write first (each appends to the audit chain), so that
+          // concurrent creates cannot all count below the limit and all insert. Nothing in this
+          // transaction reads before the lock, so the count's snapshot (MySQL) starts after it.
+          await this.ctx.audit.lock(trx, now);
           const owned = await countOwned(trx, t.entries, owner.id);
           if (owned >= settings.clientEntryLimit) throw new LimitExceededError('entry', settings.clientEntryLimit);
         }
@@ -240,6 +246,7 @@ export class EntryService {
       this.require(facts, 'share', loaded, settings);
       const { row } = loaded;
       await checkGrantees(this.ctx.host, facts, row.client_id, data.grants);
+      const grants = mergeDuplicatePrincipals(data.grants);
       const t = this.ctx.tables;
       const now = this.ctx.now();
       const patch: Partial<EntryRow> = { version: data.version + 1, updated_at: now };
@@ -248,11 +255,11 @@ export class EntryService {
         const count = await trx(t.entries).where({ id, version: data.version }).update(patch);
         if (count === 0) throw await this.conflict(trx, id);
         await trx(t.grants).where('entry_id', id).delete();
-        if (data.grants.length > 0) await trx(t.grants).insert(dedupe(data.grants).map((g) => grantRow(id, g)));
+        if (grants.length > 0) await trx(t.grants).insert(grants.map((g) => grantRow(id, g)));
         await this.ctx.record(trx, actor, {
           action: 'entry.share', entryId: id, clientId: row.client_id,
           details: {
-            before: loaded.facts.grants, after: dedupe(data.grants),
+            before: loaded.facts.grants, after: grants,
             sharedWithAdmin: patch.shared_with_admin ?? Boolean(row.shared_with_admin),
           },
         });
@@ -427,14 +434,4 @@ async function pruneHistory(trx: Knex.Transaction, table: string, entryId: strin
 
 function grantRow(entryId: string, grant: Grant): GrantRow {
   return { entry_id: entryId, principal_kind: grant.kind, principal_id: grant.id, can_edit: grant.canEdit };
-}
-
-function dedupe(grants: Grant[]): Grant[] {
-  const byKey = new Map<string, Grant>();
-  for (const g of grants) {
-    const key = `${g.kind}:${g.id}`;
-    const previous = byKey.get(key);
-    byKey.set(key, { ...g, canEdit: g.canEdit || (previous?.canEdit ?? false) });
-  }
-  return [...byKey.values()];
 }

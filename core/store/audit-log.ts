@@ -35,7 +35,7 @@ export interface AuditRow {
   hash: string;
 }
 
-interface Head {
+export interface Head {
   seq: number;
   hash: string;
 }
@@ -50,11 +50,31 @@ interface Head {
 export class AuditLog {
   constructor(private readonly t: TableNames, private readonly dialect: Dialect) {}
 
-  async append(trx: Knex.Transaction, record: AuditRecord, at: number): Promise<void> {
+  /**
+   * Takes the chain's lock for the rest of the caller's transaction and reads
+   * the head. Every write transaction appends an event, so a service that must
+   * decide on a consistent view (the per-client entry limit) takes it first.
+   *
+   * On MySQL the head row is made to exist before it is locked: `SELECT ...
+   * FOR UPDATE` on a missing row takes only a gap lock, which two transactions
+   * can both hold, and their inserts then deadlock (the first events of a fresh
+   * vault, written concurrently). `INSERT ... ON DUPLICATE KEY UPDATE` takes an
+   * exclusive lock on the row instead, so appenders simply queue.
+   */
+  async lock(trx: Knex.Transaction, at: number): Promise<Head> {
+    if (this.dialect === 'mysql') {
+      await trx(this.t.settings)
+        .insert({ key: AUDIT_HEAD_KEY, value: JSON.stringify({ seq: 0, hash: GENESIS_HASH }), updated_at: at })
+        .onConflict('key').merge(['key']);
+    }
     let headQuery = trx(this.t.settings).select('value').where('key', AUDIT_HEAD_KEY);
     if (this.dialect === 'mysql') headQuery = headQuery.forUpdate();
     const headRow = await headQuery.first() as { value: string } | undefined;
-    const head: Head = headRow ? JSON.parse(headRow.value) : { seq: 0, hash: GENESIS_HASH };
+    return headRow ? JSON.parse(headRow.value) as Head : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  async append(trx: Knex.Transaction, record: AuditRecord, at: number): Promise<void> {
+    const head = await this.lock(trx, at);
     const row: Omit<AuditRow, 'hash'> = {
       seq: head.seq + 1,
       at,
@@ -72,8 +92,8 @@ export class AuditLog {
     const hash = chainHash(row);
     await trx(this.t.audit).insert({ ...row, hash });
     const value = JSON.stringify({ seq: row.seq, hash });
-    if (headRow) await trx(this.t.settings).where('key', AUDIT_HEAD_KEY).update({ value, updated_at: at });
-    else await trx(this.t.settings).insert({ key: AUDIT_HEAD_KEY, value, updated_at: at });
+    const updated = await trx(this.t.settings).where('key', AUDIT_HEAD_KEY).update({ value, updated_at: at });
+    if (updated === 0) await trx(this.t.settings).insert({ key: AUDIT_HEAD_KEY, value, updated_at: at });
   }
 
   /** Walks the whole chain in order; answers the first broken link, or null when intact. */

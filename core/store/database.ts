@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { ConfigurationError, DatabaseUnavailableError } from '../errors.ts';
@@ -27,7 +27,7 @@ export function openDatabase(config: DatabaseConfig): { knex: Knex; dialect: Dia
   if (url.startsWith('sqlite:')) {
     const filename = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (!filename) throw new ConfigurationError('database URL "sqlite:" needs a file path, or ":memory:"');
-    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    if (filename !== ':memory:') ensureFolder(dirname(filename));
     const knex = knexFactory({
       client: 'better-sqlite3',
       connection: { filename },
@@ -74,6 +74,29 @@ export function openDatabase(config: DatabaseConfig): { knex: Knex; dialect: Dia
     return { knex, dialect: 'mysql', owned: true };
   }
   throw new ConfigurationError('database URL must start with sqlite: or mysql://');
+}
+
+/**
+ * Creates the folder of a SQLite file, one level at a time. A folder that
+ * cannot be made (read-only place, a file in the way) is the database being
+ * unavailable, said without a stack. Not `mkdirSync(..., { recursive: true })`:
+ * on Node 20 that never returns for a path under /proc.
+ */
+function ensureFolder(folder: string): void {
+  const missing: string[] = [];
+  for (let at = folder; !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const level of missing) {
+    try {
+      mkdirSync(level);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'EEXIST') continue;
+      throw new DatabaseUnavailableError(`cannot create the folder "${level}" for the SQLite file (${code ?? 'unknown error'})`);
+    }
+  }
 }
 
 export function dialectOf(knex: Knex): Dialect {

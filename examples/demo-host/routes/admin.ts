@@ -1,0 +1,91 @@
+import express, { Router, type Request, type Response } from 'express';
+import { OPEN_TICKET_STATUSES } from '../host-data.ts';
+import { idParam, type DemoContext } from './context.ts';
+
+const ADDON_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit'];
+const REPLY_STATUSES = ['Answered', 'In Progress', 'Closed'];
+
+/** The staff area: dashboard, clients, tickets, and Addons → Latchkey. */
+export function adminRoutes(ctx: DemoContext): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 20 });
+  router.use(ctx.requireAdmin);
+
+  /** What every staff page shows around its content. */
+  const chrome = async (req: Request, res: Response, nav: string) => {
+    const admin = ctx.admin(res);
+    return { admin, nav, csrf: await ctx.sessions.csrfToken(req), addonAccess: admin.addonAccess };
+  };
+
+  router.get('/', async (req, res) => {
+    const [counts, tickets] = await Promise.all([ctx.data.dashboardCounts(), ctx.data.tickets({ open: true })]);
+    ctx.send(res, 'admin/dashboard', ctx.language(req, res), {
+      ...(await chrome(req, res, 'dashboard')), counts, tickets: tickets.slice(0, 8),
+    });
+  });
+
+  router.get('/clients', async (req, res) => {
+    ctx.send(res, 'admin/clients', ctx.language(req, res), { ...(await chrome(req, res, 'clients')), clients: await ctx.data.clients() });
+  });
+
+  router.get('/clients/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    const client = id === null ? null : await ctx.data.client(id);
+    if (id === null || !client) return ctx.errorPage(req, res, 404, 'notFound');
+    const [contacts, services, tickets, devices, panel] = await Promise.all([
+      ctx.data.contactsOf(id), ctx.data.servicesOf(id), ctx.data.tickets({ clientId: id }), ctx.data.devicesOf(id),
+      ctx.panel('clientSummary', req, res, { clientId: String(id) }),
+    ]);
+    ctx.send(res, 'admin/client', ctx.language(req, res), {
+      ...(await chrome(req, res, 'clients')), client, contacts, services, tickets, devices, panel,
+      mainContact: contacts.find((c) => c.is_main) ?? null,
+    });
+  });
+
+  router.get('/tickets', async (req, res) => {
+    const all = req.query.status === 'all';
+    ctx.send(res, 'admin/tickets', ctx.language(req, res), {
+      ...(await chrome(req, res, 'tickets')), all, tickets: await ctx.data.tickets({ open: !all }),
+    });
+  });
+
+  router.get('/tickets/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    const ticket = id === null ? null : await ctx.data.ticket(id);
+    if (id === null || !ticket) return ctx.errorPage(req, res, 404, 'notFound');
+    const [thread, panel] = await Promise.all([ctx.data.thread(id), ctx.panel('ticketSidebar', req, res, { ticketId: String(id) })]);
+    ctx.send(res, 'admin/ticket', ctx.language(req, res), {
+      ...(await chrome(req, res, 'tickets')), ticket, thread, panel,
+      open: OPEN_TICKET_STATUSES.includes(String(ticket.status)),
+      replyStatuses: REPLY_STATUSES.map((s) => ({ value: s, selected: s === 'Answered' })),
+      replied: req.query.replied === '1',
+    });
+  });
+
+  router.post('/tickets/:id/reply', form, async (req, res) => {
+    const id = idParam(req.params.id);
+    const ticket = id === null ? null : await ctx.data.ticket(id);
+    if (id === null || !ticket) return ctx.errorPage(req, res, 404, 'notFound');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (!(await ctx.sessions.checkCsrf(req, body.csrf))) return ctx.errorPage(req, res, 403, 'forbidden');
+    const message = typeof body.message === 'string' ? body.message.replace(/\r\n/g, '\n').trim() : '';
+    const status = typeof body.status === 'string' && REPLY_STATUSES.includes(body.status) ? body.status : null;
+    if (!message || message.length > 20_000 || !status) return ctx.errorPage(req, res, 400, 'badRequest');
+    await ctx.data.reply(id, ctx.admin(res).id, message, status);
+    res.redirect(303, `/admin/tickets/${id}?replied=1#reply`);
+  });
+
+  router.get('/addons/latchkey', async (req, res) => {
+    const page = typeof req.query.page === 'string' && ADDON_PAGES.includes(req.query.page) ? req.query.page : 'dashboard';
+    const params: Record<string, string> = {};
+    for (const [key, value] of Object.entries(req.query)) {
+      if (key !== 'page' && typeof value === 'string') params[key] = value.slice(0, 200);
+    }
+    const panel = await ctx.panel('adminPages', req, res, { page, params });
+    // Latchkey decides who may run it (the host's addon roles and its extended roles).
+    if (!panel.html && !panel.failed) return ctx.errorPage(req, res, 403, 'forbidden');
+    ctx.send(res, 'admin/addon', ctx.language(req, res), { ...(await chrome(req, res, 'addon')), panel });
+  });
+
+  return router;
+}
