@@ -25,7 +25,7 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope): Router {
           res.status(401).set('Cache-Control', 'no-store').json({ error: 'unauthenticated', message: t('errors.unauthenticated') });
           return;
         }
-        if (req.method !== 'GET' && !scope.csrf.verify(req, actor)) {
+        if (req.method !== 'GET' && req.method !== 'HEAD' && !scope.csrf.verify(req, actor)) {
           res.status(403).set('Cache-Control', 'no-store').json({ error: 'csrf', message: t('errors.csrf') });
           return;
         }
@@ -81,6 +81,9 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope): Router {
     return { language };
   }));
 
+  api.use((req, res) => {
+    res.status(404).set('Cache-Control', 'no-store').json({ error: 'not_found', message: scope.translator(req)('errors.not_found') });
+  });
   api.use((err: unknown, req: Request, res: Response, _next: express.NextFunction) => scope.fail(req, res, err));
   return api;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
-  createHooks, HOOK_PLACES, pickLanguage, Renderer,
+  createHooks, HOOK_PLACES, pickLanguage, Renderer, type Language,
   type Actor, type HookContext, type HookPlace, type HookSurface, type Hooks,
 } from '../../core/index.ts';
 import { apiRoutes } from './api-routes.ts';
@@ -61,6 +61,13 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     clipboardClearSeconds,
   });
 
+  /** A whole page saying why there is nothing to show (refused sign-in link, no access). */
+  const sendMessage = (req: Request, res: Response, status: number, kind: 'embedRefused' | 'denied', language?: Language) => {
+    sendPage(res, status, renderer.render('layouts/message', {
+      assetBase: `${base}/assets`, title: `page.${kind}Title`, message: `page.${kind}Message`,
+    }, { language: language ?? pickLanguage(req.acceptsLanguages()[0]) }));
+  };
+
   const router = express.Router();
   router.get('/assets/:file', (req, res) => {
     const type = ASSETS.get(req.params.file);
@@ -79,7 +86,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     securityHeaders(res);
     const token = typeof req.body?.token === 'string' ? req.body.token : typeof req.query.token === 'string' ? req.query.token : '';
     if (!verifier || !token) {
-      sendPage(res, 401, renderer.render('layouts/message', { assetBase: `${base}/assets`, title: 'page.embedRefusedTitle', message: 'page.embedRefusedMessage' }, { language: pickLanguage(req.acceptsLanguages()[0]) }));
+      sendMessage(req, res, 401, 'embedRefused');
       return;
     }
     try {
@@ -93,7 +100,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
         scope.fail(req, res, err);
         return;
       }
-      sendPage(res, 401, renderer.render('layouts/message', { assetBase: `${base}/assets`, title: 'page.embedRefusedTitle', message: 'page.embedRefusedMessage' }, { language: pickLanguage(req.acceptsLanguages()[0]) }));
+      sendMessage(req, res, 401, 'embedRefused');
     }
   };
   router.get('/embed', enter);
@@ -105,13 +112,13 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     try {
       const place = req.params.place as HookPlace;
       const actor = await scope.actorFor(req);
-      const context = contextFromQuery(req, scope);
+      const context = contextFromQuery(req, place === 'clientArea' ? scope.chosenLanguage(req) : undefined);
       const language = pickLanguage(context.language, req.acceptsLanguages()[0]);
       const fragment = actor && (HOOK_PLACES as readonly string[]).includes(place)
         ? await hooks[place](actor, context, surfaceFor(req, res, actor, await scope.isFramed(req), `${base}/frame/${place}${queryOf(req, ['clientId', 'ticketId'])}`))
         : null;
       if (fragment === null) {
-        sendPage(res, actor ? 404 : 401, renderer.render('layouts/message', { assetBase: `${base}/assets`, title: 'page.deniedTitle', message: 'page.deniedMessage' }, { language }));
+        sendMessage(req, res, actor ? 404 : 401, 'denied', language);
         return;
       }
       sendPage(res, 200, renderer.render('layouts/frame', { assetBase: `${base}/assets`, title: 'page.frameTitle', fragment }, { language }));
@@ -131,12 +138,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     const status = clientErrorStatus(err);
     if (status === 500) console.error(`latchkey: unexpected ${err instanceof Error ? err.name : typeof err} on ${req.method} ${base}${req.path.slice(0, 80)}`);
     securityHeaders(res);
-    const embed = req.path === '/embed';
-    sendPage(res, status, renderer.render('layouts/message', {
-      assetBase: `${base}/assets`,
-      title: embed ? 'page.embedRefusedTitle' : 'page.deniedTitle',
-      message: embed ? 'page.embedRefusedMessage' : 'page.deniedMessage',
-    }, { language: pickLanguage(req.acceptsLanguages()[0]) }));
+    sendMessage(req, res, status, req.path === '/embed' ? 'embedRefused' : 'denied');
   });
 
   app.use(base, router);
@@ -148,7 +150,8 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
       const actor = await scope.actorFor(req);
       if (!actor) return null;
       res.set('Cache-Control', 'no-store');
-      const chosen = scope.chosenLanguage(req);
+      // The switcher lives in the client area; staff panels follow the host's language for the admin.
+      const chosen = place === 'clientArea' ? scope.chosenLanguage(req) : undefined;
       return hooks[place](actor, { ...context, language: context.language ?? chosen }, surfaceFor(req, res, actor, false, req.originalUrl));
     },
   };
@@ -160,7 +163,7 @@ function normaliseBase(path: string): string {
   return trimmed === '/' ? '' : trimmed;
 }
 
-function contextFromQuery(req: Request, scope: RequestScope): HookContext {
+function contextFromQuery(req: Request, chosenLanguage: Language | undefined): HookContext {
   const text = (key: string) => (typeof req.query[key] === 'string' ? (req.query[key] as string).slice(0, 255) : undefined);
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(req.query)) if (typeof value === 'string') params[key] = value.slice(0, 255);
@@ -169,7 +172,7 @@ function contextFromQuery(req: Request, scope: RequestScope): HookContext {
     ticketId: text('ticketId'),
     page: text('page'),
     params,
-    language: scope.chosenLanguage(req) ?? text('language'),
+    language: chosenLanguage ?? text('language'),
   };
 }
 

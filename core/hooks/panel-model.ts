@@ -57,7 +57,7 @@ export function panelBase(
     shareGroups: [
       { kind: 'admin_role', legendKey: 'share.roles', options: shareTargets.roles },
       { kind: 'admin', legendKey: 'share.admins', options: shareTargets.admins },
-      { kind: 'client', legendKey: 'share.clients', options: shareTargets.clients },
+      { kind: 'client', legendKey: 'share.client', options: shareTargets.clients },
       { kind: 'contact', legendKey: 'share.contacts', options: shareTargets.contacts },
     ],
     newEntryDefaults: JSON.stringify(newEntryDefaults),

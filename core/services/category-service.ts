@@ -40,6 +40,7 @@ export class CategoryService {
       const row: CategoryRow = { id: newId(now), name: data.name, owner_kind: owner.kind, owner_id: owner.id, created_at: now, updated_at: now };
       const members = mergeDuplicatePrincipals(data.members);
       await this.ctx.knex.transaction(async (trx) => {
+        await this.ctx.audit.lock(trx, now);
         await trx(this.ctx.tables.categories).insert(row);
         await this.writeMembers(trx, row.id, members);
         await this.ctx.record(trx, actor, {
@@ -85,11 +86,18 @@ export class CategoryService {
       const { facts, row } = await this.loadManaged(actor, id);
       if (data.members) await this.checkMembers(facts, data.members);
       const now = this.ctx.now();
-      const next: CategoryRow = { ...row, name: data.name ?? row.name, updated_at: now };
       const t = this.ctx.tables;
+      let next: CategoryRow = row;
       let members: CategoryMember[] = [];
       await this.ctx.knex.transaction(async (trx) => {
-        await trx(t.categories).where('id', id).update({ name: next.name, updated_at: now });
+        // Queue behind other writers (replacing members is a delete and an insert, which two
+        // transactions could otherwise interleave into a deadlock), then change only what was
+        // asked: a rename made meanwhile by someone else stays.
+        await this.ctx.audit.lock(trx, now);
+        await trx(t.categories).where('id', id).update({ ...(data.name !== undefined ? { name: data.name } : {}), updated_at: now });
+        const current = await trx(t.categories).where('id', id).first() as CategoryRow | undefined;
+        if (!current) throw new NotFoundError('category');
+        next = current;
         if (data.members) {
           members = mergeDuplicatePrincipals(data.members);
           await trx(t.categoryMembers).where('category_id', id).delete();
@@ -112,6 +120,7 @@ export class CategoryService {
       const { row } = await this.loadManaged(actor, id);
       const t = this.ctx.tables;
       await this.ctx.knex.transaction(async (trx) => {
+        await this.ctx.audit.lock(trx, this.ctx.now());
         await trx(t.entries).where('category_id', id).update({ category_id: null });
         await trx(t.categoryMembers).where('category_id', id).delete();
         await trx(t.categories).where('id', id).delete();

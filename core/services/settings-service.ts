@@ -23,16 +23,18 @@ export class SettingsService {
     return this.ctx.guard(async () => {
       const { facts, settings } = await this.ctx.decisionInputs(actor);
       if (!canDo(facts, 'changeSettings', settings) && actor.kind !== 'system') throw new ForbiddenError('change the settings');
-      const next = validate(settingsSchema, { ...settings, ...change }) as VaultSettings;
       const now = this.ctx.now();
       const t = this.ctx.tables;
-      await this.ctx.knex.transaction(async (trx) => {
-        const value = JSON.stringify(next);
-        const updated = await trx(t.settings).where('key', SETTINGS_KEY).update({ value, updated_at: now });
-        if (updated === 0) await trx(t.settings).insert({ key: SETTINGS_KEY, value, updated_at: now });
+      return this.ctx.knex.transaction(async (trx) => {
+        // Queue behind other writers first, then apply the change to the settings as they are
+        // now: two people changing different settings at once both keep their change.
+        await this.ctx.audit.lock(trx, now);
+        const next = validate(settingsSchema, { ...await this.ctx.settings(trx), ...change }) as VaultSettings;
+        await trx(t.settings).insert({ key: SETTINGS_KEY, value: JSON.stringify(next), updated_at: now })
+          .onConflict('key').merge(['value', 'updated_at']);
         await this.ctx.record(trx, actor, { action: 'settings.update', details: { changed: Object.keys(change) } });
+        return next;
       });
-      return next;
     });
   }
 }

@@ -63,7 +63,8 @@ export class VaultReportService {
         visible().count({ n: '*' }).first() as Promise<{ n: number | string } | undefined>,
         counted('e.client_id', (qb) => qb.whereNotNull('e.client_id')),
         counted('e.owner_id', (qb) => qb.where('e.owner_kind', 'admin')),
-        counted('e.category_id', (qb) => qb.whereNotNull('e.category_id')),
+        // Clients' own categories are their private filing; the dashboard counts the addon's categories.
+        counted('e.category_id', (qb) => qb.whereIn('e.category_id', this.ctx.knex(t.categories).select('id').where('owner_kind', 'admin'))),
         dueQuery,
       ]);
       const asCounts = (rows: Array<{ key: string | null; count: number | string }>) =>

@@ -48,6 +48,9 @@ export interface Head {
  * chain linear when several app instances write at once.
  */
 export class AuditLog {
+  /** Transactions that already hold the chain's lock (so the head row is known to exist). */
+  readonly #holders = new WeakSet<Knex.Transaction>();
+
   constructor(private readonly t: TableNames, private readonly dialect: Dialect) {}
 
   /**
@@ -62,7 +65,7 @@ export class AuditLog {
    * exclusive lock on the row instead, so appenders simply queue.
    */
   async lock(trx: Knex.Transaction, at: number): Promise<Head> {
-    if (this.dialect === 'mysql') {
+    if (this.dialect === 'mysql' && !this.#holders.has(trx)) {
       await trx(this.t.settings)
         .insert({ key: AUDIT_HEAD_KEY, value: JSON.stringify({ seq: 0, hash: GENESIS_HASH }), updated_at: at })
         .onConflict('key').merge(['key']);
@@ -70,6 +73,7 @@ export class AuditLog {
     let headQuery = trx(this.t.settings).select('value').where('key', AUDIT_HEAD_KEY);
     if (this.dialect === 'mysql') headQuery = headQuery.forUpdate();
     const headRow = await headQuery.first() as { value: string } | undefined;
+    this.#holders.add(trx);
     return headRow ? JSON.parse(headRow.value) as Head : { seq: 0, hash: GENESIS_HASH };
   }
 

@@ -107,7 +107,7 @@ export function dialectOf(knex: Knex): Dialect {
 }
 
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST',
+  'ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'EPIPE', 'PROTOCOL_CONNECTION_LOST',
   'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'SQLITE_CANTOPEN', 'SQLITE_BUSY',
 ]);
 
@@ -120,6 +120,7 @@ export function asUnavailable(err: unknown): unknown {
   const code = (err as { code?: string }).code;
   if (code && UNAVAILABLE_CODES.has(code)) return new DatabaseUnavailableError(describe(code));
   if (err.name === 'KnexTimeoutError') return new DatabaseUnavailableError('no connection could be made in time');
+  if (/Unable to acquire a connection/i.test(err.message)) return new DatabaseUnavailableError('the connection pool is closed');
   if (/no such table/i.test(err.message) || code === 'ER_NO_SUCH_TABLE') {
     return new DatabaseUnavailableError('the Latchkey tables are missing: run "npx latchkey migrate latest"');
   }

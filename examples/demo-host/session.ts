@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { num, T, type SessionRow } from './schema.ts';
+import { readCookie } from '../../adapters/express/index.ts';
 
 export const SESSION_COOKIE = 'nwh_session';
 const LOGIN_COOKIE = 'nwh_login';
@@ -117,22 +118,7 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function readCookie(req: Request, name: string): string | null {
-  const header = req.headers.cookie;
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return null;
-      }
-    }
-  }
-  return null;
-}
+export { readCookie };
 
 export function setCookie(req: Request, res: Response, name: string, value: string, maxAgeSeconds: number): void {
   res.cookie(name, value, {

@@ -197,4 +197,37 @@ forEachDatabase('categories', (db) => {
     expect(updated.members).to.deep.equal([{ kind: 'contact', id: 'k-acme-dev', canEdit: true }]);
     expect(await countRows(vault, vault.tables.categoryMembers)).to.equal(1);
   });
+
+  it('a rename and a member change made at the same time both take effect', async () => {
+    const category = await lk.categories.create(owner, { name: 'Network' });
+    await Promise.all([
+      lk.categories.update(owner, category.id, { name: 'Networking' }),
+      lk.categories.update(owner, category.id, { members: [{ kind: 'admin', id: 'a-sam' }] }),
+    ]);
+    const [stored] = await lk.categories.list(owner);
+    expect(stored!.name).to.equal('Networking');
+    expect(stored!.members).to.deep.equal([{ kind: 'admin', id: 'a-sam', canEdit: false }]);
+  });
+
+  it('two member changes made at the same time both succeed, and one of them stands whole', async () => {
+    const category = await lk.categories.create(owner, { name: 'Network' });
+    const sets = [[{ kind: 'admin' as const, id: 'a-sam' }], [{ kind: 'admin' as const, id: 'a-sys' }, { kind: 'admin_role' as const, id: 'r-support' }]];
+    await Promise.all(sets.map((members) => lk.categories.update(owner, category.id, { members })));
+    const [stored] = await lk.categories.list(owner);
+    const ids = stored!.members.map((m) => m.id).sort();
+    expect([['a-sam'], ['a-sys', 'r-support']]).to.deep.include(ids);
+    expect(await lk.audit.verify()).to.deep.equal({ ok: true, events: 3 });
+  });
+
+  it('a category deleted while being renamed is simply gone', async () => {
+    const category = await lk.categories.create(owner, { name: 'Network' });
+    const outcomes = await Promise.allSettled([
+      lk.categories.update(owner, category.id, { name: 'Renamed' }),
+      lk.categories.delete(owner, category.id),
+    ]);
+    expect(outcomes[1].status).to.equal('fulfilled');
+    if (outcomes[0].status === 'rejected') expect(outcomes[0].reason).to.be.instanceOf(NotFoundError);
+    expect(await lk.categories.list(owner)).to.deep.equal([]);
+    expect(await countRows(vault, vault.tables.categories)).to.equal(0);
+  });
 });

@@ -168,4 +168,18 @@ forEachDatabase('optimistic locking', (db) => {
     expect(saved.version).to.equal(3);
     expect((await vault.lk.entries.get(acme, entry.id)).username).to.equal('bob');
   });
+
+  it('concurrent settings changes to different fields all take effect', async () => {
+    await emptyTables(vault);
+    await Promise.all([
+      vault.lk.settings.update(owner, { historyDepth: 4 }),
+      vault.lk.settings.update(owner, { clientEntryLimit: 25 }),
+      vault.lk.settings.update(owner, { adminAccessMode: 'full' }),
+      vault.lk.settings.update(owner, { allowedAdminIds: ['a-sam'] }),
+    ]);
+    const settings = await vault.lk.settings.get(owner);
+    expect(settings).to.include({ historyDepth: 4, clientEntryLimit: 25, adminAccessMode: 'full' });
+    expect(settings.allowedAdminIds).to.deep.equal(['a-sam']);
+    expect(await vault.lk.audit.verify()).to.deep.equal({ ok: true, events: 4 });
+  });
 });

@@ -1,9 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { LatchkeyMount } from '../../../adapters/express/index.ts';
-import { LANGUAGE_COOKIE } from '../../../adapters/express/request-scope.ts';
 import type { AdminAccount, ClientAccount, HostData } from '../host-data.ts';
 import { fromAcceptLanguage, normaliseLanguage, type DemoLanguage } from '../i18n.ts';
 import { readCookie, setCookie, type Sessions } from '../session.ts';
+import { LANGUAGE_COOKIE } from '../../../adapters/express/index.ts';
 import type { Views } from '../views.ts';
 import type { DemoLogin } from '../app.ts';
 
