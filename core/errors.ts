@@ -1,3 +1,5 @@
+import { issue, type Issue } from './validation/rules.ts';
+
 /**
  * Every failure a caller can act on has its own class, so edges map them to
  * status codes without parsing messages. Messages never carry secret values.
@@ -14,9 +16,9 @@ export class LatchkeyError extends Error {
 /** Bad input: names the field (dotted path) and why. Nothing was written. */
 export class ValidationError extends LatchkeyError {
   readonly field: string;
-  readonly issues: ReadonlyArray<{ field: string; message: string }>;
-  constructor(issues: ReadonlyArray<{ field: string; message: string }>) {
-    const first = issues[0] ?? { field: '(input)', message: 'is invalid' };
+  readonly issues: readonly Issue[];
+  constructor(issues: readonly Issue[]) {
+    const first = issues[0] ?? issue('(input)', 'invalid');
     super('invalid_input', `${first.field}: ${first.message}`);
     this.field = first.field;
     this.issues = issues;

@@ -4,6 +4,7 @@ import {
   LANGUAGES, totpCode, ValidationError, type Actor, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
 import { validate } from '../../core/validation/validate.ts';
+import { issue } from '../../core/validation/rules.ts';
 import type { RequestScope } from './request-scope.ts';
 
 const languageSchema = z.strictObject({ language: z.enum(LANGUAGES) });
@@ -95,7 +96,7 @@ function withOrigin(actor: Actor, req: Request): Actor {
 function param(req: Request, name: string): string {
   const value = req.params[name];
   if (typeof value !== 'string' || value.length === 0 || value.length > 120) {
-    throw new ValidationError([{ field: name, message: 'is not a valid id' }]);
+    throw new ValidationError([issue(name, 'badId')]);
   }
   return value;
 }
@@ -104,14 +105,14 @@ function param(req: Request, name: string): string {
 function queryObject(req: Request, numericKeys: readonly string[]): Record<string, unknown> {
   const query: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(req.query)) {
-    if (typeof value !== 'string') throw new ValidationError([{ field: key, message: 'must be given once' }]);
+    if (typeof value !== 'string') throw new ValidationError([issue(key, 'givenOnce')]);
     query[key] = numericKeys.includes(key) ? toNumber(key, value) : value;
   }
   return query;
 }
 
 function toNumber(field: string, value: string): number {
-  if (!/^\d{1,9}$/.test(value)) throw new ValidationError([{ field, message: 'must be a whole number' }]);
+  if (!/^\d{1,9}$/.test(value)) throw new ValidationError([issue(field, 'mustBeWholeNumber')]);
   return Number(value);
 }
 

@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import {
   ConflictError, DatabaseUnavailableError, ForbiddenError, LatchkeyError, LimitExceededError, NotFoundError, ValidationError,
 } from '../../core/index.ts';
+import { issue } from '../../core/validation/rules.ts';
 
 /**
  * Maps core errors to HTTP: 400 names the field, 404 hides what you may not
@@ -11,8 +12,18 @@ import {
  */
 export function sendError(res: Response, err: unknown, t: TFunction): void {
   res.set('Cache-Control', 'no-store');
+  if (isBodyParseError(err)) err = new ValidationError([issue('(body)', 'badJson')]);
+  // The router could not decode a path parameter (`/entries/%E0%A4%A`).
+  if (err instanceof URIError) err = new ValidationError([issue('(path)', 'badPathEncoding')]);
   if (err instanceof ValidationError) {
-    res.status(400).json({ error: err.code, field: err.field, message: err.message, issues: err.issues });
+    const issues = err.issues.map((i) => ({ field: i.field, rule: i.rule, message: t(`validation.${i.rule}`, i.params ?? {}) }));
+    res.status(400).json({
+      error: err.code,
+      field: err.field,
+      message: `${issues[0]!.field}: ${issues[0]!.message}`,
+      summary: t('errors.invalid_input'),
+      issues,
+    });
   } else if (err instanceof NotFoundError) {
     res.status(404).json({ error: err.code, message: t('errors.not_found') });
   } else if (err instanceof ForbiddenError) {
@@ -25,11 +36,6 @@ export function sendError(res: Response, err: unknown, t: TFunction): void {
     res.status(503).set('Retry-After', '5').json({ error: err.code, message: t('errors.database_unavailable') });
   } else if (err instanceof LatchkeyError) {
     res.status(500).json({ error: err.code, message: t('errors.internal') });
-  } else if (isBodyParseError(err)) {
-    res.status(400).json({ error: 'invalid_input', field: '(body)', message: 'request body must be valid JSON' });
-  } else if (err instanceof URIError) {
-    // The router could not decode a path parameter (`/entries/%E0%A4%A`).
-    res.status(400).json({ error: 'invalid_input', field: '(path)', message: 'request path is not valid URL encoding' });
   } else {
     // The message may quote SQL with its bound values, so only the kind and the frames are logged.
     const frames = err instanceof Error ? (err.stack ?? '').split('\n').slice(1, 6).join('\n') : '';

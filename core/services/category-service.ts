@@ -11,6 +11,7 @@ import {
   createCategorySchema, updateCategorySchema, type CreateCategoryInput, type UpdateCategoryInput,
 } from '../validation/schemas.ts';
 import { validate } from '../validation/validate.ts';
+import { issue, type Issue } from '../validation/rules.ts';
 import type { VaultContext } from './context.ts';
 
 interface CategoryRow {
@@ -161,20 +162,20 @@ export class CategoryService {
       host.admins(ids('admin')), host.adminRoles(), host.clients(ids('client')), host.contacts(ids('contact')),
     ]);
     const roleIds = new Set(roles.map((r) => r.id));
-    const problems: Array<{ field: string; message: string }> = [];
+    const problems: Issue[] = [];
     members.forEach((m, index) => {
       const field = `members.${index}.id`;
       if (facts.kind === 'client') {
         const contact = contacts.get(m.id);
-        if (m.kind !== 'contact') problems.push({ field: `members.${index}.kind`, message: 'client categories hold contacts only' });
-        else if (!contact || contact.clientId !== facts.clientId) problems.push({ field, message: 'is not one of your contacts' });
+        if (m.kind !== 'contact') problems.push(issue(`members.${index}.kind`, 'clientCategoryContactsOnly'));
+        else if (!contact || contact.clientId !== facts.clientId) problems.push(issue(field, 'notYourContact'));
         return;
       }
       const known = m.kind === 'admin' ? admins.has(m.id)
         : m.kind === 'admin_role' ? roleIds.has(m.id)
         : m.kind === 'client' ? clients.has(m.id)
         : contacts.has(m.id);
-      if (!known) problems.push({ field, message: `is not a known ${m.kind.replace('_', ' ')}` });
+      if (!known) problems.push(issue(field, 'unknownMember'));
     });
     if (problems.length > 0) throw new ValidationError(problems);
   }

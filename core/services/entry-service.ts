@@ -19,6 +19,7 @@ import {
   type CreateEntryInput, type ListEntriesQuery, type ShareEntryInput, type UpdateEntryInput,
 } from '../validation/schemas.ts';
 import { validate } from '../validation/validate.ts';
+import { issue } from '../validation/rules.ts';
 import type { VaultContext } from './context.ts';
 import { checkLinks, checkGrantees, checkCategory } from './host-references.ts';
 import { isServiceEntryId, type ServiceCredentials } from './service-credentials.ts';
@@ -47,7 +48,7 @@ export class EntryService {
       const owner = ownerFor(facts, settings);
       const clientId = facts.kind === 'client' ? facts.clientId : (data.clientId ?? null);
       if (facts.kind === 'client' && data.clientId != null && data.clientId !== facts.clientId) {
-        throw new ValidationError([{ field: 'clientId', message: 'must be your own client id' }]);
+        throw new ValidationError([issue('clientId', 'ownClientOnly')]);
       }
       await checkLinks(this.ctx.host, clientId, data);
       if (data.categoryId != null) await checkCategory(this.ctx, facts, data.categoryId);

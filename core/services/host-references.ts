@@ -1,5 +1,6 @@
 import type { Grant } from '../domain/entry.ts';
 import { ValidationError } from '../errors.ts';
+import { issue, type Issue } from '../validation/rules.ts';
 import type { HostDirectory } from '../ports/host-directory.ts';
 import type { ActorFacts } from '../policy/facts.ts';
 import type { VaultContext } from './context.ts';
@@ -17,7 +18,7 @@ interface LinkInput {
  * device or ticket of another client is refused, naming the field.
  */
 export async function checkLinks(host: HostDirectory, clientId: string | null, links: LinkInput): Promise<void> {
-  const problems: Array<{ field: string; message: string }> = [];
+  const problems: Issue[] = [];
   const belongs = async (
     field: keyof LinkInput,
     lookup: (ids: string[]) => Promise<Map<string, { clientId: string }>>,
@@ -25,11 +26,11 @@ export async function checkLinks(host: HostDirectory, clientId: string | null, l
     const id = links[field];
     if (id == null) return;
     const found = (await lookup([id])).get(id);
-    if (!found) problems.push({ field, message: 'does not exist in the host' });
-    else if (found.clientId !== clientId) problems.push({ field, message: 'belongs to another client' });
+    if (!found) problems.push(issue(field, 'notInHost'));
+    else if (found.clientId !== clientId) problems.push(issue(field, 'otherClient'));
   };
   if (links.clientId != null && !(await host.clients([links.clientId])).has(links.clientId)) {
-    problems.push({ field: 'clientId', message: 'does not exist in the host' });
+    problems.push(issue('clientId', 'notInHost'));
   }
   await belongs('serviceId', (ids) => host.services(ids));
   await belongs('contactId', (ids) => host.contacts(ids));
@@ -45,7 +46,7 @@ export async function checkLinks(host: HostDirectory, clientId: string | null, l
  * entry's own client and that client's contacts.
  */
 export async function checkGrantees(host: HostDirectory, actor: ActorFacts, clientId: string | null, grants: Grant[]): Promise<void> {
-  const problems: Array<{ field: string; message: string }> = [];
+  const problems: Issue[] = [];
   const ids = (kind: Grant['kind']) => grants.filter((g) => g.kind === kind).map((g) => g.id);
   const [admins, roles, contacts] = await Promise.all([
     host.admins(ids('admin')),
@@ -56,22 +57,22 @@ export async function checkGrantees(host: HostDirectory, actor: ActorFacts, clie
   grants.forEach((grant, index) => {
     const field = `grants.${index}.id`;
     if (actor.kind === 'client' && grant.kind !== 'contact') {
-      problems.push({ field: `grants.${index}.kind`, message: 'clients share with their own contacts only' });
+      problems.push(issue(`grants.${index}.kind`, 'clientSharesWithContacts'));
       return;
     }
     switch (grant.kind) {
       case 'admin':
-        if (!admins.has(grant.id)) problems.push({ field, message: 'is not an admin of the host' });
+        if (!admins.has(grant.id)) problems.push(issue(field, 'notAnAdmin'));
         break;
       case 'admin_role':
-        if (!roleIds.has(grant.id)) problems.push({ field, message: 'is not an admin role of the host' });
+        if (!roleIds.has(grant.id)) problems.push(issue(field, 'notAnAdminRole'));
         break;
       case 'client':
-        if (grant.id !== clientId) problems.push({ field, message: "must be the entry's own client" });
+        if (grant.id !== clientId) problems.push(issue(field, 'entryClientOnly'));
         break;
       case 'contact': {
         const contact = contacts.get(grant.id);
-        if (!contact || contact.clientId !== clientId) problems.push({ field, message: "must be a contact of the entry's client" });
+        if (!contact || contact.clientId !== clientId) problems.push(issue(field, 'entryClientContactOnly'));
         break;
       }
     }
@@ -86,6 +87,6 @@ export async function checkCategory(ctx: VaultContext, actor: ActorFacts, catego
   const fits = category !== undefined && (
     (actor.kind === 'admin' && category.owner_kind === 'admin')
     || (actor.kind === 'client' && category.owner_kind === 'client' && category.owner_id === actor.clientId));
-  if (!fits) throw new ValidationError([{ field: 'categoryId', message: 'is not a category you can file entries in' }]);
+  if (!fits) throw new ValidationError([issue('categoryId', 'notYourCategory')]);
 }
 

@@ -3,16 +3,16 @@ import { z } from 'zod';
 const KIB = 1024;
 
 const bytesAtMost = (limit: number, label: string) =>
-  z.string().refine((s) => Buffer.byteLength(s, 'utf8') <= limit, `must be at most ${label}`);
+  z.string().refine((s) => Buffer.byteLength(s, 'utf8') <= limit, { message: 'maxBytes', params: { size: label } });
 
 /** An id the host gave us: WHMCS sends numbers, helpdesks send strings; we keep strings. */
 export const hostId = z
   .union([z.string(), z.number().int().nonnegative()])
   .transform(String)
-  .pipe(z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'must be an id of 1-64 letters, digits or _.:@-'));
+  .pipe(z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'hostId'));
 
 /** One of our own ids (UUIDv7). */
-export const ownId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a Latchkey id');
+export const ownId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'latchkeyId');
 
 /** Only http and https become links; anything else (javascript:, data:) is refused. */
 export const httpUrl = z
@@ -26,7 +26,7 @@ export const httpUrl = z
     } catch {
       return false;
     }
-  }, 'must be an http:// or https:// address');
+  }, 'httpUrl');
 
 const name = z.string().trim().min(1).max(255);
 const username = z.string().max(255);
@@ -35,7 +35,7 @@ const notes = bytesAtMost(64 * KIB, '64 KiB');
 const totpSecret = z
   .string()
   .transform((s) => s.replace(/[\s-]/g, '').toUpperCase())
-  .pipe(z.string().regex(/^[A-Z2-7]{16,128}=*$/, 'must be a base32 TOTP seed'));
+  .pipe(z.string().regex(/^[A-Z2-7]{16,128}=*$/, 'totpSeed'));
 const reminderDays = z.number().int().min(1).max(3650);
 
 export const principalKind = z.enum(['admin', 'admin_role', 'client', 'contact']);
@@ -141,7 +141,7 @@ export const passwordRulesSchema = z.strictObject({
   symbols: z.boolean().default(true),
   avoidAmbiguous: z.boolean().default(false),
 }).refine((r) => r.lower || r.upper || r.digits || r.symbols, {
-  message: 'choose at least one character class',
+  message: 'oneCharacterClass',
   path: ['lower'],
 });
 export type PasswordRulesInput = z.input<typeof passwordRulesSchema>;

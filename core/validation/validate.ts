@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { isRule, issue, type Issue } from './rules.ts';
 
 /**
  * Parses input against one operation's schema. On failure every problem is
@@ -12,18 +13,36 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): z.outp
   throw new ValidationError(result.error.issues.flatMap((issue) => {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: base ? `${base}.${key}` : key, message: 'is not a known field' }));
+      return issue.keys.map((key) => refused(base ? `${base}.${key}` : key, 'unknownField'));
     }
-    return [{ field: base || '(input)', message: readable(issue) }];
+    return [readable(base || '(input)', issue)];
   }));
 }
 
-function readable(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type': return `must be ${issue.expected}`;
-    case 'too_big': return issue.origin === 'string' ? `must be at most ${issue.maximum} characters` : `must be at most ${issue.maximum}`;
-    case 'too_small': return issue.origin === 'string' && issue.minimum === 1 ? 'is required' : `must be at least ${issue.minimum}`;
-    case 'invalid_value': return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    default: return issue.message;
+const refused = issue;
+
+function readable(field: string, problem: z.core.$ZodIssue): Issue {
+  switch (problem.code) {
+    case 'invalid_type':
+      if (problem.input === undefined) return refused(field, 'required');
+      return refused(field, TYPE_RULES[problem.expected] ?? 'invalid');
+    case 'too_big':
+      if (problem.origin === 'string') return refused(field, 'tooLong', { max: Number(problem.maximum) });
+      if (problem.origin === 'array') return refused(field, 'tooMany', { max: Number(problem.maximum) });
+      return refused(field, 'tooLarge', { max: Number(problem.maximum) });
+    case 'too_small':
+      if (problem.origin === 'string' && Number(problem.minimum) === 1) return refused(field, 'required');
+      return refused(field, 'tooSmall', { min: Number(problem.minimum) });
+    case 'invalid_value':
+      return refused(field, 'oneOf', { values: problem.values.map((v) => JSON.stringify(v)).join(', ') });
+    default:
+      // Custom checks in schemas.ts name their rule as the message, and pass its parameters.
+      return isRule(problem.message)
+        ? refused(field, problem.message, (problem as { params?: Record<string, string | number> }).params)
+        : refused(field, 'invalid');
   }
 }
+
+const TYPE_RULES: Partial<Record<string, Parameters<typeof issue>[1]>> = {
+  string: 'mustBeText', number: 'mustBeNumber', int: 'mustBeWholeNumber', boolean: 'mustBeYesNo', array: 'mustBeList', object: 'mustBeObject',
+};

@@ -35,7 +35,7 @@
     });
     const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
     if (!response.ok) {
-      const error = new Error(data.message || say(cfg, 'failed'));
+      const error = new Error(data.summary || data.message || say(cfg, 'failed'));
       error.field = data.field;
       error.issues = data.issues || [];
       throw error;

@@ -1,0 +1,61 @@
+/**
+ * Every reason an input can be refused, with its English wording. Edges
+ * translate `rule` with the `validation.<rule>` key of the user's language;
+ * the English message stays on the error for logs and API clients.
+ */
+export const RULES = {
+  required: () => 'is required',
+  invalid: () => 'is invalid',
+  mustBeText: () => 'must be text',
+  mustBeNumber: () => 'must be a number',
+  mustBeWholeNumber: () => 'must be a whole number',
+  mustBeYesNo: () => 'must be true or false',
+  mustBeList: () => 'must be a list',
+  mustBeObject: () => 'must be an object',
+  tooLong: (p) => `must be at most ${p.max} characters`,
+  tooLarge: (p) => `must be at most ${p.max}`,
+  tooSmall: (p) => `must be at least ${p.min}`,
+  tooMany: (p) => `must hold at most ${p.max} items`,
+  maxBytes: (p) => `must be at most ${p.size}`,
+  oneOf: (p) => `must be one of ${p.values}`,
+  unknownField: () => 'is not a known field',
+  givenOnce: () => 'must be given once',
+  httpUrl: () => 'must be an http:// or https:// address',
+  totpSeed: () => 'must be a base32 TOTP seed',
+  hostId: () => 'must be an id of 1-64 letters, digits or _.:@-',
+  latchkeyId: () => 'must be a Latchkey id',
+  oneCharacterClass: () => 'choose at least one character class',
+  notInHost: () => 'does not exist in the host',
+  otherClient: () => 'belongs to another client',
+  ownClientOnly: () => 'must be your own client id',
+  clientSharesWithContacts: () => 'clients share with their own contacts only',
+  notAnAdmin: () => 'is not an admin of the host',
+  notAnAdminRole: () => 'is not an admin role of the host',
+  entryClientOnly: () => "must be the entry's own client",
+  entryClientContactOnly: () => "must be a contact of the entry's client",
+  notYourCategory: () => 'is not a category you can file entries in',
+  clientCategoryContactsOnly: () => 'client categories hold contacts only',
+  notYourContact: () => 'is not one of your contacts',
+  unknownMember: () => 'is not known in the host',
+  badJson: () => 'request body must be valid JSON',
+  badPathEncoding: () => 'request path is not valid URL encoding',
+  badId: () => 'is not a valid id',
+} satisfies Record<string, (params: Record<string, string | number>) => string>;
+
+export type Rule = keyof typeof RULES;
+
+export interface Issue {
+  field: string;
+  rule: Rule;
+  params?: Record<string, string | number>;
+  message: string;
+}
+
+/** One refused field, worded in English from its rule. */
+export function issue(field: string, rule: Rule, params: Record<string, string | number> = {}): Issue {
+  return { field, rule, params, message: RULES[rule](params) };
+}
+
+export function isRule(value: string): value is Rule {
+  return Object.hasOwn(RULES, value);
+}
