@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { TableNames } from '../core/store/table-names.ts';
+import { AUDIT_HEAD_KEY, GENESIS_HASH } from '../core/store/audit-log.ts';
 
 // Times are BIGINT milliseconds since the epoch: identical on SQLite and MySQL,
 // free of server time zones, and cheap to index and compare.
@@ -134,6 +135,9 @@ export async function up(knex: Knex, t: TableNames): Promise<void> {
     s.text('value').notNullable();
     s.bigInteger('updated_at').notNullable();
   });
+
+  // The audit chain's head: appenders lock this row, so it exists from the start.
+  await knex(t.settings).insert({ key: AUDIT_HEAD_KEY, value: JSON.stringify({ seq: 0, hash: GENESIS_HASH }), updated_at: Date.now() });
 
   await knex.schema.createTable(t.outbox, (o) => {
     utf8(knex, o);

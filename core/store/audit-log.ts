@@ -48,9 +48,6 @@ export interface Head {
  * chain linear when several app instances write at once.
  */
 export class AuditLog {
-  /** Transactions that already hold the chain's lock (so the head row is known to exist). */
-  readonly #holders = new WeakSet<Knex.Transaction>();
-
   constructor(private readonly t: TableNames, private readonly dialect: Dialect) {}
 
   /**
@@ -58,23 +55,25 @@ export class AuditLog {
    * the head. Every write transaction appends an event, so a service that must
    * decide on a consistent view (the per-client entry limit) takes it first.
    *
-   * On MySQL the head row is made to exist before it is locked: `SELECT ...
-   * FOR UPDATE` on a missing row takes only a gap lock, which two transactions
-   * can both hold, and their inserts then deadlock (the first events of a fresh
-   * vault, written concurrently). `INSERT ... ON DUPLICATE KEY UPDATE` takes an
-   * exclusive lock on the row instead, so appenders simply queue.
+   * The migration creates the head row. Should it be missing (tables emptied
+   * by hand) it is created first on MySQL: `SELECT ... FOR UPDATE` on a missing
+   * row takes only a gap lock, which two transactions can both hold, and their
+   * inserts then deadlock; `INSERT ... ON DUPLICATE KEY UPDATE` locks the row.
    */
   async lock(trx: Knex.Transaction, at: number): Promise<Head> {
-    if (this.dialect === 'mysql' && !this.#holders.has(trx)) {
+    let headRow = await this.readHead(trx);
+    if (!headRow && this.dialect === 'mysql') {
       await trx(this.t.settings)
         .insert({ key: AUDIT_HEAD_KEY, value: JSON.stringify({ seq: 0, hash: GENESIS_HASH }), updated_at: at })
         .onConflict('key').merge(['key']);
+      headRow = await this.readHead(trx);
     }
-    let headQuery = trx(this.t.settings).select('value').where('key', AUDIT_HEAD_KEY);
-    if (this.dialect === 'mysql') headQuery = headQuery.forUpdate();
-    const headRow = await headQuery.first() as { value: string } | undefined;
-    this.#holders.add(trx);
     return headRow ? JSON.parse(headRow.value) as Head : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  private async readHead(trx: Knex.Transaction): Promise<{ value: string } | undefined> {
+    const query = trx(this.t.settings).select('value').where('key', AUDIT_HEAD_KEY);
+    return await (this.dialect === 'mysql' ? query.forUpdate() : query).first() as { value: string } | undefined;
   }
 
   async append(trx: Knex.Transaction, record: AuditRecord, at: number): Promise<void> {
