@@ -35,7 +35,8 @@ export async function resolveActor(actor: Actor, host: HostDirectory): Promise<A
         groupId: client?.groupId ?? null,
         contactId: contact && !contact.isMain ? contact.id : null,
         contactIds: contacts.map((c) => c.id),
-        active: client !== undefined && contactKnown,
+        // A closed account keeps its data but loses access, as in the host's own client area.
+        active: client !== undefined && client.status.toLowerCase() !== 'closed' && contactKnown,
       };
     }
   }

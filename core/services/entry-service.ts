@@ -247,7 +247,9 @@ export class EntryService {
       this.require(facts, 'share', loaded, settings);
       const { row } = loaded;
       await checkGrantees(this.ctx.host, facts, row.client_id, data.grants);
-      const grants = mergeDuplicatePrincipals(data.grants);
+      // A client manages only its contacts' grants: those staff gave stay as they are.
+      const kept = facts.kind === 'client' ? loaded.facts.grants.filter((g) => g.kind !== 'contact') : [];
+      const grants = mergeDuplicatePrincipals([...kept, ...data.grants]);
       const t = this.ctx.tables;
       const now = this.ctx.now();
       const patch: Partial<EntryRow> = { version: data.version + 1, updated_at: now };

@@ -186,7 +186,8 @@ forEachDatabase('access policy: services agree with the reference policy', (db) 
     if (call.action === 'update') entry.version += 1;
     if (call.action === 'share') {
       entry.version += 1;
-      entry.grants = grants;
+      // A client's share replaces its contacts' grants only; staff grants stay.
+      entry.grants = facts.kind === 'client' ? [...entry.grants.filter((g) => g.kind !== 'contact'), ...grants] : grants;
     }
     if (call.action === 'delete') built.entries.delete(id);
   }

@@ -701,4 +701,29 @@ forEachDatabase('access rules', (db) => {
       expect(await serviceIds(lk, acme, 'c-acme')).to.deep.equal([]);
     });
   });
+
+  describe('client accounts and staff grants', () => {
+    it('a client changing who its entry is shared with keeps the grants staff gave', async () => {
+      await configure({ adminAccessMode: 'full', extendedAdminRoleIds: ['r-auditor'] });
+      const eve: Actor = { kind: 'admin', adminId: 'a-eve' };
+      const id = await create(acme, { name: 'Acme router', password: 'router-pw' });
+      await lk.entries.share(eve, id, { version: 1, grants: [{ kind: 'admin_role', id: 'r-support', canEdit: true }] });
+      await lk.entries.share(acme, id, { version: 2, grants: [{ kind: 'contact', id: 'k-acme-dev' }] });
+      const grants = await lk.entries.grants(acme, id);
+      expect(grants).to.deep.include({ kind: 'admin_role', id: 'r-support', canEdit: true });
+      expect(grants).to.deep.include({ kind: 'contact', id: 'k-acme-dev', canEdit: false });
+      await configure({ adminAccessMode: 'restricted' });
+      await lk.entries.update(sam, id, { version: 3, password: 'rotated-by-support' });
+    });
+
+    it('a closed client account sees nothing and may create nothing, and its entries stay', async () => {
+      const e = await clientEntries();
+      host.data.clients.find((c) => c.id === 'c-acme')!.status = 'Closed';
+      expect(await listedIds(lk, acme)).to.deep.equal([]);
+      await expectNotFound(lk.entries.get(acme, e.acmePrivate));
+      await expectForbidden(lk.entries.create(acme, { name: 'after closing' }));
+      host.data.clients.find((c) => c.id === 'c-acme')!.status = 'Active';
+      expect(await listedIds(lk, acme)).to.include(e.acmePrivate);
+    });
+  });
 });
