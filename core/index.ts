@@ -9,6 +9,8 @@ export type { Category, CategoryMember } from './domain/category.ts';
 export { DEFAULT_SETTINGS, type VaultSettings, type AdminAccessMode } from './domain/settings.ts';
 export type { KeyProvider, WrappedKey } from './ports/key-provider.ts';
 export type { Clock } from './ports/clock.ts';
+export type { Mailer, MailMessage } from './ports/mailer.ts';
+export type { DispatchOptions, DispatchResult } from './services/outbox-dispatcher.ts';
 export { systemClock } from './ports/clock.ts';
 export type {
   HostDirectory, HostAdmin, HostClient, HostContact, HostProduct, HostService, HostTicket, HostDevice, Named,

@@ -17,6 +17,10 @@ import { SettingsService } from './services/settings-service.ts';
 import { EntryPermissionsService } from './services/entry-permissions.ts';
 import { VaultReportService } from './services/vault-report.ts';
 import { TokenLedger } from './services/token-ledger.ts';
+import { ReminderJob } from './services/reminder-job.ts';
+import { OutboxDispatcher, type DispatchOptions, type DispatchResult } from './services/outbox-dispatcher.ts';
+import type { Mailer } from './ports/mailer.ts';
+import { Renderer } from './render/renderer.ts';
 import { asUnavailable, openDatabase, type DatabaseConfig, type Dialect } from './store/database.ts';
 import { Migrator } from './store/migrator.ts';
 import { DEFAULT_TABLE_PREFIX, tableNames } from './store/table-names.ts';
@@ -44,6 +48,16 @@ export interface Latchkey {
   readonly permissions: EntryPermissionsService;
   readonly report: VaultReportService;
   readonly usedTokens: TokenLedger;
+  readonly reminders: ReminderJob;
+  /** A worker that sends the outbox through `mailer`; run as many as you like, on as many instances. */
+  dispatcher(mailer: Mailer, options?: DispatchOptions): OutboxDispatcher;
+  /**
+   * For hosts that keep Latchkey running: every `everyMs`, queue due reminders
+   * and send the outbox. Resolves `stop` once the current round is done.
+   */
+  startMail(mailer: Mailer, options?: DispatchOptions & { everyMs?: number }): { stop(): Promise<void> };
+  /** Queues due reminders and sends everything due once: what `npx latchkey reminders run` does. */
+  runMailOnce(mailer: Mailer, options?: DispatchOptions): Promise<{ queued: number } & DispatchResult>;
   readonly migrator: Migrator;
   readonly dialect: Dialect;
   /** The host's directory this instance reads, for adapters that render names. */
@@ -71,8 +85,38 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   }
   const ctx = new VaultContext(knex, dialect, tables, new EntryCipher(options.keys), options.host, options.clock ?? systemClock);
   const serviceCredentials = new ServiceCredentials(ctx);
+  const entries = new EntryService(ctx, serviceCredentials);
+  const reminders = new ReminderJob(ctx);
+  let renderer: Renderer | undefined;
+  const dispatcher = (mailer: Mailer, opts?: DispatchOptions) => new OutboxDispatcher(ctx, entries, renderer ??= new Renderer(), mailer, opts);
+  const runMailOnce = async (mailer: Mailer, opts?: DispatchOptions) => {
+    const queued = await reminders.enqueueDue();
+    return { queued, ...await dispatcher(mailer, opts).drain() };
+  };
   return {
-    entries: new EntryService(ctx, serviceCredentials),
+    entries,
+    reminders,
+    dispatcher,
+    runMailOnce,
+    startMail(mailer, opts = {}) {
+      let round: Promise<unknown> = Promise.resolve();
+      let stopped = false;
+      const tick = () => {
+        round = runMailOnce(mailer, opts).catch((err: unknown) => {
+          console.error(`latchkey mail: ${err instanceof Error ? err.message : String(err)}`);
+        });
+      };
+      const timer = setInterval(() => { if (!stopped) tick(); }, opts.everyMs ?? 60_000);
+      timer.unref();
+      tick();
+      return {
+        async stop() {
+          stopped = true;
+          clearInterval(timer);
+          await round;
+        },
+      };
+    },
     serviceCredentials,
     categories: new CategoryService(ctx),
     settings: new SettingsService(ctx),

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { TableNames } from '../core/store/table-names.ts';
 import * as vaultSchema from './0001_vault_schema.ts';
+import * as reminders from './0002_reminders.ts';
 
 export interface Migration {
   name: string;
@@ -11,4 +12,5 @@ export interface Migration {
 /** In order; a new migration is appended here, never inserted. */
 export const migrations: readonly Migration[] = [
   { name: '0001_vault_schema', ...vaultSchema },
+  { name: '0002_reminders', ...reminders },
 ];

@@ -5,6 +5,7 @@ import { asUnavailable, openDatabase } from '../../core/store/database.ts';
 import { Migrator } from '../../core/store/migrator.ts';
 import { DEFAULT_TABLE_PREFIX, tableNames } from '../../core/store/table-names.ts';
 import { readEnvironment } from './environment.ts';
+import { SmtpMailer } from '../smtp/smtp-mailer.ts';
 
 const program = new Command('latchkey')
   .description('Latchkey vault administration. Reads LATCHKEY_DATABASE_URL, LATCHKEY_TABLE_PREFIX and LATCHKEY_KEYS / LATCHKEY_KEYS_FILE.')
@@ -45,6 +46,23 @@ keys.command('rotate')
     console.log(`${await lk.keyRotation.pending()} data keys to re-wrap`);
     const done = await lk.keyRotation.rewrapAll(batch, (n) => console.log(`re-wrapped ${n}`));
     console.log(`done: ${done} data keys re-wrapped`);
+  }));
+
+program.command('reminders').description('rotation reminders and change notifications')
+  .command('run')
+  .description("queue due reminders and send the mail outbox once (for the host's daily cron); reads LATCHKEY_SMTP_URL and LATCHKEY_MAIL_FROM")
+  .action(() => withVault(async (lk) => {
+    const url = process.env.LATCHKEY_SMTP_URL;
+    const from = process.env.LATCHKEY_MAIL_FROM;
+    if (!url || !from) throw new LatchkeyError('configuration', 'set LATCHKEY_SMTP_URL (smtp://user:pass@host:587) and LATCHKEY_MAIL_FROM to send mail');
+    const mailer = new SmtpMailer({ url, from });
+    try {
+      const result = await lk.runMailOnce(mailer);
+      console.log(`reminders queued: ${result.queued}; mail sent: ${result.sent}, failed (kept for retry): ${result.failed}, dropped: ${result.dropped}`);
+      if (result.failed > 0) process.exitCode = 1;
+    } finally {
+      mailer.close();
+    }
   }));
 
 program.command('audit').description('the audit trail')

@@ -30,6 +30,13 @@ export interface VaultSettings {
   historyDepth: number;
   /** Days after which a password is due for rotation, unless the entry says otherwise; null for never. */
   defaultReminderDays: number | null;
+  /**
+   * Put the new password in the mail that tells of a change. Off by default:
+   * mail is stored and forwarded in the clear by servers nobody here controls.
+   */
+  includePasswordInChangeMail: boolean;
+  /** Texts an admin wrote to replace the default mails, by kind and language. */
+  mailTemplates: Partial<Record<'reminder' | 'password_changed', Partial<Record<'en' | 'fr' | 'de' | 'es' | 'it', { subject: string; body: string }>>>>;
 }
 
 export const DEFAULT_SETTINGS: VaultSettings = {
@@ -47,4 +54,6 @@ export const DEFAULT_SETTINGS: VaultSettings = {
   clientEntryLimit: null,
   historyDepth: 10,
   defaultReminderDays: null,
+  includePasswordInChangeMail: false,
+  mailTemplates: {},
 };

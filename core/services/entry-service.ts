@@ -23,6 +23,8 @@ import { issue } from '../validation/rules.ts';
 import type { VaultContext } from './context.ts';
 import { checkLinks, checkGrantees, checkCategory } from './host-references.ts';
 import { isServiceEntryId, type ServiceCredentials } from './service-credentials.ts';
+import { firstReminderAt, reminderPeriod } from './reminder-schedule.ts';
+import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
 
 const SECRET_FIELDS = { password: 'password_ct', notes: 'notes_ct', totpSecret: 'totp_ct' } as const;
 const FIELD_NAMES = { password: 'password', notes: 'notes', totpSecret: 'totp' } as const;
@@ -76,7 +78,9 @@ export class EntryService {
         shared_with_admin: owner.kind === 'client' && data.sharedWithAdmin,
         reminder_days: data.reminderDays ?? null,
         notify_on_change: data.notifyOnChange,
-        next_reminder_at: null,
+        next_reminder_at: firstReminderAt(
+          data.password === undefined ? null : now, reminderPeriod(data.reminderDays ?? null, settings.defaultReminderDays),
+        ),
         version: 1,
         kek_id: wrapped.keyId,
         wrapped_key: wrapped.blob,
@@ -219,6 +223,14 @@ export class EntryService {
         if (data.version !== row.version) throw new ConflictError('entry', row.version);
         return toView(rowToListed(row));
       }
+      const passwordChanged = changed.includes('password');
+      if (passwordChanged || changed.includes('reminderDays')) {
+        const changedAt = patch.password_changed_at !== undefined ? patch.password_changed_at : row.password_changed_at;
+        patch.next_reminder_at = firstReminderAt(
+          changedAt === null ? null : Number(changedAt),
+          reminderPeriod(patch.reminder_days !== undefined ? patch.reminder_days : row.reminder_days, settings.defaultReminderDays),
+        );
+      }
       const t = this.ctx.tables;
       const next: EntryRow = { ...row, ...patch, version: row.version + 1, updated_at: now };
       await this.ctx.knex.transaction(async (trx) => {
@@ -233,6 +245,7 @@ export class EntryService {
         await this.ctx.record(trx, actor, {
           action: 'entry.update', entryId: id, clientId: row.client_id, details: { fields: changed },
         });
+        if (passwordChanged && patch.password_ct !== null) await enqueueChangeNotices(trx, this.ctx, next, actor);
       });
       return toView(rowToListed(next));
     });
@@ -271,6 +284,38 @@ export class EntryService {
     });
   }
 
+  /**
+   * Asks (or stops asking) to be told by mail when the entry's password
+   * changes. Anyone who may see the entry may ask; the owner's own wish is the
+   * entry's `notifyOnChange`.
+   */
+  async watch(actor: Actor, id: string, on: boolean): Promise<void> {
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const loaded = await this.load(actor, id);
+      this.require(facts, 'view', loaded, settings);
+      const who = recipientOf(actor);
+      if (!who) throw new ForbiddenError('watch entries');
+      const t = this.ctx.tables;
+      const key = { entry_id: id, principal_kind: who.kind, principal_id: who.id };
+      await this.ctx.knex.transaction(async (trx) => {
+        await trx(t.watchers).where(key).delete();
+        if (on) await trx(t.watchers).insert({ ...key, created_at: this.ctx.now() });
+      });
+    });
+  }
+
+  /** Whether the actor asked to hear of password changes on these entries. */
+  async watching(actor: Actor, ids: readonly string[]): Promise<Set<string>> {
+    const who = recipientOf(actor);
+    if (!who || ids.length === 0) return new Set();
+    return this.ctx.guard(async () => {
+      const rows = await this.ctx.knex(this.ctx.tables.watchers).select('entry_id')
+        .where({ principal_kind: who.kind, principal_id: who.id }).whereIn('entry_id', [...ids]) as Array<{ entry_id: string }>;
+      return new Set(rows.map((r) => r.entry_id));
+    });
+  }
+
   async delete(actor: Actor, id: string, input: { version?: number } = {}): Promise<void> {
     const data = validate(deleteEntrySchema, input);
     return this.ctx.guard(async () => {
@@ -285,6 +330,7 @@ export class EntryService {
         if (count === 0) throw await this.conflict(trx, id);
         await trx(t.grants).where('entry_id', id).delete();
         await trx(t.history).where('entry_id', id).delete();
+        await trx(t.watchers).where('entry_id', id).delete();
         await this.ctx.record(trx, actor, {
           action: 'entry.delete', entryId: id, clientId: loaded.row.client_id, details: { name: loaded.row.name },
         });

@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { Actor } from '../domain/actor.ts';
+import { DAY_MS } from './reminder-schedule.ts';
 import type { VaultSettings } from '../domain/settings.ts';
 import { ForbiddenError } from '../errors.ts';
 import { canDo } from '../policy/access-policy.ts';
@@ -32,9 +34,20 @@ export class SettingsService {
         const next = validate(settingsSchema, { ...await this.ctx.settings(trx), ...change }) as VaultSettings;
         await trx(t.settings).insert({ key: SETTINGS_KEY, value: JSON.stringify(next), updated_at: now })
           .onConflict('key').merge(['value', 'updated_at']);
+        if (change.defaultReminderDays !== undefined) await rescheduleDefaultReminders(trx, t.entries, next.defaultReminderDays);
         await this.ctx.record(trx, actor, { action: 'settings.update', details: { changed: Object.keys(change) } });
         return next;
       });
     });
   }
+}
+
+/**
+ * Entries that follow the default period get their next reminder from the new
+ * default, in one statement over the rows that follow it.
+ */
+async function rescheduleDefaultReminders(trx: Knex.Transaction, entries: string, days: number | null): Promise<void> {
+  const following = trx(entries).whereNull('reminder_days').whereNotNull('password_changed_at');
+  if (days === null) await following.update({ next_reminder_at: null });
+  else await following.update({ next_reminder_at: trx.raw('password_changed_at + ?', [days * DAY_MS]) });
 }

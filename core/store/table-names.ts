@@ -10,6 +10,7 @@ export interface TableNames {
   outbox: string;
   leases: string;
   usedTokens: string;
+  watchers: string;
   migrations: string;
   migrationsLock: string;
 }
@@ -31,6 +32,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     outbox: `${prefix}mail_outbox`,
     leases: `${prefix}job_leases`,
     usedTokens: `${prefix}used_tokens`,
+    watchers: `${prefix}entry_watchers`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

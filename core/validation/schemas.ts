@@ -36,7 +36,9 @@ const totpSecret = z
   .string()
   .transform((s) => s.replace(/[\s-]/g, '').toUpperCase())
   .pipe(z.string().regex(/^[A-Z2-7]{16,128}=*$/, 'totpSeed'));
-const reminderDays = z.number().int().min(1).max(3650);
+/** An entry's own rotation period in days; 0 turns its reminders off, null follows the default. */
+const reminderDays = z.number().int().min(0).max(3650);
+const defaultReminderDays = z.number().int().min(1).max(3650);
 
 export const principalKind = z.enum(['admin', 'admin_role', 'client', 'contact']);
 
@@ -148,6 +150,16 @@ export type PasswordRulesInput = z.input<typeof passwordRulesSchema>;
 
 const idList = z.array(hostId).max(1000);
 
+/** Plain text with {{placeholders}}; never compiled as a template, and escaped in the HTML part. */
+const mailTemplate = z.strictObject({
+  subject: z.string().trim().min(1).max(255),
+  body: z.string().trim().min(1).max(10_000),
+});
+const mailTemplatesByLanguage = z.strictObject({
+  en: mailTemplate.optional(), fr: mailTemplate.optional(), de: mailTemplate.optional(),
+  es: mailTemplate.optional(), it: mailTemplate.optional(),
+});
+
 export const settingsSchema = z.strictObject({
   adminAccessMode: z.enum(['full', 'restricted', 'shared']),
   allowedAdminIds: idList,
@@ -165,7 +177,12 @@ export const settingsSchema = z.strictObject({
   }),
   clientEntryLimit: z.number().int().min(1).max(100000).nullable(),
   historyDepth: z.number().int().min(0).max(100),
-  defaultReminderDays: reminderDays.nullable(),
+  defaultReminderDays: defaultReminderDays.nullable(),
+  includePasswordInChangeMail: z.boolean(),
+  mailTemplates: z.strictObject({
+    reminder: mailTemplatesByLanguage.optional(),
+    password_changed: mailTemplatesByLanguage.optional(),
+  }),
 });
 
 /** A settings change names only what changes; nested groups are replaced whole. */

@@ -199,6 +199,8 @@ function toWorld(raw: RawWorld): World {
     clientEntryLimit: s.entryLimit,
     historyDepth: 10,
     defaultReminderDays: null,
+    includePasswordInChangeMail: false,
+    mailTemplates: {},
   };
 
   const actors: Actor[] = [

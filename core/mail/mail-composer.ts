@@ -1,0 +1,58 @@
+import type { VaultSettings } from '../domain/settings.ts';
+import { pickLanguage, type Language } from '../render/languages.ts';
+import type { Renderer } from '../render/renderer.ts';
+import { safeHttpUrl } from '../render/safe-url.ts';
+import type { MailKind } from '../services/mail-outbox.ts';
+import { fillPlaceholders } from './placeholders.ts';
+
+export interface MailFacts {
+  kind: MailKind;
+  language: string | null | undefined;
+  recipientName: string;
+  entryName: string;
+  clientName: string | null;
+  loginUrl: string | null;
+  days?: number;
+  /** Only when the settings ask for it, and only in change notices. */
+  newPassword?: string;
+}
+
+export interface ComposedMail {
+  language: Language;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * Composes one mail in the recipient's language: the admin's text for that
+ * kind and language if there is one, else the default from the locales. Both
+ * are filled by plain placeholder substitution; the HTML part is the same text
+ * inside the mail layout, escaped character by character by Handlebars.
+ */
+export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'mailTemplates'>, facts: MailFacts): ComposedMail {
+  const language = pickLanguage(facts.language);
+  const t = renderer.translator(language);
+  const custom = settings.mailTemplates[facts.kind]?.[language];
+  const values: Record<string, string> = {
+    recipientName: facts.recipientName,
+    entryName: facts.entryName,
+    clientName: facts.clientName ?? '',
+    days: String(facts.days ?? ''),
+    loginUrl: safeHttpUrl(facts.loginUrl) ?? '',
+    newPassword: facts.newPassword ?? '',
+  };
+  const subject = fillPlaceholders(custom?.subject ?? t(`mail.${facts.kind}.subject`), values).replace(/[\r\n]+/g, ' ');
+  let body = fillPlaceholders(custom?.body ?? t(`mail.${facts.kind}.body`), values);
+  if (facts.newPassword !== undefined && !(custom?.body ?? '').includes('{{newPassword}}')) {
+    body += `\n\n${fillPlaceholders(t('mail.newPasswordLine'), values)}`;
+  }
+  const text = `${body}\n\n-- \n${t('mail.footer')}\n`;
+  const html = renderer.render('emails/layout', {
+    subject,
+    paragraphs: body.split(/\n{2,}/).map((p) => ({ lines: p.split('\n') })),
+    loginUrl: values.loginUrl || null,
+    footer: t('mail.footer'),
+  }, { language });
+  return { language, subject, text, html };
+}

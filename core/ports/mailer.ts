@@ -1,0 +1,19 @@
+/** One message, rendered for one recipient in their language. */
+export interface MailMessage {
+  to: string;
+  toName: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Stable per outbox row, so a receiving server can recognise a repeat. */
+  messageId: string;
+}
+
+/**
+ * How mail leaves: SMTP by default (adapters/smtp), or the host's own mailer
+ * (WHMCS sends through its own). A rejected promise keeps the message in the
+ * outbox for a later attempt.
+ */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}

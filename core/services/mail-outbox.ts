@@ -1,0 +1,89 @@
+import type { Knex } from 'knex';
+import type { Actor } from '../domain/actor.ts';
+import type { EntryRow } from '../store/entry-rows.ts';
+import type { VaultContext } from './context.ts';
+
+export type MailKind = 'reminder' | 'password_changed';
+export type RecipientKind = 'admin' | 'client' | 'contact';
+
+export interface Recipient {
+  kind: RecipientKind;
+  id: string;
+}
+
+/** What an outbox row asks the dispatcher to compose; rendered at send time, in the recipient's language. */
+export interface OutboxPayload {
+  kind: MailKind;
+  entryId: string;
+  recipient: Recipient;
+  /** reminder: how old the password is, in days. */
+  days?: number;
+}
+
+/** Who receives mail for an actor: an admin, a client account, or one contact. */
+export function recipientOf(actor: Actor): Recipient | null {
+  switch (actor.kind) {
+    case 'admin': return { kind: 'admin', id: actor.adminId };
+    case 'client': return actor.contactId ? { kind: 'contact', id: actor.contactId } : { kind: 'client', id: actor.clientId };
+    case 'system': return null;
+  }
+}
+
+function ownerOf(row: Pick<EntryRow, 'owner_kind' | 'owner_id'>): Recipient {
+  return { kind: row.owner_kind, id: row.owner_id };
+}
+
+async function watchersOf(trx: Knex.Transaction, ctx: VaultContext, entryId: string): Promise<Recipient[]> {
+  const rows = await trx(ctx.tables.watchers).select('principal_kind', 'principal_id').where('entry_id', entryId) as
+    Array<{ principal_kind: RecipientKind; principal_id: string }>;
+  return rows.map((r) => ({ kind: r.principal_kind, id: r.principal_id }));
+}
+
+function unique(recipients: Recipient[]): Recipient[] {
+  const seen = new Map(recipients.map((r) => [`${r.kind}:${r.id}`, r]));
+  return [...seen.values()];
+}
+
+/**
+ * Writes one outbox row per recipient in the caller's transaction, so the mail
+ * exists exactly when the change that causes it commits. The dedupe key makes
+ * a second enqueue of the same message a no-op.
+ */
+async function enqueue(trx: Knex.Transaction, ctx: VaultContext, dedupePrefix: string, payloads: OutboxPayload[]): Promise<number> {
+  if (payloads.length === 0) return 0;
+  const now = ctx.now();
+  const rows = payloads.map((p) => ({
+    dedupe_key: `${dedupePrefix}:${p.recipient.kind}:${p.recipient.id}`.slice(0, 191),
+    kind: p.kind,
+    entry_id: p.entryId,
+    recipient_kind: p.recipient.kind,
+    recipient_id: p.recipient.id,
+    payload: JSON.stringify(p),
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    created_at: now,
+  }));
+  await trx(ctx.tables.outbox).insert(rows).onConflict('dedupe_key').ignore();
+  return rows.length;
+}
+
+/** A changed password: the owner if it asked, and everyone watching the entry, except whoever made the change. */
+export async function enqueueChangeNotices(trx: Knex.Transaction, ctx: VaultContext, row: EntryRow, actor: Actor): Promise<void> {
+  const changer = recipientOf(actor);
+  const recipients = unique([...(row.notify_on_change ? [ownerOf(row)] : []), ...await watchersOf(trx, ctx, row.id)])
+    .filter((r) => !(changer && r.kind === changer.kind && r.id === changer.id));
+  await enqueue(trx, ctx, `changed:${row.id}:${row.version}`, recipients.map((recipient) => ({
+    kind: 'password_changed', entryId: row.id, recipient,
+  })));
+}
+
+/** A due reminder: the owner and everyone watching the entry, once per due date. */
+export async function enqueueReminder(
+  trx: Knex.Transaction, ctx: VaultContext, row: Pick<EntryRow, 'id' | 'owner_kind' | 'owner_id'>, dueAt: number, days: number,
+): Promise<number> {
+  const recipients = unique([ownerOf(row), ...await watchersOf(trx, ctx, row.id)]);
+  return enqueue(trx, ctx, `reminder:${row.id}:${dueAt}`, recipients.map((recipient) => ({
+    kind: 'reminder', entryId: row.id, recipient, days,
+  })));
+}

@@ -1,0 +1,186 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Actor } from '../domain/actor.ts';
+import { composeMail, type MailFacts } from '../mail/mail-composer.ts';
+import type { Mailer } from '../ports/mailer.ts';
+import type { Renderer } from '../render/renderer.ts';
+import { NotFoundError } from '../errors.ts';
+import type { VaultContext } from './context.ts';
+import type { EntryService } from './entry-service.ts';
+import type { OutboxPayload, Recipient } from './mail-outbox.ts';
+
+export interface DispatchOptions {
+  /** Names this worker in its claims (default: random). */
+  workerId?: string;
+  /** Rows claimed at a time. */
+  batchSize?: number;
+  /** How long a claim holds; a worker that dies leaves its claims to expire. */
+  leaseMs?: number;
+  /** After this many failed attempts a message is marked failed and kept for inspection. */
+  maxAttempts?: number;
+}
+
+interface OutboxRow {
+  id: number | string;
+  payload: string;
+  attempts: number;
+  dedupe_key: string;
+}
+
+export interface DispatchResult {
+  sent: number;
+  failed: number;
+  dropped: number;
+}
+
+/**
+ * Sends what the outbox holds, after the changes that wrote it committed.
+ * Workers claim rows (MySQL: `FOR UPDATE SKIP LOCKED`, so several app
+ * instances never take the same row; SQLite: one writer, a lease), send each
+ * message, and mark it sent at once. A failure keeps the row with its error
+ * and retries it later with exponential backoff.
+ */
+export class OutboxDispatcher {
+  readonly #worker: string;
+  readonly #batch: number;
+  readonly #leaseMs: number;
+  readonly #maxAttempts: number;
+
+  constructor(
+    private readonly ctx: VaultContext,
+    private readonly entries: EntryService,
+    private readonly renderer: Renderer,
+    private readonly mailer: Mailer,
+    options: DispatchOptions = {},
+  ) {
+    this.#worker = options.workerId ?? `w-${randomBytes(6).toString('hex')}`;
+    this.#batch = options.batchSize ?? 50;
+    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#maxAttempts = options.maxAttempts ?? 20;
+  }
+
+  /** Claims and sends batches until nothing is due. */
+  async drain(): Promise<DispatchResult> {
+    const total: DispatchResult = { sent: 0, failed: 0, dropped: 0 };
+    for (;;) {
+      const result = await this.runOnce();
+      total.sent += result.sent;
+      total.failed += result.failed;
+      total.dropped += result.dropped;
+      if (result.sent + result.failed + result.dropped === 0) return total;
+    }
+  }
+
+  async runOnce(): Promise<DispatchResult> {
+    return this.ctx.guard(async () => {
+      const rows = await this.claim();
+      const result: DispatchResult = { sent: 0, failed: 0, dropped: 0 };
+      for (const row of rows) result[await this.deliver(row)] += 1;
+      return result;
+    });
+  }
+
+  private async claim(): Promise<OutboxRow[]> {
+    const t = this.ctx.tables;
+    const now = this.ctx.now();
+    const claimable = (q: ReturnType<VaultContext['knex']>) => q
+      .where('status', 'pending').where('next_attempt_at', '<=', now)
+      .where((free) => free.whereNull('claimed_until').orWhere('claimed_until', '<', now));
+    const ids = await this.ctx.knex.transaction(async (trx) => {
+      let pick = claimable(trx(t.outbox).select('id')).orderBy('id').limit(this.#batch);
+      if (this.ctx.dialect === 'mysql') pick = pick.forUpdate().skipLocked();
+      const found = (await pick as Array<{ id: number | string }>).map((r) => r.id);
+      if (found.length > 0) {
+        await claimable(trx(t.outbox).whereIn('id', found)).update({ claimed_by: this.#worker, claimed_until: now + this.#leaseMs });
+      }
+      return found;
+    });
+    if (ids.length === 0) return [];
+    return await this.ctx.knex(t.outbox).select('id', 'payload', 'attempts', 'dedupe_key')
+      .whereIn('id', ids).where('claimed_by', this.#worker).orderBy('id') as OutboxRow[];
+  }
+
+  private async deliver(row: OutboxRow): Promise<keyof DispatchResult> {
+    const t = this.ctx.tables;
+    const mine = () => this.ctx.knex(t.outbox).where({ id: row.id, claimed_by: this.#worker });
+    let message;
+    try {
+      message = await this.compose(JSON.parse(row.payload) as OutboxPayload, row);
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      message = null;
+    }
+    if (message === null) {
+      // The entry is gone, or the recipient may no longer see it, or has no address.
+      await mine().update({ status: 'dropped', claimed_by: null, claimed_until: null, sent_at: this.ctx.now() });
+      return 'dropped';
+    }
+    try {
+      await this.mailer.send(message);
+    } catch (err) {
+      const attempts = row.attempts + 1;
+      const backoff = Math.min(6 * 3_600_000, 30_000 * 2 ** Math.min(attempts - 1, 16));
+      await mine().update({
+        attempts,
+        status: attempts >= this.#maxAttempts ? 'failed' : 'pending',
+        last_error: describeFailure(err),
+        next_attempt_at: this.ctx.now() + backoff,
+        claimed_by: null,
+        claimed_until: null,
+      });
+      return 'failed';
+    }
+    await mine().update({ status: 'sent', sent_at: this.ctx.now(), claimed_by: null, claimed_until: null, last_error: null });
+    return 'sent';
+  }
+
+  private async compose(payload: OutboxPayload, row: OutboxRow) {
+    const person = await this.recipient(payload.recipient);
+    if (!person?.email) return null;
+    const actor = person.actor;
+    // Mail only about what the recipient may see now: a revoked grant stops reminders too.
+    const entry = await this.entries.get(actor, payload.entryId);
+    const settings = await this.ctx.settings();
+    const facts: MailFacts = {
+      kind: payload.kind,
+      language: person.language,
+      recipientName: person.name,
+      entryName: entry.name,
+      clientName: null,
+      loginUrl: entry.loginUrl ?? entry.websiteUrl,
+      days: payload.days,
+    };
+    if (payload.kind === 'password_changed' && settings.includePasswordInChangeMail && entry.hasPassword) {
+      facts.newPassword = (await this.entries.reveal({ ...actor, origin: { userAgent: 'latchkey mail' } }, entry.id)).password?.expose();
+    }
+    const mail = composeMail(this.renderer, settings, facts);
+    const digest = createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 32);
+    return { to: person.email, toName: person.name, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${digest}@latchkey>` };
+  }
+
+  /** Who gets the mail, and the same person as an actor, so the policy decides what mail it may get. */
+  private async recipient(r: Recipient): Promise<{ name: string; email: string; language: string | null; actor: Actor } | null> {
+    const host = this.ctx.host;
+    if (r.kind === 'admin') {
+      const admin = (await host.admins([r.id])).get(r.id);
+      return admin && !admin.disabled
+        ? { name: admin.name, email: admin.email, language: admin.language, actor: { kind: 'admin', adminId: admin.id } } : null;
+    }
+    if (r.kind === 'client') {
+      const client = (await host.clients([r.id])).get(r.id);
+      return client ? { name: client.name, email: client.email, language: client.language, actor: { kind: 'client', clientId: client.id } } : null;
+    }
+    const contact = (await host.contacts([r.id])).get(r.id);
+    if (!contact) return null;
+    const client = (await host.clients([contact.clientId])).get(contact.clientId);
+    return {
+      name: contact.name, email: contact.email, language: client?.language ?? null,
+      actor: { kind: 'client', clientId: contact.clientId, contactId: contact.id },
+    };
+  }
+}
+
+function describeFailure(err: unknown): string {
+  const e = err as { code?: string; responseCode?: number; message?: string };
+  const parts = [e?.code, e?.responseCode].filter(Boolean).join(' ');
+  return `${parts} ${String(e?.message ?? err)}`.trim().slice(0, 500);
+}
