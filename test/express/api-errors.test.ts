@@ -342,18 +342,15 @@ forEachDatabase('HTTP: API errors', (db) => {
       await expectOutage(db, h, { dropIdleConnections: true });
     });
 
-    // Pending on MariaDB: connections cut under a warm pool fail their next
-    // query with EPIPE, which core/store/database.ts asUnavailable() does not
-    // list, so the first request after a MariaDB restart answers 500. See the report.
+    // Connections cut under a warm pool fail their next query with EPIPE or a reset.
     if (db.name === 'mariadb') {
-      it.skip('connections cut under a warm pool → 503 at once', async () => {
+      it('connections cut under a warm pool → 503 at once', async () => {
         await expectOutage(db, h, { dropIdleConnections: false });
       });
     }
 
-    // Pending: asUnavailable() does not recognise knex's "Unable to acquire a
-    // connection" (what a destroyed pool throws), so this answers 500. See the report.
-    it.skip('a vault whose knex was destroyed → 503', async () => {
+    // A destroyed pool answers "Unable to acquire a connection".
+    it('a vault whose knex was destroyed → 503', async () => {
       const knex = db.name === 'sqlite'
         ? knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true })
         : knexFactory({ client: 'mysql2', connection: db.url });

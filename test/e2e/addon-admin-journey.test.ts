@@ -1,0 +1,237 @@
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { adminLogin, clickAndReload, expectQuiet, shot, startE2E, visit, type E2E, type WatchedPage } from './support.ts';
+
+// In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
+declare const document: any;
+
+const OLIVIA = { kind: 'admin', adminId: '1' } as const;
+const CARMEN = { kind: 'admin', adminId: '5' } as const;
+const ADDON = '/admin/addons/latchkey';
+
+describe('[sqlite] e2e: the addon admin on the addon pages', function () {
+  let e2e: E2E;
+  let w: WatchedPage;
+  let page: Page;
+
+  before(async function () {
+    e2e = await startE2E();
+    w = await e2e.newPage({ clipboard: true });
+    page = w.page;
+    await adminLogin(page, 'olivia', 'addon-olivia');
+  });
+  after(async () => e2e?.close());
+
+  it('dashboard: counts by client, admin and category, and what is due for rotation', async () => {
+    await page.click(`a[href="${ADDON}"]`);
+    await page.waitForURL(`**${ADDON}`);
+    const report = await e2e.host.latchkey.report.build(OLIVIA);
+    const admin = page.locator('.lk-admin');
+    expect(await admin.locator('.lk-admin-nav a').allInnerTexts())
+      .to.deep.equal(['Dashboard', 'All access details', 'Categories', 'Settings', 'Audit log']);
+    expect(await admin.locator('.lk-admin-nav a[aria-current=page]').count()).to.equal(1);
+    const stats = await admin.locator('.lk-stat-value').allInnerTexts();
+    expect(Number(stats[0])).to.equal(report.total);
+    expect(report.total).to.be.greaterThan(20);
+    expect(Number(stats[1])).to.equal(report.dueForRotation.length);
+
+    const byClient = await admin.locator('section[aria-labelledby="lk-by-client"] tr').allInnerTexts();
+    const blueHarbour = report.byClient.find((r) => r.key === '1')!;
+    expect(byClient.map((r) => r.replace(/\s+/g, ' ').trim())).to.include(`Blue Harbour Coffee Roasters ${blueHarbour.count}`);
+    const byAdmin = (await admin.locator('section[aria-labelledby="lk-by-admin"] tr').allInnerTexts()).join('\n');
+    expect(byAdmin).to.contain('Olivia Bennett');
+    const byCategory = (await admin.locator('section[aria-labelledby="lk-by-category"] tr').allInnerTexts()).join('\n');
+    expect(byCategory).to.contain('Network & infrastructure');
+    // Raw ids never stand in for names when the name is known.
+    expect(byClient.join('\n') + byAdmin + byCategory).not.to.match(/\b[0-9A-HJKMNP-TV-Z]{26}\b/);
+    await shot(page, 'addon-dashboard');
+    expectQuiet(w.watch, 'dashboard');
+  });
+
+  it('all access details: a table with the columns, reveal and search', async () => {
+    await page.click('.lk-admin-nav a:has-text("All access details")');
+    await page.waitForURL(/page=entries/);
+    const table = page.locator('.lk-panel .lk-table');
+    const headers = (await table.locator('thead th').allTextContents()).map((h) => h.trim());
+    expect(headers.slice(0, 9)).to.deep.equal([
+      'ID', 'Name', 'Username', 'Password', 'Owner', 'Admins and roles allowed', 'Clients allowed', 'Category', 'Edit rights',
+    ]);
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).to.be.greaterThan(20);
+
+    const sophos = table.locator('tbody tr', { hasText: 'Sophos XGS — WebAdmin' });
+    const cells = await sophos.locator('td').allInnerTexts();
+    expect(cells[1]).to.contain('Bergmann & Söhne Metallbau GmbH');
+    expect(cells[2]).to.equal('admin');
+    expect(cells[4]).to.equal('Lena Hoffmann');
+    expect(cells[5]).to.contain('Support');
+    expect(cells[6]).to.contain('Petra Klein');
+    expect(cells[8]).to.contain('Support');
+    const stripe = table.locator('tbody tr', { hasText: 'Stripe — Northwind Hosting' });
+    expect((await stripe.locator('td').allInnerTexts())[7]).to.equal('Payment providers');
+
+    const id = (await sophos.getAttribute('data-lk-row'))!;
+    await sophos.locator(`[data-lk-reveal="${id}"]`).click();
+    await page.waitForFunction((x) => document.querySelector(`[data-lk-secret-for="${x}"]`)?.textContent !== '••••••••', id);
+    const expected = (await e2e.host.latchkey.entries.reveal(OLIVIA, id)).password!.expose();
+    expect(await sophos.locator(`[data-lk-secret-for="${id}"]`).innerText()).to.equal(expected);
+    await shot(page, 'addon-entries');
+
+    await page.fill('.lk-filter input[name=search]', 'Stripe');
+    await Promise.all([page.waitForURL(/search=Stripe/), page.click('.lk-filter button[type=submit]')]);
+    const names = await page.locator('.lk-panel .lk-table tbody tr td:nth-child(2)').allInnerTexts();
+    expect(names.length).to.be.greaterThan(0);
+    expect(names.every((n) => /stripe/i.test(n))).to.equal(true);
+    await shot(page, 'addon-entries-search');
+    expectQuiet(w.watch, 'entries');
+  });
+
+  it('categories: members listed; one is created and deleted', async () => {
+    await visit(page, `${ADDON}?page=categories`, 'addon-categories-page');
+    const table = page.locator('.lk-panel .lk-table');
+    const network = table.locator('tbody tr', { hasText: 'Network & infrastructure' });
+    expect(await network.locator('.lk-chip').allInnerTexts()).to.deep.equal(['Role: Support ✎']);
+    const registrars = table.locator('tbody tr', { hasText: 'Registrars & DNS' });
+    expect(await registrars.locator('.lk-chip').allInnerTexts()).to.have.members(['Role: Support', 'Role: Billing']);
+    await shot(page, 'addon-categories');
+
+    await page.click('[data-lk-category-new]');
+    const dialog = page.locator('[data-lk-category-dialog]');
+    await dialog.waitFor({ state: 'visible' });
+    await dialog.locator('[name=name]').fill('Backups — e2e');
+    await dialog.locator('[data-lk-member-view][data-kind="admin_role"][data-id="2"]').check();
+    await dialog.locator('[data-lk-member-edit][data-kind="admin"][data-id="4"]').check();
+    await dialog.locator('[data-lk-client-ids]').fill('1');
+    await shot(page, 'addon-category-dialog');
+    await clickAndReload(page, dialog.locator('button[type=submit]'));
+
+    const created = page.locator('.lk-panel .lk-table tbody tr', { hasText: 'Backups — e2e' });
+    expect(await created.locator('.lk-chip').allInnerTexts()).to.have.members([
+      'Role: Support', 'Admin: Lena Hoffmann ✎', 'Client: Blue Harbour Coffee Roasters',
+    ]);
+    await created.locator('[data-lk-category-delete]').click();
+    const confirm = page.locator('[data-lk-confirm-dialog]');
+    await confirm.waitFor({ state: 'visible' });
+    expect(await confirm.locator('[data-lk-confirm-text]').innerText()).to.contain('Backups — e2e');
+    await clickAndReload(page, confirm.locator('button[type=submit]'));
+    expect(await page.locator('.lk-panel .lk-table tbody tr', { hasText: 'Backups — e2e' }).count()).to.equal(0);
+    expectQuiet(w.watch, 'categories');
+  });
+
+  it('settings: the mode is changed and saved; a reload shows it, and it takes effect', async () => {
+    await visit(page, `${ADDON}?page=settings`, 'addon-settings-page');
+    const form = page.locator('[data-lk-settings-form]');
+    const mode = form.locator('select[name=adminAccessMode]');
+    expect(await mode.inputValue()).to.equal('restricted');
+    // Support is allowed, Full Administrator extended (from the seed).
+    expect(await form.locator('[data-lk-list="allowedAdminRoleIds"] input[value="2"]').isChecked()).to.equal(true);
+    expect(await form.locator('[data-lk-list="extendedAdminRoleIds"] input[value="1"]').isChecked()).to.equal(true);
+    await shot(page, 'addon-settings');
+    const before = await e2e.host.latchkey.entries.list(CARMEN, { clientId: '1' });
+    expect(before.items.filter((e) => e.owner.kind === 'client')).to.deep.equal([]);
+
+    await mode.selectOption('full');
+    await form.locator('input[name=historyDepth]').fill('7');
+    await form.locator('button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('[data-lk-toast]')?.textContent === 'Saved.');
+    expect(await form.locator('.lk-form-error').innerText()).to.equal('');
+    await shot(page, 'addon-settings-saved');
+
+    await page.reload();
+    await shot(page, 'addon-settings-reloaded');
+    expect(await page.locator('select[name=adminAccessMode]').inputValue()).to.equal('full');
+    expect(await page.locator('input[name=historyDepth]').inputValue()).to.equal('7');
+    // Unchanged lists survive the save.
+    expect(await page.locator('[data-lk-list="allowedAdminRoleIds"] input[value="2"]').isChecked()).to.equal(true);
+    const settings = await e2e.host.latchkey.settings.get(OLIVIA);
+    expect(settings.adminAccessMode).to.equal('full');
+    expect(settings.extendedAdminRoleIds).to.deep.equal(['1']);
+    const after = await e2e.host.latchkey.entries.list(CARMEN, { clientId: '1' });
+    expect(after.items.filter((e) => e.owner.kind === 'client').length).to.be.greaterThan(0);
+
+    // A value out of range is refused with the error next to the field.
+    await page.locator('input[name=historyDepth]').fill('1000');
+    await page.locator('[data-lk-settings-form] button[type=submit]').click();
+    await page.waitForFunction(() => (document.querySelector('[data-lk-error-for="historyDepth"]')?.textContent ?? '') !== '');
+    await shot(page, 'addon-settings-error');
+
+    await page.reload();
+    await shot(page, 'addon-settings-reloaded-again');
+    await page.locator('select[name=adminAccessMode]').selectOption('restricted');
+    await page.locator('[data-lk-settings-form] button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('[data-lk-toast]')?.textContent === 'Saved.');
+    expect((await e2e.host.latchkey.settings.get(OLIVIA)).adminAccessMode).to.equal('restricted');
+    // The console shows the expected 400 of the refused save; nothing else went wrong.
+    expect(w.watch.dialogs).to.deep.equal([]);
+    expect(w.watch.errors).to.deep.equal([]);
+    w.watch.consoleErrors.length = 0;
+  });
+
+  it('audit log: the events, filtered by action, client, actor and entry', async () => {
+    await visit(page, `${ADDON}?page=audit`, 'addon-audit-page');
+    const rows = page.locator('.lk-panel .lk-table tbody tr, .lk-admin .lk-table tbody tr');
+    expect(await rows.count()).to.be.greaterThan(10);
+    const actions = new Set((await rows.locator('td:nth-child(4)').allInnerTexts()).map((a) => a.trim()));
+    expect(actions.size).to.be.greaterThan(2);
+    expect([...actions]).to.include.members(['Settings changed', 'Revealed']);
+    await shot(page, 'addon-audit');
+
+    await page.selectOption('.lk-filter select[name=action]', 'entry.reveal');
+    await Promise.all([page.waitForURL(/action=entry\.reveal/), page.click('.lk-filter button[type=submit]')]);
+    const filtered = page.locator('.lk-admin .lk-table tbody tr');
+    expect(await filtered.count()).to.be.greaterThan(0);
+    expect(new Set(await filtered.locator('td:nth-child(4)').allInnerTexts())).to.deep.equal(new Set(['Revealed']));
+    expect(await page.locator('.lk-filter select[name=action]').inputValue()).to.equal('entry.reveal');
+    await shot(page, 'addon-audit-filtered');
+
+    // By client: only that client's events.
+    await page.selectOption('.lk-filter select[name=action]', '');
+    await page.fill('.lk-filter input[name=clientId]', '6');
+    await Promise.all([page.waitForURL(/clientId=6/), page.click('.lk-filter button[type=submit]')]);
+    const clients = await page.locator('.lk-admin .lk-table tbody tr td:nth-child(6)').allInnerTexts();
+    expect(clients.length).to.be.greaterThan(0);
+    expect(new Set(clients)).to.deep.equal(new Set(['6']));
+    await shot(page, 'addon-audit-by-client');
+
+    // By actor.
+    await page.fill('.lk-filter input[name=clientId]', '');
+    await page.fill('.lk-filter input[name=actorId]', '2');
+    await Promise.all([page.waitForURL(/actorId=2/), page.click('.lk-filter button[type=submit]')]);
+    const actors = await page.locator('.lk-admin .lk-table tbody tr td:nth-child(3)').allInnerTexts();
+    expect(actors.length).to.be.greaterThan(0);
+    expect(actors.every((a) => /\b2\b|Sam Patel/.test(a))).to.equal(true);
+    await shot(page, 'addon-audit-by-actor');
+
+    // By entry.
+    const events = await e2e.host.latchkey.audit.list(OLIVIA, { action: 'entry.create', limit: 1 });
+    const entryId = events[0]!.entryId!;
+    await page.fill('.lk-filter input[name=actorId]', '');
+    await page.fill('.lk-filter input[name=entryId]', entryId);
+    await Promise.all([page.waitForURL(/entryId=/), page.click('.lk-filter button[type=submit]')]);
+    const entries = await page.locator('.lk-admin .lk-table tbody tr td:nth-child(5) code').evaluateAll((els) => els.map((el) => el.getAttribute('title')));
+    expect(entries.length).to.be.greaterThan(0);
+    expect(new Set(entries)).to.deep.equal(new Set([entryId]));
+    await shot(page, 'addon-audit-by-entry');
+    expectQuiet(w.watch, 'audit');
+  });
+
+  it('audit log: a client typed by name into the client filter gives the page back, not "unavailable"', async () => {
+    await visit(page, `${ADDON}?page=audit`, 'addon-audit-page-2');
+    await page.fill('.lk-filter input[name=clientId]', 'Blue Harbour');
+    await Promise.all([page.waitForURL(/clientId=Blue/), page.click('.lk-filter button[type=submit]')]);
+    await shot(page, 'addon-audit-filter-by-name');
+    // The filter form is still there, with what was typed, and no "panel unavailable" notice.
+    expect(await page.locator('.lk-filter').count(), 'the audit page with its filter form').to.equal(1);
+    expect(await page.locator('.lk-filter input[name=clientId]').inputValue()).to.equal('Blue Harbour');
+    expect(w.watch.errors).to.deep.equal([]);
+  });
+
+  it('is not offered to staff who do not run the addon', async () => {
+    const sam = await e2e.newPage();
+    await adminLogin(sam.page, 'sam', 'addon-sam');
+    expect(await sam.page.locator(`a[href="${ADDON}"]`).count()).to.equal(0);
+    const response = await sam.page.goto(ADDON);
+    expect(response?.status()).to.equal(403);
+    await shot(sam.page, 'addon-forbidden-for-support');
+  });
+});
