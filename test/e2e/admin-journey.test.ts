@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import {
-  adminLogin, clickAndReload, entryIdByName, expectQuiet, shot, startE2E, visit, type E2E, type WatchedPage,
-} from './support.ts';
+  adminLogin, clickAndReload, entryIdByName, expectQuiet, shot, startE2E, visit, type E2E, type WatchedPage, requireChromium } from './support.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
 declare const document: any;
@@ -17,6 +16,7 @@ describe('[sqlite] e2e: an admin on a client summary page', function () {
   let cloudflareId: string;
 
   before(async function () {
+    requireChromium(this);
     e2e = await startE2E();
     w = await e2e.newPage({ clipboard: true });
     page = w.page;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { adminLogin, clientLogin, expectQuiet, shot, startE2E, visit, type E2E } from './support.ts';
+import { adminLogin, clientLogin, expectQuiet, shot, startE2E, visit, type E2E, requireChromium } from './support.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
 declare const document: any;
@@ -8,6 +8,7 @@ describe('[sqlite] e2e: languages', function () {
   let e2e: E2E;
 
   before(async function () {
+    requireChromium(this);
     e2e = await startE2E();
   });
   after(async () => e2e?.close());

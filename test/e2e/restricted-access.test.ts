@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { EntryView } from '../../core/index.ts';
-import { adminLogin, api, entryIdByName, expectQuiet, shot, startE2E, visit, type E2E } from './support.ts';
+import { adminLogin, api, entryIdByName, expectQuiet, shot, startE2E, visit, type E2E, requireChromium } from './support.ts';
 
 const OLIVIA = { kind: 'admin', adminId: '1' } as const;
 /** Blue Harbour's own access details, from the seed. */
@@ -13,6 +13,7 @@ describe('[sqlite] e2e: a staff member without rights in restricted mode', funct
   let sharedWithBilling: string;
 
   before(async function () {
+    requireChromium(this);
     e2e = await startE2E();
     expect((await e2e.host.latchkey.settings.get(OLIVIA)).adminAccessMode).to.equal('restricted');
     clientOwnedIds = await Promise.all(CLIENT_OWNED.map((name) => entryIdByName(e2e.host, name)));

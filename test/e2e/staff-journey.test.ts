@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { adminLogin, clickAndReload, expectQuiet, shot, startE2E, visit, type E2E, type WatchedPage } from './support.ts';
+import { adminLogin, clickAndReload, expectQuiet, shot, startE2E, visit, type E2E, type WatchedPage, requireChromium } from './support.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
 declare const document: any;
@@ -11,6 +11,7 @@ describe('[sqlite] e2e: a staff member on a ticket', function () {
   let page: Page;
 
   before(async function () {
+    requireChromium(this);
     e2e = await startE2E();
     w = await e2e.newPage({ clipboard: true });
     page = w.page;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 /**
  * Shared pieces of the end-to-end suites: one demo host (SQLite, in a fresh
  * temp dir, on an ephemeral port) and one Debian Chromium per suite, logins,
@@ -16,6 +17,17 @@ import { DEMO_PASSWORD } from '../../examples/demo-host/seed-data.ts';
 declare const document: any;
 
 export const CHROMIUM_PATH = process.env.LATCHKEY_E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Browser suites need Debian's Chromium (`apt-get install chromium`). Without
+ * it a developer's run skips them with the reason; CI always has it, and there
+ * a missing browser fails instead of skipping.
+ */
+export function requireChromium(context: Mocha.Context): void {
+  if (existsSync(CHROMIUM_PATH) || process.env.CI) return;
+  console.warn(`  (browser tests skipped: no Chromium at ${CHROMIUM_PATH}; apt-get install chromium)`);
+  context.skip();
+}
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
 
 export interface E2E {

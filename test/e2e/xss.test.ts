@@ -3,8 +3,7 @@ import type { Page } from 'playwright-core';
 import type { Actor } from '../../core/index.ts';
 import { T } from '../../examples/demo-host/schema.ts';
 import {
-  adminLogin, api, clickAndReload, clientLogin, shot, startE2E, visit, type E2E, type PageWatch,
-} from './support.ts';
+  adminLogin, api, clickAndReload, clientLogin, shot, startE2E, visit, type E2E, type PageWatch, requireChromium } from './support.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
 declare const document: any;
@@ -66,6 +65,7 @@ describe('[sqlite] e2e: hostile text renders inert everywhere', function () {
   let clientCategoryId = '';
 
   before(async function () {
+    requireChromium(this);
     e2e = await startE2E();
     const { knex, latchkey: lk } = e2e.host;
 
