@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { TableNames } from '../core/store/table-names.ts';
 import * as vaultSchema from './0001_vault_schema.ts';
 import * as reminders from './0002_reminders.ts';
+import * as zendeskLinks from './0003_zendesk_links.ts';
 
 export interface Migration {
   name: string;
@@ -13,4 +14,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { name: '0001_vault_schema', ...vaultSchema },
   { name: '0002_reminders', ...reminders },
+  { name: '0003_zendesk_links', ...zendeskLinks },
 ];

@@ -1,20 +1,23 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
-  LANGUAGES, totpCode, ValidationError, type Actor, type Latchkey, type RevealedSecrets,
+  ForbiddenError, LANGUAGES, Renderer, totpCode, ValidationError, type Actor, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
+import { previewMail } from '../../core/hooks/mail-preview.ts';
 import { validate } from '../../core/validation/validate.ts';
 import { issue } from '../../core/validation/rules.ts';
 import type { RequestScope } from './request-scope.ts';
 
 const languageSchema = z.strictObject({ language: z.enum(LANGUAGES) });
+const watchSchema = z.strictObject({ watch: z.boolean() });
 
 /**
  * The JSON API behind the panels' buttons. Each handler only reads the
  * request, names the actor, and calls one core service: the service decides.
  */
-export function apiRoutes(lk: Latchkey, scope: RequestScope): Router {
+export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer?: Renderer): Router {
   const api = express.Router();
+  let mailRenderer = renderer;
   api.use(express.json({ limit: '256kb' }));
 
   const handle = (body: (req: Request, res: Response, actor: Actor) => Promise<unknown>) =>
@@ -58,6 +61,12 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope): Router {
     const secret = await lk.entries.revealHistory(actor, param(req, 'id'), param(req, 'historyId'));
     return { password: secret.expose() };
   }));
+  // Anyone who sees an entry may ask to hear when its password changes (owners use the entry's notifyOnChange).
+  api.put('/entries/:id/watch', handle(async (req, _res, actor) => {
+    const { watch } = validate(watchSchema, req.body);
+    await lk.entries.watch(actor, param(req, 'id'), watch);
+    return { watching: watch };
+  }));
   api.get('/services/:clientId', handle((req, _res, actor) => lk.serviceCredentials.list(actor, param(req, 'clientId'))));
 
   api.get('/categories', handle((_req, _res, actor) => lk.categories.list(actor)));
@@ -73,6 +82,14 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope): Router {
 
   api.get('/settings', handle((_req, _res, actor) => lk.settings.get(actor)));
   api.patch('/settings', handle((req, _res, actor) => lk.settings.update(actor, req.body)));
+  // The settings page's live preview: the admin's unsaved text, composed as the dispatcher would.
+  api.post('/mail/preview', handle(async (req, _res, actor) => {
+    if (actor.kind !== 'admin' || !(await lk.mayRunAddon(actor))) throw new ForbiddenError('preview mail');
+    const [settings, admins] = await Promise.all([lk.settings.get(actor), lk.host.admins([actor.adminId])]);
+    mailRenderer ??= new Renderer();
+    const mail = previewMail(mailRenderer, settings, req.body ?? {}, admins.get(actor.adminId)?.name ?? '');
+    return { subject: mail.subject, text: mail.text, html: mail.html };
+  }));
   api.get('/audit', handle((req, _res, actor) => lk.audit.list(actor, queryObject(req, ['beforeSeq', 'limit']))));
 
   api.post('/password', handle(async (req) => ({ password: lk.generatePassword(req.body ?? {}).expose() })));

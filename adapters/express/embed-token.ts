@@ -52,19 +52,14 @@ export class EmbedTokenVerifier {
   }
 
   async verify(token: string): Promise<EmbedGrant> {
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(token, this.#key, {
-        algorithms: [this.#algorithm],
-        issuer: this.options.issuer,
-        audience: this.options.audience,
-        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
-        maxTokenAge: MAX_LIFETIME_SECONDS,
-        clockTolerance: 30,
-      }));
-    } catch (err) {
-      throw new EmbedTokenError(err instanceof joseErrors.JOSEError ? err.code : 'invalid token');
-    }
+    const payload = await verifyPinnedJwt(token, {
+      key: this.#key,
+      algorithm: this.#algorithm,
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+      maxTokenAge: MAX_LIFETIME_SECONDS,
+    });
     const { exp, iat, jti, sub } = payload as { exp: number; iat: number; jti: unknown; sub: unknown };
     if (exp - iat > MAX_LIFETIME_SECONDS) throw new EmbedTokenError('token lives too long');
     if (typeof jti !== 'string' || jti.length < 16 || jti.length > 128) throw new EmbedTokenError('bad jti');
@@ -75,6 +70,39 @@ export class EmbedTokenVerifier {
       throw new EmbedTokenError('token already used');
     }
     return { actor, ...context.data };
+  }
+}
+
+/** What `verifyPinnedJwt` checks: one key, one algorithm, the issuer and audience, and the times. */
+export interface PinnedJwtCheck {
+  key: Uint8Array | KeyObject;
+  algorithm: 'HS256' | 'RS256';
+  issuer: string | string[];
+  audience: string;
+  requiredClaims: string[];
+  /** Seconds since `iat` after which the token is refused (needs `iat`). */
+  maxTokenAge?: number;
+}
+
+/**
+ * Verifies a JWT's signature with one pinned algorithm and key (anything else,
+ * `none` included, is refused), its issuer, audience, expiry and age, with 30
+ * seconds of clock tolerance. Every failure is an EmbedTokenError. Shared by the
+ * embed tokens above and host adapters with their own token layout (Zendesk).
+ */
+export async function verifyPinnedJwt(token: string, check: PinnedJwtCheck): Promise<Record<string, unknown>> {
+  try {
+    const { payload } = await jwtVerify(token, check.key, {
+      algorithms: [check.algorithm],
+      issuer: check.issuer,
+      audience: check.audience,
+      requiredClaims: check.requiredClaims,
+      maxTokenAge: check.maxTokenAge,
+      clockTolerance: 30,
+    });
+    return payload;
+  } catch (err) {
+    throw new EmbedTokenError(err instanceof joseErrors.JOSEError ? err.code : 'invalid token');
   }
 }
 

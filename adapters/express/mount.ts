@@ -8,7 +8,7 @@ import {
 import { apiRoutes } from './api-routes.ts';
 import { setCookie } from './cookies.ts';
 import { CsrfGuard } from './csrf.ts';
-import { EmbedTokenError, EmbedTokenVerifier } from './embed-token.ts';
+import { EmbedTokenError, EmbedTokenVerifier, type EmbedGrant } from './embed-token.ts';
 import { FRAME_COOKIE, FrameSessions } from './frame-session.ts';
 import type { MountOptions } from './options.ts';
 import { RequestScope } from './request-scope.ts';
@@ -29,6 +29,16 @@ export interface LatchkeyMount {
    * issues the CSRF token, and returns the HTML fragment, or null to hide it.
    */
   render(place: HookPlace, req: Request, res: Response, context?: HookContext): Promise<string | null>;
+  /** Where Latchkey's routes live, normalised: `/latchkey`, or `` at the root. */
+  readonly basePath: string;
+  /**
+   * For adapters that check their host's own sign-in (Zendesk signed URLs):
+   * starts Latchkey's frame session for the actor and answers 303 to the frame
+   * page of the place, exactly as an accepted embed token does.
+   */
+  enterFrame(req: Request, res: Response, grant: EmbedGrant): Promise<void>;
+  /** Answers with Latchkey's whole-page message (a refused sign-in, or no access), with the framed-page headers. */
+  sendMessage(req: Request, res: Response, status: number, kind: 'embedRefused' | 'denied', language?: Language): void;
 }
 
 /**
@@ -81,6 +91,13 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
 
   router.use('/api', apiRoutes(lk, scope));
 
+  const enterFrame = async (req: Request, res: Response, grant: EmbedGrant) => {
+    setCookie(req, res, FRAME_COOKIE, await frames.start(grant.actor), { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
+    const query = new URLSearchParams();
+    for (const key of ['clientId', 'ticketId', 'page', 'language'] as const) if (grant[key]) query.set(key, grant[key]!);
+    res.redirect(303, `${base}/frame/${grant.place}${query.size ? `?${query}` : ''}`);
+  };
+
   // A non-Node host sends the user here with a token it signed (form POST or link).
   const enter = async (req: Request, res: Response) => {
     securityHeaders(res);
@@ -90,11 +107,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
       return;
     }
     try {
-      const grant = await verifier.verify(token);
-      setCookie(req, res, FRAME_COOKIE, await frames.start(grant.actor), { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
-      const query = new URLSearchParams();
-      for (const key of ['clientId', 'ticketId', 'page', 'language'] as const) if (grant[key]) query.set(key, grant[key]!);
-      res.redirect(303, `${base}/frame/${grant.place}${query.size ? `?${query}` : ''}`);
+      await enterFrame(req, res, await verifier.verify(token));
     } catch (err) {
       if (!(err instanceof EmbedTokenError)) {
         scope.fail(req, res, err);
@@ -146,6 +159,12 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   return {
     hooks,
     renderer,
+    basePath: base,
+    enterFrame,
+    sendMessage(req, res, status, kind, language) {
+      securityHeaders(res);
+      sendMessage(req, res, status, kind, language);
+    },
     async render(place, req, res, context = {}) {
       const actor = await scope.actorFor(req);
       if (!actor) return null;

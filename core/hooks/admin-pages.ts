@@ -1,10 +1,13 @@
 import type { AdminActor } from '../domain/actor.ts';
+import { ValidationError } from '../errors.ts';
 import type { Latchkey } from '../latchkey.ts';
 import type { Renderer } from '../render/renderer.ts';
-import { pickLanguage } from '../render/languages.ts';
+import { pickLanguage, type Language } from '../render/languages.ts';
+import { DUE_SOON_DAYS, type DueEntry } from '../services/vault-report.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
-import { adminShareTargets, panelBase } from './panel-model.ts';
+import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
+import { adminShareTargets, panelBase, reminderDefault } from './panel-model.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
@@ -22,32 +25,62 @@ export function adminPagesHook(lk: Latchkey, renderer: Renderer): Hook {
     if (!admin || admin.disabled || !(await lk.mayRunAddon(actor))) return null;
     const page: AdminPage = (ADMIN_PAGES as readonly string[]).includes(context.page ?? '') ? context.page as AdminPage : 'dashboard';
     const language = pickLanguage(context.language, admin.language);
-    const body = await PAGE_MODELS[page](lk, actor, context, surface);
+    const body = await PAGE_MODELS[page](lk, actor, context, surface, { renderer, language, adminName: admin.name });
     const nav = ADMIN_PAGES.map((name) => ({ name, current: name === page, href: withQuery(surface.pageUrl, { page: name }) }));
     return renderer.render(`admin/${page}`, { ...body, ...filterForm(surface.pageUrl), surface, nav, page }, { language });
   };
 }
 
-type PageModel = (lk: Latchkey, actor: AdminActor, context: HookContext, surface: HookSurface) => Promise<object>;
+interface PageEnv {
+  renderer: Renderer;
+  language: Language;
+  adminName: string;
+}
+
+type PageModel = (lk: Latchkey, actor: AdminActor, context: HookContext, surface: HookSurface, env: PageEnv) => Promise<object>;
 
 const PAGE_MODELS: Record<AdminPage, PageModel> = {
   async dashboard(lk, actor) {
     const report = await lk.report.build(actor);
+    const listed = [...report.overdue, ...report.dueSoon];
     const [admins, clients, categories] = await Promise.all([
-      lk.host.admins(report.byAdmin.map((r) => r.key ?? '')),
-      lk.host.clients([...report.byClient, ...report.dueForRotation.map((e) => ({ key: e.clientId }))].map((r) => r.key ?? '')),
+      lk.host.admins(unique([
+        ...report.byAdmin.map((r) => r.key ?? ''),
+        ...listed.filter((d) => d.entry.owner.kind === 'admin').map((d) => d.entry.owner.id),
+      ])),
+      lk.host.clients(unique([
+        ...report.byClient.map((r) => r.key ?? ''),
+        ...listed.flatMap((d) => [d.entry.clientId ?? '', d.entry.owner.kind === 'client' ? d.entry.owner.id : '']),
+      ].filter(Boolean))),
       lk.categories.list(actor),
     ]);
     const categoryNames = new Map(categories.map((c) => [c.id, c.name]));
+    const dueRow = (d: DueEntry) => ({
+      id: d.entry.id,
+      name: d.entry.name,
+      // A client's own entry names the client as its owner already.
+      clientName: d.entry.clientId && !(d.entry.owner.kind === 'client' && d.entry.owner.id === d.entry.clientId)
+        ? clients.get(d.entry.clientId)?.name ?? d.entry.clientId : null,
+      ownerName: d.entry.owner.kind === 'admin'
+        ? admins.get(d.entry.owner.id)?.name ?? d.entry.owner.id
+        : clients.get(d.entry.owner.id)?.name ?? d.entry.owner.id,
+      passwordChangedAt: d.entry.passwordChangedAt,
+      periodDays: Math.round((d.dueAt.getTime() - (d.entry.passwordChangedAt?.getTime() ?? d.dueAt.getTime())) / 86_400_000),
+      dueAt: d.dueAt,
+      days: d.days,
+    });
     return {
       total: report.total,
       byClient: report.byClient.map((r) => ({ name: clients.get(r.key ?? '')?.name ?? r.key, count: r.count })),
       byAdmin: report.byAdmin.map((r) => ({ name: admins.get(r.key ?? '')?.name ?? r.key, count: r.count })),
       byCategory: report.byCategory.map((r) => ({ name: categoryNames.get(r.key ?? '') ?? r.key, count: r.count })),
-      due: report.dueForRotation.map((e) => ({
-        id: e.id, name: e.name, clientName: e.clientId ? clients.get(e.clientId)?.name ?? e.clientId : null,
-        passwordChangedAt: e.passwordChangedAt, reminderDays: e.reminderDays,
-      })),
+      overdue: report.overdue.map(dueRow),
+      overdueCount: report.overdueCount,
+      overdueMore: report.overdueCount > report.overdue.length,
+      dueSoon: report.dueSoon.map(dueRow),
+      dueSoonCount: report.dueSoonCount,
+      dueSoonMore: report.dueSoonCount > report.dueSoon.length,
+      soonDays: DUE_SOON_DAYS,
     };
   },
 
@@ -55,14 +88,15 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     const params = context.params ?? {};
     const offset = Math.max(0, Number.parseInt(params.offset ?? '0', 10) || 0);
     const search = (params.search ?? '').slice(0, 255);
-    const [page, categories, targets] = await Promise.all([
+    const [page, categories, targets, defaultDays] = await Promise.all([
       lk.entries.list(actor, { search: search || undefined, offset, limit: PAGE_SIZE }),
       lk.categories.list(actor),
       adminShareTargets(lk, null),
+      reminderDefault(lk),
     ]);
     const rows = await entryRows(lk, actor, page.items, categories);
     return {
-      ...panelBase(surface, actor, categories, targets, {}),
+      ...panelBase(surface, actor, categories, targets, {}, defaultDays),
       rows,
       search,
       total: page.total,
@@ -97,14 +131,19 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     };
   },
 
-  async settings(lk, actor, _context, surface) {
+  async settings(lk, actor, _context, surface, env) {
     const [settings, admins, roles, groups, products, productGroups] = await Promise.all([
       lk.settings.get(actor), lk.host.allAdmins(), lk.host.adminRoles(), lk.host.clientGroups(),
       lk.host.allProducts(), lk.host.productGroups(),
     ]);
     const check = (ids: string[]) => (item: { id: string; name: string }) => ({ id: item.id, name: item.name, checked: ids.includes(item.id) });
+    const editors = mailEditors(env.renderer, settings, env.language);
+    const first = editors[0]!.editors.find((e) => e.selected) ?? editors[0]!.editors[0]!;
+    const preview = previewMail(env.renderer, settings, {
+      kind: first.kind, language: first.language, subject: first.subject, body: first.body,
+    }, env.adminName);
     return {
-      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}),
+      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}, settings.defaultReminderDays),
       settings,
       modes: (['full', 'restricted', 'shared'] as const).map((mode) => ({ mode, selected: settings.adminAccessMode === mode })),
       allowedAdmins: admins.map(check(settings.allowedAdminIds)),
@@ -114,10 +153,15 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       serviceExcludedGroups: groups.map(check(settings.clientServicePasswords.excludedClientGroupIds)),
       serviceExcludedProducts: products.map(check(settings.clientServicePasswords.excludedProductIds)),
       serviceExcludedProductGroups: productGroups.map(check(settings.clientServicePasswords.excludedProductGroupIds)),
+      mailKinds: editors,
+      mailEditorList: editors.flatMap((k) => k.editors),
+      mailLanguages: editors[0]!.editors.map((e) => ({ language: e.language, name: e.languageName, selected: e.language === first.language })),
+      mailPlaceholders: MAIL_PLACEHOLDERS.map((name) => ({ name, token: `{{${name}}}`, hintKey: `mailEditor.placeholders.${name}` })),
+      preview: { subject: preview.subject, text: preview.text },
     };
   },
 
-  async audit(lk, actor, context, surface) {
+  async audit(lk, actor, context, surface, env) {
     const params = context.params ?? {};
     const filter = {
       clientId: params.clientId || undefined,
@@ -126,9 +170,25 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       action: params.action || undefined,
       beforeSeq: params.beforeSeq ? Number.parseInt(params.beforeSeq, 10) || undefined : undefined,
     };
-    const events = await lk.audit.list(actor, { ...filter, limit: PAGE_SIZE });
+    // A filter the log cannot take (a client typed by name, say) gives the page back with what is wrong, not an error page.
+    let events: Awaited<ReturnType<Latchkey['audit']['list']>> = [];
+    let filterProblem: { field: string; labelKey: string; message: string } | null = null;
+    try {
+      events = await lk.audit.list(actor, { ...filter, limit: PAGE_SIZE });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const problem = err.issues[0]!;
+      const field = AUDIT_FILTERS[problem.field] ? problem.field : 'clientId';
+      filterProblem = {
+        field,
+        labelKey: AUDIT_FILTERS[field]!,
+        message: env.renderer.translator(env.language)(`validation.${problem.rule}`, problem.params ?? {}),
+      };
+    }
     const last = events.at(-1);
     return {
+      filterProblem,
+      invalid: Object.fromEntries(Object.keys(AUDIT_FILTERS).map((f) => [f, filterProblem?.field === f])),
       filter: { clientId: params.clientId ?? '', entryId: params.entryId ?? '', actorId: params.actorId ?? '', action: params.action ?? '' },
       actions: ['entry.create', 'entry.reveal', 'entry.update', 'entry.share', 'entry.delete', 'entry.history.reveal',
         'category.create', 'category.update', 'category.delete', 'settings.update'].map((a) => ({ action: a, selected: a === params.action })),
@@ -139,6 +199,15 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     };
   },
 };
+
+/** The audit page's filters and the label each has on the page. */
+const AUDIT_FILTERS: Record<string, string> = {
+  clientId: 'audit.client', actorId: 'audit.actor', entryId: 'audit.entry', action: 'audit.action',
+};
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
 
 function definedOnly(filter: Record<string, string | number | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(filter).filter(([k, v]) => v !== undefined && k !== 'beforeSeq').map(([k, v]) => [k, String(v)]));

@@ -3,7 +3,7 @@ import type { Renderer } from '../render/renderer.ts';
 import { LANGUAGES, pickLanguage } from '../render/languages.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
-import { panelBase } from './panel-model.ts';
+import { panelBase, reminderDefault } from './panel-model.ts';
 
 /**
  * The client area, in the four parts the WHMCS anchor has: Owned, Shared with
@@ -19,10 +19,11 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     const client = clients.get(actor.clientId);
     if (!client) return null;
     const isMainAccount = actor.contactId === undefined || contacts.some((c) => c.id === actor.contactId && c.isMain);
-    const [vault, services, categories] = await Promise.all([
+    const [vault, services, categories, defaultDays] = await Promise.all([
       lk.entries.list(actor, { limit: 500 }),
       lk.serviceCredentials.list(actor, client.id),
       lk.categories.list(actor),
+      reminderDefault(lk),
     ]);
     const rows = await entryRows(lk, actor, [...services, ...vault.items], categories);
     const ownCategories = categories.filter((c) => c.owner.kind === 'client' && c.owner.id === client.id);
@@ -34,7 +35,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     return renderer.render('hooks/client-area', {
       ...panelBase(surface, actor, ownCategories, {
         admins: [], roles: [], clients: [], contacts: contacts.filter((c) => !c.isMain).map((c) => ({ id: c.id, name: c.name })),
-      }, { clientId: client.id }),
+      }, { clientId: client.id }, defaultDays),
       client: { id: client.id, name: client.name },
       isMainAccount,
       categoryMemberGroups: [{

@@ -3,7 +3,7 @@ import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage } from '../render/languages.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
-import { adminShareTargets, panelBase } from './panel-model.ts';
+import { adminShareTargets, panelBase, reminderDefault } from './panel-model.ts';
 
 /**
  * The admin's client summary page: the client's access details this admin may
@@ -16,15 +16,16 @@ export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
     const admin = admins.get(actor.adminId);
     const client = clients.get(context.clientId);
     if (!admin || admin.disabled || !client) return null;
-    const [services, vault, categories, targets] = await Promise.all([
+    const [services, vault, categories, targets, defaultDays] = await Promise.all([
       lk.serviceCredentials.list(actor, client.id),
       lk.entries.list(actor, { clientId: client.id, limit: 500 }),
       lk.categories.list(actor),
       adminShareTargets(lk, client),
+      reminderDefault(lk),
     ]);
     const rows = await entryRows(lk, actor, [...services, ...vault.items], categories);
     return renderer.render('hooks/client-summary', {
-      ...panelBase(surface, actor, categories, targets, { clientId: client.id }),
+      ...panelBase(surface, actor, categories, targets, { clientId: client.id }, defaultDays),
       client: { id: client.id, name: client.name },
       rows,
       more: vault.total > vault.items.length,

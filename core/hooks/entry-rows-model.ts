@@ -3,6 +3,7 @@ import type { Category } from '../domain/category.ts';
 import type { EntryView, Grant } from '../domain/entry.ts';
 import type { Latchkey } from '../latchkey.ts';
 import { safeHttpUrl } from '../render/safe-url.ts';
+import { recipientOf } from '../services/mail-outbox.ts';
 
 /** One row of an entry table as templates see it. */
 export interface EntryRowModel {
@@ -27,6 +28,12 @@ export interface EntryRowModel {
   canDelete: boolean;
   canShare: boolean;
   grants: Array<Grant & { name: string }> | null;
+  /** The actor owns the entry: its own wish to hear of changes is the entry's `notifyOnChange`. */
+  isOwner: boolean;
+  /** Someone who sees the entry but does not own it may ask to hear of its password changes. */
+  canWatch: boolean;
+  /** ...and has asked. */
+  watching: boolean;
   /** Prefill for the edit dialog: metadata only, never a secret. */
   editable: string;
 }
@@ -42,7 +49,11 @@ export async function entryRows(
   categories: readonly Category[],
   isLinked: (entry: EntryView) => boolean = () => false,
 ): Promise<EntryRowModel[]> {
-  const permissions = await lk.permissions.of(actor, entries);
+  const who = recipientOf(actor);
+  const owns = (entry: EntryView) => who !== null && entry.owner.kind === who.kind && entry.owner.id === who.id;
+  const watchable = entries.filter((e) => e.source === 'vault' && who !== null && !owns(e)).map((e) => e.id);
+  const mayWatch = new Set(watchable);
+  const [permissions, watching] = await Promise.all([lk.permissions.of(actor, entries), lk.entries.watching(actor, watchable)]);
   const grants = [...permissions.values()].flatMap((p) => p.grants ?? []);
   const adminIds = unique([
     ...entries.filter((e) => e.owner.kind === 'admin').map((e) => e.owner.id),
@@ -95,6 +106,9 @@ export async function entryRows(
       canDelete: allowed?.delete ?? false,
       canShare: allowed?.share ?? false,
       grants: allowed?.grants?.map((g) => ({ ...g, name: nameOf(g) })) ?? null,
+      isOwner: owns(entry),
+      canWatch: mayWatch.has(entry.id),
+      watching: watching.has(entry.id),
       editable: JSON.stringify({
         id: entry.id,
         version: entry.version,
@@ -107,6 +121,7 @@ export async function entryRows(
         reminderDays: entry.reminderDays,
         notifyOnChange: entry.notifyOnChange,
         ownerKind: entry.owner.kind,
+        isOwner: owns(entry),
         grants: allowed?.grants ?? [],
       }),
     };

@@ -26,6 +26,17 @@ export interface PanelBase {
   shareGroups: Array<{ kind: 'admin' | 'admin_role' | 'client' | 'contact'; legendKey: string; options: Option[] }>;
   /** Fields a new entry starts with (client, ticket, service of the page). */
   newEntryDefaults: string;
+  /** The rotation period an entry follows when it sets none (days), for the dialog's "use the default" choice. */
+  defaultReminderDays: number | null;
+  /** Whether the actor is a contact (a client's login that does not own the client's entries). */
+  actorIsContact: boolean;
+}
+
+const SYSTEM = { kind: 'system' } as const;
+
+/** The default rotation period, read as the system: every panel's dialog names it, whoever opens it. */
+export async function reminderDefault(lk: Latchkey): Promise<number | null> {
+  return (await lk.settings.get(SYSTEM)).defaultReminderDays;
 }
 
 /** Share targets for an admin: every admin and role, the client and its contacts. */
@@ -49,10 +60,13 @@ export function panelBase(
   categories: readonly Category[],
   shareTargets: ShareTargets,
   newEntryDefaults: Record<string, string | null>,
+  defaultReminderDays: number | null = null,
 ): PanelBase {
   return {
     surface,
     actorKind: actor.kind === 'client' ? 'client' : 'admin',
+    actorIsContact: actor.kind === 'client' && actor.contactId !== undefined,
+    defaultReminderDays,
     categories: categories.map((c) => ({ id: c.id, name: c.name })),
     shareGroups: [
       { kind: 'admin_role', legendKey: 'share.roles', options: shareTargets.roles },

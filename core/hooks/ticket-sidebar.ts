@@ -4,7 +4,7 @@ import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage } from '../render/languages.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
-import { adminShareTargets, panelBase } from './panel-model.ts';
+import { adminShareTargets, panelBase, reminderDefault } from './panel-model.ts';
 
 /**
  * The helpdesk ticket sidebar: the access details of the ticket's client that
@@ -20,11 +20,12 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
     if (!admin || admin.disabled || !ticket) return null;
     const client = (await lk.host.clients([ticket.clientId])).get(ticket.clientId) ?? null;
     if (!client) return null;
-    const [services, vault, categories, targets] = await Promise.all([
+    const [services, vault, categories, targets, defaultDays] = await Promise.all([
       lk.serviceCredentials.list(actor, client.id),
       lk.entries.list(actor, { clientId: client.id, limit: 500 }),
       lk.categories.list(actor),
       adminShareTargets(lk, client),
+      reminderDefault(lk),
     ]);
     const linked = (entry: EntryView) => entry.links.ticketId === ticket.id
       || (ticket.serviceId !== null && entry.links.serviceId === ticket.serviceId);
@@ -34,7 +35,7 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
     return renderer.render('hooks/ticket-sidebar', {
       ...panelBase(surface, actor, categories, targets, {
         clientId: client.id, ticketId: ticket.id, serviceId: ticket.serviceId,
-      }),
+      }, defaultDays),
       client: { id: client.id, name: client.name },
       ticket: { id: ticket.id, subject: ticket.subject },
       rows,

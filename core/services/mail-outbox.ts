@@ -34,9 +34,16 @@ function ownerOf(row: Pick<EntryRow, 'owner_kind' | 'owner_id'>): Recipient {
 }
 
 async function watchersOf(trx: Knex.Transaction, ctx: VaultContext, entryId: string): Promise<Recipient[]> {
-  const rows = await trx(ctx.tables.watchers).select('principal_kind', 'principal_id').where('entry_id', entryId) as
-    Array<{ principal_kind: RecipientKind; principal_id: string }>;
-  return rows.map((r) => ({ kind: r.principal_kind, id: r.principal_id }));
+  return (await watchersOfEntries(trx, ctx, [entryId])).get(entryId) ?? [];
+}
+
+/** Watchers of several entries in one query, by entry id. */
+async function watchersOfEntries(trx: Knex.Transaction, ctx: VaultContext, entryIds: string[]): Promise<Map<string, Recipient[]>> {
+  const rows = await trx(ctx.tables.watchers).select('entry_id', 'principal_kind', 'principal_id').whereIn('entry_id', entryIds) as
+    Array<{ entry_id: string; principal_kind: RecipientKind; principal_id: string }>;
+  const byEntry = new Map<string, Recipient[]>();
+  for (const r of rows) byEntry.set(r.entry_id, [...byEntry.get(r.entry_id) ?? [], { kind: r.principal_kind, id: r.principal_id }]);
+  return byEntry;
 }
 
 function unique(recipients: Recipient[]): Recipient[] {
@@ -50,9 +57,16 @@ function unique(recipients: Recipient[]): Recipient[] {
  * a second enqueue of the same message a no-op.
  */
 async function enqueue(trx: Knex.Transaction, ctx: VaultContext, dedupePrefix: string, payloads: OutboxPayload[]): Promise<number> {
-  if (payloads.length === 0) return 0;
+  return enqueueMany(trx, ctx, payloads.map((payload) => ({ dedupePrefix, payload })));
+}
+
+/** Rows inserted per statement: SQLite allows some thousands of bound values per statement. */
+const INSERT_CHUNK = 100;
+
+async function enqueueMany(trx: Knex.Transaction, ctx: VaultContext, items: Array<{ dedupePrefix: string; payload: OutboxPayload }>): Promise<number> {
+  if (items.length === 0) return 0;
   const now = ctx.now();
-  const rows = payloads.map((p) => ({
+  const rows = items.map(({ dedupePrefix, payload: p }) => ({
     dedupe_key: `${dedupePrefix}:${p.recipient.kind}:${p.recipient.id}`.slice(0, 191),
     kind: p.kind,
     entry_id: p.entryId,
@@ -64,7 +78,9 @@ async function enqueue(trx: Knex.Transaction, ctx: VaultContext, dedupePrefix: s
     next_attempt_at: now,
     created_at: now,
   }));
-  await trx(ctx.tables.outbox).insert(rows).onConflict('dedupe_key').ignore();
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await trx(ctx.tables.outbox).insert(rows.slice(i, i + INSERT_CHUNK)).onConflict('dedupe_key').ignore();
+  }
   return rows.length;
 }
 
@@ -78,12 +94,23 @@ export async function enqueueChangeNotices(trx: Knex.Transaction, ctx: VaultCont
   })));
 }
 
-/** A due reminder: the owner and everyone watching the entry, once per due date. */
-export async function enqueueReminder(
-  trx: Knex.Transaction, ctx: VaultContext, row: Pick<EntryRow, 'id' | 'owner_kind' | 'owner_id'>, dueAt: number, days: number,
-): Promise<number> {
-  const recipients = unique([ownerOf(row), ...await watchersOf(trx, ctx, row.id)]);
-  return enqueue(trx, ctx, `reminder:${row.id}:${dueAt}`, recipients.map((recipient) => ({
-    kind: 'reminder', entryId: row.id, recipient, days,
-  })));
+/** One entry's due reminder: which entry, the due time it was reminded for, and how old its password is. */
+export interface DueReminder {
+  row: Pick<EntryRow, 'id' | 'owner_kind' | 'owner_id'>;
+  dueAt: number;
+  days: number;
+}
+
+/**
+ * Due reminders: for each entry its owner and everyone watching it, once per
+ * due date; one query for the watchers of them all and few inserts.
+ */
+export async function enqueueReminders(trx: Knex.Transaction, ctx: VaultContext, due: readonly DueReminder[]): Promise<number> {
+  if (due.length === 0) return 0;
+  const watchers = await watchersOfEntries(trx, ctx, due.map((d) => d.row.id));
+  return enqueueMany(trx, ctx, due.flatMap(({ row, dueAt, days }) =>
+    unique([ownerOf(row), ...watchers.get(row.id) ?? []]).map((recipient) => ({
+      dedupePrefix: `reminder:${row.id}:${dueAt}`,
+      payload: { kind: 'reminder' as const, entryId: row.id, recipient, days },
+    }))));
 }

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '../domain/actor.ts';
+import type { VaultSettings } from '../domain/settings.ts';
 import { composeMail, type MailFacts } from '../mail/mail-composer.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { Renderer } from '../render/renderer.ts';
-import { NotFoundError } from '../errors.ts';
+import { DatabaseUnavailableError, NotFoundError } from '../errors.ts';
 import type { VaultContext } from './context.ts';
 import type { EntryService } from './entry-service.ts';
 import type { OutboxPayload, Recipient } from './mail-outbox.ts';
@@ -24,6 +25,13 @@ interface OutboxRow {
   payload: string;
   attempts: number;
   dedupe_key: string;
+}
+
+/** The rows one batch claimed, those it still holds, and until when its claims hold unless renewed. */
+interface Claim {
+  rows: OutboxRow[];
+  held: Set<number | string>;
+  until: number;
 }
 
 export interface DispatchResult {
@@ -62,84 +70,124 @@ export class OutboxDispatcher {
   async drain(): Promise<DispatchResult> {
     const total: DispatchResult = { sent: 0, failed: 0, dropped: 0 };
     for (;;) {
-      const result = await this.runOnce();
+      const { result, claimed } = await this.batch();
       total.sent += result.sent;
       total.failed += result.failed;
       total.dropped += result.dropped;
-      if (result.sent + result.failed + result.dropped === 0) return total;
+      if (claimed === 0) return total;
     }
   }
 
   async runOnce(): Promise<DispatchResult> {
+    return (await this.batch()).result;
+  }
+
+  private async batch(): Promise<{ result: DispatchResult; claimed: number }> {
     return this.ctx.guard(async () => {
-      const rows = await this.claim();
+      const claim = await this.claim();
       const result: DispatchResult = { sent: 0, failed: 0, dropped: 0 };
-      for (const row of rows) result[await this.deliver(row)] += 1;
-      return result;
+      if (claim.rows.length === 0) return { result, claimed: 0 };
+      const settings = await this.ctx.settings();
+      for (const [index, row] of claim.rows.entries()) {
+        if (claim.until - this.ctx.now() < this.#leaseMs / 2) await this.renew(claim, index);
+        // A row another worker took over (the lease ran out first) is its now: leave it alone.
+        if (!claim.held.has(row.id)) continue;
+        const outcome = await this.deliver(row, settings);
+        if (outcome !== 'lost') result[outcome] += 1;
+      }
+      return { result, claimed: claim.rows.length };
     });
   }
 
-  private async claim(): Promise<OutboxRow[]> {
+  private async claim(): Promise<Claim> {
     const t = this.ctx.tables;
     const now = this.ctx.now();
     const claimable = (q: ReturnType<VaultContext['knex']>) => q
       .where('status', 'pending').where('next_attempt_at', '<=', now)
       .where((free) => free.whereNull('claimed_until').orWhere('claimed_until', '<', now));
+    const until = now + this.#leaseMs;
     const ids = await this.ctx.knex.transaction(async (trx) => {
       let pick = claimable(trx(t.outbox).select('id')).orderBy('id').limit(this.#batch);
       if (this.ctx.dialect === 'mysql') pick = pick.forUpdate().skipLocked();
       const found = (await pick as Array<{ id: number | string }>).map((r) => r.id);
       if (found.length > 0) {
-        await claimable(trx(t.outbox).whereIn('id', found)).update({ claimed_by: this.#worker, claimed_until: now + this.#leaseMs });
+        await claimable(trx(t.outbox).whereIn('id', found)).update({ claimed_by: this.#worker, claimed_until: until });
       }
       return found;
     });
-    if (ids.length === 0) return [];
-    return await this.ctx.knex(t.outbox).select('id', 'payload', 'attempts', 'dedupe_key')
+    if (ids.length === 0) return { rows: [], held: new Set(), until };
+    const rows = await this.ctx.knex(t.outbox).select('id', 'payload', 'attempts', 'dedupe_key')
       .whereIn('id', ids).where('claimed_by', this.#worker).orderBy('id') as OutboxRow[];
+    return { rows, held: new Set(rows.map((r) => r.id)), until };
   }
 
-  private async deliver(row: OutboxRow): Promise<keyof DispatchResult> {
+  /**
+   * A batch can outlast its lease (a slow server, a stalled connection), and
+   * once the lease is over another worker may claim and send the rest of it.
+   * So once less than half the lease is left, the claims on the rows still to
+   * go are renewed, and any that another worker took meanwhile are dropped
+   * from this batch. (Until then nobody else can hold them.)
+   */
+  private async renew(claim: Claim, from: number): Promise<void> {
+    const t = this.ctx.tables;
+    const until = this.ctx.now() + this.#leaseMs;
+    const rest = claim.rows.slice(from).map((r) => r.id).filter((id) => claim.held.has(id));
+    const stillMine = () => this.ctx.knex(t.outbox).whereIn('id', rest).where({ claimed_by: this.#worker, status: 'pending' });
+    await stillMine().update({ claimed_until: until });
+    const held = await stillMine().select('id') as Array<{ id: number | string }>;
+    claim.held = new Set(held.map((r) => r.id));
+    claim.until = until;
+  }
+
+  /** Sends one row; 'lost' when it could not be sent and another worker holds it by now (nothing written). */
+  private async deliver(row: OutboxRow, settings: VaultSettings): Promise<keyof DispatchResult | 'lost'> {
     const t = this.ctx.tables;
     const mine = () => this.ctx.knex(t.outbox).where({ id: row.id, claimed_by: this.#worker });
     let message;
     try {
-      message = await this.compose(JSON.parse(row.payload) as OutboxPayload, row);
+      message = await this.compose(JSON.parse(row.payload) as OutboxPayload, row, settings);
     } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
+      if (err instanceof DatabaseUnavailableError) throw err;
+      // A message that cannot be made (a key missing from the keyring, a broken payload) fails
+      // alone, with its error, like a refused send: it must not hold up every message after it.
+      if (!(err instanceof NotFoundError)) return this.failed(row, err);
       message = null;
     }
     if (message === null) {
       // The entry is gone, or the recipient may no longer see it, or has no address.
-      await mine().update({ status: 'dropped', claimed_by: null, claimed_until: null, sent_at: this.ctx.now() });
-      return 'dropped';
+      const dropped = await mine().update({ status: 'dropped', claimed_by: null, claimed_until: null, sent_at: this.ctx.now() });
+      return dropped === 0 ? 'lost' : 'dropped';
     }
     try {
       await this.mailer.send(message);
     } catch (err) {
-      const attempts = row.attempts + 1;
-      const backoff = Math.min(6 * 3_600_000, 30_000 * 2 ** Math.min(attempts - 1, 16));
-      await mine().update({
-        attempts,
-        status: attempts >= this.#maxAttempts ? 'failed' : 'pending',
-        last_error: describeFailure(err),
-        next_attempt_at: this.ctx.now() + backoff,
-        claimed_by: null,
-        claimed_until: null,
-      });
-      return 'failed';
+      return this.failed(row, err);
     }
     await mine().update({ status: 'sent', sent_at: this.ctx.now(), claimed_by: null, claimed_until: null, last_error: null });
     return 'sent';
   }
 
-  private async compose(payload: OutboxPayload, row: OutboxRow) {
+  /** Keeps the row with its error for a later attempt (exponential backoff), or marks it failed after the last one. */
+  private async failed(row: OutboxRow, err: unknown): Promise<'failed' | 'lost'> {
+    const attempts = row.attempts + 1;
+    const backoff = Math.min(6 * 3_600_000, 30_000 * 2 ** Math.min(attempts - 1, 16));
+    const recorded = await this.ctx.knex(this.ctx.tables.outbox).where({ id: row.id, claimed_by: this.#worker }).update({
+      attempts,
+      status: attempts >= this.#maxAttempts ? 'failed' : 'pending',
+      last_error: describeFailure(err),
+      next_attempt_at: this.ctx.now() + backoff,
+      claimed_by: null,
+      claimed_until: null,
+    });
+    return recorded === 0 ? 'lost' : 'failed';
+  }
+
+  private async compose(payload: OutboxPayload, row: OutboxRow, settings: VaultSettings) {
     const person = await this.recipient(payload.recipient);
     if (!person?.email) return null;
     const actor = person.actor;
     // Mail only about what the recipient may see now: a revoked grant stops reminders too.
     const entry = await this.entries.get(actor, payload.entryId);
-    const settings = await this.ctx.settings();
     const facts: MailFacts = {
       kind: payload.kind,
       language: person.language,

@@ -1,7 +1,10 @@
 import type { EntryRow } from '../store/entry-rows.ts';
 import type { VaultContext } from './context.ts';
-import { enqueueReminder } from './mail-outbox.ts';
+import { enqueueReminders, type DueReminder } from './mail-outbox.ts';
 import { DAY_MS, followingReminderAt, reminderPeriod } from './reminder-schedule.ts';
+
+/** Entries moved on (and their reminders written) per transaction: short locks, few commits. */
+const TRANSACTION_SIZE = 50;
 
 type DueRow = Pick<EntryRow, 'id' | 'owner_kind' | 'owner_id' | 'reminder_days' | 'next_reminder_at' | 'password_changed_at'>;
 
@@ -9,8 +12,10 @@ type DueRow = Pick<EntryRow, 'id' | 'owner_kind' | 'owner_id' | 'reminder_days' 
  * Finds entries whose password is older than their period (an indexed range
  * on `next_reminder_at`, so the cost is what is due), writes their reminders
  * to the outbox and moves each entry's next reminder one period on, in one
- * transaction per entry. The move is conditional on the due time it read, so
- * several runners at once remind each entry once.
+ * transaction per few dozen entries (a statement per entry, and one watcher
+ * query and insert for them all, not five statements and a commit each). The
+ * move is conditional on the due time it read, and an entry is reminded only
+ * if its move took, so several runners at once remind each entry once.
  */
 export class ReminderJob {
   constructor(private readonly ctx: VaultContext) {}
@@ -27,15 +32,18 @@ export class ReminderJob {
           .select('id', 'owner_kind', 'owner_id', 'reminder_days', 'next_reminder_at', 'password_changed_at')
           .whereNotNull('next_reminder_at').where('next_reminder_at', '<=', now).where('id', '>', after)
           .orderBy('id').limit(batchSize) as DueRow[];
-        for (const row of due) {
-          const dueAt = Number(row.next_reminder_at);
-          const period = reminderPeriod(row.reminder_days, settings.defaultReminderDays);
-          await this.ctx.knex.transaction(async (trx) => {
-            const moved = await trx(t.entries).where({ id: row.id, next_reminder_at: dueAt })
-              .update({ next_reminder_at: period === null ? null : followingReminderAt(dueAt, period, now) });
-            if (moved === 0 || period === null) return;
-            const days = Math.round((now - Number(row.password_changed_at ?? dueAt)) / DAY_MS);
-            queued += await enqueueReminder(trx, this.ctx, row, dueAt, days);
+        for (let i = 0; i < due.length; i += TRANSACTION_SIZE) {
+          queued += await this.ctx.knex.transaction(async (trx) => {
+            const moved: DueReminder[] = [];
+            for (const row of due.slice(i, i + TRANSACTION_SIZE)) {
+              const dueAt = Number(row.next_reminder_at);
+              const period = reminderPeriod(row.reminder_days, settings.defaultReminderDays);
+              const count = await trx(t.entries).where({ id: row.id, next_reminder_at: dueAt })
+                .update({ next_reminder_at: period === null ? null : followingReminderAt(dueAt, period, now) });
+              if (count === 0 || period === null) continue;
+              moved.push({ row, dueAt, days: Math.round((now - Number(row.password_changed_at ?? dueAt)) / DAY_MS) });
+            }
+            return enqueueReminders(trx, this.ctx, moved);
           });
         }
         if (due.length < batchSize) return queued;

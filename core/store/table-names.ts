@@ -11,6 +11,8 @@ export interface TableNames {
   leases: string;
   usedTokens: string;
   watchers: string;
+  /** Zendesk agents, users, organizations and tickets linked to Latchkey admins and clients (adapters/zendesk). */
+  zendeskLinks: string;
   migrations: string;
   migrationsLock: string;
 }
@@ -33,6 +35,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     leases: `${prefix}job_leases`,
     usedTokens: `${prefix}used_tokens`,
     watchers: `${prefix}entry_watchers`,
+    zendeskLinks: `${prefix}zendesk_links`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

@@ -5,13 +5,17 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { mountLatchkey } from '../../adapters/express/index.ts';
-import { createLatchkey, LatchkeyError, type Actor, type Latchkey } from '../../core/index.ts';
+import { SmtpMailer } from '../../adapters/smtp/smtp-mailer.ts';
+import { createLatchkey, LatchkeyError, type Actor, type DispatchResult, type Latchkey } from '../../core/index.ts';
+import { hostCsp } from './csp.ts';
 import { openHostDatabase } from './database.ts';
 import { DemoDirectory } from './demo-directory.ts';
 import { HostData } from './host-data.ts';
 import { DemoI18n } from './i18n.ts';
+import { DemoMailbox } from './mailbox.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { clientRoutes } from './routes/client.ts';
+import { mailboxRoutes } from './routes/mailbox.ts';
 import { publicRoutes } from './routes/public.ts';
 import { ensureSchema, readMeta, T, writeMeta } from './schema.ts';
 import { HostSecrets, loadKeyring, ServicePasswords, type KeyringSource } from './secrets.ts';
@@ -35,6 +39,17 @@ export interface DemoHostOptions {
   /** Log lines (default console.log); errors go to `logError`. */
   log?: (line: string) => void;
   logError?: (line: string) => void;
+  /** How often Latchkey queues due reminders and sends its outbox to the demo mailbox (default 15 s). */
+  mailEveryMs?: number;
+}
+
+/** The demo's mail: Latchkey sends through SMTP to the demo's own server, which keeps every message. */
+export interface DemoMail {
+  mailbox: DemoMailbox;
+  /** How often the mail loop runs, in ms. */
+  everyMs: number;
+  /** What the mailbox page's "send reminders now" does: queue what is due and send the outbox once. */
+  runOnce(): Promise<{ queued: number } & DispatchResult>;
 }
 
 export interface DemoLogin {
@@ -57,8 +72,12 @@ export interface DemoHost {
   key: Omit<KeyringSource, 'keyring'>;
   databaseUrl: string;
   logins: DemoLogin[];
+  mail: DemoMail;
   close(): Promise<void>;
 }
+
+/** The sender of every mail Latchkey sends for the demo host. */
+export const DEMO_MAIL_FROM = '"Northwind Hosting" <noreply@northwind.example>';
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 const LATCHKEY_BASE = '/latchkey';
@@ -76,6 +95,8 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
   const databaseUrl = options.databaseUrl ?? `sqlite:${join(dataDir, 'demo.sqlite')}`;
   const knex = openHostDatabase(databaseUrl);
   let latchkey: Latchkey | null = null;
+  let mailbox: DemoMailbox | null = null;
+  let mailer: SmtpMailer | null = null;
   try {
     const hadData = (await knex.schema.hasTable(T.meta)) && (await readMeta(knex, 'host_seeded_at')) !== null;
     const { keyring, ...key } = loadKeyring(options.env ?? process.env, dataDir, hadData);
@@ -96,9 +117,26 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
       logError(`The first start on this database was interrupted before the demo passwords were created; delete ${dataDir} to start afresh.`);
     }
 
+    // A real SMTP server on loopback catches what Latchkey sends; the mailbox page shows it.
+    mailbox = await DemoMailbox.start(knex, logError);
+    const smtp = new SmtpMailer({ url: mailbox.url, from: DEMO_MAIL_FROM });
+    mailer = smtp;
+    const lkForMail = latchkey;
+    const manualRuns = new Set<Promise<unknown>>();
+    const mail: DemoMail = {
+      mailbox,
+      everyMs: options.mailEveryMs ?? 15_000,
+      runOnce: () => {
+        const run = lkForMail.runMailOnce(smtp);
+        manualRuns.add(run);
+        void run.finally(() => manualRuns.delete(run)).catch(() => undefined);
+        return run;
+      },
+    };
+
     const app = buildApp({
       latchkey, knex, data: new HostData(knex), sessions: new Sessions(knex, secrets.derive('session')),
-      views: new Views(new DemoI18n()), mountSecret: secrets.derive('latchkey-mount').toString('base64url'), logError,
+      views: new Views(new DemoI18n()), mountSecret: secrets.derive('latchkey-mount').toString('base64url'), logError, mail,
     });
     const listenHost = options.host ?? '127.0.0.1';
     const server = app.listen(options.port, listenHost);
@@ -109,19 +147,30 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
     const { port } = server.address() as AddressInfo;
     const shownHost = listenHost === '0.0.0.0' || listenHost === '::' ? 'localhost' : listenHost;
     const lk = latchkey;
+    const box = mailbox;
+    // Reminders that are due go out at once, then every mailEveryMs.
+    const loop = lk.startMail(smtp, { everyMs: mail.everyMs });
     return {
       url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
-      port, app, latchkey: lk, knex, seeded, key, databaseUrl, logins: demoLogins(),
+      port, app, latchkey: lk, knex, seeded, key, databaseUrl, logins: demoLogins(), mail,
       close: async () => {
         await new Promise<void>((ok) => {
           server.close(() => ok());
           server.closeAllConnections();
         });
+        // The mail loop finishes its round, a "send now" still running finishes too; then the
+        // mailer's pooled connection closes, so the SMTP server has nobody left to wait for.
+        await loop.stop();
+        await Promise.allSettled([...manualRuns]);
+        smtp.close();
+        await box.close();
         await lk.close();
         await knex.destroy();
       },
     };
   } catch (err) {
+    mailer?.close();
+    await mailbox?.close().catch(() => undefined);
     await latchkey?.close().catch(() => undefined);
     await knex.destroy().catch(() => undefined);
     throw err;
@@ -156,6 +205,7 @@ interface AppParts {
   views: Views;
   mountSecret: string;
   logError: (line: string) => void;
+  mail: DemoMail;
 }
 
 function buildApp(parts: AppParts): Express {
@@ -185,12 +235,16 @@ function buildApp(parts: AppParts): Express {
 
   const ctx = new DemoContext(parts.data, parts.sessions, parts.views, mounted, parts.logError, demoLogins());
 
-  // The host's own pages: strict headers (Latchkey sets its own on its routes).
+  // The host's own pages: strict headers (Latchkey sets its own on its routes). The pages that
+  // show a mail in a sandboxed frame (the mailbox, the addon's template preview) also allow the
+  // mail layout's own inline styles, by hash.
+  const strictCsp = hostCsp();
+  const mailCsp = hostCsp({ mailStyles: true });
+  const showsMail = (path: string) => path === '/admin/addons/latchkey' || path === '/admin/mailbox' || path.startsWith('/admin/mailbox/');
   app.use((req, res, next) => {
     if (req.path === LATCHKEY_BASE || req.path.startsWith(`${LATCHKEY_BASE}/`)) return next();
     res.set({
-      'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+      'Content-Security-Policy': showsMail(req.path) ? mailCsp : strictCsp,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'same-origin',
       'X-Frame-Options': 'DENY',
@@ -199,6 +253,7 @@ function buildApp(parts: AppParts): Express {
   });
   app.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   app.use(publicRoutes(ctx));
+  app.use('/admin/mailbox', mailboxRoutes(ctx, parts.mail));
   app.use('/admin', adminRoutes(ctx));
   app.use('/clientarea', clientRoutes(ctx));
 

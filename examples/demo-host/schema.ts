@@ -17,6 +17,8 @@ export const T = {
   ticketReplies: `${DEMO_PREFIX}ticket_replies`,
   devices: `${DEMO_PREFIX}devices`,
   sessions: `${DEMO_PREFIX}sessions`,
+  /** What the demo's own SMTP server caught (see mailbox.ts). */
+  mailbox: `${DEMO_PREFIX}mailbox`,
 } as const;
 
 export interface AdminRoleRow { id: number; name: string; addon_access: number | boolean }
@@ -170,6 +172,19 @@ export async function ensureSchema(knex: Knex): Promise<void> {
     t.bigInteger('created_at').notNullable();
     t.bigInteger('expires_at').notNullable();
     t.index(['expires_at']);
+  });
+  await create(T.mailbox, (t) => {
+    t.increments('id');
+    t.bigInteger('received_at').notNullable();
+    t.string('envelope_from', 320).notNullable();
+    t.text('envelope_to').notNullable();
+    t.string('from_header', 500).notNullable();
+    t.text('to_header').notNullable();
+    t.string('subject', 1000).notNullable();
+    t.string('message_id', 255).notNullable();
+    t.text('text_body', 'mediumtext').nullable();
+    t.text('html_body', 'mediumtext').nullable();
+    t.text('raw', 'mediumtext').notNullable();
   });
 }
 

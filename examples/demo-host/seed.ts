@@ -83,6 +83,7 @@ class SeedClock implements Clock {
 
 const admin = (id: number): Actor => ({ kind: 'admin', adminId: String(id) });
 const client = (id: number): Actor => ({ kind: 'client', clientId: String(id) });
+const contact = (clientId: number, contactId: number): Actor => ({ kind: 'client', clientId: String(clientId), contactId: String(contactId) });
 const system: Actor = { kind: 'system' };
 
 function totpSeed(): string {
@@ -93,9 +94,11 @@ function totpSeed(): string {
 /**
  * Latchkey's side of the demo, written through its public API as a host's
  * staff and clients would: the access settings, admin and client categories,
- * access details owned by staff and by clients (some shared, some due for
- * rotation), a changed password and a few reveals for the audit log. Steps
- * are written with their age in days and run oldest first.
+ * access details owned by staff and by clients (some shared; several overdue
+ * for rotation, in each language, so the mailbox fills on the first start,
+ * and two due within the fortnight), people watching entries, a changed
+ * password and a few reveals for the audit log. Steps are written with their
+ * age in days and run oldest first.
  */
 export async function seedVault(options: {
   knex: Knex; keys: KeyProvider; host: HostDirectory; tablePrefix?: string; now?: number;
@@ -142,7 +145,7 @@ export async function seedVault(options: {
   }));
   entry(150, admin(2), () => ({
     name: 'Core switch sw-core-01', username: 'admin', password: pw(), loginUrl: 'https://10.20.0.2/',
-    categoryId: id('network'), reminderDays: 180, notes: 'Serial console: 115200 8N1, rack B3, U41.',
+    categoryId: id('network'), reminderDays: 160, notes: 'Serial console: 115200 8N1, rack B3, U41.',
   }));
   entry(60, admin(4), () => ({
     name: 'Off-site backup storage', username: 'u284913', password: pw(), loginUrl: 'https://backup.northwind-hosting.example/',
@@ -179,7 +182,7 @@ export async function seedVault(options: {
   entry(300, client(1), () => ({
     name: 'Square POS back office', username: 'hello@blueharbourcoffee.example', password: pw(),
     websiteUrl: 'https://squareup.com/login', categoryId: id('shop'), reminderDays: 180,
-  }));
+  }), 'square');
   entry(120, client(1), () => ({
     name: 'Stripe (shop payments)', username: 'hello@blueharbourcoffee.example', password: pw(),
     websiteUrl: 'https://dashboard.stripe.com/login', totpSecret: totpSeed(), categoryId: id('shop'), sharedWithAdmin: true,
@@ -198,7 +201,7 @@ export async function seedVault(options: {
   }));
   entry(40, client(2), () => ({
     name: 'Figma — compte de l’atelier', username: 'contact@atelier-lumiere.example', password: pw(),
-    websiteUrl: 'https://www.figma.com/login',
+    websiteUrl: 'https://www.figma.com/login', reminderDays: 30,
   }));
   category(230, 'accounting', client(3), 'Buchhaltung', []);
   entry(220, client(3), () => ({
@@ -215,7 +218,7 @@ export async function seedVault(options: {
   }));
   entry(95, client(5), () => ({
     name: 'Prenotazioni online — pannello gestore', username: 'info@trattoriadafranca.example', password: pw(),
-    websiteUrl: 'https://prenotazioni.example/gestore',
+    websiteUrl: 'https://prenotazioni.example/gestore', reminderDays: 90,
   }));
   category(270, 'sites', client(6), 'Client websites', [{ kind: 'contact', id: '10', canEdit: false }]);
   entry(260, client(6), () => ({
@@ -232,13 +235,20 @@ export async function seedVault(options: {
   }));
   entry(70, client(7), () => ({
     name: 'Practice management software', username: 'p.shah', password: pw(), websiteUrl: 'https://practice.dental.example/',
+    reminderDays: 75,
   }));
   entry(500, client(8), () => ({
     name: 'Buchungssystem — Administration', username: 'a.schaefer', password: pw(),
     loginUrl: 'https://booking.nordlicht-reisen.example/admin/',
   }));
 
-  // A little history: a changed password and a few reveals in the audit log.
+  // People who asked to hear of password changes (and so get the reminders too): Carmen, in
+  // Spanish, for the company's Stripe account; Tom, a contact at Blue Harbour, for the shop's.
+  step(100, () => lk.entries.watch(admin(5), id('stripe'), true));
+  step(100, () => lk.entries.watch(contact(1, 2), id('square'), true));
+  step(100, () => lk.entries.watch(contact(1, 2), id('shopStripe'), true));
+
+  // A little history: a changed password (Tom is told) and a few reveals in the audit log.
   step(20, () => {
     const shopStripe = made.get('shopStripe')!;
     return lk.entries.update(client(1), shopStripe.id, { version: shopStripe.version, password: pw() });

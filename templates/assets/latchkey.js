@@ -114,14 +114,29 @@
       else input.value = value === null || value === undefined ? '' : String(value);
     };
     if (entry) {
-      for (const name of ['id', 'version', 'name', 'username', 'websiteUrl', 'loginUrl', 'categoryId', 'reminderDays', 'notifyOnChange', 'sharedWithAdmin']) set(name, entry[name]);
+      for (const name of ['id', 'version', 'name', 'username', 'websiteUrl', 'loginUrl', 'categoryId', 'notifyOnChange', 'sharedWithAdmin']) set(name, entry[name]);
     } else {
       set('id', '');
       set('version', '');
     }
+    // null follows the default period, 0 turns reminders off, n reminds every n days.
+    const days = entry ? entry.reminderDays : null;
+    setReminderMode(form, days === null || days === undefined ? 'default' : days === 0 ? 'off' : 'every');
+    set('reminderDays', days ? days : '');
+    // "Notify me when the password changes" is the owner's own wish; others use the toggle on the entry.
+    for (const box of form.querySelectorAll('[data-lk-owner-only]')) box.hidden = Boolean(entry) && entry.isOwner === false;
     form._original = entry || null;
     dialog.showModal();
     form.elements.namedItem('name').focus();
+  }
+
+  function setReminderMode(form, mode) {
+    for (const radio of form.querySelectorAll('input[name="reminderMode"]')) radio.checked = radio.value === mode;
+  }
+
+  function reminderMode(form) {
+    const chosen = form.querySelector('input[name="reminderMode"]:checked');
+    return chosen ? chosen.value : 'default';
   }
 
   function entryPayload(form) {
@@ -139,10 +154,15 @@
       username: value('username'),
       websiteUrl: orNull(value('websiteUrl')),
       loginUrl: orNull(value('loginUrl')),
-      notifyOnChange: checked('notifyOnChange'),
     };
-    const reminder = value('reminderDays');
-    payload.reminderDays = reminder === undefined || reminder.trim() === '' ? null : Number(reminder);
+    const notify = form.elements.namedItem('notifyOnChange');
+    if (notify && !notify.closest('[hidden]')) payload.notifyOnChange = checked('notifyOnChange');
+    if (form.elements.namedItem('reminderDays')) {
+      const mode = reminderMode(form);
+      const days = value('reminderDays').trim();
+      // An empty "every … days" is sent as it is, so the server names the field that needs a number.
+      payload.reminderDays = mode === 'off' ? 0 : mode === 'every' ? (days === '' ? '' : Number(days)) : null;
+    }
     const category = value('categoryId');
     if (category !== undefined) payload.categoryId = category === '' ? null : category;
     if (form.elements.namedItem('sharedWithAdmin')) payload.sharedWithAdmin = checked('sharedWithAdmin');
@@ -275,11 +295,181 @@
       put(list.dataset.lkList, [...list.querySelectorAll('input[type=checkbox]')].filter((b) => b.checked).map((b) => b.value));
     }
     for (const input of form.querySelectorAll('[name]')) {
+      if (input.matches('[data-lk-mail-field]')) continue;
       if (input.type === 'checkbox') put(input.name, input.checked);
       else if (input.type === 'number') put(input.name, input.value.trim() === '' ? (input.hasAttribute('data-lk-null-empty') ? null : '') : Number(input.value));
       else put(input.name, input.value);
     }
+    if (form.querySelector('[data-lk-mail-editor]')) out.mailTemplates = mailTemplatesPayload(form);
     return out;
+  }
+
+  // ---- mail templates -----------------------------------------------------
+  // One editor per kind and language; only texts that differ from the default
+  // are saved, so an untouched language keeps following the translations.
+  const mailField = (editor, which) => editor.querySelector(`[data-lk-mail-field="${which}"]`);
+  const normalise = (text) => text.replace(/\r\n?/g, '\n').trim();
+
+  function mailText(editor) {
+    const subject = normalise(mailField(editor, 'subject').value);
+    const body = normalise(mailField(editor, 'body').value);
+    // A field left empty means the default text for that field.
+    return { subject: subject || editor.dataset.defaultSubject, body: body || editor.dataset.defaultBody };
+  }
+
+  function isCustomised(editor) {
+    const text = mailText(editor);
+    return text.subject !== normalise(editor.dataset.defaultSubject) || text.body !== normalise(editor.dataset.defaultBody);
+  }
+
+  function mailTemplatesPayload(form) {
+    const out = {};
+    for (const editor of form.querySelectorAll('[data-lk-mail-editor]')) {
+      if (!isCustomised(editor)) continue;
+      const kind = editor.dataset.kind;
+      out[kind] = out[kind] || {};
+      out[kind][editor.dataset.language] = mailText(editor);
+    }
+    return out;
+  }
+
+  function showMailState(editor) {
+    const badge = editor.querySelector('[data-lk-mail-state]');
+    if (!badge) return;
+    const custom = isCustomised(editor);
+    badge.textContent = custom ? badge.dataset.textCustom : badge.dataset.textDefault;
+    badge.classList.toggle('lk-badge-accent', custom);
+  }
+
+  function currentMailEditor(box) {
+    const kind = box.querySelector('[data-lk-mail-kind]').value;
+    const language = box.querySelector('[data-lk-mail-language]').value;
+    return box.querySelector(`[data-lk-mail-editor][data-kind="${CSS.escape(kind)}"][data-language="${CSS.escape(language)}"]`);
+  }
+
+  function showMailEditor(box) {
+    const current = currentMailEditor(box);
+    for (const editor of box.querySelectorAll('[data-lk-mail-editor]')) editor.hidden = editor !== current;
+    schedulePreview(box, 0);
+  }
+
+  let previewTimer = null;
+  let previewRound = 0;
+  function schedulePreview(box, delay = 350) {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(() => { void refreshPreview(box); }, delay);
+  }
+
+  async function refreshPreview(box) {
+    const editor = currentMailEditor(box);
+    if (!editor) return;
+    const cfg = config(box);
+    const form = box.closest('form');
+    const status = box.querySelector('[data-lk-preview-status]');
+    const include = form && form.elements.namedItem('includePasswordInChangeMail');
+    const round = ++previewRound;
+    try {
+      const mail = await call(cfg, 'POST', '/mail/preview', {
+        kind: editor.dataset.kind,
+        language: editor.dataset.language,
+        subject: mailField(editor, 'subject').value,
+        body: mailField(editor, 'body').value,
+        includePassword: include ? include.checked : undefined,
+      });
+      if (round !== previewRound) return; // a newer preview is on its way
+      markPreviewProblem(box, editor, null);
+      box.querySelector('[data-lk-preview-subject]').textContent = mail.subject;
+      box.querySelector('[data-lk-preview-text]').textContent = mail.text;
+      box._previewHtml = mail.html;
+      const frame = box.querySelector('[data-lk-preview-html] iframe');
+      if (frame) frame.srcdoc = mail.html;
+      status.textContent = '';
+    } catch (error) {
+      if (round !== previewRound) return;
+      const issue = error.issues && error.issues[0];
+      markPreviewProblem(box, editor, issue ? issue.field : null);
+      status.textContent = say(cfg, 'previewFailed', { reason: issue ? issue.message : error.message });
+      box.querySelector('.lk-mail-preview').classList.add('lk-preview-stale');
+    }
+  }
+
+  /** The preview names the field it refused (subject or body); a good preview clears the mark. */
+  function markPreviewProblem(box, editor, field) {
+    box.querySelector('.lk-mail-preview').classList.remove('lk-preview-stale');
+    for (const input of box.querySelectorAll('[data-lk-mail-field][data-lk-preview-invalid]')) {
+      input.removeAttribute('data-lk-preview-invalid');
+      input.removeAttribute('aria-invalid');
+    }
+    const input = field === 'subject' || field === 'body' ? mailField(editor, field) : null;
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('data-lk-preview-invalid', '');
+    }
+  }
+
+  /** A refused template text may sit in an editor that is not shown: show it. */
+  function revealMailError(form) {
+    const invalid = form.querySelector('[data-lk-mail-field][aria-invalid="true"]');
+    const editor = invalid && invalid.closest('[data-lk-mail-editor]');
+    if (!editor || !editor.hidden) return;
+    const box = editor.closest('[data-lk-mail-templates]');
+    box.querySelector('[data-lk-mail-kind]').value = editor.dataset.kind;
+    box.querySelector('[data-lk-mail-language]').value = editor.dataset.language;
+    showMailEditor(box);
+    invalid.focus();
+  }
+
+  /**
+   * Plain text or the mail as sent. The HTML part only ever goes into a frame
+   * sandboxed without any permission (no scripts, an opaque origin), built
+   * here when first asked for: never into this page.
+   */
+  function showPreviewView(box, view) {
+    for (const button of box.querySelectorAll('[data-lk-preview-view]')) {
+      button.setAttribute('aria-pressed', String(button.dataset.lkPreviewView === view));
+    }
+    const slot = box.querySelector('[data-lk-preview-html]');
+    box.querySelector('[data-lk-preview-text]').hidden = view === 'html';
+    slot.hidden = view !== 'html';
+    if (view === 'html' && !slot.querySelector('iframe')) {
+      const frame = document.createElement('iframe');
+      frame.setAttribute('sandbox', '');
+      frame.setAttribute('referrerpolicy', 'no-referrer');
+      frame.className = 'lk-preview-frame';
+      frame.title = slot.dataset.title || '';
+      slot.append(frame);
+      if (box._previewHtml) frame.srcdoc = box._previewHtml;
+      else schedulePreview(box, 0);
+    }
+  }
+
+  let lastMailField = null;
+  function insertToken(box, token) {
+    const editor = currentMailEditor(box);
+    if (!editor) return;
+    const field = lastMailField && editor.contains(lastMailField) ? lastMailField : mailField(editor, 'body');
+    const start = field.selectionStart ?? field.value.length;
+    const end = field.selectionEnd ?? field.value.length;
+    field.setRangeText(token, start, end, 'end');
+    field.focus();
+    showMailState(editor);
+    schedulePreview(box);
+  }
+
+  // ---- watching -----------------------------------------------------------
+  async function toggleWatch(box) {
+    const cfg = config(box);
+    const wanted = box.checked;
+    box.disabled = true;
+    try {
+      await call(cfg, 'PUT', `/entries/${encodeURIComponent(box.dataset.lkWatch)}/watch`, { watch: wanted });
+      toast(cfg, say(cfg, wanted ? 'watchOn' : 'watchOff'));
+    } catch (error) {
+      box.checked = !wanted;
+      toast(cfg, error.message || say(cfg, 'failed'));
+    } finally {
+      box.disabled = false;
+    }
   }
 
   // ---- history ------------------------------------------------------------
@@ -369,6 +559,17 @@
         const input = form.querySelector('[data-lk-password-input]');
         input.value = result.password;
         input.type = 'text';
+      } else if (data.lkMailReset !== undefined) {
+        const editor = target.closest('[data-lk-mail-editor]');
+        mailField(editor, 'subject').value = editor.dataset.defaultSubject;
+        mailField(editor, 'body').value = editor.dataset.defaultBody;
+        showMailState(editor);
+        schedulePreview(editor.closest('[data-lk-mail-templates]'), 0);
+        toast(cfg, say(cfg, 'templateReset'));
+      } else if (data.lkPreviewView !== undefined) {
+        showPreviewView(target.closest('[data-lk-mail-templates]'), data.lkPreviewView);
+      } else if (data.lkInsert !== undefined) {
+        insertToken(target.closest('[data-lk-mail-templates]'), data.lkInsert);
       } else if (data.lkTogglePassword !== undefined) {
         const input = target.closest('form').querySelector('[data-lk-password-input]');
         input.type = input.type === 'password' ? 'text' : 'password';
@@ -397,9 +598,11 @@
       try {
         await call(cfg, 'PATCH', '/settings', settingsPayload(form));
         clearErrors(form);
+        for (const editor of form.querySelectorAll('[data-lk-mail-editor]')) showMailState(editor);
         toast(cfg, say(cfg, 'saved'));
       } catch (error) {
         showErrors(form, error);
+        revealMailError(form);
       }
     } else if (form._confirm) {
       event.preventDefault();
@@ -413,8 +616,40 @@
     }
   });
 
+  document.addEventListener('input', (event) => {
+    const field = event.target;
+    if (!(field instanceof Element)) return;
+    if (field.matches('[data-lk-mail-field]')) {
+      showMailState(field.closest('[data-lk-mail-editor]'));
+      schedulePreview(field.closest('[data-lk-mail-templates]'));
+    } else if (field.matches('[data-lk-entry-form] input[name="reminderDays"]')) {
+      setReminderMode(field.form, 'every');
+    }
+  });
+
+  document.addEventListener('focusin', (event) => {
+    if (event.target instanceof Element && event.target.matches('[data-lk-mail-field]')) lastMailField = event.target;
+  });
+
   document.addEventListener('change', async (event) => {
     const select = event.target;
+    if (select instanceof HTMLInputElement && select.matches('[data-lk-watch]')) {
+      await toggleWatch(select);
+      return;
+    }
+    if (select instanceof HTMLInputElement && select.matches('[data-lk-entry-form] input[name="reminderMode"][value="every"]')) {
+      select.form.elements.namedItem('reminderDays').focus();
+      return;
+    }
+    if (select instanceof HTMLInputElement && select.name === 'includePasswordInChangeMail') {
+      const box = select.form && select.form.querySelector('[data-lk-mail-templates]');
+      if (box) schedulePreview(box, 0);
+      return;
+    }
+    if (select instanceof HTMLSelectElement && (select.matches('[data-lk-mail-kind]') || select.matches('[data-lk-mail-language]'))) {
+      showMailEditor(select.closest('[data-lk-mail-templates]'));
+      return;
+    }
     if (!(select instanceof HTMLSelectElement) || !select.matches('[data-lk-language]')) return;
     const cfg = config(select);
     try {

@@ -145,7 +145,7 @@ function cases(): Case[] {
   }
   for (const v of ['not-a-uuid', MISSING_UUID.toUpperCase(), `${MISSING_UUID}0`, 123]) all.push(create('categoryId', v));
   for (const v of ['yes', 1, null]) all.push(create('sharedWithAdmin', v));
-  for (const v of [0, -5, 3651, 1.5, '30']) all.push(create('reminderDays', v));
+  for (const v of [-1, -5, 3651, 1.5, '30']) all.push(create('reminderDays', v));
   for (const v of ['true', 0]) all.push(create('notifyOnChange', v));
   all.push(create('grants', 'k-acme-dev'));
   all.push(create('grants', { kind: 'contact', id: 'k-acme-dev' }));
@@ -203,7 +203,7 @@ function cases(): Case[] {
   for (const field of ['serviceId', 'contactId', 'deviceId', 'ticketId']) all.push(update(field, 'bad id!'));
   all.push(update('categoryId', 'not-a-uuid'));
   all.push(update('sharedWithAdmin', 'yes'));
-  all.push(update('reminderDays', 0));
+  all.push(update('reminderDays', -1));
   all.push(update('notifyOnChange', 1));
   for (const key of ['clientId', 'owner', 'grants', 'colour']) all.push(update(key, 'x'));
   all.push(update('serviceId', 's-globex-vps'));
@@ -345,7 +345,7 @@ forEachDatabase('validation at the boundary', (db) => {
 
   it('reports every bad field of one input, not only the first', async () => {
     const err = await rejection(vault.lk.entries.create(acme, {
-      name: '', websiteUrl: 'javascript:alert(1)', reminderDays: 0, colour: 'red',
+      name: '', websiteUrl: 'javascript:alert(1)', reminderDays: -1, colour: 'red',
     } as unknown as CreateEntryInput), ValidationError);
     expect(err.issues.map((i) => i.field)).to.have.members(['name', 'websiteUrl', 'reminderDays', 'colour']);
   });

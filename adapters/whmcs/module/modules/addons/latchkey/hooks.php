@@ -1,0 +1,109 @@
+<?php
+/**
+ * Latchkey for WHMCS: the hooks. WHMCS loads this file on every page while
+ * the module is active (https://developers.whmcs.com/addon-modules/hooks/).
+ *
+ * Each panel is an <iframe> onto Latchkey, opened with a token signed for the
+ * admin or client looking at the page and for what the page is about; the
+ * token lives a couple of minutes and works once. A hook that cannot sign
+ * (module not configured, nobody logged in) returns nothing, so WHMCS shows
+ * its page without the panel.
+ */
+
+if (!defined('WHMCS')) {
+    exit('This file cannot be accessed directly');
+}
+
+require_once __DIR__ . '/lib/Bridge.php';
+
+use Latchkey\Whmcs\Bridge;
+
+if (!function_exists('latchkey_ticket_panel')) {
+    /** The ticket panel, when the configured placement is one of $placements. */
+    function latchkey_ticket_panel($vars, array $placements)
+    {
+        $bridge = Bridge::fromWhmcs();
+        $ticketId = isset($vars['ticketid']) ? (int) $vars['ticketid'] : 0;
+        if (!$bridge || $ticketId <= 0 || !in_array($bridge->setting('ticketplacement', 'sidebar'), $placements, true)) {
+            return '';
+        }
+        // A ticket from a guest (no client account) has no access details to show.
+        if (class_exists('\\WHMCS\\Database\\Capsule')) {
+            try {
+                $clientId = \WHMCS\Database\Capsule::table('tbltickets')->where('id', $ticketId)->value('userid');
+                if ($clientId !== null && (int) $clientId === 0) {
+                    return '';
+                }
+            } catch (\Exception $e) {
+                // Let Latchkey decide.
+            }
+        }
+        return $bridge->adminFrame('ticketSidebar', array('ticketId' => $ticketId));
+    }
+}
+
+/** Admin area → Clients → a client's Summary tab: that client's access details. */
+add_hook('AdminAreaClientSummaryPage', 1, function ($vars) {
+    $bridge = Bridge::fromWhmcs();
+    $clientId = isset($vars['userid']) ? (int) $vars['userid'] : 0;
+    if (!$bridge || $clientId <= 0) {
+        return '';
+    }
+    return $bridge->adminFrame('clientSummary', array('clientId' => $clientId));
+});
+
+/**
+ * Admin area → Support → a ticket: the access details of the ticket's client,
+ * in the sidebar (the default), under the ticket, or both.
+ */
+add_hook('AdminAreaViewTicketPageSidebar', 1, function ($vars) {
+    return latchkey_ticket_panel($vars, array('sidebar', 'both'));
+});
+
+add_hook('AdminAreaViewTicketPage', 1, function ($vars) {
+    return latchkey_ticket_panel($vars, array('page', 'both'));
+});
+
+/** Client area: a top-menu entry for index.php?m=latchkey, for clients who may open it. */
+add_hook('ClientAreaPrimaryNavbar', 1, function ($primaryNavbar) {
+    $bridge = Bridge::fromWhmcs();
+    if (!$bridge || !$bridge->enabled('navbar', true) || !$bridge->configured() || !is_object($primaryNavbar)) {
+        return;
+    }
+    if ($bridge->clientSubject() === null || !is_null($primaryNavbar->getChild('latchkey'))) {
+        return;
+    }
+    $primaryNavbar->addChild('latchkey', array(
+        'label' => $bridge->lang('navbarLabel', 'Access details'),
+        'uri' => 'index.php?m=latchkey',
+        'order' => 75,
+        'icon' => 'fa-key',
+    ));
+});
+
+/**
+ * The daily automation run: Latchkey queues the rotation reminders that are
+ * due and sends its mail outbox. Latchkey answers POST {url}/api/cron/reminders
+ * for a token signed for `system`; the outcome goes to the activity log.
+ */
+add_hook('DailyCronJob', 1, function ($vars) {
+    $bridge = Bridge::fromWhmcs();
+    if (!$bridge || !$bridge->enabled('cron', true) || !$bridge->configured()) {
+        return;
+    }
+    try {
+        $result = $bridge->runReminders();
+        $message = sprintf(
+            $bridge->lang('remindersResult', 'Latchkey reminders: %d queued; mail sent: %d, failed: %d, dropped: %d'),
+            isset($result['queued']) ? $result['queued'] : 0,
+            isset($result['sent']) ? $result['sent'] : 0,
+            isset($result['failed']) ? $result['failed'] : 0,
+            isset($result['dropped']) ? $result['dropped'] : 0
+        );
+    } catch (\Exception $e) {
+        $message = sprintf($bridge->lang('remindersFailed', 'Latchkey reminders failed: %s'), $e->getMessage());
+    }
+    if (function_exists('logActivity')) {
+        logActivity('Latchkey: ' . $message);
+    }
+});

@@ -1,0 +1,275 @@
+import type { Knex } from 'knex';
+import {
+  pickLanguage, Secret,
+  type HostAdmin, type HostClient, type HostContact, type HostDevice, type HostDirectory, type HostProduct, type HostService,
+  type HostTicket, type Named,
+} from '../../core/index.ts';
+import { isWhmcsId, listOf, toId, toText, type WhmcsApi } from './whmcs-api.ts';
+import type { WhmcsNameSource } from './whmcs-directory.ts';
+
+/**
+ * WHMCS's own tables, read through knex with a read-only database user. The
+ * names are WHMCS's, without prefix: tbladmins, tbladminroles, tblclients,
+ * tblclientgroups, tblcontacts, tblproducts, tblproductgroups, tblhosting,
+ * tbltickets, tbladdonmodules, tblconfiguration.
+ */
+export interface WhmcsDatabaseOptions {
+  /** The module's name in tbladdonmodules, for its Access Control (default `latchkey`). */
+  addonModule?: string;
+  /** Language for clients and admins with none set, when tblconfiguration has no `Language` either. */
+  defaultLanguage?: string;
+}
+
+/**
+ * The names WHMCS's API leaves out, read from its database: admin roles
+ * (tbladminroles), product groups (tblproductgroups), and the admin roles
+ * allowed to open the Latchkey addon (tbladdonmodules, setting `access`).
+ * Plug into WhmcsDirectory as `names`.
+ */
+export class WhmcsDatabaseNames implements WhmcsNameSource {
+  constructor(protected readonly knex: Knex, protected readonly options: WhmcsDatabaseOptions = {}) {}
+
+  async adminRoles(): Promise<Named[]> {
+    const rows = await this.knex('tbladminroles').select('id', 'name').orderBy('id') as Array<{ id: unknown; name: unknown }>;
+    return named(rows, (r) => toText(r.name));
+  }
+
+  async productGroups(): Promise<Named[]> {
+    const rows = await this.knex('tblproductgroups').select('id', 'name').orderBy('id') as Array<{ id: unknown; name: unknown }>;
+    return named(rows, (r) => toText(r.name));
+  }
+
+  async clientGroups(): Promise<Named[]> {
+    const rows = await this.knex('tblclientgroups').select('id', 'groupname').orderBy('id') as Array<{ id: unknown; groupname: unknown }>;
+    return named(rows, (r) => toText(r.groupname));
+  }
+
+  /** Role ids ticked under Addon Modules → Latchkey → Access Control; null when the module is not active. */
+  async addonManagerRoleIds(): Promise<string[] | null> {
+    const row = await this.knex('tbladdonmodules').select('value')
+      .where({ module: this.options.addonModule ?? 'latchkey', setting: 'access' }).first() as { value: unknown } | undefined;
+    if (!row) return null;
+    return toText(row.value).split(',').map((id) => toId(id.trim())).filter((id): id is string => id !== null);
+  }
+}
+
+/**
+ * A HostDirectory over WHMCS's database: every look-up is one indexed query,
+ * whatever the number of ids, and names come with it.
+ *
+ * Service passwords are the exception: tblhosting keeps them encrypted with
+ * WHMCS's own key (cc_encryption_hash in configuration.php), which Latchkey
+ * does not hold. Give `passwords` (a WhmcsApi) and they are read through
+ * GetClientsProducts, which returns them decrypted; without it services carry
+ * their usernames and no password.
+ */
+export class WhmcsDatabaseDirectory extends WhmcsDatabaseNames implements HostDirectory {
+  readonly #passwords: WhmcsApi | null;
+  #defaultLanguage: Promise<string> | null = null;
+
+  constructor(knex: Knex, options: WhmcsDatabaseOptions & { passwords?: WhmcsApi } = {}) {
+    super(knex, options);
+    this.#passwords = options.passwords ?? null;
+  }
+
+  async admins(ids: readonly string[]): Promise<Map<string, HostAdmin>> {
+    const wanted = numericIds(ids);
+    if (wanted.length === 0) return new Map();
+    return byId(await this.#adminRows((q) => q.whereIn('id', wanted)));
+  }
+
+  async allAdmins(): Promise<HostAdmin[]> {
+    return this.#adminRows((q) => q);
+  }
+
+  async clients(ids: readonly string[]): Promise<Map<string, HostClient>> {
+    const wanted = numericIds(ids);
+    if (wanted.length === 0) return new Map();
+    const [rows, language] = await Promise.all([
+      this.knex('tblclients').select('id', 'firstname', 'lastname', 'companyname', 'email', 'groupid', 'language', 'status')
+        .whereIn('id', wanted) as Promise<Array<Record<string, unknown>>>,
+      this.#systemLanguage(),
+    ]);
+    return byId(rows.flatMap((r) => {
+      const id = toId(r.id);
+      if (!id) return [];
+      return [{
+        id,
+        name: toText(r.companyname).trim() || fullName(r) || toText(r.email),
+        email: toText(r.email),
+        groupId: toId(r.groupid),
+        language: pickLanguage(toText(r.language), language),
+        status: toText(r.status) || 'Active',
+      }];
+    }));
+  }
+
+  async contacts(ids: readonly string[]): Promise<Map<string, HostContact>> {
+    const wanted = numericIds(ids);
+    if (wanted.length === 0) return new Map();
+    return byId(await this.#contactRows((q) => q.whereIn('id', wanted)));
+  }
+
+  async contactsOfClients(clientIds: readonly string[]): Promise<HostContact[]> {
+    const wanted = numericIds(clientIds);
+    if (wanted.length === 0) return [];
+    return this.#contactRows((q) => q.whereIn('userid', wanted));
+  }
+
+  async products(ids: readonly string[]): Promise<Map<string, HostProduct>> {
+    const wanted = numericIds(ids);
+    if (wanted.length === 0) return new Map();
+    return byId(await this.#productRows((q) => q.whereIn('id', wanted)));
+  }
+
+  async allProducts(): Promise<HostProduct[]> {
+    return this.#productRows((q) => q);
+  }
+
+  async services(ids: readonly string[]): Promise<Map<string, HostService>> {
+    const wanted = numericIds(ids);
+    if (wanted.length === 0) return new Map();
+    const services = await this.#serviceRows((q) => q.whereIn('h.id', wanted));
+    if (this.#passwords && services.length > 0) {
+      await Promise.all(services.map(async (service) => {
+        const r = await this.#passwords!.call('GetClientsProducts', { serviceid: service.id });
+        fillPasswords([service], listOf(r.products, 'product'));
+      }));
+    }
+    return byId(services);
+  }
+
+  async servicesOfClients(clientIds: readonly string[]): Promise<HostService[]> {
+    const wanted = numericIds(clientIds);
+    if (wanted.length === 0) return [];
+    const services = await this.#serviceRows((q) => q.whereIn('h.userid', wanted));
+    if (this.#passwords && services.length > 0) {
+      const clients = [...new Set(services.map((s) => s.clientId))];
+      await Promise.all(clients.map(async (clientId) => {
+        for await (const page of this.#passwords!.pages('GetClientsProducts', { clientid: clientId }, 'products', 'product', 100)) {
+          fillPasswords(services, page);
+        }
+      }));
+    }
+    return services;
+  }
+
+  async tickets(ids: readonly string[]): Promise<Map<string, HostTicket>> {
+    const wanted = numericIds(ids);
+    if (wanted.length === 0) return new Map();
+    const rows = await this.knex('tbltickets').select('id', 'userid', 'contactid', 'title', 'status', 'service')
+      .whereIn('id', wanted) as Array<Record<string, unknown>>;
+    return byId(rows.flatMap((r) => {
+      const id = toId(r.id);
+      const clientId = toId(r.userid);
+      if (!id || !clientId) return [];
+      const service = /^S(\d+)$/i.exec(toText(r.service).trim());
+      return [{
+        id, clientId, contactId: toId(r.contactid), serviceId: service ? toId(service[1]) : null,
+        subject: toText(r.title), status: toText(r.status),
+      }];
+    }));
+  }
+
+  async devices(_ids: readonly string[]): Promise<Map<string, HostDevice>> {
+    return new Map();
+  }
+
+  async #adminRows(filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<HostAdmin[]> {
+    const [rows, managers, language] = await Promise.all([
+      filter(this.knex('tbladmins').select('id', 'roleid', 'username', 'firstname', 'lastname', 'email', 'language', 'disabled'))
+        .orderBy('id') as Promise<Array<Record<string, unknown>>>,
+      this.addonManagerRoleIds(),
+      this.#systemLanguage(),
+    ]);
+    const managerRoles = new Set(managers ?? ['1']);
+    return rows.flatMap((r) => {
+      const id = toId(r.id);
+      if (!id) return [];
+      const roleId = toId(r.roleid) ?? '';
+      return [{
+        id,
+        name: fullName(r) || toText(r.username),
+        email: toText(r.email),
+        roleId,
+        language: pickLanguage(toText(r.language), language),
+        disabled: Number(r.disabled) === 1,
+        addonManager: managerRoles.has(roleId),
+      }];
+    });
+  }
+
+  async #contactRows(filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<HostContact[]> {
+    const rows = await filter(this.knex('tblcontacts').select('id', 'userid', 'firstname', 'lastname', 'email')).orderBy('id') as Array<Record<string, unknown>>;
+    return rows.flatMap((r) => {
+      const id = toId(r.id);
+      const clientId = toId(r.userid);
+      return id && clientId ? [{ id, clientId, name: fullName(r) || toText(r.email), email: toText(r.email), isMain: false }] : [];
+    });
+  }
+
+  async #productRows(filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<HostProduct[]> {
+    const rows = await filter(this.knex('tblproducts').select('id', 'gid', 'name')).orderBy('id') as Array<Record<string, unknown>>;
+    return rows.flatMap((r) => {
+      const id = toId(r.id);
+      return id ? [{ id, name: toText(r.name) || `Product #${id}`, groupId: toId(r.gid) }] : [];
+    });
+  }
+
+  async #serviceRows(filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<HostService[]> {
+    const rows = await filter(this.knex({ h: 'tblhosting' }).leftJoin({ p: 'tblproducts' }, 'p.id', 'h.packageid')
+      .select('h.id', 'h.userid', 'h.packageid', 'h.domain', 'h.username', { productName: 'p.name' })).orderBy('h.id') as Array<Record<string, unknown>>;
+    return rows.flatMap((r) => {
+      const id = toId(r.id);
+      const clientId = toId(r.userid);
+      const productId = toId(r.packageid);
+      if (!id || !clientId || !productId) return [];
+      const name = toText(r.productName) || `Service #${id}`;
+      const domain = toText(r.domain).trim();
+      return [{
+        id, clientId, productId,
+        label: domain ? `${name} (${domain})` : name,
+        username: toText(r.username).trim() || null,
+        password: null,
+        loginUrl: null,
+      }];
+    });
+  }
+
+  /** WHMCS's default language (General Settings → Localisation), read once. */
+  #systemLanguage(): Promise<string> {
+    this.#defaultLanguage ??= (this.knex('tblconfiguration').select('value').where('setting', 'Language').first() as Promise<{ value: unknown } | undefined>)
+      .then((row) => pickLanguage(toText(row?.value), this.options.defaultLanguage))
+      .catch(() => pickLanguage(this.options.defaultLanguage));
+    return this.#defaultLanguage;
+  }
+}
+
+/** Puts the passwords GetClientsProducts returned on the matching services, as Secrets. */
+function fillPasswords(services: HostService[], products: Array<Record<string, unknown>>): void {
+  const byService = new Map(services.map((s) => [s.id, s]));
+  for (const product of products) {
+    const service = byService.get(toId(product.id) ?? '');
+    const clear = toText(product.password);
+    if (service && clear) service.password = new Secret(clear);
+  }
+}
+
+function named<R extends { id: unknown }>(rows: R[], name: (row: R) => string): Named[] {
+  return rows.flatMap((r) => {
+    const id = toId(r.id);
+    return id ? [{ id, name: name(r) || `#${id}` }] : [];
+  });
+}
+
+function fullName(r: Record<string, unknown>): string {
+  return `${toText(r.firstname).trim()} ${toText(r.lastname).trim()}`.trim();
+}
+
+function numericIds(ids: readonly string[]): number[] {
+  return [...new Set(ids)].filter(isWhmcsId).map(Number);
+}
+
+function byId<T extends { id: string }>(items: T[]): Map<string, T> {
+  return new Map(items.map((item) => [item.id, item]));
+}

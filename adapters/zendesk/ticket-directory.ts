@@ -1,0 +1,66 @@
+import type { HostDirectory, HostTicket } from '../../core/index.ts';
+import type { ZendeskMapping } from './mapping.ts';
+
+/** How a Zendesk ticket is named among the host's tickets: `zendesk:<ticket id>`. */
+export const ZENDESK_TICKET_PREFIX = 'zendesk:';
+
+const DECORATED = Symbol.for('latchkey.zendeskTickets');
+
+/** The host id of a Zendesk ticket. */
+export function zendeskTicketId(ticketId: string, prefix = ZENDESK_TICKET_PREFIX): string {
+  return `${prefix}${ticketId}`;
+}
+
+/** Whether this directory answers Zendesk tickets (built by `withZendeskTickets`). */
+export function answersZendeskTickets(directory: HostDirectory): boolean {
+  return (directory as unknown as Record<symbol, unknown>)[DECORATED] === true;
+}
+
+/**
+ * The host's directory, plus the Zendesk tickets the sidebar has been opened
+ * on: `zendesk:<id>` is a ticket of the client its requester (or organization)
+ * is linked to, so Latchkey's ticket sidebar, and entries linked to a Zendesk
+ * ticket, work as they do for the host's own tickets. Every other look-up goes
+ * to `inner` unchanged.
+ *
+ * `mapping` may be a function when the mapping needs Latchkey's database,
+ * which exists only once `createLatchkey` has been given this directory.
+ */
+export function withZendeskTickets(
+  inner: HostDirectory,
+  mapping: ZendeskMapping | (() => ZendeskMapping | undefined),
+  prefix = ZENDESK_TICKET_PREFIX,
+): HostDirectory {
+  const links = () => (typeof mapping === 'function' ? mapping() : mapping);
+  const directory: HostDirectory = {
+    admins: (ids) => inner.admins(ids),
+    clients: (ids) => inner.clients(ids),
+    contacts: (ids) => inner.contacts(ids),
+    contactsOfClients: (ids) => inner.contactsOfClients(ids),
+    products: (ids) => inner.products(ids),
+    services: (ids) => inner.services(ids),
+    servicesOfClients: (ids) => inner.servicesOfClients(ids),
+    devices: (ids) => inner.devices(ids),
+    allAdmins: () => inner.allAdmins(),
+    allProducts: () => inner.allProducts(),
+    adminRoles: () => inner.adminRoles(),
+    clientGroups: () => inner.clientGroups(),
+    productGroups: () => inner.productGroups(),
+    async tickets(ids) {
+      const own = ids.filter((id) => !id.startsWith(prefix));
+      const zendesk = ids.filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
+      const [found, linked] = await Promise.all([
+        own.length > 0 ? inner.tickets(own) : Promise.resolve(new Map<string, HostTicket>()),
+        zendesk.length > 0 && links() ? links()!.find('ticket', zendesk) : Promise.resolve(new Map()),
+      ]);
+      const answer = new Map(found);
+      for (const [ticketId, link] of linked) {
+        const id = zendeskTicketId(ticketId, prefix);
+        answer.set(id, { id, clientId: link.latchkeyId, contactId: null, serviceId: null, subject: link.label ?? `#${ticketId}`, status: '' });
+      }
+      return answer;
+    },
+  };
+  Object.defineProperty(directory, DECORATED, { value: true });
+  return directory;
+}

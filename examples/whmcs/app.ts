@@ -1,0 +1,54 @@
+import express, { type Express } from 'express';
+import type { Latchkey, Mailer } from '../../core/index.ts';
+import { mountLatchkey, type LatchkeyMount } from '../../adapters/express/index.ts';
+import { whmcsCronRoute } from '../../adapters/whmcs/index.ts';
+
+export interface WhmcsLatchkeyAppOptions {
+  latchkey: Latchkey;
+  /** Where Latchkey lives on this server, e.g. `/latchkey`: the module's "Latchkey URL" ends with it. */
+  basePath: string;
+  /** ≥ 32 characters: signs Latchkey's CSRF tokens and frame sessions. Not the shared secret. */
+  sessionSecret: string;
+  /** The module's "Shared secret", "Issuer" and "Audience". */
+  embed: { secret: string; issuer: string; audience: string };
+  /** WHMCS's origin(s), e.g. `https://billing.example.com`: the only pages allowed to frame Latchkey. */
+  frameAncestors: string[];
+  /** How reminders leave when WHMCS's daily cron calls in. */
+  mailer: Mailer;
+  /** Express's `trust proxy`, when a reverse proxy terminates https in front of this server. */
+  trustProxy?: string | boolean | number;
+}
+
+export interface WhmcsLatchkeyApp {
+  app: Express;
+  mount: LatchkeyMount;
+}
+
+/**
+ * Latchkey as WHMCS needs it: the framed pages entered with the module's
+ * signed tokens (`{base}/embed`), the JSON API behind them, and the endpoint
+ * the module's DailyCronJob hook calls (`{base}/api/cron/reminders`).
+ */
+export function createWhmcsLatchkeyApp(options: WhmcsLatchkeyAppOptions): WhmcsLatchkeyApp {
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind nginx/Apache doing https, req.secure (and so the frame cookie's
+  // SameSite=None; Secure; Partitioned) depends on trusting its X-Forwarded-Proto.
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+  const base = `/${options.basePath.replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
+
+  app.use(`${base}/api/cron/reminders`, whmcsCronRoute({ latchkey: options.latchkey, mailer: options.mailer, ...options.embed }));
+  const mount = mountLatchkey(app, {
+    latchkey: options.latchkey,
+    basePath: base || '/',
+    secret: options.sessionSecret,
+    // No in-process host here: every user arrives with a token WHMCS signed.
+    identify: () => null,
+    embed: options.embed,
+    frameAncestors: options.frameAncestors,
+  });
+  app.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ ok: true });
+  });
+  return { app, mount };
+}

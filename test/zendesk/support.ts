@@ -1,0 +1,273 @@
+/**
+ * A host app for the Zendesk suites: Express with `mountLatchkey` and
+ * `mountZendesk` over a fresh vault (its directory wrapped in
+ * `withZendeskTickets`), on 127.0.0.1, plus a few pages that stand in for
+ * Zendesk: an agent page framing the app, the auto-POSTed token form Zendesk's
+ * iframe sends, and a ZAF SDK stand-in that answers `client.get` with the
+ * ticket the test chose. And tokens signed as Zendesk signs them: RS256 with
+ * the app's own key pair, made here.
+ */
+import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { SignJWT, type JWTPayload } from 'jose';
+import { mountLatchkey, type LatchkeyMount } from '../../adapters/express/index.ts';
+import type { MemoryDirectory } from '../../adapters/memory/memory-directory.ts';
+import {
+  KnexZendeskMapping, mountZendesk, withZendeskTickets, zendeskInstallation, type ZendeskLocation, type ZendeskMount,
+} from '../../adapters/zendesk/index.ts';
+import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
+import { acme, globex, hostFixture, owner } from '../support/host-fixture.ts';
+
+export const SUBDOMAIN = 'acme-hosting';
+export const INSTALLATION_ID = '360001234567';
+export const { issuer: ISSUER, audience: AUDIENCE } = zendeskInstallation(SUBDOMAIN, INSTALLATION_ID);
+export const BASE = '/latchkey';
+export const ZENDESK_BASE = '/latchkey/zendesk';
+
+/** Zendesk people and things of the fixtures, and who they are linked to. */
+export const ZD = {
+  /** Agent linked to a-sam, whom the settings allow to see client data. */
+  samAgent: '9001',
+  /** Agent linked to a-sys, whom they do not. */
+  sidAgent: '9002',
+  /** An agent linked to nobody. */
+  strangerAgent: '9003',
+  /** An agent without a link whose email is Olivia's (a-owner) in the host. */
+  oliviaAgent: '9004',
+  acmeRequester: '7001',
+  globexRequester: '7002',
+  unlinkedRequester: '7003',
+  acmeOrganization: '8001',
+  globexOrganization: '8002',
+  acmeTicket: '4242',
+  globexTicket: '4343',
+  globexEmail: 'ops2@globex.test',
+} as const;
+
+export const ACME_ENTRY = 'Acme office router';
+export const GLOBEX_ENTRY = 'Globex VPN gateway';
+
+/** The app's key pair as Zendesk holds it: the private half signs, Latchkey gets the public PEM. */
+export class ZendeskSigner {
+  readonly privateKey: KeyObject;
+  readonly publicKeyPem: string;
+  /**
+   * Zendesk's tokens carry no nonce: two for the same agent and location in
+   * the same second are the same token, and the second is refused as a replay.
+   * Real loads are seconds apart; the tests sign dozens a second, so each
+   * token is dated at least a second before the one signed before it.
+   */
+  #lastIat = Number.MAX_SAFE_INTEGER;
+
+  constructor() {
+    ({ privateKey: this.privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 }));
+    this.publicKeyPem = createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }).toString();
+  }
+
+  /**
+   * A signed-URL token as Zendesk sends it: RS256; `iss` the account,
+   * `aud` the installation, `iat`/`exp` (five minutes), the agent in `sub`,
+   * and `context` with product and location. `claims` overrides any of them
+   * (undefined removes one).
+   */
+  sign(claims: JWTPayload & { context?: unknown } = {}, options: { key?: KeyObject | Uint8Array; alg?: string; now?: number } = {}): Promise<string> {
+    let now = options.now;
+    if (now === undefined) {
+      now = Math.min(Math.floor(Date.now() / 1000), this.#lastIat - 1);
+      this.#lastIat = now;
+    }
+    const payload: Record<string, unknown> = {
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: now,
+      exp: now + 300,
+      sub: ZD.samAgent,
+      context: { product: 'support', location: 'ticket_sidebar' },
+      ...claims,
+    };
+    for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
+    return new SignJWT(payload).setProtectedHeader({ alg: options.alg ?? 'RS256', typ: 'JWT' }).sign(options.key ?? this.privateKey);
+  }
+}
+
+/** What the ZAF SDK stand-in answers `client.get` with, for one iframe (keyed by its app_guid). */
+export type ZafData = Record<string, unknown>;
+
+export interface Scenario {
+  location: ZendeskLocation;
+  token: string;
+  zaf: ZafData;
+  /** Override the query Zendesk adds to the location URL. */
+  query?: Record<string, string>;
+}
+
+export interface ZendeskHostOptions {
+  /** Use this vault instead of opening one (a second app instance). */
+  vault?: Vault;
+  signer?: ZendeskSigner;
+}
+
+export class ZendeskHost {
+  private constructor(
+    /** What the simulated Zendesk shows in each iframe, by app_guid. */
+    readonly scenarios: Map<string, Scenario>,
+    /** What the Zendesk mount told the installer. */
+    readonly logs: string[],
+    readonly vault: Vault,
+    readonly directory: MemoryDirectory,
+    readonly mapping: KnexZendeskMapping,
+    readonly signer: ZendeskSigner,
+    readonly mount: LatchkeyMount,
+    readonly zendesk: ZendeskMount,
+    readonly secret: string,
+    readonly origin: string,
+    private readonly server: Server,
+    private readonly ownsVault: boolean,
+  ) {}
+
+  static async start(db: TestDatabase, options: ZendeskHostOptions = {}): Promise<ZendeskHost> {
+    const directory = hostFixture();
+    let mapping: KnexZendeskMapping | undefined;
+    const vault = options.vault ?? await openVault(db, withZendeskTickets(directory, () => mapping));
+    mapping = new KnexZendeskMapping(vault.raw, { account: SUBDOMAIN, table: vault.tables.zendeskLinks });
+    const signer = options.signer ?? new ZendeskSigner();
+    const secret = randomBytes(32).toString('base64url');
+    const app = express();
+    const logs: string[] = [];
+    const scenarios = new Map<string, Scenario>();
+    // The origin is only known once listening; the Zendesk mount reads it through this box.
+    const box = { origin: '' };
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    box.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const mount = mountLatchkey(app, {
+      latchkey: vault.lk,
+      basePath: BASE,
+      secret: randomBytes(32).toString('base64url'),
+      identify: () => null,
+    });
+    const zendesk = mountZendesk(app, {
+      mount,
+      latchkey: vault.lk,
+      mapping,
+      publicKeyPem: signer.publicKeyPem,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      secret,
+      // Zendesk's agent page is played by this host, on plain http.
+      zendeskOrigins: [box.origin],
+      zafSdkUrl: '/sim/zaf_sdk.js',
+      log: (line) => { logs.push(line); },
+    });
+    simulatedZendesk(app, scenarios, box);
+    app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      const e = err as Error;
+      res.status(500).type('text').send(`host error: ${e?.name} ${String(e?.message).slice(0, 300)}`);
+    });
+    return new ZendeskHost(scenarios, logs, vault, directory, mapping, signer, mount, zendesk, secret, box.origin, server, options.vault === undefined);
+  }
+
+  /** Links, settings and entries every suite starts from. */
+  async seed(): Promise<void> {
+    const m = this.mapping;
+    await m.link({ kind: 'agent', zendeskId: ZD.samAgent, latchkeyId: 'a-sam', label: 'Sam in Zendesk' });
+    await m.link({ kind: 'agent', zendeskId: ZD.sidAgent, latchkeyId: 'a-sys' });
+    await m.link({ kind: 'user', zendeskId: ZD.acmeRequester, latchkeyId: 'c-acme' });
+    await m.link({ kind: 'organization', zendeskId: ZD.globexOrganization, latchkeyId: 'c-globex' });
+    await m.link({ kind: 'email', zendeskId: ZD.globexEmail, latchkeyId: 'c-globex' });
+    const lk = this.vault.lk;
+    await lk.settings.update(owner, { adminAccessMode: 'restricted', allowedAdminIds: ['a-sam'] });
+    await lk.entries.create(acme, { name: ACME_ENTRY, username: 'admin', password: 'acme-router-pw' });
+    await lk.entries.create(globex, { name: GLOBEX_ENTRY, username: 'vpn', password: 'globex-vpn-pw' });
+  }
+
+  /** Registers what the simulated Zendesk shows in one iframe; returns its app_guid. */
+  scenario(scenario: Scenario): string {
+    const guid = randomBytes(8).toString('hex');
+    this.scenarios.set(guid, scenario);
+    return guid;
+  }
+
+  /** The location URL Zendesk POSTs to, with the query it adds. */
+  entryPath(location: ZendeskLocation, guid = randomBytes(8).toString('hex'), query?: Record<string, string>): string {
+    const params = new URLSearchParams(query ?? { origin: this.origin, app_guid: guid });
+    return `${this.zendesk.entryUrl(location)}?${params}`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
+    if (this.ownsVault) await this.vault.close();
+  }
+}
+
+/** Ticket data as ZAF's `client.get` returns it. */
+export function ticketZaf(ticket: string, requester: { id: number; email: string } | null, organization: number | null, locale = 'en-US'): ZafData {
+  return {
+    'ticket.id': Number(ticket),
+    'ticket.subject': `Ticket ${ticket}: cannot log in`,
+    'ticket.requester': requester ? { id: requester.id, email: requester.email, name: 'Requester' } : null,
+    'ticket.organization': organization === null ? null : { id: organization, name: 'Org' },
+    'currentUser.locale': locale,
+  };
+}
+
+/**
+ * Zendesk's part, played on the same host: `/sim/zendesk/<guid>` is the agent
+ * page framing the app; `/sim/launch/<guid>` the iframe's first load, which
+ * POSTs the token (Zendesk's signed-URL load); `/sim/zaf_sdk.js` a ZAF SDK
+ * whose `client.get` answers with the scenario's data.
+ */
+function simulatedZendesk(app: express.Express, scenarios: Map<string, Scenario>, box: { origin: string }): void {
+  const html = (body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Zendesk</title></head><body>${body}</body></html>`;
+  const attr = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  // Browsers ask every origin for one; an empty answer keeps the console clean.
+  app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
+  app.get('/sim/zendesk/:guid', (req, res) => {
+    if (!scenarios.has(req.params.guid)) {
+      res.status(404).send('no such scenario');
+      return;
+    }
+    res.type('html').send(html(`<h1>Agent workspace</h1><iframe name="app" src="/sim/launch/${attr(req.params.guid)}" width="420" height="700"></iframe>`));
+  });
+  app.get('/sim/launch/:guid', (req, res) => {
+    const scenario = scenarios.get(req.params.guid);
+    if (!scenario) {
+      res.status(404).send('no such scenario');
+      return;
+    }
+    const query = new URLSearchParams(scenario.query ?? { origin: box.origin, app_guid: req.params.guid });
+    res.type('html').send(html(
+      `<form method="post" action="${attr(`${ZENDESK_BASE}/entry/${scenario.location}?${query}`)}">`
+      + `<input type="hidden" name="token" value="${attr(scenario.token)}"></form>`
+      + '<script>document.forms[0].submit();</script>',
+    ));
+  });
+  app.get('/sim/zaf_sdk.js', (_req, res) => {
+    const data = Object.fromEntries([...scenarios].map(([guid, s]) => [guid, s.zaf]));
+    const json = JSON.stringify(data).replace(/</g, '\\u003c');
+    res.type('text/javascript').send(`(function () {
+  var SCENARIOS = ${json};
+  window.ZAFClient = {
+    init: function () {
+      var params = new URLSearchParams(window.location.search);
+      var guid = params.get('app_guid');
+      if (!guid || !params.get('origin') || !SCENARIOS[guid]) return false;
+      var data = SCENARIOS[guid];
+      return {
+        get: function (paths) {
+          var out = { errors: {} };
+          (Array.isArray(paths) ? paths : [paths]).forEach(function (p) { if (p in data) out[p] = data[p]; else out.errors[p] = 'unknown'; });
+          return Promise.resolve(out);
+        },
+        invoke: function (name, size) { window.__zafInvoked = [name, size]; }
+      };
+    }
+  };
+})();`);
+  });
+}
