@@ -16,7 +16,8 @@ export type {
   HostDirectory, HostAdmin, HostClient, HostContact, HostProduct, HostService, HostTicket, HostDevice, Named,
 } from './ports/host-directory.ts';
 export { Keyring } from './crypto/keyring.ts';
-export type { DatabaseConfig } from './store/database.ts';
+export { openDatabase, type DatabaseConfig } from './store/database.ts';
+export { safeHttpUrl } from './render/safe-url.ts';
 export type { AuditEvent, AuditVerdict } from './services/audit-service.ts';
 export type {
   CreateEntryInput, UpdateEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,

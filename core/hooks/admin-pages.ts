@@ -186,13 +186,29 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       };
     }
     const last = events.at(-1);
+    // Names for the people in this page of events, in two bulk look-ups.
+    const clientOf = (id: string) => id.split('/')[0]!;
+    const adminIds = [...new Set(events.filter((e) => e.actor.kind === 'admin' && e.actor.id).map((e) => e.actor.id!))];
+    const clientIds = [...new Set([
+      ...events.map((e) => e.clientId).filter((id): id is string => id !== null),
+      ...events.filter((e) => e.actor.kind === 'client' && e.actor.id).map((e) => clientOf(e.actor.id!)),
+    ])];
+    const [admins, clients] = await Promise.all([lk.host.admins(adminIds), lk.host.clients(clientIds)]);
+    const actorName = (kind: string, id: string | null) => id === null ? ''
+      : kind === 'admin' ? admins.get(id)?.name ?? id
+      : kind === 'client' ? clients.get(clientOf(id))?.name ?? id : id;
     return {
       filterProblem,
       invalid: Object.fromEntries(Object.keys(AUDIT_FILTERS).map((f) => [f, filterProblem?.field === f])),
       filter: { clientId: params.clientId ?? '', entryId: params.entryId ?? '', actorId: params.actorId ?? '', action: params.action ?? '' },
       actions: ['entry.create', 'entry.reveal', 'entry.update', 'entry.share', 'entry.delete', 'entry.history.reveal',
         'category.create', 'category.update', 'category.delete', 'settings.update'].map((a) => ({ action: a, selected: a === params.action })),
-      events: events.map((e) => ({ ...e, actorLabel: e.actor.id ? `${e.actor.kind} ${e.actor.id}` : e.actor.kind, detailText: e.details ? JSON.stringify(e.details) : '' })),
+      events: events.map((e) => ({
+        ...e,
+        actorName: actorName(e.actor.kind, e.actor.id),
+        clientName: e.clientId ? clients.get(e.clientId)?.name ?? e.clientId : '',
+        detailText: e.details ? JSON.stringify(e.details) : '',
+      })),
       older: events.length === PAGE_SIZE && last
         ? withQuery(surface.pageUrl, { page: 'audit', ...definedOnly(filter), beforeSeq: String(last.seq) })
         : null,

@@ -72,6 +72,9 @@ export async function entryRows(
   ]);
   const roleNames = new Map(roles.map((r) => [r.id, r.name]));
   const categoryNames = new Map(categories.map((c) => [c.id, c.name]));
+  // Staff see entries a client filed in its own categories: those names come in one look-up.
+  const unnamed = unique(entries.map((e) => e.categoryId).filter((id): id is string => id !== null && !categoryNames.has(id)));
+  for (const [id, name] of await lk.categories.namesOf(unnamed)) categoryNames.set(id, name);
   const nameOf = (g: Grant): string => {
     switch (g.kind) {
       case 'admin': return admins.get(g.id)?.name ?? g.id;

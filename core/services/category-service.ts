@@ -54,6 +54,18 @@ export class CategoryService {
   }
 
   /** Admins see every admin category; a client its own and those it is a member of. */
+  /**
+   * Names of categories by id, for labelling entries the caller already may
+   * see (a client's category on a staff page). Names only, never members.
+   */
+  async namesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    return this.ctx.guard(async () => {
+      const rows = await this.ctx.knex(this.ctx.tables.categories).select('id', 'name').whereIn('id', [...ids]) as Array<{ id: string; name: string }>;
+      return new Map(rows.map((r) => [r.id, r.name]));
+    });
+  }
+
   async list(actor: Actor): Promise<Category[]> {
     return this.ctx.guard(async () => {
       const { facts } = await this.ctx.decisionInputs(actor);

@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { DEMO_LANGUAGES, isLanguage, LANGUAGE_LABELS, type DemoI18n, type DemoLanguage } from './i18n.ts';
+import { safeHttpUrl } from '../../core/index.ts';
 
 const VIEWS_DIR = fileURLToPath(new URL('./views/', import.meta.url));
 
@@ -70,15 +71,7 @@ function formatDate(value: unknown, language: string, style: Intl.DateTimeFormat
   return new Intl.DateTimeFormat(language, style).format(new Date(ms));
 }
 
-export function safeHttpUrl(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length > 2048) return null;
-  try {
-    const url = new URL(value.trim());
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' ? url.href : null;
-  } catch {
-    return null;
-  }
-}
+export { safeHttpUrl };
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {

@@ -7,9 +7,10 @@
  *   LK_DB_URL, LK_TABLE_PREFIX, LK_KEYS (id:base64), LK_CLIENTS (bulkHost size),
  *   LK_SMTP_URL, LK_FROM, LK_WORKER, LK_BATCH, LK_LEASE_MS
  *
- * It says `ready` once its vault answers. On `go` it drains the outbox, and
- * again whenever it ran dry, as an app instance's interval would, until it is
- * told `stop`; then it says `{ done: <its totals> }` and exits.
+ * It says `ready` once its vault answers. On `drain` it drains the outbox once
+ * (a cron run); on `keep draining` it drains again whenever it ran dry, as an
+ * app instance's interval would, until it is told `stop`. Then it says
+ * `{ done: <its totals> }` and exits.
  */
 import { createLatchkey, Keyring, type DispatchResult } from '../../../core/index.ts';
 import { SmtpMailer } from '../../../adapters/smtp/smtp-mailer.ts';
@@ -40,19 +41,19 @@ let stopping = false;
 
 async function run(): Promise<DispatchResult> {
   const total: DispatchResult = { sent: 0, failed: 0, dropped: 0 };
-  while (!stopping) {
+  do {
     const result = await dispatcher.drain();
     total.sent += result.sent;
     total.failed += result.failed;
     total.dropped += result.dropped;
-    if (result.sent + result.failed + result.dropped === 0) await sleep(50);
-  }
+    if (result.sent + result.failed + result.dropped === 0 && !stopping) await sleep(50);
+  } while (!stopping);
   return total;
 }
 
 process.on('message', (message) => {
-  if (message === 'stop') stopping = true;
-  if (message !== 'go') return;
+  if (message === 'stop' || message === 'drain') stopping = true;
+  if (message !== 'drain' && message !== 'keep draining') return;
   run().then(async (total) => {
     send({ done: total });
     mailer.close();
