@@ -3,7 +3,8 @@ import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage } from '../render/languages.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
-import { adminShareTargets, panelBase, reminderDefault } from './panel-model.ts';
+import { panelBase } from './panel-model.ts';
+import { staffClientData } from './staff-client-data.ts';
 
 /**
  * The admin's client summary page: the client's access details this admin may
@@ -16,19 +17,13 @@ export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
     const admin = admins.get(actor.adminId);
     const client = clients.get(context.clientId);
     if (!admin || admin.disabled || !client) return null;
-    const [services, vault, categories, targets, defaultDays] = await Promise.all([
-      lk.serviceCredentials.list(actor, client.id),
-      lk.entries.list(actor, { clientId: client.id, limit: 500 }),
-      lk.categories.list(actor),
-      adminShareTargets(lk, client),
-      reminderDefault(lk),
-    ]);
-    const rows = await entryRows(lk, actor, [...services, ...vault.items], categories);
+    const { entries, more, categories, targets, defaultDays } = await staffClientData(lk, actor, client);
+    const rows = await entryRows(lk, actor, entries, categories);
     return renderer.render('hooks/client-summary', {
       ...panelBase(surface, actor, categories, targets, { clientId: client.id }, defaultDays),
       client: { id: client.id, name: client.name },
       rows,
-      more: vault.total > vault.items.length,
+      more,
     }, { language: pickLanguage(context.language, admin.language) });
   };
 }

@@ -4,7 +4,8 @@ import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage } from '../render/languages.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
-import { adminShareTargets, panelBase, reminderDefault } from './panel-model.ts';
+import { panelBase } from './panel-model.ts';
+import { staffClientData } from './staff-client-data.ts';
 
 /**
  * The helpdesk ticket sidebar: the access details of the ticket's client that
@@ -20,16 +21,9 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
     if (!admin || admin.disabled || !ticket) return null;
     const client = (await lk.host.clients([ticket.clientId])).get(ticket.clientId) ?? null;
     if (!client) return null;
-    const [services, vault, categories, targets, defaultDays] = await Promise.all([
-      lk.serviceCredentials.list(actor, client.id),
-      lk.entries.list(actor, { clientId: client.id, limit: 500 }),
-      lk.categories.list(actor),
-      adminShareTargets(lk, client),
-      reminderDefault(lk),
-    ]);
+    const { entries: all, more, categories, targets, defaultDays } = await staffClientData(lk, actor, client);
     const linked = (entry: EntryView) => entry.links.ticketId === ticket.id
       || (ticket.serviceId !== null && entry.links.serviceId === ticket.serviceId);
-    const all = [...services, ...vault.items];
     const ordered = [...all.filter(linked), ...all.filter((e) => !linked(e))];
     const rows = await entryRows(lk, actor, ordered, categories, linked);
     return renderer.render('hooks/ticket-sidebar', {
@@ -39,7 +33,7 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
       client: { id: client.id, name: client.name },
       ticket: { id: ticket.id, subject: ticket.subject },
       rows,
-      more: vault.total > vault.items.length,
+      more,
     }, { language: pickLanguage(context.language, admin.language) });
   };
 }
