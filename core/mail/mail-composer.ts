@@ -42,9 +42,11 @@ export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'm
     loginUrl: safeHttpUrl(facts.loginUrl) ?? '',
     newPassword: facts.newPassword ?? '',
   };
-  const subject = fillPlaceholders(custom?.subject ?? t(`mail.${facts.kind}.subject`), values).replace(/[\r\n]+/g, ' ');
+  // A subject travels in headers that servers log: it never carries the password.
+  const subject = fillPlaceholders(custom?.subject ?? t(`mail.${facts.kind}.subject`), { ...values, newPassword: '' }).replace(/[\r\n]+/g, ' ');
   let body = fillPlaceholders(custom?.body ?? t(`mail.${facts.kind}.body`), values);
-  if (facts.newPassword !== undefined && !(custom?.body ?? '').includes('{{newPassword}}')) {
+  // The password line is added unless the admin's text places the password itself (as fillPlaceholders reads it: spaces allowed).
+  if (facts.newPassword !== undefined && !/\{\{\s*newPassword\s*\}\}/.test(custom?.body ?? '')) {
     body += `\n\n${fillPlaceholders(t('mail.newPasswordLine'), values)}`;
   }
   const text = `${body}\n\n-- \n${t('mail.footer')}\n`;

@@ -14,7 +14,11 @@ export interface DispatchOptions {
   workerId?: string;
   /** Rows claimed at a time. */
   batchSize?: number;
-  /** How long a claim holds; a worker that dies leaves its claims to expire. */
+  /**
+   * How long a claim holds; a worker that dies leaves its claims to expire. A
+   * batch that runs long renews the claims of its rows still to go, but one
+   * send that outlasts the whole lease may be sent again by another worker.
+   */
   leaseMs?: number;
   /** After this many failed attempts a message is marked failed and kept for inspection. */
   maxAttempts?: number;

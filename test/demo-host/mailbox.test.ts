@@ -106,7 +106,17 @@ describe('[sqlite] demo host: reminders arrive in the mailbox over real SMTP', f
       const page = await olivia.get('/admin/mailbox');
       expect(page.status).to.equal(200);
       const found = rowsOf(await page.text());
-      return found.some((r) => r.subject === 'Time to change the password of Stripe — Northwind Hosting') ? found : null;
+      // The mail loop sends in batches: wait until every message this test and the next look for is in.
+      const expected = [
+        'Time to change the password of Stripe — Northwind Hosting',
+        'Es hora de cambiar la contraseña de Stripe — Northwind Hosting',
+        'Zeit, das Passwort für DATEV Unternehmen online zu ändern',
+        'È ora di cambiare la password di Prenotazioni online — pannello gestore',
+        'The password of Stripe (shop payments) was changed',
+      ];
+      const arrived = expected.every((subject) => found.some((r) => r.subject === subject))
+        && found.some((r) => r.subject.startsWith('Il est temps de changer le mot de passe de Figma'));
+      return arrived ? found : null;
     });
     expect(rows).to.deep.include({
       to: 'Olivia Bennett <olivia@northwind-hosting.example>',

@@ -91,6 +91,16 @@ describe('mail in each language (composeMail)', () => {
     }
   }
 
+  it('an admin change notice that places {{ newPassword }} itself (spaces and all) carries the password once', () => {
+    for (const placeholder of ['{{newPassword}}', '{{ newPassword }}']) {
+      const mail = composeMail(renderer, {
+        mailTemplates: { password_changed: { en: { subject: 'Changed: {{entryName}}', body: `Now: ${placeholder}` } } },
+      }, { kind: 'password_changed', language: 'en', recipientName: 'Ann', entryName: 'NAS', clientName: null, loginUrl: null, newPassword: 'Pw-1' });
+      expect(mail.text.split('Pw-1'), placeholder).to.have.length(2);
+      expect(mail.text).to.contain('Now: Pw-1');
+    }
+  });
+
   it('an admin template is filled as plain text: {{#each}}, helpers and <script> stay text, escaped in the HTML part', () => {
     const settings: Pick<VaultSettings, 'mailTemplates'> = {
       mailTemplates: {

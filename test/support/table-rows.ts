@@ -21,6 +21,7 @@ export async function snapshotTables(vault: Vault): Promise<TableSnapshot> {
     [tables.outbox, ['id']],
     [tables.leases, ['name']],
     [tables.usedTokens, ['jti']],
+    [tables.watchers, ['entry_id', 'principal_kind', 'principal_id']],
   ];
   const snapshot: TableSnapshot = {};
   for (const [table, key] of order) {
@@ -58,7 +59,7 @@ export async function rejection<E extends Error>(action: Promise<unknown>, type:
 export async function emptyTables(vault: Vault): Promise<void> {
   const { raw, tables } = vault;
   for (const table of [tables.entries, tables.grants, tables.categories, tables.categoryMembers, tables.history,
-    tables.audit, tables.settings, tables.outbox, tables.leases, tables.usedTokens]) {
+    tables.audit, tables.settings, tables.outbox, tables.leases, tables.usedTokens, tables.watchers]) {
     await raw(table).delete();
   }
 }
