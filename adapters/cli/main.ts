@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { MemoryDirectory } from '../memory/memory-directory.ts';
-import { createLatchkey, Keyring, LatchkeyError, type Latchkey } from '../../core/index.ts';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigurationError, createLatchkey, Keyring, LatchkeyError, type HostDirectory, type Latchkey } from '../../core/index.ts';
 import { asUnavailable, openDatabase } from '../../core/store/database.ts';
 import { Migrator } from '../../core/store/migrator.ts';
 import { DEFAULT_TABLE_PREFIX, tableNames } from '../../core/store/table-names.ts';
@@ -50,7 +52,7 @@ keys.command('rotate')
 
 program.command('reminders').description('rotation reminders and change notifications')
   .command('run')
-  .description("queue due reminders and send the mail outbox once (for the host's daily cron); reads LATCHKEY_SMTP_URL and LATCHKEY_MAIL_FROM")
+  .description("queue due reminders and send the mail outbox once (for the host's daily cron); reads LATCHKEY_SMTP_URL, LATCHKEY_MAIL_FROM and LATCHKEY_HOST_MODULE")
   .action(() => withVault(async (lk) => {
     const url = process.env.LATCHKEY_SMTP_URL;
     const from = process.env.LATCHKEY_MAIL_FROM;
@@ -63,7 +65,7 @@ program.command('reminders').description('rotation reminders and change notifica
     } finally {
       mailer.close();
     }
-  }));
+  }, true));
 
 program.command('audit').description('the audit trail')
   .command('verify').description('check the hash chain; exits 1 at the first broken link')
@@ -89,13 +91,30 @@ async function withMigrator(body: (migrator: Migrator) => Promise<void>): Promis
   }
 }
 
-async function withVault(body: (lk: Latchkey) => Promise<void>): Promise<void> {
+/**
+ * Mail needs the host's people (addresses, languages): a module named by
+ * LATCHKEY_HOST_MODULE whose `createHostDirectory()` returns the host's
+ * HostDirectory. Other commands act as the system and need nobody.
+ */
+async function hostDirectory(required: boolean): Promise<HostDirectory> {
+  const modulePath = process.env.LATCHKEY_HOST_MODULE;
+  if (!modulePath) {
+    if (!required) return new MemoryDirectory();
+    throw new ConfigurationError('this command needs the host\'s directory: set LATCHKEY_HOST_MODULE to a module exporting createHostDirectory()');
+  }
+  const loaded = await import(pathToFileURL(resolve(modulePath)).href) as { createHostDirectory?: () => HostDirectory | Promise<HostDirectory> };
+  if (typeof loaded.createHostDirectory !== 'function') {
+    throw new ConfigurationError(`${modulePath} does not export createHostDirectory()`);
+  }
+  return loaded.createHostDirectory();
+}
+
+async function withVault(body: (lk: Latchkey) => Promise<void>, needsHost = false): Promise<void> {
   const env = readEnvironment();
-  // The commands here act as the system and need nobody from the host's directory.
   const lk = await createLatchkey({
     database: { url: env.databaseUrl },
     keys: Keyring.fromEnv(),
-    host: new MemoryDirectory(),
+    host: await hostDirectory(needsHost),
     tablePrefix: env.tablePrefix,
   });
   try {
@@ -115,3 +134,6 @@ try {
     throw err;
   }
 }
+// Every command has finished its work here; pooled SMTP sockets or a host's
+// database pool must not keep the cron job alive.
+process.exit(process.exitCode ?? 0);
