@@ -197,7 +197,7 @@ export class OutboxDispatcher {
       language: person.language,
       recipientName: person.name,
       entryName: entry.name,
-      clientName: null,
+      clientName: entry.clientId ? (await this.ctx.host.clients([entry.clientId])).get(entry.clientId)?.name ?? null : null,
       loginUrl: entry.loginUrl ?? entry.websiteUrl,
       days: payload.days,
     };
