@@ -1,20 +1,10 @@
 import { expect } from 'chai';
-import { ConflictError, DatabaseUnavailableError, type ClientActor, type Mailer, type MailMessage } from '../../core/index.ts';
+import { ConflictError, DatabaseUnavailableError, type ClientActor } from '../../core/index.ts';
 import { forEachDatabase, ManualClock, openVault, type Vault } from '../support/databases.ts';
 import { acme, acmeDev, hostFixture, owner, sam, sid } from '../support/host-fixture.ts';
 import { countRows, rejection } from '../support/table-rows.ts';
 import { outboxStatuses } from './support/bulk-reminders.ts';
-
-/** Collects what would be sent. */
-class Inbox implements Mailer {
-  readonly messages: MailMessage[] = [];
-  async send(message: MailMessage): Promise<void> {
-    this.messages.push(message);
-  }
-  to(address: string): MailMessage[] {
-    return this.messages.filter((m) => m.to === address);
-  }
-}
+import { Inbox } from './support/inbox.ts';
 
 /** Ann, Acme's main contact, signed in as herself. */
 const acmeMain: ClientActor = { kind: 'client', clientId: 'c-acme', contactId: 'k-acme-main' };

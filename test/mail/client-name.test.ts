@@ -1,14 +1,7 @@
 import { expect } from 'chai';
-import type { Mailer, MailMessage } from '../../core/index.ts';
 import { forEachDatabase, ManualClock, openVault, type Vault } from '../support/databases.ts';
 import { acme, hostFixture, owner } from '../support/host-fixture.ts';
-
-class Inbox implements Mailer {
-  readonly messages: MailMessage[] = [];
-  async send(message: MailMessage): Promise<void> {
-    this.messages.push(message);
-  }
-}
+import { Inbox } from './support/inbox.ts';
 
 forEachDatabase('mail placeholders', (db) => {
   let vault: Vault;

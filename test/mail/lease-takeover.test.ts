@@ -3,14 +3,7 @@ import type { Mailer, MailMessage } from '../../core/index.ts';
 import { forEachDatabase, ManualClock, openVault, type Vault } from '../support/databases.ts';
 import { acme, hostFixture } from '../support/host-fixture.ts';
 import { outboxStatuses } from './support/bulk-reminders.ts';
-
-/** Takes every message at once. */
-class Inbox implements Mailer {
-  readonly messages: MailMessage[] = [];
-  async send(message: MailMessage): Promise<void> {
-    this.messages.push(message);
-  }
-}
+import { Inbox } from './support/inbox.ts';
 
 /** Its first send hangs until the test answers it, as a stalled SMTP connection would. */
 class StallingMailer implements Mailer {

@@ -1,15 +1,7 @@
 import { expect } from 'chai';
-import type { Mailer, MailMessage } from '../../core/index.ts';
 import { forEachDatabase, ManualClock, openVault, type Vault } from '../support/databases.ts';
 import { acme, hostFixture, owner } from '../support/host-fixture.ts';
-
-/** Collects what would be sent; the SMTP path itself is tested against a real server elsewhere. */
-class Inbox implements Mailer {
-  readonly messages: MailMessage[] = [];
-  async send(message: MailMessage): Promise<void> {
-    this.messages.push(message);
-  }
-}
+import { Inbox } from './support/inbox.ts';
 
 forEachDatabase('rotation reminders follow the clock', (db) => {
   let vault: Vault;

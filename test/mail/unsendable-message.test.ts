@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { createLatchkey, Keyring, type Latchkey, type Mailer, type MailMessage } from '../../core/index.ts';
+import { createLatchkey, Keyring, type Latchkey } from '../../core/index.ts';
 import { forEachDatabase, ManualClock, openVault, type Vault } from '../support/databases.ts';
 import { acme, acmeDev, hostFixture, owner } from '../support/host-fixture.ts';
 import { prefixOf } from '../support/shared-vault.ts';
-
-class Inbox implements Mailer {
-  readonly messages: MailMessage[] = [];
-  async send(message: MailMessage): Promise<void> {
-    this.messages.push(message);
-  }
-}
+import { Inbox } from './support/inbox.ts';
 
 /**
  * A message that cannot be composed (here: the change notice should carry the
