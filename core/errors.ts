@@ -77,3 +77,17 @@ export class DatabaseUnavailableError extends LatchkeyError {
     super('database_unavailable', `database unavailable: ${detail}`);
   }
 }
+
+/**
+ * The host platform (its API or its database) could not answer a look-up:
+ * unreachable, timed out, or answering something that is not its API. The
+ * caller may retry after `retryAfterSeconds`. Adapters subclass it with their
+ * host's details; edges answer 503 without them.
+ */
+export class HostUnavailableError extends LatchkeyError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options: { code?: string; retryAfterSeconds?: number } = {}) {
+    super(options.code ?? 'host_unavailable', message);
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 30;
+  }
+}

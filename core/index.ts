@@ -9,7 +9,7 @@ export type { Category, CategoryMember } from './domain/category.ts';
 export { DEFAULT_SETTINGS, type VaultSettings, type AdminAccessMode } from './domain/settings.ts';
 export type { KeyProvider, WrappedKey } from './ports/key-provider.ts';
 export type { Clock } from './ports/clock.ts';
-export type { Mailer, MailMessage } from './ports/mailer.ts';
+export type { Mailer, MailMessage, MailRecipient } from './ports/mailer.ts';
 export type { DispatchOptions, DispatchResult } from './services/outbox-dispatcher.ts';
 export { systemClock } from './ports/clock.ts';
 export type {
@@ -18,12 +18,13 @@ export type {
 export { Keyring } from './crypto/keyring.ts';
 export { openDatabase, type DatabaseConfig } from './store/database.ts';
 export { safeHttpUrl } from './render/safe-url.ts';
-export type { AuditEvent, AuditVerdict } from './services/audit-service.ts';
+export type { AddonChange, AuditEvent, AuditVerdict } from './services/audit-service.ts';
 export type {
   CreateEntryInput, UpdateEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
   SettingsPatch, AuditQuery, PasswordRulesInput,
 } from './validation/schemas.ts';
-export { createHooks } from './hooks/create-hooks.ts';
+export { createHooks, type CreateHooksOptions } from './hooks/create-hooks.ts';
+export { runAddonAction, type AddonSection } from './hooks/addon-section.ts';
 export { HOOK_PLACES, type Hook, type Hooks, type HookPlace, type HookContext, type HookSurface } from './hooks/hook-contract.ts';
 export { Renderer } from './render/renderer.ts';
 export { LANGUAGES, pickLanguage, type Language } from './render/languages.ts';

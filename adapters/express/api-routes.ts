@@ -1,7 +1,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
-  ForbiddenError, LANGUAGES, Renderer, totpCode, ValidationError, type Actor, type Latchkey, type RevealedSecrets,
+  ForbiddenError, LANGUAGES, Renderer, runAddonAction, totpCode, ValidationError,
+  type Actor, type AddonSection, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
 import { previewMail } from '../../core/hooks/mail-preview.ts';
 import { validate } from '../../core/validation/validate.ts';
@@ -15,7 +16,7 @@ const watchSchema = z.strictObject({ watch: z.boolean() });
  * The JSON API behind the panels' buttons. Each handler only reads the
  * request, names the actor, and calls one core service: the service decides.
  */
-export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer?: Renderer): Router {
+export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer?: Renderer, sections: readonly AddonSection[] = []): Router {
   const api = express.Router();
   let mailRenderer = renderer;
   api.use(express.json({ limit: '256kb' }));
@@ -91,6 +92,12 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer?: Renderer
     return { subject: mail.subject, text: mail.text, html: mail.html };
   }));
   api.get('/audit', handle((req, _res, actor) => lk.audit.list(actor, queryObject(req, ['beforeSeq', 'limit']))));
+
+  // The forms of the sections adapters add to the addon pages: admins who may run the addon only.
+  api.post('/addon/:section/:action', handle(async (req, _res, actor) => {
+    await runAddonAction(lk, sections, actor, param(req, 'section'), param(req, 'action'), req.body ?? {});
+    return undefined;
+  }));
 
   api.post('/password', handle(async (req) => ({ password: lk.generatePassword(req.body ?? {}).expose() })));
   api.post('/language', handle(async (req, res) => {

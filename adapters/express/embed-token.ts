@@ -16,6 +16,10 @@ const contextClaim = z.strictObject({
   language: z.string().max(16).optional(),
 });
 
+export const HOST_JOBS = ['reminders'] as const;
+export type HostJob = (typeof HOST_JOBS)[number];
+const jobClaim = z.strictObject({ job: z.enum(HOST_JOBS) });
+
 export interface EmbedGrant {
   actor: Actor;
   place: HookPlace;
@@ -52,6 +56,27 @@ export class EmbedTokenVerifier {
   }
 
   async verify(token: string): Promise<EmbedGrant> {
+    const payload = await this.#verifySigned(token);
+    const actor = parseSubject(payload.sub);
+    const context = contextClaim.safeParse(payload.ctx);
+    if (!actor || !context.success) throw new EmbedTokenError('bad subject or context');
+    await this.#consume(payload);
+    return { actor, ...context.data };
+  }
+
+  /**
+   * A token the host signs for one of its own jobs (the WHMCS daily cron):
+   * `sub` is `system` and `ctx` is `{"job": <job>}`. It names no user, so
+   * `verify` refuses it; user tokens are refused here.
+   */
+  async verifyJob(token: string, job: HostJob): Promise<void> {
+    const payload = await this.#verifySigned(token);
+    if (payload.sub !== 'system') throw new EmbedTokenError('not a system token');
+    if (!jobClaim.safeParse(payload.ctx).success || (payload.ctx as { job: string }).job !== job) throw new EmbedTokenError('bad context');
+    await this.#consume(payload);
+  }
+
+  async #verifySigned(token: string): Promise<Record<string, unknown>> {
     const payload = await verifyPinnedJwt(token, {
       key: this.#key,
       algorithm: this.#algorithm,
@@ -60,16 +85,18 @@ export class EmbedTokenVerifier {
       requiredClaims: ['sub', 'exp', 'iat', 'jti'],
       maxTokenAge: MAX_LIFETIME_SECONDS,
     });
-    const { exp, iat, jti, sub } = payload as { exp: number; iat: number; jti: unknown; sub: unknown };
+    const { exp, iat, jti } = payload as { exp: number; iat: number; jti: unknown };
     if (exp - iat > MAX_LIFETIME_SECONDS) throw new EmbedTokenError('token lives too long');
     if (typeof jti !== 'string' || jti.length < 16 || jti.length > 128) throw new EmbedTokenError('bad jti');
-    const actor = parseSubject(sub);
-    const context = contextClaim.safeParse(payload.ctx);
-    if (!actor || !context.success) throw new EmbedTokenError('bad subject or context');
+    return payload;
+  }
+
+  /** Last, once everything else holds: a refused token must not use up its `jti`. */
+  async #consume(payload: Record<string, unknown>): Promise<void> {
+    const { exp, jti } = payload as { exp: number; jti: string };
     if (!(await this.lk.usedTokens.consume(`${this.options.issuer}|${jti}`, new Date(exp * 1000)))) {
       throw new EmbedTokenError('token already used');
     }
-    return { actor, ...context.data };
   }
 }
 

@@ -1,13 +1,14 @@
 import type { Response } from 'express';
 import type { TFunction } from 'i18next';
 import {
-  ConflictError, DatabaseUnavailableError, ForbiddenError, LatchkeyError, LimitExceededError, NotFoundError, ValidationError,
+  ConflictError, DatabaseUnavailableError, ForbiddenError, HostUnavailableError, LatchkeyError, LimitExceededError, NotFoundError, ValidationError,
 } from '../../core/index.ts';
 import { issue } from '../../core/validation/rules.ts';
 
 /**
  * Maps core errors to HTTP: 400 names the field, 404 hides what you may not
- * see, 409 carries the current version, 503 when the database is away. Any
+ * see, 409 carries the current version, 503 when the database or the host
+ * platform is away, with the Retry-After the cause suggests. Any
  * other failure is a bare 500: no stack, no SQL, no value reaches the client.
  */
 export function sendError(res: Response, err: unknown, t: TFunction): void {
@@ -34,6 +35,10 @@ export function sendError(res: Response, err: unknown, t: TFunction): void {
     res.status(409).json({ error: err.code, message: t('errors.limit_exceeded', { limit: err.limit }), limit: err.limit });
   } else if (err instanceof DatabaseUnavailableError) {
     res.status(503).set('Retry-After', '5').json({ error: err.code, message: t('errors.database_unavailable') });
+  } else if (err instanceof HostUnavailableError) {
+    // The detail names the host's address and action: for the server's log, not for the user.
+    console.error(`latchkey: ${err.message.slice(0, 200)}`);
+    res.status(503).set('Retry-After', String(err.retryAfterSeconds)).json({ error: 'host_unavailable', message: t('errors.host_unavailable') });
   } else if (err instanceof LatchkeyError) {
     res.status(500).json({ error: err.code, message: t('errors.internal') });
   } else {

@@ -6,6 +6,7 @@ import {
   type Actor, type HookContext, type HookPlace, type HookSurface, type Hooks,
 } from '../../core/index.ts';
 import { apiRoutes } from './api-routes.ts';
+import { cronRoutes } from './cron-route.ts';
 import { setCookie } from './cookies.ts';
 import { CsrfGuard } from './csrf.ts';
 import { EmbedTokenError, EmbedTokenVerifier, type EmbedGrant } from './embed-token.ts';
@@ -51,7 +52,8 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   const base = normaliseBase(options.basePath);
   const lk = options.latchkey;
   const renderer = new Renderer();
-  const hooks = createHooks(lk, renderer);
+  const addonSections = options.addonSections ?? [];
+  const hooks = createHooks(lk, renderer, { sections: addonSections });
   // Path=/ because in-process hosts render panels on their own pages, outside
   // the base path: a cookie scoped to the base would not come back with those
   // page requests, so every page view would mint a new seed and invalidate the
@@ -89,7 +91,11 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     res.send(readFileSync(fileURLToPath(new URL(req.params.file, ASSETS_DIR)), 'utf8'));
   });
 
-  router.use('/api', apiRoutes(lk, scope));
+  if (options.cron) {
+    if (!verifier) throw new Error('mountLatchkey: cron needs embed (the host signs its cron tokens like its embed tokens)');
+    router.use('/api/cron', cronRoutes(lk, verifier, scope, options.cron));
+  }
+  router.use('/api', apiRoutes(lk, scope, renderer, addonSections));
 
   const enterFrame = async (req: Request, res: Response, grant: EmbedGrant) => {
     setCookie(req, res, FRAME_COOKIE, await frames.start(grant.actor), { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });

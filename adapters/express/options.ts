@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Actor, Latchkey } from '../../core/index.ts';
+import type { Actor, AddonSection, DispatchOptions, Latchkey, Mailer } from '../../core/index.ts';
 
 /** How a non-Node host proves who the user is: a short-lived JWT it signs. */
 export interface EmbedOptions {
@@ -11,6 +11,13 @@ export interface EmbedOptions {
   secret?: string;
   /** ...or a PEM public key for RS256 (Zendesk signed URLs). */
   publicKeyPem?: string;
+}
+
+/** Reminders run on the host's schedule: see `cron` below. */
+export interface CronOptions {
+  /** How the reminders leave (SmtpMailer, WhmcsMailer...). */
+  mailer: Mailer;
+  dispatch?: DispatchOptions;
 }
 
 export interface MountOptions {
@@ -26,6 +33,18 @@ export interface MountOptions {
   secret: string;
   /** Non-Node hosts that frame Latchkey pages. */
   embed?: EmbedOptions;
+  /**
+   * Hosts that cannot run Latchkey's reminder job (PHP platforms) call
+   * `POST {base}/api/cron/reminders` from their own cron, with a `system`
+   * token signed like the embed tokens. Needs `embed`.
+   */
+  cron?: CronOptions;
+  /**
+   * Pages adapters add to the addon's own pages, such as
+   * `zendeskLinksSection(mapping, …)`: shown to admins who may run the addon,
+   * their forms posting to `{base}/api/addon/<section>/<action>`.
+   */
+  addonSections?: AddonSection[];
   /** Origins allowed to frame Latchkey's pages (CSP frame-ancestors). Default: same origin only. */
   frameAncestors?: string[];
   /** Seconds before a copied password is cleared from the clipboard (default 30). */

@@ -8,5 +8,4 @@ export {
 } from './whmcs-api.ts';
 export { WhmcsDirectory, type WhmcsDirectoryOptions, type WhmcsNameSource, type WhmcsCredentialCheck } from './whmcs-directory.ts';
 export { WhmcsDatabaseDirectory, WhmcsDatabaseNames, type WhmcsDatabaseOptions } from './whmcs-database.ts';
-export { WhmcsMailer, WhmcsMailUnsupportedError, smartyLiteral, type WhmcsMailerOptions, type WhmcsRecipient } from './whmcs-mailer.ts';
-export { whmcsCronRoute, type CronRouteOptions } from './cron-route.ts';
+export { WhmcsMailer, WhmcsMailUnsupportedError, smartyLiteral, type WhmcsMailerOptions } from './whmcs-mailer.ts';

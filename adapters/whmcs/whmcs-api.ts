@@ -1,4 +1,4 @@
-import { LatchkeyError, Secret } from '../../core/index.ts';
+import { HostUnavailableError, LatchkeyError, Secret } from '../../core/index.ts';
 
 export interface WhmcsApiOptions {
   /** The WHMCS System URL, e.g. `https://billing.example.com` or `https://example.com/whmcs`. */
@@ -47,12 +47,12 @@ export class WhmcsApiError extends LatchkeyError {
 }
 
 /** WHMCS could not be reached, timed out, or answered something that is not the API's JSON. */
-export class WhmcsUnavailableError extends LatchkeyError {
+export class WhmcsUnavailableError extends HostUnavailableError {
   readonly action: string;
   readonly httpStatus: number | null;
 
   constructor(action: string, detail: string, httpStatus: number | null = null) {
-    super('whmcs_unavailable', `WHMCS ${action}: ${detail}`);
+    super(`WHMCS ${action}: ${detail}`, { code: 'whmcs_unavailable' });
     this.action = action;
     this.httpStatus = httpStatus;
   }

@@ -1,11 +1,5 @@
 import { LatchkeyError, type Mailer, type MailMessage } from '../../core/index.ts';
-import { toId, toText, WhmcsApi, WhmcsApiError } from './whmcs-api.ts';
-
-/** Whom a message is for, in the host's terms. MailMessage does not carry it (yet): see `recipient` below. */
-export interface WhmcsRecipient {
-  kind: 'admin' | 'client' | 'contact';
-  id: string;
-}
+import { toId, type WhmcsApi } from './whmcs-api.ts';
 
 export interface WhmcsMailerOptions {
   /**
@@ -30,10 +24,8 @@ export class WhmcsMailUnsupportedError extends LatchkeyError {
  * `customtype=general`, `id` = the client's id, `customsubject` and
  * `custommessage` (https://developers.whmcs.com/api-reference/sendemail/).
  *
- * WHMCS addresses clients by id, Latchkey's MailMessage by address: the
- * client is found with GetClientsDetails' `email` look-up, unless the message
- * names its recipient (a `recipient: { kind, id }` field, which Latchkey's
- * outbox could add to MailMessage). Admins and contacts go to `fallback`.
+ * WHMCS addresses clients by id, which the message's `recipient` carries.
+ * Admins and contacts go to `fallback`.
  *
  * Note that WHMCS also copies "general" emails to the client's contacts who
  * receive general emails: keep "include the new password in change mails"
@@ -48,15 +40,11 @@ export class WhmcsMailer implements Mailer {
     this.#fallback = options.fallback ?? null;
   }
 
-  async send(message: MailMessage & { recipient?: WhmcsRecipient }): Promise<void> {
-    const recipient = message.recipient;
-    if (recipient && recipient.kind !== 'client') {
-      await this.#sendElsewhere(message, `WHMCS cannot mail one ${recipient.kind}`);
-      return;
-    }
-    const clientId = recipient ? toId(recipient.id) : await this.#clientByEmail(message.to);
+  async send(message: MailMessage): Promise<void> {
+    const { kind, id } = message.recipient;
+    const clientId = kind === 'client' ? toId(id) : null;
     if (!clientId) {
-      await this.#sendElsewhere(message, 'no WHMCS client has this address');
+      await this.#sendElsewhere(message, kind === 'client' ? `"${id.slice(0, 40)}" is not a WHMCS client id` : `WHMCS cannot mail one ${kind}`);
       return;
     }
     await this.#api.call('SendEmail', {
@@ -65,18 +53,6 @@ export class WhmcsMailer implements Mailer {
       customsubject: smartyLiteral(message.subject),
       custommessage: smartyLiteral(message.html),
     });
-  }
-
-  async #clientByEmail(address: string): Promise<string | null> {
-    try {
-      const r = await this.#api.call('GetClientsDetails', { email: address });
-      const c = (r.client && typeof r.client === 'object' ? r.client : r) as Record<string, unknown>;
-      // Only the account holder's own address: a contact's address must not reach the account.
-      return toText(c.email).trim().toLowerCase() === address.trim().toLowerCase() ? toId(c.id ?? c.userid) : null;
-    } catch (err) {
-      if (err instanceof WhmcsApiError && err.notFound) return null;
-      throw err;
-    }
   }
 
   async #sendElsewhere(message: MailMessage, why: string): Promise<void> {

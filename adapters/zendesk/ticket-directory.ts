@@ -6,6 +6,13 @@ export const ZENDESK_TICKET_PREFIX = 'zendesk:';
 
 const DECORATED = Symbol.for('latchkey.zendeskTickets');
 
+/**
+ * A Zendesk ticket id as Zendesk writes it. Only this spelling names the
+ * ticket: `zendesk:4242 ` or `zendesk:04242` are other ids, and unknown (the
+ * link store would otherwise trim them into a match).
+ */
+const ZENDESK_TICKET_ID = /^[1-9][0-9]{0,19}$/;
+
 /** The host id of a Zendesk ticket. */
 export function zendeskTicketId(ticketId: string, prefix = ZENDESK_TICKET_PREFIX): string {
   return `${prefix}${ticketId}`;
@@ -48,7 +55,8 @@ export function withZendeskTickets(
     productGroups: () => inner.productGroups(),
     async tickets(ids) {
       const own = ids.filter((id) => !id.startsWith(prefix));
-      const zendesk = ids.filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
+      const zendesk = [...new Set(ids.filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length)))]
+        .filter((ticketId) => ZENDESK_TICKET_ID.test(ticketId));
       const [found, linked] = await Promise.all([
         own.length > 0 ? inner.tickets(own) : Promise.resolve(new Map<string, HostTicket>()),
         zendesk.length > 0 && links() ? links()!.find('ticket', zendesk) : Promise.resolve(new Map()),

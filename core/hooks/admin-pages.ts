@@ -4,6 +4,7 @@ import type { Latchkey } from '../latchkey.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage, type Language } from '../render/languages.ts';
 import { DUE_SOON_DAYS, type DueEntry } from '../services/vault-report.ts';
+import { checkAddonSections, type AddonSection } from './addon-section.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
 import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
@@ -16,18 +17,33 @@ const PAGE_SIZE = 50;
 
 /**
  * The addon's own pages, for admins who run the addon: dashboard, all access
- * details, categories, settings and the audit log.
+ * details, categories, settings and the audit log, then any sections the
+ * adapters add (`AddonSection`).
  */
-export function adminPagesHook(lk: Latchkey, renderer: Renderer): Hook {
+export function adminPagesHook(lk: Latchkey, renderer: Renderer, sections: readonly AddonSection[] = []): Hook {
+  checkAddonSections(sections, ADMIN_PAGES);
   return async (actor, context, surface) => {
     if (actor.kind !== 'admin') return null;
     const admin = (await lk.host.admins([actor.adminId])).get(actor.adminId);
     if (!admin || admin.disabled || !(await lk.mayRunAddon(actor))) return null;
-    const page: AdminPage = (ADMIN_PAGES as readonly string[]).includes(context.page ?? '') ? context.page as AdminPage : 'dashboard';
+    const section = sections.find((s) => s.name === context.page);
+    const page: string = section ? section.name
+      : (ADMIN_PAGES as readonly string[]).includes(context.page ?? '') ? context.page! : 'dashboard';
     const language = pickLanguage(context.language, admin.language);
-    const body = await PAGE_MODELS[page](lk, actor, context, surface, { renderer, language, adminName: admin.name });
-    const nav = ADMIN_PAGES.map((name) => ({ name, current: name === page, href: withQuery(surface.pageUrl, { page: name }) }));
-    return renderer.render(`admin/${page}`, { ...body, ...filterForm(surface.pageUrl), surface, nav, page }, { language });
+    const nav = [
+      ...ADMIN_PAGES.map((name) => ({ name, labelKey: `admin.pages.${name}` })),
+      ...sections.map((s) => ({ name: s.name, labelKey: s.navLabelKey })),
+    ].map((item) => ({ ...item, current: item.name === page, href: withQuery(surface.pageUrl, { page: item.name }) }));
+    if (section) {
+      const sectionHtml = renderer.renderSource(section.template, { surface, ...await section.model(actor, context, surface) }, { language });
+      return renderer.render('admin/section', {
+        ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}),
+        surface, nav, page, section: { name: section.name, navLabelKey: section.navLabelKey }, sectionHtml,
+      }, { language });
+    }
+    const builtIn = page as AdminPage;
+    const body = await PAGE_MODELS[builtIn](lk, actor, context, surface, { renderer, language, adminName: admin.name });
+    return renderer.render(`admin/${builtIn}`, { ...body, ...filterForm(surface.pageUrl), surface, nav, page }, { language });
   };
 }
 
@@ -202,7 +218,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       invalid: Object.fromEntries(Object.keys(AUDIT_FILTERS).map((f) => [f, filterProblem?.field === f])),
       filter: { clientId: params.clientId ?? '', entryId: params.entryId ?? '', actorId: params.actorId ?? '', action: params.action ?? '' },
       actions: ['entry.create', 'entry.reveal', 'entry.update', 'entry.share', 'entry.delete', 'entry.history.reveal',
-        'category.create', 'category.update', 'category.delete', 'settings.update'].map((a) => ({ action: a, selected: a === params.action })),
+        'category.create', 'category.update', 'category.delete', 'settings.update', 'addon.change'].map((a) => ({ action: a, selected: a === params.action })),
       events: events.map((e) => ({
         ...e,
         actorName: actorName(e.actor.kind, e.actor.id),

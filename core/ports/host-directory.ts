@@ -4,8 +4,11 @@ export interface HostAdmin {
   id: string;
   name: string;
   email: string;
+  /** One of `adminRoles()`; '' when the host gives the admin no role (then no role setting matches the admin). */
   roleId: string;
+  /** The host's language tag or name ('fr', 'fr-CA', 'french'); Latchkey picks the nearest it speaks. Never empty. */
   language: string;
+  /** A disabled admin is still answered, marked disabled: Latchkey then lets them do nothing. */
   disabled: boolean;
   /** The host lets this admin run the addon: settings, admin categories, audit log. */
   addonManager: boolean;
@@ -15,8 +18,11 @@ export interface HostClient {
   id: string;
   name: string;
   email: string;
+  /** One of `clientGroups()`, or null when the client is in none. */
   groupId: string | null;
+  /** As HostAdmin.language. */
   language: string;
+  /** The host's word for the account's state ('Active'...); 'Closed' (any case) means the client keeps its data but may no longer sign in. */
   status: string;
 }
 
@@ -25,12 +31,14 @@ export interface HostContact {
   clientId: string;
   name: string;
   email: string;
+  /** The contact who is the client's account holder and acts as the client itself; a client has at most one. */
   isMain: boolean;
 }
 
 export interface HostProduct {
   id: string;
   name: string;
+  /** One of `productGroups()`, or null when the product is in none. */
   groupId: string | null;
 }
 
@@ -40,17 +48,27 @@ export interface HostService {
   clientId: string;
   productId: string;
   label: string;
+  /** Null when the service has no username; never ''. */
   username: string | null;
+  /** Only ever a Secret, never empty; null when the service has no password or the adapter cannot read it. */
   password: Secret | null;
+  /** An absolute http(s) address, or null (Latchkey checks it again before it becomes a link). */
   loginUrl: string | null;
 }
 
+/**
+ * A ticket about one client. A ticket that concerns no client (a guest's) is
+ * not a HostTicket: the directory leaves it out.
+ */
 export interface HostTicket {
   id: string;
   clientId: string;
+  /** A contact of the same client, or null. */
   contactId: string | null;
+  /** A service of the same client, or null. */
   serviceId: string | null;
   subject: string;
+  /** The host's word for the ticket's state; '' when the host cannot tell. */
   status: string;
 }
 
@@ -69,18 +87,34 @@ export interface Named {
  * What Latchkey reads from the host platform. Every look-up takes many ids and
  * answers in one go, so a list never calls the host once per row; ids that do
  * not exist are simply absent from the answer.
+ *
+ * Ids are strings, written as the host writes them, and matched exactly: each
+ * record is answered under its own id, and another spelling of it (' 1',
+ * '01', 'C-ACME' for 'c-acme') is an unknown id. So are ids the host could
+ * never have (text where it counts in numbers, '', '-1'): absent, not an
+ * error. An id asked twice is answered once; no ids, an empty answer.
+ * Records that point at others (clientId, groupId, roleId...) use the same
+ * ids. A host without devices answers every device id as unknown.
+ *
+ * test/contract/host-directory-contract.ts checks these rules against every
+ * adapter; docs/host-directory-contract.md shows how to run it on a new one.
  */
 export interface HostDirectory {
   admins(ids: readonly string[]): Promise<Map<string, HostAdmin>>;
   clients(ids: readonly string[]): Promise<Map<string, HostClient>>;
   contacts(ids: readonly string[]): Promise<Map<string, HostContact>>;
+  /** Those clients' contacts, each once, the same records `contacts()` answers; none of any other client. */
   contactsOfClients(clientIds: readonly string[]): Promise<HostContact[]>;
   products(ids: readonly string[]): Promise<Map<string, HostProduct>>;
   services(ids: readonly string[]): Promise<Map<string, HostService>>;
+  /** Those clients' services, each once, the same records `services()` answers; none of any other client. */
   servicesOfClients(clientIds: readonly string[]): Promise<HostService[]>;
   tickets(ids: readonly string[]): Promise<Map<string, HostTicket>>;
   devices(ids: readonly string[]): Promise<Map<string, HostDevice>>;
-  /** The catalogues below fill the settings and sharing forms; hosts have tens to hundreds of each. */
+  /**
+   * The catalogues below fill the settings and sharing forms; hosts have tens to hundreds of each.
+   * allAdmins() lists every admin, disabled ones too, as `admins()` answers them; allProducts() likewise.
+   */
   allAdmins(): Promise<HostAdmin[]>;
   allProducts(): Promise<HostProduct[]>;
   adminRoles(): Promise<Named[]>;

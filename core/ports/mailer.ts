@@ -1,7 +1,14 @@
+/** Whom a message is for, in the host's terms: hosts that mail their own people by id (WHMCS) need it. */
+export interface MailRecipient {
+  kind: 'admin' | 'client' | 'contact';
+  id: string;
+}
+
 /** One message, rendered for one recipient in their language. */
 export interface MailMessage {
   to: string;
   toName: string;
+  recipient: MailRecipient;
   subject: string;
   html: string;
   text: string;

@@ -24,6 +24,8 @@ export interface RenderOptions {
 export class Renderer {
   readonly #hbs = Handlebars.create();
   readonly #views = new Map<string, Handlebars.TemplateDelegate>();
+  /** Templates given as source (addon sections), compiled once each. */
+  readonly #sources = new Map<string, Handlebars.TemplateDelegate>();
   readonly #i18n = i18next.createInstance();
 
   constructor(options: { templatesDir?: string; localesDir?: string; extraNamespaces?: string[] } = {}) {
@@ -61,6 +63,20 @@ export class Renderer {
   render(view: string, model: object, options: RenderOptions): string {
     const template = this.#views.get(view);
     if (!template) throw new Error(`no template "${view}"`);
+    const t = this.translator(options.language, options.namespace);
+    return template(model, { data: { t, language: options.language } });
+  }
+
+  /**
+   * Renders Handlebars `source` that is not under templates/ (an adapter's
+   * addon section) with the same partials, helpers and strings as the views.
+   */
+  renderSource(source: string, model: object, options: RenderOptions): string {
+    let template = this.#sources.get(source);
+    if (!template) {
+      template = this.#hbs.compile(source, { strict: false, preventIndent: true });
+      this.#sources.set(source, template);
+    }
     const t = this.translator(options.language, options.namespace);
     return template(model, { data: { t, language: options.language } });
   }

@@ -20,6 +20,15 @@ export interface AuditEvent {
   details: Record<string, unknown> | null;
 }
 
+/** What `recordAddonChange` writes: which section did what, and to which client if any. */
+export interface AddonChange {
+  section: string;
+  action: string;
+  /** The client the change concerns: the audit log's client filter finds it. */
+  clientId?: string | null;
+  details?: Record<string, string | number | boolean | null>;
+}
+
 export type AuditVerdict = { ok: true; events: number } | { ok: false; seq: number; reason: string };
 
 export class AuditService {
@@ -50,6 +59,24 @@ export class AuditService {
         ip: row.ip,
         userAgent: row.user_agent,
         details: row.details ? JSON.parse(row.details) as Record<string, unknown> : null,
+      }));
+    });
+  }
+
+  /**
+   * Records, as `addon.change`, a change an addon section made outside
+   * Latchkey's own tables (a link in an adapter's mapping, say): `section` and
+   * `action` name it, `details` say what changed and must never hold a secret.
+   * Only for admins who may run the addon.
+   */
+  async recordAddonChange(actor: Actor, change: AddonChange): Promise<void> {
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      if (!canDo(facts, 'changeSettings', settings)) throw new ForbiddenError('record an addon change');
+      await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
+        action: 'addon.change',
+        clientId: change.clientId ?? null,
+        details: { section: change.section, action: change.action, ...change.details },
       }));
     });
   }

@@ -4,7 +4,7 @@ import type { VaultSettings } from '../domain/settings.ts';
 import { composeMail, type MailFacts } from '../mail/mail-composer.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { Renderer } from '../render/renderer.ts';
-import { DatabaseUnavailableError, NotFoundError } from '../errors.ts';
+import { DatabaseUnavailableError, HostUnavailableError, NotFoundError } from '../errors.ts';
 import type { VaultContext } from './context.ts';
 import type { EntryService } from './entry-service.ts';
 import type { OutboxPayload, Recipient } from './mail-outbox.ts';
@@ -22,6 +22,13 @@ export interface DispatchOptions {
   leaseMs?: number;
   /** After this many failed attempts a message is marked failed and kept for inspection. */
   maxAttempts?: number;
+  /**
+   * Days a sent or dropped message stays in the outbox (default 30), for
+   * "was it sent?" questions; then a drain deletes it. Failed ones stay until
+   * someone looks. Nothing is sent twice for it: reminders are due again only
+   * when the entry's next reminder time comes round.
+   */
+  keepSentDays?: number;
 }
 
 interface OutboxRow {
@@ -56,6 +63,7 @@ export class OutboxDispatcher {
   readonly #batch: number;
   readonly #leaseMs: number;
   readonly #maxAttempts: number;
+  readonly #keepSentMs: number;
 
   constructor(
     private readonly ctx: VaultContext,
@@ -68,6 +76,7 @@ export class OutboxDispatcher {
     this.#batch = options.batchSize ?? 50;
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#maxAttempts = options.maxAttempts ?? 20;
+    this.#keepSentMs = (options.keepSentDays ?? 30) * 86_400_000;
   }
 
   /** Claims and sends batches until nothing is due. */
@@ -78,8 +87,25 @@ export class OutboxDispatcher {
       total.sent += result.sent;
       total.failed += result.failed;
       total.dropped += result.dropped;
-      if (claimed === 0) return total;
+      if (claimed === 0) break;
     }
+    await this.purgeSent();
+    return total;
+  }
+
+  /** Deletes sent and dropped messages older than `keepSentDays`, a thousand at a time so no delete holds locks long. */
+  private async purgeSent(): Promise<void> {
+    const t = this.ctx.tables;
+    const before = this.ctx.now() - this.#keepSentMs;
+    await this.ctx.guard(async () => {
+      for (;;) {
+        const ids = (await this.ctx.knex(t.outbox).select('id').whereIn('status', ['sent', 'dropped'])
+          .where('sent_at', '<', before).orderBy('id').limit(1000) as Array<{ id: number | string }>).map((r) => r.id);
+        if (ids.length === 0) return;
+        await this.ctx.knex(t.outbox).whereIn('id', ids).whereIn('status', ['sent', 'dropped']).delete();
+        if (ids.length < 1000) return;
+      }
+    });
   }
 
   async runOnce(): Promise<DispatchResult> {
@@ -151,7 +177,8 @@ export class OutboxDispatcher {
     try {
       message = await this.compose(JSON.parse(row.payload) as OutboxPayload, row, settings);
     } catch (err) {
-      if (err instanceof DatabaseUnavailableError) throw err;
+      // Nobody's mail can be made while the database or the host is away: stop the run, spend no attempts.
+      if (err instanceof DatabaseUnavailableError || err instanceof HostUnavailableError) throw err;
       // A message that cannot be made (a key missing from the keyring, a broken payload) fails
       // alone, with its error, like a refused send: it must not hold up every message after it.
       if (!(err instanceof NotFoundError)) return this.failed(row, err);
@@ -206,7 +233,10 @@ export class OutboxDispatcher {
     }
     const mail = composeMail(this.renderer, settings, facts);
     const digest = createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 32);
-    return { to: person.email, toName: person.name, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${digest}@latchkey>` };
+    return {
+      to: person.email, toName: person.name, recipient: payload.recipient,
+      subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${digest}@latchkey>`,
+    };
   }
 
   /** Who gets the mail, and the same person as an actor, so the policy decides what mail it may get. */

@@ -1,7 +1,6 @@
 import express, { type Express } from 'express';
 import type { Latchkey, Mailer } from '../../core/index.ts';
 import { mountLatchkey, type LatchkeyMount } from '../../adapters/express/index.ts';
-import { whmcsCronRoute } from '../../adapters/whmcs/index.ts';
 
 export interface WhmcsLatchkeyAppOptions {
   latchkey: Latchkey;
@@ -37,7 +36,6 @@ export function createWhmcsLatchkeyApp(options: WhmcsLatchkeyAppOptions): WhmcsL
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   const base = `/${options.basePath.replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
 
-  app.use(`${base}/api/cron/reminders`, whmcsCronRoute({ latchkey: options.latchkey, mailer: options.mailer, ...options.embed }));
   const mount = mountLatchkey(app, {
     latchkey: options.latchkey,
     basePath: base || '/',
@@ -45,6 +43,7 @@ export function createWhmcsLatchkeyApp(options: WhmcsLatchkeyAppOptions): WhmcsL
     // No in-process host here: every user arrives with a token WHMCS signed.
     identify: () => null,
     embed: options.embed,
+    cron: { mailer: options.mailer },
     frameAncestors: options.frameAncestors,
   });
   app.get('/healthz', (_req, res) => {

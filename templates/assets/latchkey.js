@@ -97,6 +97,20 @@
     for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   }
 
+  // ---- addon sections -----------------------------------------------------
+  // A section an adapter adds to the addon pages (`data-lk-addon="<section>"`):
+  // its forms and remove buttons post to `<api>/addon/<section>/<action>`.
+  const addonPath = (el, action) => {
+    const section = el.closest('[data-lk-addon]').dataset.lkAddon;
+    return `/addon/${encodeURIComponent(section)}/${encodeURIComponent(action)}`;
+  };
+
+  function addonFormInput(form) {
+    const input = {};
+    for (const [name, value] of new FormData(form)) if (typeof value === 'string') input[name] = value;
+    return input;
+  }
+
   // ---- entry dialog -------------------------------------------------------
   function openEntryDialog(cfg, entry) {
     const dialog = cfg.panel.querySelector('[data-lk-entry-dialog]');
@@ -547,6 +561,16 @@
           else await call(cfg, 'DELETE', `/categories/${encodeURIComponent(item.id)}`);
         };
         dialog.showModal();
+      } else if (data.lkAddonConfirm !== undefined) {
+        // `{ action, input }`; the confirm dialog first says what the button does (its data-lk-confirm-title and -text).
+        const item = JSON.parse(data.lkAddonConfirm);
+        const dialog = cfg.panel.querySelector('[data-lk-confirm-dialog]');
+        dialog.querySelector('h2').textContent = data.lkConfirmTitle || '';
+        dialog.querySelector('[data-lk-confirm-text]').textContent = data.lkConfirmText || '';
+        const form = dialog.querySelector('form');
+        clearErrors(form);
+        form._confirm = () => call(cfg, 'POST', addonPath(target, item.action), item.input);
+        dialog.showModal();
       } else if (data.lkCategoryNew !== undefined) {
         openCategoryDialog(cfg, null);
       } else if (data.lkCategoryEdit !== undefined) {
@@ -604,6 +628,16 @@
         showErrors(form, error);
         revealMailError(form);
       }
+    } else if (form.matches('[data-lk-addon-form]')) {
+      event.preventDefault();
+      try {
+        await call(cfg, 'POST', addonPath(form, form.dataset.lkAddonForm), addonFormInput(form));
+        clearErrors(form);
+        toast(cfg, say(cfg, 'saved'));
+        location.reload();
+      } catch (error) {
+        showErrors(form, error);
+      }
     } else if (form._confirm) {
       event.preventDefault();
       try {
@@ -659,4 +693,37 @@
       toast(cfg, error.message);
     }
   });
+})();
+
+// A framed page (WHMCS, the Zendesk sidebar) tells the page around it how tall
+// its content is, on load and whenever that changes, so the host can size the
+// frame to fit. The frame does not know its parent's origin, so the message
+// goes to '*' and carries the height only, nothing else; the host's listener
+// checks where it came from (see adapters/whmcs Bridge::autoHeightScript).
+(() => {
+  'use strict';
+  if (window.parent === window || window.__latchkeyHeightReporter) return;
+  window.__latchkeyHeightReporter = true;
+  let last = -1;
+  // The document's own height, not the frame's: <html> is as tall as its
+  // content, however tall the frame is. An open modal dialog sits above the
+  // page and may be taller than it: the frame then grows to show it whole.
+  const measure = () => {
+    let height = document.documentElement.getBoundingClientRect().height;
+    for (const dialog of document.querySelectorAll('dialog[open]')) height = Math.max(height, dialog.scrollHeight + 48);
+    return Math.ceil(height);
+  };
+  const report = () => {
+    const height = measure();
+    if (height === last || height <= 0) return;
+    last = height;
+    window.parent.postMessage({ type: 'latchkey:height', height }, '*');
+  };
+  if (typeof ResizeObserver === 'function') {
+    const observer = new ResizeObserver(report);
+    observer.observe(document.documentElement);
+    for (const dialog of document.querySelectorAll('dialog')) observer.observe(dialog);
+  }
+  window.addEventListener('load', report);
+  report();
 })();

@@ -215,3 +215,12 @@ export async function entryIdByName(host: DemoHost, name: string): Promise<strin
   if (!found) throw new Error(`no entry named "${name}"`);
   return found.id;
 }
+
+/** Debian's Chromium with the flags every browser suite uses (see `requireChromium` for when it is missing). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}

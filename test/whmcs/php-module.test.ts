@@ -258,7 +258,44 @@ describe('WHMCS module under php-cli', function () {
       { settings: SETTINGS, hostile: { ...SETTINGS, url: 'https://vault.example.com/"><script>alert(1)</script>' } });
       expect(out.hostile).to.equal('');
       expect(out.french).to.contain('title="Informations d&#039;accès Latchkey"');
-      expect(out.french.match(/</g)).to.have.length(2, 'only <iframe and </iframe>');
+      // The iframe and its height listener, nothing else.
+      expect(out.french.match(/</g)).to.have.length(4, 'only <iframe, </iframe>, <script> and </script>');
+      expect(out.french).to.match(/^<iframe [^<]*><\/iframe><script>[^<]*<\/script>$/);
+    });
+
+    it('writes a height listener with each iframe: for Latchkey\'s origin and that iframe only, clamped to 120–4000 px', async () => {
+      const out = await phpJson<{ frames: string[]; origins: Record<string, string> }>(`
+        require $module . 'lib/Bridge.php';
+        use Latchkey\\Whmcs\\Bridge;
+        $_SESSION = array('adminid' => 1);
+        $bridge = new Bridge($input['settings']);
+        $frames = array($bridge->adminFrame('clientSummary', array('clientId' => 1)), $bridge->adminFrame('ticketSidebar', array('ticketId' => 2)));
+        $origins = array();
+        foreach (array('https://vault.example.com/latchkey', 'https://vault.example.com:443/latchkey', 'https://vault.example.com:8443',
+          'http://127.0.0.1:8080/lk', 'http://latchkey.test:80/', 'not a url') as $url) {
+          $origins[$url] = (new Bridge(array('url' => $url)))->origin();
+        }
+        echo json_encode(array('frames' => $frames, 'origins' => $origins));`, { settings: SETTINGS });
+      expect(out.origins).to.deep.equal({
+        'https://vault.example.com/latchkey': 'https://vault.example.com',
+        'https://vault.example.com:443/latchkey': 'https://vault.example.com',
+        'https://vault.example.com:8443': 'https://vault.example.com:8443',
+        'http://127.0.0.1:8080/lk': 'http://127.0.0.1:8080',
+        'http://latchkey.test:80/': 'http://latchkey.test',
+        'not a url': '',
+      });
+      const ids = out.frames.map((html) => {
+        const id = /<iframe [^>]*\bid="(latchkey-frame-[0-9a-f]{16})"/.exec(html)?.[1];
+        expect(id, html).to.be.a('string');
+        const script = /<script>([^<]*)<\/script>$/.exec(html)?.[1] ?? '';
+        expect(script).to.contain(`document.getElementById("${id}")`);
+        expect(script).to.contain('var origin = "https://vault.example.com";');
+        expect(script).to.contain('event.origin !== origin || event.source !== frame.contentWindow');
+        expect(script).to.contain('data.type !== "latchkey:height"');
+        expect(script).to.contain('Math.max(120, Math.min(4000, height))');
+        return id;
+      });
+      expect(new Set(ids).size, 'each frame its own id').to.equal(2);
     });
 
     it('refuses non-http URLs, short secrets, lifetimes over 300 s and malformed subjects', async () => {

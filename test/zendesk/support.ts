@@ -12,11 +12,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { SignJWT, type JWTPayload } from 'jose';
+import { HOOK_PLACES, type Actor, type HookContext, type HookPlace } from '../../core/index.ts';
 import { mountLatchkey, type LatchkeyMount } from '../../adapters/express/index.ts';
 import type { MemoryDirectory } from '../../adapters/memory/memory-directory.ts';
 import {
-  KnexZendeskMapping, mountZendesk, withZendeskTickets, zendeskInstallation, type ZendeskLocation, type ZendeskMount,
+  KnexZendeskMapping, mountZendesk, withZendeskTickets, zendeskInstallation, zendeskLinksSection, type ZendeskLocation, type ZendeskMount,
 } from '../../adapters/zendesk/index.ts';
+import { Browser, HOST_SESSION_COOKIE } from '../express/harness.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
 import { acme, globex, hostFixture, owner } from '../support/host-fixture.ts';
 
@@ -148,8 +150,12 @@ export class ZendeskHost {
       latchkey: vault.lk,
       basePath: BASE,
       secret: randomBytes(32).toString('base64url'),
-      identify: () => null,
+      // The billing platform's own staff and client logins (the `host_user` cookie of test/express/harness.ts):
+      // the installer manages the links on the addon pages there.
+      identify: identifyFromHostSession,
+      addonSections: [zendeskLinksSection(mapping, { latchkey: vault.lk, subdomain: SUBDOMAIN })],
     });
+    hostPages(app, mount);
     const zendesk = mountZendesk(app, {
       mount,
       latchkey: vault.lk,
@@ -185,6 +191,13 @@ export class ZendeskHost {
     await lk.entries.create(globex, { name: GLOBEX_ENTRY, username: 'vpn', password: 'globex-vpn-pw' });
   }
 
+  /** A fresh HTTP client (own cookie jar), logged in to the billing platform as `actor` when given. */
+  browser(actor?: Actor): Browser {
+    const browser = new Browser(this.origin);
+    if (actor) browser.loginAs(actor);
+    return browser;
+  }
+
   /** Registers what the simulated Zendesk shows in one iframe; returns its app_guid. */
   scenario(scenario: Scenario): string {
     const guid = randomBytes(8).toString('hex');
@@ -203,6 +216,43 @@ export class ZendeskHost {
     await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
     if (this.ownsVault) await this.vault.close();
   }
+}
+
+/** The billing platform's session: whoever its `host_user` cookie names (as in test/express/harness.ts). */
+function identifyFromHostSession(req: Request): Actor | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name !== HOST_SESSION_COOKIE) continue;
+    const [kind, id, ...more] = decodeURIComponent(rest.join('=')).split(':');
+    if (!id || more.length > 0) return null;
+    if (kind === 'admin') return { kind: 'admin', adminId: id };
+    if (kind === 'client') return { kind: 'client', clientId: id };
+  }
+  return null;
+}
+
+/** `/host/page/<place>`: a billing-platform page that includes a Latchkey fragment, as an in-process host does. */
+function hostPages(app: express.Express, mount: LatchkeyMount): void {
+  app.get('/host/page/:place', async (req, res, next) => {
+    try {
+      const place = req.params.place as HookPlace;
+      if (!(HOOK_PLACES as readonly string[]).includes(place)) {
+        res.status(404).send('no such place');
+        return;
+      }
+      const params: Record<string, string> = {};
+      for (const [key, value] of Object.entries(req.query)) if (typeof value === 'string') params[key] = value;
+      const context: HookContext = { clientId: params.clientId, ticketId: params.ticketId, page: params.page, params };
+      const fragment = await mount.render(place, req, res, context);
+      if (fragment === null) {
+        res.status(404).type('html').send('<!doctype html><title>Host</title><p>hidden</p>');
+        return;
+      }
+      res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body><main>${fragment}</main></body></html>`);
+    } catch (err) {
+      next(err);
+    }
+  });
 }
 
 /** Ticket data as ZAF's `client.get` returns it. */

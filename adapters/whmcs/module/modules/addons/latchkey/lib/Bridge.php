@@ -21,6 +21,13 @@ final class Bridge
     /** The admin pages Latchkey serves (the frame has its own tabs; this only picks the first one). */
     const ADMIN_PAGES = array('dashboard', 'entries', 'categories', 'settings', 'audit');
 
+    /** Bounds of a frame's configured (starting) height, in pixels. */
+    const MIN_FRAME_HEIGHT = 200;
+    const MAX_FRAME_HEIGHT = 4000;
+
+    /** The smallest height a frame takes when its page reports a shorter one. */
+    const MIN_AUTO_HEIGHT = 120;
+
     /** WHMCS language names → the languages Latchkey speaks. */
     const LANGUAGES = array(
         'english' => 'en', 'french' => 'fr', 'german' => 'de', 'spanish' => 'es', 'italian' => 'it',
@@ -127,9 +134,35 @@ final class Bridge
     }
 
     /**
+     * Latchkey's origin (`https://vault.example.com`, port only when not the
+     * scheme's default), as a browser names it in postMessage events; '' when
+     * the URL is not configured.
+     */
+    public function origin()
+    {
+        $url = $this->baseUrl();
+        $parts = $url === '' ? false : parse_url($url);
+        if (!is_array($parts) || !isset($parts['scheme'], $parts['host'])) {
+            return '';
+        }
+        $scheme = strtolower($parts['scheme']);
+        $origin = $scheme . '://' . strtolower($parts['host']);
+        if (isset($parts['port'])) {
+            $port = (int) $parts['port'];
+            if (!($scheme === 'https' && $port === 443) && !($scheme === 'http' && $port === 80)) {
+                $origin .= ':' . $port;
+            }
+        }
+        return $origin;
+    }
+
+    /**
      * The <iframe> for one user and one place, or '' when there is nobody to
      * sign for or the module is not configured. Everything that goes into the
      * HTML passes through htmlspecialchars.
+     *
+     * `$height` is where the frame starts; Latchkey's page then tells its
+     * height (see autoHeightScript) and the frame follows its content.
      */
     public function frame($subject, array $context, $height, $title)
     {
@@ -141,9 +174,12 @@ final class Bridge
         } catch (\Exception $e) {
             return '';
         }
-        $height = max(200, min(4000, (int) $height));
+        $height = max(self::MIN_FRAME_HEIGHT, min(self::MAX_FRAME_HEIGHT, (int) $height));
+        // Names this frame for its height listener: several panels may share a page.
+        $id = 'latchkey-frame-' . bin2hex(random_bytes(8));
         $attributes = array(
             'src' => $this->embedUrl($token),
+            'id' => $id,
             'title' => (string) $title,
             'class' => 'latchkey-frame',
             'style' => 'display:block;width:100%;height:' . $height . 'px;border:0;',
@@ -156,7 +192,37 @@ final class Bridge
         foreach ($attributes as $name => $value) {
             $html .= ' ' . $name . '="' . self::escape($value) . '"';
         }
-        return $html . '></iframe>';
+        return $html . '></iframe>' . self::autoHeightScript($id, $this->origin());
+    }
+
+    /**
+     * A small inline listener for the frame's `{type: 'latchkey:height', height}`
+     * messages (templates/assets/latchkey.js sends one on load and whenever its
+     * content changes size). It believes only messages from Latchkey's origin
+     * that come from this frame's own window, and keeps the height between
+     * MIN_AUTO_HEIGHT and MAX_FRAME_HEIGHT. Where a Content-Security-Policy
+     * forbids inline scripts, the frame keeps its configured height.
+     */
+    private static function autoHeightScript($id, $origin)
+    {
+        if ($origin === '') {
+            return '';
+        }
+        // JSON with <, >, &, ' and " as \u escapes: nothing in it can end the script element.
+        $flags = JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_SLASHES;
+        return '<script>(function () {'
+            . 'var frame = document.getElementById(' . json_encode((string) $id, $flags) . ');'
+            . 'var origin = ' . json_encode((string) $origin, $flags) . ';'
+            . 'if (!frame || !window.addEventListener) { return; }'
+            . 'window.addEventListener("message", function (event) {'
+            . 'var data = event.data;'
+            . 'if (event.origin !== origin || event.source !== frame.contentWindow) { return; }'
+            . 'if (!data || typeof data !== "object" || data.type !== "latchkey:height") { return; }'
+            . 'var height = Math.ceil(Number(data.height));'
+            . 'if (!isFinite(height)) { return; }'
+            . 'frame.style.height = Math.max(' . self::MIN_AUTO_HEIGHT . ', Math.min(' . self::MAX_FRAME_HEIGHT . ', height)) + "px";'
+            . '});'
+            . '})();</script>';
     }
 
     /** The frame for the admin logged in now, on one place. */

@@ -1,0 +1,33 @@
+import type { MemoryDirectory } from '../../adapters/memory/memory-directory.ts';
+import { hostFixture } from '../support/host-fixture.ts';
+import type { DirectoryFixture, KnownRecords } from './host-directory-contract.ts';
+
+/** The records of test/support/host-fixture.ts (plus a former admin) that the contract looks up. */
+export const memoryKnown: KnownRecords = {
+  manager: 'a-owner',
+  staff: 'a-sam',
+  disabledAdmin: 'a-former',
+  clients: ['c-acme', 'c-globex'],
+  clientGroup: 'g-retail',
+  contact: 'k-acme-dev',
+  mainContact: 'k-acme-main',
+  product: 'p-vps-s',
+  productGroup: 'pg-vps',
+  service: 's-acme-web',
+  serviceWithPassword: 's-acme-vps',
+  ticket: { id: 't-100', clientId: 'c-acme', contactId: 'k-acme-dev', serviceId: 's-acme-vps' },
+  device: 'd-fw',
+};
+
+/** The shared host fixture, plus an admin who has left (it has no disabled admin of its own). */
+export function memoryHost(): MemoryDirectory {
+  const directory = hostFixture();
+  directory.data.admins.push({
+    id: 'a-former', name: 'Fran Former', email: 'fran@host.test', roleId: 'r-support', language: 'en', disabled: true, addonManager: false,
+  });
+  return directory;
+}
+
+export async function openMemoryDirectory(): Promise<DirectoryFixture> {
+  return { directory: memoryHost(), known: memoryKnown, close: async () => {} };
+}

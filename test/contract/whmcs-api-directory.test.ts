@@ -1,0 +1,5 @@
+import { describeHostDirectoryContract } from './host-directory-contract.ts';
+import { openWhmcsApiDirectory } from './whmcs-api-fixture.ts';
+
+describeHostDirectoryContract('WhmcsDirectory (external API)', () => openWhmcsApiDirectory());
+describeHostDirectoryContract('WhmcsDirectory (external API, cache off)', () => openWhmcsApiDirectory({ cacheTtlMs: 0 }));

@@ -1,0 +1,8 @@
+import { forEachDatabase } from '../support/databases.ts';
+import { describeHostDirectoryContract } from './host-directory-contract.ts';
+import { openWhmcsApiWithDatabaseNames, openWhmcsDatabaseDirectory } from './whmcs-database-fixture.ts';
+
+forEachDatabase("WHMCS's database", (db) => {
+  describeHostDirectoryContract('WhmcsDatabaseDirectory', () => openWhmcsDatabaseDirectory(db));
+  describeHostDirectoryContract('WhmcsDirectory with WhmcsDatabaseNames', () => openWhmcsApiWithDatabaseNames(db));
+});
