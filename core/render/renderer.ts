@@ -63,8 +63,7 @@ export class Renderer {
   render(view: string, model: object, options: RenderOptions): string {
     const template = this.#views.get(view);
     if (!template) throw new Error(`no template "${view}"`);
-    const t = this.translator(options.language, options.namespace);
-    return template(model, { data: { t, language: options.language } });
+    return this.#run(template, model, options);
   }
 
   /**
@@ -77,8 +76,11 @@ export class Renderer {
       template = this.#hbs.compile(source, { strict: false, preventIndent: true });
       this.#sources.set(source, template);
     }
-    const t = this.translator(options.language, options.namespace);
-    return template(model, { data: { t, language: options.language } });
+    return this.#run(template, model, options);
+  }
+
+  #run(template: Handlebars.TemplateDelegate, model: object, options: RenderOptions): string {
+    return template(model, { data: { t: this.translator(options.language, options.namespace), language: options.language } });
   }
 
   translator(language: Language, namespace = 'latchkey'): TFunction {
