@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { SignJWT, type JWTPayload } from 'jose';
 import type { KeyObject } from 'node:crypto';
@@ -8,6 +6,7 @@ import { HOOK_PLACES, type Actor, type HookContext, type HookPlace, type Latchke
 import { mountLatchkey, type EmbedOptions, type LatchkeyMount } from '../../adapters/express/index.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
 import { hostFixture } from '../support/host-fixture.ts';
+import { listenOnLoopback, type LoopbackServer } from '../support/loopback.ts';
 import type { MemoryDirectory } from '../../adapters/memory/memory-directory.ts';
 
 export const BASE = '/latchkey';
@@ -37,7 +36,7 @@ export class Harness {
     readonly host: MemoryDirectory,
     readonly mount: LatchkeyMount,
     readonly origin: string,
-    private readonly server: Server,
+    private readonly server: LoopbackServer,
     private readonly ownsVault: boolean,
   ) {}
 
@@ -82,11 +81,8 @@ export class Harness {
       const e = err as Error;
       res.status(500).type('text').send(`host error: ${e?.name} ${String(e?.message).slice(0, 300)}`);
     });
-    const server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const { port } = server.address() as AddressInfo;
-    return new Harness(vault, host, mount, `http://127.0.0.1:${port}`, server, options.vault === undefined);
+    const server = await listenOnLoopback(app);
+    return new Harness(vault, host, mount, server.origin, server, options.vault === undefined);
   }
 
   /** A fresh browser (its own cookie jar), logged in to the host as `actor` when given. */
@@ -97,8 +93,7 @@ export class Harness {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
+    await this.server.close();
     if (this.ownsVault) await this.vault.close();
   }
 }

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import express from 'express';
 import { HostUnavailableError, type HostDirectory } from '../../core/index.ts';
@@ -9,6 +7,7 @@ import { forEachDatabase, ManualClock, openVault, type Vault } from '../support/
 import { hostFixture, owner } from '../support/host-fixture.ts';
 import { Inbox } from '../mail/support/inbox.ts';
 import { hs256Embed, signEmbed } from './harness.ts';
+import { listenOnLoopback, type LoopbackServer } from '../support/loopback.ts';
 
 /** What the host's adapter would put in its error: an address and an action, for the log only. */
 const HOST_DETAIL = 'billing.host.test:443 timed out (GetClientsDetails)';
@@ -35,7 +34,7 @@ forEachDatabase('when the host platform does not answer', (db) => {
   const host = switchableHost();
   const clock = new ManualClock(Date.now() - 31 * 86_400_000);
   let vault: Vault;
-  let server: Server;
+  let server: LoopbackServer | undefined;
   let origin: string;
   const loggedErrors: string[] = [];
   const consoleError = console.error;
@@ -51,12 +50,11 @@ forEachDatabase('when the host platform does not answer', (db) => {
       embed,
       cron: { mailer: inbox },
     });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(app);
+    origin = `${server.origin}`;
   });
   after(async () => {
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await server?.close();
     await vault?.close();
   });
   beforeEach(() => {

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { WhmcsApi, WhmcsDirectory, WhmcsMailer } from '../../adapters/whmcs/index.ts';
 import { createWhmcsLatchkeyApp } from '../../examples/whmcs/app.ts';
@@ -8,6 +6,7 @@ import { Browser } from '../express/harness.ts';
 import { openVault, type Vault } from '../support/databases.ts';
 import { API_IDENTIFIER, API_SECRET, FakeWhmcs } from './fake-whmcs.ts';
 import { forEachDatabaseWithPhp, phpJson, requirePhp, WHMCS_RUNTIME } from './php.ts';
+import { listenOnLoopback, type LoopbackServer } from '../support/loopback.ts';
 
 const EMBED = { secret: 'the-shared-secret-of-this-whmcs-install-0123456789', issuer: 'whmcs', audience: 'latchkey' };
 const WHMCS_ORIGIN = 'https://billing.example.com';
@@ -21,7 +20,7 @@ const WHMCS_ORIGIN = 'https://billing.example.com';
 forEachDatabaseWithPhp('WHMCS end to end: module hooks → example server → WHMCS API', (db) => {
   let whmcs: FakeWhmcs;
   let vault: Vault;
-  let server: Server;
+  let server: LoopbackServer | undefined;
   let origin: string;
 
   before(async function () {
@@ -39,12 +38,11 @@ forEachDatabaseWithPhp('WHMCS end to end: module hooks → example server → WH
       frameAncestors: [WHMCS_ORIGIN],
       mailer: new WhmcsMailer(api),
     });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(app);
+    origin = `${server.origin}`;
   });
   after(async () => {
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await server?.close();
     await vault?.close();
     await whmcs?.close();
   });

@@ -1,5 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import express from 'express';
 import { decodeProtectedHeader, decodeJwt } from 'jose';
@@ -9,6 +7,7 @@ import { mountLatchkey } from '../../adapters/express/index.ts';
 import { ManualClock, openVault, type Vault } from '../support/databases.ts';
 import { acme, hostFixture } from '../support/host-fixture.ts';
 import { forEachDatabaseWithPhp, phpJson, requirePhp, WHMCS_RUNTIME } from './php.ts';
+import { listenOnLoopback, type LoopbackServer } from '../support/loopback.ts';
 
 const SECRET = 'whmcs-and-latchkey-share-this-secret-0123456789';
 const SESSION_SECRET = 'latchkey-own-session-secret-for-csrf-and-frames';
@@ -97,7 +96,7 @@ forEachDatabaseWithPhp("tokens the WHMCS module signs under php-cli, checked by 
 forEachDatabaseWithPhp("the module's daily cron asks Latchkey to send due reminders", (db) => {
   let vault: Vault;
   let clock: ManualClock;
-  let server: Server;
+  let server: LoopbackServer | undefined;
   let url: string;
   const inbox = new Inbox();
 
@@ -108,12 +107,11 @@ forEachDatabaseWithPhp("the module's daily cron asks Latchkey to send due remind
     vault = await openVault(db, hostFixture(), { clock });
     const app = express();
     mountLatchkey(app, { latchkey: vault.lk, basePath: '/latchkey', secret: SESSION_SECRET, embed: EMBED, cron: { mailer: inbox } });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/latchkey`;
+    server = await listenOnLoopback(app);
+    url = `${server.origin}/latchkey`;
   });
   after(async () => {
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await server?.close();
     await vault?.close();
   });
 
