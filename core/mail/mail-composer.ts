@@ -15,6 +15,8 @@ export interface MailFacts {
   days?: number;
   /** Only when the settings ask for it, and only in change notices. */
   newPassword?: string;
+  /** A change notice that would carry the password, sent after the password changed once more. */
+  passwordChangedAgain?: boolean;
 }
 
 export interface ComposedMail {
@@ -49,6 +51,7 @@ export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'm
   if (facts.newPassword !== undefined && !/\{\{\s*newPassword\s*\}\}/.test(custom?.body ?? '')) {
     body += `\n\n${fillPlaceholders(t('mail.newPasswordLine'), values)}`;
   }
+  if (facts.passwordChangedAgain) body += `\n\n${t('mail.passwordChangedAgainLine')}`;
   const text = `${body}\n\n-- \n${t('mail.footer')}\n`;
   const html = renderer.render('emails/layout', {
     subject,

@@ -18,6 +18,12 @@ export interface OutboxPayload {
   recipient: Recipient;
   /** reminder: how old the password is, in days. */
   days?: number;
+  /**
+   * password_changed: when the password this notice is about was set (ms). If
+   * it has changed again by the time the mail goes out, the mail does not
+   * carry a password: it would be the later one, which its own notice carries.
+   */
+  passwordChangedAt?: number;
 }
 
 /** Who receives mail for an actor: an admin, a client account, or one contact. */
@@ -91,6 +97,7 @@ export async function enqueueChangeNotices(trx: Knex.Transaction, ctx: VaultCont
     .filter((r) => !(changer && r.kind === changer.kind && r.id === changer.id));
   await enqueue(trx, ctx, `changed:${row.id}:${row.version}`, recipients.map((recipient) => ({
     kind: 'password_changed', entryId: row.id, recipient,
+    ...(row.password_changed_at === null ? {} : { passwordChangedAt: Number(row.password_changed_at) }),
   })));
 }
 

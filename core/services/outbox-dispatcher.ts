@@ -229,7 +229,9 @@ export class OutboxDispatcher {
       days: payload.days,
     };
     if (payload.kind === 'password_changed' && settings.includePasswordInChangeMail && entry.hasPassword) {
-      facts.newPassword = (await this.entries.reveal({ ...actor, origin: { userAgent: 'latchkey mail' } }, entry.id)).password?.expose();
+      const changedSince = payload.passwordChangedAt !== undefined && entry.passwordChangedAt?.getTime() !== payload.passwordChangedAt;
+      if (changedSince) facts.passwordChangedAgain = true;
+      else facts.newPassword = (await this.entries.reveal({ ...actor, origin: { userAgent: 'latchkey mail' } }, entry.id)).password?.expose();
     }
     const mail = composeMail(this.renderer, settings, facts);
     const digest = createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 32);

@@ -25,9 +25,11 @@ interface QueuedRow {
 forEachDatabase('password change notifications', (db) => {
   let vault: Vault;
   let inbox: Inbox;
+  let clock: ManualClock;
 
   beforeEach(async () => {
-    vault = await openVault(db, hostFixture(), { clock: new ManualClock() });
+    clock = new ManualClock();
+    vault = await openVault(db, hostFixture(), { clock });
     inbox = new Inbox();
   });
   afterEach(async () => { await vault.close(); });
@@ -130,6 +132,24 @@ forEachDatabase('password change notifications', (db) => {
     await vault.lk.dispatcher(inbox).drain();
     expect(inbox.messages).to.have.length(3);
     expect(`${inbox.messages[2]!.text}\n${inbox.messages[2]!.html}`).to.not.contain('F0urth-Pass');
+  });
+
+  it('two changes before the mail goes out: each notice carries the password it announced, or none if that one is gone', async () => {
+    await vault.lk.settings.update(owner, { includePasswordInChangeMail: true });
+    const entry = await vault.lk.entries.create(acme, {
+      name: 'Router', password: 'first', notifyOnChange: true, grants: [{ kind: 'contact', id: 'k-acme-dev', canEdit: true }],
+    });
+    await vault.lk.entries.update(acmeDev, entry.id, { version: 1, password: 'Sec0nd-Pass' });
+    clock.advanceDays(1);
+    await vault.lk.entries.update(acmeDev, entry.id, { version: 2, password: 'Th1rd-Pass' });
+    await vault.lk.dispatcher(inbox).drain();
+    expect(inbox.messages).to.have.length(2);
+    const [first, second] = inbox.messages;
+    expect(first!.text).to.not.contain('Th1rd-Pass');
+    expect(first!.text).to.not.contain('Sec0nd-Pass');
+    expect(first!.text).to.contain('The password has been changed again since');
+    expect(second!.text).to.contain('New password: Th1rd-Pass');
+    expect(second!.text).to.not.contain('changed again');
   });
 
   it('a watcher who lost access gets nothing: the message is dropped', async () => {
