@@ -31,7 +31,9 @@ export interface ZendeskOptions {
   /**
    * Origins of the Zendesk pages that frame the app, which the ZAF SDK talks to
    * (default `https://<issuer>`). Also the `frame-ancestors` of the hand-off page;
-   * list them in `mountLatchkey({ frameAncestors })` too, for the frame itself.
+   * list them in `mountLatchkey({ frameAncestors })` too, for the frame itself
+   * (which the hand-off page frames in turn: both frame-ancestors lists are
+   * checked against Zendesk's page and the hand-off page).
    */
   zendeskOrigins?: string[];
   /** Where the hand-off page loads the ZAF SDK from (default Zendesk's CDN). */
@@ -40,7 +42,10 @@ export interface ZendeskOptions {
   matchAgentsByEmail?: boolean;
   /** Seconds after `iat` past which a Zendesk token is refused (default 300). */
   maxTokenAgeSeconds?: number;
-  /** Height the sidebar asks Zendesk for (default `600px`). */
+  /**
+   * Height the sidebar first asks Zendesk for (default `600px`). Once Latchkey's
+   * panel has loaded, the sidebar follows the panel's own height (120–4000 px).
+   */
   frameHeight?: string;
   /** Lines for the installer: who could not be mapped, what a refused token lacked. Default console.warn. */
   log?: (line: string) => void;
@@ -63,10 +68,12 @@ const CONTEXT_SCRIPT = readFileSync(new URL('./browser/zaf-context.js', import.m
  *    single use) and the agent mapped to a host admin; then 303 to
  * 2. `GET <base>/context/<location>`: a page that asks the ZAF SDK which
  *    ticket, user or organization is open (Zendesk's token does not say), then
- *    goes to
+ *    loads, in an iframe of its own filling it,
  * 3. `GET <base>/open`: the hand-off is redeemed (once), the requester or
  *    organization mapped to a client, Latchkey's frame session started, and
  *    303 to `ticketSidebar` (tickets) or `clientSummary` (users, organizations).
+ *    The context page stays around it and passes the panel's
+ *    `latchkey:height` messages on to Zendesk (`client.invoke('resize')`).
  *
  * Anything refused gets Latchkey's message page (401, or 403/404 when the
  * token was good but nobody or nothing is linked) and no cookie.
@@ -243,7 +250,11 @@ function normaliseBase(path: string): string {
   return trimmed;
 }
 
-/** The hand-off page may load only its own script, the ZAF SDK, and Latchkey's stylesheet, inside Zendesk. */
+/**
+ * The hand-off page may load only its own script, the ZAF SDK, and Latchkey's
+ * stylesheet, inside Zendesk; it may frame only its own origin (Latchkey's
+ * `/open` and frame pages).
+ */
 function contextPageHeaders(origins: readonly string[], zafSdkUrl: string): (res: Response) => void {
   const sdkOrigin = /^https?:\/\//.test(zafSdkUrl) ? new URL(zafSdkUrl).origin : null;
   const csp = [
@@ -252,6 +263,7 @@ function contextPageHeaders(origins: readonly string[], zafSdkUrl: string): (res
     "style-src 'self'",
     "img-src 'self' data:",
     "connect-src 'self'",
+    "frame-src 'self'",
     "form-action 'none'",
     "base-uri 'none'",
     `frame-ancestors 'self' ${origins.join(' ')}`,

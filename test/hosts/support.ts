@@ -29,6 +29,7 @@ import {
 import { Secret, type Actor, type AdminActor, type ClientActor, type HookPlace } from '../../core/index.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
 import { watch, type PageWatch } from '../e2e/support.ts';
+import { waitForFrame } from '../support/frames.ts';
 import { MODULE_DIR, phpJson, WHMCS_RUNTIME } from '../whmcs/php.ts';
 import { AUDIENCE, ISSUER, SUBDOMAIN, ZendeskSigner } from '../zendesk/support.ts';
 
@@ -412,7 +413,8 @@ export class SameHosts {
     const place = location === 'ticket_sidebar' ? 'ticketSidebar' : 'clientSummary';
     const { page, context, watch } = await this.newPage();
     await page.goto(`${this.zendeskOrigin}/sim/zendesk/${guid}`, { waitUntil: 'load' });
-    const frame = await waitForFrame(page, (f) => f.name() === 'app' && new URL(f.url()).pathname === `${BASE}/frame/${place}`);
+    // Latchkey's frame is inside the context page, which stays in Zendesk's iframe (named app).
+    const frame = await waitForFrame(page, (f) => f.parentFrame()?.name() === 'app' && new URL(f.url()).pathname === `${BASE}/frame/${place}`);
     await frame.waitForLoadState('load');
     return { page, context, target: frame, watch };
   }
@@ -464,16 +466,6 @@ function hostPage(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
 }
 
-/** Waits for a frame of `page` that `matches` (it navigates through the embed or Zendesk's pages first). */
-export async function waitForFrame(page: Page, matches: (frame: Frame) => boolean, timeoutMs = 15_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const frame = page.frames().find((f) => f !== page.mainFrame() && f.url().startsWith('http') && matches(f));
-    if (frame) return frame;
-    if (Date.now() > deadline) throw new Error(`no frame matched; frames at ${page.frames().map((f) => f.url()).join(', ')}`);
-    await page.waitForTimeout(50);
-  }
-}
 
 /**
  * Just the Smarty WHMCS needs for the module's clientarea.tpl: `{* comments *}`,

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { waitForFrame } from '../support/frames.ts';
 import { forEachDatabase, type TestDatabase } from '../support/databases.ts';
 import { ACME_ENTRY, BASE, GLOBEX_ENTRY, ticketZaf, ZD, ZENDESK_BASE, ZendeskHost } from './support.ts';
 
@@ -86,19 +87,15 @@ function linksBrowserSuite(db: TestDatabase): void {
       zaf: ticketZaf(ZD.acmeTicket, { id: Number(ZD.acmeRequester), email: 'dev@acme.test' }, null),
     });
     await page.goto(`/sim/zendesk/${guid}`);
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const frame = page.frames().find((f) => f.name() === 'app');
-      const path = frame ? new URL(frame.url(), h.origin).pathname : '';
-      const settled = path === `${BASE}/frame/ticketSidebar` || (path === `${ZENDESK_BASE}/entry/ticket_sidebar` && entryStatus !== undefined);
-      if (frame && settled) {
-        await frame.waitForLoadState('load');
-        if (path.endsWith('/ticketSidebar')) await frame.locator('.lk-panel').first().waitFor();
-        return { entryStatus, text: await frame.locator('body').innerText(), frame };
-      }
-      if (Date.now() > deadline) throw new Error(`the app frame never settled (at ${page.frames().map((f) => f.url()).join(', ')})`);
-      await page.waitForTimeout(50);
-    }
+    // Latchkey's panel opens in the frame the context page holds; a refused token stays on the app's own frame.
+    const frame = await waitForFrame(page, (f) => {
+      const path = new URL(f.url(), h.origin).pathname;
+      return (f.parentFrame()?.name() === 'app' && path === `${BASE}/frame/ticketSidebar`)
+        || (f.name() === 'app' && path === `${ZENDESK_BASE}/entry/ticket_sidebar` && entryStatus !== undefined);
+    });
+    await frame.waitForLoadState('load');
+    if (new URL(frame.url()).pathname.endsWith('/ticketSidebar')) await frame.locator('.lk-panel').first().waitFor();
+    return { entryStatus, text: await frame.locator('body').innerText(), frame };
   }
 
   const row = (zendeskId: string) => installer.page.locator(`tr[data-lk-link="${zendeskId}"]`);

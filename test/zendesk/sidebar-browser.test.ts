@@ -2,13 +2,15 @@
  * The Zendesk sidebar in a real browser (Debian's Chromium): an agent page
  * frames the app, the iframe's first load POSTs the signed token (as Zendesk
  * does for `signedUrls: true`), the hand-off page asks the ZAF SDK for the
- * open ticket, and the frame shows Latchkey's ticket sidebar.
+ * open ticket, and the iframe it opens inside itself shows Latchkey's ticket
+ * sidebar.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { waitForFrame } from '../support/frames.ts';
 import { forEachDatabase, type TestDatabase } from '../support/databases.ts';
 import { owner } from '../support/host-fixture.ts';
 import {
@@ -87,20 +89,14 @@ function sidebarSuite(db: TestDatabase): void {
     const w = watch(page);
     const guid = h.scenario(scenario);
     await page.goto(`/sim/zendesk/${guid}`);
-    const frame = await waitForFrame(page, until);
+    const frame = await appFrameAt(page, until);
     await frame.waitForLoadState('load');
     return { page, context, watch: w, statuses, frame, missing };
   }
 
-  async function waitForFrame(page: Page, until: RegExp): Promise<Frame> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const frame = page.frames().find((f) => f.name() === 'app' && until.test(new URL(f.url(), h.origin).pathname));
-      if (frame) return frame;
-      if (Date.now() > deadline) throw new Error(`the app frame never reached ${until} (at ${page.frames().map((f) => f.url()).join(', ')})`);
-      await page.waitForTimeout(50);
-    }
-  }
+  /** The app's iframe (refusals at the entry) or the one the context page frames inside it (Latchkey's pages). */
+  const appFrameAt = (page: Page, until: RegExp) => waitForFrame(page, (f) =>
+    (f.name() === 'app' || f.parentFrame()?.name() === 'app') && until.test(new URL(f.url(), h.origin).pathname));
 
   const frameCookie = async (context: BrowserContext) => (await context.cookies()).find((c) => c.name === 'lk_frame');
   const ticket = (token: string, requester = { id: Number(ZD.acmeRequester), email: 'dev@acme.test' }): Scenario => ({
@@ -112,6 +108,8 @@ function sidebarSuite(db: TestDatabase): void {
   it('an allowed agent opens a ticket and sees the requester’s client’s entries', async () => {
     const v = await visit(ticket(await h.signer.sign()), /\/frame\/ticketSidebar$/);
     expect(new URL(v.frame.url()).searchParams.get('ticketId')).to.equal(`zendesk:${ZD.acmeTicket}`);
+    // Inside the context page, which stays in Zendesk's iframe around it.
+    expect(new URL(v.frame.parentFrame()!.url()).pathname).to.equal(`${ZENDESK_BASE}/context/ticket_sidebar`);
     await v.frame.locator('.lk-panel').first().waitFor();
     const text = await v.frame.locator('body').innerText();
     expect(text).to.contain('Acme Ltd').and.to.contain(ACME_ENTRY);

@@ -4,7 +4,8 @@
  * `withZendeskTickets`), on 127.0.0.1, plus a few pages that stand in for
  * Zendesk: an agent page framing the app, the auto-POSTed token form Zendesk's
  * iframe sends, and a ZAF SDK stand-in that answers `client.get` with the
- * ticket the test chose. And tokens signed as Zendesk signs them: RS256 with
+ * ticket the test chose and records `client.invoke('resize', size)` in
+ * `window.__zafResizes` (of the page that called it). And tokens signed as Zendesk signs them: RS256 with
  * the app's own key pair, made here.
  */
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
@@ -270,7 +271,8 @@ export function ticketZaf(ticket: string, requester: { id: number; email: string
  * Zendesk's part, played on the same host: `/sim/zendesk/<guid>` is the agent
  * page framing the app; `/sim/launch/<guid>` the iframe's first load, which
  * POSTs the token (Zendesk's signed-URL load); `/sim/zaf_sdk.js` a ZAF SDK
- * whose `client.get` answers with the scenario's data.
+ * whose `client.get` answers with the scenario's data and whose
+ * `client.invoke('resize', size)` pushes `size` onto `window.__zafResizes`.
  */
 function simulatedZendesk(app: express.Express, scenarios: Map<string, Scenario>, box: { origin: string }): void {
   const html = (body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Zendesk</title></head><body>${body}</body></html>`;
@@ -314,7 +316,11 @@ function simulatedZendesk(app: express.Express, scenarios: Map<string, Scenario>
           (Array.isArray(paths) ? paths : [paths]).forEach(function (p) { if (p in data) out[p] = data[p]; else out.errors[p] = 'unknown'; });
           return Promise.resolve(out);
         },
-        invoke: function (name, size) { window.__zafInvoked = [name, size]; }
+        invoke: function (name, size) {
+          window.__zafInvoked = [name, size];
+          if (name === 'resize') (window.__zafResizes = window.__zafResizes || []).push(size);
+          return Promise.resolve({});
+        }
       };
     }
   };
