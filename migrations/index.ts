@@ -3,6 +3,7 @@ import type { TableNames } from '../core/store/table-names.ts';
 import * as vaultSchema from './0001_vault_schema.ts';
 import * as reminders from './0002_reminders.ts';
 import * as zendeskLinks from './0003_zendesk_links.ts';
+import * as outboxSentIndex from './0004_outbox_sent_index.ts';
 
 export interface Migration {
   name: string;
@@ -15,4 +16,5 @@ export const migrations: readonly Migration[] = [
   { name: '0001_vault_schema', ...vaultSchema },
   { name: '0002_reminders', ...reminders },
   { name: '0003_zendesk_links', ...zendeskLinks },
+  { name: '0004_outbox_sent_index', ...outboxSentIndex },
 ];

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import {
-  pickLanguage, Secret,
+  DatabaseUnavailableError, pickLanguage, Secret,
   type HostAdmin, type HostClient, type HostContact, type HostDevice, type HostDirectory, type HostProduct, type HostService,
   type HostTicket, type Named,
 } from '../../core/index.ts';
-import { isWhmcsId, listOf, toId, toText, type WhmcsApi } from './whmcs-api.ts';
+import { asUnavailable } from '../../core/store/database.ts';
+import { isWhmcsId, listOf, toId, toText, WhmcsUnavailableError, type WhmcsApi } from './whmcs-api.ts';
 import type { WhmcsNameSource } from './whmcs-directory.ts';
 
 /**
@@ -30,26 +31,34 @@ export class WhmcsDatabaseNames implements WhmcsNameSource {
   constructor(protected readonly knex: Knex, protected readonly options: WhmcsDatabaseOptions = {}) {}
 
   async adminRoles(): Promise<Named[]> {
-    const rows = await this.knex('tbladminroles').select('id', 'name').orderBy('id') as Array<{ id: unknown; name: unknown }>;
-    return named(rows, (r) => toText(r.name));
+    return fromWhmcsDatabase(async () => {
+      const rows = await this.knex('tbladminroles').select('id', 'name').orderBy('id') as Array<{ id: unknown; name: unknown }>;
+      return named(rows, (r) => toText(r.name));
+    });
   }
 
   async productGroups(): Promise<Named[]> {
-    const rows = await this.knex('tblproductgroups').select('id', 'name').orderBy('id') as Array<{ id: unknown; name: unknown }>;
-    return named(rows, (r) => toText(r.name));
+    return fromWhmcsDatabase(async () => {
+      const rows = await this.knex('tblproductgroups').select('id', 'name').orderBy('id') as Array<{ id: unknown; name: unknown }>;
+      return named(rows, (r) => toText(r.name));
+    });
   }
 
   async clientGroups(): Promise<Named[]> {
-    const rows = await this.knex('tblclientgroups').select('id', 'groupname').orderBy('id') as Array<{ id: unknown; groupname: unknown }>;
-    return named(rows, (r) => toText(r.groupname));
+    return fromWhmcsDatabase(async () => {
+      const rows = await this.knex('tblclientgroups').select('id', 'groupname').orderBy('id') as Array<{ id: unknown; groupname: unknown }>;
+      return named(rows, (r) => toText(r.groupname));
+    });
   }
 
   /** Role ids ticked under Addon Modules → Latchkey → Access Control; null when the module is not active. */
   async addonManagerRoleIds(): Promise<string[] | null> {
-    const row = await this.knex('tbladdonmodules').select('value')
-      .where({ module: this.options.addonModule ?? 'latchkey', setting: 'access' }).first() as { value: unknown } | undefined;
-    if (!row) return null;
-    return toText(row.value).split(',').map((id) => toId(id.trim())).filter((id): id is string => id !== null);
+    return fromWhmcsDatabase(async () => {
+      const row = await this.knex('tbladdonmodules').select('value')
+        .where({ module: this.options.addonModule ?? 'latchkey', setting: 'access' }).first() as { value: unknown } | undefined;
+      if (!row) return null;
+      return toText(row.value).split(',').map((id) => toId(id.trim())).filter((id): id is string => id !== null);
+    });
   }
 }
 
@@ -73,106 +82,128 @@ export class WhmcsDatabaseDirectory extends WhmcsDatabaseNames implements HostDi
   }
 
   async admins(ids: readonly string[]): Promise<Map<string, HostAdmin>> {
-    const wanted = numericIds(ids);
-    if (wanted.length === 0) return new Map();
-    return byId(await this.#adminRows((q) => q.whereIn('id', wanted)));
+    return fromWhmcsDatabase(async () => {
+      const wanted = numericIds(ids);
+      if (wanted.length === 0) return new Map();
+      return byId(await this.#adminRows((q) => q.whereIn('id', wanted)));
+    });
   }
 
   async allAdmins(): Promise<HostAdmin[]> {
-    return this.#adminRows((q) => q);
+    return fromWhmcsDatabase(async () => {
+      return this.#adminRows((q) => q);
+    });
   }
 
   async clients(ids: readonly string[]): Promise<Map<string, HostClient>> {
-    const wanted = numericIds(ids);
-    if (wanted.length === 0) return new Map();
-    const [rows, language] = await Promise.all([
-      this.knex('tblclients').select('id', 'firstname', 'lastname', 'companyname', 'email', 'groupid', 'language', 'status')
-        .whereIn('id', wanted) as Promise<Array<Record<string, unknown>>>,
-      this.#systemLanguage(),
-    ]);
-    return byId(rows.flatMap((r) => {
-      const id = toId(r.id);
-      if (!id) return [];
-      return [{
-        id,
-        name: toText(r.companyname).trim() || fullName(r) || toText(r.email),
-        email: toText(r.email),
-        groupId: toId(r.groupid),
-        language: pickLanguage(toText(r.language), language),
-        status: toText(r.status) || 'Active',
-      }];
-    }));
+    return fromWhmcsDatabase(async () => {
+      const wanted = numericIds(ids);
+      if (wanted.length === 0) return new Map();
+      const [rows, language] = await Promise.all([
+        this.knex('tblclients').select('id', 'firstname', 'lastname', 'companyname', 'email', 'groupid', 'language', 'status')
+          .whereIn('id', wanted) as Promise<Array<Record<string, unknown>>>,
+        this.#systemLanguage(),
+      ]);
+      return byId(rows.flatMap((r) => {
+        const id = toId(r.id);
+        if (!id) return [];
+        return [{
+          id,
+          name: toText(r.companyname).trim() || fullName(r) || toText(r.email),
+          email: toText(r.email),
+          groupId: toId(r.groupid),
+          language: pickLanguage(toText(r.language), language),
+          status: toText(r.status) || 'Active',
+        }];
+      }));
+    });
   }
 
   async contacts(ids: readonly string[]): Promise<Map<string, HostContact>> {
-    const wanted = numericIds(ids);
-    if (wanted.length === 0) return new Map();
-    return byId(await this.#contactRows((q) => q.whereIn('id', wanted)));
+    return fromWhmcsDatabase(async () => {
+      const wanted = numericIds(ids);
+      if (wanted.length === 0) return new Map();
+      return byId(await this.#contactRows((q) => q.whereIn('id', wanted)));
+    });
   }
 
   async contactsOfClients(clientIds: readonly string[]): Promise<HostContact[]> {
-    const wanted = numericIds(clientIds);
-    if (wanted.length === 0) return [];
-    return this.#contactRows((q) => q.whereIn('userid', wanted));
+    return fromWhmcsDatabase(async () => {
+      const wanted = numericIds(clientIds);
+      if (wanted.length === 0) return [];
+      return this.#contactRows((q) => q.whereIn('userid', wanted));
+    });
   }
 
   async products(ids: readonly string[]): Promise<Map<string, HostProduct>> {
-    const wanted = numericIds(ids);
-    if (wanted.length === 0) return new Map();
-    return byId(await this.#productRows((q) => q.whereIn('id', wanted)));
+    return fromWhmcsDatabase(async () => {
+      const wanted = numericIds(ids);
+      if (wanted.length === 0) return new Map();
+      return byId(await this.#productRows((q) => q.whereIn('id', wanted)));
+    });
   }
 
   async allProducts(): Promise<HostProduct[]> {
-    return this.#productRows((q) => q);
+    return fromWhmcsDatabase(async () => {
+      return this.#productRows((q) => q);
+    });
   }
 
   async services(ids: readonly string[]): Promise<Map<string, HostService>> {
-    const wanted = numericIds(ids);
-    if (wanted.length === 0) return new Map();
-    const services = await this.#serviceRows((q) => q.whereIn('h.id', wanted));
-    if (this.#passwords && services.length > 0) {
-      await Promise.all(services.map(async (service) => {
-        const r = await this.#passwords!.call('GetClientsProducts', { serviceid: service.id });
-        fillPasswords([service], listOf(r.products, 'product'));
-      }));
-    }
-    return byId(services);
+    return fromWhmcsDatabase(async () => {
+      const wanted = numericIds(ids);
+      if (wanted.length === 0) return new Map();
+      const services = await this.#serviceRows((q) => q.whereIn('h.id', wanted));
+      if (this.#passwords && services.length > 0) {
+        await Promise.all(services.map(async (service) => {
+          const r = await this.#passwords!.call('GetClientsProducts', { serviceid: service.id });
+          fillPasswords([service], listOf(r.products, 'product'));
+        }));
+      }
+      return byId(services);
+    });
   }
 
   async servicesOfClients(clientIds: readonly string[]): Promise<HostService[]> {
-    const wanted = numericIds(clientIds);
-    if (wanted.length === 0) return [];
-    const services = await this.#serviceRows((q) => q.whereIn('h.userid', wanted));
-    if (this.#passwords && services.length > 0) {
-      const clients = [...new Set(services.map((s) => s.clientId))];
-      await Promise.all(clients.map(async (clientId) => {
-        for await (const page of this.#passwords!.pages('GetClientsProducts', { clientid: clientId }, 'products', 'product', 100)) {
-          fillPasswords(services, page);
-        }
-      }));
-    }
-    return services;
+    return fromWhmcsDatabase(async () => {
+      const wanted = numericIds(clientIds);
+      if (wanted.length === 0) return [];
+      const services = await this.#serviceRows((q) => q.whereIn('h.userid', wanted));
+      if (this.#passwords && services.length > 0) {
+        const clients = [...new Set(services.map((s) => s.clientId))];
+        await Promise.all(clients.map(async (clientId) => {
+          for await (const page of this.#passwords!.pages('GetClientsProducts', { clientid: clientId }, 'products', 'product', 100)) {
+            fillPasswords(services, page);
+          }
+        }));
+      }
+      return services;
+    });
   }
 
   async tickets(ids: readonly string[]): Promise<Map<string, HostTicket>> {
-    const wanted = numericIds(ids);
-    if (wanted.length === 0) return new Map();
-    const rows = await this.knex('tbltickets').select('id', 'userid', 'contactid', 'title', 'status', 'service')
-      .whereIn('id', wanted) as Array<Record<string, unknown>>;
-    return byId(rows.flatMap((r) => {
-      const id = toId(r.id);
-      const clientId = toId(r.userid);
-      if (!id || !clientId) return [];
-      const service = /^S(\d+)$/i.exec(toText(r.service).trim());
-      return [{
-        id, clientId, contactId: toId(r.contactid), serviceId: service ? toId(service[1]) : null,
-        subject: toText(r.title), status: toText(r.status),
-      }];
-    }));
+    return fromWhmcsDatabase(async () => {
+      const wanted = numericIds(ids);
+      if (wanted.length === 0) return new Map();
+      const rows = await this.knex('tbltickets').select('id', 'userid', 'contactid', 'title', 'status', 'service')
+        .whereIn('id', wanted) as Array<Record<string, unknown>>;
+      return byId(rows.flatMap((r) => {
+        const id = toId(r.id);
+        const clientId = toId(r.userid);
+        if (!id || !clientId) return [];
+        const service = /^S(\d+)$/i.exec(toText(r.service).trim());
+        return [{
+          id, clientId, contactId: toId(r.contactid), serviceId: service ? toId(service[1]) : null,
+          subject: toText(r.title), status: toText(r.status),
+        }];
+      }));
+    });
   }
 
   async devices(_ids: readonly string[]): Promise<Map<string, HostDevice>> {
-    return new Map();
+    return fromWhmcsDatabase(async () => {
+      return new Map();
+    });
   }
 
   async #adminRows(filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<HostAdmin[]> {
@@ -272,4 +303,20 @@ function numericIds(ids: readonly string[]): number[] {
 
 function byId<T extends { id: string }>(items: T[]): Map<string, T> {
   return new Map(items.map((item) => [item.id, item]));
+}
+
+/**
+ * WHMCS's database failing is the host failing, not Latchkey's vault: it
+ * becomes WhmcsUnavailableError (a HostUnavailableError), so edges answer
+ * "the platform is not answering" and never point at Latchkey's own tables.
+ */
+async function fromWhmcsDatabase<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    const mapped = asUnavailable(err);
+    if (!(mapped instanceof DatabaseUnavailableError)) throw err;
+    const missingTable = /no such table|doesn't exist/i.test((err as Error).message) || (err as { code?: string }).code === 'ER_NO_SUCH_TABLE';
+    throw new WhmcsUnavailableError('database', missingTable ? "a WHMCS table is missing: is this WHMCS's database?" : mapped.message);
+  }
 }

@@ -78,6 +78,17 @@ export class KnexZendeskMapping implements ZendeskMapping {
     const rows = await query.orderBy([{ column: 'kind' }, { column: 'zendesk_id' }]) as Row[];
     return rows.map(toLink);
   }
+
+  async newest(kind: ZendeskLinkKind, limit: number): Promise<{ links: ZendeskLink[]; total: number }> {
+    const ofKind = () => this.knex(this.#table).where({ account: this.#account, kind });
+    // Zendesk ids are digits without leading zeros: longer is larger, then text order is number order.
+    const [rows, counted] = await Promise.all([
+      ofKind().select('kind', 'zendesk_id', 'latchkey_id', 'label')
+        .orderByRaw('length(zendesk_id) desc').orderBy('zendesk_id', 'desc').limit(limit) as Promise<Row[]>,
+      ofKind().count({ n: '*' }).first() as Promise<{ n: number | string } | undefined>,
+    ]);
+    return { links: rows.map(toLink), total: Number(counted?.n ?? 0) };
+  }
 }
 
 function toLink(row: Row): ZendeskLink {

@@ -49,22 +49,21 @@ export function zendeskLinksSection(mapping: ZendeskMapping, options: ZendeskLin
     template: TEMPLATE,
 
     async model() {
-      const [links, allAdmins] = await Promise.all([mapping.list(), lk.host.allAdmins()]);
-      const byKind = new Map<ZendeskLinkKind, ZendeskLink[]>(ZENDESK_LINK_KINDS.map((kind) => [kind, []]));
-      for (const link of links) byKind.get(link.kind)?.push(link);
-      // Ticket ids are numbers: the newest (largest) first, and only so many.
-      const tickets = byKind.get('ticket')!;
-      tickets.sort((a, b) => compareNumeric(b.zendeskId, a.zendeskId));
-      const shownTickets = tickets.slice(0, TICKETS_SHOWN);
-      const shown = (kind: ZendeskLinkKind) => (kind === 'ticket' ? shownTickets : byKind.get(kind)!);
+      const [links, tickets, allAdmins] = await Promise.all([
+        Promise.all(LINKABLE_KINDS.map((kind) => mapping.list(kind))), mapping.newest('ticket', TICKETS_SHOWN), lk.host.allAdmins(),
+      ]);
+      const byKind = new Map<ZendeskLinkKind, ZendeskLink[]>(LINKABLE_KINDS.map((kind, i) => [kind, links[i]!]));
+      byKind.set('ticket', tickets.links);
+      const totalOf = (kind: ZendeskLinkKind) => (kind === 'ticket' ? tickets.total : byKind.get(kind)!.length);
+      const shown = (kind: ZendeskLinkKind) => byKind.get(kind)!;
       // Names in two bulk look-ups: admins for agents, clients for every other kind.
       const adminIds = unique(shown('agent').map((l) => l.latchkeyId));
       const clientIds = unique(ZENDESK_LINK_KINDS.filter((k) => k !== 'agent').flatMap((k) => shown(k).map((l) => l.latchkeyId)));
       const [admins, clients] = await Promise.all([lk.host.admins(adminIds), lk.host.clients(clientIds)]);
-      const groups = ZENDESK_LINK_KINDS.filter((kind) => byKind.get(kind)!.length > 0).map((kind) => ({
+      const groups = ZENDESK_LINK_KINDS.filter((kind) => totalOf(kind) > 0).map((kind) => ({
         kind,
-        total: byKind.get(kind)!.length,
-        more: byKind.get(kind)!.length > shown(kind).length,
+        total: totalOf(kind),
+        more: totalOf(kind) > shown(kind).length,
         rows: shown(kind).map((link) => {
           const name = (kind === 'agent' ? admins.get(link.latchkeyId)?.name : clients.get(link.latchkeyId)?.name) ?? null;
           return {
@@ -188,10 +187,6 @@ function optionalText(body: Record<string, unknown>, field: string, max: number,
   const trimmed = value.trim();
   if (trimmed.length > max) issues.push(issue(field, 'tooLong', { max }));
   return trimmed || null;
-}
-
-function compareNumeric(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function unique(ids: string[]): string[] {

@@ -35,6 +35,12 @@ export interface ZendeskMapping {
   /** True when there was such a link. */
   unlink(kind: ZendeskLinkKind, zendeskId: string): Promise<boolean>;
   list(kind?: ZendeskLinkKind): Promise<ZendeskLink[]>;
+  /**
+   * The `limit` links of one kind with the largest Zendesk ids (for tickets,
+   * the newest) and how many there are: ticket links grow with every ticket
+   * opened, so a page never loads them all.
+   */
+  newest(kind: ZendeskLinkKind, limit: number): Promise<{ links: ZendeskLink[]; total: number }>;
 }
 
 const ZENDESK_ID = /^[0-9]{1,20}$/;
@@ -111,6 +117,12 @@ export class MemoryZendeskMapping implements ZendeskMapping {
       .filter((link) => !kind || link.kind === kind)
       .sort(byKindAndId)
       .map((link) => ({ ...link }));
+  }
+
+  async newest(kind: ZendeskLinkKind, limit: number): Promise<{ links: ZendeskLink[]; total: number }> {
+    const all = await this.list(kind);
+    all.sort((a, b) => b.zendeskId.length - a.zendeskId.length || (a.zendeskId < b.zendeskId ? 1 : a.zendeskId > b.zendeskId ? -1 : 0));
+    return { links: all.slice(0, limit), total: all.length };
   }
 
   /** Called after every change. */

@@ -76,7 +76,7 @@ export class AuditService {
       await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
         action: 'addon.change',
         clientId: change.clientId ?? null,
-        details: { section: change.section, action: change.action, ...change.details },
+        details: { ...change.details, section: change.section, action: change.action },
       }));
     });
   }

@@ -118,12 +118,18 @@ export class OutboxDispatcher {
       const result: DispatchResult = { sent: 0, failed: 0, dropped: 0 };
       if (claim.rows.length === 0) return { result, claimed: 0 };
       const settings = await this.ctx.settings();
-      for (const [index, row] of claim.rows.entries()) {
-        if (claim.until - this.ctx.now() < this.#leaseMs / 2) await this.renew(claim, index);
-        // A row another worker took over (the lease ran out first) is its now: leave it alone.
-        if (!claim.held.has(row.id)) continue;
-        const outcome = await this.deliver(row, settings);
-        if (outcome !== 'lost') result[outcome] += 1;
+      try {
+        for (const [index, row] of claim.rows.entries()) {
+          if (claim.until - this.ctx.now() < this.#leaseMs / 2) await this.renew(claim, index);
+          // A row another worker took over (the lease ran out first) is its now: leave it alone.
+          if (!claim.held.has(row.id)) continue;
+          const outcome = await this.deliver(row, settings);
+          if (outcome !== 'lost') result[outcome] += 1;
+        }
+      } catch (err) {
+        // The host is away: give the rest back at once, so the next run (the cron's retry) can take them.
+        if (err instanceof HostUnavailableError) await this.release();
+        throw err;
       }
       return { result, claimed: claim.rows.length };
     });
@@ -192,10 +198,18 @@ export class OutboxDispatcher {
     try {
       await this.mailer.send(message);
     } catch (err) {
+      // A host that sends the mail itself (WHMCS) and does not answer: no attempt spent, the run stops.
+      if (err instanceof HostUnavailableError) throw err;
       return this.failed(row, err);
     }
     await mine().update({ status: 'sent', sent_at: this.ctx.now(), claimed_by: null, claimed_until: null, last_error: null });
     return 'sent';
+  }
+
+  /** Gives back every row this worker still holds, unsent and with no attempt counted. */
+  private async release(): Promise<void> {
+    await this.ctx.knex(this.ctx.tables.outbox).where({ claimed_by: this.#worker, status: 'pending' })
+      .update({ claimed_by: null, claimed_until: null });
   }
 
   /** Keeps the row with its error for a later attempt (exponential backoff), or marks it failed after the last one. */

@@ -130,7 +130,7 @@ export function describeHostDirectoryContract(name: string, open: () => Promise<
         }
       });
 
-      it('answers an id asked several times once', async () => {
+      it('finds an id asked several times, and answers it under its one key', async () => {
         for (const kind of LOOKUPS) {
           const ids = knownIds(known, kind);
           const answer = await lookup(kind, [...ids, ...ids, ...ids.reverse()]);

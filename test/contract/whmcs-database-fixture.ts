@@ -7,11 +7,11 @@ import { openWhmcsTables } from './whmcs-tables.ts';
 
 /**
  * The records of test/contract/whmcs-tables.ts. The addon's Access Control
- * lets roles 1 and 2 in, so the admin who may not run it is the disabled one.
+ * lets roles 1 and 2 in; Sofia (4) and the disabled Pierre (3) have role 3.
  */
 export const whmcsDatabaseKnown: KnownRecords = {
   manager: '1',
-  staff: '3',
+  staff: '4',
   disabledAdmin: '3',
   clients: ['2', '1'],
   clientGroup: '1',
@@ -44,8 +44,9 @@ export async function openWhmcsApiWithDatabaseNames(db: TestDatabase): Promise<D
   const api = new WhmcsApi({ url: whmcs.url, identifier: API_IDENTIFIER, secret: API_SECRET });
   return {
     directory: new WhmcsDirectory(api, { names: new WhmcsDatabaseNames(knex) }),
-    // The API has the database's people, and the database's Access Control decides who runs the addon.
-    known: whmcsDatabaseKnown,
+    // The API has the database's people (but Sofia, whom the reference's examples do not have), and the
+    // database's Access Control decides who runs the addon: the staff it shuts out is the disabled Pierre.
+    known: { ...whmcsDatabaseKnown, staff: '3' },
     manyIds: WHMCS_API_MANY_IDS,
     close: async () => { await Promise.all([knex.destroy(), whmcs.close()]); },
   };

@@ -64,6 +64,7 @@ async function seedWhmcsTables(knex: Knex): Promise<void> {
     { id: 1, roleid: 1, username: 'Admin', firstname: 'Demo', lastname: 'User', email: 'demo@whmcs.com', language: 'english', disabled: 0 },
     { id: 2, roleid: 2, username: 'Georgina', firstname: 'Georgina', lastname: 'Williams', email: 'georgina.williams@whmcs.com', language: '', disabled: 0 },
     { id: 3, roleid: 3, username: 'Pierre', firstname: 'Pierre', lastname: 'Durand', email: 'pierre@example.com', language: 'french', disabled: 1 },
+    { id: 4, roleid: 3, username: 'Sofia', firstname: 'Sofia', lastname: 'Reyes', email: 'sofia@example.com', language: 'spanish', disabled: 0 },
   ]);
   await knex('tblclientgroups').insert([{ id: 1, groupname: 'Client Group 1' }, { id: 2, groupname: 'Client Group 2' }]);
   await knex('tblclients').insert([

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import express from 'express';
-import { HostUnavailableError, type HostDirectory } from '../../core/index.ts';
+import { HostUnavailableError, type HostDirectory, type MailMessage } from '../../core/index.ts';
 import { mountLatchkey } from '../../adapters/express/index.ts';
 import { forEachDatabase, ManualClock, openVault, type Vault } from '../support/databases.ts';
 import { hostFixture, owner } from '../support/host-fixture.ts';
@@ -31,6 +31,14 @@ function switchableHost(): { directory: HostDirectory; setDown(down: boolean): v
 forEachDatabase('when the host platform does not answer', (db) => {
   const embed = hs256Embed();
   const inbox = new Inbox();
+  /** Mail leaves through the host (as WhmcsMailer's SendEmail does), which may be away too. */
+  let mailerDown = false;
+  const hostMailer = {
+    send: async (message: MailMessage) => {
+      if (mailerDown) throw new HostUnavailableError(HOST_DETAIL);
+      await inbox.send(message);
+    },
+  };
   const host = switchableHost();
   const clock = new ManualClock(Date.now() - 31 * 86_400_000);
   let vault: Vault;
@@ -48,7 +56,7 @@ forEachDatabase('when the host platform does not answer', (db) => {
       secret: randomBytes(32).toString('base64url'),
       identify: (req) => (req.get('x-test-admin') === 'owner' ? owner : null),
       embed,
-      cron: { mailer: inbox },
+      cron: { mailer: hostMailer },
     });
     server = await listenOnLoopback(app);
     origin = `${server.origin}`;
@@ -63,6 +71,7 @@ forEachDatabase('when the host platform does not answer', (db) => {
   afterEach(() => {
     console.error = consoleError;
     host.setDown(false);
+    mailerDown = false;
   });
 
   const runCron = async () => fetch(`${origin}/latchkey/api/cron/reminders`, {
@@ -94,12 +103,26 @@ forEachDatabase('when the host platform does not answer', (db) => {
     expect(rows.map((r: { status: string; attempts: number }) => [r.status, Number(r.attempts)])).to.deep.equal([['pending', 0]]);
 
     host.setDown(false);
-    // The first run's claim is held until its lease ends; move past it.
-    clock.advanceDays(1);
+    // No lease to wait out: the refused run gave its claims back.
     const accepted = await runCron();
     expect(accepted.status).to.equal(200);
     expect(await accepted.json()).to.include({ sent: 1, failed: 0 });
     expect(inbox.messages.map((m) => [m.to, m.recipient])).to.deep.equal([['olivia@host.test', { kind: 'admin', id: 'a-owner' }]]);
+  });
+
+  it('a host that cannot send the mail stops the run the same way: no attempt spent, the rows free for the next run', async () => {
+    await vault.lk.entries.create(owner, { name: 'Edge router', password: 'first', reminderDays: 30 });
+    clock.advanceDays(31);
+    mailerDown = true;
+    const refused = await runCron();
+    expect(refused.status).to.equal(503);
+    const pending = await vault.raw(vault.tables.outbox).where('status', 'pending').select('attempts', 'claimed_by');
+    // This entry's reminder, and the first entry's second one (a period has passed for it too).
+    expect(pending.map((r: { attempts: number; claimed_by: string | null }) => [Number(r.attempts), r.claimed_by])).to.deep.equal([[0, null], [0, null]]);
+
+    mailerDown = false;
+    const accepted = await runCron();
+    expect(await accepted.json()).to.include({ sent: 2, failed: 0 });
   });
 });
 

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import type { Knex } from 'knex';
-import { Secret } from '../../core/index.ts';
-import { WhmcsApi, WhmcsDatabaseDirectory, WhmcsDatabaseNames, WhmcsDirectory } from '../../adapters/whmcs/index.ts';
+import knexFactory, { type Knex } from 'knex';
+import { HostUnavailableError, Secret } from '../../core/index.ts';
+import { WhmcsApi, WhmcsDatabaseDirectory, WhmcsDatabaseNames, WhmcsDirectory, WhmcsUnavailableError } from '../../adapters/whmcs/index.ts';
+import { rejection } from '../support/table-rows.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { openWhmcsTables } from '../contract/whmcs-tables.ts';
 import { API_IDENTIFIER, API_SECRET, FakeWhmcs } from './fake-whmcs.ts';
@@ -120,5 +121,29 @@ forEachDatabase("WHMCS directory over WHMCS's database", (db) => {
       expect(byId.get('2')!.password!.expose()).to.equal('Plut0-pw-2');
       expect(whmcs.requests.map((r) => r.params.serviceid)).to.deep.equal(['2']);
     });
+  });
+});
+
+describe("WHMCS's database away", () => {
+  it('a database without WHMCS tables is the host failing, named as such, not a problem with Latchkey\'s tables', async () => {
+    const empty = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+    try {
+      const err = await rejection(new WhmcsDatabaseDirectory(empty).clients(['1']), HostUnavailableError);
+      expect(err).to.be.instanceOf(WhmcsUnavailableError);
+      expect(err.message).to.match(/WHMCS database: a WHMCS table is missing/);
+      expect(err.message).not.to.match(/latchkey migrate/);
+    } finally {
+      await empty.destroy();
+    }
+  });
+
+  it('a database server that does not answer is the host failing too', async () => {
+    const nobody = knexFactory({ client: 'mysql2', connection: { host: '127.0.0.1', port: 9, user: 'whmcs', database: 'whmcs' }, pool: { min: 0, max: 1 }, acquireConnectionTimeout: 2000 });
+    try {
+      const err = await rejection(new WhmcsDatabaseDirectory(nobody).admins(['1']), HostUnavailableError);
+      expect(err.message).to.match(/^WHMCS database: /);
+    } finally {
+      await nobody.destroy();
+    }
   });
 });

@@ -40,6 +40,15 @@ function mappingContract(make: () => ZendeskMapping): void {
     expect((await m.find('ticket', ['4242'])).get('4242')).to.deep.include({ label: 'Server down' });
   });
 
+  it('newest: the largest ids of one kind first, as numbers and not as text, with the count of them all', async () => {
+    for (const id of ['9', '100', '2', '10', '99']) await m.link({ kind: 'ticket', zendeskId: id, latchkeyId: 'c-acme' });
+    await m.link({ kind: 'user', zendeskId: '500', latchkeyId: 'c-acme' });
+    const { links, total } = await m.newest('ticket', 3);
+    expect(links.map((l) => l.zendeskId)).to.deep.equal(['100', '99', '10']);
+    expect(total).to.equal(5);
+    expect(await m.newest('organization', 3)).to.deep.equal({ links: [], total: 0 });
+  });
+
   it('refuses what is not a Zendesk id, an email, a host id or a kind', async () => {
     const bad: Array<Parameters<ZendeskMapping['link']>[0]> = [
       { kind: 'agent', zendeskId: 'sam', latchkeyId: 'a-sam' },
