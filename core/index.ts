@@ -15,6 +15,7 @@ export { systemClock } from './ports/clock.ts';
 export type {
   HostDirectory, HostAdmin, HostClient, HostContact, HostProduct, HostService, HostTicket, HostDevice, Named,
 } from './ports/host-directory.ts';
+export { clientSearch, compareClients, FIND_CLIENTS_MAX } from './ports/host-directory.ts';
 export { Keyring } from './crypto/keyring.ts';
 export { openDatabase, type DatabaseConfig } from './store/database.ts';
 export { safeHttpUrl } from './render/safe-url.ts';

@@ -9,6 +9,7 @@ import type { HostDirectory } from './ports/host-directory.ts';
 import type { KeyProvider } from './ports/key-provider.ts';
 import { AuditService } from './services/audit-service.ts';
 import { CategoryService } from './services/category-service.ts';
+import { ClientFinder } from './services/client-finder.ts';
 import { VaultContext } from './services/context.ts';
 import { EntryService } from './services/entry-service.ts';
 import { KeyRotation } from './services/key-rotation.ts';
@@ -42,6 +43,8 @@ export interface Latchkey {
   readonly entries: EntryService;
   readonly serviceCredentials: ServiceCredentials;
   readonly categories: CategoryService;
+  /** The host's clients by part of their name or email, for admins' pickers. */
+  readonly directory: ClientFinder;
   readonly settings: SettingsService;
   readonly audit: AuditService;
   readonly keyRotation: KeyRotation;
@@ -119,6 +122,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     },
     serviceCredentials,
     categories: new CategoryService(ctx),
+    directory: new ClientFinder(ctx),
     settings: new SettingsService(ctx),
     audit: new AuditService(ctx),
     keyRotation: new KeyRotation(ctx),

@@ -69,6 +69,8 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer?: Renderer
     return { watching: watch };
   }));
   api.get('/services/:clientId', handle((req, _res, actor) => lk.serviceCredentials.list(actor, param(req, 'clientId'))));
+  // Pickers: `?search=<text>` → `[{ id, name }]` of the host's clients, admins only.
+  api.get('/clients', handle((req, _res, actor) => lk.directory.findClients(actor, queryObject(req, []))));
 
   api.get('/categories', handle((_req, _res, actor) => lk.categories.list(actor)));
   api.post('/categories', handle(async (req, res, actor) => {

@@ -1,5 +1,7 @@
-import type {
-  HostAdmin, HostClient, HostContact, HostDevice, HostDirectory, HostProduct, HostService, HostTicket, Named,
+import {
+  clientSearch, compareClients,
+  type HostAdmin, type HostClient, type HostContact, type HostDevice, type HostDirectory, type HostProduct, type HostService,
+  type HostTicket, type Named,
 } from '../../core/index.ts';
 
 /** Everything an in-memory host knows; tests and examples fill it and may change it at any time. */
@@ -37,6 +39,14 @@ export class MemoryDirectory implements HostDirectory {
 
   async admins(ids: readonly string[]) { return byId(this.data.admins, ids); }
   async clients(ids: readonly string[]) { return byId(this.data.clients, ids); }
+  async findClients(text: string, limit: number) {
+    const search = clientSearch(text, limit);
+    if (!search) return [];
+    return this.data.clients
+      .filter((c) => c.name.toLowerCase().includes(search.lower) || c.email.toLowerCase().includes(search.lower))
+      .sort(compareClients)
+      .slice(0, search.limit);
+  }
   async contacts(ids: readonly string[]) { return byId(this.data.contacts, ids); }
   async contactsOfClients(clientIds: readonly string[]) { return this.data.contacts.filter((c) => clientIds.includes(c.clientId)); }
   async products(ids: readonly string[]) { return byId(this.data.products, ids); }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import {
-  DatabaseUnavailableError, pickLanguage, Secret,
+  clientSearch, compareClients, DatabaseUnavailableError, pickLanguage, Secret,
   type HostAdmin, type HostClient, type HostContact, type HostDevice, type HostDirectory, type HostProduct, type HostService,
   type HostTicket, type Named,
 } from '../../core/index.ts';
@@ -99,23 +99,28 @@ export class WhmcsDatabaseDirectory extends WhmcsDatabaseNames implements HostDi
     return fromWhmcsDatabase(async () => {
       const wanted = numericIds(ids);
       if (wanted.length === 0) return new Map();
-      const [rows, language] = await Promise.all([
-        this.knex('tblclients').select('id', 'firstname', 'lastname', 'companyname', 'email', 'groupid', 'language', 'status')
-          .whereIn('id', wanted) as Promise<Array<Record<string, unknown>>>,
-        this.#systemLanguage(),
-      ]);
-      return byId(rows.flatMap((r) => {
-        const id = toId(r.id);
-        if (!id) return [];
-        return [{
-          id,
-          name: toText(r.companyname).trim() || fullName(r) || toText(r.email),
-          email: toText(r.email),
-          groupId: toId(r.groupid),
-          language: pickLanguage(toText(r.language), language),
-          status: toText(r.status) || 'Active',
-        }];
-      }));
+      return byId(await this.#clientRows((q) => q.whereIn('id', wanted)));
+    });
+  }
+
+  /**
+   * One query: firstname, lastname, "firstname lastname", companyname or
+   * email contains the text (LIKE over lower-case, `%` and `_` escaped); the
+   * first `limit` matches by id, answered by name.
+   */
+  async findClients(text: string, limit: number): Promise<HostClient[]> {
+    const search = clientSearch(text, limit);
+    if (!search) return [];
+    return fromWhmcsDatabase(async () => {
+      const pattern = `%${escapeLike(search.lower)}%`;
+      const fullName = /sqlite/i.test(String(this.knex.client.dialect ?? ''))
+        ? "firstname || ' ' || lastname" : "concat(firstname, ' ', lastname)";
+      const clients = await this.#clientRows((q) => q.where((w) => {
+        for (const column of ['firstname', 'lastname', fullName, 'companyname', 'email']) {
+          w.orWhereRaw(`lower(${column}) like ? escape '!'`, [pattern]);
+        }
+      }).orderBy('id').limit(search.limit));
+      return clients.sort(compareClients);
     });
   }
 
@@ -230,6 +235,25 @@ export class WhmcsDatabaseDirectory extends WhmcsDatabaseNames implements HostDi
     });
   }
 
+  async #clientRows(filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<HostClient[]> {
+    const [rows, language] = await Promise.all([
+      filter(this.knex('tblclients').select('id', 'firstname', 'lastname', 'companyname', 'email', 'groupid', 'language', 'status')) as Promise<Array<Record<string, unknown>>>,
+      this.#systemLanguage(),
+    ]);
+    return rows.flatMap((r) => {
+      const id = toId(r.id);
+      if (!id) return [];
+      return [{
+        id,
+        name: toText(r.companyname).trim() || fullName(r) || toText(r.email),
+        email: toText(r.email),
+        groupId: toId(r.groupid),
+        language: pickLanguage(toText(r.language), language),
+        status: toText(r.status) || 'Active',
+      }];
+    });
+  }
+
   async #contactRows(filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<HostContact[]> {
     const rows = await filter(this.knex('tblcontacts').select('id', 'userid', 'firstname', 'lastname', 'email')).orderBy('id') as Array<Record<string, unknown>>;
     return rows.flatMap((r) => {
@@ -295,6 +319,11 @@ function named<R extends { id: unknown }>(rows: R[], name: (row: R) => string): 
 
 function fullName(r: Record<string, unknown>): string {
   return `${toText(r.firstname).trim()} ${toText(r.lastname).trim()}`.trim();
+}
+
+/** LIKE's wildcards (and the escape character itself), escaped with `!`: the text matches literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (c) => `!${c}`);
 }
 
 function numericIds(ids: readonly string[]): number[] {

@@ -1,5 +1,5 @@
 import {
-  pickLanguage, Secret,
+  clientSearch, compareClients, pickLanguage, Secret,
   type HostAdmin, type HostClient, type HostContact, type HostDevice, type HostDirectory, type HostProduct, type HostService,
   type HostTicket, type Named,
 } from '../../core/index.ts';
@@ -91,6 +91,7 @@ export class WhmcsDirectory implements HostDirectory {
   readonly #pageSize: number;
   readonly #admins: TtlCache<HostAdmin[]>;
   readonly #clients: TtlCache<HostClient | null>;
+  readonly #found: TtlCache<string[]>;
   readonly #contacts: TtlCache<HostContact | null>;
   readonly #contactsOf: TtlCache<HostContact[]>;
   readonly #products: TtlCache<HostProduct | null>;
@@ -111,6 +112,7 @@ export class WhmcsDirectory implements HostDirectory {
     const cache = <V>() => new TtlCache<V>(ttl, options.now);
     this.#admins = cache();
     this.#clients = cache();
+    this.#found = cache();
     this.#contacts = cache();
     this.#contactsOf = cache();
     this.#products = cache();
@@ -125,7 +127,7 @@ export class WhmcsDirectory implements HostDirectory {
 
   /** Forgets every remembered look-up. */
   clearCache(): void {
-    for (const c of [this.#admins, this.#clients, this.#contacts, this.#contactsOf, this.#products, this.#allProducts,
+    for (const c of [this.#admins, this.#clients, this.#found, this.#contacts, this.#contactsOf, this.#products, this.#allProducts,
       this.#services, this.#servicesOf, this.#tickets, this.#clientGroups, this.#named, this.#addonRoles]) c.clear();
   }
 
@@ -200,6 +202,23 @@ export class WhmcsDirectory implements HostDirectory {
       const r = await this.#unlessNotFound(() => this.api.call('GetClientsDetails', { clientid: id }));
       return r ? this.#client(r, id) : null;
     });
+  }
+
+  /**
+   * GetClients with `search` (WHMCS matches it against names, company and
+   * email) and `limitnum`: one call per text and limit, remembered. Its rows
+   * lack the client's language, so each client is then answered as
+   * `clients()` answers it (GetClientsDetails, remembered too).
+   */
+  async findClients(text: string, limit: number): Promise<HostClient[]> {
+    const search = clientSearch(text, limit);
+    if (!search) return [];
+    const ids = await this.#found.load(`${search.limit}:${search.lower}`, async () => {
+      const r = await this.api.call('GetClients', { search: search.text, limitstart: 0, limitnum: search.limit });
+      return uniqueIds(listOf(r.clients, 'client').flatMap((c) => toId(c.id) ?? [])).slice(0, search.limit);
+    });
+    const clients = await this.clients(ids);
+    return ids.flatMap((id) => clients.get(id) ?? []).sort(compareClients);
   }
 
   async clientGroups(): Promise<Named[]> {

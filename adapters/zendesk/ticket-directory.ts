@@ -42,6 +42,7 @@ export function withZendeskTickets(
   const directory: HostDirectory = {
     admins: (ids) => inner.admins(ids),
     clients: (ids) => inner.clients(ids),
+    findClients: (text, limit) => inner.findClients(text, limit),
     contacts: (ids) => inner.contacts(ids),
     contactsOfClients: (ids) => inner.contactsOfClients(ids),
     products: (ids) => inner.products(ids),

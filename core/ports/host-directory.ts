@@ -102,6 +102,18 @@ export interface Named {
 export interface HostDirectory {
   admins(ids: readonly string[]): Promise<Map<string, HostAdmin>>;
   clients(ids: readonly string[]): Promise<Map<string, HostClient>>;
+  /**
+   * Clients whose name, company or email contains `text`, case-insensitively,
+   * for pickers: the same records `clients()` answers for those ids. `text` is
+   * trimmed and taken literally (`%`, `_`, quotes are characters, never
+   * wildcards nor errors); an empty or one-character text answers [] without
+   * asking the host. At most `limit` clients (clamped to 1..50), ordered by
+   * name (case-insensitive), then id (`compareClients`). When more clients
+   * match than `limit`, which of them are answered is the directory's choice
+   * (the user types more); the same question gets the same answer.
+   * `clientSearch()` reads `text` and `limit` as every directory should.
+   */
+  findClients(text: string, limit: number): Promise<HostClient[]>;
   contacts(ids: readonly string[]): Promise<Map<string, HostContact>>;
   /** Those clients' contacts, each once, the same records `contacts()` answers; none of any other client. */
   contactsOfClients(clientIds: readonly string[]): Promise<HostContact[]>;
@@ -120,4 +132,26 @@ export interface HostDirectory {
   adminRoles(): Promise<Named[]>;
   clientGroups(): Promise<Named[]>;
   productGroups(): Promise<Named[]>;
+}
+
+/** Most clients `findClients` answers at once. */
+export const FIND_CLIENTS_MAX = 50;
+
+/**
+ * `findClients`' text and limit as every directory reads them: the text
+ * trimmed (null when shorter than two characters: answer [] then), its
+ * lower-case form for matching, and the limit clamped to 1..FIND_CLIENTS_MAX.
+ */
+export function clientSearch(text: string, limit: number): { text: string; lower: string; limit: number } | null {
+  const trimmed = typeof text === 'string' ? text.trim() : '';
+  if (trimmed.length < 2) return null;
+  const whole = Number.isFinite(limit) ? Math.floor(limit) : 1;
+  return { text: trimmed, lower: trimmed.toLowerCase(), limit: Math.min(FIND_CLIENTS_MAX, Math.max(1, whole)) };
+}
+
+const clientOrder = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+/** The order of `findClients`' answer: by name (case-insensitive), then by id. */
+export function compareClients(a: Pick<HostClient, 'id' | 'name'>, b: Pick<HostClient, 'id' | 'name'>): number {
+  return clientOrder.compare(a.name, b.name) || clientOrder.compare(a.id, b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

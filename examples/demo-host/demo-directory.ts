@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
-import type {
-  HostAdmin, HostClient, HostContact, HostDevice, HostDirectory, HostProduct, HostService, HostTicket, Named,
+import {
+  clientSearch, compareClients,
+  type HostAdmin, type HostClient, type HostContact, type HostDevice, type HostDirectory, type HostProduct, type HostService,
+  type HostTicket, type Named,
 } from '../../core/index.ts';
 import {
   bool, T, type AdminRoleRow, type AdminRow, type ClientRow, type ContactRow, type DeviceRow, type ProductRow, type ServiceRow,
@@ -30,6 +32,18 @@ export class DemoDirectory implements HostDirectory {
   async clients(ids: readonly string[]): Promise<Map<string, HostClient>> {
     const rows = await this.#byIds<ClientRow>(ids, 'id', () => this.knex(T.clients).select('*'));
     return mapById(rows.map(toClient));
+  }
+
+  /** One query: `company` or `email` contains the text (LIKE, its `%` and `_` escaped), the first `limit` by company. */
+  async findClients(text: string, limit: number): Promise<HostClient[]> {
+    const search = clientSearch(text, limit);
+    if (!search) return [];
+    const pattern = `%${escapeLike(search.lower)}%`;
+    const rows = await this.knex(T.clients).select('*')
+      .where((q) => q.whereRaw("lower(company) like ? escape '!'", [pattern]).orWhereRaw("lower(email) like ? escape '!'", [pattern]))
+      .orderBy([{ column: 'company' }, { column: 'id' }])
+      .limit(search.limit) as ClientRow[];
+    return rows.map(toClient).sort(compareClients);
   }
 
   async contacts(ids: readonly string[]): Promise<Map<string, HostContact>> {
@@ -120,6 +134,11 @@ export class DemoDirectory implements HostDirectory {
     }
     return rows;
   }
+}
+
+/** LIKE's wildcards (and the escape character itself), escaped with `!`: the text matches literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (c) => `!${c}`);
 }
 
 function mapById<V extends { id: string }>(values: V[]): Map<string, V> {

@@ -108,8 +108,129 @@
   function addonFormInput(form) {
     const input = {};
     for (const [name, value] of new FormData(form)) if (typeof value === 'string') input[name] = value;
+    // A client picker shows the name of the client picked and sends its id (see clientPicker).
+    for (const field of form.querySelectorAll('input[name][data-lk-picked-id]')) input[field.name] = field.dataset.lkPickedId;
     return input;
   }
+
+  // ---- client picker ------------------------------------------------------
+  // `[data-lk-client-picker]` holds a combobox input and its listbox: typing
+  // part of a client's name or email (two characters or more) asks
+  // `/clients?search=` and lists the answer; ↓/↑ move through it, Enter or a
+  // click picks (the input then shows the name and the form sends the id, as
+  // `data-lk-picked-id`), Escape closes. Anything typed afterwards, a pasted
+  // id say, is sent as typed.
+  function clientPicker(box) {
+    if (box._picker) return box._picker;
+    const cfg = config(box);
+    const input = box.querySelector('input[role=combobox]');
+    const list = box.querySelector('[role=listbox]');
+    const status = box.querySelector('[data-lk-picker-status]');
+    let timer = null;
+    let asked = 0;
+    let active = -1;
+    const options = () => [...list.querySelectorAll('[role=option]')];
+    const close = () => {
+      clearTimeout(timer);
+      list.hidden = true;
+      list.replaceChildren();
+      input.setAttribute('aria-expanded', 'false');
+      input.removeAttribute('aria-activedescendant');
+      active = -1;
+    };
+    const highlight = (index) => {
+      const all = options();
+      active = all.length === 0 ? -1 : (index + all.length) % all.length;
+      all.forEach((option, i) => option.setAttribute('aria-selected', String(i === active)));
+      if (active < 0) input.removeAttribute('aria-activedescendant');
+      else {
+        input.setAttribute('aria-activedescendant', all[active].id);
+        all[active].scrollIntoView({ block: 'nearest' });
+      }
+    };
+    const show = (clients) => {
+      list.replaceChildren(...clients.map((client, i) => {
+        const option = document.createElement('li');
+        option.id = `${list.id}-${i}`;
+        option.setAttribute('role', 'option');
+        option.setAttribute('aria-selected', 'false');
+        option.dataset.id = client.id;
+        option.dataset.name = client.name;
+        const name = document.createElement('span');
+        name.textContent = client.name;
+        const id = document.createElement('span');
+        id.className = 'lk-muted';
+        id.textContent = client.id;
+        option.append(name, id);
+        return option;
+      }));
+      active = -1;
+      list.hidden = clients.length === 0;
+      input.setAttribute('aria-expanded', String(clients.length > 0));
+      input.removeAttribute('aria-activedescendant');
+      status.textContent = clients.length === 0 ? box.dataset.lkNone : box.dataset.lkFound.split('{number}').join(String(clients.length));
+    };
+    const search = () => {
+      delete input.dataset.lkPickedId;
+      const text = input.value.trim();
+      const question = ++asked;
+      close();
+      if (text.length < 2) {
+        status.textContent = '';
+        return;
+      }
+      timer = setTimeout(async () => {
+        try {
+          const clients = await call(cfg, 'GET', `/clients?search=${encodeURIComponent(text.slice(0, 100))}`);
+          if (question === asked && document.activeElement === input) show(clients);
+        } catch {
+          if (question === asked) close();
+        }
+      }, 200);
+    };
+    const pick = (option) => {
+      input.value = option.dataset.name;
+      input.dataset.lkPickedId = option.dataset.id;
+      asked += 1;
+      close();
+      status.textContent = box.dataset.lkPicked.split('{name}').join(option.dataset.name).split('{id}').join(option.dataset.id);
+    };
+    input.addEventListener('input', search);
+    input.addEventListener('keydown', (event) => {
+      const open = !list.hidden;
+      if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && open) {
+        event.preventDefault();
+        const down = event.key === 'ArrowDown';
+        highlight(active < 0 ? (down ? 0 : -1) : active + (down ? 1 : -1));
+      } else if (event.key === 'ArrowDown' && !input.dataset.lkPickedId) {
+        search();
+      } else if (event.key === 'Enter' && open && active >= 0) {
+        event.preventDefault();
+        pick(options()[active]);
+      } else if (event.key === 'Escape' && open) {
+        event.preventDefault();
+        asked += 1;
+        close();
+      }
+    });
+    input.addEventListener('blur', () => {
+      asked += 1;
+      close();
+    });
+    // The input keeps the focus while an option is clicked.
+    list.addEventListener('mousedown', (event) => event.preventDefault());
+    list.addEventListener('click', (event) => {
+      const option = event.target instanceof Element ? event.target.closest('[role=option]') : null;
+      if (option) pick(option);
+    });
+    box._picker = { input };
+    return box._picker;
+  }
+
+  document.addEventListener('focusin', (event) => {
+    const box = event.target instanceof Element ? event.target.closest('[data-lk-client-picker]') : null;
+    if (box && box.closest('[data-lk-api]')) clientPicker(box);
+  });
 
   // ---- entry dialog -------------------------------------------------------
   function openEntryDialog(cfg, entry) {

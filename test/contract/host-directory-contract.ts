@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { expect } from 'chai';
-import { Secret, type HostDirectory, type HostService } from '../../core/index.ts';
+import { compareClients, Secret, type HostDirectory, type HostService } from '../../core/index.ts';
 import { absentIdLike, IMPOSSIBLE_IDS, otherSpellings } from './id-spellings.ts';
 
 /**
@@ -303,6 +303,82 @@ export function describeHostDirectoryContract(name: string, open: () => Promise<
         if (known.disabledAdmin !== undefined) {
           expect(admins.get(known.disabledAdmin), 'a disabled admin is answered, marked disabled').to.deep.include({ disabled: true });
         }
+      });
+    });
+
+    describe('finding clients', () => {
+      /** The known clients as clients() answers them. */
+      const knownClients = async () => {
+        const byId = await host.clients(known.clients);
+        return known.clients.map((id) => byId.get(id)!);
+      };
+      /** Part of a text (from its second character), in the other case: a search that must find it. */
+      const partOf = (text: string, length: number) => {
+        const part = text.slice(1, 1 + length);
+        return part === part.toUpperCase() ? part.toLowerCase() : part.toUpperCase();
+      };
+
+      it('finds a known client by part of its name, and by part of its email, in any case', async () => {
+        for (const client of await knownClients()) {
+          // The longest word of the name: a host may match first and last names apart.
+          const word = client.name.split(/\s+/).sort((a, b) => b.length - a.length)[0]!;
+          expect(word.length, `client ${client.id} has a name of three letters or more`).to.be.at.least(3);
+          const part = partOf(word, Math.min(4, word.length - 1));
+          const byName = await host.findClients(part, 50);
+          expect(byName.map((c) => c.id), `${client.id} by "${part}" of "${client.name}"`).to.include(client.id);
+          const byEmail = await host.findClients(`  ${partOf(client.email, 4)} `, 50);
+          expect(byEmail.map((c) => c.id), `${client.id} by part of "${client.email}"`).to.include(client.id);
+        }
+      });
+
+      it('answers the same records clients() answers, each once, by name then id', async () => {
+        const [first] = await knownClients();
+        const found = await host.findClients(partOf(first!.email, 4), 50);
+        expect(found.length).to.be.above(0);
+        const ids = found.map((c) => c.id);
+        expect(new Set(ids).size, 'each client once').to.equal(ids.length);
+        const byId = await host.clients(ids);
+        for (const client of found) expect(client, `client ${client.id}`).to.deep.equal(byId.get(client.id));
+        expect(ids, 'ordered by name, then id').to.deep.equal([...found].sort(compareClients).map((c) => c.id));
+      });
+
+      it('answers at most `limit` clients, taken from those that match (limits clamped to 1..50)', async () => {
+        // Two letters of the first known client's email that another client has too ('ex' of example.com...).
+        const email = (await knownClients())[0]!.email.toLowerCase();
+        const texts = [...new Set(Array.from({ length: Math.max(0, email.length - 1) }, (_, i) => email.slice(i, i + 2)))];
+        let many: string | null = null;
+        for (const text of texts) if ((await host.findClients(text, 50)).length >= 2) { many = text; break; }
+        expect(many, 'some text matches two clients or more').to.not.equal(null);
+        const all = (await host.findClients(many!, 50)).map((c) => c.id);
+        const one = await host.findClients(many!, 1);
+        expect(one).to.have.length(1);
+        expect(all).to.include(one[0]!.id);
+        for (const limit of [0, -5, 0.5, Number.NaN]) {
+          expect(await host.findClients(many!, limit), `limit ${limit}`).to.have.length(1);
+        }
+        expect((await host.findClients(many!, 1000)).length, 'limit 1000').to.be.at.most(50);
+        expect((await host.findClients(many!, 2)).map((c) => c.id), 'the same question, the same answer').to.deep.equal(
+          (await host.findClients(many!, 2)).map((c) => c.id));
+      });
+
+      it('answers [] for an empty or one-character text, spaces aside', async () => {
+        const [first] = await knownClients();
+        for (const text of ['', ' ', '   ', first!.name.slice(0, 1), ` ${first!.email.slice(0, 1)}  `]) {
+          expect(await host.findClients(text, 50), JSON.stringify(text)).to.deep.equal([]);
+        }
+      });
+
+      it('takes %, _, \\ and quotes literally: not wildcards, not errors', async () => {
+        for (const text of ['%%', '__', '%_%', '_%', '\\%', "''", '""', "' OR '1'='1", '%\' OR 1=1 --', '!%', '[a-z]%']) {
+          expect(await host.findClients(text, 50), JSON.stringify(text)).to.deep.equal([]);
+        }
+        const [first] = await knownClients();
+        // A wildcard inside an otherwise matching text must not match either: "pri%e" is no "price".
+        const word = first!.email.slice(0, 4);
+        const wild = `${word.slice(0, 1)}%${word.slice(2)}`;
+        expect((await host.findClients(wild, 50)).map((c) => c.id), JSON.stringify(wild)).not.to.include(first!.id);
+        const under = `${word.slice(0, 1)}_${word.slice(2)}`;
+        expect((await host.findClients(under, 50)).map((c) => c.id), JSON.stringify(under)).not.to.include(first!.id);
       });
     });
 

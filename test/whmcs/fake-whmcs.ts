@@ -182,9 +182,13 @@ export class FakeWhmcs {
         return { result: 'success', count: admins.length, admin_users: admins };
       }
       case 'GetClients': {
-        const page = paged(this.clients, p);
+        // `search` matches names, company and email, in any case (WHMCS's LIKE on a case-insensitive collation), literally.
+        const search = (p.search ?? '').toLowerCase();
+        const matching = search === '' ? this.clients : this.clients.filter((c) =>
+          [c.firstname, c.lastname, `${c.firstname} ${c.lastname}`, c.companyname, c.email].some((v) => String(v).toLowerCase().includes(search)));
+        const page = paged(matching, p);
         return {
-          result: 'success', totalresults: String(this.clients.length), startnumber: String(page.start), numreturned: String(page.items.length),
+          result: 'success', totalresults: String(matching.length), startnumber: String(page.start), numreturned: String(page.items.length),
           clients: { client: page.items.map((c) => stringify({ ...c, language: undefined })) },
         };
       }

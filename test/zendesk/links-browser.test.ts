@@ -142,6 +142,32 @@ function linksBrowserSuite(db: TestDatabase): void {
     installer.problems.length = 0;
   });
 
+  it('the installer types part of a client’s name, picks the client from the suggestions, and the link names the client', async () => {
+    const page = installer.page;
+    const organization = '8123';
+    await page.goto(LINKS_PAGE);
+    await page.selectOption('select[name=kind]', 'organization');
+    await page.fill('input[name=zendeskId]', organization);
+    const picker = page.getByRole('combobox', { name: 'Client' });
+    await picker.pressSequentially('acm', { delay: 30 });
+    const suggestion = page.getByRole('option', { name: /Acme Ltd/ });
+    await suggestion.waitFor();
+    expect(await picker.getAttribute('aria-expanded')).to.equal('true');
+    expect(await page.getByRole('listbox', { name: 'Matching clients' }).getByRole('option').allInnerTexts()).to.have.length(1);
+    // The keyboard picks: ↓ marks the suggestion, Enter takes it (and does not send the form).
+    await picker.press('ArrowDown');
+    expect(await suggestion.getAttribute('aria-selected')).to.equal('true');
+    expect(await picker.getAttribute('aria-activedescendant')).to.equal(await suggestion.getAttribute('id'));
+    await picker.press('Enter');
+    expect(await picker.inputValue(), 'the name shows').to.equal('Acme Ltd');
+    expect(await picker.getAttribute('aria-expanded')).to.equal('false');
+    expect(await h.mapping.find('organization', [organization])).to.have.property('size', 0);
+    await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Save link")')]);
+    expect(await row(organization).innerText()).to.contain('Acme Ltd').and.to.contain('c-acme');
+    expect((await h.mapping.find('organization', [organization])).get(organization)?.latchkeyId, 'the id is stored').to.equal('c-acme');
+    expect(installer.problems).to.deep.equal([]);
+  });
+
   it('the installer links the agent to an admin on the page; the agent’s next sidebar load shows the client’s entries', async () => {
     const page = installer.page;
     await page.goto(LINKS_PAGE);

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { Actor } from '../domain/actor.ts';
+import { ForbiddenError } from '../errors.ts';
+import type { Named } from '../ports/host-directory.ts';
+import { resolveActor } from '../policy/resolve-actor.ts';
+import { validate } from '../validation/validate.ts';
+import type { VaultContext } from './context.ts';
+
+/** Suggestions a picker gets at most. */
+export const CLIENT_SUGGESTIONS = 20;
+
+const findClientsSchema = z.strictObject({ search: z.string().max(100) });
+
+/**
+ * Clients by part of their name, company or email, for the pickers of admin
+ * forms: `{ id, name }` only, never anything else of the client. Admins only
+ * (enabled ones); clients and the system are refused.
+ */
+export class ClientFinder {
+  constructor(private readonly ctx: VaultContext) {}
+
+  /** `query` is `{ search }` (at most 100 characters); fewer than two characters answer []. */
+  async findClients(actor: Actor, query: unknown): Promise<Named[]> {
+    const { search } = validate(findClientsSchema, query);
+    return this.ctx.guard(async () => {
+      const facts = await resolveActor(actor, this.ctx.host);
+      if (facts.kind !== 'admin' || !facts.active) throw new ForbiddenError('find clients');
+      const clients = await this.ctx.host.findClients(search, CLIENT_SUGGESTIONS);
+      return clients.slice(0, CLIENT_SUGGESTIONS).map((c) => ({ id: c.id, name: c.name }));
+    });
+  }
+}
