@@ -26,9 +26,9 @@ const TEMPLATE = readFileSync(new URL('./templates/links-section.hbs', import.me
  * installer lists the links of `mapping` by kind (agents with their admin's
  * name, end users, email addresses, organizations and tickets with their
  * client's name), adds one (an agent to an admin chosen from the host's
- * admins, the others to a client found by name or email, or by id), and removes any. Every change is in
- * the audit log (`addon.change`). Latchkey shows the page, and runs its
- * actions, only for admins who may run the addon.
+ * admins, the others to a client found by name or email, or by id), and
+ * removes any. Every change is in the audit log (`addon.change`). Latchkey
+ * shows the page, and runs its actions, only for admins who may run the addon.
  */
 export function zendeskLinksSection(mapping: ZendeskMapping, options: ZendeskLinksSectionOptions): AddonSection {
   const lk = options.latchkey;
