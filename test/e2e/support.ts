@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 /**
  * Shared pieces of the end-to-end suites: one demo host (SQLite, in a fresh
  * temp dir, on an ephemeral port) and one Debian Chromium per suite, logins,
@@ -9,26 +8,15 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, requireChromium, SCREENSHOT_DIR } from '../support/chromium.ts';
 import { startDemoHost, type DemoHost } from '../../examples/demo-host/app.ts';
 import { DEMO_PASSWORD } from '../../examples/demo-host/seed-data.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
 declare const document: any;
 
-export const CHROMIUM_PATH = process.env.LATCHKEY_E2E_CHROMIUM ?? '/usr/bin/chromium';
-
-/**
- * Browser suites need Debian's Chromium (`apt-get install chromium`). Without
- * it a developer's run skips them with the reason; CI always has it, and there
- * a missing browser fails instead of skipping.
- */
-export function requireChromium(context: Mocha.Context): void {
-  if (existsSync(CHROMIUM_PATH) || process.env.CI) return;
-  console.warn(`  (browser tests skipped: no Chromium at ${CHROMIUM_PATH}; apt-get install chromium)`);
-  context.skip();
-}
-export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
+export { launchChromium, requireChromium, SCREENSHOT_DIR };
 
 export interface E2E {
   host: DemoHost;
@@ -86,11 +74,7 @@ export async function startE2E(): Promise<E2E> {
   });
   let browser: Browser;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    });
+    browser = await launchChromium();
   } catch (err) {
     await host.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -214,13 +198,4 @@ export async function entryIdByName(host: DemoHost, name: string): Promise<strin
   const found = page.items.find((e) => e.name === name);
   if (!found) throw new Error(`no entry named "${name}"`);
   return found.id;
-}
-
-/** Debian's Chromium with the flags every browser suite uses (see `requireChromium` for when it is missing). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-  });
 }

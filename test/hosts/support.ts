@@ -17,8 +17,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { mountLatchkey, readCookie, type LatchkeyMount } from '../../adapters/express/index.ts';
@@ -29,9 +27,10 @@ import {
 import { Secret, type Actor, type AdminActor, type ClientActor, type HookPlace } from '../../core/index.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
 import { watch, type PageWatch } from '../e2e/support.ts';
-import { waitForFrame } from '../support/frames.ts';
+import { waitForFrame } from '../support/chromium.ts';
 import { MODULE_DIR, phpJson, WHMCS_RUNTIME } from '../whmcs/php.ts';
-import { AUDIENCE, ISSUER, SUBDOMAIN, ZendeskSigner } from '../zendesk/support.ts';
+import { listenOnLoopback, type LoopbackServer } from '../support/loopback.ts';
+import { AUDIENCE, ISSUER, simulatedZendesk, SUBDOMAIN, ZendeskSigner, type Scenario } from '../zendesk/support.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib.
 declare const document: any;
@@ -114,19 +113,13 @@ export interface PanelVisit {
   watch: PageWatch;
 }
 
-interface ZendeskScenario {
-  location: ZendeskLocation;
-  token: string;
-  zaf: Record<string, unknown>;
-}
-
 /** Three loopback origins: Latchkey (with the in-process host's pages), "WHMCS" and "Zendesk". */
 export class SameHosts {
-  private readonly servers: Server[] = [];
+  private readonly servers: LoopbackServer[] = [];
   private readonly contexts: BrowserContext[] = [];
   /** HTML pages "WHMCS" serves, by key. */
   private readonly whmcsPages = new Map<string, string>();
-  private readonly scenarios = new Map<string, ZendeskScenario>();
+  private readonly scenarios = new Map<string, Scenario>();
   readonly logs: string[] = [];
   readonly signer = new ZendeskSigner();
   latchkeyOrigin = '';
@@ -196,12 +189,9 @@ export class SameHosts {
   }
 
   private async serve(app: Express): Promise<string> {
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-      s.once('error', reject);
-    });
+    const server = await listenOnLoopback(app);
     this.servers.push(server);
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return server.origin;
   }
 
   /** Links, settings and entries the suites start from. */
@@ -345,50 +335,9 @@ export class SameHosts {
   // --- Zendesk: signed-URL POST → context page (ZAF) → frame -----------------
 
   private simulatedZendesk(app: Express): void {
-    const attr = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-    app.get('/sim/zendesk/:guid', (req, res) => {
-      if (!this.scenarios.has(req.params.guid)) {
-        res.status(404).send('no such scenario');
-        return;
-      }
-      res.type('html').send(hostPage('Zendesk', `<h1>Agent workspace</h1><iframe name="app" src="/sim/launch/${attr(req.params.guid)}" width="420" height="700"></iframe>`));
-    });
-    // The iframe's first load: Zendesk POSTs the signed token to the app's location URL.
-    app.get('/sim/launch/:guid', (req, res) => {
-      const scenario = this.scenarios.get(req.params.guid);
-      if (!scenario) {
-        res.status(404).send('no such scenario');
-        return;
-      }
-      const query = new URLSearchParams({ origin: this.zendeskOrigin, app_guid: req.params.guid });
-      res.type('html').send(hostPage('Zendesk app',
-        `<form method="post" action="${attr(`${this.latchkeyOrigin}${BASE}/zendesk/entry/${scenario.location}?${query}`)}">`
-        + `<input type="hidden" name="token" value="${attr(scenario.token)}"></form>`
-        + '<script>document.forms[0].submit();</script>'));
-    });
-    // The ZAF SDK stand-in: `client.get` answers with the scenario's data.
-    app.get('/sim/zaf_sdk.js', (_req, res) => {
-      const data = Object.fromEntries([...this.scenarios].map(([guid, s]) => [guid, s.zaf]));
-      const json = JSON.stringify(data).replace(/</g, '\\u003c');
-      res.type('text/javascript').send(`(function () {
-  var SCENARIOS = ${json};
-  window.ZAFClient = {
-    init: function () {
-      var params = new URLSearchParams(window.location.search);
-      var guid = params.get('app_guid');
-      if (!guid || !params.get('origin') || !SCENARIOS[guid]) return false;
-      var data = SCENARIOS[guid];
-      return {
-        get: function (paths) {
-          var out = { errors: {} };
-          (Array.isArray(paths) ? paths : [paths]).forEach(function (p) { if (p in data) out[p] = data[p]; else out.errors[p] = 'unknown'; });
-          return Promise.resolve(out);
-        },
-        invoke: function (name, size) { window.__zafInvoked = [name, size]; }
-      };
-    }
-  };
-})();`);
+    simulatedZendesk(app, this.scenarios, {
+      origin: () => this.zendeskOrigin,
+      entryUrl: (location) => `${this.latchkeyOrigin}${BASE}/zendesk/entry/${location}`,
     });
   }
 
@@ -437,10 +386,7 @@ export class SameHosts {
 
   async close(): Promise<void> {
     await this.closeContexts();
-    for (const server of this.servers) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    for (const server of this.servers) await server.close();
     await this.vault.close();
   }
 }

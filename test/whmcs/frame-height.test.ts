@@ -12,7 +12,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { expectQuiet, launchChromium, requireChromium } from '../e2e/support.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { BASE, frameHeights, ID, SameHosts, sam, type PanelVisit } from '../hosts/support.ts';
-import { waitForFrame } from '../support/frames.ts';
+import { waitForFrame } from '../support/chromium.ts';
 import { requirePhp } from './php.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib.

@@ -8,10 +8,9 @@
  * records. It believes only the inner iframe's window and Latchkey's origin,
  * that type and a finite number, and clamps to 120–4000 px.
  */
-import { existsSync } from 'node:fs';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
-import { waitForFrame } from '../support/frames.ts';
+import { type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { launchChromium, requireChromium, waitForFrame } from '../support/chromium.ts';
 import { forEachDatabase, type TestDatabase } from '../support/databases.ts';
 import { globex } from '../support/host-fixture.ts';
 import { ticketZaf, ZD, ZENDESK_BASE, ZendeskHost, type Scenario } from './support.ts';
@@ -21,16 +20,9 @@ declare const document: any;
 declare const window: any;
 declare const location: any;
 
-const CHROMIUM_PATH = process.env.LATCHKEY_E2E_CHROMIUM ?? '/usr/bin/chromium';
 /** mountZendesk's default starting height. */
 const START = 600;
 const MANY = 8;
-
-function requireChromium(context: Mocha.Context): void {
-  if (existsSync(CHROMIUM_PATH) || process.env.CI) return;
-  console.warn(`  (Zendesk browser tests skipped: no Chromium at ${CHROMIUM_PATH}; apt-get install chromium)`);
-  context.skip();
-}
 
 /** Polls until `check` passes, or throws its last failure. */
 async function eventually(page: Page, check: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
@@ -71,11 +63,7 @@ function frameHeightSuite(db: TestDatabase): void {
     for (let i = 1; i <= MANY; i += 1) {
       await h.vault.lk.entries.create(globex, { name: `Globex system ${String(i).padStart(2, '0')}`, username: `user${i}`, password: `globex-pw-${i}` });
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    });
+    browser = await launchChromium();
   });
   afterEach(async () => {
     for (const c of contexts.splice(0)) await c.close().catch(() => undefined);

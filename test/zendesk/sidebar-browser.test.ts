@@ -6,27 +6,17 @@
  * sidebar.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
-import { waitForFrame } from '../support/frames.ts';
+import { type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { launchChromium, requireChromium, SCREENSHOT_DIR, waitForFrame } from '../support/chromium.ts';
 import { forEachDatabase, type TestDatabase } from '../support/databases.ts';
 import { owner } from '../support/host-fixture.ts';
 import {
   ACME_ENTRY, BASE, GLOBEX_ENTRY, SUBDOMAIN, ticketZaf, ZD, ZENDESK_BASE, ZendeskHost, type Scenario,
 } from './support.ts';
 
-// As in test/e2e/support.ts, without importing the demo host.
-const CHROMIUM_PATH = process.env.LATCHKEY_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
-
-/** Debian's Chromium (`apt-get install chromium`) or a skip saying so; under CI a missing browser fails instead. */
-function requireChromium(context: Mocha.Context): void {
-  if (existsSync(CHROMIUM_PATH) || process.env.CI) return;
-  console.warn(`  (Zendesk browser tests skipped: no Chromium at ${CHROMIUM_PATH}; apt-get install chromium)`);
-  context.skip();
-}
 
 interface PageWatch {
   errors: string[];
@@ -60,11 +50,7 @@ function sidebarSuite(db: TestDatabase): void {
     requireChromium(this);
     h = await ZendeskHost.start(db);
     await h.seed();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    });
+    browser = await launchChromium();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
   });
   after(async () => {

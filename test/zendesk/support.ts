@@ -9,8 +9,6 @@
  * the app's own key pair, made here.
  */
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { SignJWT, type JWTPayload } from 'jose';
 import { HOOK_PLACES, type Actor, type HookContext, type HookPlace } from '../../core/index.ts';
@@ -21,6 +19,7 @@ import {
 } from '../../adapters/zendesk/index.ts';
 import { Browser, HOST_SESSION_COOKIE } from '../express/harness.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
+import { listenOnLoopback, type LoopbackServer } from '../support/loopback.ts';
 import { acme, globex, hostFixture, owner } from '../support/host-fixture.ts';
 
 export const SUBDOMAIN = 'acme-hosting';
@@ -126,7 +125,7 @@ export class ZendeskHost {
     readonly zendesk: ZendeskMount,
     readonly secret: string,
     readonly origin: string,
-    private readonly server: Server,
+    private readonly server: LoopbackServer,
     private readonly ownsVault: boolean,
   ) {}
 
@@ -142,10 +141,8 @@ export class ZendeskHost {
     const scenarios = new Map<string, Scenario>();
     // The origin is only known once listening; the Zendesk mount reads it through this box.
     const box = { origin: '' };
-    const server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    box.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const server = await listenOnLoopback(app);
+    box.origin = server.origin;
 
     const mount = mountLatchkey(app, {
       latchkey: vault.lk,
@@ -170,7 +167,7 @@ export class ZendeskHost {
       zafSdkUrl: '/sim/zaf_sdk.js',
       log: (line) => { logs.push(line); },
     });
-    simulatedZendesk(app, scenarios, box);
+    simulatedZendesk(app, scenarios, { origin: () => box.origin, entryUrl: (location) => `${ZENDESK_BASE}/entry/${location}` });
     app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
       const e = err as Error;
       res.status(500).type('text').send(`host error: ${e?.name} ${String(e?.message).slice(0, 300)}`);
@@ -213,8 +210,7 @@ export class ZendeskHost {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
+    await this.server.close();
     if (this.ownsVault) await this.vault.close();
   }
 }
@@ -274,7 +270,16 @@ export function ticketZaf(ticket: string, requester: { id: number; email: string
  * whose `client.get` answers with the scenario's data and whose
  * `client.invoke('resize', size)` pushes `size` onto `window.__zafResizes`.
  */
-function simulatedZendesk(app: express.Express, scenarios: Map<string, Scenario>, box: { origin: string }): void {
+export function simulatedZendesk(
+  app: express.Express,
+  scenarios: ReadonlyMap<string, Scenario>,
+  where: {
+    /** Zendesk's own origin, as it puts it in `origin=` (known once listening). */
+    origin(): string;
+    /** The app's location URL for a location: Latchkey's Zendesk entry, on whichever origin it runs. */
+    entryUrl(location: ZendeskLocation): string;
+  },
+): void {
   const html = (body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Zendesk</title></head><body>${body}</body></html>`;
   const attr = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   // Browsers ask every origin for one; an empty answer keeps the console clean.
@@ -292,9 +297,9 @@ function simulatedZendesk(app: express.Express, scenarios: Map<string, Scenario>
       res.status(404).send('no such scenario');
       return;
     }
-    const query = new URLSearchParams(scenario.query ?? { origin: box.origin, app_guid: req.params.guid });
+    const query = new URLSearchParams(scenario.query ?? { origin: where.origin(), app_guid: req.params.guid });
     res.type('html').send(html(
-      `<form method="post" action="${attr(`${ZENDESK_BASE}/entry/${scenario.location}?${query}`)}">`
+      `<form method="post" action="${attr(`${where.entryUrl(scenario.location)}?${query}`)}">`
       + `<input type="hidden" name="token" value="${attr(scenario.token)}"></form>`
       + '<script>document.forms[0].submit();</script>',
     ));

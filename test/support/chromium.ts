@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+
+/** Debian's Chromium; never a downloaded browser. */
+export const CHROMIUM_PATH = process.env.LATCHKEY_E2E_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
+
+/**
+ * Browser suites need Debian's Chromium (`apt-get install chromium`). Without
+ * it a developer's run skips them with the reason; CI always has it, and there
+ * a missing browser fails instead of skipping.
+ */
+export function requireChromium(context: Mocha.Context): void {
+  if (existsSync(CHROMIUM_PATH) || process.env.CI) return;
+  console.warn(`  (browser tests skipped: no Chromium at ${CHROMIUM_PATH}; apt-get install chromium)`);
+  context.skip();
+}
+
+/** Debian's Chromium with the flags every browser suite uses. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+/** The first frame (not the page itself, and past about:blank) that `matches`, polling until it appears. */
+export async function waitForFrame(page: Page, matches: (frame: Frame) => boolean, timeoutMs = 15_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = page.frames().find((f) => f !== page.mainFrame() && f.url().startsWith('http') && matches(f));
+    if (frame) return frame;
+    if (Date.now() > deadline) throw new Error(`no frame matched; frames at ${page.frames().map((f) => f.url()).join(', ')}`);
+    await page.waitForTimeout(50);
+  }
+}
+
+/** The path of a frame's URL. */
+export function framePath(frame: Frame): string {
+  return new URL(frame.url()).pathname;
+}
