@@ -37,7 +37,16 @@ export async function waitForFrame(page: Page, matches: (frame: Frame) => boolea
   }
 }
 
-/** The path of a frame's URL. */
-export function framePath(frame: Frame): string {
-  return new URL(frame.url()).pathname;
+/** Polls until `check` passes (a height follows a message a frame later, say), or throws its last failure. */
+export async function eventually(page: Page, check: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await page.waitForTimeout(50);
+    }
+  }
 }

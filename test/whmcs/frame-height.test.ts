@@ -12,7 +12,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { expectQuiet, launchChromium, requireChromium } from '../e2e/support.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { BASE, frameHeights, ID, SameHosts, sam, type PanelVisit } from '../hosts/support.ts';
-import { waitForFrame } from '../support/chromium.ts';
+import { eventually, waitForFrame } from '../support/chromium.ts';
 import { requirePhp } from './php.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib.
@@ -22,20 +22,6 @@ declare const window: any;
 /** The configured starting height of the client summary panel (panelheight). */
 const CONFIGURED = 480;
 const MANY = 20;
-
-/** Polls until `check` passes (the height follows a message, a frame later), or throws its last failure. */
-async function eventually(page: Page, check: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await page.waitForTimeout(50);
-    }
-  }
-}
 
 /** Waits until the iframe is as tall as the document inside it, and returns that height. */
 async function fitted(page: Page, selector?: string): Promise<number> {

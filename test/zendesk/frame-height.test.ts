@@ -10,7 +10,7 @@
  */
 import { expect } from 'chai';
 import { type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
-import { launchChromium, requireChromium, waitForFrame } from '../support/chromium.ts';
+import { eventually, launchChromium, requireChromium, waitForFrame } from '../support/chromium.ts';
 import { forEachDatabase, type TestDatabase } from '../support/databases.ts';
 import { globex } from '../support/host-fixture.ts';
 import { ticketZaf, ZD, ZENDESK_BASE, ZendeskHost, type Scenario } from './support.ts';
@@ -23,20 +23,6 @@ declare const location: any;
 /** mountZendesk's default starting height. */
 const START = 600;
 const MANY = 8;
-
-/** Polls until `check` passes, or throws its last failure. */
-async function eventually(page: Page, check: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await page.waitForTimeout(50);
-    }
-  }
-}
 
 interface Sidebar {
   page: Page;
