@@ -9,11 +9,12 @@
  * that type and a finite number, and clamps to 120–4000 px.
  */
 import { expect } from 'chai';
-import { type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
-import { eventually, launchChromium, requireChromium, waitForFrame } from '../support/chromium.ts';
+import type { Frame, Page } from 'playwright-core';
+import { eventually, waitForFrame } from '../support/chromium.ts';
+import { zendeskBrowserSuite } from './browser-suite.ts';
 import { forEachDatabase, type TestDatabase } from '../support/databases.ts';
 import { globex } from '../support/host-fixture.ts';
-import { ticketZaf, ZD, ZENDESK_BASE, ZendeskHost, type Scenario } from './support.ts';
+import { ticketZaf, ZD, ZENDESK_BASE, type Scenario } from './support.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib.
 declare const document: any;
@@ -37,49 +38,33 @@ interface Sidebar {
 type Size = { width: string; height: string };
 
 function frameHeightSuite(db: TestDatabase): void {
-  let h: ZendeskHost;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  before(async function () {
-    requireChromium(this);
-    h = await ZendeskHost.start(db);
-    await h.seed();
-    // Globex keeps many entries; Acme has one.
+  // Globex keeps many entries; Acme has one.
+  const z = zendeskBrowserSuite(db, async (host) => {
     for (let i = 1; i <= MANY; i += 1) {
-      await h.vault.lk.entries.create(globex, { name: `Globex system ${String(i).padStart(2, '0')}`, username: `user${i}`, password: `globex-pw-${i}` });
+      await host.vault.lk.entries.create(globex, { name: `Globex system ${String(i).padStart(2, '0')}`, username: `user${i}`, password: `globex-pw-${i}` });
     }
-    browser = await launchChromium();
   });
-  afterEach(async () => {
-    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  });
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await h?.close();
-  });
+  afterEach(() => z.closeContexts());
 
   const acmeTicket = async (): Promise<Scenario> => ({
-    location: 'ticket_sidebar', token: await h.signer.sign(),
+    location: 'ticket_sidebar', token: await z.host.signer.sign(),
     zaf: ticketZaf(ZD.acmeTicket, { id: Number(ZD.acmeRequester), email: 'dev@acme.test' }, null),
   });
   const globexTicket = async (): Promise<Scenario> => ({
-    location: 'ticket_sidebar', token: await h.signer.sign(),
+    location: 'ticket_sidebar', token: await z.host.signer.sign(),
     zaf: ticketZaf(ZD.globexTicket, { id: Number(ZD.globexRequester), email: ZD.globexEmail }, Number(ZD.globexOrganization)),
   });
 
   /** Opens the simulated agent page and waits until the inner frame has loaded a page at `until`. */
   async function open(scenario: Scenario, until: RegExp): Promise<Sidebar> {
-    const context = await browser.newContext({ baseURL: h.origin, viewport: { width: 900, height: 800 }, locale: 'en-GB' });
-    context.setDefaultTimeout(15_000);
-    contexts.push(context);
+    const context = await z.context({ width: 900, height: 800 });
     const page = await context.newPage();
     const errors: string[] = [];
     const consoleErrors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
     page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-    await page.goto(`/sim/zendesk/${h.scenario(scenario)}`);
-    const inner = await waitForFrame(page, (f) => f.parentFrame()?.name() === 'app' && until.test(new URL(f.url(), h.origin).pathname));
+    await page.goto(`/sim/zendesk/${z.host.scenario(scenario)}`);
+    const inner = await waitForFrame(page, (f) => f.parentFrame()?.name() === 'app' && until.test(new URL(f.url(), z.host.origin).pathname));
     await inner.waitForLoadState('load');
     return { page, app: inner.parentFrame()!, inner, errors, consoleErrors };
   }
@@ -177,7 +162,7 @@ function frameHeightSuite(db: TestDatabase): void {
     const count = (await resizes(s)).length;
     // A page at a Latchkey URL (so the context page's frame-src allows it) whose
     // CSP sandbox gives it an opaque origin: same window, another origin.
-    await s.page.context().route(`${h.origin}/sim/opaque`, (route) => route.fulfill({
+    await s.page.context().route(`${z.host.origin}/sim/opaque`, (route) => route.fulfill({
       status: 200,
       headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': 'sandbox allow-scripts' },
       body: '<!doctype html><title>opaque</title><p>another origin</p><script>'
@@ -194,7 +179,7 @@ function frameHeightSuite(db: TestDatabase): void {
 
   it('a refusal inside the inner frame (no linked client: 404) is shown there, and the size follows it', async () => {
     const s = await open({
-      location: 'ticket_sidebar', token: await h.signer.sign(),
+      location: 'ticket_sidebar', token: await z.host.signer.sign(),
       zaf: ticketZaf(ZD.acmeTicket, { id: Number(ZD.unlinkedRequester), email: 'nobody@example.test' }, null),
     }, new RegExp(`^${ZENDESK_BASE}/open$`));
     await s.inner.locator('h1').waitFor();
@@ -210,7 +195,7 @@ function frameHeightSuite(db: TestDatabase): void {
     const statuses: number[] = [];
     s.page.on('response', (r) => { if (new URL(r.url()).pathname === `${ZENDESK_BASE}/open`) statuses.push(r.status()); });
     const src = await s.app.evaluate(() => document.getElementById('lk-zendesk-frame').getAttribute('src') as string);
-    expect(new URL(src, h.origin).searchParams.get('handoff')).to.have.length.above(20);
+    expect(new URL(src, z.host.origin).searchParams.get('handoff')).to.have.length.above(20);
     await s.app.evaluate((url) => { document.getElementById('lk-zendesk-frame').src = `${url}&again=1`; }, src);
     await eventually(s.page, async () => {
       expect(statuses).to.deep.equal([401]);

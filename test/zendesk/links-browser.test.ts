@@ -4,13 +4,13 @@
  * Latchkey's addon pages, and that agent's next signed-URL sidebar load shows
  * the client's entries; removing the link refuses the agent again.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
-import { launchChromium, requireChromium, SCREENSHOT_DIR, waitForFrame } from '../support/chromium.ts';
+import type { Frame, Page } from 'playwright-core';
+import { SCREENSHOT_DIR, waitForFrame } from '../support/chromium.ts';
+import { zendeskBrowserSuite } from './browser-suite.ts';
 import { forEachDatabase, type TestDatabase } from '../support/databases.ts';
-import { ACME_ENTRY, BASE, GLOBEX_ENTRY, ticketZaf, ZD, ZENDESK_BASE, ZendeskHost } from './support.ts';
+import { ACME_ENTRY, BASE, GLOBEX_ENTRY, ticketZaf, ZD, ZENDESK_BASE } from './support.ts';
 
 const LINKS_PAGE = '/host/page/adminPages?page=zendesk-links';
 
@@ -20,31 +20,17 @@ interface Watched {
 }
 
 function linksBrowserSuite(db: TestDatabase): void {
-  let h: ZendeskHost;
-  let browser: Browser;
+  const z = zendeskBrowserSuite(db);
   let installer: Watched;
-  const contexts: BrowserContext[] = [];
 
-  before(async function () {
-    requireChromium(this);
-    h = await ZendeskHost.start(db);
-    await h.seed();
-    browser = await launchChromium();
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  before(async () => {
     installer = await watchedPage('admin:a-owner');
-  });
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await h?.close();
   });
 
   /** A page in a fresh context, signed in to the billing platform as `subject` when given; JS errors, console errors and dialogs are collected. */
   async function watchedPage(subject?: string): Promise<Watched> {
-    const context = await browser.newContext({ baseURL: h.origin, viewport: { width: 1100, height: 900 }, locale: 'en-GB' });
-    context.setDefaultTimeout(15_000);
-    contexts.push(context);
-    if (subject) await context.addCookies([{ name: 'host_user', value: encodeURIComponent(subject), url: h.origin }]);
+    const context = await z.context({ width: 1100, height: 900 });
+    if (subject) await context.addCookies([{ name: 'host_user', value: encodeURIComponent(subject), url: z.host.origin }]);
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`error: ${err.message}`));
@@ -67,15 +53,15 @@ function linksBrowserSuite(db: TestDatabase): void {
     page.on('response', (response) => {
       if (new URL(response.url()).pathname === `${ZENDESK_BASE}/entry/ticket_sidebar`) entryStatus = response.status();
     });
-    const guid = h.scenario({
+    const guid = z.host.scenario({
       location: 'ticket_sidebar',
-      token: await h.signer.sign({ sub: agent }),
+      token: await z.host.signer.sign({ sub: agent }),
       zaf: ticketZaf(ZD.acmeTicket, { id: Number(ZD.acmeRequester), email: 'dev@acme.test' }, null),
     });
     await page.goto(`/sim/zendesk/${guid}`);
     // Latchkey's panel opens in the frame the context page holds; a refused token stays on the app's own frame.
     const frame = await waitForFrame(page, (f) => {
-      const path = new URL(f.url(), h.origin).pathname;
+      const path = new URL(f.url(), z.host.origin).pathname;
       return (f.parentFrame()?.name() === 'app' && path === `${BASE}/frame/ticketSidebar`)
         || (f.name() === 'app' && path === `${ZENDESK_BASE}/entry/ticket_sidebar` && entryStatus !== undefined);
     });
@@ -110,7 +96,7 @@ function linksBrowserSuite(db: TestDatabase): void {
   it('a mistake is shown next to its field, and nothing is saved', async () => {
     const page = installer.page;
     await page.goto(LINKS_PAGE);
-    const before = await h.mapping.list();
+    const before = await z.host.mapping.list();
     await page.selectOption('select[name=kind]', 'user');
     await page.fill('input[name=zendeskId]', '72a');
     await page.fill('input[name=clientId]', 'c-acme');
@@ -122,7 +108,7 @@ function linksBrowserSuite(db: TestDatabase): void {
     await page.click('button:has-text("Save link")');
     await page.locator('[data-lk-error-for="clientId"]', { hasText: 'does not exist in your platform' }).waitFor();
     expect(await page.locator('[data-lk-error-for="zendeskId"]').innerText()).to.equal('');
-    expect(await h.mapping.list()).to.deep.equal(before);
+    expect(await z.host.mapping.list()).to.deep.equal(before);
     // A refused request is a 400 the page explains, not a page error; the browser logs the failed fetch itself.
     expect(installer.problems.filter((p) => !/status of 400/.test(p))).to.deep.equal([]);
     installer.problems.length = 0;
@@ -147,10 +133,10 @@ function linksBrowserSuite(db: TestDatabase): void {
     await picker.press('Enter');
     expect(await picker.inputValue(), 'the name shows').to.equal('Acme Ltd');
     expect(await picker.getAttribute('aria-expanded')).to.equal('false');
-    expect(await h.mapping.find('organization', [organization])).to.have.property('size', 0);
+    expect(await z.host.mapping.find('organization', [organization])).to.have.property('size', 0);
     await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Save link")')]);
     expect(await row(organization).innerText()).to.contain('Acme Ltd').and.to.contain('c-acme');
-    expect((await h.mapping.find('organization', [organization])).get(organization)?.latchkeyId, 'the id is stored').to.equal('c-acme');
+    expect((await z.host.mapping.find('organization', [organization])).get(organization)?.latchkeyId, 'the id is stored').to.equal('c-acme');
     expect(installer.problems).to.deep.equal([]);
   });
 
@@ -165,7 +151,7 @@ function linksBrowserSuite(db: TestDatabase): void {
     const linked = row(ZD.strangerAgent);
     expect(await linked.innerText()).to.contain('Sam Support').and.to.contain('Stranger, now in support');
     await page.screenshot({ path: join(SCREENSHOT_DIR, `zendesk-links-${db.name}.png`), fullPage: true });
-    expect((await h.mapping.find('agent', [ZD.strangerAgent])).get(ZD.strangerAgent)?.latchkeyId).to.equal('a-sam');
+    expect((await z.host.mapping.find('agent', [ZD.strangerAgent])).get(ZD.strangerAgent)?.latchkeyId).to.equal('a-sam');
 
     const visit = await sidebarFor(ZD.strangerAgent);
     expect(visit.entryStatus).to.equal(303);
@@ -185,7 +171,7 @@ function linksBrowserSuite(db: TestDatabase): void {
     await Promise.all([page.waitForEvent('load'), dialog.locator('button[type=submit]').click()]);
     expect(await row(ZD.strangerAgent).count()).to.equal(0);
     expect(await row(ZD.samAgent).count()).to.equal(1);
-    expect((await h.mapping.find('agent', [ZD.strangerAgent])).size).to.equal(0);
+    expect((await z.host.mapping.find('agent', [ZD.strangerAgent])).size).to.equal(0);
 
     const visit = await sidebarFor(ZD.strangerAgent);
     expect(visit.entryStatus).to.equal(403);

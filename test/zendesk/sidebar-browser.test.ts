@@ -6,15 +6,15 @@
  * sidebar.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
-import { launchChromium, requireChromium, SCREENSHOT_DIR, waitForFrame } from '../support/chromium.ts';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { SCREENSHOT_DIR, waitForFrame } from '../support/chromium.ts';
+import { zendeskBrowserSuite } from './browser-suite.ts';
 import { forEachDatabase, type TestDatabase } from '../support/databases.ts';
 import { owner } from '../support/host-fixture.ts';
 import {
-  ACME_ENTRY, BASE, GLOBEX_ENTRY, SUBDOMAIN, ticketZaf, ZD, ZENDESK_BASE, ZendeskHost, type Scenario,
+  ACME_ENTRY, BASE, GLOBEX_ENTRY, SUBDOMAIN, ticketZaf, ZD, ZENDESK_BASE, type Scenario,
 } from './support.ts';
 
 
@@ -42,28 +42,11 @@ interface Visit {
 }
 
 function sidebarSuite(db: TestDatabase): void {
-  let h: ZendeskHost;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  before(async function () {
-    requireChromium(this);
-    h = await ZendeskHost.start(db);
-    await h.seed();
-    browser = await launchChromium();
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  });
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await h?.close();
-  });
+  const z = zendeskBrowserSuite(db);
 
   /** Opens the simulated agent page on a scenario and waits for the iframe to settle at `until`. */
   async function visit(scenario: Scenario, until: RegExp): Promise<Visit> {
-    const context = await browser.newContext({ baseURL: h.origin, viewport: { width: 900, height: 800 }, locale: 'en-GB' });
-    context.setDefaultTimeout(15_000);
-    contexts.push(context);
+    const context = await z.context({ width: 900, height: 800 });
     const page = await context.newPage();
     const statuses = new Map<string, number>();
     const missing: string[] = [];
@@ -73,7 +56,7 @@ function sidebarSuite(db: TestDatabase): void {
       if (response.status() === 404) missing.push(url.pathname);
     });
     const w = watch(page);
-    const guid = h.scenario(scenario);
+    const guid = z.host.scenario(scenario);
     await page.goto(`/sim/zendesk/${guid}`);
     const frame = await appFrameAt(page, until);
     await frame.waitForLoadState('load');
@@ -82,7 +65,7 @@ function sidebarSuite(db: TestDatabase): void {
 
   /** The app's iframe (refusals at the entry) or the one the context page frames inside it (Latchkey's pages). */
   const appFrameAt = (page: Page, until: RegExp) => waitForFrame(page, (f) =>
-    (f.name() === 'app' || f.parentFrame()?.name() === 'app') && until.test(new URL(f.url(), h.origin).pathname));
+    (f.name() === 'app' || f.parentFrame()?.name() === 'app') && until.test(new URL(f.url(), z.host.origin).pathname));
 
   const frameCookie = async (context: BrowserContext) => (await context.cookies()).find((c) => c.name === 'lk_frame');
   const ticket = (token: string, requester = { id: Number(ZD.acmeRequester), email: 'dev@acme.test' }): Scenario => ({
@@ -92,7 +75,7 @@ function sidebarSuite(db: TestDatabase): void {
   });
 
   it('an allowed agent opens a ticket and sees the requester’s client’s entries', async () => {
-    const v = await visit(ticket(await h.signer.sign()), /\/frame\/ticketSidebar$/);
+    const v = await visit(ticket(await z.host.signer.sign()), /\/frame\/ticketSidebar$/);
     expect(new URL(v.frame.url()).searchParams.get('ticketId')).to.equal(`zendesk:${ZD.acmeTicket}`);
     // Inside the context page, which stays in Zendesk's iframe around it.
     expect(new URL(v.frame.parentFrame()!.url()).pathname).to.equal(`${ZENDESK_BASE}/context/ticket_sidebar`);
@@ -109,7 +92,7 @@ function sidebarSuite(db: TestDatabase): void {
   });
 
   it('the panel’s API calls and its reveal button act, inside the frame, as the agent’s admin', async () => {
-    const v = await visit(ticket(await h.signer.sign()), /\/frame\/ticketSidebar$/);
+    const v = await visit(ticket(await z.host.signer.sign()), /\/frame\/ticketSidebar$/);
     const result = await v.frame.evaluate(async () => {
       const doc = (globalThis as unknown as { document: { querySelector(s: string): { dataset: Record<string, string> } | null } }).document;
       const panel = doc.querySelector('[data-lk-api]');
@@ -121,12 +104,12 @@ function sidebarSuite(db: TestDatabase): void {
     // Reveal is a POST with the panel's CSRF token, under the frame session.
     await v.frame.locator('[data-lk-reveal="service:s-acme-vps"]').click();
     await v.frame.locator('[data-lk-secret-for="service:s-acme-vps"]', { hasText: 'acme-vps-root-pw' }).waitFor();
-    const events = await h.vault.lk.audit.list(owner, { limit: 5 });
+    const events = await z.host.vault.lk.audit.list(owner, { limit: 5 });
     expect(events.some((e) => e.actor.kind === 'admin' && e.actor.id === 'a-sam' && /reveal/.test(e.action)), JSON.stringify(events.map((e) => e.action))).to.equal(true);
   });
 
   it('a not-allowed agent gets the sidebar without the client’s entries', async () => {
-    const v = await visit(ticket(await h.signer.sign({ sub: ZD.sidAgent })), /\/frame\/ticketSidebar$/);
+    const v = await visit(ticket(await z.host.signer.sign({ sub: ZD.sidAgent })), /\/frame\/ticketSidebar$/);
     const text = await v.frame.locator('body').innerText();
     expect(text).to.contain('Acme Ltd');
     expect(text).not.to.contain(ACME_ENTRY);
@@ -134,17 +117,17 @@ function sidebarSuite(db: TestDatabase): void {
   });
 
   it('an agent linked to nobody gets no sidebar and no session', async () => {
-    const v = await visit(ticket(await h.signer.sign({ sub: ZD.strangerAgent })), /\/zendesk\/entry\/ticket_sidebar$/);
+    const v = await visit(ticket(await z.host.signer.sign({ sub: ZD.strangerAgent })), /\/zendesk\/entry\/ticket_sidebar$/);
     expect(v.statuses.get(`${ZENDESK_BASE}/entry/ticket_sidebar`)).to.equal(403);
     expect(await frameCookie(v.context)).to.equal(undefined);
     expect(await v.frame.locator('body').innerText()).not.to.contain('Acme');
   });
 
   const refusals: Array<[string, () => Promise<string>]> = [
-    ['forged (another key pair)', async () => h.signer.sign({}, { key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })],
-    ['expired', async () => h.signer.sign({ iat: Math.floor(Date.now() / 1000) - 400, exp: Math.floor(Date.now() / 1000) - 60 })],
-    ['for another installation', async () => h.signer.sign({ aud: `https://${SUBDOMAIN}.zendesk.com/api/v2/apps/installations/1.json` })],
-    ['from another Zendesk account', async () => h.signer.sign({ iss: 'other.zendesk.com' })],
+    ['forged (another key pair)', async () => z.host.signer.sign({}, { key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })],
+    ['expired', async () => z.host.signer.sign({ iat: Math.floor(Date.now() / 1000) - 400, exp: Math.floor(Date.now() / 1000) - 60 })],
+    ['for another installation', async () => z.host.signer.sign({ aud: `https://${SUBDOMAIN}.zendesk.com/api/v2/apps/installations/1.json` })],
+    ['from another Zendesk account', async () => z.host.signer.sign({ iss: 'other.zendesk.com' })],
   ];
   for (const [title, make] of refusals) {
     it(`a token ${title} is refused: 401 page, no session cookie`, async () => {
@@ -156,7 +139,7 @@ function sidebarSuite(db: TestDatabase): void {
   }
 
   it('a replayed token is refused: the second load of the same token gets a 401 and no session', async () => {
-    const token = await h.signer.sign();
+    const token = await z.host.signer.sign();
     const first = await visit(ticket(token), /\/frame\/ticketSidebar$/);
     expect(await first.frame.locator('body').innerText()).to.contain(ACME_ENTRY);
     const again = await visit(ticket(token), /\/zendesk\/entry\/ticket_sidebar$/);
