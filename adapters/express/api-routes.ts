@@ -1,8 +1,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
-  ForbiddenError, LANGUAGES, Renderer, runAddonAction, totpCode, ValidationError,
-  type Actor, type AddonSection, type Latchkey, type RevealedSecrets,
+  ForbiddenError, LANGUAGES, runAddonAction, totpCode, ValidationError,
+  type Actor, type AddonSection, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
 import { previewMail } from '../../core/hooks/mail-preview.ts';
 import { validate } from '../../core/validation/validate.ts';
@@ -16,9 +16,8 @@ const watchSchema = z.strictObject({ watch: z.boolean() });
  * The JSON API behind the panels' buttons. Each handler only reads the
  * request, names the actor, and calls one core service: the service decides.
  */
-export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer?: Renderer, sections: readonly AddonSection[] = []): Router {
+export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer, sections: readonly AddonSection[]): Router {
   const api = express.Router();
-  let mailRenderer = renderer;
   api.use(express.json({ limit: '256kb' }));
 
   const handle = (body: (req: Request, res: Response, actor: Actor) => Promise<unknown>) =>
@@ -89,8 +88,7 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer?: Renderer
   api.post('/mail/preview', handle(async (req, _res, actor) => {
     if (actor.kind !== 'admin' || !(await lk.mayRunAddon(actor))) throw new ForbiddenError('preview mail');
     const [settings, admins] = await Promise.all([lk.settings.get(actor), lk.host.admins([actor.adminId])]);
-    mailRenderer ??= new Renderer();
-    const mail = previewMail(mailRenderer, settings, req.body ?? {}, admins.get(actor.adminId)?.name ?? '');
+    const mail = previewMail(renderer, settings, req.body ?? {}, admins.get(actor.adminId)?.name ?? '');
     return { subject: mail.subject, text: mail.text, html: mail.html };
   }));
   api.get('/audit', handle((req, _res, actor) => lk.audit.list(actor, queryObject(req, ['beforeSeq', 'limit']))));
