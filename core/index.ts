@@ -13,9 +13,9 @@ export type { Mailer, MailMessage, MailRecipient } from './ports/mailer.ts';
 export type { DispatchOptions, DispatchResult } from './services/outbox-dispatcher.ts';
 export { systemClock } from './ports/clock.ts';
 export type {
-  HostDirectory, HostAdmin, HostClient, HostContact, HostProduct, HostService, HostTicket, HostDevice, Named,
+  HostDirectory, HostAdmin, HostClient, HostContact, HostProduct, HostService, HostTicket, HostDevice, Named, ServiceStatus,
 } from './ports/host-directory.ts';
-export { clientSearch, compareClients, FIND_CLIENTS_MAX } from './ports/host-directory.ts';
+export { clientSearch, compareClients, FIND_CLIENTS_MAX, SERVICE_STATUSES, toServiceStatus } from './ports/host-directory.ts';
 export { Keyring } from './crypto/keyring.ts';
 export { openDatabase, type DatabaseConfig } from './store/database.ts';
 export { safeHttpUrl } from './render/safe-url.ts';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import {
-  clientSearch, compareClients, DatabaseUnavailableError, pickLanguage, Secret,
+  clientSearch, compareClients, DatabaseUnavailableError, pickLanguage, Secret, toServiceStatus,
   type HostAdmin, type HostClient, type HostContact, type HostDevice, type HostDirectory, type HostProduct, type HostService,
   type HostTicket, type Named,
 } from '../../core/index.ts';
@@ -273,7 +273,7 @@ export class WhmcsDatabaseDirectory extends WhmcsDatabaseNames implements HostDi
 
   async #serviceRows(filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<HostService[]> {
     const rows = await filter(this.knex({ h: 'tblhosting' }).leftJoin({ p: 'tblproducts' }, 'p.id', 'h.packageid')
-      .select('h.id', 'h.userid', 'h.packageid', 'h.domain', 'h.username', { productName: 'p.name' })).orderBy('h.id') as Array<Record<string, unknown>>;
+      .select('h.id', 'h.userid', 'h.packageid', 'h.domain', 'h.username', 'h.domainstatus', { productName: 'p.name' })).orderBy('h.id') as Array<Record<string, unknown>>;
     return rows.flatMap((r) => {
       const id = toId(r.id);
       const clientId = toId(r.userid);
@@ -287,6 +287,7 @@ export class WhmcsDatabaseDirectory extends WhmcsDatabaseNames implements HostDi
         username: toText(r.username).trim() || null,
         password: null,
         loginUrl: null,
+        status: toServiceStatus(r.domainstatus),
       }];
     });
   }

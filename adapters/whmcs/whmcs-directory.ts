@@ -1,5 +1,5 @@
 import {
-  clientSearch, compareClients, pickLanguage, Secret,
+  clientSearch, compareClients, pickLanguage, Secret, toServiceStatus,
   type HostAdmin, type HostClient, type HostContact, type HostDevice, type HostDirectory, type HostProduct, type HostService,
   type HostTicket, type Named,
 } from '../../core/index.ts';
@@ -380,6 +380,7 @@ export class WhmcsDirectory implements HostDirectory {
       username: toText(fields.username).trim() || null,
       password,
       loginUrl: this.#options.serviceLoginUrl?.(fields) ?? null,
+      status: toServiceStatus(fields.status),
     };
   }
 

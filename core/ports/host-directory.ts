@@ -54,6 +54,23 @@ export interface HostService {
   password: Secret | null;
   /** An absolute http(s) address, or null (Latchkey checks it again before it becomes a link). */
   loginUrl: string | null;
+  /** Where the service is in its life; decides whether its client still sees its credentials. */
+  status: ServiceStatus;
+}
+
+export const SERVICE_STATUSES = ['pending', 'active', 'suspended', 'terminated', 'cancelled', 'fraud'] as const;
+export type ServiceStatus = typeof SERVICE_STATUSES[number];
+
+/**
+ * A host's word for a service's state ('Active', 'Suspended', WHMCS's
+ * domainstatus...) as a ServiceStatus. A word we do not know counts as
+ * 'pending': it shows the client nothing until the host says the service runs.
+ * WHMCS's 'Completed' (a one-off product delivered) has ended: 'terminated'.
+ */
+export function toServiceStatus(word: unknown): ServiceStatus {
+  const w = typeof word === 'string' ? word.trim().toLowerCase() : '';
+  if (w === 'completed') return 'terminated';
+  return (SERVICE_STATUSES as readonly string[]).includes(w) ? w as ServiceStatus : 'pending';
 }
 
 /**

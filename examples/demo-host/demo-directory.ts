@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import {
-  clientSearch, compareClients,
+  clientSearch, compareClients, toServiceStatus,
   type HostAdmin, type HostClient, type HostContact, type HostDevice, type HostDirectory, type HostProduct, type HostService,
   type HostTicket, type Named,
 } from '../../core/index.ts';
@@ -110,7 +110,7 @@ export class DemoDirectory implements HostDirectory {
   }
 
   #serviceQuery(): Knex.QueryBuilder {
-    return this.knex(T.services).select('id', 'client_id', 'product_id', 'label', 'username', 'password_enc', 'login_url');
+    return this.knex(T.services).select('id', 'client_id', 'product_id', 'label', 'username', 'password_enc', 'login_url', 'status');
   }
 
   #toService(row: ServiceRow): HostService {
@@ -122,6 +122,7 @@ export class DemoDirectory implements HostDirectory {
       username: row.username,
       password: this.passwords.open(row.id, row.password_enc),
       loginUrl: row.login_url,
+      status: toServiceStatus(row.status),
     };
   }
 

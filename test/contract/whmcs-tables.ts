@@ -48,7 +48,7 @@ async function createWhmcsTables(knex: Knex, temporary: boolean): Promise<void> 
   await create('tblproductgroups', (t) => { t.increments('id'); t.text('name'); });
   await create('tblproducts', (t) => { t.increments('id'); t.integer('gid'); t.text('name'); });
   await create('tblhosting', (t) => {
-    t.increments('id'); t.integer('userid').index(); t.integer('packageid'); t.text('domain'); t.text('username'); t.text('password');
+    t.increments('id'); t.integer('userid').index(); t.integer('packageid'); t.text('domain'); t.text('username'); t.text('password'); t.string('domainstatus');
   });
   await create('tbltickets', (t) => {
     t.increments('id'); t.string('tid'); t.integer('userid'); t.integer('contactid'); t.text('title'); t.string('status'); t.text('service');
@@ -81,9 +81,9 @@ async function seedWhmcsTables(knex: Knex): Promise<void> {
   await knex('tblproducts').insert([{ id: 1, gid: 1, name: 'Starter' }, { id: 3, gid: 1, name: 'Plus' }, { id: 5, gid: 2, name: 'Best Hosting Plan' }]);
   // WHMCS keeps service passwords encrypted with its own key: nothing Latchkey can read.
   await knex('tblhosting').insert([
-    { id: 1, userid: 1, packageid: 1, domain: 'demodomain.com', username: 'demodoma', password: 'U2FsdGVkX1+encrypted==' },
-    { id: 2, userid: 1, packageid: 3, domain: 'demodomain2.net', username: 'demodom2', password: 'U2FsdGVkX1+encrypted2==' },
-    { id: 3, userid: 2, packageid: 5, domain: '', username: '', password: '' },
+    { id: 1, userid: 1, packageid: 1, domain: 'demodomain.com', username: 'demodoma', password: 'U2FsdGVkX1+encrypted==', domainstatus: 'Active' },
+    { id: 2, userid: 1, packageid: 3, domain: 'demodomain2.net', username: 'demodom2', password: 'U2FsdGVkX1+encrypted2==', domainstatus: 'Suspended' },
+    { id: 3, userid: 2, packageid: 5, domain: '', username: '', password: '', domainstatus: 'Active' },
   ]);
   await knex('tbltickets').insert([
     { id: 1, tid: '516757', userid: 1, contactid: 0, title: 'This is a sample ticket', status: 'Closed', service: '' },

@@ -93,9 +93,9 @@ export function whmcsLikeDirectory(): MemoryDirectory {
     productGroups: [{ id: '51', name: 'VPS' }, { id: '52', name: 'Shared hosting' }],
     products: [{ id: '41', name: 'VPS Small', groupId: '51' }, { id: '42', name: 'cPanel Starter', groupId: '52' }],
     services: [
-      { id: ID.acmeVps, clientId: ID.acme, productId: '41', label: 'vps1.acme.test', username: 'root', password: new Secret('acme-vps-root-pw'), loginUrl: 'https://vps1.acme.test:8006' },
-      { id: ID.acmeWeb, clientId: ID.acme, productId: '42', label: 'acme.test', username: 'acme', password: new Secret('acme-cpanel-pw'), loginUrl: 'https://acme.test:2083' },
-      { id: ID.globexVps, clientId: ID.globex, productId: '41', label: 'vps.globex.test', username: 'root', password: new Secret('globex-vps-pw'), loginUrl: null },
+      { id: ID.acmeVps, clientId: ID.acme, productId: '41', label: 'vps1.acme.test', username: 'root', password: new Secret('acme-vps-root-pw'), loginUrl: 'https://vps1.acme.test:8006', status: 'active' },
+      { id: ID.acmeWeb, clientId: ID.acme, productId: '42', label: 'acme.test', username: 'acme', password: new Secret('acme-cpanel-pw'), loginUrl: 'https://acme.test:2083', status: 'active' },
+      { id: ID.globexVps, clientId: ID.globex, productId: '41', label: 'vps.globex.test', username: 'root', password: new Secret('globex-vps-pw'), loginUrl: null, status: 'active' },
     ],
     tickets: [
       { id: ID.ticket, clientId: ID.acme, contactId: null, serviceId: null, subject: 'Cannot log in', status: 'Open' },

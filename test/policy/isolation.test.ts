@@ -37,8 +37,8 @@ function isolationHost(): MemoryDirectory {
     { id: 'K-ACME-DEV', clientId: 'C-ACME', name: 'Dev Holdings', email: 'dev@acme-holdings.test', isMain: false },
   );
   d.services.push(
-    { id: 's-ini-web', clientId: 'c-initech', productId: 'p-cpanel', label: 'initech.test', username: 'ini', password: null, loginUrl: null },
-    { id: 'S-ACME-VPS', clientId: 'C-ACME', productId: 'p-vps-s', label: 'vps.acme-holdings.test', username: 'root', password: null, loginUrl: null },
+    { id: 's-ini-web', clientId: 'c-initech', productId: 'p-cpanel', label: 'initech.test', username: 'ini', password: null, loginUrl: null, status: 'active' },
+    { id: 'S-ACME-VPS', clientId: 'C-ACME', productId: 'p-vps-s', label: 'vps.acme-holdings.test', username: 'root', password: null, loginUrl: null, status: 'active' },
   );
   return host;
 }

@@ -572,7 +572,7 @@ forEachDatabase('access rules', (db) => {
     });
 
     it('a service without a login of its own is no entry at all', async () => {
-      host.data.services.push({ id: 's-acme-dns', clientId: 'c-acme', productId: 'p-cpanel', label: 'dns', username: null, password: null, loginUrl: null });
+      host.data.services.push({ id: 's-acme-dns', clientId: 'c-acme', productId: 'p-cpanel', label: 'dns', username: null, password: null, loginUrl: null, status: 'active' });
       expect(await serviceIds(lk, acme, 'c-acme')).not.to.include('service:s-acme-dns');
       await expectNotFound(lk.entries.get(acme, 'service:s-acme-dns'));
     });

@@ -269,7 +269,7 @@ export function hostData(world: World, options: { allEnabled: boolean }): Memory
   data.products = world.products.map((p) => ({ id: p.id, name: `Product ${p.id}`, groupId: p.group }));
   data.services = world.services.map((s) => ({
     id: s.id, clientId: s.client, productId: s.product, label: `${s.id}.test`,
-    username: s.hasLogin ? `user-${s.id}` : null, password: s.hasLogin ? new Secret(`pw-${s.id}`) : null, loginUrl: null,
+    username: s.hasLogin ? `user-${s.id}` : null, password: s.hasLogin ? new Secret(`pw-${s.id}`) : null, loginUrl: null, status: 'active' as const,
   }));
   return data;
 }

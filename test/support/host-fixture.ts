@@ -30,9 +30,9 @@ export function hostFixture(): MemoryDirectory {
       { id: 'p-cpanel', name: 'cPanel Starter', groupId: 'pg-shared' },
     ],
     services: [
-      { id: 's-acme-vps', clientId: 'c-acme', productId: 'p-vps-s', label: 'vps1.acme.test', username: 'root', password: new Secret('acme-vps-root-pw'), loginUrl: 'https://vps1.acme.test:8006' },
-      { id: 's-acme-web', clientId: 'c-acme', productId: 'p-cpanel', label: 'acme.test', username: 'acme', password: new Secret('acme-cpanel-pw'), loginUrl: 'https://acme.test:2083' },
-      { id: 's-globex-vps', clientId: 'c-globex', productId: 'p-vps-s', label: 'vps.globex.test', username: 'root', password: new Secret('globex-vps-pw'), loginUrl: null },
+      { id: 's-acme-vps', clientId: 'c-acme', productId: 'p-vps-s', label: 'vps1.acme.test', username: 'root', password: new Secret('acme-vps-root-pw'), loginUrl: 'https://vps1.acme.test:8006', status: 'active' },
+      { id: 's-acme-web', clientId: 'c-acme', productId: 'p-cpanel', label: 'acme.test', username: 'acme', password: new Secret('acme-cpanel-pw'), loginUrl: 'https://acme.test:2083', status: 'active' },
+      { id: 's-globex-vps', clientId: 'c-globex', productId: 'p-vps-s', label: 'vps.globex.test', username: 'root', password: new Secret('globex-vps-pw'), loginUrl: null, status: 'active' },
     ],
     tickets: [{ id: 't-100', clientId: 'c-acme', contactId: 'k-acme-dev', serviceId: 's-acme-vps', subject: 'Server down', status: 'Open' }],
     devices: [{ id: 'd-fw', clientId: 'c-acme', name: 'Firewall' }],
