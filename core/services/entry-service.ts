@@ -10,7 +10,7 @@ import { can, clientMayCreate, type EntryAction } from '../policy/access-policy.
 import type { ActorFacts, EntryFacts } from '../policy/facts.ts';
 import { visibleEntries } from '../policy/visibility-query.ts';
 import {
-  LISTED_COLUMNS, PRESENCE_COLUMNS, rowToListed, toGrant, toHistoryItem, toMember, toView,
+  LISTED_COLUMNS, PRESENCE_COLUMNS, rowToListed, toHistoryItem, toView,
   type EntryRow, type GrantRow, type HistoryRow, type ListedRow, type MemberRow,
 } from '../store/entry-rows.ts';
 import { newId } from '../store/ids.ts';
@@ -22,6 +22,7 @@ import { validate } from '../validation/validate.ts';
 import { issue } from '../validation/rules.ts';
 import type { VaultContext } from './context.ts';
 import { checkLinks, checkGrantees, checkCategory } from './host-references.ts';
+import { linkedServiceStatuses, servicesHiddenFromClient, vaultEntryFacts } from './entry-facts.ts';
 import { isServiceEntryId, type ServiceCredentials } from './service-credentials.ts';
 import { firstReminderAt, reminderPeriod } from './reminder-schedule.ts';
 import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
@@ -76,6 +77,7 @@ export class EntryService {
         ticket_id: data.ticketId ?? null,
         category_id: data.categoryId ?? null,
         shared_with_admin: owner.kind === 'client' && data.sharedWithAdmin,
+        is_private: owner.kind === 'admin' && data.private,
         reminder_days: data.reminderDays ?? null,
         notify_on_change: data.notifyOnChange,
         next_reminder_at: firstReminderAt(
@@ -162,7 +164,8 @@ export class EntryService {
       this.require(facts, 'update', loaded, settings);
       const { row } = loaded;
       const changesSharing = (data.categoryId !== undefined && data.categoryId !== row.category_id)
-        || (data.sharedWithAdmin !== undefined && data.sharedWithAdmin !== Boolean(row.shared_with_admin));
+        || (data.sharedWithAdmin !== undefined && data.sharedWithAdmin !== Boolean(row.shared_with_admin))
+        || (data.private !== undefined && row.owner_kind === 'admin' && data.private !== Boolean(row.is_private));
       if (changesSharing) this.require(facts, 'share', loaded, settings);
       await checkLinks(this.ctx.host, row.client_id, data);
       if (data.categoryId != null && data.categoryId !== row.category_id) await checkCategory(this.ctx, facts, data.categoryId);
@@ -188,6 +191,10 @@ export class EntryService {
       if (data.sharedWithAdmin !== undefined && row.owner_kind === 'client' && data.sharedWithAdmin !== Boolean(row.shared_with_admin)) {
         patch.shared_with_admin = data.sharedWithAdmin;
         changed.push('sharedWithAdmin');
+      }
+      if (data.private !== undefined && row.owner_kind === 'admin' && data.private !== Boolean(row.is_private)) {
+        patch.is_private = data.private;
+        changed.push('private');
       }
       if (data.notifyOnChange !== undefined && data.notifyOnChange !== Boolean(row.notify_on_change)) {
         patch.notify_on_change = data.notifyOnChange;
@@ -343,6 +350,9 @@ export class EntryService {
     const q = validate(listEntriesSchema, query);
     return this.ctx.guard(async () => {
       const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const hiddenServiceIds = facts.kind === 'client' && facts.active
+        ? await servicesHiddenFromClient(this.ctx.host, facts.clientId, settings)
+        : [];
       const t = this.ctx.tables;
       const base = () => {
         const qb = this.ctx.knex(`${t.entries} as e`);
@@ -360,7 +370,7 @@ export class EntryService {
             .orWhereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern])
             .orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
         }
-        visibleEntries(qb, facts, settings, t);
+        visibleEntries(qb, facts, settings, t, hiddenServiceIds);
         return qb;
       };
       const [rows, totalRow] = await Promise.all([
@@ -420,23 +430,12 @@ export class EntryService {
     const db = this.ctx.knex;
     const row = await db(t.entries).where('id', id).first() as EntryRow | undefined;
     if (!row) return undefined;
-    const [grants, members] = await Promise.all([
+    const [grants, members, linked] = await Promise.all([
       db(t.grants).where('entry_id', id) as Promise<GrantRow[]>,
       row.category_id ? db(t.categoryMembers).where('category_id', row.category_id) as Promise<MemberRow[]> : [],
+      linkedServiceStatuses(this.ctx.host, [row]),
     ]);
-    return {
-      row,
-      facts: {
-        source: 'vault',
-        owner: { kind: row.owner_kind, id: row.owner_id },
-        clientId: row.client_id,
-        categoryId: row.category_id,
-        sharedWithAdmin: Boolean(row.shared_with_admin),
-        grants: grants.map(toGrant),
-        categoryMembers: members.map(toMember),
-        service: null,
-      },
-    };
+    return { row, facts: vaultEntryFacts(row, grants, members, linked.get(row.id) ?? null) };
   }
 
   private async conflict(trx: Knex.Transaction, id: string): Promise<Error> {
