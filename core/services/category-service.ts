@@ -78,12 +78,14 @@ export class CategoryService {
           : [['contact', facts.contactId]];
         qb.where((w) => {
           if (facts.contactId === null) w.where((own) => own.where('c.owner_kind', 'client').andWhere('c.owner_id', facts.clientId));
-          w.orWhereExists((sub) => {
+          // A membership counts in admin categories and in the client's own: a contact who moved
+          // to another client brings none of the old client's categories along.
+          w.orWhere((member) => member.where((kind) => kind.where('c.owner_kind', 'admin').orWhere('c.owner_id', facts.clientId)).whereExists((sub) => {
             sub.select(sub.client.raw('1')).from(`${t.categoryMembers} as m`).whereRaw('m.category_id = c.id')
               .where((any) => {
                 for (const [kind, id] of principals) any.orWhere((one) => one.where('m.member_kind', kind).andWhere('m.member_id', id));
               });
-          });
+          }));
         });
       } else return [];
       const rows = await qb as CategoryRow[];
