@@ -204,6 +204,13 @@ export const settingsPatchSchema = settingsSchema.extend({
 }).partial();
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 
+export const clientCategoriesSchema = z.strictObject({
+  clientId: hostId.optional(),
+  offset: z.number().int().min(0).max(1_000_000).default(0),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+export type ClientCategoriesQuery = z.input<typeof clientCategoriesSchema>;
+
 export const auditQuerySchema = z.strictObject({
   clientId: hostId.optional(),
   entryId: z.string().max(80).optional(),

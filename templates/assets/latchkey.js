@@ -395,6 +395,11 @@
     for (const box of form.querySelectorAll('[data-lk-member-edit]')) box.checked = Boolean(members.get(`${box.dataset.kind}:${box.dataset.id}`)?.canEdit);
     const clientIds = form.querySelector('[data-lk-client-ids]');
     if (clientIds) clientIds.value = [...members.values()].filter((m) => m.kind === 'client').map((m) => m.id).join(', ');
+    // A client's category: staff rename it; who is in it is the client's to say, so members are neither shown nor sent.
+    const renameOnly = Boolean(category && category.renameOnly);
+    form.dataset.lkRenameOnly = renameOnly ? '1' : '';
+    for (const part of form.querySelectorAll('[data-lk-members-part]')) part.hidden = renameOnly;
+    form.querySelector('[data-lk-rename-only-hint]').hidden = !renameOnly;
     dialog.showModal();
     form.elements.namedItem('name').focus();
   }
@@ -406,7 +411,7 @@
       for (const id of clientIds.value.split(/[\s,;]+/).filter(Boolean)) members.push({ kind: 'client', id, canEdit: false });
     }
     const id = form.elements.namedItem('id').value;
-    const body = { name: form.elements.namedItem('name').value, members };
+    const body = form.dataset.lkRenameOnly ? { name: form.elements.namedItem('name').value } : { name: form.elements.namedItem('name').value, members };
     try {
       if (id) await call(cfg, 'PATCH', `/categories/${encodeURIComponent(id)}`, body);
       else await call(cfg, 'POST', '/categories', body);
