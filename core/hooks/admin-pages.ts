@@ -1,4 +1,5 @@
 import type { AdminActor } from '../domain/actor.ts';
+import { SERVICE_STATUSES } from '../ports/host-directory.ts';
 import { ValidationError } from '../errors.ts';
 import type { Latchkey } from '../latchkey.ts';
 import type { Renderer } from '../render/renderer.ts';
@@ -174,6 +175,10 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       lk.host.allProducts(), lk.host.productGroups(),
     ]);
     const check = (ids: string[]) => (item: { id: string; name: string }) => ({ id: item.id, name: item.name, checked: ids.includes(item.id) });
+    const excluded = await lk.host.clients([
+      ...settings.clientPrivateEntries.excludedClientIds, ...settings.clientServicePasswords.excludedClientIds,
+    ]);
+    const named = (ids: string[]) => ({ ids: ids.join(', '), names: ids.map((id) => ({ id, name: excluded.get(id)?.name ?? null })) });
     const editors = mailEditors(env.renderer, settings, env.language);
     const first = editors[0]!.editors.find((e) => e.selected) ?? editors[0]!.editors[0]!;
     const preview = previewMail(env.renderer, settings, {
@@ -190,6 +195,11 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       serviceExcludedGroups: groups.map(check(settings.clientServicePasswords.excludedClientGroupIds)),
       serviceExcludedProducts: products.map(check(settings.clientServicePasswords.excludedProductIds)),
       serviceExcludedProductGroups: productGroups.map(check(settings.clientServicePasswords.excludedProductGroupIds)),
+      privateExcludedClients: named(settings.clientPrivateEntries.excludedClientIds),
+      serviceExcludedClients: named(settings.clientServicePasswords.excludedClientIds),
+      serviceVisibleStatuses: SERVICE_STATUSES.map((status) => ({
+        id: status, nameKey: `settings.statuses.${status}`, checked: settings.clientServicePasswords.visibleStatuses.includes(status),
+      })),
       mailKinds: editors,
       mailEditorList: editors.flatMap((k) => k.editors),
       mailLanguages: editors[0]!.editors.map((e) => ({ language: e.language, name: e.languageName, selected: e.language === first.language })),

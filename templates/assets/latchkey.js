@@ -437,6 +437,7 @@
     for (const input of form.querySelectorAll('[name]')) {
       if (input.matches('[data-lk-mail-field]')) continue;
       if (input.type === 'checkbox') put(input.name, input.checked);
+      else if (input.hasAttribute('data-lk-id-list')) put(input.name, input.value.split(/[\s,;]+/).filter(Boolean));
       else if (input.type === 'number') put(input.name, input.value.trim() === '' ? (input.hasAttribute('data-lk-null-empty') ? null : '') : Number(input.value));
       else put(input.name, input.value);
     }
