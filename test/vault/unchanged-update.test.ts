@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { MemoryDirectory } from '../../adapters/memory/memory-directory.ts';
-import type { Actor, EntryView, Latchkey, UpdateEntryInput } from '../../core/index.ts';
+import type { AdminActor, ClientActor, EntryView, Latchkey, UpdateEntryInput } from '../../core/index.ts';
 import { forEachDatabase, openVault, type Vault } from '../support/databases.ts';
 import { acme, acmeDev, hostFixture, owner, sam } from '../support/host-fixture.ts';
 import { emptyTables, snapshotTables, type TableSnapshot } from '../support/table-rows.ts';
@@ -77,11 +77,11 @@ forEachDatabase('entries: an update changes only what it really changes', (db) =
     });
   }
 
-  const editors: Array<[string, () => Promise<EntryView>, Actor[]]> = [
+  const editors: Array<[string, () => Promise<EntryView>, Array<AdminActor | ClientActor>]> = [
     ["a client's entry in its own category", clientEntry, [acme, acmeDev, owner, sam]],
     ['a staff entry in an admin category', staffEntry, [owner, sam, acmeDev]],
   ];
-  const who = (actor: Actor) => (actor.kind === 'admin' ? actor.adminId : actor.contactId ?? actor.clientId);
+  const who = (actor: AdminActor | ClientActor) => (actor.kind === 'admin' ? actor.adminId : actor.contactId ?? actor.clientId);
 
   for (const [what, make, actors] of editors) {
     for (const actor of actors) {
