@@ -173,12 +173,17 @@ forEachDatabase('e2e: saving an edit dialog untouched changes nothing', (db) => 
     });
   }
 
-  it('the dialog shows a client category staff cannot file into by name, as the client\'s, and keeps it', async () => {
+  it('the dialog shows a client category staff cannot file into by name, as the client\'s, secrets as kept, and says when nothing changed', async () => {
     const { page } = await hosts.inProcess(olivia, 'clientSummary', ID.acme);
     const pos = (await editables(page)).find((e) => e.name === E.pos)!;
     await page.locator(`[data-lk-row="${pos.id}"] [data-lk-edit]`).click();
-    const selected = page.locator('dialog[open] select[name="categoryId"] option:checked');
-    expect(await selected.textContent()).to.equal("Shop & payments (the client's category: kept)");
+    const dialog = page.locator('dialog[open]');
+    expect(await dialog.locator('select[name="categoryId"] option:checked').textContent()).to.equal("Shop & payments (the client's category: kept)");
+    expect(await dialog.locator('input[name="password"]').getAttribute('placeholder')).to.equal('Saved (encrypted): leave empty to keep it');
+    expect(await dialog.locator('textarea[name="notes"]').getAttribute('placeholder')).to.equal('');
+    await dialog.locator('button[type="submit"]').click();
+    await page.locator('[data-lk-toast].lk-visible').waitFor();
+    expect(await page.locator('[data-lk-toast]').textContent()).to.equal('Nothing changed: nothing was saved.');
   });
 
   it('changing one field sends that field alone, and the audit trail and the row record that field alone', async () => {
