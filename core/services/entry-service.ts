@@ -30,6 +30,10 @@ import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
 const SECRET_FIELDS = { password: 'password_ct', notes: 'notes_ct', totpSecret: 'totp_ct' } as const;
 const FIELD_NAMES = { password: 'password', notes: 'notes', totpSecret: 'totp' } as const;
 type SecretField = keyof typeof SECRET_FIELDS;
+type LinkFields = Partial<Record<'serviceId' | 'contactId' | 'deviceId' | 'ticketId', string | null>>;
+const LINK_COLUMNS = [
+  ['serviceId', 'service_id'], ['contactId', 'contact_id'], ['deviceId', 'device_id'], ['ticketId', 'ticket_id'],
+] as const satisfies ReadonlyArray<readonly [keyof LinkFields, keyof EntryRow]>;
 
 interface Loaded {
   row: EntryRow;
@@ -167,7 +171,8 @@ export class EntryService {
         || (data.sharedWithAdmin !== undefined && data.sharedWithAdmin !== Boolean(row.shared_with_admin))
         || (data.private !== undefined && row.owner_kind === 'admin' && data.private !== Boolean(row.is_private));
       if (changesSharing) this.require(facts, 'share', loaded, settings);
-      await checkLinks(this.ctx.host, row.client_id, data);
+      // Only what changes is checked: an unchanged link to a ticket the host has since closed stays as it is.
+      await checkLinks(this.ctx.host, row.client_id, changedLinks(data, row));
       if (data.categoryId != null && data.categoryId !== row.category_id) await checkCategory(this.ctx, facts, data.categoryId);
 
       const now = this.ctx.now();
@@ -460,6 +465,16 @@ function ownerFor(facts: ActorFacts, settings: VaultSettings): { kind: 'admin' |
   if (facts.kind === 'admin' && facts.active) return { kind: 'admin', id: facts.adminId };
   if (facts.kind === 'client' && clientMayCreate(facts, settings)) return { kind: 'client', id: facts.clientId };
   throw new ForbiddenError('create entries');
+}
+
+/** The links an update names with a value other than the stored one. */
+function changedLinks(data: LinkFields, row: EntryRow): LinkFields {
+  const links: LinkFields = {};
+  for (const [field, column] of LINK_COLUMNS) {
+    const value = data[field];
+    if (value !== undefined && value !== row[column]) links[field] = value;
+  }
+  return links;
 }
 
 function changedBy(actor: Actor): { changed_by_kind: string; changed_by_id: string | null } {
