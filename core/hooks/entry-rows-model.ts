@@ -99,6 +99,8 @@ export async function entryRows(
       clientName: entry.clientId ? clients.get(entry.clientId)?.name ?? entry.clientId : null,
       categoryName: entry.categoryId ? categoryNames.get(entry.categoryId) ?? null : null,
       sharedWithAdmin: entry.sharedWithAdmin,
+      // A staff entry under a client that its author keeps from the team.
+      keptPrivate: entry.owner.kind === 'admin' && entry.clientId !== null && entry.private,
       hasPassword: entry.hasPassword,
       hasNotes: entry.hasNotes,
       hasTotp: entry.hasTotp,
@@ -123,6 +125,8 @@ export async function entryRows(
         // The dialog lists only categories the user may file into: one filed elsewhere is shown by this name.
         categoryName: entry.categoryId ? categoryNames.get(entry.categoryId) ?? null : null,
         sharedWithAdmin: entry.sharedWithAdmin,
+        private: entry.private,
+        canShare: allowed?.share ?? false,
         reminderDays: entry.reminderDays,
         notifyOnChange: entry.notifyOnChange,
         hasPassword: entry.hasPassword,

@@ -250,7 +250,7 @@
     };
     showCurrentCategory(cfg, form, entry);
     if (entry) {
-      for (const name of ['id', 'version', 'name', 'username', 'websiteUrl', 'loginUrl', 'categoryId', 'notifyOnChange', 'sharedWithAdmin']) set(name, entry[name]);
+      for (const name of ['id', 'version', 'name', 'username', 'websiteUrl', 'loginUrl', 'categoryId', 'notifyOnChange', 'sharedWithAdmin', 'private']) set(name, entry[name]);
     } else {
       set('id', '');
       set('version', '');
@@ -269,6 +269,10 @@
     // "Shared with the administration" belongs to a client's own entry; on any other it could only be shown wrong.
     for (const box of form.querySelectorAll('[data-lk-client-owner-only]')) {
       box.hidden = Boolean(entry) && (entry.isOwner === false || entry.ownerKind !== 'client');
+    }
+    // "Private" is the author's choice about a staff entry: shown to whoever may change its sharing.
+    for (const box of form.querySelectorAll('[data-lk-staff-private]')) {
+      box.hidden = Boolean(entry) && (entry.ownerKind !== 'admin' || !entry.canShare);
     }
     form._original = entry || null;
     form._shown = entry ? entryPayload(form) : null;
@@ -336,6 +340,7 @@
     const category = value('categoryId');
     if (category !== undefined) payload.categoryId = category === '' ? null : category;
     if (shown('sharedWithAdmin')) payload.sharedWithAdmin = checked('sharedWithAdmin');
+    if (shown('private')) payload.private = checked('private');
     for (const secret of ['password', 'notes', 'totpSecret']) {
       const text = value(secret);
       if (text !== undefined && text !== '') payload[secret] = text;

@@ -208,9 +208,9 @@ export class SameHosts {
       name: ENTRY.dns, clientId: ID.acme, username: 'acme-dns', password: 'acme-dns-pw',
       grants: [{ kind: 'admin_role', id: ID.roleBilling }, { kind: 'client', id: ID.acme }],
     });
-    // Olivia's, for Acme: Rita may see and edit it; Sam, not named, may not see it.
+    // Olivia's, for Acme, kept private: Rita may see and edit it; Sam, not named, may not see it.
     await lk.entries.create(olivia, {
-      name: ENTRY.firewall, clientId: ID.acme, username: 'fw-admin', password: 'acme-fw-pw',
+      name: ENTRY.firewall, clientId: ID.acme, username: 'fw-admin', password: 'acme-fw-pw', private: true,
       grants: [{ kind: 'admin', id: ID.rita, canEdit: true }],
     });
     await lk.entries.create({ kind: 'client', clientId: ID.globex }, { name: ENTRY.globex, username: 'vpn', password: 'globex-vpn-pw' });
