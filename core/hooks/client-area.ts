@@ -1,6 +1,7 @@
 import type { Latchkey } from '../latchkey.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { LANGUAGES, pickLanguage } from '../render/languages.ts';
+import { clientMayKeepEntries } from '../policy/access-policy.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
 import { panelBase, reminderDefault } from './panel-model.ts';
@@ -19,12 +20,15 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     const client = clients.get(actor.clientId);
     if (!client) return null;
     const isMainAccount = actor.contactId === undefined || contacts.some((c) => c.id === actor.contactId && c.isMain);
-    const [vault, services, categories, defaultDays] = await Promise.all([
+    const [vault, services, categories, defaultDays, settings] = await Promise.all([
       lk.entries.list(actor, { limit: 500 }),
       lk.serviceCredentials.list(actor, client.id),
       lk.categories.list(actor),
       reminderDefault(lk),
+      lk.settings.get({ kind: 'system' }),
     ]);
+    // The account adds its own access details only where the installer lets this client keep them.
+    const keepsEntries = clientMayKeepEntries({ clientId: client.id, groupId: client.groupId }, settings);
     const rows = await entryRows(lk, actor, [...services, ...vault.items], categories);
     const ownCategories = categories.filter((c) => c.owner.kind === 'client' && c.owner.id === client.id);
     const language = pickLanguage(context.language, client.language);
@@ -38,6 +42,8 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
       }, { clientId: client.id }, defaultDays),
       client: { id: client.id, name: client.name },
       isMainAccount,
+      mayAdd: isMainAccount && keepsEntries,
+      ownEntriesOff: isMainAccount && !keepsEntries,
       categoryMemberGroups: [{
         kind: 'contact', legendKey: 'share.contacts',
         options: contacts.filter((c) => !c.isMain).map((c) => ({ id: c.id, name: c.name })),
