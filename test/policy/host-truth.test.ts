@@ -7,7 +7,7 @@ import * as staffPrivateEntries from '../../migrations/0005_staff_private_entrie
 import { forEachDatabase, openVault, type Vault } from '../support/databases.ts';
 import { Inbox } from '../mail/support/inbox.ts';
 import { acme, acmeDev, globex, hostFixture, owner, sam, sid } from '../support/host-fixture.ts';
-import { clearVault, expectNotFound, listedIds, rejection, resetHost, serviceIds } from './policy-support.ts';
+import { clearVault, expectNotFound, listedIds, rejection, resetHost, scenarioHostData, serviceIds } from './policy-support.ts';
 
 /**
  * Every grant rests on a fact the host keeps, and holds only while the fact
@@ -31,10 +31,7 @@ forEachDatabase('access follows the host', (db) => {
   });
   after(async () => { await vault.close(); });
   beforeEach(async () => {
-    const fresh = hostFixture();
-    fresh.data.adminRoles.push({ id: 'r-auditor', name: 'Auditors' });
-    fresh.data.admins.push({ id: 'a-eve', name: 'Eve Auditor', email: 'eve@host.test', roleId: 'r-auditor', language: 'en', disabled: false, addonManager: false });
-    resetHost(host, fresh.data);
+    resetHost(host, scenarioHostData());
     await clearVault(vault);
   });
 

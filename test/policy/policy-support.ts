@@ -2,6 +2,18 @@ import { expect } from 'chai';
 import type { MemoryDirectory, MemoryHostData } from '../../adapters/memory/memory-directory.ts';
 import { ForbiddenError, NotFoundError, type Actor, type Latchkey } from '../../core/index.ts';
 import type { Vault } from '../support/databases.ts';
+import { hostFixture } from '../support/host-fixture.ts';
+
+/** The scenarios' host: the fixture, plus Sue (a second support admin) and Eve (in a role of her own, the auditors). */
+export function scenarioHostData(): MemoryHostData {
+  const fresh = hostFixture();
+  fresh.data.adminRoles.push({ id: 'r-auditor', name: 'Auditors' });
+  fresh.data.admins.push(
+    { id: 'a-sue', name: 'Sue Support', email: 'sue@host.test', roleId: 'r-support', language: 'en', disabled: false, addonManager: false },
+    { id: 'a-eve', name: 'Eve Auditor', email: 'eve@host.test', roleId: 'r-auditor', language: 'en', disabled: false, addonManager: false },
+  );
+  return fresh.data;
+}
 
 /** The system actor: settings changes without going through an addon manager. */
 export const system: Actor = { kind: 'system' };

@@ -179,8 +179,12 @@ forEachDatabase('access policy: services agree with the reference policy', (db) 
     const f = entry === undefined ? undefined : entryFacts(world, built, entry);
     const expected = f === undefined || !can(facts, 'view', f, settings) ? 'NotFoundError'
       : can(facts, rule, f, settings) ? 'ok' : 'ForbiddenError';
-    // A client shares with its own contacts only; an admin may keep every grant the entry has.
-    const grants: Grant[] = (entry?.grants ?? []).filter((g) => facts.kind !== 'client' || g.kind === 'contact');
+    // A client shares with its own contacts only; an admin may keep every grant the entry has. Either sends
+    // only what a share dialog can show now: a contact who has moved to another client is no longer offered.
+    const contactNow = new Map(world.clients.flatMap((c) => c.contacts.map((k) => [k.id, c.id] as const)));
+    const grants: Grant[] = (entry?.grants ?? [])
+      .filter((g) => facts.kind !== 'client' || g.kind === 'contact')
+      .filter((g) => g.kind !== 'contact' || contactNow.get(g.id) === entry?.client);
     const got = await outcome(runOn(call, id, entry?.version ?? 1, grants));
     mustAgree(call, facts, expected, got);
     if (got !== 'ok' || entry === undefined) return;

@@ -7,7 +7,7 @@ import {
 import { forEachDatabase, openVault, type Vault } from '../support/databases.ts';
 import { acme, acmeDev, globex, hostFixture, owner, sam, sid } from '../support/host-fixture.ts';
 import {
-  clearVault, expectForbidden, expectNotFound, listedIds, rejection, resetHost, serviceIds, system,
+  clearVault, expectForbidden, expectNotFound, listedIds, rejection, resetHost, scenarioHostData, serviceIds, system,
 } from './policy-support.ts';
 
 /** The main contact of Acme, acting by contact id: the same as the client account. */
@@ -30,13 +30,7 @@ forEachDatabase('access rules', (db) => {
   });
   after(async () => { await vault.close(); });
   beforeEach(async () => {
-    const fresh = hostFixture();
-    fresh.data.adminRoles.push({ id: 'r-auditor', name: 'Auditors' });
-    fresh.data.admins.push(
-      { id: 'a-sue', name: 'Sue Support', email: 'sue@host.test', roleId: 'r-support', language: 'en', disabled: false, addonManager: false },
-      { id: 'a-eve', name: 'Eve Auditor', email: 'eve@host.test', roleId: 'r-auditor', language: 'en', disabled: false, addonManager: false },
-    );
-    resetHost(host, fresh.data);
+    resetHost(host, scenarioHostData());
     await clearVault(vault);
   });
 

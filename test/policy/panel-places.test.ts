@@ -6,7 +6,7 @@ import { acme, hostFixture, owner, sam } from '../support/host-fixture.ts';
 const surface: HookSurface = { apiBase: '/lk/api', assetBase: '/lk/assets', pageUrl: '/page', csrfToken: 'csrf', clipboardClearSeconds: 30 };
 
 /** "Display clients' access details in clients' summary and clients' tickets": each place can be switched off. */
-forEachDatabase('where staff find the panel', (db) => {
+forEachDatabase('where staff and clients find the panel', (db) => {
   let vault: Vault;
   let lk: Latchkey;
   let hooks: Hooks;
@@ -35,28 +35,17 @@ forEachDatabase('where staff find the panel', (db) => {
     await lk.settings.update(owner, { staffPanels: { ticketSidebar: true } });
     expect(await hooks.ticketSidebar(sam, { ticketId: 't-100' }, surface)).to.contain('lk-panel');
   });
-});
 
-forEachDatabase('the client area when private entries are off for the client', (db) => {
-  let vault: Vault;
-  let lk: Latchkey;
-  let hooks: Hooks;
-
-  before(async () => {
-    vault = await openVault(db, hostFixture());
-    lk = vault.lk;
-    hooks = createHooks(lk, new Renderer());
-  });
-  after(async () => { await vault.close(); });
-
-  it('offers no "Add" and says why, and shows none of the client\'s own entries', async () => {
-    await lk.entries.create(acme, { name: 'Acme shop login', password: 'shop' });
-    const before = await hooks.clientArea(acme, {}, surface);
-    expect(before).to.contain('data-lk-new').and.to.contain('Acme shop login');
-    await lk.settings.update(owner, { clientPrivateEntries: { excludedClientIds: ['c-acme'] } });
-    const after = (await hooks.clientArea(acme, {}, surface))!;
-    expect(after).not.to.contain('data-lk-new');
-    expect(after).not.to.contain('Acme shop login');
-    expect(after).to.contain('turned off for your account');
+  describe('the client area when private entries are off for the client', () => {
+    it('offers no "Add" and says why, and shows none of the client\'s own entries', async () => {
+      await lk.entries.create(acme, { name: 'Acme shop login', password: 'shop' });
+      const before = await hooks.clientArea(acme, {}, surface);
+      expect(before).to.contain('data-lk-new').and.to.contain('Acme shop login');
+      await lk.settings.update(owner, { clientPrivateEntries: { excludedClientIds: ['c-acme'] } });
+      const after = (await hooks.clientArea(acme, {}, surface))!;
+      expect(after).not.to.contain('data-lk-new');
+      expect(after).not.to.contain('Acme shop login');
+      expect(after).to.contain('turned off for your account');
+    });
   });
 });
