@@ -3,7 +3,8 @@ import type { SystemActor } from '../../core/index.ts';
 import { Inbox } from '../mail/support/inbox.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { acme, globex, owner, sam } from '../support/host-fixture.ts';
-import { emptyTables, snapshotTables } from '../support/table-rows.ts';
+import { ForbiddenError } from '../../core/index.ts';
+import { emptyTables, rejection, snapshotTables } from '../support/table-rows.ts';
 import { BASE, Harness, hs256Embed, signEmbed } from './harness.ts';
 
 const system: SystemActor = { kind: 'system' };
@@ -127,6 +128,14 @@ forEachDatabase('POST {base}/api/host-events/service: the host reports its servi
       expect(answer.body.field, JSON.stringify(body)).to.equal(field);
     }
     expect(await events()).to.deep.equal([]);
+  });
+
+  it('in-process, only the host (the system actor) reports a service event: an admin or a client is refused, nothing written', async () => {
+    const before = await snapshotTables(h.vault);
+    for (const actor of [owner, acme]) {
+      await rejection(h.vault.lk.serviceLifecycle.record(actor, { serviceId: 's-acme-vps', event: 'terminated' }), ForbiddenError);
+    }
+    expect(await snapshotTables(h.vault)).to.deep.equal(before);
   });
 
   describe('terminated: a rotation reminder to the admins who run the addon', () => {
