@@ -20,6 +20,7 @@ export { Keyring } from './crypto/keyring.ts';
 export { openDatabase, type DatabaseConfig } from './store/database.ts';
 export { safeHttpUrl } from './render/safe-url.ts';
 export type { AddonChange, AuditEvent, AuditVerdict } from './services/audit-service.ts';
+export { SERVICE_EVENTS, type ServiceEvent, type ServiceEventInput, type ServiceEventOutcome } from './services/service-lifecycle.ts';
 export type {
   CreateEntryInput, UpdateEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
   SettingsPatch, AuditQuery, PasswordRulesInput,

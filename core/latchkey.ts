@@ -14,6 +14,7 @@ import { VaultContext } from './services/context.ts';
 import { EntryService } from './services/entry-service.ts';
 import { KeyRotation } from './services/key-rotation.ts';
 import { ServiceCredentials } from './services/service-credentials.ts';
+import { ServiceLifecycle } from './services/service-lifecycle.ts';
 import { SettingsService } from './services/settings-service.ts';
 import { EntryPermissionsService } from './services/entry-permissions.ts';
 import { VaultReportService } from './services/vault-report.ts';
@@ -42,6 +43,8 @@ export interface LatchkeyOptions {
 export interface Latchkey {
   readonly entries: EntryService;
   readonly serviceCredentials: ServiceCredentials;
+  /** The host reports a service created, suspended, unsuspended or terminated: audited, and rotation asked for when it ends. */
+  readonly serviceLifecycle: ServiceLifecycle;
   readonly categories: CategoryService;
   /** The host's clients by part of their name or email, for admins' pickers. */
   readonly directory: ClientFinder;
@@ -121,6 +124,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
       };
     },
     serviceCredentials,
+    serviceLifecycle: new ServiceLifecycle(ctx),
     categories: new CategoryService(ctx),
     directory: new ClientFinder(ctx),
     settings: new SettingsService(ctx),

@@ -16,7 +16,7 @@ const contextClaim = z.strictObject({
   language: z.string().max(16).optional(),
 });
 
-export const HOST_JOBS = ['reminders'] as const;
+export const HOST_JOBS = ['reminders', 'service-events'] as const;
 export type HostJob = (typeof HOST_JOBS)[number];
 const jobClaim = z.strictObject({ job: z.enum(HOST_JOBS) });
 

@@ -7,6 +7,7 @@ import {
 } from '../../core/index.ts';
 import { apiRoutes } from './api-routes.ts';
 import { cronRoutes } from './cron-route.ts';
+import { hostEventRoutes } from './host-events-route.ts';
 import { setCookie } from './cookies.ts';
 import { CsrfGuard } from './csrf.ts';
 import { EmbedTokenError, EmbedTokenVerifier, type EmbedGrant } from './embed-token.ts';
@@ -95,6 +96,8 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     if (!verifier) throw new Error('mountLatchkey: cron needs embed (the host signs its cron tokens like its embed tokens)');
     router.use('/api/cron', cronRoutes(lk, verifier, scope, options.cron));
   }
+  // Hosts that sign tokens also report their services' life (WHMCS's module hooks).
+  if (verifier) router.use('/api/host-events', hostEventRoutes(lk, verifier, scope));
   router.use('/api', apiRoutes(lk, scope, renderer, addonSections));
 
   const enterFrame = async (req: Request, res: Response, grant: EmbedGrant) => {

@@ -249,7 +249,8 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       invalid: Object.fromEntries(Object.keys(AUDIT_FILTERS).map((f) => [f, filterProblem?.field === f])),
       filter: { clientId: params.clientId ?? '', entryId: params.entryId ?? '', actorId: params.actorId ?? '', action: params.action ?? '' },
       actions: ['entry.create', 'entry.reveal', 'entry.update', 'entry.share', 'entry.delete', 'entry.history.reveal',
-        'category.create', 'category.update', 'category.delete', 'settings.update', 'addon.change'].map((a) => ({ action: a, selected: a === params.action })),
+        'category.create', 'category.update', 'category.delete', 'settings.update', 'addon.change',
+        'service.created', 'service.suspended', 'service.unsuspended', 'service.terminated'].map((a) => ({ action: a, selected: a === params.action })),
       events: events.map((e) => ({
         ...e,
         actorName: actorName(e.actor.kind, e.actor.id),

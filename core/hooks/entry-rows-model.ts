@@ -2,6 +2,7 @@ import type { Actor } from '../domain/actor.ts';
 import type { Category } from '../domain/category.ts';
 import type { EntryView, Grant } from '../domain/entry.ts';
 import type { Latchkey } from '../latchkey.ts';
+import type { ServiceStatus } from '../ports/host-directory.ts';
 import { safeHttpUrl } from '../render/safe-url.ts';
 import { recipientOf } from '../services/mail-outbox.ts';
 
@@ -11,6 +12,8 @@ export interface EntryRowModel {
   name: string;
   username: string;
   isService: boolean;
+  /** The host's status of the service this row is, or is linked to, when that service is not active (a badge); else null. */
+  serviceStatus: Exclude<ServiceStatus, 'active'> | null;
   websiteUrl: string | null;
   loginUrl: string | null;
   ownerKind: 'admin' | 'client';
@@ -64,12 +67,18 @@ export async function entryRows(
     ...grants.filter((g) => g.kind === 'client').map((g) => g.id),
   ]);
   const contactIds = unique(grants.filter((g) => g.kind === 'contact').map((g) => g.id));
-  const [admins, clients, contacts, roles] = await Promise.all([
+  const serviceIds = unique(entries.map((e) => e.links.serviceId).filter((id): id is string => id !== null));
+  const [admins, clients, contacts, roles, services] = await Promise.all([
     lk.host.admins(adminIds),
     lk.host.clients(clientIds),
     lk.host.contacts(contactIds),
     grants.some((g) => g.kind === 'admin_role') ? lk.host.adminRoles() : Promise.resolve([]),
+    lk.host.services(serviceIds),
   ]);
+  const statusOf = (entry: EntryView) => {
+    const status = entry.links.serviceId === null ? undefined : services.get(entry.links.serviceId)?.status;
+    return status === undefined || status === 'active' ? null : status;
+  };
   const roleNames = new Map(roles.map((r) => [r.id, r.name]));
   const categoryNames = new Map(categories.map((c) => [c.id, c.name]));
   // Staff see entries a client filed in its own categories: those names come in one look-up.
@@ -90,6 +99,7 @@ export async function entryRows(
       name: entry.name,
       username: entry.username,
       isService: entry.source === 'service',
+      serviceStatus: statusOf(entry),
       websiteUrl: safeHttpUrl(entry.websiteUrl),
       loginUrl: safeHttpUrl(entry.loginUrl) ?? safeHttpUrl(entry.websiteUrl),
       ownerKind: entry.owner.kind,

@@ -2,11 +2,11 @@ import type { VaultSettings } from '../domain/settings.ts';
 import { pickLanguage, type Language } from '../render/languages.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { safeHttpUrl } from '../render/safe-url.ts';
-import type { MailKind } from '../services/mail-outbox.ts';
+import type { OutboxMailKind } from '../services/mail-outbox.ts';
 import { fillPlaceholders } from './placeholders.ts';
 
 export interface MailFacts {
-  kind: MailKind;
+  kind: OutboxMailKind;
   language: string | null | undefined;
   recipientName: string;
   entryName: string;
@@ -17,6 +17,9 @@ export interface MailFacts {
   newPassword?: string;
   /** A change notice that would carry the password, sent after the password changed once more. */
   passwordChangedAgain?: boolean;
+  /** service_ended: the service that ended, and the entries kept for it that the recipient may see. */
+  serviceName?: string;
+  entryNames?: readonly string[];
 }
 
 export interface ComposedMail {
@@ -35,7 +38,8 @@ export interface ComposedMail {
 export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'mailTemplates'>, facts: MailFacts): ComposedMail {
   const language = pickLanguage(facts.language);
   const t = renderer.translator(language);
-  const custom = settings.mailTemplates[facts.kind]?.[language];
+  // Admins write their own text for reminders and change notices; the service-ended notice keeps Latchkey's.
+  const custom = facts.kind === 'service_ended' ? undefined : settings.mailTemplates[facts.kind]?.[language];
   const values: Record<string, string> = {
     recipientName: facts.recipientName,
     entryName: facts.entryName,
@@ -43,6 +47,8 @@ export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'm
     days: String(facts.days ?? ''),
     loginUrl: safeHttpUrl(facts.loginUrl) ?? '',
     newPassword: facts.newPassword ?? '',
+    serviceName: facts.serviceName ?? '',
+    entryList: (facts.entryNames ?? []).map((name) => `• ${name.replace(/\s+/g, ' ')}`).join('\n'),
   };
   // A subject travels in headers that servers log: it never carries the password.
   const subject = fillPlaceholders(custom?.subject ?? t(`mail.${facts.kind}.subject`), { ...values, newPassword: '' }).replace(/[\r\n]+/g, ' ');

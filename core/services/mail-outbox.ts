@@ -3,7 +3,10 @@ import type { Actor } from '../domain/actor.ts';
 import type { EntryRow } from '../store/entry-rows.ts';
 import type { VaultContext } from './context.ts';
 
+/** The mails about one entry, whose text admins may write on the settings page. */
 export type MailKind = 'reminder' | 'password_changed';
+/** Every mail the outbox carries: those above, and the notice that a service ended (Latchkey's own text). */
+export type OutboxMailKind = MailKind | 'service_ended';
 export type RecipientKind = 'admin' | 'client' | 'contact';
 
 export interface Recipient {
@@ -12,7 +15,10 @@ export interface Recipient {
 }
 
 /** What an outbox row asks the dispatcher to compose; rendered at send time, in the recipient's language. */
-export interface OutboxPayload {
+export type OutboxPayload = EntryMailPayload | ServiceEndedPayload;
+
+/** A mail about one entry: its rotation reminder or a change notice. */
+export interface EntryMailPayload {
   kind: MailKind;
   entryId: string;
   recipient: Recipient;
@@ -24,6 +30,20 @@ export interface OutboxPayload {
    * carry a password: it would be the later one, which its own notice carries.
    */
   passwordChangedAt?: number;
+}
+
+/**
+ * The host terminated a service: the addon manager is asked to rotate the
+ * staff-held entries linked to it. Which entries is read at send time, as the
+ * recipient may see them then; the service's name is kept from the moment it
+ * ended, since a host may forget a terminated service.
+ */
+export interface ServiceEndedPayload {
+  kind: 'service_ended';
+  serviceId: string;
+  serviceName: string;
+  clientId: string;
+  recipient: Recipient;
 }
 
 /** Who receives mail for an actor: an admin, a client account, or one contact. */
@@ -75,7 +95,7 @@ async function enqueueMany(trx: Knex.Transaction, ctx: VaultContext, items: Arra
   const rows = items.map(({ dedupePrefix, payload: p }) => ({
     dedupe_key: `${dedupePrefix}:${p.recipient.kind}:${p.recipient.id}`.slice(0, 191),
     kind: p.kind,
-    entry_id: p.entryId,
+    entry_id: p.kind === 'service_ended' ? null : p.entryId,
     recipient_kind: p.recipient.kind,
     recipient_id: p.recipient.id,
     payload: JSON.stringify(p),
@@ -120,4 +140,13 @@ export async function enqueueReminders(trx: Knex.Transaction, ctx: VaultContext,
       dedupePrefix: `reminder:${row.id}:${dueAt}`,
       payload: { kind: 'reminder' as const, entryId: row.id, recipient, days },
     }))));
+}
+
+/** One service-ended notice per recipient, written in the transaction that records the termination. */
+export async function enqueueServiceEnded(
+  trx: Knex.Transaction, ctx: VaultContext, service: { id: string; name: string; clientId: string }, recipients: readonly Recipient[],
+): Promise<number> {
+  return enqueue(trx, ctx, `service_ended:${service.id}:${ctx.now()}`, unique([...recipients]).map((recipient) => ({
+    kind: 'service_ended', serviceId: service.id, serviceName: service.name, clientId: service.clientId, recipient,
+  })));
 }

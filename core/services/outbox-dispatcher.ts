@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '../domain/actor.ts';
 import type { VaultSettings } from '../domain/settings.ts';
-import { composeMail, type MailFacts } from '../mail/mail-composer.ts';
+import { composeMail, type ComposedMail, type MailFacts } from '../mail/mail-composer.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { DatabaseUnavailableError, HostUnavailableError, NotFoundError } from '../errors.ts';
 import type { VaultContext } from './context.ts';
 import type { EntryService } from './entry-service.ts';
 import type { OutboxPayload, Recipient } from './mail-outbox.ts';
+import { serviceEndedFacts } from './service-lifecycle.ts';
 
 export interface DispatchOptions {
   /** Names this worker in its claims (default: random). */
@@ -230,6 +231,10 @@ export class OutboxDispatcher {
   private async compose(payload: OutboxPayload, row: OutboxRow, settings: VaultSettings) {
     const person = await this.recipient(payload.recipient);
     if (!person?.email) return null;
+    if (payload.kind === 'service_ended') {
+      const ended = await serviceEndedFacts(this.ctx, this.entries, payload, person);
+      return ended && this.message(composeMail(this.renderer, settings, ended), person, payload.recipient, row);
+    }
     const actor = person.actor;
     // Mail only about what the recipient may see now: a revoked grant stops reminders too.
     const entry = await this.entries.get(actor, payload.entryId);
@@ -247,10 +252,13 @@ export class OutboxDispatcher {
       if (changedSince) facts.passwordChangedAgain = true;
       else facts.newPassword = (await this.entries.reveal({ ...actor, origin: { userAgent: 'latchkey mail' } }, entry.id)).password?.expose();
     }
-    const mail = composeMail(this.renderer, settings, facts);
+    return this.message(composeMail(this.renderer, settings, facts), person, payload.recipient, row);
+  }
+
+  private message(mail: ComposedMail, person: { name: string; email: string }, recipient: Recipient, row: OutboxRow) {
     const digest = createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 32);
     return {
-      to: person.email, toName: person.name, recipient: payload.recipient,
+      to: person.email, toName: person.name, recipient,
       subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${digest}@latchkey>`,
     };
   }

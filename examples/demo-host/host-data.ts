@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { bool, num, T } from './schema.ts';
+import { SERVICE_ACTIONS, type ServiceAction } from './service-actions.ts';
 
 /** The open statuses of a ticket; `Closed` is the only closed one. */
 export const OPEN_TICKET_STATUSES = ['Open', 'Answered', 'Customer-Reply', 'In Progress'];
@@ -94,6 +95,22 @@ export class HostData {
       .select('s.id', 's.label', 's.status', 's.username', 's.login_url', 's.next_due_at', 'p.name as product', 'pg.name as product_group', 'p.monthly_cents')
       .where('s.client_id', clientId).orderBy('s.id');
     return rows.map((r) => ({ ...r, next_due_at: num(r.next_due_at) }));
+  }
+
+  /**
+   * Suspends, unsuspends or terminates a service, if its status allows it
+   * (checked in the update itself, so two staff clicking at once change it
+   * once). Answers the service's client, 'unknown' when there is no such
+   * service, 'refused' when its status does not allow the action.
+   */
+  async changeServiceStatus(id: number, action: ServiceAction): Promise<{ clientId: number } | 'unknown' | 'refused'> {
+    const { from, to } = SERVICE_ACTIONS[action];
+    return this.knex.transaction(async (trx) => {
+      const changed = await trx(T.services).where('id', id).whereIn('status', [...from]).update({ status: to });
+      const row = await trx(T.services).select('client_id').where('id', id).first() as { client_id: number } | undefined;
+      if (!row) return 'unknown';
+      return changed === 0 ? 'refused' : { clientId: Number(row.client_id) };
+    });
   }
 
   async devicesOf(clientId: number): Promise<Array<Record<string, unknown>>> {

@@ -91,6 +91,8 @@ export const services = [
   { id: 13, client_id: 7, product_id: 3, label: 'greenleafdental.example', status: 'Active', username: 'greenleaf-admin', password: true, login_url: 'https://greenleafdental.example/wp-admin/', due: 23 },
   { id: 14, client_id: 7, product_id: 6, label: 'Mail — greenleafdental.example', status: 'Active', username: 'reception@greenleafdental.example', password: false, login_url: 'https://webmail.northwind-hosting.example/', due: 23 },
   { id: 15, client_id: 8, product_id: 4, label: 'booking.nordlicht-reisen.example', status: 'Cancelled', username: 'root', password: true, login_url: null, due: null },
+  // Bergmann's old server, replaced by srv01 and terminated: staff still keep its BMC login (seed.ts).
+  { id: 16, client_id: 3, product_id: 4, label: 'srv00.bergmann-metallbau.example', status: 'Terminated', username: 'root', password: true, login_url: 'https://203.0.113.56:8006', due: null },
 ];
 
 export const devices = [

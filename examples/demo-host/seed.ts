@@ -177,6 +177,11 @@ export async function seedVault(options: {
     grants: [{ kind: 'client', id: '6' }, { kind: 'admin_role', id: '2', canEdit: true }],
   }));
 
+  entry(400, admin(4), () => ({
+    name: 'srv00 — BMC (alter Server)', clientId: '3', serviceId: '16', username: 'ADMIN', password: pw(),
+    loginUrl: 'https://203.0.113.55/', notes: 'Alter Server, wird durch srv01 ersetzt.',
+  }));
+
   // Clients' own access details, and the categories they file them in.
   category(320, 'shop', client(1), 'Shop & payments', [{ kind: 'contact', id: '2', canEdit: true }]);
   category(320, 'office', client(1), 'Office', []);

@@ -19,6 +19,7 @@ export const demoHostKnown: KnownRecords = {
   productGroup: '2',
   service: '3',
   serviceWithPassword: '1',
+  serviceStatuses: { '1': 'active', '9': 'suspended', '15': 'cancelled', '16': 'terminated' },
   ticket: { id: '1', clientId: '1', contactId: '2', serviceId: '2' },
   device: '1',
 };

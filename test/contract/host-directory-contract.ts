@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { expect } from 'chai';
-import { compareClients, Secret, type HostDirectory, type HostService } from '../../core/index.ts';
+import { compareClients, Secret, SERVICE_STATUSES, type HostDirectory, type HostService, type ServiceStatus } from '../../core/index.ts';
 import { absentIdLike, IMPOSSIBLE_IDS, otherSpellings } from './id-spellings.ts';
 
 /**
@@ -32,6 +32,12 @@ export interface KnownRecords {
   service: string;
   /** A service (of any client) that carries a password; leave out when the adapter reads no passwords. */
   serviceWithPassword?: string;
+  /**
+   * Services whose host status is known, and the ServiceStatus each must be
+   * answered with: include a service that is not active (suspended,
+   * terminated...) where the seed data has one.
+   */
+  serviceStatuses?: Readonly<Record<string, ServiceStatus>>;
   /**
    * A ticket and what it is about, as the host has it (`null` where it names
    * no contact or service). Pick one that names a contact and a service when
@@ -67,7 +73,7 @@ function knownIds(known: KnownRecords, lookup: Lookup): string[] {
     clients: [...known.clients],
     contacts: [known.contact, known.mainContact],
     products: [known.product],
-    services: [known.service, known.serviceWithPassword],
+    services: [known.service, known.serviceWithPassword, ...Object.keys(known.serviceStatuses ?? {})],
     tickets: [known.ticket.id],
     devices: [known.device],
   };
@@ -491,6 +497,28 @@ export function describeHostDirectoryContract(name: string, open: () => Promise<
           if (service.username !== null) expect(service.username.trim(), `service ${service.id} username`).not.to.equal('');
           if (service.password !== null) expect(service.password.length, `service ${service.id} password`).to.be.above(0);
         }
+      });
+
+      it('gives every service a status among SERVICE_STATUSES, the same from services() and servicesOfClients()', async () => {
+        const listed = await host.servicesOfClients(known.clients);
+        const byId = await host.services([...listed.map((s) => s.id), ...knownIds(known, 'services')]);
+        for (const service of [...listed, ...byId.values()]) {
+          expect(SERVICE_STATUSES, `service ${service.id} status`).to.include(service.status);
+        }
+        for (const service of listed) expect(byId.get(service.id)!.status, `service ${service.id}`).to.equal(service.status);
+      });
+
+      it("answers each service's host status as the ServiceStatus it means", async function () {
+        if (known.serviceStatuses === undefined) this.skip();
+        const expected = known.serviceStatuses;
+        const byId = await host.services(Object.keys(expected));
+        const clientIds = [...new Set([...byId.values()].map((s) => s.clientId))];
+        const listed = new Map((await host.servicesOfClients(clientIds)).map((s) => [s.id, s]));
+        for (const [id, status] of Object.entries(expected)) {
+          expect(byId.get(id)?.status, `services(): service ${id}`).to.equal(status);
+          expect(listed.get(id)?.status, `servicesOfClients(): service ${id}`).to.equal(status);
+        }
+        expect(Object.values(expected).some((s) => s !== 'active'), 'the fixture names a service that is not active').to.equal(true);
       });
 
       it('answers a login URL as null or an absolute http(s) address', async () => {

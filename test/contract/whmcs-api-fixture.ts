@@ -18,6 +18,8 @@ export const whmcsApiKnown: KnownRecords = {
   productGroup: '1',
   service: '4',
   serviceWithPassword: '1',
+  // GetClientsProducts' `status`: 'Terminated', 'Active'.
+  serviceStatuses: { '1': 'terminated', '2': 'active' },
   ticket: { id: '2', clientId: '2', contactId: '3', serviceId: '3' },
   guestTicket: '3',
 };

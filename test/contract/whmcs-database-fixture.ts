@@ -2,7 +2,7 @@ import { WhmcsApi, WhmcsDatabaseDirectory, WhmcsDatabaseNames, WhmcsDirectory } 
 import type { TestDatabase } from '../support/databases.ts';
 import { API_IDENTIFIER, API_SECRET, FakeWhmcs } from '../whmcs/fake-whmcs.ts';
 import type { DirectoryFixture, KnownRecords } from './host-directory-contract.ts';
-import { WHMCS_API_MANY_IDS } from './whmcs-api-fixture.ts';
+import { WHMCS_API_MANY_IDS, whmcsApiKnown } from './whmcs-api-fixture.ts';
 import { openWhmcsTables } from './whmcs-tables.ts';
 
 /**
@@ -20,6 +20,8 @@ export const whmcsDatabaseKnown: KnownRecords = {
   productGroup: '1',
   service: '3',
   serviceWithPassword: '1',
+  // tblhosting.domainstatus: 'Active', 'Suspended'.
+  serviceStatuses: { '1': 'active', '2': 'suspended' },
   ticket: { id: '2', clientId: '2', contactId: '3', serviceId: '3' },
   guestTicket: '3',
 };
@@ -46,7 +48,8 @@ export async function openWhmcsApiWithDatabaseNames(db: TestDatabase): Promise<D
     directory: new WhmcsDirectory(api, { names: new WhmcsDatabaseNames(knex) }),
     // The API has the database's people (but Sofia, whom the reference's examples do not have), and the
     // database's Access Control decides who runs the addon: the staff it shuts out is the disabled Pierre.
-    known: { ...whmcsDatabaseKnown, staff: '3' },
+    // Services come from the API, with the API's statuses.
+    known: { ...whmcsDatabaseKnown, staff: '3', serviceStatuses: whmcsApiKnown.serviceStatuses },
     manyIds: WHMCS_API_MANY_IDS,
     close: async () => { await Promise.all([knex.destroy(), whmcs.close()]); },
   };

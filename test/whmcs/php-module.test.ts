@@ -97,10 +97,11 @@ describe('WHMCS module under php-cli', function () {
         ${body}`, { tables: { tbladdonmodules: addonRows() }, ...input });
     }
 
-    it('registers the client summary, both ticket places, the navbar entry and the daily cron', async () => {
+    it("registers the client summary, both ticket places, the navbar entry, the daily cron and a service's four lifecycle events", async () => {
       const out = await hooks('echo json_encode(array_keys($hooks));', {});
       expect(out).to.have.members([
         'AdminAreaClientSummaryPage', 'AdminAreaViewTicketPageSidebar', 'AdminAreaViewTicketPage', 'ClientAreaPrimaryNavbar', 'DailyCronJob',
+        'AfterModuleCreate', 'AfterModuleSuspend', 'AfterModuleUnsuspend', 'AfterModuleTerminate',
       ]);
     });
 

@@ -1,5 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import { OPEN_TICKET_STATUSES } from '../host-data.ts';
+import { actionsFor, isServiceAction, SERVICE_ACTIONS } from '../service-actions.ts';
 import { idParam, type DemoContext } from './context.ts';
 
 const ADDON_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit'];
@@ -36,10 +37,37 @@ export function adminRoutes(ctx: DemoContext): Router {
       ctx.data.contactsOf(id), ctx.data.servicesOf(id), ctx.data.tickets({ clientId: id }), ctx.data.devicesOf(id),
       ctx.panel('clientSummary', req, res, { clientId: String(id) }),
     ]);
+    const changed = typeof req.query.changed === 'string' ? services.find((s) => String(s.id) === req.query.changed) ?? null : null;
     ctx.send(res, 'admin/client', ctx.language(req, res), {
-      ...(await chrome(req, res, 'clients')), client, contacts, services, tickets, devices, panel,
+      ...(await chrome(req, res, 'clients')), client, contacts, tickets, devices, panel, changed,
+      services: services.map((s) => ({ ...s, actions: actionsFor(s.status) })),
       mainContact: contacts.find((c) => c.is_main) ?? null,
     });
+  });
+
+  /**
+   * Suspend, unsuspend or terminate a service, as WHMCS's module commands do;
+   * then Latchkey is told, as WHMCS's AfterModule* hooks tell it. The host's
+   * change stands even if Latchkey cannot be told (it is logged).
+   */
+  router.post('/services/:id/:action', form, async (req, res) => {
+    const id = idParam(req.params.id);
+    const action = req.params.action;
+    if (id === null || !isServiceAction(action)) return ctx.errorPage(req, res, 404, 'notFound');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (!(await ctx.sessions.checkCsrf(req, body.csrf))) return ctx.errorPage(req, res, 403, 'forbidden');
+    const service = await ctx.data.changeServiceStatus(id, action);
+    if (service === 'unknown') return ctx.errorPage(req, res, 404, 'notFound');
+    // Not in a status this action starts from (already suspended, terminated...).
+    if (service === 'refused') return ctx.errorPage(req, res, 409, 'badRequest');
+    const admin = ctx.admin(res);
+    try {
+      await ctx.serviceLifecycle.record({ kind: 'system', origin: { ip: req.ip, userAgent: req.get('user-agent') } },
+        { serviceId: String(id), event: SERVICE_ACTIONS[action].event, adminId: String(admin.id) });
+    } catch (err) {
+      ctx.logError(`demo host: Latchkey was not told that service ${id} was ${SERVICE_ACTIONS[action].event}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+    }
+    res.redirect(303, `/admin/clients/${service.clientId}?changed=${id}#services-title`);
   });
 
   router.get('/tickets', async (req, res) => {

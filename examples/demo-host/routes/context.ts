@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { LatchkeyMount } from '../../../adapters/express/index.ts';
+import type { Latchkey } from '../../../core/index.ts';
 import type { AdminAccount, ClientAccount, HostData } from '../host-data.ts';
 import { fromAcceptLanguage, normaliseLanguage, type DemoLanguage } from '../i18n.ts';
 import { readCookie, setCookie, type Sessions } from '../session.ts';
@@ -29,6 +30,8 @@ export class DemoContext {
     readonly latchkey: LatchkeyMount,
     readonly logError: (line: string) => void,
     readonly demoLogins: DemoLogin[],
+    /** What Latchkey does when a service's life changes: the demo tells it in-process, as WHMCS's hooks do over HTTP. */
+    readonly serviceLifecycle: Latchkey['serviceLifecycle'],
   ) {}
 
   /**

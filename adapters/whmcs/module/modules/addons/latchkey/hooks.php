@@ -42,6 +42,40 @@ if (!function_exists('latchkey_ticket_panel')) {
     }
 }
 
+if (!function_exists('latchkey_service_event')) {
+    /**
+     * Tells Latchkey that a module command succeeded on a service. It must
+     * never break WHMCS's own action (the service is already created,
+     * suspended... by then): any failure goes to the activity log and the
+     * hook returns normally. Only the service's id leaves WHMCS, never the
+     * module parameters (which carry the service's password).
+     */
+    function latchkey_service_event($vars, $event)
+    {
+        $bridge = null;
+        $serviceId = 0;
+        try {
+            $bridge = Bridge::fromWhmcs();
+            if (!$bridge || !$bridge->enabled('serviceevents', true) || !$bridge->configured()) {
+                return;
+            }
+            $params = isset($vars['params']) && is_array($vars['params']) ? $vars['params'] : array();
+            $serviceId = isset($params['serviceid']) ? (int) $params['serviceid'] : 0;
+            if ($serviceId <= 0) {
+                return;
+            }
+            // An admin who ran the command from the admin area; none when WHMCS's automation did.
+            $adminId = defined('ADMINAREA') && !empty($_SESSION['adminid']) ? (int) $_SESSION['adminid'] : null;
+            $bridge->reportServiceEvent($serviceId, $event, $adminId);
+        } catch (\Throwable $e) {
+            if (function_exists('logActivity')) {
+                $format = $bridge ? $bridge->lang('serviceEventFailed', 'Latchkey could not be told of service #%d (%s): %s') : 'Latchkey could not be told of service #%d (%s): %s';
+                logActivity('Latchkey: ' . sprintf($format, $serviceId, $event, substr($e->getMessage(), 0, 300)));
+            }
+        }
+    }
+}
+
 /** Admin area → Clients → a client's Summary tab: that client's access details. */
 add_hook('AdminAreaClientSummaryPage', 1, function ($vars) {
     $bridge = Bridge::fromWhmcs();
@@ -107,3 +141,15 @@ add_hook('DailyCronJob', 1, function ($vars) {
         logActivity('Latchkey: ' . $message);
     }
 });
+
+/**
+ * A service's life (https://developers.whmcs.com/hooks-reference/module/):
+ * after a module command succeeds, Latchkey records it in its audit trail,
+ * and when a service is terminated asks the admins who run the addon to
+ * rotate the access details staff kept for it.
+ */
+foreach (Bridge::SERVICE_EVENTS as $latchkeyHook => $latchkeyEvent) {
+    add_hook($latchkeyHook, 1, function ($vars) use ($latchkeyEvent) {
+        latchkey_service_event($vars, $latchkeyEvent);
+    });
+}

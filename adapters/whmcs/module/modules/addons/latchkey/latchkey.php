@@ -8,7 +8,7 @@
  *
  *   Addons → Latchkey            the addon's admin pages (_output)
  *   index.php?m=latchkey         the client area page (_clientarea)
- *   hooks.php                    client summary, ticket, navbar entry, daily cron
+ *   hooks.php                    client summary, ticket, navbar entry, daily cron, service lifecycle
  *
  * Developer documentation followed: https://developers.whmcs.com/addon-modules/
  */
@@ -101,6 +101,12 @@ function latchkey_config()
                 'Type' => 'yesno',
                 'Default' => 'yes',
                 'Description' => 'Ask Latchkey to send rotation reminders when the WHMCS daily cron runs',
+            ),
+            'serviceevents' => array(
+                'FriendlyName' => 'Service lifecycle',
+                'Type' => 'yesno',
+                'Default' => 'yes',
+                'Description' => 'Tell Latchkey when a service is created, suspended, unsuspended or terminated (audit trail; rotation reminders when a service ends)',
             ),
         ),
     );

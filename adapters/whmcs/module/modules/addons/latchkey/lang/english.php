@@ -22,3 +22,4 @@ $_ADDONLANG['activated'] = 'Latchkey is active. Now configure it (Latchkey URL, 
 $_ADDONLANG['deactivated'] = 'Latchkey is deactivated. The access details stay in Latchkey\'s own database.';
 $_ADDONLANG['upgraded'] = 'Latchkey was upgraded from version %s.';
 $_ADDONLANG['requirementsMissing'] = 'Latchkey needs: %s.';
+$_ADDONLANG['serviceEventFailed'] = 'Latchkey could not be told of service #%d (%s): %s';

@@ -22,3 +22,4 @@ $_ADDONLANG['activated'] = 'Latchkey est activé. Configurez-le maintenant (URL 
 $_ADDONLANG['deactivated'] = 'Latchkey est désactivé. Les informations d\'accès restent dans la base de données de Latchkey.';
 $_ADDONLANG['upgraded'] = 'Latchkey a été mis à jour depuis la version %s.';
 $_ADDONLANG['requirementsMissing'] = 'Latchkey a besoin de : %s.';
+$_ADDONLANG['serviceEventFailed'] = 'Latchkey n’a pas pu être informé du service n°%d (%s) : %s';

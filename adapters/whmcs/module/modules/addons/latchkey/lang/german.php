@@ -22,3 +22,4 @@ $_ADDONLANG['activated'] = 'Latchkey ist aktiviert. Richten Sie es jetzt ein (La
 $_ADDONLANG['deactivated'] = 'Latchkey ist deaktiviert. Die Zugangsdaten bleiben in der eigenen Datenbank von Latchkey.';
 $_ADDONLANG['upgraded'] = 'Latchkey wurde von Version %s aktualisiert.';
 $_ADDONLANG['requirementsMissing'] = 'Latchkey benötigt: %s.';
+$_ADDONLANG['serviceEventFailed'] = 'Latchkey konnte über Dienst #%d (%s) nicht informiert werden: %s';

@@ -22,3 +22,4 @@ $_ADDONLANG['activated'] = 'Latchkey è attivo. Ora configuralo (URL di Latchkey
 $_ADDONLANG['deactivated'] = 'Latchkey è disattivato. I dati di accesso restano nel database di Latchkey.';
 $_ADDONLANG['upgraded'] = 'Latchkey è stato aggiornato dalla versione %s.';
 $_ADDONLANG['requirementsMissing'] = 'Latchkey richiede: %s.';
+$_ADDONLANG['serviceEventFailed'] = 'Non è stato possibile informare Latchkey del servizio n. %d (%s): %s';

@@ -22,3 +22,4 @@ $_ADDONLANG['activated'] = 'Latchkey está activado. Configúrelo ahora (URL de 
 $_ADDONLANG['deactivated'] = 'Latchkey está desactivado. Los datos de acceso permanecen en la base de datos de Latchkey.';
 $_ADDONLANG['upgraded'] = 'Latchkey se ha actualizado desde la versión %s.';
 $_ADDONLANG['requirementsMissing'] = 'Latchkey necesita: %s.';
+$_ADDONLANG['serviceEventFailed'] = 'No se pudo informar a Latchkey del servicio n.º %d (%s): %s';

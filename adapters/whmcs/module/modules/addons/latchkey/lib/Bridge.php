@@ -304,6 +304,48 @@ final class Bridge
         return $body;
     }
 
+    /** What Latchkey's endpoint calls each module command that succeeded. */
+    const SERVICE_EVENTS = array(
+        'AfterModuleCreate' => 'created',
+        'AfterModuleSuspend' => 'suspended',
+        'AfterModuleUnsuspend' => 'unsuspended',
+        'AfterModuleTerminate' => 'terminated',
+    );
+
+    /**
+     * Tells Latchkey that a module command succeeded on a service:
+     * POST {url}/api/host-events/service with a `system` token for the job
+     * `service-events`, naming the service, the event and, when an admin ran
+     * the command, the admin. A short timeout: the hook runs inside WHMCS's
+     * own action. Returns Latchkey's JSON answer, or throws with a message
+     * that never carries the token.
+     *
+     * @param int         $serviceId tblhosting.id
+     * @param string      $event     created, suspended, unsuspended or terminated
+     * @param int|null    $adminId   the admin who ran the command, if one did
+     */
+    public function reportServiceEvent($serviceId, $event, $adminId = null)
+    {
+        if (!$this->configured()) {
+            throw new \RuntimeException('Latchkey is not configured (URL, shared secret, issuer, audience).');
+        }
+        if (!in_array($event, self::SERVICE_EVENTS, true) || (int) $serviceId <= 0) {
+            throw new \InvalidArgumentException('Unknown service event or service.');
+        }
+        $fields = array('serviceId' => (string) (int) $serviceId, 'event' => $event);
+        if ($adminId !== null && (int) $adminId > 0) {
+            $fields['adminId'] = (string) (int) $adminId;
+        }
+        $token = $this->signer()->sign('system', array('job' => 'service-events'));
+        $response = self::post($this->baseUrl() . '/api/host-events/service', $token, $fields, 10);
+        $body = json_decode($response['body'], true);
+        if ($response['status'] !== 200 || !is_array($body)) {
+            $message = is_array($body) && isset($body['message']) ? (string) $body['message'] : 'no JSON answer';
+            throw new \RuntimeException('Latchkey answered HTTP ' . $response['status'] . ': ' . substr($message, 0, 200));
+        }
+        return $body;
+    }
+
     /** A string from lang/<language>.php, in the language of whoever is looking. */
     public function lang($key, $fallback = '')
     {
@@ -396,9 +438,14 @@ final class Bridge
         return is_array($_ADDONLANG) ? $_ADDONLANG : array();
     }
 
-    /** @return array{status: int, body: string} */
-    private static function post($url, $token)
+    /**
+     * @param array<string, string> $fields the form's fields (the token goes in the header)
+     * @param int                   $timeout seconds for the whole request
+     * @return array{status: int, body: string}
+     */
+    private static function post($url, $token, array $fields = array(), $timeout = 120)
     {
+        $content = http_build_query($fields, '', '&', PHP_QUERY_RFC3986);
         $headers = array(
             'Authorization: Bearer ' . $token,
             'Accept: application/json',
@@ -409,11 +456,11 @@ final class Bridge
             $curl = curl_init($url);
             curl_setopt_array($curl, array(
                 CURLOPT_POST => true,
-                CURLOPT_POSTFIELDS => '',
+                CURLOPT_POSTFIELDS => $content,
                 CURLOPT_HTTPHEADER => $headers,
                 CURLOPT_RETURNTRANSFER => true,
-                CURLOPT_CONNECTTIMEOUT => 10,
-                CURLOPT_TIMEOUT => 120,
+                CURLOPT_CONNECTTIMEOUT => min(10, $timeout),
+                CURLOPT_TIMEOUT => $timeout,
                 CURLOPT_FOLLOWLOCATION => false,
             ));
             $body = curl_exec($curl);
@@ -428,8 +475,8 @@ final class Bridge
         $context = stream_context_create(array('http' => array(
             'method' => 'POST',
             'header' => implode("\r\n", $headers),
-            'content' => '',
-            'timeout' => 120,
+            'content' => $content,
+            'timeout' => $timeout,
             'ignore_errors' => true,
             'follow_location' => 0,
         )));
