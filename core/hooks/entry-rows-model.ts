@@ -67,17 +67,15 @@ export async function entryRows(
     ...grants.filter((g) => g.kind === 'client').map((g) => g.id),
   ]);
   const contactIds = unique(grants.filter((g) => g.kind === 'contact').map((g) => g.id));
-  const serviceIds = unique(entries.map((e) => e.links.serviceId).filter((id): id is string => id !== null));
-  const [admins, clients, contacts, roles, services] = await Promise.all([
+  const [admins, clients, contacts, roles] = await Promise.all([
     lk.host.admins(adminIds),
     lk.host.clients(clientIds),
     lk.host.contacts(contactIds),
     grants.some((g) => g.kind === 'admin_role') ? lk.host.adminRoles() : Promise.resolve([]),
-    lk.host.services(serviceIds),
   ]);
   const statusOf = (entry: EntryView) => {
-    const status = entry.links.serviceId === null ? undefined : services.get(entry.links.serviceId)?.status;
-    return status === undefined || status === 'active' ? null : status;
+    const status = permissions.get(entry.id)?.serviceStatus ?? null;
+    return status === 'active' ? null : status;
   };
   const roleNames = new Map(roles.map((r) => [r.id, r.name]));
   const categoryNames = new Map(categories.map((c) => [c.id, c.name]));

@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/actor.ts';
 import type { EntryView, Grant } from '../domain/entry.ts';
 import { can } from '../policy/access-policy.ts';
+import type { ServiceStatus } from '../ports/host-directory.ts';
 import type { GrantRow, MemberRow } from '../store/entry-rows.ts';
 import type { VaultContext } from './context.ts';
 import { linkedServiceStatuses, vaultEntryFacts } from './entry-facts.ts';
@@ -11,6 +12,8 @@ export interface EntryPermissions {
   share: boolean;
   /** Who the entry is shared with: only for those who may change it (owners, extended admins). */
   grants: Grant[] | null;
+  /** The state of the service the entry is about (a service's own credentials, or an entry linked to it); null without one. */
+  serviceStatus: ServiceStatus | null;
 }
 
 /**
@@ -34,14 +37,15 @@ export class EntryPermissionsService {
       const [grants, members, linked] = await Promise.all([
         ids.length ? this.ctx.knex(t.grants).whereIn('entry_id', ids) as Promise<GrantRow[]> : [],
         categoryIds.length ? this.ctx.knex(t.categoryMembers).whereIn('category_id', categoryIds) as Promise<MemberRow[]> : [],
-        linkedServiceStatuses(this.ctx.host, factRows),
+        // Service credentials and linked entries alike: every service's state in one look-up.
+        linkedServiceStatuses(this.ctx.host, entries.map((e) => ({ id: e.id, service_id: e.links.serviceId, client_id: e.clientId }))),
       ]);
       const grantsByEntry = groupBy(grants, (g) => g.entry_id);
       const membersByCategory = groupBy(members, (m) => m.category_id);
       const result = new Map<string, EntryPermissions>();
       for (const entry of entries) {
         if (entry.source === 'service') {
-          result.set(entry.id, { update: false, delete: false, share: false, grants: null });
+          result.set(entry.id, { update: false, delete: false, share: false, grants: null, serviceStatus: linked.get(entry.id) ?? null });
         }
       }
       for (const row of factRows) {
@@ -54,6 +58,7 @@ export class EntryPermissionsService {
           delete: can(facts, 'delete', entryFacts, settings),
           share,
           grants: share ? entryFacts.grants : null,
+          serviceStatus: linked.get(row.id) ?? null,
         });
       }
       return result;
