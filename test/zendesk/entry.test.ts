@@ -103,11 +103,13 @@ function entrySuite(db: TestDatabase): void {
       expect(org.frame.text).to.contain(GLOBEX_ENTRY);
     });
 
-    it('maps an agent without a link by the email in the token, to the one enabled admin with it', async () => {
-      const { frame } = await open(h, await sign({ sub: ZD.oliviaAgent, email: 'Olivia@host.test' }), 'ticket_sidebar', { ticket: ZD.acmeTicket, requester: ZD.acmeRequester });
-      // Olivia runs the addon; under `restricted` she is not on the list, so the entry is not hers to see.
+    it('maps an agent without a link by the email in the token, to the one enabled support admin with it', async () => {
+      const { browser, frame } = await open(h, await sign({ sub: ZD.samTwinAgent, email: 'SAM@host.test' }), 'ticket_sidebar', { ticket: ZD.acmeTicket, requester: ZD.acmeRequester });
       expect(frame.status).to.equal(200);
-      expect(frame.text).to.contain('Acme Ltd');
+      expect(frame.text).to.contain('Acme Ltd').and.to.contain(ACME_ENTRY);
+      const created = await browser.api('POST', '/entries', { name: 'By email', clientId: 'c-acme' }, /data-lk-csrf="([^"]+)"/.exec(frame.text)?.[1]);
+      expect(created.status, created.text).to.equal(201);
+      expect(created.json<{ owner: unknown }>().owner).to.deep.equal({ kind: 'admin', id: 'a-sam' });
     });
 
     it('the frame session works for the API: the agent links an entry to the Zendesk ticket, not to an unknown one', async () => {
@@ -121,6 +123,44 @@ function entrySuite(db: TestDatabase): void {
       expect(unknown.json<{ field: string }>().field).to.equal('ticketId');
       const events = await h.vault.lk.audit.list(owner, { action: 'entry.create', limit: 1 });
       expect(events[0]!.actor).to.deep.include({ kind: 'admin', id: 'a-sam' });
+    });
+  });
+
+  describe('admins who run the addon are linked explicitly, never matched by email', () => {
+    const ticket = { ticket: ZD.acmeTicket, requester: ZD.acmeRequester };
+
+    it('an agent with an addon manager’s email gets no session (403), so no addon pages', async () => {
+      const browser = new Browser(h.origin);
+      expectRefused(await post(h, browser, await sign({ sub: ZD.oliviaAgent, email: 'Olivia@host.test' })), 403);
+      expect(h.logs.at(-1)).to.contain(`Zendesk user ${ZD.oliviaAgent} is not linked`);
+      expect(h.logs.at(-2)).to.contain('admin a-owner, who runs the addon').and.not.to.contain('olivia@');
+      const pages = await browser.get(`${BASE}/frame/adminPages?page=settings`);
+      expect(pages.status).to.equal(401);
+      expect((await browser.api('GET', '/settings')).status).to.equal(401);
+    });
+
+    it('an agent with the email of an admin in an extended-permission role is not matched either', async () => {
+      await h.vault.lk.settings.update(owner, { extendedAdminRoleIds: ['r-support'] });
+      try {
+        expectRefused(await post(h, new Browser(h.origin), await sign({ sub: ZD.samTwinAgent, email: 'sam@host.test' })), 403);
+      } finally {
+        await h.vault.lk.settings.update(owner, { extendedAdminRoleIds: [] });
+      }
+      // Back to an ordinary support admin: matched again.
+      expect((await post(h, new Browser(h.origin), await sign({ sub: ZD.samTwinAgent, email: 'sam@host.test' }))).status).to.equal(303);
+    });
+
+    it('an explicit link to an addon manager still opens the sidebar as that admin', async () => {
+      await h.mapping.link({ kind: 'agent', zendeskId: ZD.oliviaAgent, latchkeyId: 'a-owner' });
+      try {
+        const { browser, frame } = await open(h, await sign({ sub: ZD.oliviaAgent, email: 'olivia@host.test' }), 'ticket_sidebar', ticket);
+        expect(frame.status).to.equal(200);
+        expect(frame.text).to.contain('Acme Ltd');
+        const created = await browser.api('POST', '/entries', { name: 'Linked manager', clientId: 'c-acme' }, /data-lk-csrf="([^"]+)"/.exec(frame.text)?.[1]);
+        expect(created.json<{ owner: unknown }>().owner).to.deep.equal({ kind: 'admin', id: 'a-owner' });
+      } finally {
+        await h.mapping.unlink('agent', ZD.oliviaAgent);
+      }
     });
   });
 

@@ -36,8 +36,10 @@ export const ZD = {
   sidAgent: '9002',
   /** An agent linked to nobody. */
   strangerAgent: '9003',
-  /** An agent without a link whose email is Olivia's (a-owner) in the host. */
+  /** An agent without a link whose email is Olivia's (a-owner, the addon manager) in the host. */
   oliviaAgent: '9004',
+  /** Another agent without a link, whose email is Sam's (a-sam, a support admin). */
+  samTwinAgent: '9005',
   acmeRequester: '7001',
   globexRequester: '7002',
   unlinkedRequester: '7003',
