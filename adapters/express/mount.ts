@@ -10,6 +10,7 @@ import { cronRoutes } from './cron-route.ts';
 import { setCookie } from './cookies.ts';
 import { CsrfGuard } from './csrf.ts';
 import { EmbedTokenError, EmbedTokenVerifier, type EmbedGrant } from './embed-token.ts';
+import { scopeOfGrant } from './frame-scope.ts';
 import { FRAME_COOKIE, FrameSessions } from './frame-session.ts';
 import type { MountOptions } from './options.ts';
 import { RequestScope } from './request-scope.ts';
@@ -98,7 +99,8 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   router.use('/api', apiRoutes(lk, scope, renderer, addonSections));
 
   const enterFrame = async (req: Request, res: Response, grant: EmbedGrant) => {
-    setCookie(req, res, FRAME_COOKIE, await frames.start(grant.actor), { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
+    const session = await frames.start(grant.actor, await scopeOfGrant(lk, grant));
+    setCookie(req, res, FRAME_COOKIE, session, { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
     const query = new URLSearchParams();
     for (const key of ['clientId', 'ticketId', 'page', 'language'] as const) if (grant[key]) query.set(key, grant[key]!);
     res.redirect(303, `${base}/frame/${grant.place}${query.size ? `?${query}` : ''}`);
@@ -130,14 +132,15 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     securityHeaders(res);
     try {
       const place = req.params.place as HookPlace;
-      const actor = await scope.actorFor(req);
+      const session = await scope.sessionFor(req);
       const context = contextFromQuery(req, place === 'clientArea' ? scope.chosenLanguage(req) : undefined);
       const language = pickLanguage(context.language, req.acceptsLanguages()[0]);
-      const fragment = actor && (HOOK_PLACES as readonly string[]).includes(place)
-        ? await hooks[place](actor, context, surfaceFor(req, res, actor, await scope.isFramed(req), `${base}/frame/${place}${queryOf(req, ['clientId', 'ticketId'])}`))
+      // A frame session opens only the place and context its token named.
+      const fragment = session && (HOOK_PLACES as readonly string[]).includes(place) && session.reach.mayOpen(place, context)
+        ? await hooks[place](session.actor, context, surfaceFor(req, res, session.actor, await scope.isFramed(req), `${base}/frame/${place}${queryOf(req, ['clientId', 'ticketId'])}`))
         : null;
       if (fragment === null) {
-        sendMessage(req, res, actor ? 404 : 401, 'denied', language);
+        sendMessage(req, res, session ? 404 : 401, 'denied', language);
         return;
       }
       sendPage(res, 200, renderer.render('layouts/frame', { assetBase: `${base}/assets`, title: 'page.frameTitle', fragment }, { language }));

@@ -5,7 +5,7 @@ import { forEachDatabase, type TestDatabase } from '../support/databases.ts';
 import { owner } from '../support/host-fixture.ts';
 import { snapshotTables } from '../support/table-rows.ts';
 import {
-  BASE, EMBED_AUDIENCE, EMBED_ISSUER, Harness, hs256Embed, signEmbed, unsignedToken,
+  BASE, csrfTokenIn, EMBED_AUDIENCE, EMBED_ISSUER, Harness, hs256Embed, signEmbed, unsignedToken,
   type Browser, type EmbedClaims, type HttpResponse,
 } from './harness.ts';
 
@@ -94,9 +94,8 @@ function embedSuite(db: TestDatabase): void {
       const { browser, location, frame, csrf } = await expectAccepted(h, token, 'POST');
       expect(location).to.equal(`${BASE}/frame/clientSummary?clientId=c-acme`);
       expect(frame.text).to.contain('Acme Ltd');
-      const settings = await browser.api('PATCH', '/settings', { historyDepth: 7 }, csrf);
-      expect(settings.status, settings.text).to.equal(200);
-      expect(settings.json()).to.include({ historyDepth: 7 });
+      const created = await browser.api('POST', '/entries', { name: 'From the summary', clientId: 'c-acme' }, csrf);
+      expect(created.status, created.text).to.equal(201);
     });
 
     it('opens the ticket sidebar for a staff member and the addon pages for the addon admin', async () => {
@@ -109,6 +108,9 @@ function embedSuite(db: TestDatabase): void {
       expect(auditPage.status).to.equal(200);
       const audit = await pages.browser.api('GET', '/audit');
       expect(audit.status).to.equal(200);
+      const settings = await pages.browser.api('PATCH', '/settings', { historyDepth: 7 }, csrfTokenIn(pages.frame.text));
+      expect(settings.status, settings.text).to.equal(200);
+      expect(settings.json()).to.include({ historyDepth: 7 });
     });
 
     it("a contact's token acts as that contact, not as the client account", async () => {

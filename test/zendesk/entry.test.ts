@@ -112,17 +112,24 @@ function entrySuite(db: TestDatabase): void {
       expect(created.json<{ owner: unknown }>().owner).to.deep.equal({ kind: 'admin', id: 'a-sam' });
     });
 
-    it('the frame session works for the API: the agent links an entry to the Zendesk ticket, not to an unknown one', async () => {
+    it('the frame session works for the API: the agent links an entry to this Zendesk ticket, not to another one', async () => {
       const { browser, frame } = await open(h, await sign(), 'ticket_sidebar', { ticket: ZD.acmeTicket, requester: ZD.acmeRequester });
       const csrf = /data-lk-csrf="([^"]+)"/.exec(frame.text)?.[1];
       expect(csrf).to.be.a('string');
       const created = await browser.api('POST', '/entries', { name: 'Ticket 4242 switch', password: 'pw', clientId: 'c-acme', ticketId: `zendesk:${ZD.acmeTicket}` }, csrf);
       expect(created.status, created.text).to.equal(201);
+      const events = await h.vault.lk.audit.list(owner, { action: 'entry.create', limit: 1 });
+      expect(events[0]!.actor).to.deep.include({ kind: 'admin', id: 'a-sam' });
+      const another = await browser.api('POST', '/entries', { name: 'Elsewhere', clientId: 'c-acme', ticketId: 'zendesk:99999' }, csrf);
+      expect(another.status, another.text).to.equal(403);
+    });
+
+    it('in the user sidebar, linking an entry to a ticket Latchkey does not know is refused with 400 naming ticketId', async () => {
+      const { browser, frame } = await open(h, await sign({ context: { product: 'support', location: 'user_sidebar' } }), 'user_sidebar', { user: ZD.acmeRequester });
+      const csrf = /data-lk-csrf="([^"]+)"/.exec(frame.text)?.[1];
       const unknown = await browser.api('POST', '/entries', { name: 'Nowhere', clientId: 'c-acme', ticketId: 'zendesk:99999' }, csrf);
       expect(unknown.status, unknown.text).to.equal(400);
       expect(unknown.json<{ field: string }>().field).to.equal('ticketId');
-      const events = await h.vault.lk.audit.list(owner, { action: 'entry.create', limit: 1 });
-      expect(events[0]!.actor).to.deep.include({ kind: 'admin', id: 'a-sam' });
     });
   });
 
