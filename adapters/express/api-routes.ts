@@ -28,16 +28,16 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
       const t = scope.translator(req);
       try {
         const session = await scope.sessionFor(req);
-        const actor = session?.actor;
-        if (!session || !actor) {
+        if (!session) {
           res.status(401).set('Cache-Control', 'no-store').json({ error: 'unauthenticated', message: t('errors.unauthenticated') });
           return;
         }
+        const { actor, reach } = session;
         if (req.method !== 'GET' && req.method !== 'HEAD' && !scope.csrf.verify(req, actor)) {
           res.status(403).set('Cache-Control', 'no-store').json({ error: 'csrf', message: t('errors.csrf') });
           return;
         }
-        const result = await body(req, res, withOrigin(actor, req), session.reach);
+        const result = await body(req, res, withOrigin(actor, req), reach);
         res.set('Cache-Control', 'no-store');
         if (result === undefined) res.status(204).end();
         else res.json(result);
@@ -93,14 +93,9 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
     reach.requireClient(clientId);
     return lk.serviceCredentials.list(actor, clientId);
   }));
-  // Pickers: `?search=<text>` → `[{ id, name }]` of the host's clients, admins only.
-  api.get('/clients', handle((req, _res, actor, reach) => {
-    reach.requireUnconfined('search clients here');
-    return lk.directory.findClients(actor, queryObject(req, []));
-  }));
 
-  // Categories, settings, mail previews, the audit log and addon sections belong to the addon pages:
-  // a session confined to one client's panel reaches none of them.
+  // The client picker, categories, settings, mail previews, the audit log and addon sections belong
+  // to the addon pages: a session confined to one client's panel reaches none of them.
   const addonOnly = async (req: Request, res: Response, next: express.NextFunction) => {
     try {
       (await scope.sessionFor(req))?.reach.requireUnconfined('use the addon pages here');
@@ -110,7 +105,10 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
       scope.fail(req, res, err);
     }
   };
-  api.use(['/categories', '/settings', '/mail', '/audit', '/addon'], addonOnly);
+  api.use(['/clients', '/categories', '/settings', '/mail', '/audit', '/addon'], addonOnly);
+
+  // Pickers: `?search=<text>` → `[{ id, name }]` of the host's clients, admins only.
+  api.get('/clients', handle((req, _res, actor) => lk.directory.findClients(actor, queryObject(req, []))));
 
   api.get('/categories', handle((_req, _res, actor) => lk.categories.list(actor)));
   api.post('/categories', handle(async (req, res, actor) => {
