@@ -49,8 +49,7 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
   // Every route on one entry first checks that the entry is within the session's reach.
   const entryId = async (req: Request, actor: Actor, reach: Reach) => {
     const id = param(req, 'id');
-    await reach.requireEntry(lk, actor, id);
-    return id;
+    return { id, entry: await reach.requireEntry(lk, actor, id) };
   };
 
   api.get('/entries', handle((req, _res, actor, reach) => lk.entries.list(actor, reach.listQuery(queryObject(req, ['offset', 'limit'])))));
@@ -59,33 +58,33 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
     res.status(201);
     return lk.entries.create(actor, req.body);
   }));
-  api.get('/entries/:id', handle(async (req, _res, actor, reach) => lk.entries.get(actor, await entryId(req, actor, reach))));
+  api.get('/entries/:id', handle(async (req, _res, actor, reach) => lk.entries.get(actor, (await entryId(req, actor, reach)).id)));
   api.patch('/entries/:id', handle(async (req, _res, actor, reach) => {
-    const id = await entryId(req, actor, reach);
-    reach.requireEdit(req.body);
+    const { id, entry } = await entryId(req, actor, reach);
+    reach.requireEdit(req.body, entry);
     return lk.entries.update(actor, id, req.body);
   }));
   api.put('/entries/:id/grants', handle(async (req, _res, actor, reach) => {
-    const id = await entryId(req, actor, reach);
-    await reach.requireGrants(lk, (req.body as { grants?: unknown } | undefined)?.grants);
+    const { id, entry } = await entryId(req, actor, reach);
+    await reach.requireGrants(lk, (req.body as { grants?: unknown } | undefined)?.grants, entry?.clientId);
     return lk.entries.share(actor, id, req.body);
   }));
   api.delete('/entries/:id', handle(async (req, _res, actor, reach) => {
-    const id = await entryId(req, actor, reach);
+    const { id } = await entryId(req, actor, reach);
     const version = req.query.version === undefined ? undefined : Number(req.query.version);
     await lk.entries.delete(actor, id, version === undefined ? {} : { version });
     return undefined;
   }));
-  api.post('/entries/:id/reveal', handle(async (req, _res, actor, reach) => revealBody(await lk.entries.reveal(actor, await entryId(req, actor, reach)))));
-  api.get('/entries/:id/history', handle(async (req, _res, actor, reach) => lk.entries.history(actor, await entryId(req, actor, reach))));
+  api.post('/entries/:id/reveal', handle(async (req, _res, actor, reach) => revealBody(await lk.entries.reveal(actor, (await entryId(req, actor, reach)).id))));
+  api.get('/entries/:id/history', handle(async (req, _res, actor, reach) => lk.entries.history(actor, (await entryId(req, actor, reach)).id)));
   api.post('/entries/:id/history/:historyId/reveal', handle(async (req, _res, actor, reach) => {
-    const secret = await lk.entries.revealHistory(actor, await entryId(req, actor, reach), param(req, 'historyId'));
+    const secret = await lk.entries.revealHistory(actor, (await entryId(req, actor, reach)).id, param(req, 'historyId'));
     return { password: secret.expose() };
   }));
   // Anyone who sees an entry may ask to hear when its password changes (owners use the entry's notifyOnChange).
   api.put('/entries/:id/watch', handle(async (req, _res, actor, reach) => {
     const { watch } = validate(watchSchema, req.body);
-    await lk.entries.watch(actor, await entryId(req, actor, reach), watch);
+    await lk.entries.watch(actor, (await entryId(req, actor, reach)).id, watch);
     return { watching: watch };
   }));
   api.get('/services/:clientId', handle((req, _res, actor, reach) => {

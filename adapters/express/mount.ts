@@ -7,7 +7,7 @@ import {
 } from '../../core/index.ts';
 import { apiRoutes } from './api-routes.ts';
 import { cronRoutes } from './cron-route.ts';
-import { setCookie } from './cookies.ts';
+import { readCookie, setCookie } from './cookies.ts';
 import { CsrfGuard } from './csrf.ts';
 import { EmbedTokenError, EmbedTokenVerifier, type EmbedGrant } from './embed-token.ts';
 import { scopeOfGrant } from './frame-scope.ts';
@@ -99,7 +99,8 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   router.use('/api', apiRoutes(lk, scope, renderer, addonSections));
 
   const enterFrame = async (req: Request, res: Response, grant: EmbedGrant) => {
-    const session = await frames.start(grant.actor, await scopeOfGrant(lk, grant));
+    const previous = await frames.session(readCookie(req, FRAME_COOKIE));
+    const session = await frames.start(grant.actor, await scopeOfGrant(lk, grant), previous);
     setCookie(req, res, FRAME_COOKIE, session, { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
     const query = new URLSearchParams();
     for (const key of ['clientId', 'ticketId', 'page', 'language'] as const) if (grant[key]) query.set(key, grant[key]!);

@@ -21,12 +21,12 @@ export class RequestScope {
 
   /**
    * Who is asking and how far the session reaches: a frame session (non-Node
-   * hosts) wins, confined to its token's place and context; otherwise the host
-   * says who is logged in.
+   * hosts) wins, confined to the places and contexts its tokens opened;
+   * otherwise the host says who is logged in.
    */
   async sessionFor(req: Request): Promise<{ actor: Actor; reach: Reach } | null> {
     const framed = await this.frames.session(readCookie(req, FRAME_COOKIE));
-    if (framed) return { actor: framed.actor, reach: Reach.of(framed.scope, framed.actor) };
+    if (framed) return { actor: framed.actor, reach: Reach.of(framed.scopes.map((s) => s.scope), framed.actor) };
     const actor = this.identify ? await this.identify(req) : null;
     return actor ? { actor, reach: Reach.whole } : null;
   }

@@ -42,8 +42,7 @@ function frameScopeSuite(db: TestDatabase): void {
   after(async () => { await h.close(); });
 
   /** Exchanges a token for a frame session, as the host's iframe does, and reads the frame's CSRF token. */
-  async function enter(sub: string, ctx: Record<string, string>): Promise<Session> {
-    const browser = h.browser();
+  async function enter(sub: string, ctx: Record<string, string>, browser = h.browser()): Promise<Session> {
     const entered = await browser.get(`${BASE}/embed?token=${encodeURIComponent(await signEmbed(embed.secret, { sub, ctx }))}`);
     expect(entered.status, entered.text.slice(0, 200)).to.equal(303);
     const frame = await browser.get(entered.headers.get('location')!);
@@ -171,6 +170,36 @@ function frameScopeSuite(db: TestDatabase): void {
       expect((await browser.api('POST', `/entries/${acmeEntry}/reveal`, {}, csrf)).status).to.equal(200);
       expect((await browser.get(`${BASE}/frame/clientSummary?clientId=c-globex`)).status).to.equal(404);
       expect((await browser.get(`${BASE}/frame/clientSummary?clientId=c-acme`)).status).to.equal(200);
+    });
+  });
+
+  describe('one browser showing several panels', () => {
+    it('keeps each panel its tokens opened, and nothing besides', async () => {
+      const acmeSummary = await enter('admin:a-sam', { place: 'clientSummary', clientId: 'c-acme' });
+      const browser = acmeSummary.browser;
+      const globexSummary = await enter('admin:a-sam', { place: 'clientSummary', clientId: 'c-globex' }, browser);
+      expect((await browser.get(`${BASE}/frame/clientSummary?clientId=c-acme`)).status).to.equal(200);
+      expect((await browser.get(`${BASE}/frame/clientSummary?clientId=c-globex`)).status).to.equal(200);
+      expect((await browser.api('POST', `/entries/${acmeEntry}/reveal`, {}, acmeSummary.csrf)).status).to.equal(200);
+      expect((await browser.api('POST', `/entries/${globexEntry}/reveal`, {}, globexSummary.csrf)).status).to.equal(200);
+      // With two clients open, a list names the one it wants.
+      const unnamed = await browser.api('GET', '/entries');
+      expect(unnamed.status, unnamed.text).to.equal(400);
+      expect(unnamed.json()).to.include({ field: 'clientId' });
+      expect(names(await browser.api('GET', '/entries?clientId=c-globex'))).to.deep.equal([GLOBEX_ENTRY]);
+      // Still nothing unfiled, no sharing across the two, no addon pages.
+      expect(names(await browser.api('GET', '/entries?clientId=c-acme'))).not.to.include(SAM_PRIVATE);
+      const across = await browser.api('PUT', `/entries/${acmeEntry}/grants`, { version: 1, grants: [{ kind: 'client', id: 'c-globex' }] }, acmeSummary.csrf);
+      expect(across.status, across.text).to.equal(403);
+      expect((await browser.get(`${BASE}/frame/adminPages`)).status).to.equal(404);
+      expect((await browser.api('GET', '/settings')).status).to.equal(403);
+    });
+
+    it('a token for another user starts afresh: the first user’s panels are closed to the second', async () => {
+      const { browser } = await enter('admin:a-sam', { place: 'clientSummary', clientId: 'c-acme' });
+      await enter('admin:a-sys', { place: 'clientSummary', clientId: 'c-globex' }, browser);
+      expect((await browser.get(`${BASE}/frame/clientSummary?clientId=c-acme`)).status).to.equal(404);
+      expect((await browser.api('GET', `/entries/${acmeEntry}`)).status).to.equal(404);
     });
   });
 
