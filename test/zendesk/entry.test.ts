@@ -124,6 +124,20 @@ function entrySuite(db: TestDatabase): void {
       expect(another.status, another.text).to.equal(403);
     });
 
+    it('the sidebar’s session stays with the ticket’s client: another client’s entry is not found, the addon pages stay shut', async () => {
+      const sam = { kind: 'admin' as const, adminId: 'a-sam' };
+      const globexEntry = (await h.vault.lk.entries.list(sam, { clientId: 'c-globex' })).items.find((e) => e.name === GLOBEX_ENTRY)!;
+      expect((await h.vault.lk.entries.reveal(sam, globexEntry.id)).password?.expose(), 'in-process, Sam may').to.equal('globex-vpn-pw');
+      const { browser, frame } = await open(h, await sign(), 'ticket_sidebar', { ticket: ZD.acmeTicket, requester: ZD.acmeRequester });
+      const csrf = /data-lk-csrf="([^"]+)"/.exec(frame.text)?.[1];
+      expect((await browser.api('POST', `/entries/${globexEntry.id}/reveal`, {}, csrf)).status).to.equal(404);
+      expect((await browser.api('GET', '/entries?clientId=c-globex')).status).to.equal(404);
+      const listed = (await browser.api('GET', '/entries')).json<{ items: Array<{ name: string }> }>().items.map((e) => e.name);
+      expect(listed).to.include(ACME_ENTRY).and.not.to.include(GLOBEX_ENTRY);
+      expect((await browser.get(`${BASE}/frame/adminPages?page=zendesk-links`)).status).to.equal(404);
+      expect((await browser.api('POST', '/addon/zendesk-links/link', { kind: 'agent', zendeskId: '1', adminId: 'a-owner' }, csrf)).status).to.equal(403);
+    });
+
     it('in the user sidebar, linking an entry to a ticket Latchkey does not know is refused with 400 naming ticketId', async () => {
       const { browser, frame } = await open(h, await sign({ context: { product: 'support', location: 'user_sidebar' } }), 'user_sidebar', { user: ZD.acmeRequester });
       const csrf = /data-lk-csrf="([^"]+)"/.exec(frame.text)?.[1];
@@ -339,3 +353,27 @@ function entrySuite(db: TestDatabase): void {
 }
 
 forEachDatabase('Zendesk: signed-URL entry (HTTP)', entrySuite);
+
+forEachDatabase('Zendesk: the installer chooses how far email matching goes', (db) => {
+  it('with matchAddonManagersByEmail on, an agent with the addon manager’s email is matched to her', async () => {
+    const h = await ZendeskHost.start(db, { matching: { matchAddonManagersByEmail: true } });
+    try {
+      await h.seed();
+      const entered = await post(h, new Browser(h.origin), await h.signer.sign({ sub: ZD.oliviaAgent, email: 'olivia@host.test' }));
+      expect(entered.status, h.logs.join('\n')).to.equal(303);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('with matchAgentsByEmail off, no agent is matched by email, not even to a support admin', async () => {
+    const h = await ZendeskHost.start(db, { matching: { matchAgentsByEmail: false } });
+    try {
+      await h.seed();
+      expectRefused(await post(h, new Browser(h.origin), await h.signer.sign({ sub: ZD.samTwinAgent, email: 'sam@host.test' })), 403);
+      expect((await post(h, new Browser(h.origin), await h.signer.sign({ sub: ZD.samAgent }))).status, 'a linked agent').to.equal(303);
+    } finally {
+      await h.close();
+    }
+  });
+});
