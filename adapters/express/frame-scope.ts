@@ -36,10 +36,6 @@ export async function scopeOfGrant(lk: Latchkey, grant: EmbedGrant): Promise<Fra
   }
 }
 
-export function sameScope(a: FrameScope, b: FrameScope): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /**
  * How far one request's session reaches. A frame session reaches only the
  * places and contexts its tokens opened: a client summary or ticket sidebar

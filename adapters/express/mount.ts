@@ -7,11 +7,11 @@ import {
 } from '../../core/index.ts';
 import { apiRoutes } from './api-routes.ts';
 import { cronRoutes } from './cron-route.ts';
-import { readCookie, setCookie } from './cookies.ts';
+import { setCookie } from './cookies.ts';
 import { CsrfGuard } from './csrf.ts';
 import { EmbedTokenError, EmbedTokenVerifier, type EmbedGrant } from './embed-token.ts';
 import { scopeOfGrant } from './frame-scope.ts';
-import { FRAME_COOKIE, FrameSessions } from './frame-session.ts';
+import { FrameSessions } from './frame-session.ts';
 import type { MountOptions } from './options.ts';
 import { RequestScope } from './request-scope.ts';
 import { pageSecurityHeaders } from './security-headers.ts';
@@ -99,9 +99,12 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   router.use('/api', apiRoutes(lk, scope, renderer, addonSections));
 
   const enterFrame = async (req: Request, res: Response, grant: EmbedGrant) => {
-    const previous = await frames.session(readCookie(req, FRAME_COOKIE));
-    const session = await frames.start(grant.actor, await scopeOfGrant(lk, grant), previous);
-    setCookie(req, res, FRAME_COOKIE, session, { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
+    const scope = await scopeOfGrant(lk, grant);
+    const cookie = frames.cookieName(scope);
+    setCookie(req, res, cookie, await frames.start(grant.actor, scope), { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
+    for (const closed of await frames.closing(req, grant.actor, cookie)) {
+      setCookie(req, res, closed, '', { path: base, maxAgeSeconds: 0, framed: true });
+    }
     const query = new URLSearchParams();
     for (const key of ['clientId', 'ticketId', 'page', 'language'] as const) if (grant[key]) query.set(key, grant[key]!);
     res.redirect(303, `${base}/frame/${grant.place}${query.size ? `?${query}` : ''}`);

@@ -4,7 +4,7 @@ import { pickLanguage, type Actor, type Language, type Renderer } from '../../co
 import { readCookie, setCookie } from './cookies.ts';
 import type { CsrfGuard } from './csrf.ts';
 import { Reach } from './frame-scope.ts';
-import { FRAME_COOKIE, type FrameSessions } from './frame-session.ts';
+import type { FrameSessions } from './frame-session.ts';
 import { sendError } from './http-errors.ts';
 
 export const LANGUAGE_COOKIE = 'lk_lang';
@@ -25,8 +25,8 @@ export class RequestScope {
    * otherwise the host says who is logged in.
    */
   async sessionFor(req: Request): Promise<{ actor: Actor; reach: Reach } | null> {
-    const framed = await this.frames.session(readCookie(req, FRAME_COOKIE));
-    if (framed) return { actor: framed.actor, reach: Reach.of(framed.scopes.map((s) => s.scope), framed.actor) };
+    const framed = await this.frames.session(req);
+    if (framed) return { actor: framed.actor, reach: Reach.of(framed.scopes, framed.actor) };
     const actor = this.identify ? await this.identify(req) : null;
     return actor ? { actor, reach: Reach.whole } : null;
   }
@@ -36,7 +36,7 @@ export class RequestScope {
   }
 
   async isFramed(req: Request): Promise<boolean> {
-    return (await this.frames.session(readCookie(req, FRAME_COOKIE))) !== null;
+    return (await this.frames.session(req)) !== null;
   }
 
   /** The language the user chose in a Latchkey switcher, if any. */

@@ -195,6 +195,17 @@ function frameScopeSuite(db: TestDatabase): void {
       expect((await browser.api('GET', '/settings')).status).to.equal(403);
     });
 
+    it('two panels loading together, as two summaries on one page do, both open', async () => {
+      const browser = h.browser();
+      const tokens = await Promise.all(['c-acme', 'c-globex'].map((clientId) => signEmbed(embed.secret, { sub: 'admin:a-sam', ctx: { place: 'clientSummary', clientId } })));
+      const entered = await Promise.all(tokens.map((token) => browser.get(`${BASE}/embed?token=${encodeURIComponent(token)}`)));
+      expect(entered.map((r) => r.status)).to.deep.equal([303, 303]);
+      const frames = await Promise.all(entered.map((r) => browser.get(r.headers.get('location')!)));
+      expect(frames.map((r) => r.status)).to.deep.equal([200, 200]);
+      expect(frames[0]!.text).to.contain(ACME_ENTRY);
+      expect(frames[1]!.text).to.contain(GLOBEX_ENTRY);
+    });
+
     it('a token for another user starts afresh: the first user’s panels are closed to the second', async () => {
       const { browser } = await enter('admin:a-sam', { place: 'clientSummary', clientId: 'c-acme' });
       await enter('admin:a-sys', { place: 'clientSummary', clientId: 'c-globex' }, browser);

@@ -190,6 +190,11 @@ export class Browser {
     return this.cookies.find((c) => c.name === name)?.value;
   }
 
+  /** Latchkey's frame-session cookie (`lk_frame_<key>`, one per panel), the first one if several. */
+  frameCookie(): StoredCookie | undefined {
+    return this.cookies.find((c) => c.name.startsWith('lk_frame_'));
+  }
+
   cookieRecord(name: string): StoredCookie | undefined {
     return this.cookies.find((c) => c.name === name);
   }

@@ -49,7 +49,7 @@ async function open(h: ZendeskHost, token: string, location: ZendeskLocation, za
   expect(handoff, 'the hand-off page carries the hand-off').to.be.a('string');
   const back = await browser.get(`${ZENDESK_BASE}/open?${new URLSearchParams({ handoff: handoff!, ...zaf })}`);
   expect(back.status, h.logs.slice(-3).join("\n")).to.equal(303);
-  const frameCookie = back.setCookies.find((c) => c.startsWith('lk_frame='));
+  const frameCookie = back.setCookies.find((c) => c.startsWith('lk_frame_'));
   expect(frameCookie, 'frame-session cookie').to.be.a('string');
   expect(frameCookie).to.match(/; HttpOnly/i).and.to.match(/; Path=\/latchkey(;|$)/);
   const frameUrl = back.headers.get('location')!;
