@@ -139,7 +139,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
       const session = await scope.sessionFor(req);
       const context = contextFromQuery(req, place === 'clientArea' ? scope.chosenLanguage(req) : undefined);
       const language = pickLanguage(context.language, req.acceptsLanguages()[0]);
-      // A frame session opens only the place and context its token named.
+      // A frame session opens only the places and contexts its tokens named.
       const fragment = session && (HOOK_PLACES as readonly string[]).includes(place) && session.reach.mayOpen(place, context)
         ? await hooks[place](session.actor, context, surfaceFor(req, res, session.actor, await scope.isFramed(req), `${base}/frame/${place}${queryOf(req, ['clientId', 'ticketId'])}`))
         : null;
