@@ -12,6 +12,7 @@ export type { Clock } from './ports/clock.ts';
 export type { Mailer, MailMessage, MailRecipient } from './ports/mailer.ts';
 export type { DispatchOptions, DispatchResult } from './services/outbox-dispatcher.ts';
 export { systemClock } from './ports/clock.ts';
+export { TOKEN_CLOCK_TOLERANCE_SECONDS } from './services/token-ledger.ts';
 export type {
   HostDirectory, HostAdmin, HostClient, HostContact, HostProduct, HostService, HostTicket, HostDevice, Named, ServiceStatus,
 } from './ports/host-directory.ts';

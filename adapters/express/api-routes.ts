@@ -7,6 +7,7 @@ import {
 import { previewMail } from '../../core/hooks/mail-preview.ts';
 import { validate } from '../../core/validation/validate.ts';
 import { issue } from '../../core/validation/rules.ts';
+import type { Reach } from './frame-scope.ts';
 import type { RequestScope } from './request-scope.ts';
 
 const languageSchema = z.strictObject({ language: z.enum(LANGUAGES) });
@@ -15,25 +16,28 @@ const watchSchema = z.strictObject({ watch: z.boolean() });
 /**
  * The JSON API behind the panels' buttons. Each handler only reads the
  * request, names the actor, and calls one core service: the service decides.
+ * A frame session's `reach` first keeps the request to the place and context
+ * its token named (frame-scope.ts).
  */
 export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer, sections: readonly AddonSection[]): Router {
   const api = express.Router();
   api.use(express.json({ limit: '256kb' }));
 
-  const handle = (body: (req: Request, res: Response, actor: Actor) => Promise<unknown>) =>
+  const handle = (body: (req: Request, res: Response, actor: Actor, reach: Reach) => Promise<unknown>) =>
     async (req: Request, res: Response) => {
       const t = scope.translator(req);
       try {
-        const actor = await scope.actorFor(req);
-        if (!actor) {
+        const session = await scope.sessionFor(req);
+        if (!session) {
           res.status(401).set('Cache-Control', 'no-store').json({ error: 'unauthenticated', message: t('errors.unauthenticated') });
           return;
         }
+        const { actor, reach } = session;
         if (req.method !== 'GET' && req.method !== 'HEAD' && !scope.csrf.verify(req, actor)) {
           res.status(403).set('Cache-Control', 'no-store').json({ error: 'csrf', message: t('errors.csrf') });
           return;
         }
-        const result = await body(req, res, withOrigin(actor, req));
+        const result = await body(req, res, withOrigin(actor, req), reach);
         res.set('Cache-Control', 'no-store');
         if (result === undefined) res.status(204).end();
         else res.json(result);
@@ -42,32 +46,66 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
       }
     };
 
-  api.get('/entries', handle((req, _res, actor) => lk.entries.list(actor, queryObject(req, ['offset', 'limit']))));
-  api.post('/entries', handle(async (req, res, actor) => {
+  // Every route on one entry first checks that the entry is within the session's reach.
+  const entryId = async (req: Request, actor: Actor, reach: Reach) => {
+    const id = param(req, 'id');
+    return { id, entry: await reach.requireEntry(lk, actor, id) };
+  };
+
+  api.get('/entries', handle((req, _res, actor, reach) => lk.entries.list(actor, reach.listQuery(queryObject(req, ['offset', 'limit'])))));
+  api.post('/entries', handle(async (req, res, actor, reach) => {
+    await reach.requireNewEntry(lk, req.body);
     res.status(201);
     return lk.entries.create(actor, req.body);
   }));
-  api.get('/entries/:id', handle((req, _res, actor) => lk.entries.get(actor, param(req, 'id'))));
-  api.patch('/entries/:id', handle((req, _res, actor) => lk.entries.update(actor, param(req, 'id'), req.body)));
-  api.put('/entries/:id/grants', handle((req, _res, actor) => lk.entries.share(actor, param(req, 'id'), req.body)));
-  api.delete('/entries/:id', handle(async (req, _res, actor) => {
+  api.get('/entries/:id', handle(async (req, _res, actor, reach) => lk.entries.get(actor, (await entryId(req, actor, reach)).id)));
+  api.patch('/entries/:id', handle(async (req, _res, actor, reach) => {
+    const { id, entry } = await entryId(req, actor, reach);
+    reach.requireEdit(req.body, entry);
+    return lk.entries.update(actor, id, req.body);
+  }));
+  api.put('/entries/:id/grants', handle(async (req, _res, actor, reach) => {
+    const { id, entry } = await entryId(req, actor, reach);
+    await reach.requireGrants(lk, (req.body as { grants?: unknown } | undefined)?.grants, entry?.clientId);
+    return lk.entries.share(actor, id, req.body);
+  }));
+  api.delete('/entries/:id', handle(async (req, _res, actor, reach) => {
+    const { id } = await entryId(req, actor, reach);
     const version = req.query.version === undefined ? undefined : Number(req.query.version);
-    await lk.entries.delete(actor, param(req, 'id'), version === undefined ? {} : { version });
+    await lk.entries.delete(actor, id, version === undefined ? {} : { version });
     return undefined;
   }));
-  api.post('/entries/:id/reveal', handle(async (req, _res, actor) => revealBody(await lk.entries.reveal(actor, param(req, 'id')))));
-  api.get('/entries/:id/history', handle((req, _res, actor) => lk.entries.history(actor, param(req, 'id'))));
-  api.post('/entries/:id/history/:historyId/reveal', handle(async (req, _res, actor) => {
-    const secret = await lk.entries.revealHistory(actor, param(req, 'id'), param(req, 'historyId'));
+  api.post('/entries/:id/reveal', handle(async (req, _res, actor, reach) => revealBody(await lk.entries.reveal(actor, (await entryId(req, actor, reach)).id))));
+  api.get('/entries/:id/history', handle(async (req, _res, actor, reach) => lk.entries.history(actor, (await entryId(req, actor, reach)).id)));
+  api.post('/entries/:id/history/:historyId/reveal', handle(async (req, _res, actor, reach) => {
+    const secret = await lk.entries.revealHistory(actor, (await entryId(req, actor, reach)).id, param(req, 'historyId'));
     return { password: secret.expose() };
   }));
   // Anyone who sees an entry may ask to hear when its password changes (owners use the entry's notifyOnChange).
-  api.put('/entries/:id/watch', handle(async (req, _res, actor) => {
+  api.put('/entries/:id/watch', handle(async (req, _res, actor, reach) => {
     const { watch } = validate(watchSchema, req.body);
-    await lk.entries.watch(actor, param(req, 'id'), watch);
+    await lk.entries.watch(actor, (await entryId(req, actor, reach)).id, watch);
     return { watching: watch };
   }));
-  api.get('/services/:clientId', handle((req, _res, actor) => lk.serviceCredentials.list(actor, param(req, 'clientId'))));
+  api.get('/services/:clientId', handle((req, _res, actor, reach) => {
+    const clientId = param(req, 'clientId');
+    reach.requireClient(clientId);
+    return lk.serviceCredentials.list(actor, clientId);
+  }));
+
+  // The client picker, categories, settings, mail previews, the audit log and addon sections belong
+  // to the addon pages: a session confined to one client's panel reaches none of them.
+  const addonOnly = async (req: Request, res: Response, next: express.NextFunction) => {
+    try {
+      (await scope.sessionFor(req))?.reach.requireUnconfined('use the addon pages here');
+      next();
+    } catch (err) {
+      res.set('Cache-Control', 'no-store');
+      scope.fail(req, res, err);
+    }
+  };
+  api.use(['/clients', '/categories', '/settings', '/mail', '/audit', '/addon'], addonOnly);
+
   // Pickers: `?search=<text>` → `[{ id, name }]` of the host's clients, admins only.
   api.get('/clients', handle((req, _res, actor) => lk.directory.findClients(actor, queryObject(req, []))));
 

@@ -17,6 +17,22 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
+/** Every cookie whose name starts with `prefix`, by name (one per name: the first the browser sent). */
+export function readCookiesStartingWith(req: Request, prefix: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    const name = eq < 0 ? '' : part.slice(0, eq).trim();
+    if (!name.startsWith(prefix) || found.has(name)) continue;
+    try {
+      found.set(name, decodeURIComponent(part.slice(eq + 1).trim()));
+    } catch {
+      // Not valid URL encoding: not one of ours.
+    }
+  }
+  return found;
+}
+
 /**
  * Cookies that work inside a host's frame: `SameSite=None; Secure; Partitioned`.
  * Over plain http on loopback (development, tests) browsers refuse Secure

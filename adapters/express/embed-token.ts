@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
-import type { Actor, Latchkey } from '../../core/index.ts';
+import { TOKEN_CLOCK_TOLERANCE_SECONDS, type Actor, type Latchkey } from '../../core/index.ts';
 import { HOOK_PLACES, type HookPlace } from '../../core/hooks/hook-contract.ts';
 import type { EmbedOptions } from './options.ts';
 
@@ -84,6 +84,7 @@ export class EmbedTokenVerifier {
       audience: this.options.audience,
       requiredClaims: ['sub', 'exp', 'iat', 'jti'],
       maxTokenAge: MAX_LIFETIME_SECONDS,
+      now: this.lk.usedTokens.now(),
     });
     const { exp, iat, jti } = payload as { exp: number; iat: number; jti: unknown };
     if (exp - iat > MAX_LIFETIME_SECONDS) throw new EmbedTokenError('token lives too long');
@@ -109,13 +110,17 @@ export interface PinnedJwtCheck {
   requiredClaims: string[];
   /** Seconds since `iat` after which the token is refused (needs `iat`). */
   maxTokenAge?: number;
+  /** The time to check against: the used-token ledger's (`lk.usedTokens.now()`), so both share one clock. */
+  now: Date;
 }
 
 /**
  * Verifies a JWT's signature with one pinned algorithm and key (anything else,
- * `none` included, is refused), its issuer, audience, expiry and age, with 30
- * seconds of clock tolerance. Every failure is an EmbedTokenError. Shared by the
- * embed tokens above and host adapters with their own token layout (Zendesk).
+ * `none` included, is refused), its issuer, audience, expiry and age, with
+ * `TOKEN_CLOCK_TOLERANCE_SECONDS` of clock tolerance: a token is accepted
+ * until `exp` plus the tolerance (exclusive), and the ledger keeps its id that
+ * long. Every failure is an EmbedTokenError. Shared by the embed tokens above
+ * and host adapters with their own token layout (Zendesk).
  */
 export async function verifyPinnedJwt(token: string, check: PinnedJwtCheck): Promise<Record<string, unknown>> {
   try {
@@ -125,7 +130,8 @@ export async function verifyPinnedJwt(token: string, check: PinnedJwtCheck): Pro
       audience: check.audience,
       requiredClaims: check.requiredClaims,
       maxTokenAge: check.maxTokenAge,
-      clockTolerance: 30,
+      clockTolerance: TOKEN_CLOCK_TOLERANCE_SECONDS,
+      currentDate: check.now,
     });
     return payload;
   } catch (err) {

@@ -11,7 +11,8 @@ import { hostEventRoutes } from './host-events-route.ts';
 import { setCookie } from './cookies.ts';
 import { CsrfGuard } from './csrf.ts';
 import { EmbedTokenError, EmbedTokenVerifier, type EmbedGrant } from './embed-token.ts';
-import { FRAME_COOKIE, FrameSessions } from './frame-session.ts';
+import { scopeOfGrant } from './frame-scope.ts';
+import { FrameSessions } from './frame-session.ts';
 import type { MountOptions } from './options.ts';
 import { RequestScope } from './request-scope.ts';
 import { pageSecurityHeaders } from './security-headers.ts';
@@ -101,7 +102,12 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   router.use('/api', apiRoutes(lk, scope, renderer, addonSections));
 
   const enterFrame = async (req: Request, res: Response, grant: EmbedGrant) => {
-    setCookie(req, res, FRAME_COOKIE, await frames.start(grant.actor), { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
+    const scope = await scopeOfGrant(lk, grant);
+    const cookie = frames.cookieName(scope);
+    setCookie(req, res, cookie, await frames.start(grant.actor, scope), { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
+    for (const closed of await frames.closing(req, grant.actor, cookie)) {
+      setCookie(req, res, closed, '', { path: base, maxAgeSeconds: 0, framed: true });
+    }
     const query = new URLSearchParams();
     for (const key of ['clientId', 'ticketId', 'page', 'language'] as const) if (grant[key]) query.set(key, grant[key]!);
     res.redirect(303, `${base}/frame/${grant.place}${query.size ? `?${query}` : ''}`);
@@ -133,14 +139,15 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     securityHeaders(res);
     try {
       const place = req.params.place as HookPlace;
-      const actor = await scope.actorFor(req);
+      const session = await scope.sessionFor(req);
       const context = contextFromQuery(req, place === 'clientArea' ? scope.chosenLanguage(req) : undefined);
       const language = pickLanguage(context.language, req.acceptsLanguages()[0]);
-      const fragment = actor && (HOOK_PLACES as readonly string[]).includes(place)
-        ? await hooks[place](actor, context, surfaceFor(req, res, actor, await scope.isFramed(req), `${base}/frame/${place}${queryOf(req, ['clientId', 'ticketId'])}`))
+      // A frame session opens only the places and contexts its tokens named.
+      const fragment = session && (HOOK_PLACES as readonly string[]).includes(place) && session.reach.mayOpen(place, context)
+        ? await hooks[place](session.actor, context, surfaceFor(req, res, session.actor, await scope.isFramed(req), `${base}/frame/${place}${queryOf(req, ['clientId', 'ticketId'])}`))
         : null;
       if (fragment === null) {
-        sendMessage(req, res, actor ? 404 : 401, 'denied', language);
+        sendMessage(req, res, session ? 404 : 401, 'denied', language);
         return;
       }
       sendPage(res, 200, renderer.render('layouts/frame', { assetBase: `${base}/assets`, title: 'page.frameTitle', fragment }, { language }));

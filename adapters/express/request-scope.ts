@@ -3,7 +3,8 @@ import type { TFunction } from 'i18next';
 import { pickLanguage, type Actor, type Language, type Renderer } from '../../core/index.ts';
 import { readCookie, setCookie } from './cookies.ts';
 import type { CsrfGuard } from './csrf.ts';
-import { FRAME_COOKIE, type FrameSessions } from './frame-session.ts';
+import { Reach } from './frame-scope.ts';
+import type { FrameSessions } from './frame-session.ts';
 import { sendError } from './http-errors.ts';
 
 export const LANGUAGE_COOKIE = 'lk_lang';
@@ -18,15 +19,24 @@ export class RequestScope {
     private readonly identify: ((req: Request) => Actor | null | Promise<Actor | null>) | undefined,
   ) {}
 
-  /** A frame session (non-Node hosts) wins; otherwise the host says who is logged in. */
+  /**
+   * Who is asking and how far the session reaches: a frame session (non-Node
+   * hosts) wins, confined to the places and contexts its tokens opened;
+   * otherwise the host says who is logged in.
+   */
+  async sessionFor(req: Request): Promise<{ actor: Actor; reach: Reach } | null> {
+    const framed = await this.frames.session(req);
+    if (framed) return { actor: framed.actor, reach: Reach.of(framed.scopes, framed.actor) };
+    const actor = this.identify ? await this.identify(req) : null;
+    return actor ? { actor, reach: Reach.whole } : null;
+  }
+
   async actorFor(req: Request): Promise<Actor | null> {
-    const framed = await this.frames.actor(readCookie(req, FRAME_COOKIE));
-    if (framed) return framed;
-    return this.identify ? await this.identify(req) : null;
+    return (await this.sessionFor(req))?.actor ?? null;
   }
 
   async isFramed(req: Request): Promise<boolean> {
-    return (await this.frames.actor(readCookie(req, FRAME_COOKIE))) !== null;
+    return (await this.frames.session(req)) !== null;
   }
 
   /** The language the user chose in a Latchkey switcher, if any. */

@@ -26,13 +26,14 @@ export class Handoffs {
   }
 
   issue(handoff: Handoff): Promise<string> {
+    const issuedAt = Math.floor(this.ledger.now().getTime() / 1000);
     return new SignJWT({ loc: handoff.location })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(handoff.adminId)
       .setAudience(AUDIENCE)
       .setJti(randomBytes(18).toString('base64url'))
-      .setIssuedAt()
-      .setExpirationTime(`${this.seconds}s`)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + this.seconds)
       .sign(this.#key);
   }
 
@@ -41,7 +42,9 @@ export class Handoffs {
     if (token.length > 1024) return null;
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, this.#key, { algorithms: ['HS256'], audience: AUDIENCE, requiredClaims: ['sub', 'exp', 'jti'] }));
+      ({ payload } = await jwtVerify(token, this.#key, {
+        algorithms: ['HS256'], audience: AUDIENCE, requiredClaims: ['sub', 'exp', 'jti'], currentDate: this.ledger.now(),
+      }));
     } catch {
       return null;
     }

@@ -38,8 +38,18 @@ export interface ZendeskOptions {
   zendeskOrigins?: string[];
   /** Where the hand-off page loads the ZAF SDK from (default Zendesk's CDN). */
   zafSdkUrl?: string;
-  /** Map an agent without a link to the one enabled host admin with the token's email address (default true). */
+  /**
+   * Map an agent without a link to the one enabled host admin with the token's
+   * email address (default true), unless that admin runs the addon.
+   */
   matchAgentsByEmail?: boolean;
+  /**
+   * Let email matching reach admins who run the addon (addon managers,
+   * extended-permission roles) too (default false). Off, an agent who can set
+   * their own Zendesk email cannot become the addon's manager by it: those
+   * admins are linked explicitly, on the Zendesk links page.
+   */
+  matchAddonManagersByEmail?: boolean;
   /** Seconds after `iat` past which a Zendesk token is refused (default 300). */
   maxTokenAgeSeconds?: number;
   /**
@@ -209,17 +219,29 @@ export function mountZendesk(app: Express, options: ZendeskOptions): ZendeskMoun
 
   app.use(base, router);
 
-  /** The host admin this Zendesk agent is: an `agent` link, else (if allowed) the one enabled admin with the token's email. */
+  /**
+   * The host admin this Zendesk agent is: an `agent` link, else (if allowed)
+   * the one enabled admin with the token's email, when that admin does not
+   * run the addon (or `matchAddonManagersByEmail` says they may be matched too).
+   */
   async function adminFor(claims: ZendeskClaims): Promise<string | null> {
     const link = (await mapping.find('agent', [claims.userId])).get(claims.userId);
-    let adminId = link?.latchkeyId ?? null;
-    if (!adminId && claims.email && options.matchAgentsByEmail !== false) {
-      const matches = (await lk.host.allAdmins()).filter((a) => !a.disabled && a.email.trim().toLowerCase() === claims.email);
-      if (matches.length === 1) adminId = matches[0]!.id;
-    }
+    const adminId = link?.latchkeyId ?? (claims.email ? await adminByEmail(claims.userId, claims.email) : null);
     if (!adminId) return null;
     const admin = (await lk.host.admins([adminId])).get(adminId);
     return admin && !admin.disabled ? admin.id : null;
+  }
+
+  async function adminByEmail(userId: string, email: string): Promise<string | null> {
+    if (options.matchAgentsByEmail === false) return null;
+    const matches = (await lk.host.allAdmins()).filter((a) => !a.disabled && a.email.trim().toLowerCase() === email);
+    if (matches.length !== 1) return null;
+    const adminId = matches[0]!.id;
+    if (options.matchAddonManagersByEmail !== true && await lk.mayRunAddon({ kind: 'admin', adminId })) {
+      log(`latchkey zendesk: Zendesk user ${userId} has the email of admin ${adminId}, who runs the addon; link them on the Zendesk links page`);
+      return null;
+    }
+    return adminId;
   }
 
   /** The first linked client, in the order given, that the host still knows. */

@@ -40,6 +40,9 @@ export interface ZendeskTokenOptions {
 
 /** The used-token ledger (`lk.usedTokens`). */
 export interface TokenLedgerPort {
+  /** The time tokens are checked against. */
+  now(): Date;
+  /** True the first time an id is presented; it stays used until `expiresAt` plus the clock tolerance. */
   consume(id: string, expiresAt: Date): Promise<boolean>;
 }
 
@@ -61,7 +64,8 @@ const MAX_TOKEN_LENGTH = 8192;
  * Single use: Zendesk documents no `jti` for these tokens, so the used-token
  * ledger is keyed by a SHA-256 of the installation and of the signature's
  * decoded bytes (not of its base64 text, whose last character can be altered
- * without changing the bytes), kept until the token's `exp`. An RS256
+ * without changing the bytes), kept until the token's `exp` plus the clock
+ * tolerance verification allows. An RS256
  * (PKCS#1 v1.5) signature is deterministic and only the key holder can make
  * another one, so any other valid token has other bytes, and a replay of this
  * one, on any app instance sharing the database, is refused.
@@ -83,6 +87,7 @@ export class ZendeskTokenVerifier {
       audience: this.options.audience,
       requiredClaims: ['iss', 'aud', 'exp', 'iat'],
       maxTokenAge: this.options.maxTokenAgeSeconds ?? 300,
+      now: this.ledger.now(),
     }).catch((err: unknown) => {
       throw new ZendeskTokenError(err instanceof Error ? err.message : 'invalid token');
     });

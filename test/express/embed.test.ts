@@ -5,7 +5,7 @@ import { forEachDatabase, type TestDatabase } from '../support/databases.ts';
 import { owner } from '../support/host-fixture.ts';
 import { snapshotTables } from '../support/table-rows.ts';
 import {
-  BASE, EMBED_AUDIENCE, EMBED_ISSUER, Harness, hs256Embed, signEmbed, unsignedToken,
+  BASE, csrfTokenIn, EMBED_AUDIENCE, EMBED_ISSUER, Harness, hs256Embed, signEmbed, unsignedToken,
   type Browser, type EmbedClaims, type HttpResponse,
 } from './harness.ts';
 
@@ -25,7 +25,7 @@ async function expectRefused(h: Harness, token: string, via: 'GET' | 'POST' = 'G
   expect(response.status, response.text.slice(0, 300)).to.equal(401);
   expect(response.headers.get('location')).to.equal(null);
   expect(response.setCookies, 'no cookie at all').to.deep.equal([]);
-  expect(browser.cookie('lk_frame')).to.equal(undefined);
+  expect(browser.frameCookie()).to.equal(undefined);
   expect(response.headers.get('content-type')).to.match(/^text\/html/);
   expect(await snapshotTables(h.vault)).to.deep.equal(before);
   // And the browser has no session to use: the API does not know it.
@@ -47,7 +47,7 @@ async function expectAccepted(h: Harness, token: string, via: 'GET' | 'POST' = '
   expect(response.status, response.text.slice(0, 300)).to.equal(303);
   const location = response.headers.get('location') ?? '';
   expect(location.startsWith(`${BASE}/frame/`), location).to.equal(true);
-  const frameCookie = response.setCookies.find((c) => c.startsWith('lk_frame='));
+  const frameCookie = response.setCookies.find((c) => c.startsWith('lk_frame_'));
   expect(frameCookie, 'frame-session cookie').to.be.a('string');
   expect(frameCookie).to.match(/; HttpOnly/i);
   expect(frameCookie).to.match(/; Path=\/latchkey(;|$)/);
@@ -94,9 +94,8 @@ function embedSuite(db: TestDatabase): void {
       const { browser, location, frame, csrf } = await expectAccepted(h, token, 'POST');
       expect(location).to.equal(`${BASE}/frame/clientSummary?clientId=c-acme`);
       expect(frame.text).to.contain('Acme Ltd');
-      const settings = await browser.api('PATCH', '/settings', { historyDepth: 7 }, csrf);
-      expect(settings.status, settings.text).to.equal(200);
-      expect(settings.json()).to.include({ historyDepth: 7 });
+      const created = await browser.api('POST', '/entries', { name: 'From the summary', clientId: 'c-acme' }, csrf);
+      expect(created.status, created.text).to.equal(201);
     });
 
     it('opens the ticket sidebar for a staff member and the addon pages for the addon admin', async () => {
@@ -109,6 +108,9 @@ function embedSuite(db: TestDatabase): void {
       expect(auditPage.status).to.equal(200);
       const audit = await pages.browser.api('GET', '/audit');
       expect(audit.status).to.equal(200);
+      const settings = await pages.browser.api('PATCH', '/settings', { historyDepth: 7 }, csrfTokenIn(pages.frame.text));
+      expect(settings.status, settings.text).to.equal(200);
+      expect(settings.json()).to.include({ historyDepth: 7 });
     });
 
     it("a contact's token acts as that contact, not as the client account", async () => {
@@ -133,11 +135,11 @@ function embedSuite(db: TestDatabase): void {
 
     it('the frame session is bound to its cookie: tampered, it is nobody', async () => {
       const { browser } = await expectAccepted(h, await sign({ sub: 'client:c-acme', ctx: { place: 'clientArea' } }));
-      const cookie = browser.cookie('lk_frame')!;
-      const [header, payload, signature] = cookie.split('.');
+      const cookie = browser.frameCookie()!;
+      const [header, payload, signature] = cookie.value.split('.');
       const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
       const forgedPayload = Buffer.from(JSON.stringify({ ...claims, sub: 'admin:a-owner' })).toString('base64url');
-      browser.setCookie('lk_frame', `${header}.${forgedPayload}.${signature}`, BASE);
+      browser.setCookie(cookie.name, `${header}.${forgedPayload}.${signature}`, BASE);
       const response = await browser.api('GET', '/settings');
       expect(response.status).to.equal(401);
     });

@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { SignJWT, type JWTPayload } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import { HOOK_PLACES, type Actor, type HookContext, type HookPlace, type Latchkey } from '../../core/index.ts';
-import { mountLatchkey, type EmbedOptions, type LatchkeyMount } from '../../adapters/express/index.ts';
+import { mountLatchkey, type CronOptions, type EmbedOptions, type LatchkeyMount } from '../../adapters/express/index.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
 import { hostFixture } from '../support/host-fixture.ts';
 import { listenOnLoopback, type LoopbackServer } from '../support/loopback.ts';
@@ -17,6 +17,8 @@ export const EMBED_AUDIENCE = 'latchkey-test-install';
 
 export interface HarnessOptions {
   embed?: EmbedOptions;
+  /** Mount the cron route (needs `embed`). */
+  cron?: CronOptions;
   frameAncestors?: string[];
   /** Serve this Latchkey instead of the vault's own (a broken one, say). */
   latchkey?: Latchkey;
@@ -50,6 +52,7 @@ export class Harness {
       secret: randomBytes(32).toString('base64url'),
       identify: identifyFromHostSession,
       embed: options.embed,
+      cron: options.cron,
       frameAncestors: options.frameAncestors,
     });
     app.get('/host/page/:place', async (req, res, next) => {
@@ -185,6 +188,11 @@ export class Browser {
   /** The value of a cookie (any path), or undefined. */
   cookie(name: string): string | undefined {
     return this.cookies.find((c) => c.name === name)?.value;
+  }
+
+  /** Latchkey's frame-session cookie (`lk_frame_<key>`, one per panel), the first one if several. */
+  frameCookie(): StoredCookie | undefined {
+    return this.cookies.find((c) => c.name.startsWith('lk_frame_'));
   }
 
   cookieRecord(name: string): StoredCookie | undefined {

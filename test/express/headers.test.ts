@@ -116,7 +116,7 @@ forEachDatabase('HTTP: security headers and assets', (db) => {
 
   it('the frame-session and CSRF cookies are HttpOnly', async () => {
     const { entered, page } = await framed('client:c-acme', { place: 'clientArea' });
-    const frameCookie = entered.setCookies.find((c) => c.startsWith('lk_frame='))!;
+    const frameCookie = entered.setCookies.find((c) => c.startsWith('lk_frame_'))!;
     expect(frameCookie).to.match(/; HttpOnly/);
     const csrfCookie = page.setCookies.find((c) => c.startsWith('lk_csrf='))!;
     expect(csrfCookie).to.match(/; HttpOnly/);

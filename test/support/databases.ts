@@ -79,4 +79,15 @@ export class ManualClock implements Clock {
   advanceDays(days: number): void {
     this.#now += days * 86_400_000;
   }
+  advanceSeconds(seconds: number): void {
+    this.#now += seconds * 1000;
+  }
+  /** Puts the clock at this many seconds since the epoch (how JWTs count time). */
+  setEpochSeconds(seconds: number): void {
+    this.#now = seconds * 1000;
+  }
+  /** Now in seconds since the epoch, as a JWT's `iat` and `exp` count it. */
+  epochSeconds(): number {
+    return Math.floor(this.#now / 1000);
+  }
 }

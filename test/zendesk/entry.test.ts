@@ -49,7 +49,7 @@ async function open(h: ZendeskHost, token: string, location: ZendeskLocation, za
   expect(handoff, 'the hand-off page carries the hand-off').to.be.a('string');
   const back = await browser.get(`${ZENDESK_BASE}/open?${new URLSearchParams({ handoff: handoff!, ...zaf })}`);
   expect(back.status, h.logs.slice(-3).join("\n")).to.equal(303);
-  const frameCookie = back.setCookies.find((c) => c.startsWith('lk_frame='));
+  const frameCookie = back.setCookies.find((c) => c.startsWith('lk_frame_'));
   expect(frameCookie, 'frame-session cookie').to.be.a('string');
   expect(frameCookie).to.match(/; HttpOnly/i).and.to.match(/; Path=\/latchkey(;|$)/);
   const frameUrl = back.headers.get('location')!;
@@ -103,24 +103,85 @@ function entrySuite(db: TestDatabase): void {
       expect(org.frame.text).to.contain(GLOBEX_ENTRY);
     });
 
-    it('maps an agent without a link by the email in the token, to the one enabled admin with it', async () => {
-      const { frame } = await open(h, await sign({ sub: ZD.oliviaAgent, email: 'Olivia@host.test' }), 'ticket_sidebar', { ticket: ZD.acmeTicket, requester: ZD.acmeRequester });
-      // Olivia runs the addon; under `restricted` she is not on the list, so the entry is not hers to see.
+    it('maps an agent without a link by the email in the token, to the one enabled support admin with it', async () => {
+      const { browser, frame } = await open(h, await sign({ sub: ZD.samTwinAgent, email: 'SAM@host.test' }), 'ticket_sidebar', { ticket: ZD.acmeTicket, requester: ZD.acmeRequester });
       expect(frame.status).to.equal(200);
-      expect(frame.text).to.contain('Acme Ltd');
+      expect(frame.text).to.contain('Acme Ltd').and.to.contain(ACME_ENTRY);
+      const created = await browser.api('POST', '/entries', { name: 'By email', clientId: 'c-acme' }, /data-lk-csrf="([^"]+)"/.exec(frame.text)?.[1]);
+      expect(created.status, created.text).to.equal(201);
+      expect(created.json<{ owner: unknown }>().owner).to.deep.equal({ kind: 'admin', id: 'a-sam' });
     });
 
-    it('the frame session works for the API: the agent links an entry to the Zendesk ticket, not to an unknown one', async () => {
+    it('the frame session works for the API: the agent links an entry to this Zendesk ticket, not to another one', async () => {
       const { browser, frame } = await open(h, await sign(), 'ticket_sidebar', { ticket: ZD.acmeTicket, requester: ZD.acmeRequester });
       const csrf = /data-lk-csrf="([^"]+)"/.exec(frame.text)?.[1];
       expect(csrf).to.be.a('string');
       const created = await browser.api('POST', '/entries', { name: 'Ticket 4242 switch', password: 'pw', clientId: 'c-acme', ticketId: `zendesk:${ZD.acmeTicket}` }, csrf);
       expect(created.status, created.text).to.equal(201);
+      const events = await h.vault.lk.audit.list(owner, { action: 'entry.create', limit: 1 });
+      expect(events[0]!.actor).to.deep.include({ kind: 'admin', id: 'a-sam' });
+      const another = await browser.api('POST', '/entries', { name: 'Elsewhere', clientId: 'c-acme', ticketId: 'zendesk:99999' }, csrf);
+      expect(another.status, another.text).to.equal(403);
+    });
+
+    it('the sidebar’s session stays with the ticket’s client: another client’s entry is not found, the addon pages stay shut', async () => {
+      const sam = { kind: 'admin' as const, adminId: 'a-sam' };
+      const globexEntry = (await h.vault.lk.entries.list(sam, { clientId: 'c-globex' })).items.find((e) => e.name === GLOBEX_ENTRY)!;
+      expect((await h.vault.lk.entries.reveal(sam, globexEntry.id)).password?.expose(), 'in-process, Sam may').to.equal('globex-vpn-pw');
+      const { browser, frame } = await open(h, await sign(), 'ticket_sidebar', { ticket: ZD.acmeTicket, requester: ZD.acmeRequester });
+      const csrf = /data-lk-csrf="([^"]+)"/.exec(frame.text)?.[1];
+      expect((await browser.api('POST', `/entries/${globexEntry.id}/reveal`, {}, csrf)).status).to.equal(404);
+      expect((await browser.api('GET', '/entries?clientId=c-globex')).status).to.equal(404);
+      const listed = (await browser.api('GET', '/entries')).json<{ items: Array<{ name: string }> }>().items.map((e) => e.name);
+      expect(listed).to.include(ACME_ENTRY).and.not.to.include(GLOBEX_ENTRY);
+      expect((await browser.get(`${BASE}/frame/adminPages?page=zendesk-links`)).status).to.equal(404);
+      expect((await browser.api('POST', '/addon/zendesk-links/link', { kind: 'agent', zendeskId: '1', adminId: 'a-owner' }, csrf)).status).to.equal(403);
+    });
+
+    it('in the user sidebar, linking an entry to a ticket Latchkey does not know is refused with 400 naming ticketId', async () => {
+      const { browser, frame } = await open(h, await sign({ context: { product: 'support', location: 'user_sidebar' } }), 'user_sidebar', { user: ZD.acmeRequester });
+      const csrf = /data-lk-csrf="([^"]+)"/.exec(frame.text)?.[1];
       const unknown = await browser.api('POST', '/entries', { name: 'Nowhere', clientId: 'c-acme', ticketId: 'zendesk:99999' }, csrf);
       expect(unknown.status, unknown.text).to.equal(400);
       expect(unknown.json<{ field: string }>().field).to.equal('ticketId');
-      const events = await h.vault.lk.audit.list(owner, { action: 'entry.create', limit: 1 });
-      expect(events[0]!.actor).to.deep.include({ kind: 'admin', id: 'a-sam' });
+    });
+  });
+
+  describe('admins who run the addon are linked explicitly, never matched by email', () => {
+    const ticket = { ticket: ZD.acmeTicket, requester: ZD.acmeRequester };
+
+    it('an agent with an addon manager’s email gets no session (403), so no addon pages', async () => {
+      const browser = new Browser(h.origin);
+      expectRefused(await post(h, browser, await sign({ sub: ZD.oliviaAgent, email: 'Olivia@host.test' })), 403);
+      expect(h.logs.at(-1)).to.contain(`Zendesk user ${ZD.oliviaAgent} is not linked`);
+      expect(h.logs.at(-2)).to.contain('admin a-owner, who runs the addon').and.not.to.contain('olivia@');
+      const pages = await browser.get(`${BASE}/frame/adminPages?page=settings`);
+      expect(pages.status).to.equal(401);
+      expect((await browser.api('GET', '/settings')).status).to.equal(401);
+    });
+
+    it('an agent with the email of an admin in an extended-permission role is not matched either', async () => {
+      await h.vault.lk.settings.update(owner, { extendedAdminRoleIds: ['r-support'] });
+      try {
+        expectRefused(await post(h, new Browser(h.origin), await sign({ sub: ZD.samTwinAgent, email: 'sam@host.test' })), 403);
+      } finally {
+        await h.vault.lk.settings.update(owner, { extendedAdminRoleIds: [] });
+      }
+      // Back to an ordinary support admin: matched again.
+      expect((await post(h, new Browser(h.origin), await sign({ sub: ZD.samTwinAgent, email: 'sam@host.test' }))).status).to.equal(303);
+    });
+
+    it('an explicit link to an addon manager still opens the sidebar as that admin', async () => {
+      await h.mapping.link({ kind: 'agent', zendeskId: ZD.oliviaAgent, latchkeyId: 'a-owner' });
+      try {
+        const { browser, frame } = await open(h, await sign({ sub: ZD.oliviaAgent, email: 'olivia@host.test' }), 'ticket_sidebar', ticket);
+        expect(frame.status).to.equal(200);
+        expect(frame.text).to.contain('Acme Ltd');
+        const created = await browser.api('POST', '/entries', { name: 'Linked manager', clientId: 'c-acme' }, /data-lk-csrf="([^"]+)"/.exec(frame.text)?.[1]);
+        expect(created.json<{ owner: unknown }>().owner).to.deep.equal({ kind: 'admin', id: 'a-owner' });
+      } finally {
+        await h.mapping.unlink('agent', ZD.oliviaAgent);
+      }
     });
   });
 
@@ -292,3 +353,27 @@ function entrySuite(db: TestDatabase): void {
 }
 
 forEachDatabase('Zendesk: signed-URL entry (HTTP)', entrySuite);
+
+forEachDatabase('Zendesk: the installer chooses how far email matching goes', (db) => {
+  it('with matchAddonManagersByEmail on, an agent with the addon manager’s email is matched to her', async () => {
+    const h = await ZendeskHost.start(db, { matching: { matchAddonManagersByEmail: true } });
+    try {
+      await h.seed();
+      const entered = await post(h, new Browser(h.origin), await h.signer.sign({ sub: ZD.oliviaAgent, email: 'olivia@host.test' }));
+      expect(entered.status, h.logs.join('\n')).to.equal(303);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('with matchAgentsByEmail off, no agent is matched by email, not even to a support admin', async () => {
+    const h = await ZendeskHost.start(db, { matching: { matchAgentsByEmail: false } });
+    try {
+      await h.seed();
+      expectRefused(await post(h, new Browser(h.origin), await h.signer.sign({ sub: ZD.samTwinAgent, email: 'sam@host.test' })), 403);
+      expect((await post(h, new Browser(h.origin), await h.signer.sign({ sub: ZD.samAgent }))).status, 'a linked agent').to.equal(303);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -243,12 +243,19 @@ function linksSuite(db: TestDatabase): void {
     expect(html).to.match(/<td>Changed on an addon page<\/td>/);
   });
 
+  it('the page says that admins who run the addon are never matched by email, and must be linked here', async () => {
+    const { html } = await signedIn(owner);
+    const hint = /<p class="lk-hint" data-lk-agent-email-hint>([^<]*)<\/p>/.exec(html)?.[1];
+    expect(hint).to.contain('matched by email').and.to.contain('unless that admin runs the addon').and.to.contain('link those agents here');
+  });
+
   it('the page follows the admin’s language', async () => {
     const olivia = h.directory.data.admins.find((a) => a.id === 'a-owner')!;
     olivia.language = 'fr';
     try {
       const { html } = await signedIn(owner);
-      expect(html).to.contain('>Liens Zendesk</a>').and.to.contain('Ajouter un lien').and.to.contain('Agent → administrateur');
+      expect(html).to.contain('>Liens Zendesk</a>').and.to.contain('Ajouter un lien').and.to.contain('Agent → administrateur')
+        .and.to.contain('sauf si cet administrateur gère le module');
     } finally {
       olivia.language = 'en';
     }

@@ -67,7 +67,7 @@ function sidebarSuite(db: TestDatabase): void {
   const appFrameAt = (page: Page, until: RegExp) => waitForFrame(page, (f) =>
     (f.name() === 'app' || f.parentFrame()?.name() === 'app') && until.test(new URL(f.url(), z.host.origin).pathname));
 
-  const frameCookie = async (context: BrowserContext) => (await context.cookies()).find((c) => c.name === 'lk_frame');
+  const frameCookie = async (context: BrowserContext) => (await context.cookies()).find((c) => c.name.startsWith('lk_frame_'));
   const ticket = (token: string, requester = { id: Number(ZD.acmeRequester), email: 'dev@acme.test' }): Scenario => ({
     location: 'ticket_sidebar',
     token,

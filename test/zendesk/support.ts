@@ -15,7 +15,8 @@ import { HOOK_PLACES, type Actor, type HookContext, type HookPlace } from '../..
 import { mountLatchkey, type LatchkeyMount } from '../../adapters/express/index.ts';
 import type { MemoryDirectory } from '../../adapters/memory/memory-directory.ts';
 import {
-  KnexZendeskMapping, mountZendesk, withZendeskTickets, zendeskInstallation, zendeskLinksSection, type ZendeskLocation, type ZendeskMount,
+  KnexZendeskMapping, mountZendesk, withZendeskTickets, zendeskInstallation, zendeskLinksSection,
+  type ZendeskLocation, type ZendeskMount, type ZendeskOptions,
 } from '../../adapters/zendesk/index.ts';
 import { Browser, HOST_SESSION_COOKIE } from '../express/harness.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
@@ -36,8 +37,10 @@ export const ZD = {
   sidAgent: '9002',
   /** An agent linked to nobody. */
   strangerAgent: '9003',
-  /** An agent without a link whose email is Olivia's (a-owner) in the host. */
+  /** An agent without a link whose email is Olivia's (a-owner, the addon manager) in the host. */
   oliviaAgent: '9004',
+  /** Another agent without a link, whose email is Sam's (a-sam, a support admin). */
+  samTwinAgent: '9005',
   acmeRequester: '7001',
   globexRequester: '7002',
   unlinkedRequester: '7003',
@@ -109,6 +112,8 @@ export interface ZendeskHostOptions {
   /** Use this vault instead of opening one (a second app instance). */
   vault?: Vault;
   signer?: ZendeskSigner;
+  /** How agents without a link are matched by email (`mountZendesk`'s defaults otherwise). */
+  matching?: Pick<ZendeskOptions, 'matchAgentsByEmail' | 'matchAddonManagersByEmail'>;
 }
 
 export class ZendeskHost {
@@ -166,6 +171,7 @@ export class ZendeskHost {
       zendeskOrigins: [box.origin],
       zafSdkUrl: '/sim/zaf_sdk.js',
       log: (line) => { logs.push(line); },
+      ...options.matching,
     });
     simulatedZendesk(app, scenarios, { origin: () => box.origin, entryUrl: (location) => `${ZENDESK_BASE}/entry/${location}` });
     app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
