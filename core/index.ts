@@ -21,7 +21,7 @@ export { openDatabase, type DatabaseConfig } from './store/database.ts';
 export { safeHttpUrl } from './render/safe-url.ts';
 export type { AddonChange, AuditEvent, AuditVerdict } from './services/audit-service.ts';
 export type {
-  CreateEntryInput, UpdateEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
+  CreateEntryInput, UpdateEntryInput, DeleteEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
   SettingsPatch, AuditQuery, PasswordRulesInput,
 } from './validation/schemas.ts';
 export { createHooks, type CreateHooksOptions } from './hooks/create-hooks.ts';

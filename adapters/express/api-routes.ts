@@ -2,15 +2,25 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
   ForbiddenError, LANGUAGES, runAddonAction, totpCode, ValidationError,
-  type Actor, type AddonSection, type Renderer, type Latchkey, type RevealedSecrets,
+  type Actor, type AddonSection, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
 import { previewMail } from '../../core/hooks/mail-preview.ts';
+import { entryId, hostId, ownId } from '../../core/validation/schemas.ts';
 import { validate } from '../../core/validation/validate.ts';
 import { issue } from '../../core/validation/rules.ts';
+import { jsonBody, refuseTooLargeJson } from './body-limits.ts';
 import type { RequestScope } from './request-scope.ts';
 
 const languageSchema = z.strictObject({ language: z.enum(LANGUAGES) });
 const watchSchema = z.strictObject({ watch: z.boolean() });
+
+/** The id rule of each route parameter: the same rules the schemas apply to ids in bodies. */
+const PARAMS = {
+  id: entryId,
+  categoryId: ownId,
+  historyId: ownId,
+  clientId: hostId,
+} satisfies Record<string, z.ZodType>;
 
 /**
  * The JSON API behind the panels' buttons. Each handler only reads the
@@ -18,7 +28,7 @@ const watchSchema = z.strictObject({ watch: z.boolean() });
  */
 export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer, sections: readonly AddonSection[]): Router {
   const api = express.Router();
-  api.use(express.json({ limit: '256kb' }));
+  api.use(jsonBody(), refuseTooLargeJson((req) => scope.translator(req)));
 
   const handle = (body: (req: Request, res: Response, actor: Actor) => Promise<unknown>) =>
     async (req: Request, res: Response) => {
@@ -50,9 +60,9 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
   api.get('/entries/:id', handle((req, _res, actor) => lk.entries.get(actor, param(req, 'id'))));
   api.patch('/entries/:id', handle((req, _res, actor) => lk.entries.update(actor, param(req, 'id'), req.body)));
   api.put('/entries/:id/grants', handle((req, _res, actor) => lk.entries.share(actor, param(req, 'id'), req.body)));
+  // `?version=<n>`: the version the user decided on; missing is a 400, stale a 409.
   api.delete('/entries/:id', handle(async (req, _res, actor) => {
-    const version = req.query.version === undefined ? undefined : Number(req.query.version);
-    await lk.entries.delete(actor, param(req, 'id'), version === undefined ? {} : { version });
+    await lk.entries.delete(actor, param(req, 'id'), queryObject(req, ['version']) as DeleteEntryInput);
     return undefined;
   }));
   api.post('/entries/:id/reveal', handle(async (req, _res, actor) => revealBody(await lk.entries.reveal(actor, param(req, 'id')))));
@@ -76,9 +86,9 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
     res.status(201);
     return lk.categories.create(actor, req.body);
   }));
-  api.patch('/categories/:id', handle((req, _res, actor) => lk.categories.update(actor, param(req, 'id'), req.body)));
-  api.delete('/categories/:id', handle(async (req, _res, actor) => {
-    await lk.categories.delete(actor, param(req, 'id'));
+  api.patch('/categories/:categoryId', handle((req, _res, actor) => lk.categories.update(actor, param(req, 'categoryId'), req.body)));
+  api.delete('/categories/:categoryId', handle(async (req, _res, actor) => {
+    await lk.categories.delete(actor, param(req, 'categoryId'));
     return undefined;
   }));
 
@@ -95,7 +105,8 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
 
   // The forms of the sections adapters add to the addon pages: admins who may run the addon only.
   api.post('/addon/:section/:action', handle(async (req, _res, actor) => {
-    await runAddonAction(lk, sections, actor, param(req, 'section'), param(req, 'action'), req.body ?? {});
+    // Names, not ids: one no section has is a 404 from runAddonAction.
+    await runAddonAction(lk, sections, actor, String(req.params.section), String(req.params.action), req.body ?? {});
     return undefined;
   }));
 
@@ -117,12 +128,10 @@ function withOrigin(actor: Actor, req: Request): Actor {
   return { ...actor, origin: { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512) } };
 }
 
-function param(req: Request, name: string): string {
-  const value = req.params[name];
-  if (typeof value !== 'string' || value.length === 0 || value.length > 120) {
-    throw new ValidationError([issue(name, 'badId')]);
-  }
-  return value;
+/** A route parameter that passed its id rule; a 400 naming the parameter otherwise. */
+function param(req: Request, name: keyof typeof PARAMS): string {
+  const { [name]: value } = validate(z.strictObject({ [name]: PARAMS[name] }), { [name]: req.params[name] });
+  return String(value);
 }
 
 /** Query strings are text; the schemas want numbers for paging, so those keys are converted. */

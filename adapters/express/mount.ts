@@ -6,6 +6,7 @@ import {
   type Actor, type HookContext, type HookPlace, type HookSurface, type Hooks,
 } from '../../core/index.ts';
 import { apiRoutes } from './api-routes.ts';
+import { formBody, refuseTooLarge } from './body-limits.ts';
 import { cronRoutes } from './cron-route.ts';
 import { setCookie } from './cookies.ts';
 import { CsrfGuard } from './csrf.ts';
@@ -73,10 +74,10 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     clipboardClearSeconds,
   });
 
-  /** A whole page saying why there is nothing to show (refused sign-in link, no access). */
-  const sendMessage = (req: Request, res: Response, status: number, kind: 'embedRefused' | 'denied', language?: Language) => {
+  /** A whole page saying why there is nothing to show (refused sign-in link, no access, a form over its size limit). */
+  const sendMessage = (req: Request, res: Response, status: number, kind: 'embedRefused' | 'denied' | 'tooLarge', language?: Language, limitKib?: number) => {
     sendPage(res, status, renderer.render('layouts/message', {
-      assetBase: `${base}/assets`, title: `page.${kind}Title`, message: `page.${kind}Message`,
+      assetBase: `${base}/assets`, title: `page.${kind}Title`, message: `page.${kind}Message`, limitKib,
     }, { language: language ?? pickLanguage(req.acceptsLanguages()[0]) }));
   };
 
@@ -123,7 +124,10 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     }
   };
   router.get('/embed', enter);
-  router.post('/embed', express.urlencoded({ extended: false, limit: '16kb' }), enter);
+  router.post('/embed', formBody(), refuseTooLarge((req, res, limitKib) => {
+    securityHeaders(res);
+    sendMessage(req, res, 413, 'tooLarge', undefined, limitKib);
+  }), enter);
 
   // A framed page: one hook place, full HTML document.
   router.get('/frame/:place', async (req, res) => {
