@@ -8,7 +8,7 @@ const bytesAtMost = (limit: number, label: string) =>
 
 /** An id the host gave us: WHMCS sends numbers, helpdesks send strings; we keep strings. */
 export const hostId = z
-  .union([z.string(), z.number().int().nonnegative()])
+  .union([z.string(), z.number().int().nonnegative()], { error: 'hostId' })
   .transform(String)
   .pipe(z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'hostId'));
 

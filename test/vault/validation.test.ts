@@ -218,6 +218,7 @@ function cases(): Case[] {
     ['reminderDays', 1.5, 'mustBeWholeNumber'], ['sharedWithAdmin', 'yes', 'mustBeYesNo'], ['notifyOnChange', 1, 'mustBeYesNo'],
     ['grants', 'k-acme-dev', 'mustBeList'], ['grants', { kind: 'contact' }, 'mustBeList'],
   ] as const) all.push(because(rule, create(field, value)));
+  for (const v of [true, 1.5, {}, ['c-acme']]) all.push(because('hostId', create('clientId', v, 'clientId', owner)));
   all.push(because('mustBeObject', fieldCase('create', '(whole input)', 'Mail', '(input)', (lk) => lk.entries.create(acme, 'Mail' as unknown as CreateEntryInput))));
 
   // References the host does not know, or that belong to someone else: checked after the schema, before any write.
