@@ -5,6 +5,7 @@ import {
   createHooks, HOOK_PLACES, pickLanguage, Renderer, type Language,
   type Actor, type HookContext, type HookPlace, type HookSurface, type Hooks,
 } from '../../core/index.ts';
+import { hostId } from '../../core/validation/schemas.ts';
 import { apiRoutes } from './api-routes.ts';
 import { formBody, refuseTooLarge } from './body-limits.ts';
 import { cronRoutes } from './cron-route.ts';
@@ -15,6 +16,9 @@ import { FRAME_COOKIE, FrameSessions } from './frame-session.ts';
 import type { MountOptions } from './options.ts';
 import { RequestScope } from './request-scope.ts';
 import { pageSecurityHeaders } from './security-headers.ts';
+
+/** The host ids a frame page's address may carry. */
+const FRAME_IDS = ['clientId', 'ticketId'] as const;
 
 const ASSETS_DIR = new URL('../../templates/assets/', import.meta.url);
 // A Map, not an object literal: `constructor`, `toString`, `__proto__`... must not be assets.
@@ -74,10 +78,16 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     clipboardClearSeconds,
   });
 
-  /** A whole page saying why there is nothing to show (refused sign-in link, no access, a form over its size limit). */
-  const sendMessage = (req: Request, res: Response, status: number, kind: 'embedRefused' | 'denied' | 'tooLarge', language?: Language, limitKib?: number) => {
+  /**
+   * A whole page saying why there is nothing to show (refused sign-in link, no
+   * access, a form over its size limit, an id in the address that is not one).
+   */
+  const sendMessage = (
+    req: Request, res: Response, status: number, kind: 'embedRefused' | 'denied' | 'tooLarge' | 'badAddress', language?: Language,
+    details: { kib?: number; field?: string } = {},
+  ) => {
     sendPage(res, status, renderer.render('layouts/message', {
-      assetBase: `${base}/assets`, title: `page.${kind}Title`, message: `page.${kind}Message`, limitKib,
+      assetBase: `${base}/assets`, title: `page.${kind}Title`, message: `page.${kind}Message`, details,
     }, { language: language ?? pickLanguage(req.acceptsLanguages()[0]) }));
   };
 
@@ -126,7 +136,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   router.get('/embed', enter);
   router.post('/embed', formBody(), refuseTooLarge((req, res, limitKib) => {
     securityHeaders(res);
-    sendMessage(req, res, 413, 'tooLarge', undefined, limitKib);
+    sendMessage(req, res, 413, 'tooLarge', undefined, { kib: limitKib });
   }), enter);
 
   // A framed page: one hook place, full HTML document.
@@ -137,8 +147,14 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
       const actor = await scope.actorFor(req);
       const context = contextFromQuery(req, place === 'clientArea' ? scope.chosenLanguage(req) : undefined);
       const language = pickLanguage(context.language, req.acceptsLanguages()[0]);
+      // The ids a frame's address carries follow the rule of ids everywhere else.
+      const badId = actor ? FRAME_IDS.find((key) => req.query[key] !== undefined && !hostId.safeParse(req.query[key]).success) : undefined;
+      if (badId) {
+        sendMessage(req, res, 400, 'badAddress', language, { field: badId });
+        return;
+      }
       const fragment = actor && (HOOK_PLACES as readonly string[]).includes(place)
-        ? await hooks[place](actor, context, surfaceFor(req, res, actor, await scope.isFramed(req), `${base}/frame/${place}${queryOf(req, ['clientId', 'ticketId'])}`))
+        ? await hooks[place](actor, context, surfaceFor(req, res, actor, await scope.isFramed(req), `${base}/frame/${place}${queryOf(req, FRAME_IDS)}`))
         : null;
       if (fragment === null) {
         sendMessage(req, res, actor ? 404 : 401, 'denied', language);
@@ -205,7 +221,7 @@ function contextFromQuery(req: Request, chosenLanguage: Language | undefined): H
   };
 }
 
-function queryOf(req: Request, keys: string[]): string {
+function queryOf(req: Request, keys: readonly string[]): string {
   const query = new URLSearchParams();
   for (const key of keys) if (typeof req.query[key] === 'string') query.set(key, req.query[key] as string);
   return query.size ? `?${query}` : '';

@@ -4,7 +4,7 @@ import { LANGUAGES, type Actor, type Category, type Language } from '../../core/
 import { forEachDatabase } from '../support/databases.ts';
 import { acme, owner } from '../support/host-fixture.ts';
 import { countRows, snapshotTables } from '../support/table-rows.ts';
-import { BASE, Harness, type Browser, type HttpResponse, type SendOptions } from './harness.ts';
+import { BASE, Harness, hs256Embed, signEmbed, type Browser, type HttpResponse, type SendOptions } from './harness.ts';
 
 /**
  * Bad input over real HTTP: each refusal names the field and why, in the
@@ -254,6 +254,33 @@ forEachDatabase('HTTP: bad input refused precisely', (db) => {
         expect(response.status, `${path}: ${response.text}`).to.equal(200);
       }
       expect((await send(owner, 'GET', `/entries/${UNKNOWN_ID}`)).status).to.equal(404);
+    });
+  });
+
+  describe('ids in the address of a frame page go through the id rules', () => {
+    it('a clientId or ticketId that is not an id → a 400 page naming it, in the user\'s language; a good one opens', async () => {
+      const embed = hs256Embed();
+      const framed = await Harness.start(db, { embed, vault: h.vault });
+      try {
+        const browser = framed.browser();
+        const token = await signEmbed(embed.secret, { sub: 'admin:a-owner', ctx: { place: 'clientSummary', clientId: 'c-acme' } });
+        const entered = await browser.get(`${BASE}/embed?token=${encodeURIComponent(token)}`);
+        expect(entered.status, entered.text.slice(0, 200)).to.equal(303);
+        const good = await browser.get(`${BASE}/frame/clientSummary?clientId=c-acme`);
+        expect(good.status, good.text.slice(0, 200)).to.equal(200);
+        for (const [query, field] of [
+          ['clientId=%00', 'clientId'], [`clientId=${'c'.repeat(65)}`, 'clientId'], ['clientId=c-acme&clientId=c-globex', 'clientId'],
+          ['clientId=c-acme&ticketId=t%E2%80%AE100', 'ticketId'],
+        ] as const) {
+          for (const language of ['en', 'fr'] as const) {
+            const page = await unchanged(() => browser.get(`${BASE}/frame/clientSummary?${query}`, { headers: { 'accept-language': language } }));
+            expect(page.status, `${query}: ${page.text.slice(0, 200)}`).to.equal(400);
+            expect(page.text).to.contain(escapeHtml(strings(language).page.badAddressMessage!.replace('{{field}}', field)));
+          }
+        }
+      } finally {
+        await framed.close();
+      }
     });
   });
 
