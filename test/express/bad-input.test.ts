@@ -114,6 +114,14 @@ forEachDatabase('HTTP: bad input refused precisely', (db) => {
       });
     }
 
+    it('the admin entries page shows a refused search beside its form, not an error page', async () => {
+      const page = await unchanged(async () => (await h.browser(owner).hostPage('adminPages', { page: 'entries', search: 'Router\u0000' })).response);
+      expect(page.status, page.text.slice(0, 300)).to.equal(200);
+      expect(page.text).to.match(/<p class="lk-form-error" id="lk-entries-search-problem" role="alert">[^<]*U\+0000/);
+      const fine = await h.browser(owner).hostPage('adminPages', { page: 'entries', search: 'Router' });
+      expect(fine.html).not.to.contain('lk-entries-search-problem');
+    });
+
     it('says which character, in the language of the user', async () => {
       for (const language of LANGUAGES) {
         const response = await unchanged(() => send(acme, 'POST', '/entries', { json: { name: 'abc\u202Egpj.exe' }, headers: { 'accept-language': language } }));
