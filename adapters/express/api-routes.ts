@@ -8,7 +8,7 @@ import { previewMail } from '../../core/hooks/mail-preview.ts';
 import { entryId, hostId, ownId } from '../../core/validation/schemas.ts';
 import { validate } from '../../core/validation/validate.ts';
 import { issue } from '../../core/validation/rules.ts';
-import { jsonBody, refuseTooLargeJson } from './body-limits.ts';
+import { jsonBody, refuseUnreadableJson } from './body-limits.ts';
 import type { RequestScope } from './request-scope.ts';
 
 const languageSchema = z.strictObject({ language: z.enum(LANGUAGES) });
@@ -28,7 +28,7 @@ const PARAMS = {
  */
 export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer, sections: readonly AddonSection[]): Router {
   const api = express.Router();
-  api.use(jsonBody(), refuseTooLargeJson((req) => scope.translator(req)));
+  api.use(jsonBody(), refuseUnreadableJson((req) => scope.translator(req)));
 
   const handle = (body: (req: Request, res: Response, actor: Actor) => Promise<unknown>) =>
     async (req: Request, res: Response) => {

@@ -166,7 +166,7 @@ forEachDatabase('HTTP: bad input refused precisely', (db) => {
     });
   });
 
-  describe('bodies over the size limit', () => {
+  describe('bodies over the size limit, or that the parser cannot read', () => {
     it(`a JSON body of exactly ${JSON_LIMIT} bytes is read; one byte more → 413 naming the limit, nothing written`, async () => {
       const atLimit = await send(acme, 'POST', '/entries', { raw: { body: jsonOfSize({ name: 'At the limit' }, JSON_LIMIT), type: 'application/json' } });
       expect(atLimit.status, atLimit.text).to.equal(201);
@@ -181,6 +181,27 @@ forEachDatabase('HTTP: bad input refused precisely', (db) => {
           error: 'body_too_large', limitKib: 256, message: strings(language).errors.body_too_large!.replace('{{kib}}', '256'),
         });
       }
+    });
+
+    it('a body in a charset or content encoding the parser does not read → 415 saying what it reads, nothing written', async () => {
+      for (const [type, headers] of [
+        ['application/json; charset=latin1', {}], ['application/json; charset=windows-1252', {}], ['application/json', { 'content-encoding': 'compress' }],
+      ] as const) {
+        for (const language of LANGUAGES) {
+          const response = await unchanged(() => send(acme, 'POST', '/entries', {
+            raw: { body: '{"name":"Latin"}', type }, headers: { ...headers, 'accept-language': language },
+          }));
+          expect(response.status, `${type} ${JSON.stringify(headers)}: ${response.text}`).to.equal(415);
+          expect(response.json()).to.deep.equal({ error: 'unsupported_body', message: strings(language).errors.unsupported_body });
+        }
+      }
+    });
+
+    it('a body that says gzip but is not → 400 naming (body), not a 500', async () => {
+      const response = await unchanged(() => send(acme, 'POST', '/entries', {
+        raw: { body: '{"name":"Not gzip"}', type: 'application/json' }, headers: { 'content-encoding': 'gzip' },
+      }));
+      expectRefused(response, '(body)', 'badJson');
     });
 
     it('a settings change over the limit → 413 too', async () => {
