@@ -105,7 +105,7 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
 
   // The forms of the sections adapters add to the addon pages: admins who may run the addon only.
   api.post('/addon/:section/:action', handle(async (req, _res, actor) => {
-    // Names, not ids: one no section has is a 404 from runAddonAction.
+    // Names, not ids: a name no section has is a 404 from runAddonAction.
     await runAddonAction(lk, sections, actor, String(req.params.section), String(req.params.action), req.body ?? {});
     return undefined;
   }));

@@ -39,6 +39,7 @@ export const httpUrl = z
     }
   }, 'httpUrl');
 
+/** Trimmed before the character check: spaces, line breaks or a byte-order mark at either end are dropped, inside refused. */
 const name = z.string().trim().min(1).max(255).superRefine(textOf('line'));
 const username = line().max(255);
 const password = bytesAtMost(4 * KIB, '4 KiB').superRefine(textOf('secret'));
