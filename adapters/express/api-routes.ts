@@ -2,16 +2,26 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
   ForbiddenError, LANGUAGES, runAddonAction, totpCode, ValidationError,
-  type Actor, type AddonSection, type Renderer, type Latchkey, type RevealedSecrets,
+  type Actor, type AddonSection, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
 import { previewMail } from '../../core/hooks/mail-preview.ts';
+import { entryId, hostId, ownId } from '../../core/validation/schemas.ts';
 import { validate } from '../../core/validation/validate.ts';
 import { issue } from '../../core/validation/rules.ts';
 import type { Reach } from './frame-scope.ts';
+import { jsonBody, refuseUnreadableJson } from './body-limits.ts';
 import type { RequestScope } from './request-scope.ts';
 
 const languageSchema = z.strictObject({ language: z.enum(LANGUAGES) });
 const watchSchema = z.strictObject({ watch: z.boolean() });
+
+/** The id rule of each route parameter: the same rules the schemas apply to ids in bodies. */
+const PARAMS = {
+  id: entryId,
+  categoryId: ownId,
+  historyId: ownId,
+  clientId: hostId,
+} satisfies Record<string, z.ZodType>;
 
 /**
  * The JSON API behind the panels' buttons. Each handler only reads the
@@ -21,7 +31,7 @@ const watchSchema = z.strictObject({ watch: z.boolean() });
  */
 export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer, sections: readonly AddonSection[]): Router {
   const api = express.Router();
-  api.use(express.json({ limit: '256kb' }));
+  api.use(jsonBody(), refuseUnreadableJson((req) => scope.translator(req)));
 
   const handle = (body: (req: Request, res: Response, actor: Actor, reach: Reach) => Promise<unknown>) =>
     async (req: Request, res: Response) => {
@@ -47,7 +57,7 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
     };
 
   // Every route on one entry first checks that the entry is within the session's reach.
-  const entryId = async (req: Request, actor: Actor, reach: Reach) => {
+  const reachableEntry = async (req: Request, actor: Actor, reach: Reach) => {
     const id = param(req, 'id');
     return { id, entry: await reach.requireEntry(lk, actor, id) };
   };
@@ -58,33 +68,33 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
     res.status(201);
     return lk.entries.create(actor, req.body);
   }));
-  api.get('/entries/:id', handle(async (req, _res, actor, reach) => lk.entries.get(actor, (await entryId(req, actor, reach)).id)));
+  api.get('/entries/:id', handle(async (req, _res, actor, reach) => lk.entries.get(actor, (await reachableEntry(req, actor, reach)).id)));
   api.patch('/entries/:id', handle(async (req, _res, actor, reach) => {
-    const { id, entry } = await entryId(req, actor, reach);
+    const { id, entry } = await reachableEntry(req, actor, reach);
     reach.requireEdit(req.body, entry);
     return lk.entries.update(actor, id, req.body);
   }));
   api.put('/entries/:id/grants', handle(async (req, _res, actor, reach) => {
-    const { id, entry } = await entryId(req, actor, reach);
+    const { id, entry } = await reachableEntry(req, actor, reach);
     await reach.requireGrants(lk, (req.body as { grants?: unknown } | undefined)?.grants, entry?.clientId);
     return lk.entries.share(actor, id, req.body);
   }));
   api.delete('/entries/:id', handle(async (req, _res, actor, reach) => {
-    const { id } = await entryId(req, actor, reach);
-    const version = req.query.version === undefined ? undefined : Number(req.query.version);
-    await lk.entries.delete(actor, id, version === undefined ? {} : { version });
+    const { id } = await reachableEntry(req, actor, reach);
+    // `?version=<n>`: the version the user decided on; missing is a 400, stale a 409.
+    await lk.entries.delete(actor, id, queryObject(req, ['version']) as DeleteEntryInput);
     return undefined;
   }));
-  api.post('/entries/:id/reveal', handle(async (req, _res, actor, reach) => revealBody(await lk.entries.reveal(actor, (await entryId(req, actor, reach)).id))));
-  api.get('/entries/:id/history', handle(async (req, _res, actor, reach) => lk.entries.history(actor, (await entryId(req, actor, reach)).id)));
+  api.post('/entries/:id/reveal', handle(async (req, _res, actor, reach) => revealBody(await lk.entries.reveal(actor, (await reachableEntry(req, actor, reach)).id))));
+  api.get('/entries/:id/history', handle(async (req, _res, actor, reach) => lk.entries.history(actor, (await reachableEntry(req, actor, reach)).id)));
   api.post('/entries/:id/history/:historyId/reveal', handle(async (req, _res, actor, reach) => {
-    const secret = await lk.entries.revealHistory(actor, (await entryId(req, actor, reach)).id, param(req, 'historyId'));
+    const secret = await lk.entries.revealHistory(actor, (await reachableEntry(req, actor, reach)).id, param(req, 'historyId'));
     return { password: secret.expose() };
   }));
   // Anyone who sees an entry may ask to hear when its password changes (owners use the entry's notifyOnChange).
   api.put('/entries/:id/watch', handle(async (req, _res, actor, reach) => {
     const { watch } = validate(watchSchema, req.body);
-    await lk.entries.watch(actor, (await entryId(req, actor, reach)).id, watch);
+    await lk.entries.watch(actor, (await reachableEntry(req, actor, reach)).id, watch);
     return { watching: watch };
   }));
   api.get('/services/:clientId', handle((req, _res, actor, reach) => {
@@ -114,9 +124,9 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
     res.status(201);
     return lk.categories.create(actor, req.body);
   }));
-  api.patch('/categories/:id', handle((req, _res, actor) => lk.categories.update(actor, param(req, 'id'), req.body)));
-  api.delete('/categories/:id', handle(async (req, _res, actor) => {
-    await lk.categories.delete(actor, param(req, 'id'));
+  api.patch('/categories/:categoryId', handle((req, _res, actor) => lk.categories.update(actor, param(req, 'categoryId'), req.body)));
+  api.delete('/categories/:categoryId', handle(async (req, _res, actor) => {
+    await lk.categories.delete(actor, param(req, 'categoryId'));
     return undefined;
   }));
 
@@ -133,7 +143,8 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
 
   // The forms of the sections adapters add to the addon pages: admins who may run the addon only.
   api.post('/addon/:section/:action', handle(async (req, _res, actor) => {
-    await runAddonAction(lk, sections, actor, param(req, 'section'), param(req, 'action'), req.body ?? {});
+    // Names, not ids: a name no section has is a 404 from runAddonAction.
+    await runAddonAction(lk, sections, actor, String(req.params.section), String(req.params.action), req.body ?? {});
     return undefined;
   }));
 
@@ -155,12 +166,10 @@ function withOrigin(actor: Actor, req: Request): Actor {
   return { ...actor, origin: { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512) } };
 }
 
-function param(req: Request, name: string): string {
-  const value = req.params[name];
-  if (typeof value !== 'string' || value.length === 0 || value.length > 120) {
-    throw new ValidationError([issue(name, 'badId')]);
-  }
-  return value;
+/** A route parameter that passed its id rule; a 400 naming the parameter otherwise. */
+function param(req: Request, name: keyof typeof PARAMS): string {
+  const { [name]: value } = validate(z.strictObject({ [name]: PARAMS[name] }), { [name]: req.params[name] });
+  return String(value);
 }
 
 /** Query strings are text; the schemas want numbers for paging, so those keys are converted. */

@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Latchkey } from '../../core/index.ts';
+import { formBody, refuseUnreadableJson } from './body-limits.ts';
 import { EmbedTokenError, type EmbedTokenVerifier } from './embed-token.ts';
 import type { CronOptions } from './options.ts';
 import type { RequestScope } from './request-scope.ts';
@@ -14,7 +15,7 @@ import type { RequestScope } from './request-scope.ts';
  */
 export function cronRoutes(lk: Latchkey, verifier: EmbedTokenVerifier, scope: RequestScope, cron: CronOptions): Router {
   const router = express.Router();
-  router.post('/reminders', express.urlencoded({ extended: false, limit: '16kb' }), async (req: Request, res: Response) => {
+  router.post('/reminders', formBody(), refuseUnreadableJson((r) => scope.translator(r)), async (req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store');
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
     const token = bearer ?? (typeof req.body?.token === 'string' ? req.body.token : '');

@@ -5,7 +5,9 @@ import {
   createHooks, HOOK_PLACES, pickLanguage, Renderer, type Language,
   type Actor, type HookContext, type HookPlace, type HookSurface, type Hooks,
 } from '../../core/index.ts';
+import { hostId } from '../../core/validation/schemas.ts';
 import { apiRoutes } from './api-routes.ts';
+import { formBody, refuseTooLarge } from './body-limits.ts';
 import { cronRoutes } from './cron-route.ts';
 import { hostEventRoutes } from './host-events-route.ts';
 import { setCookie } from './cookies.ts';
@@ -16,6 +18,9 @@ import { FrameSessions } from './frame-session.ts';
 import type { MountOptions } from './options.ts';
 import { RequestScope } from './request-scope.ts';
 import { pageSecurityHeaders } from './security-headers.ts';
+
+/** The host ids a frame page's address may carry. */
+const FRAME_IDS = ['clientId', 'ticketId'] as const;
 
 const ASSETS_DIR = new URL('../../templates/assets/', import.meta.url);
 // A Map, not an object literal: `constructor`, `toString`, `__proto__`... must not be assets.
@@ -75,10 +80,16 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     clipboardClearSeconds,
   });
 
-  /** A whole page saying why there is nothing to show (refused sign-in link, no access). */
-  const sendMessage = (req: Request, res: Response, status: number, kind: 'embedRefused' | 'denied', language?: Language) => {
+  /**
+   * A whole page saying why there is nothing to show (refused sign-in link, no
+   * access, a form over its size limit, an id in the address that is not one).
+   */
+  const sendMessage = (
+    req: Request, res: Response, status: number, kind: 'embedRefused' | 'denied' | 'tooLarge' | 'badAddress', language?: Language,
+    details: { kib?: number; field?: string } = {},
+  ) => {
     sendPage(res, status, renderer.render('layouts/message', {
-      assetBase: `${base}/assets`, title: `page.${kind}Title`, message: `page.${kind}Message`,
+      assetBase: `${base}/assets`, title: `page.${kind}Title`, message: `page.${kind}Message`, details,
     }, { language: language ?? pickLanguage(req.acceptsLanguages()[0]) }));
   };
 
@@ -132,7 +143,10 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     }
   };
   router.get('/embed', enter);
-  router.post('/embed', express.urlencoded({ extended: false, limit: '16kb' }), enter);
+  router.post('/embed', formBody(), refuseTooLarge((req, res, limitKib) => {
+    securityHeaders(res);
+    sendMessage(req, res, 413, 'tooLarge', undefined, { kib: limitKib });
+  }), enter);
 
   // A framed page: one hook place, full HTML document.
   router.get('/frame/:place', async (req, res) => {
@@ -142,9 +156,15 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
       const session = await scope.sessionFor(req);
       const context = contextFromQuery(req, place === 'clientArea' ? scope.chosenLanguage(req) : undefined);
       const language = pickLanguage(context.language, req.acceptsLanguages()[0]);
+      // The ids a frame's address carries follow the rule of ids everywhere else.
+      const badId = session ? FRAME_IDS.find((key) => req.query[key] !== undefined && !hostId.safeParse(req.query[key]).success) : undefined;
+      if (badId) {
+        sendMessage(req, res, 400, 'badAddress', language, { field: badId });
+        return;
+      }
       // A frame session opens only the places and contexts its tokens named.
       const fragment = session && (HOOK_PLACES as readonly string[]).includes(place) && session.reach.mayOpen(place, context)
-        ? await hooks[place](session.actor, context, surfaceFor(req, res, session.actor, await scope.isFramed(req), `${base}/frame/${place}${queryOf(req, ['clientId', 'ticketId'])}`))
+        ? await hooks[place](session.actor, context, surfaceFor(req, res, session.actor, await scope.isFramed(req), `${base}/frame/${place}${queryOf(req, FRAME_IDS)}`))
         : null;
       if (fragment === null) {
         sendMessage(req, res, session ? 404 : 401, 'denied', language);
@@ -211,7 +231,7 @@ function contextFromQuery(req: Request, chosenLanguage: Language | undefined): H
   };
 }
 
-function queryOf(req: Request, keys: string[]): string {
+function queryOf(req: Request, keys: readonly string[]): string {
   const query = new URLSearchParams();
   for (const key of keys) if (typeof req.query[key] === 'string') query.set(key, req.query[key] as string);
   return query.size ? `?${query}` : '';

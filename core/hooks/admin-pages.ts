@@ -101,12 +101,20 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     };
   },
 
-  async entries(lk, actor, context, surface) {
+  async entries(lk, actor, context, surface, env) {
     const params = context.params ?? {};
     const offset = Math.max(0, Number.parseInt(params.offset ?? '0', 10) || 0);
     const search = (params.search ?? '').slice(0, 255);
+    // A search the vault refuses (a control character pasted in, say) gives the page back with what is wrong, not an error page.
+    let searchProblem: string | null = null;
+    const listing = lk.entries.list(actor, { search: search || undefined, offset, limit: PAGE_SIZE }).catch((err: unknown) => {
+      if (!(err instanceof ValidationError) || err.field !== 'search') throw err;
+      const problem = err.issues[0]!;
+      searchProblem = env.renderer.translator(env.language)(`validation.${problem.rule}`, problem.params ?? {});
+      return { items: [], total: 0, offset, limit: PAGE_SIZE };
+    });
     const [page, categories, targets, defaultDays] = await Promise.all([
-      lk.entries.list(actor, { search: search || undefined, offset, limit: PAGE_SIZE }),
+      listing,
       lk.categories.list(actor),
       adminShareTargets(lk, null),
       reminderDefault(lk),
@@ -116,6 +124,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       ...panelBase(surface, actor, categories, targets, {}, defaultDays),
       rows,
       search,
+      searchProblem,
       total: page.total,
       from: page.total === 0 ? 0 : offset + 1,
       to: offset + page.items.length,

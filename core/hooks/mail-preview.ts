@@ -5,6 +5,7 @@ import { MAIL_PLACEHOLDERS } from '../mail/placeholders.ts';
 import { LANGUAGES, LANGUAGE_NAMES, type Language } from '../render/languages.ts';
 import type { Renderer } from '../render/renderer.ts';
 import type { MailKind } from '../services/mail-outbox.ts';
+import { textOf } from '../validation/text.ts';
 import { validate } from '../validation/validate.ts';
 
 export const MAIL_KINDS: readonly MailKind[] = ['reminder', 'password_changed'];
@@ -20,8 +21,8 @@ const SAMPLE_PASSWORD = 'Kx7#mP2v-sample-9Qe';
 export const mailPreviewSchema = z.strictObject({
   kind: z.enum(['reminder', 'password_changed']),
   language: z.enum(LANGUAGES),
-  subject: z.string().max(255).default(''),
-  body: z.string().max(10_000).default(''),
+  subject: z.string().max(255).superRefine(textOf('line')).default(''),
+  body: z.string().max(10_000).superRefine(textOf('lines')).default(''),
   /** Preview with the new-password line, as if "include the new password" were on; default: the saved setting. */
   includePassword: z.boolean().optional(),
 });

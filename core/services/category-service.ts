@@ -143,16 +143,21 @@ export class CategoryService {
         // transactions could otherwise interleave into a deadlock), then change only what was
         // asked: a rename made meanwhile by someone else stays.
         await this.ctx.audit.lock(trx, now);
-        await trx(t.categories).where('id', id).update({ ...(data.name !== undefined ? { name: data.name } : {}), updated_at: now });
-        const current = await trx(t.categories).where('id', id).first() as CategoryRow | undefined;
-        if (!current) throw new NotFoundError('category');
-        next = current;
-        if (data.members) {
-          members = mergeDuplicatePrincipals(data.members);
+        const stored = await trx(t.categories).where('id', id).first() as CategoryRow | undefined;
+        if (!stored) throw new NotFoundError('category');
+        const storedMembers = (await trx(t.categoryMembers).where('category_id', id) as MemberRow[]).map(toMember);
+        const renamed = data.name !== undefined && data.name !== stored.name;
+        const wanted = data.members ? mergeDuplicatePrincipals(data.members) : null;
+        next = stored;
+        members = storedMembers;
+        // Nothing to change (no field, or each as it is): nothing is written, and there is no event to audit.
+        if (!renamed && (!wanted || sameMembers(wanted, storedMembers))) return;
+        await trx(t.categories).where('id', id).update({ ...(renamed ? { name: data.name } : {}), updated_at: now });
+        next = { ...stored, ...(renamed ? { name: data.name! } : {}), updated_at: now };
+        if (wanted) {
+          members = wanted;
           await trx(t.categoryMembers).where('category_id', id).delete();
           await this.writeMembers(trx, id, members);
-        } else {
-          members = (await trx(t.categoryMembers).where('category_id', id) as MemberRow[]).map(toMember);
         }
         await this.ctx.record(trx, actor, {
           action: 'category.update', categoryId: id, clientId: row.owner_kind === 'client' ? row.owner_id : null,
@@ -237,6 +242,13 @@ export class CategoryService {
       category_id: categoryId, member_kind: m.kind, member_id: m.id, can_edit: m.canEdit,
     })));
   }
+}
+
+/** The same members with the same rights, in any order. */
+function sameMembers(a: readonly CategoryMember[], b: readonly CategoryMember[]): boolean {
+  const key = (m: CategoryMember) => `${m.kind}\u0000${m.id}\u0000${m.canEdit}`;
+  const left = new Set(a.map(key));
+  return a.length === b.length && b.every((m) => left.has(key(m)));
 }
 
 function toCategory(row: CategoryRow, members: CategoryMember[]): Category {

@@ -3,13 +3,14 @@ import type { Actor } from '../domain/actor.ts';
 import { ForbiddenError } from '../errors.ts';
 import type { Named } from '../ports/host-directory.ts';
 import { resolveActor } from '../policy/resolve-actor.ts';
+import { textOf } from '../validation/text.ts';
 import { validate } from '../validation/validate.ts';
 import type { VaultContext } from './context.ts';
 
 /** Suggestions a picker gets at most. */
 export const CLIENT_SUGGESTIONS = 20;
 
-const findClientsSchema = z.strictObject({ search: z.string().max(100) });
+const findClientsSchema = z.strictObject({ search: z.string().max(100).superRefine(textOf('line')) });
 
 /**
  * Clients by part of their name, company or email, for the pickers of admin

@@ -16,7 +16,7 @@ import {
 import { newId } from '../store/ids.ts';
 import {
   createEntrySchema, listEntriesSchema, shareEntrySchema, updateEntrySchema, deleteEntrySchema,
-  type CreateEntryInput, type ListEntriesQuery, type ShareEntryInput, type UpdateEntryInput,
+  type CreateEntryInput, type DeleteEntryInput, type ListEntriesQuery, type ShareEntryInput, type UpdateEntryInput,
 } from '../validation/schemas.ts';
 import { validate } from '../validation/validate.ts';
 import { issue } from '../validation/rules.ts';
@@ -328,7 +328,8 @@ export class EntryService {
     });
   }
 
-  async delete(actor: Actor, id: string, input: { version?: number } = {}): Promise<void> {
+  /** Deletes the entry at `version`, the one the actor saw; a later version is a ConflictError. */
+  async delete(actor: Actor, id: string, input: DeleteEntryInput): Promise<void> {
     const data = validate(deleteEntrySchema, input);
     return this.ctx.guard(async () => {
       const { facts, settings } = await this.ctx.decisionInputs(actor);
@@ -336,9 +337,7 @@ export class EntryService {
       this.require(facts, 'delete', loaded, settings);
       const t = this.ctx.tables;
       await this.ctx.knex.transaction(async (trx) => {
-        const query = trx(t.entries).where('id', id);
-        if (data.version !== undefined) query.andWhere('version', data.version);
-        const count = await query.delete();
+        const count = await trx(t.entries).where('id', id).andWhere('version', data.version).delete();
         if (count === 0) throw await this.conflict(trx, id);
         await trx(t.grants).where('entry_id', id).delete();
         await trx(t.history).where('entry_id', id).delete();

@@ -5,6 +5,8 @@ import { ForbiddenError, NotFoundError } from '../errors.ts';
 import type { HostProduct, HostService } from '../ports/host-directory.ts';
 import { can } from '../policy/access-policy.ts';
 import type { ActorFacts, EntryFacts } from '../policy/facts.ts';
+import { serviceListSchema } from '../validation/schemas.ts';
+import { validate } from '../validation/validate.ts';
 import type { VaultContext } from './context.ts';
 
 const PREFIX = 'service:';
@@ -21,7 +23,8 @@ export function isServiceEntryId(id: string): boolean {
 export class ServiceCredentials {
   constructor(private readonly ctx: VaultContext) {}
 
-  async list(actor: Actor, clientId: string): Promise<EntryView[]> {
+  async list(actor: Actor, client: string): Promise<EntryView[]> {
+    const { clientId } = validate(serviceListSchema, { clientId: client });
     return this.ctx.guard(async () => {
       const { facts, settings } = await this.ctx.decisionInputs(actor);
       const services = (await this.ctx.host.servicesOfClients([clientId])).filter((s) => s.username || s.password);

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
 import type { Actor } from '../domain/actor.ts';
 import { DAY_MS } from './reminder-schedule.ts';
@@ -31,11 +32,15 @@ export class SettingsService {
         // Queue behind other writers first, then apply the change to the settings as they are
         // now: two people changing different settings at once both keep their change.
         await this.ctx.audit.lock(trx, now);
-        const next = validate(settingsSchema, applySettingsChange(await this.ctx.settings(trx), change)) as VaultSettings;
+        const current = await this.ctx.settings(trx);
+        const next = validate(settingsSchema, applySettingsChange(current, change)) as VaultSettings;
+        const changed = (Object.keys(change) as Array<keyof VaultSettings>).filter((key) => !isDeepStrictEqual(next[key], current[key]));
+        // Nothing to change (no field, or each as it is): nothing is written, and there is no event to audit.
+        if (changed.length === 0) return current;
         await trx(t.settings).insert({ key: SETTINGS_KEY, value: JSON.stringify(next), updated_at: now })
           .onConflict('key').merge(['value', 'updated_at']);
-        if (change.defaultReminderDays !== undefined) await rescheduleDefaultReminders(trx, t.entries, next.defaultReminderDays);
-        await this.ctx.record(trx, actor, { action: 'settings.update', details: { changed: Object.keys(change) } });
+        if (changed.includes('defaultReminderDays')) await rescheduleDefaultReminders(trx, t.entries, next.defaultReminderDays);
+        await this.ctx.record(trx, actor, { action: 'settings.update', details: { changed } });
         return next;
       });
     });

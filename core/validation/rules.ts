@@ -41,6 +41,10 @@ export const RULES = {
   badJson: () => 'request body must be valid JSON',
   badPathEncoding: () => 'request path is not valid URL encoding',
   badId: () => 'is not a valid id',
+  controlCharacter: (p) => `must not contain control characters (${p.char})`,
+  invisibleCharacter: (p) => `must not contain invisible or text-direction characters (${p.char})`,
+  unpairedSurrogate: () => 'contains an invalid character (an unpaired UTF-16 surrogate)',
+  entryId: () => 'must be a Latchkey id or service:<host id>',
 } satisfies Record<string, (params: Record<string, string | number>) => string>;
 
 export type Rule = keyof typeof RULES;

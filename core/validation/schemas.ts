@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_STATUSES } from '../ports/host-directory.ts';
+import { textOf } from './text.ts';
 
 const KIB = 1024;
 
@@ -8,18 +9,28 @@ const bytesAtMost = (limit: number, label: string) =>
 
 /** An id the host gave us: WHMCS sends numbers, helpdesks send strings; we keep strings. */
 export const hostId = z
-  .union([z.string(), z.number().int().nonnegative()])
+  .union([z.string(), z.number().int().nonnegative()], { error: 'hostId' })
   .transform(String)
   .pipe(z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'hostId'));
 
 /** One of our own ids (UUIDv7). */
 export const ownId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'latchkeyId');
 
+/** An entry's id: one of ours, or `service:<host id>` for the host's service credentials. */
+export const entryId = z.string().refine(
+  (value) => ownId.safeParse(value).success || (value.startsWith('service:') && hostId.safeParse(value.slice('service:'.length)).success),
+  'entryId',
+);
+
+/** One line of text (see text.ts for which characters each kind refuses). */
+const line = () => z.string().superRefine(textOf('line'));
+
 /** Only http and https become links; anything else (javascript:, data:) is refused. */
 export const httpUrl = z
   .string()
   .trim()
   .max(2048)
+  .superRefine(textOf('line'))
   .refine((value) => {
     try {
       const url = new URL(value);
@@ -29,10 +40,11 @@ export const httpUrl = z
     }
   }, 'httpUrl');
 
-const name = z.string().trim().min(1).max(255);
-const username = z.string().max(255);
-const password = bytesAtMost(4 * KIB, '4 KiB');
-const notes = bytesAtMost(64 * KIB, '64 KiB');
+/** Trimmed before the character check: spaces, line breaks or a byte-order mark at either end are dropped, inside refused. */
+const name = z.string().trim().min(1).max(255).superRefine(textOf('line'));
+const username = line().max(255);
+const password = bytesAtMost(4 * KIB, '4 KiB').superRefine(textOf('secret'));
+const notes = bytesAtMost(64 * KIB, '64 KiB').superRefine(textOf('lines'));
 const totpSecret = z
   .string()
   .transform((s) => s.replace(/[\s-]/g, '').toUpperCase())
@@ -102,9 +114,11 @@ export const shareEntrySchema = z.strictObject({
 });
 export type ShareEntryInput = z.input<typeof shareEntrySchema>;
 
+/** A delete names the version it was decided on, as an update does: deleting what someone changed meanwhile is a conflict. */
 export const deleteEntrySchema = z.strictObject({
-  version: z.number().int().min(1).optional(),
+  version: z.number().int().min(1),
 });
+export type DeleteEntryInput = z.input<typeof deleteEntrySchema>;
 
 export const listEntriesSchema = z.strictObject({
   clientId: hostId.optional(),
@@ -115,11 +129,14 @@ export const listEntriesSchema = z.strictObject({
   contactId: hostId.optional(),
   deviceId: hostId.optional(),
   ticketId: hostId.optional(),
-  search: z.string().trim().max(255).optional(),
+  search: z.string().trim().max(255).superRefine(textOf('line')).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(500).default(50),
 });
 export type ListEntriesQuery = z.input<typeof listEntriesSchema>;
+
+/** The client whose service credentials are listed. */
+export const serviceListSchema = z.strictObject({ clientId: hostId });
 
 export const categoryMemberSchema = z.strictObject({
   kind: principalKind,
@@ -156,8 +173,8 @@ const idList = z.array(hostId).max(1000);
 
 /** Plain text with {{placeholders}}; never compiled as a template, and escaped in the HTML part. */
 const mailTemplate = z.strictObject({
-  subject: z.string().trim().min(1).max(255),
-  body: z.string().trim().min(1).max(10_000),
+  subject: z.string().trim().min(1).max(255).superRefine(textOf('line')),
+  body: z.string().trim().min(1).max(10_000).superRefine(textOf('lines')),
 });
 const mailTemplatesByLanguage = z.strictObject({
   en: mailTemplate.optional(), fr: mailTemplate.optional(), de: mailTemplate.optional(),
@@ -213,10 +230,10 @@ export type ClientCategoriesQuery = z.input<typeof clientCategoriesSchema>;
 
 export const auditQuerySchema = z.strictObject({
   clientId: hostId.optional(),
-  entryId: z.string().max(80).optional(),
+  entryId: entryId.optional(),
   actorKind: z.enum(['admin', 'client', 'system']).optional(),
-  actorId: z.string().max(140).optional(),
-  action: z.string().max(40).optional(),
+  actorId: line().max(140).optional(),
+  action: line().max(40).optional(),
   beforeSeq: z.number().int().min(1).optional(),
   limit: z.number().int().min(1).max(500).default(100),
 });

@@ -8,7 +8,8 @@ import { isRule, issue, type Issue } from './rules.ts';
  * named themselves.
  */
 export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+  // The input is reported so a wrong type ("must be text") is told apart from a missing field; it never leaves here.
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   throw new ValidationError(result.error.issues.flatMap((issue) => {
     const base = issue.path.map(String).join('.');

@@ -134,11 +134,12 @@ forEachDatabase('HTTP: API errors', (db) => {
       expect(response.json()).to.include({ error: 'invalid_input', field: '(body)' });
     });
 
-    it('a body over the size limit → 400 or 413, nothing written', async () => {
+    it('a body over the size limit → 413 naming the limit, nothing written', async () => {
       const { browser, csrf } = await as(owner);
       const body = JSON.stringify({ name: 'x', notes: 'n'.repeat(300_000) });
       const response = await unchanged(() => browser.send('POST', `${BASE}/api/entries`, { raw: { body, type: 'application/json' }, csrf }));
-      expect(response.status, response.text).to.be.oneOf([400, 413]);
+      expect(response.status, response.text).to.equal(413);
+      expect(response.json()).to.include({ error: 'body_too_large', limitKib: 256 });
     });
 
     it('a form-encoded body is not parsed: 400 for missing input, nothing written', async () => {
@@ -154,18 +155,16 @@ forEachDatabase('HTTP: API errors', (db) => {
       ['GET', (id) => `/entries/${id}`],
       ['PATCH', (id) => `/entries/${id}`, { version: 1, name: 'y' }],
       ['PUT', (id) => `/entries/${id}/grants`, { version: 1, grants: [] }],
-      ['DELETE', (id) => `/entries/${id}`],
+      ['DELETE', (id) => `/entries/${id}?version=1`],
       ['POST', (id) => `/entries/${id}/reveal`],
       ['GET', (id) => `/entries/${id}/history`],
       ['POST', (id) => `/entries/${id}/history/${UNKNOWN_ID}/reveal`],
     ];
     for (const [method, path, body] of paths) {
       it(`${method} ${path(':id')} with an unknown id → 404, nothing written`, async () => {
-        for (const id of [UNKNOWN_ID, 'nope']) {
-          const response = await unchanged(() => call(owner, method, path(id), body));
-          expect(response.status, `${id}: ${response.text}`).to.equal(404);
-          expect(response.json()).to.include({ error: 'not_found' });
-        }
+        const response = await unchanged(() => call(owner, method, path(UNKNOWN_ID), body));
+        expect(response.status, response.text).to.equal(404);
+        expect(response.json()).to.include({ error: 'not_found' });
       });
 
       it(`${method} ${path(':id')} on an entry the actor may not see → 404 (same as unknown), nothing written`, async () => {
@@ -220,7 +219,7 @@ forEachDatabase('HTTP: API errors', (db) => {
         for (const [method, path, body] of [
           ['PATCH', `/entries/${entry.id}`, { version: 1, name: 'Hijacked' }],
           ['PUT', `/entries/${entry.id}/grants`, { version: 1, grants: [{ kind: 'admin', id: 'a-sam', canEdit: true }] }],
-          ['DELETE', `/entries/${entry.id}`, undefined],
+          ['DELETE', `/entries/${entry.id}?version=1`, undefined],
         ] as const) {
           const response = await unchanged(() => call(sam, method, path, body));
           expect(response.status, `${method}: ${response.text}`).to.equal(403);
@@ -235,7 +234,7 @@ forEachDatabase('HTTP: API errors', (db) => {
       const entry = await ownerEntry([{ kind: 'admin', id: 'a-sam', canEdit: true }]);
       const share = await unchanged(() => call(sam, 'PUT', `/entries/${entry.id}/grants`, { version: 1, grants: [] }));
       expect(share.status, share.text).to.equal(403);
-      const del = await unchanged(() => call(sam, 'DELETE', `/entries/${entry.id}`));
+      const del = await unchanged(() => call(sam, 'DELETE', `/entries/${entry.id}?version=1`));
       expect(del.status, del.text).to.equal(403);
       const edit = await call(sam, 'PATCH', `/entries/${entry.id}`, { version: 1, name: 'Edited by Sam' });
       expect(edit.status, edit.text).to.equal(200);
@@ -251,7 +250,7 @@ forEachDatabase('HTTP: API errors', (db) => {
     it('service credentials are read-only here', async () => {
       const response = await unchanged(() => call(owner, 'PATCH', '/entries/service:s-acme-vps', { version: 1, name: 'Renamed' }));
       expect(response.status, response.text).to.equal(403);
-      const del = await unchanged(() => call(owner, 'DELETE', '/entries/service:s-acme-vps'));
+      const del = await unchanged(() => call(owner, 'DELETE', '/entries/service:s-acme-vps?version=1'));
       expect(del.status, del.text).to.equal(403);
     });
 

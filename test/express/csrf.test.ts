@@ -56,11 +56,11 @@ const ROUTES: RouteCase[] = [
     }),
   },
   {
-    title: 'DELETE /api/entries/:id', actor: owner,
-    prepare: async (h) => ({ method: 'DELETE', path: `/entries/${await ownerEntry(h)}`, status: 204 }),
+    title: 'DELETE /api/entries/:id?version= (an admin)', actor: owner,
+    prepare: async (h) => ({ method: 'DELETE', path: `/entries/${await ownerEntry(h)}?version=1`, status: 204 }),
   },
   {
-    title: 'DELETE /api/entries/:id?version=', actor: acme,
+    title: 'DELETE /api/entries/:id?version= (a client)', actor: acme,
     prepare: async (h) => ({ method: 'DELETE', path: `/entries/${await acmeEntry(h)}?version=1`, status: 204 }),
   },
   {

@@ -194,13 +194,14 @@ forEachDatabase('POST {base}/api/host-events/service: the host reports its servi
       await post(await systemToken(), { serviceId: 's-acme-vps', event: 'terminated' });
       const kept = (await h.vault.lk.entries.list(owner, { serviceId: 's-acme-vps', ownerKind: 'admin' })).items;
       const deploy = kept.find((e) => e.name === 'vps1 deploy user')!;
-      await h.vault.lk.entries.delete(sam, deploy.id);
+      await h.vault.lk.entries.delete(sam, deploy.id, { version: deploy.version });
       const first = new Inbox();
       expect(await h.vault.lk.dispatcher(first).drain()).to.deep.include({ sent: 2 });
       for (const mail of first.messages) expect(mail.text).to.contain('vps1 IPMI console').and.not.contain('vps1 deploy user');
 
       await post(await systemToken(), { serviceId: 's-acme-vps', event: 'terminated' });
-      await h.vault.lk.entries.delete(owner, kept.find((e) => e.name === 'vps1 IPMI console')!.id);
+      const ipmi = kept.find((e) => e.name === 'vps1 IPMI console')!;
+      await h.vault.lk.entries.delete(owner, ipmi.id, { version: ipmi.version });
       const second = new Inbox();
       expect(await h.vault.lk.dispatcher(second).drain()).to.deep.equal({ sent: 0, failed: 0, dropped: 2 });
       expect(second.messages).to.deep.equal([]);

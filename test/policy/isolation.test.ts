@@ -163,7 +163,6 @@ forEachDatabase('cross-client isolation', (db) => {
       ['get', () => lk.entries.get(actor, id)],
       ['reveal', () => lk.entries.reveal(actor, id)],
       ['update', () => lk.entries.update(actor, id, { version, name: 'pwned', password: 'pwned' })],
-      ['delete', () => lk.entries.delete(actor, id)],
       ['delete at version', () => lk.entries.delete(actor, id, { version })],
       ['share', () => lk.entries.share(actor, id, { version, grants: [], sharedWithAdmin: true })],
       ['grants', () => lk.entries.grants(actor, id)],

@@ -203,7 +203,7 @@ forEachDatabase('access policy: services agree with the reference policy', (db) 
       case 'get': return lk.entries.get(call.actor, id);
       case 'reveal': return lk.entries.reveal(call.actor, id);
       case 'update': return lk.entries.update(call.actor, id, { version, name: `renamed-v${version + 1}` });
-      case 'delete': return lk.entries.delete(call.actor, id);
+      case 'delete': return lk.entries.delete(call.actor, id, { version });
       case 'share': return lk.entries.share(call.actor, id, { version, grants });
       case 'create': throw new Error('create has no target');
     }

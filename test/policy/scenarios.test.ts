@@ -79,7 +79,7 @@ forEachDatabase('access rules', (db) => {
     it('full mode lets an admin view client data but not change it', async () => {
       const { acmePrivate } = await clientEntries();
       await expectForbidden(lk.entries.update(sam, acmePrivate, { version: 1, name: 'changed' }));
-      await expectForbidden(lk.entries.delete(sam, acmePrivate));
+      await expectForbidden(lk.entries.delete(sam, acmePrivate, { version: 1 }));
       await expectForbidden(lk.entries.share(sam, acmePrivate, { version: 1, grants: [] }));
     });
 
@@ -232,13 +232,13 @@ forEachDatabase('access rules', (db) => {
       expect((await lk.entries.reveal(acme, acmePrivate)).password?.expose()).to.equal('rotated-by-eve');
       await lk.entries.share(eve, samsOwn, { version: 1, grants: [{ kind: 'admin', id: 'a-sys' }] });
       await expectSees(sid, samsOwn);
-      await lk.entries.delete(eve, samsOwn);
+      await lk.entries.delete(eve, samsOwn, { version: 2 });
       await expectNotFound(lk.entries.get(sam, samsOwn));
     });
 
     it('an extended admin still cannot change service credentials here: they are the host\'s', async () => {
       await expectForbidden(lk.entries.update(eve, 'service:s-acme-vps', { version: 1, name: 'x' }));
-      await expectForbidden(lk.entries.delete(eve, 'service:s-acme-vps'));
+      await expectForbidden(lk.entries.delete(eve, 'service:s-acme-vps', { version: 1 }));
     });
 
     it('an extended admin may run the addon without being an addon manager', async () => {
@@ -262,7 +262,7 @@ forEachDatabase('access rules', (db) => {
       await lk.entries.share(sam, id, { version: 2, grants: [] });
       for (const other of [sue, sid, owner]) await expectBlind(other, id);
       await expectBlind(acme, id);
-      await lk.entries.delete(sam, id);
+      await lk.entries.delete(sam, id, { version: 3 });
       await expectNotFound(lk.entries.get(sam, id));
     });
 
@@ -296,7 +296,7 @@ forEachDatabase('access rules', (db) => {
       const id = await create(sam, { name: 'Router', password: 'router-pw', grants: [{ kind: 'admin', id: 'a-sys', canEdit: false }] });
       await lk.entries.reveal(sid, id);
       await expectForbidden(lk.entries.update(sid, id, { version: 1, password: 'x' }));
-      await expectForbidden(lk.entries.delete(sid, id));
+      await expectForbidden(lk.entries.delete(sid, id, { version: 1 }));
       await expectForbidden(lk.entries.share(sid, id, { version: 1, grants: [] }));
     });
 
@@ -305,7 +305,7 @@ forEachDatabase('access rules', (db) => {
       const updated = await lk.entries.update(sid, id, { version: 1, password: 'router-pw-2' });
       expect(updated.version).to.equal(2);
       expect((await lk.entries.reveal(sam, id)).password?.expose()).to.equal('router-pw-2');
-      await expectForbidden(lk.entries.delete(sid, id));
+      await expectForbidden(lk.entries.delete(sid, id, { version: 2 }));
       await expectForbidden(lk.entries.share(sid, id, { version: 2, grants: [] }));
       await expectForbidden(lk.entries.grants(sid, id));
     });
@@ -317,7 +317,7 @@ forEachDatabase('access rules', (db) => {
       const category = await lk.categories.create(owner, { name: 'Ops', members: [{ kind: 'admin', id: 'a-sue', canEdit: true }] });
       const filed = await create(sam, { name: 'Switch', categoryId: category.id, grants: [{ kind: 'admin', id: 'a-sue', canEdit: false }] });
       await lk.entries.update(sue, filed, { version: 1, name: 'Switch (edited through the category)' });
-      await expectForbidden(lk.entries.delete(sue, filed));
+      await expectForbidden(lk.entries.delete(sue, filed, { version: 2 }));
     });
 
     it('an editing grant does not let the grantee re-file or re-share the entry', async () => {
@@ -331,7 +331,7 @@ forEachDatabase('access rules', (db) => {
       const category = await lk.categories.create(owner, { name: 'Network', members: [{ kind: 'admin', id: 'a-sys', canEdit: true }, { kind: 'admin', id: 'a-sue' }] });
       const id = await create(sam, { name: 'Switch', password: 'sw-pw', categoryId: category.id });
       await lk.entries.update(sid, id, { version: 1, password: 'sw-pw-2' });
-      await expectForbidden(lk.entries.delete(sid, id));
+      await expectForbidden(lk.entries.delete(sid, id, { version: 2 }));
       await expectForbidden(lk.entries.share(sid, id, { version: 2, grants: [] }));
       await expectForbidden(lk.entries.update(sue, id, { version: 2, password: 'sw-pw-3' }));
       expect((await lk.entries.reveal(sue, id)).password?.expose()).to.equal('sw-pw-2');
@@ -376,7 +376,7 @@ forEachDatabase('access rules', (db) => {
       await expectSees(acme, id);
       await lk.entries.update(acme, id, { version: 1, password: 'pw-2' });
       await lk.entries.share(acme, id, { version: 2, grants: [{ kind: 'contact', id: 'k-acme-dev' }], sharedWithAdmin: true });
-      await lk.entries.delete(acme, id);
+      await lk.entries.delete(acme, id, { version: 3 });
       await expectNotFound(lk.entries.get(acme, id));
     });
 
@@ -384,7 +384,7 @@ forEachDatabase('access rules', (db) => {
       const id = await create(acmeMain, { name: 'Mail' });
       await expectSees(acme, id);
       await expectSees(acmeMain, id);
-      await lk.entries.delete(acmeMain, id);
+      await lk.entries.delete(acmeMain, id, { version: 1 });
     });
 
     it('a client never sees another client\'s entries', async () => {
@@ -457,7 +457,7 @@ forEachDatabase('access rules', (db) => {
     it('an admin entry granted to the client with canEdit may be updated, not deleted or shared', async () => {
       const id = await create(sam, { name: 'FTP', password: 'ftp-pw', clientId: 'c-acme', grants: [{ kind: 'client', id: 'c-acme', canEdit: true }] });
       await lk.entries.update(acme, id, { version: 1, password: 'client-rotated' });
-      await expectForbidden(lk.entries.delete(acme, id));
+      await expectForbidden(lk.entries.delete(acme, id, { version: 2 }));
       await expectForbidden(lk.entries.share(acme, id, { version: 2, grants: [] }));
     });
 
@@ -485,7 +485,7 @@ forEachDatabase('access rules', (db) => {
       const editable = await create(acme, { name: 'Edit me', grants: [{ kind: 'contact', id: 'k-acme-dev', canEdit: true }] });
       await expectForbidden(lk.entries.update(acmeDev, viewOnly, { version: 1, name: 'x' }));
       await lk.entries.update(acmeDev, editable, { version: 1, name: 'Edited' });
-      await expectForbidden(lk.entries.delete(acmeDev, editable));
+      await expectForbidden(lk.entries.delete(acmeDev, editable, { version: 2 }));
       await expectForbidden(lk.entries.share(acmeDev, editable, { version: 2, grants: [] }));
     });
 
@@ -539,7 +539,7 @@ forEachDatabase('access rules', (db) => {
 
     it('service credentials are read-only for their client', async () => {
       await expectForbidden(lk.entries.update(acme, 'service:s-acme-vps', { version: 1, name: 'x' }));
-      await expectForbidden(lk.entries.delete(acme, 'service:s-acme-vps'));
+      await expectForbidden(lk.entries.delete(acme, 'service:s-acme-vps', { version: 1 }));
       await expectForbidden(lk.entries.share(acme, 'service:s-acme-vps', { version: 1, grants: [] }));
     });
 
@@ -606,7 +606,7 @@ forEachDatabase('access rules', (db) => {
         ['get', (id: string) => lk.entries.get(globex, id)],
         ['reveal', (id: string) => lk.entries.reveal(globex, id)],
         ['update', (id: string) => lk.entries.update(globex, id, { version: 1, name: 'x' })],
-        ['delete', (id: string) => lk.entries.delete(globex, id)],
+        ['delete', (id: string) => lk.entries.delete(globex, id, { version: 1 })],
         ['share', (id: string) => lk.entries.share(globex, id, { version: 1, grants: [] })],
         ['history', (id: string) => lk.entries.history(globex, id)],
       ] as const) {
@@ -688,7 +688,7 @@ forEachDatabase('access rules', (db) => {
       host.data.admins.find((a) => a.id === 'a-sys')!.disabled = true;
       await expectBlind(sid, acmePrivate);
       await expectBlind(sid, own);
-      await expectNotFound(lk.entries.delete(sid, own));
+      await expectNotFound(lk.entries.delete(sid, own, { version: 1 }));
       expect(await serviceIds(lk, sid, 'c-acme')).to.deep.equal([]);
     });
 

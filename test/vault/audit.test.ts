@@ -106,7 +106,7 @@ forEachDatabase('audit trail', (db) => {
       { action: 'entry.reveal', actor: asOwner, entryId: entry.id, clientId: 'c-acme' });
     await expectOneEvent(() => lk.entries.delete(ownerAt, adminEntry.id, { version: 1 }),
       { action: 'entry.delete', actor: asOwner, entryId: adminEntry.id, clientId: 'c-acme' });
-    await expectOneEvent(() => lk.entries.delete(acmeAt, entry.id),
+    await expectOneEvent(() => lk.entries.delete(acmeAt, entry.id, { version: 3 }),
       { action: 'entry.delete', actor: asAcme, entryId: entry.id, clientId: 'c-acme' });
 
     const total = await auditRows();
@@ -152,7 +152,7 @@ forEachDatabase('audit trail', (db) => {
 
     const attempts: Array<[string, () => Promise<unknown>, abstract new (...args: never[]) => LatchkeyError]> = [
       ['a contact with a view-only grant updates', () => lk.entries.update(acmeDev, entry.id, { version: 2, name: 'x' }), ForbiddenError],
-      ['a contact with a view-only grant deletes', () => lk.entries.delete(acmeDev, entry.id), ForbiddenError],
+      ['a contact with a view-only grant deletes', () => lk.entries.delete(acmeDev, entry.id, { version: 2 }), ForbiddenError],
       ['a contact with a view-only grant reshares', () => lk.entries.share(acmeDev, entry.id, { version: 2, grants: [] }), ForbiddenError],
       ['another client reveals', () => lk.entries.reveal(globex, entry.id), NotFoundError],
       ['another client reads the history', () => lk.entries.history(globex, entry.id), NotFoundError],

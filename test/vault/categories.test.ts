@@ -105,7 +105,7 @@ forEachDatabase('categories', (db) => {
     await rejection(lk.entries.update(sam, entry.id, { version: 1, name: 'x' }), ForbiddenError);
     await lk.categories.update(owner, category.id, { members: [{ kind: 'admin', id: 'a-sam', canEdit: true }] });
     expect((await lk.entries.update(sam, entry.id, { version: 1, name: 'Core switch' })).version).to.equal(2);
-    await rejection(lk.entries.delete(sam, entry.id), ForbiddenError);
+    await rejection(lk.entries.delete(sam, entry.id, { version: 2 }), ForbiddenError);
     await lk.categories.update(owner, category.id, { members: [] });
     await rejection(lk.entries.get(sam, entry.id), NotFoundError);
   });

@@ -268,7 +268,7 @@ forEachDatabase('entries: limits and links', (db) => {
     await lk.entries.create(owner, { name: 'About acme', clientId: 'c-acme' });
     // Deleting one makes room again; lifting the limit lifts it.
     const [first] = (await lk.entries.list(acme, { search: 'One' })).items;
-    await lk.entries.delete(acme, first!.id);
+    await lk.entries.delete(acme, first!.id, { version: first!.version });
     await lk.entries.create(acme, { name: 'Three' });
     await lk.settings.update(owner, { clientEntryLimit: null });
     await lk.entries.create(acme, { name: 'Four' });

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import {
   ValidationError,
-  type Actor, type CreateCategoryInput, type CreateEntryInput, type Latchkey, type ListEntriesQuery,
+  type Actor, type CreateCategoryInput, type CreateEntryInput, type DeleteEntryInput, type Latchkey, type ListEntriesQuery,
   type SettingsPatch, type ShareEntryInput, type UpdateCategoryInput, type UpdateEntryInput,
 } from '../../core/index.ts';
 import { forEachDatabase, openVault, type Vault } from '../support/databases.ts';
 import { acme, hostFixture, owner } from '../support/host-fixture.ts';
 import { emptyTables, rejection, snapshotTables } from '../support/table-rows.ts';
+import type { Rule } from '../../core/validation/rules.ts';
 
 /**
  * Every field of every input, fed bad values: each is refused with a
@@ -29,13 +30,21 @@ interface Case {
   run(lk: Latchkey, targets: Targets): Promise<unknown>;
   /** A secret value that must not appear in the error message. */
   secret?: string;
+  /** The rule the issue of `field` must carry, where the case is about the reason. */
+  rule?: Rule;
 }
 
 const KIB = 1024;
 const MISSING_UUID = '01900000-0000-7000-8000-000000000000';
 
-/** A short, readable rendering of a bad value for test titles. */
+/** A short, readable rendering of a bad value for test titles; invisible characters are written as escapes. */
 function show(value: unknown): string {
+  const shown = showRaw(value);
+  return shown.replace(/[\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060\u2066-\u2069\uFEFF]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
+function showRaw(value: unknown): string {
   if (typeof value === 'string' && value.length > 40) {
     const unit = value[0]!;
     return value === unit.repeat(value.length)
@@ -47,7 +56,8 @@ function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-type Op = 'create' | 'update' | 'share' | 'delete' | 'list' | 'category create' | 'category update' | 'settings' | 'password rules' | 'audit query';
+type Op = 'create' | 'update' | 'share' | 'delete' | 'list' | 'category create' | 'category update' | 'settings' | 'password rules' | 'audit query'
+  | 'services of client' | 'client search';
 
 function fieldCase(op: Op, path: string, value: unknown, field: string, run: Case['run'], secret?: string): Case {
   const c: Case = { what: `${op}: ${path} = ${show(value)}`, field, run };
@@ -121,6 +131,30 @@ const BAD_NAMES: unknown[] = ['', '   ', '\n\t', 'x'.repeat(256), '€'.repeat(2
 
 const grant = (extra: Record<string, unknown> = {}) => ({ kind: 'contact', id: 'k-acme-dev', ...extra });
 
+/** The case, also requiring the rule its field is refused with. */
+function because(rule: Rule, c: Case): Case {
+  return { ...c, what: `${c.what} (${rule})`, rule };
+}
+
+/** Characters a name, a username or a note may not hold, with the rule that refuses each. */
+const REFUSED_IN_TEXT: Array<[string, Rule]> = [
+  ['\u0000', 'controlCharacter'], ['\u0007', 'controlCharacter'], ['\u001B', 'controlCharacter'],
+  ['\u007F', 'controlCharacter'], ['\u0085', 'controlCharacter'], ['\u009B', 'controlCharacter'],
+  ['\u202A', 'invisibleCharacter'], ['\u202B', 'invisibleCharacter'], ['\u202C', 'invisibleCharacter'],
+  ['\u202D', 'invisibleCharacter'], ['\u202E', 'invisibleCharacter'], ['\u2066', 'invisibleCharacter'],
+  ['\u2067', 'invisibleCharacter'], ['\u2068', 'invisibleCharacter'], ['\u2069', 'invisibleCharacter'],
+  ['\u200E', 'invisibleCharacter'], ['\u200F', 'invisibleCharacter'], ['\u061C', 'invisibleCharacter'],
+  ['\u200B', 'invisibleCharacter'], ['\u200C', 'invisibleCharacter'], ['\u200D', 'invisibleCharacter'],
+  ['\u2060', 'invisibleCharacter'], ['\uFEFF', 'invisibleCharacter'],
+  ['\uD800', 'unpairedSurrogate'], ['\uDBFF', 'unpairedSurrogate'], ['\uDC00', 'unpairedSurrogate'], ['\uDFFF', 'unpairedSurrogate'],
+];
+/** Line breaks and tabs: refused in one-line fields, kept in notes and mail bodies. */
+const LINE_BREAKS: Array<[string, Rule]> = [['\n', 'controlCharacter'], ['\r', 'controlCharacter'], ['\t', 'controlCharacter'], ['\u2028', 'controlCharacter'], ['\u2029', 'controlCharacter']];
+/** One of each kind, for the fields that share the rules of the ones above. */
+const ONE_OF_EACH: Array<[string, Rule]> = [['\u0000', 'controlCharacter'], ['\n', 'controlCharacter'], ['\u202E', 'invisibleCharacter'], ['\u200B', 'invisibleCharacter'], ['\uD800', 'unpairedSurrogate']];
+/** A spoofed file name: the override makes it read "abcexe.jpg". */
+const inside = (char: string) => `abc${char}gpj.exe`;
+
 function cases(): Case[] {
   const all: Case[] = [];
 
@@ -164,6 +198,29 @@ function cases(): Case[] {
   for (const input of [null, 'Mail', 42, ['Mail']]) {
     all.push(fieldCase('create', '(whole input)', input, '(input)', (lk) => lk.entries.create(acme, input as unknown as CreateEntryInput)));
   }
+  // Characters that make text other than it looks, or that the database cannot keep.
+  for (const [char, rule] of [...REFUSED_IN_TEXT, ...LINE_BREAKS]) {
+    all.push(because(rule, create('name', inside(char))));
+    all.push(because(rule, create('username', inside(char))));
+  }
+  for (const [char, rule] of REFUSED_IN_TEXT) all.push(because(rule, create('notes', `line one\nline ${char} two`)));
+  for (const char of ['\u0000', 'pw\u0000', '\uD800pw', 'pw\uDFFF', '\uDC00\uD800']) {
+    all.push(because(char.includes('\u0000') ? 'controlCharacter' : 'unpairedSurrogate', create('password', char)));
+  }
+  for (const field of ['websiteUrl', 'loginUrl']) {
+    for (const [char, rule] of ONE_OF_EACH) all.push(because(rule, create(field, `https://panel.example.test/${char}login`)));
+  }
+  // A wrong type is named as such, not as missing.
+  all.push(because('required', fieldCase('create', 'name', undefined, 'name', createAs(acme, { username: 'ann' }))));
+  for (const [field, value, rule] of [
+    ['name', 12345, 'mustBeText'], ['name', null, 'mustBeText'], ['name', ['Mail'], 'mustBeText'], ['username', 42, 'mustBeText'],
+    ['password', 12345678, 'mustBeText'], ['notes', 7, 'mustBeText'], ['reminderDays', '30', 'mustBeNumber'],
+    ['reminderDays', 1.5, 'mustBeWholeNumber'], ['sharedWithAdmin', 'yes', 'mustBeYesNo'], ['notifyOnChange', 1, 'mustBeYesNo'],
+    ['grants', 'k-acme-dev', 'mustBeList'], ['grants', { kind: 'contact' }, 'mustBeList'],
+  ] as const) all.push(because(rule, create(field, value)));
+  for (const v of [true, 1.5, {}, ['c-acme']]) all.push(because('hostId', create('clientId', v, 'clientId', owner)));
+  all.push(because('mustBeObject', fieldCase('create', '(whole input)', 'Mail', '(input)', (lk) => lk.entries.create(acme, 'Mail' as unknown as CreateEntryInput))));
+
   // References the host does not know, or that belong to someone else: checked after the schema, before any write.
   all.push(create('clientId', 'c-globex', 'clientId'));
   all.push(create('clientId', 'c-nope', 'clientId', owner));
@@ -195,6 +252,15 @@ function cases(): Case[] {
       (lk, t) => lk.entries.update(acme, t.acmeEntry, (v === undefined ? { name: 'x' } : { version: v, name: 'x' }) as unknown as UpdateEntryInput)));
   }
   for (const v of BAD_NAMES) all.push(update('name', v));
+  for (const [char, rule] of ONE_OF_EACH) {
+    all.push(because(rule, update('name', inside(char))));
+    all.push(because(rule, update('username', inside(char))));
+  }
+  for (const [char, rule] of ONE_OF_EACH.filter(([c]) => c !== '\n')) all.push(because(rule, update('notes', `a\n${char}b`)));
+  all.push(because('unpairedSurrogate', update('password', 'new\uD800pw')));
+  all.push(because('mustBeText', update('name', 12345)));
+  all.push(because('mustBeNumber', fieldCase('update', 'version', '1', 'version',
+    (lk, t) => lk.entries.update(acme, t.acmeEntry, { version: '1', name: 'x' } as unknown as UpdateEntryInput))));
   for (const v of ['u'.repeat(256), null]) all.push(update('username', v));
   for (const v of ['p'.repeat(4 * KIB + 1), 'é'.repeat(2 * KIB + 1), 99]) all.push(update('password', v));
   for (const field of ['websiteUrl', 'loginUrl']) for (const v of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:,x', 'ftp://x.test', '/relative']) all.push(update(field, v));
@@ -230,10 +296,15 @@ function cases(): Case[] {
   all.push(share({ version: 1, grants: [{ kind: 'admin_role', id: 'r-nope' }] }, 'grants.0.id (an unknown role)', 'r-nope', 'grants.0.id', owner));
 
   // ---- delete -------------------------------------------------------------
-  for (const [input, named] of [[{ version: 'x' }, 'version'], [{ version: 0 }, 'version'], [{ force: true }, 'force']] as const) {
-    all.push(fieldCase('delete', Object.keys(input)[0]!, Object.values(input)[0], named,
-      (lk, t) => lk.entries.delete(acme, t.acmeEntry, input as unknown as { version?: number })));
+  for (const [input, path, named] of [
+    [{}, 'version', 'version'], [{ version: 'x' }, 'version', 'version'], [{ version: 0 }, 'version', 'version'],
+    [{ version: 1, force: true }, 'force', 'force'],
+  ] as const) {
+    all.push(fieldCase('delete', path, (input as Record<string, unknown>)[path], named,
+      (lk, t) => lk.entries.delete(acme, t.acmeEntry, input as unknown as DeleteEntryInput)));
   }
+  all.push(fieldCase('delete', '(no input)', undefined, '(input)',
+    (lk, t) => (lk.entries as unknown as { delete(actor: Actor, id: string): Promise<void> }).delete(acme, t.acmeEntry)));
 
   // ---- list ---------------------------------------------------------------
   for (const field of ['clientId', 'ownerId', 'serviceId', 'contactId', 'deviceId', 'ticketId']) {
@@ -242,7 +313,8 @@ function cases(): Case[] {
   all.push(list('ownerKind', 'robot'));
   all.push(list('categoryId', 'not-a-uuid'));
   all.push(list('search', 's'.repeat(256)));
-  all.push(list('search', 42));
+  all.push(because('mustBeText', list('search', 42)));
+  for (const [char, rule] of ONE_OF_EACH) all.push(because(rule, list('search', inside(char))));
   for (const v of [-1, 1.5, '0']) all.push(list('offset', v));
   for (const v of [0, 501, '10']) all.push(list('limit', v));
   for (const key of ['sort', 'includeSecrets']) all.push(list(key, true));
@@ -264,6 +336,11 @@ function cases(): Case[] {
   all.push(categoryCreate({ name: 'Mine', members: [{ kind: 'admin', id: 'a-sam' }] }, 'members.0.kind (a client adding an admin)', 'admin', 'members.0.kind', acme));
   all.push(categoryCreate({ name: 'Mine', members: [{ kind: 'contact', id: 'k-globex-ops' }] }, "members.0.id (another client's contact)", 'k-globex-ops', 'members.0.id', acme));
   for (const v of ['', 'x'.repeat(256), null]) all.push(categoryUpdate({ name: v }, 'name', v, 'name'));
+  for (const [char, rule] of [...REFUSED_IN_TEXT, ...LINE_BREAKS]) all.push(because(rule, categoryCreate({ name: inside(char) }, 'name', inside(char), 'name')));
+  for (const [char, rule] of ONE_OF_EACH) all.push(because(rule, categoryUpdate({ name: inside(char) }, 'name', inside(char), 'name')));
+  all.push(because('mustBeText', categoryCreate({ name: 5 }, 'name', 5, 'name')));
+  all.push(because('mustBeList', categoryCreate({ name: 'Ops', members: 'a-sam' }, 'members', 'a-sam', 'members')));
+  all.push(because('mustBeYesNo', categoryUpdate({ members: [{ kind: 'admin', id: 'a-sam', canEdit: 'x' }] }, 'members.0.canEdit', 'x', 'members.0.canEdit')));
   all.push(categoryUpdate({ members: [{ kind: 'robot', id: 'a-sam' }] }, 'members.0.kind', 'robot', 'members.0.kind'));
   all.push(categoryUpdate({ members: [{ kind: 'admin', id: 'a-sam' }, { kind: 'admin', id: 'a-nope' }] }, 'members.1.id (an unknown admin)', 'a-nope', 'members.1.id'));
   all.push(categoryUpdate({ ownerId: 'a-sam' }, 'ownerId', 'a-sam', 'ownerId'));
@@ -290,6 +367,17 @@ function cases(): Case[] {
   for (const v of [-1, 101, 1.5, null, '10']) all.push(settings('historyDepth', v));
   for (const v of [0, 3651, 'weekly']) all.push(settings('defaultReminderDays', v));
   for (const key of ['theme', 'auditHead', 'adminAccess']) all.push(settings(key, 'x'));
+  const template = (subject: string, body: string) => ({ reminder: { fr: { subject, body } } });
+  for (const [char, rule] of [...ONE_OF_EACH, ['\t', 'controlCharacter'] as [string, Rule]]) {
+    all.push(because(rule, settings('mailTemplates', template(`Rappel ${char} {{entryName}}`, 'Bonjour'), 'mailTemplates.reminder.fr.subject')));
+  }
+  for (const [char, rule] of ONE_OF_EACH.filter(([c]) => c !== '\n')) {
+    all.push(because(rule, settings('mailTemplates', template('Rappel', `Bonjour,\n${char}{{entryName}}`), 'mailTemplates.reminder.fr.body')));
+  }
+  all.push(because('mustBeNumber', settings('historyDepth', '10')));
+  all.push(because('mustBeList', settings('allowedAdminIds', 'a-sam')));
+  all.push(because('mustBeObject', settings('clientPrivateEntries', true)));
+  all.push(because('mustBeYesNo', settings('includePasswordInChangeMail', 'no')));
   all.push(fieldCase('settings', '(whole input)', null, '(input)', (lk) => lk.settings.update(owner, null as unknown as SettingsPatch)));
 
   // ---- password rules and audit queries (read-only, but validated the same way) ----
@@ -309,6 +397,17 @@ function cases(): Case[] {
   all.push(audit({ clientId: 'bad id!' }, 'clientId'));
   all.push(audit({ action: 'x'.repeat(41) }, 'action'));
   all.push(audit({ secrets: true }, 'secrets'));
+  all.push(because('entryId', audit({ entryId: 'x'.repeat(70) }, 'entryId')));
+  all.push(because('entryId', audit({ entryId: `${MISSING_UUID}\u0000` }, 'entryId')));
+  all.push(because('invisibleCharacter', audit({ actorId: 'a-sam\u200B' }, 'actorId')));
+  all.push(because('controlCharacter', audit({ action: 'entry.reveal\u0000' }, 'action')));
+  // Ids outside bodies go through the same rules as ids inside them.
+  for (const id of ['x'.repeat(65), 'x'.repeat(70), '\u0000', '', 'c-acme\u202E', '../c-acme']) {
+    all.push(because('hostId', fieldCase('services of client', 'clientId', id, 'clientId', (lk) => lk.serviceCredentials.list(acme, id))));
+  }
+  for (const [char, rule] of ONE_OF_EACH) {
+    all.push(because(rule, fieldCase('client search', 'search', inside(char), 'search', (lk) => lk.directory.findClients(owner, { search: inside(char) }))));
+  }
   return all;
 }
 
@@ -335,6 +434,7 @@ forEachDatabase('validation at the boundary', (db) => {
       expect(err.code).to.equal('invalid_input');
       expect(err.message.startsWith(`${c.field}: `), err.message).to.equal(true);
       expect(err.issues.map((i) => i.field)).to.include(c.field);
+      if (c.rule) expect(err.issues.find((i) => i.field === c.field)?.rule, err.message).to.equal(c.rule);
       if (c.secret) {
         for (const issue of err.issues) expect(issue.message).not.to.include(c.secret.slice(0, 16));
         expect(err.message).not.to.include(c.secret.slice(0, 16));
@@ -376,6 +476,23 @@ forEachDatabase('validation limits that are accepted', (db) => {
     });
     expect(created.websiteUrl).to.equal('HTTPS://Panel.Example.test/a?b=c');
     expect((await vault.lk.entries.get(acme, created.id)).loginUrl).to.equal('http://10.0.0.1:8080/login');
+  });
+
+  it('keeps tabs and line breaks in notes, and any printable character in a password, exactly', async () => {
+    const notes = 'Step 1:\tlog in\r\nStep 2:\tcheck the mail\n\n— Олег, 李, שלום';
+    const password = ' \t p\u202Ea\u200Bs\u00A0s🔑\u0085 ';
+    const created = await vault.lk.entries.create(acme, { name: 'Mail', password, notes });
+    const secrets = await vault.lk.entries.reveal(acme, created.id);
+    expect(secrets.notes?.expose()).to.equal(notes);
+    expect(secrets.password?.expose()).to.equal(password);
+  });
+
+  it('accepts names in any script, with accents and emoji, and stores them intact', async () => {
+    for (const name of ['Café Ølstue', 'Сервер почты', 'שרת דואר', 'خادم البريد', '邮件服务器', '🔑 Vault 🚀', 'x'.repeat(255)]) {
+      const created = await vault.lk.entries.create(acme, { name, username: name });
+      expect((await vault.lk.entries.get(acme, created.id)).name).to.equal(name);
+      expect((await vault.lk.categories.create(acme, { name })).name).to.equal(name);
+    }
   });
 
   it('trims the name and normalises a TOTP seed written in groups and lower case', async () => {
