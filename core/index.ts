@@ -19,7 +19,8 @@ export { clientSearch, compareClients, FIND_CLIENTS_MAX, SERVICE_STATUSES, toSer
 export { Keyring } from './crypto/keyring.ts';
 export { openDatabase, type DatabaseConfig } from './store/database.ts';
 export { safeHttpUrl } from './render/safe-url.ts';
-export type { AddonChange, AuditEvent, AuditVerdict } from './services/audit-service.ts';
+export type { AddonChange, AuditEvent, AuditVerdict, AuditVerifyOptions } from './services/audit-service.ts';
+export { formatAuditCheckpoint, parseAuditCheckpoints, type AuditCheckpoint } from './services/audit-checkpoint.ts';
 export type {
   CreateEntryInput, UpdateEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
   SettingsPatch, AuditQuery, PasswordRulesInput,

@@ -79,14 +79,15 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   const { knex, dialect, owned } = openDatabase(options.database);
   const tables = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
   const migrator = new Migrator(knex, tables);
+  const ctx = new VaultContext(knex, dialect, tables, new EntryCipher(options.keys), options.host, options.clock ?? systemClock, options.keys);
   try {
     await knex.raw('select 1');
     if (options.migrate) await migrator.latest();
+    await ctx.audit.sealUnsealedHead(knex, ctx.now());
   } catch (err) {
     if (owned) await knex.destroy();
     throw asUnavailable(err);
   }
-  const ctx = new VaultContext(knex, dialect, tables, new EntryCipher(options.keys), options.host, options.clock ?? systemClock);
   const serviceCredentials = new ServiceCredentials(ctx);
   const entries = new EntryService(ctx, serviceCredentials);
   const reminders = new ReminderJob(ctx);
