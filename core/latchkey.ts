@@ -83,7 +83,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   try {
     await knex.raw('select 1');
     if (options.migrate) await migrator.latest();
-    await ctx.audit.sealUnsealedHead(knex, ctx.now());
+    await ctx.audit.sealHead(knex, ctx.now());
   } catch (err) {
     if (owned) await knex.destroy();
     throw asUnavailable(err);

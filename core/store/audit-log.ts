@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Dialect } from './database.ts';
 import type { TableNames } from './table-names.ts';
-import { AuditSeal, legacyHash, sameMac, type SealedFields } from './audit-seal.ts';
+import { AuditSeal, sameMac, type SealedFields } from './audit-seal.ts';
 
 export const AUDIT_HEAD_KEY = 'audit.head';
 export const GENESIS_HASH = '0'.repeat(64);
@@ -29,6 +29,8 @@ export interface AuditRecord {
 
 export interface AuditRow extends SealedFields {
   hash: string;
+  /** The MAC over `hash` under `key_id`; null for an unkeyed event from before migration 0006. */
+  mac: string | null;
 }
 
 /** The newest event as the settings table remembers it, sealed with a MAC since migration 0006. */
@@ -52,11 +54,10 @@ type Link = { seq: number; hash: string };
 type Walk = { ok: true; end: Link; keyed: boolean } | { ok: false; seq: number; reason: string };
 
 /**
- * Append-only audit events, chained by MACs under a key the database never
- * holds (see AuditSeal): each event's MAC covers its fields, its key id and
- * the previous MAC. The head (last seq and MAC, itself MACed) lives in the
- * settings table, so deleting the newest events is caught as well as editing
- * any. What a copy of the database alone cannot catch (a genuine old head put
+ * Append-only audit events, hash-chained and sealed with MACs under a key the
+ * database never holds (see AuditSeal). The head (last seq and hash, with its
+ * own MAC) lives in the settings table, so deleting the newest events is
+ * caught as well as editing any. What a copy of the database alone cannot catch (a genuine old head put
  * back with the events after it removed) is what checkpoints kept outside it
  * are for. Appends lock the head row inside the caller's transaction, which
  * keeps the chain linear when several app instances write at once.
@@ -92,25 +93,30 @@ export class AuditLog {
     if (!await this.headIsGenuine(trx, head, last)) {
       previous = await this.insert(trx, last ?? { seq: 0, hash: GENESIS_HASH }, {
         actorKind: 'system', actorId: null, action: HEAD_REPLACED_ACTION,
-        details: { headSeq: head.seq, lastSeq: last?.seq ?? 0 },
+        details: { headSeq: head.seq, headKeyId: head.keyId ?? null, lastSeq: last?.seq ?? 0 },
       }, at);
     }
     await this.writeHead(trx, await this.insert(trx, previous, record, at), at);
   }
 
   /**
-   * Seals a head that has no MAC yet: the empty head the first migration
-   * writes, or the head of an unkeyed chain written before migration 0006, once
-   * every unkeyed link checks out (a broken one stays unsealed, and `verify`
-   * names the break). Runs at start-up; a vault not yet migrated is left alone.
+   * Run at start-up. Seals a head that has no MAC yet: the empty head the first
+   * migration writes, or the head of an unkeyed chain written before migration
+   * 0006, once every unkeyed link checks out (a broken one stays unsealed, and
+   * `verify` names the break). Moves a genuine head sealed with an older key to
+   * the active one, so the older key can leave the keyring. A vault not yet
+   * migrated is left alone.
    */
-  async sealUnsealedHead(db: Knex, at: number): Promise<void> {
+  async sealHead(db: Knex, at: number): Promise<void> {
     if (!await db.schema.hasColumn(this.t.audit, 'key_id')) return;
+    const keyId = this.seal.activeKeyId;
     await db.transaction(async (trx) => {
       const row = await this.readHead(trx, true);
       if (!row) return;
       const head = JSON.parse(row.value) as Head;
-      if (head.mac === undefined && await this.unkeyedChainEndsAt(trx, head)) await this.writeHead(trx, head, at);
+      if (head.keyId === keyId) return;
+      const reseal = head.mac === undefined ? await this.unkeyedChainEndsAt(trx, head) : await this.headMacHolds(head);
+      if (reseal) await this.writeHead(trx, head, at);
     });
   }
 
@@ -168,7 +174,7 @@ export class AuditLog {
     try {
       genuine = sameMac(await this.seal.head(head.keyId, head.seq, head.hash), head.mac);
     } catch (err) {
-      return { ok: false, seq: at, reason: `the chain head cannot be checked: ${messageOf(err)}` };
+      return { ok: false, seq: at, reason: `the chain head cannot be checked with key "${head.keyId}": ${messageOf(err)}` };
     }
     if (!genuine) return { ok: false, seq: at, reason: 'the chain head was altered (its MAC does not match)' };
     if (head.seq > end.seq) return { ok: false, seq: at, reason: `events after ${end.seq} are missing (the chain head names event ${head.seq})` };
@@ -202,23 +208,27 @@ export class AuditLog {
     }
   }
 
-  /** Why one event does not hold, or null when it does. */
+  /**
+   * Why one event does not hold, or null when it does. An event sealed with a
+   * key the provider no longer holds is checked by its hash alone: the next
+   * MAC that can be checked (a later event's, the head's) vouches for it.
+   */
   private async eventFault(row: AuditRow, afterKeyed: boolean): Promise<string | null> {
     const seq = Number(row.seq);
-    if (row.key_id === null) {
-      if (afterKeyed) return `event ${seq} carries no key id, yet follows keyed events`;
-      return legacyHash(row) === row.hash ? null : `event ${seq} was altered`;
-    }
-    let mac: string;
+    if (row.key_id === null && afterKeyed) return `event ${seq} carries no key id, yet follows keyed events`;
+    if (this.seal.hash(row) !== row.hash) return `event ${seq} was altered`;
+    if (row.key_id === null) return null;
+    let mac: string | null = null;
     try {
-      mac = await this.seal.event({ ...row, key_id: row.key_id });
-    } catch (err) {
-      return `event ${seq} cannot be checked with key "${row.key_id}": ${messageOf(err)}`;
+      mac = await this.seal.event(row.key_id, seq, row.hash);
+    } catch {
+      // Retired key: covered by the next MAC that can be checked.
     }
-    if (!sameMac(mac, row.hash)) return `event ${seq} was altered`;
+    if (mac !== null && !sameMac(mac, row.mac ?? '')) return `event ${seq} was altered (its MAC does not match under key "${row.key_id}")`;
     if (row.action === HEAD_REPLACED_ACTION) {
-      const details = JSON.parse(row.details ?? '{}') as { headSeq?: number; lastSeq?: number };
-      return `the chain head had been replaced when event ${seq} was written (it named event ${details.headSeq}; the last event was ${details.lastSeq})`;
+      const d = JSON.parse(row.details ?? '{}') as { headSeq?: number; headKeyId?: string | null; lastSeq?: number };
+      const sealed = d.headKeyId ? `sealed with key "${d.headKeyId}"` : 'with no MAC';
+      return `when event ${seq} was written, the chain head was not genuine (it named event ${d.headSeq}, ${sealed}; the last event was ${d.lastSeq})`;
     }
     return null;
   }
@@ -226,13 +236,17 @@ export class AuditLog {
   /**
    * Whether a write may chain on from `head`: a fresh chain, a sealed head
    * naming the last event, or the unsealed head of an intact unkeyed chain
-   * (an instance that migrated while running).
+   * (an instance that migrated while running). A head sealed with a key no
+   * longer held cannot be vouched for, so it does not count.
    */
   private async headIsGenuine(trx: Knex.Transaction, head: Head, last: Link | null): Promise<boolean> {
     if (last === null) return head.seq === 0 && head.hash === GENESIS_HASH;
     if (head.seq !== last.seq || head.hash !== last.hash) return false;
-    if (head.mac === undefined) return this.unkeyedChainEndsAt(trx, head);
-    if (head.keyId === undefined) return false;
+    return head.mac === undefined ? this.unkeyedChainEndsAt(trx, head) : this.headMacHolds(head);
+  }
+
+  private async headMacHolds(head: Head): Promise<boolean> {
+    if (head.mac === undefined || head.keyId === undefined) return false;
     try {
       return sameMac(await this.seal.head(head.keyId, head.seq, head.hash), head.mac);
     } catch {
@@ -256,8 +270,9 @@ export class AuditLog {
       prev_hash: previous.hash,
       key_id: this.seal.activeKeyId,
     };
-    const hash = await this.seal.event(fields);
-    await trx(this.t.audit).insert({ ...fields, hash });
+    const hash = this.seal.hash(fields);
+    const mac = await this.seal.event(fields.key_id, fields.seq, hash);
+    await trx(this.t.audit).insert({ ...fields, hash, mac });
     return { seq: fields.seq, hash };
   }
 

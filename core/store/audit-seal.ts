@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { KeyProvider } from '../ports/key-provider.ts';
 
-/** The fields of an audit row that its MAC covers (everything but the MAC itself). */
+/** The fields of an audit row that its hash covers (all but the hash and MAC). */
 export interface SealedFields {
   seq: number | string;
   at: number | string;
@@ -29,10 +29,13 @@ export interface CheckpointFacts {
 }
 
 /**
- * The audit trail's MACs, made by the KeyProvider under keys the database never
- * holds. Every MAC covers a canonical text that starts with what it seals (an
- * event, the chain head, a checkpoint), so none can pass for another, and
- * names its key id, so changing a recorded key id breaks it.
+ * The audit trail's seals. Each event has a public SHA-256 `hash` over its
+ * fields, its key id and the previous hash, and a `mac` over that hash under a
+ * key the database never holds (made by the KeyProvider). The hashes tie every
+ * event to all before it, so one MAC that checks out vouches for the whole
+ * chain up to it: events sealed with a key since retired stay covered by the
+ * next MAC we can check. Each MAC covers a text that starts with what it seals
+ * (an event, the chain head, a checkpoint), so none can pass for another.
  */
 export class AuditSeal {
   constructor(private readonly keys: KeyProvider) {}
@@ -42,8 +45,18 @@ export class AuditSeal {
     return this.keys.activeKeyId;
   }
 
-  async event(fields: SealedFields & { key_id: string }): Promise<string> {
-    return this.keys.mac(fields.key_id, eventText(fields));
+  /** The event's hash: anyone can recompute it, which is why the MAC exists. */
+  hash(fields: SealedFields): string {
+    if (fields.key_id === null) return legacyHash(fields);
+    return createHash('sha256').update(JSON.stringify([
+      'latchkey:audit:event:v2', fields.key_id, Number(fields.seq), Number(fields.at), fields.actor_kind, fields.actor_id,
+      fields.action, fields.entry_id, fields.client_id, fields.category_id, fields.ip, fields.user_agent, fields.details,
+      fields.prev_hash,
+    ])).digest('hex');
+  }
+
+  async event(keyId: string, seq: number, hash: string): Promise<string> {
+    return this.keys.mac(keyId, JSON.stringify(['latchkey:audit:event:v2', keyId, seq, hash]));
   }
 
   async head(keyId: string, seq: number, hash: string): Promise<string> {
@@ -58,11 +71,11 @@ export class AuditSeal {
 }
 
 /**
- * The unkeyed SHA-256 link of events written before migration 0006. Anyone
- * with the database can recompute it, so such events are trusted only as the
- * prefix that the first sealed head (or the first keyed event) pins down.
+ * The hash of events written before migration 0006, which had no MAC: such
+ * events are trusted only as the prefix that the first MAC after them (an
+ * event's or the head's) vouches for.
  */
-export function legacyHash(fields: SealedFields): string {
+function legacyHash(fields: SealedFields): string {
   return createHash('sha256').update(JSON.stringify([
     Number(fields.seq), Number(fields.at), fields.actor_kind, fields.actor_id, fields.action, fields.entry_id,
     fields.client_id, fields.category_id, fields.ip, fields.user_agent, fields.details, fields.prev_hash,
@@ -74,11 +87,4 @@ export function sameMac(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
   return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function eventText(f: SealedFields): string {
-  return JSON.stringify([
-    'latchkey:audit:event:v1', f.key_id, Number(f.seq), Number(f.at), f.actor_kind, f.actor_id, f.action, f.entry_id,
-    f.client_id, f.category_id, f.ip, f.user_agent, f.details, f.prev_hash,
-  ]);
 }
