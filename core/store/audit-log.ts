@@ -108,7 +108,7 @@ export class AuditLog {
    * migrated is left alone.
    */
   async sealHead(db: Knex, at: number): Promise<void> {
-    if (!await db.schema.hasColumn(this.t.audit, 'key_id')) return;
+    if (!await db.schema.hasTable(this.t.audit) || !await db.schema.hasColumn(this.t.audit, 'key_id')) return;
     const keyId = this.seal.activeKeyId;
     await db.transaction(async (trx) => {
       const row = await this.readHead(trx, true);
