@@ -10,7 +10,8 @@ export { DEFAULT_SETTINGS, type VaultSettings, type AdminAccessMode } from './do
 export type { KeyProvider, WrappedKey } from './ports/key-provider.ts';
 export type { Clock } from './ports/clock.ts';
 export type { Mailer, MailMessage, MailRecipient } from './ports/mailer.ts';
-export type { DispatchOptions, DispatchResult } from './services/outbox-dispatcher.ts';
+export { MailRefusedError } from './ports/mailer.ts';
+export { DEFAULT_MAIL_LEASE_MS, type DispatchOptions, type DispatchResult } from './services/outbox-dispatcher.ts';
 export { systemClock } from './ports/clock.ts';
 export type {
   HostDirectory, HostAdmin, HostClient, HostContact, HostProduct, HostService, HostTicket, HostDevice, Named, ServiceStatus,

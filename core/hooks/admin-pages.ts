@@ -61,17 +61,22 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
   async dashboard(lk, actor) {
     const report = await lk.report.build(actor);
     const listed = [...report.overdue, ...report.dueSoon];
-    const [admins, clients, categories] = await Promise.all([
+    const mailTo = (kind: string) => report.failedMail.filter((m) => m.recipient.kind === kind).map((m) => m.recipient.id);
+    const [admins, clients, categories, contacts] = await Promise.all([
       lk.host.admins(unique([
         ...report.byAdmin.map((r) => r.key ?? ''),
         ...listed.filter((d) => d.entry.owner.kind === 'admin').map((d) => d.entry.owner.id),
+        ...mailTo('admin'),
       ])),
       lk.host.clients(unique([
         ...report.byClient.map((r) => r.key ?? ''),
         ...listed.flatMap((d) => [d.entry.clientId ?? '', d.entry.owner.kind === 'client' ? d.entry.owner.id : '']),
+        ...mailTo('client'),
       ].filter(Boolean))),
       lk.categories.list(actor),
+      lk.host.contacts(unique(mailTo('contact'))),
     ]);
+    const people = { admin: admins, client: clients, contact: contacts };
     const categoryNames = new Map(categories.map((c) => [c.id, c.name]));
     const dueRow = (d: DueEntry) => ({
       id: d.entry.id,
@@ -99,6 +104,16 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       dueSoonCount: report.dueSoonCount,
       dueSoonMore: report.dueSoonCount > report.dueSoon.length,
       soonDays: DUE_SOON_DAYS,
+      failedMail: report.failedMail.map((m) => ({
+        id: m.id,
+        kindKey: `mailEditor.kinds.${m.kind}`,
+        recipientName: people[m.recipient.kind].get(m.recipient.id)?.name ?? m.recipient.id,
+        attempts: m.attempts,
+        error: m.error,
+        failedAt: m.failedAt,
+      })),
+      failedMailCount: report.failedMailCount,
+      failedMailMore: report.failedMailCount > report.failedMail.length,
     };
   },
 
