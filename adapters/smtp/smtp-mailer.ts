@@ -50,9 +50,6 @@ export function smtpTimeouts(leaseMs: number = DEFAULT_MAIL_LEASE_MS, overrides:
   return timeouts;
 }
 
-/** The longest server answer kept: enough for the reason, never a quoted message. */
-const ANSWER_CHARS = 200;
-
 /** The default Mailer: plain SMTP through nodemailer, one pooled connection. */
 export class SmtpMailer implements Mailer {
   readonly #transport: Transporter;
@@ -104,13 +101,7 @@ function refusal(err: unknown): MailRefusedError | null {
   const e = err as { responseCode?: unknown; command?: unknown; response?: unknown };
   const code = typeof e?.responseCode === 'number' ? e.responseCode : 0;
   if (code < 500 || code > 599 || (e.command !== 'RCPT TO' && e.command !== 'DATA')) return null;
-  const answer = typeof e.response === 'string' ? e.response : String(code);
-  return new MailRefusedError(oneShortLine(answer));
-}
-
-function oneShortLine(text: string): string {
-  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return line.length > ANSWER_CHARS ? `${line.slice(0, ANSWER_CHARS - 1)}…` : line;
+  return new MailRefusedError(typeof e.response === 'string' ? e.response : String(code));
 }
 
 /**

@@ -33,8 +33,8 @@ export interface Mailer {
 /**
  * The receiving server refused this message for good (an SMTP 5xx to its
  * recipient or its content): retrying cannot help, so the outbox marks it
- * failed at once. `answer` is the server's reply, shown to the admins who run
- * the addon: one short line, never the message itself.
+ * failed at once. `answer` is the server's reply as it came; the outbox shows
+ * admins one short line of it, with any secret the message carried cut out.
  */
 export class MailRefusedError extends Error {
   constructor(readonly answer: string) {

@@ -294,16 +294,21 @@ export class OutboxDispatcher {
   }
 }
 
+/** The longest error kept for an outbox row: enough for the reason, too short to carry a quoted message. */
+const FAILURE_CHARS = 200;
+
 /**
  * One line for the outbox row and the admins' dashboard: the server's answer
- * for a refusal, the error's code and message otherwise; control characters
- * flattened, at most 500 characters, and no secret the message carried (a
- * server may quote what it was sent).
+ * for a refusal, the error's code and message otherwise. Any secret the
+ * message carried is cut out first (a server may quote what it was sent, and
+ * cutting the line short first could leave half a password), then control
+ * characters are flattened and the line is cut to 200 characters.
  */
 function describeFailure(err: unknown, secrets: readonly string[]): string {
   const e = err as { code?: string; responseCode?: number; message?: string };
   const parts = [e?.code, e?.responseCode].filter(Boolean).join(' ');
   let text = err instanceof MailRefusedError ? err.answer : `${parts} ${String(e?.message ?? err)}`;
   for (const secret of secrets) if (secret !== '') text = text.split(secret).join('[secret]');
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 500);
+  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return line.length > FAILURE_CHARS ? `${line.slice(0, FAILURE_CHARS - 1)}…` : line;
 }
