@@ -1,5 +1,5 @@
 // The public surface of Latchkey's core: what hosts and adapters build on.
-export { createLatchkey, type Latchkey, type LatchkeyOptions } from './latchkey.ts';
+export { createLatchkey, type Latchkey, type LatchkeyOptions, type MailLoopOptions } from './latchkey.ts';
 export * from './errors.ts';
 export { Secret } from './domain/secret.ts';
 export type { Actor, AdminActor, ClientActor, SystemActor, RequestOrigin, Principal, PrincipalKind } from './domain/actor.ts';

@@ -64,7 +64,7 @@ program.command('reminders').description('rotation reminders and change notifica
     const mailer = new SmtpMailer({ url, from });
     try {
       const result = await lk.runMailOnce(mailer);
-      console.log(`reminders queued: ${result.queued}; mail sent: ${result.sent}, failed (kept for retry): ${result.failed}, dropped: ${result.dropped}`);
+      console.log(`reminders queued: ${result.queued}; mail sent: ${result.sent}, failed: ${result.failed} (retried later unless refused for good; see the addon dashboard), dropped: ${result.dropped}`);
       if (result.failed > 0) process.exitCode = 1;
     } finally {
       mailer.close();

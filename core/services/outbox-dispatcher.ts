@@ -20,7 +20,8 @@ export interface DispatchOptions {
   /**
    * How long a claim holds; a worker that dies leaves its claims to expire. A
    * batch that runs long renews the claims of its rows still to go, but one
-   * send that outlasts the whole lease may be sent again by another worker.
+   * send that outlasts the whole lease may be sent again by another worker:
+   * give an SmtpMailer the same `leaseMs`, which keeps its timeouts under it.
    */
   leaseMs?: number;
   /**
