@@ -5,7 +5,7 @@ import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage, type Language } from '../render/languages.ts';
 import { DUE_SOON_DAYS, type DueEntry } from '../services/vault-report.ts';
 import { ROTATION_ACTIONS } from '../services/key-rotation.ts';
-import { HEAD_REPLACED_ACTION } from '../store/audit-log.ts';
+import { HEAD_UNVERIFIED_ACTION } from '../store/audit-log.ts';
 import { checkAddonSections, type AddonSection } from './addon-section.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
@@ -236,7 +236,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       filter: { clientId: params.clientId ?? '', entryId: params.entryId ?? '', actorId: params.actorId ?? '', action: params.action ?? '' },
       actions: ['entry.create', 'entry.reveal', 'entry.update', 'entry.share', 'entry.delete', 'entry.history.reveal',
         'category.create', 'category.update', 'category.delete', 'settings.update', 'addon.change',
-        ...ROTATION_ACTIONS, HEAD_REPLACED_ACTION].map((a) => ({ action: a, selected: a === params.action })),
+        ...ROTATION_ACTIONS, HEAD_UNVERIFIED_ACTION].map((a) => ({ action: a, selected: a === params.action })),
       events: events.map((e) => ({
         ...e,
         actorName: actorName(e.actor.kind, e.actor.id),

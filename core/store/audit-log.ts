@@ -7,12 +7,15 @@ export const AUDIT_HEAD_KEY = 'audit.head';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
- * The event a write records, before its own, when it finds a chain head that
- * is not the genuine end of the chain (deleted, unsealed, altered, or naming
- * another event). Sealed like any event, it keeps the break on record: the
- * next write cannot launder a truncated chain into an intact one.
+ * The event a write records, before its own, when it cannot vouch for the
+ * chain head: deleted, unsealed, altered, naming another event, or sealed with
+ * a key this instance does not hold. Sealed like any event, with the head's
+ * MAC as found, it keeps the doubt on record, so the next write cannot launder
+ * a truncated chain into an intact one; `verify`, with the whole keyring, then
+ * clears the doubt only if that head was genuine after all (an instance still
+ * on the old keyring during a key change).
  */
-export const HEAD_REPLACED_ACTION = 'audit.head.replaced';
+export const HEAD_UNVERIFIED_ACTION = 'audit.head.unverified';
 
 /** One audit event as a service records it. `details` must never hold a secret. */
 export interface AuditRecord {
@@ -92,8 +95,8 @@ export class AuditLog {
     let previous: Link = head;
     if (!await this.headIsGenuine(trx, head, last)) {
       previous = await this.insert(trx, last ?? { seq: 0, hash: GENESIS_HASH }, {
-        actorKind: 'system', actorId: null, action: HEAD_REPLACED_ACTION,
-        details: { headSeq: head.seq, headKeyId: head.keyId ?? null, lastSeq: last?.seq ?? 0 },
+        actorKind: 'system', actorId: null, action: HEAD_UNVERIFIED_ACTION,
+        details: { headSeq: head.seq, headKeyId: head.keyId ?? null, headMac: head.mac ?? null, lastSeq: last?.seq ?? 0 },
       }, at);
     }
     await this.writeHead(trx, await this.insert(trx, previous, record, at), at);
@@ -225,12 +228,20 @@ export class AuditLog {
       // Retired key: covered by the next MAC that can be checked.
     }
     if (mac !== null && !sameMac(mac, row.mac ?? '')) return `event ${seq} was altered (its MAC does not match under key "${row.key_id}")`;
-    if (row.action === HEAD_REPLACED_ACTION) {
+    if (row.action === HEAD_UNVERIFIED_ACTION && !await this.headWasGenuine(row)) {
       const d = JSON.parse(row.details ?? '{}') as { headSeq?: number; headKeyId?: string | null; lastSeq?: number };
       const sealed = d.headKeyId ? `sealed with key "${d.headKeyId}"` : 'with no MAC';
       return `when event ${seq} was written, the chain head was not genuine (it named event ${d.headSeq}, ${sealed}; the last event was ${d.lastSeq})`;
     }
     return null;
+  }
+
+  /** Whether the head a doubting write found named the event before it, with a MAC that checks out under the whole keyring. */
+  private async headWasGenuine(row: AuditRow): Promise<boolean> {
+    const d = JSON.parse(row.details ?? '{}') as { headSeq?: number; headKeyId?: string | null; headMac?: string | null; lastSeq?: number };
+    const previous = Number(row.seq) - 1;
+    if (d.headSeq !== previous || d.lastSeq !== previous || !d.headKeyId || !d.headMac) return false;
+    return this.headMacHolds({ seq: previous, hash: row.prev_hash, keyId: d.headKeyId, mac: d.headMac });
   }
 
   /**

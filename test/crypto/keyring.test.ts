@@ -309,6 +309,18 @@ forEachDatabase('key rotation', (db) => {
     expect(await onlyB.audit.verify()).to.deep.equal({ ok: true, events: (before as { events: number }).events + 3 });
   });
 
+  it('an instance still on the old keyring during a key change writes on; the whole keyring verifies what it doubted', async () => {
+    const rotated = await sibling(keyB, keyA);
+    await rotated.entries.create(acme, { name: 'Under B' });
+    // The head is now sealed with kB, which this instance does not hold: it records its doubt and writes on.
+    await vault.lk.entries.create(acme, { name: 'Under A, during the roll-out' });
+    const actions = (await vault.lk.audit.list({ kind: 'system' }, { limit: 2 })).map((e) => e.action);
+    expect(actions).to.deep.equal(['entry.create', 'audit.head.unverified']);
+    expect(await rotated.audit.verify()).to.have.property('ok', true);
+    const oldOnly = await vault.lk.audit.verify();
+    expect(oldOnly.ok, 'the old keyring alone cannot clear the doubt').to.equal(false);
+  });
+
   it('rotation is resumable: a run that stops after one batch leaves the rest pending, entries stay readable, and a second run finishes', async () => {
     const rotated = await sibling(keyB, keyA);
     const crash = new Error('simulated crash after the first batch');
