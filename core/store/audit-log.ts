@@ -60,10 +60,11 @@ type Walk = { ok: true; end: Link; keyed: boolean } | { ok: false; seq: number; 
  * Append-only audit events, hash-chained and sealed with MACs under a key the
  * database never holds (see AuditSeal). The head (last seq and hash, with its
  * own MAC) lives in the settings table, so deleting the newest events is
- * caught as well as editing any. What a copy of the database alone cannot catch (a genuine old head put
- * back with the events after it removed) is what checkpoints kept outside it
- * are for. Appends lock the head row inside the caller's transaction, which
- * keeps the chain linear when several app instances write at once.
+ * caught as well as editing any. What the database alone cannot show (a
+ * genuine older head put back, the events after it removed) is what
+ * checkpoints kept outside it are for. Appends lock the head row inside the
+ * caller's transaction, which keeps the chain linear when several app
+ * instances write at once.
  */
 export class AuditLog {
   constructor(private readonly t: TableNames, private readonly dialect: Dialect, private readonly seal: AuditSeal) {}
