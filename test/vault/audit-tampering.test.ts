@@ -401,6 +401,13 @@ forEachDatabase('audit events from before the keyed chain', (db) => {
     }
   });
 
+  it('an instance that was running through the upgrade chains on from the intact unkeyed trail, with no doubt recorded', async () => {
+    await vault.lk.entries.create(acme, { name: 'Keyed' });
+    const actions = (await vault.raw(vault.tables.audit).select('action', 'key_id').orderBy('seq')).slice(4);
+    expect(actions).to.deep.equal([{ action: 'entry.reveal', key_id: null }, { action: 'entry.create', key_id: OURS.id }]);
+    expect(await vault.lk.audit.verify()).to.deep.equal({ ok: true, events: 6 });
+  });
+
   it('a broken unkeyed trail is not sealed at start, and verify names the break', async () => {
     await vault.raw(vault.tables.audit).where('seq', 3).update({ details: '{"forged":true}' });
     const upgraded = await openSibling(db, vault, hostFixture(), keys());
