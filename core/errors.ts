@@ -64,6 +64,15 @@ export class DecryptionError extends LatchkeyError {
   }
 }
 
+/** The audit trail does not verify, so no checkpoint may vouch for it. */
+export class AuditTrailBrokenError extends LatchkeyError {
+  readonly seq: number;
+  constructor(seq: number, reason: string) {
+    super('audit_broken', `the audit trail is broken at event ${seq}: ${reason}`);
+    this.seq = seq;
+  }
+}
+
 /** Latchkey is set up wrongly (no key, bad database URL); raised at start-up. */
 export class ConfigurationError extends LatchkeyError {
   constructor(message: string) {

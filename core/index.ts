@@ -1,5 +1,5 @@
 // The public surface of Latchkey's core: what hosts and adapters build on.
-export { createLatchkey, type Latchkey, type LatchkeyOptions } from './latchkey.ts';
+export { createLatchkey, type Latchkey, type LatchkeyOptions, type MailLoopOptions } from './latchkey.ts';
 export * from './errors.ts';
 export { Secret } from './domain/secret.ts';
 export type { Actor, AdminActor, ClientActor, SystemActor, RequestOrigin, Principal, PrincipalKind } from './domain/actor.ts';
@@ -10,7 +10,8 @@ export { DEFAULT_SETTINGS, type VaultSettings, type AdminAccessMode } from './do
 export type { KeyProvider, WrappedKey } from './ports/key-provider.ts';
 export type { Clock } from './ports/clock.ts';
 export type { Mailer, MailMessage, MailRecipient } from './ports/mailer.ts';
-export type { DispatchOptions, DispatchResult } from './services/outbox-dispatcher.ts';
+export { MailRefusedError } from './ports/mailer.ts';
+export { DEFAULT_MAIL_LEASE_MS, type DispatchOptions, type DispatchResult } from './services/outbox-dispatcher.ts';
 export { systemClock } from './ports/clock.ts';
 export { TOKEN_CLOCK_TOLERANCE_SECONDS } from './services/token-ledger.ts';
 export type {
@@ -20,7 +21,8 @@ export { clientSearch, compareClients, FIND_CLIENTS_MAX, SERVICE_STATUSES, toSer
 export { Keyring } from './crypto/keyring.ts';
 export { openDatabase, type DatabaseConfig } from './store/database.ts';
 export { safeHttpUrl } from './render/safe-url.ts';
-export type { AddonChange, AuditEvent, AuditVerdict } from './services/audit-service.ts';
+export type { AddonChange, AuditEvent, AuditVerdict, AuditVerifyOptions } from './services/audit-service.ts';
+export { formatAuditCheckpoint, parseAuditCheckpoints, type AuditCheckpoint } from './services/audit-checkpoint.ts';
 export { SERVICE_EVENTS, type ServiceEvent, type ServiceEventInput, type ServiceEventOutcome } from './services/service-lifecycle.ts';
 export type {
   CreateEntryInput, UpdateEntryInput, DeleteEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,

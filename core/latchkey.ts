@@ -40,6 +40,13 @@ export interface LatchkeyOptions {
   migrate?: boolean;
 }
 
+export interface MailLoopOptions extends DispatchOptions {
+  /** The pause between the end of one round and the start of the next (default 60 s). */
+  everyMs?: number;
+  /** Told each round's outcome: what it queued and sent, or the error that stopped it (also logged). */
+  onRound?: (outcome: { queued: number } & DispatchResult | Error) => void;
+}
+
 export interface Latchkey {
   readonly entries: EntryService;
   readonly serviceCredentials: ServiceCredentials;
@@ -58,10 +65,12 @@ export interface Latchkey {
   /** A worker that sends the outbox through `mailer`; run as many as you like, on as many instances. */
   dispatcher(mailer: Mailer, options?: DispatchOptions): OutboxDispatcher;
   /**
-   * For hosts that keep Latchkey running: every `everyMs`, queue due reminders
-   * and send the outbox. Resolves `stop` once the current round is done.
+   * For hosts that keep Latchkey running: queue due reminders and send the
+   * outbox, then again `everyMs` after each round ends, so rounds never
+   * overlap however slow the mail server is. `onRound` hears how each ended.
+   * Resolves `stop` once the current round is done.
    */
-  startMail(mailer: Mailer, options?: DispatchOptions & { everyMs?: number }): { stop(): Promise<void> };
+  startMail(mailer: Mailer, options?: MailLoopOptions): { stop(): Promise<void> };
   /** Queues due reminders and sends everything due once: what `npx latchkey reminders run` does. */
   runMailOnce(mailer: Mailer, options?: DispatchOptions): Promise<{ queued: number } & DispatchResult>;
   readonly migrator: Migrator;
@@ -82,14 +91,15 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   const { knex, dialect, owned } = openDatabase(options.database);
   const tables = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
   const migrator = new Migrator(knex, tables);
+  const ctx = new VaultContext(knex, dialect, tables, new EntryCipher(options.keys), options.host, options.clock ?? systemClock, options.keys);
   try {
     await knex.raw('select 1');
     if (options.migrate) await migrator.latest();
+    await ctx.audit.sealHead(knex, ctx.now());
   } catch (err) {
     if (owned) await knex.destroy();
     throw asUnavailable(err);
   }
-  const ctx = new VaultContext(knex, dialect, tables, new EntryCipher(options.keys), options.host, options.clock ?? systemClock);
   const serviceCredentials = new ServiceCredentials(ctx);
   const entries = new EntryService(ctx, serviceCredentials);
   const reminders = new ReminderJob(ctx);
@@ -105,20 +115,33 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     dispatcher,
     runMailOnce,
     startMail(mailer, opts = {}) {
-      let round: Promise<unknown> = Promise.resolve();
+      const { everyMs = 60_000, onRound, ...dispatch } = opts;
+      let round: Promise<void> = Promise.resolve();
+      let timer: NodeJS.Timeout | undefined;
       let stopped = false;
-      const tick = () => {
-        round = runMailOnce(mailer, opts).catch((err: unknown) => {
-          console.error(`latchkey mail: ${err instanceof Error ? err.message : String(err)}`);
-        });
+      const oneRound = async () => {
+        let outcome: ({ queued: number } & DispatchResult) | Error;
+        try {
+          outcome = await runMailOnce(mailer, dispatch);
+        } catch (err) {
+          outcome = err instanceof Error ? err : new Error(String(err));
+          console.error(`latchkey mail: ${outcome.message}`);
+        }
+        try {
+          onRound?.(outcome);
+        } catch (err) {
+          console.error(`latchkey mail: onRound failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        if (stopped) return;
+        timer = setTimeout(tick, everyMs);
+        timer.unref();
       };
-      const timer = setInterval(() => { if (!stopped) tick(); }, opts.everyMs ?? 60_000);
-      timer.unref();
+      const tick = () => { round = oneRound(); };
       tick();
       return {
         async stop() {
           stopped = true;
-          clearInterval(timer);
+          clearTimeout(timer);
           await round;
         },
       };

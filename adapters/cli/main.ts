@@ -1,8 +1,12 @@
 import { Command } from 'commander';
 import { MemoryDirectory } from '../memory/memory-directory.ts';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigurationError, createLatchkey, Keyring, LatchkeyError, type HostDirectory, type Latchkey } from '../../core/index.ts';
+import {
+  AuditTrailBrokenError, ConfigurationError, createLatchkey, formatAuditCheckpoint, Keyring, LatchkeyError, parseAuditCheckpoints,
+  type AuditCheckpoint, type HostDirectory, type Latchkey,
+} from '../../core/index.ts';
 import { asUnavailable, openDatabase } from '../../core/store/database.ts';
 import { Migrator } from '../../core/store/migrator.ts';
 import { DEFAULT_TABLE_PREFIX, tableNames } from '../../core/store/table-names.ts';
@@ -60,24 +64,61 @@ program.command('reminders').description('rotation reminders and change notifica
     const mailer = new SmtpMailer({ url, from });
     try {
       const result = await lk.runMailOnce(mailer);
-      console.log(`reminders queued: ${result.queued}; mail sent: ${result.sent}, failed (kept for retry): ${result.failed}, dropped: ${result.dropped}`);
+      console.log(`reminders queued: ${result.queued}; mail sent: ${result.sent}, failed: ${result.failed} (retried later unless refused for good; see the addon dashboard), dropped: ${result.dropped}`);
       if (result.failed > 0) process.exitCode = 1;
     } finally {
       mailer.close();
     }
   }, true));
 
-program.command('audit').description('the audit trail')
-  .command('verify').description('check the hash chain; exits 1 at the first broken link')
-  .action(() => withVault(async (lk) => {
-    const verdict = await lk.audit.verify();
+const audit = program.command('audit').description('the audit trail');
+audit.command('verify')
+  .description('check the MAC chain (and that it still holds each checkpoint given); exits 1 at the first broken link')
+  .option('--checkpoint <file>', 'a file of checkpoints from "audit checkpoint" (repeatable)', (file: string, files: string[]) => [...files, file], [] as string[])
+  .action((options: { checkpoint: string[] }) => withVault(async (lk) => {
+    const checkpoints = options.checkpoint.flatMap((file) => parseAuditCheckpoints(readText(file, 'checkpoint file'), file));
+    const verdict = await lk.audit.verify({ checkpoints });
+    const against = options.checkpoint.length === 0 ? '' : `, holds ${checkpoints.length} checkpoint${checkpoints.length === 1 ? '' : 's'}`;
     if (verdict.ok) {
-      console.log(`audit trail intact: ${verdict.events} events`);
+      console.log(`audit trail intact: ${verdict.events} events${against}`);
     } else {
       console.log(`audit trail broken at event ${verdict.seq}: ${verdict.reason}`);
       process.exitCode = 1;
     }
   }));
+audit.command('checkpoint')
+  .description('verify the chain, then print a checkpoint (one line, MACed with the active key) to keep outside the database')
+  .option('--out <file>', 'append the checkpoint to this file instead of printing it')
+  .action((options: { out?: string }) => withVault(async (lk) => {
+    let checkpoint: AuditCheckpoint;
+    try {
+      checkpoint = await lk.audit.checkpoint();
+    } catch (err) {
+      if (!(err instanceof AuditTrailBrokenError)) throw err;
+      console.log(`no checkpoint: ${err.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    const line = formatAuditCheckpoint(checkpoint);
+    if (!options.out) {
+      console.log(line);
+      return;
+    }
+    try {
+      appendFileSync(options.out, `${line}\n`, { mode: 0o600 });
+    } catch (err) {
+      throw new ConfigurationError(`cannot append to ${options.out} (${(err as { code?: string }).code ?? 'unknown error'})`);
+    }
+    console.log(`checkpoint at event ${checkpoint.seq} appended to ${options.out}`);
+  }));
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigurationError(`cannot read the ${what} ${path} (${(err as { code?: string }).code ?? 'unknown error'})`);
+  }
+}
 
 async function withMigrator(body: (migrator: Migrator) => Promise<void>): Promise<void> {
   const env = readEnvironment();

@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigurationError, DecryptionError } from '../errors.ts';
 import type { KeyProvider, WrappedKey } from '../ports/key-provider.ts';
@@ -13,6 +14,7 @@ const KEY_ID = /^[A-Za-z0-9_-]{1,40}$/;
 export class Keyring implements KeyProvider {
   readonly activeKeyId: string;
   readonly #keys: ReadonlyMap<string, Uint8Array>;
+  readonly #macKeys = new Map<string, Buffer>();
 
   constructor(keys: ReadonlyArray<{ id: string; key: Uint8Array }>, activeKeyId?: string) {
     if (keys.length === 0) throw new ConfigurationError('the keyring holds no key-encryption key');
@@ -82,7 +84,25 @@ export class Keyring implements KeyProvider {
     if (!kek) throw new DecryptionError(`key-encryption key "${wrapped.keyId}" is not in the keyring`);
     return open(kek, parts, wrapAad(context));
   }
+
+  /**
+   * HMAC-SHA-256 under a key derived from KEK `keyId` with HKDF and its own
+   * label: the KEK itself never MACs, and a MAC says nothing about it.
+   */
+  async mac(keyId: string, message: string): Promise<string> {
+    let macKey = this.#macKeys.get(keyId);
+    if (!macKey) {
+      const kek = this.#keys.get(keyId);
+      if (!kek) throw new ConfigurationError(`key "${keyId}" is not in the keyring`);
+      macKey = Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), MAC_KEY_LABEL, KEY_BYTES));
+      this.#macKeys.set(keyId, macKey);
+    }
+    return createHmac('sha256', macKey).update(message, 'utf8').digest('hex');
+  }
 }
+
+/** HKDF's info for the audit MAC key: distinct from every other use of a KEK. */
+const MAC_KEY_LABEL = 'latchkey:audit-mac-key:v1';
 
 function wrapAad(context: string): string {
   return `latchkey:dek:${context}`;

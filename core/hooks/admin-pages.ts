@@ -5,6 +5,8 @@ import type { Latchkey } from '../latchkey.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage, type Language } from '../render/languages.ts';
 import { DUE_SOON_DAYS, type DueEntry } from '../services/vault-report.ts';
+import { ROTATION_ACTIONS } from '../services/key-rotation.ts';
+import { HEAD_UNVERIFIED_ACTION } from '../store/audit-log.ts';
 import { checkAddonSections, type AddonSection } from './addon-section.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
@@ -60,17 +62,22 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
   async dashboard(lk, actor) {
     const report = await lk.report.build(actor);
     const listed = [...report.overdue, ...report.dueSoon];
-    const [admins, clients, categories] = await Promise.all([
+    const mailTo = (kind: string) => report.failedMail.filter((m) => m.recipient.kind === kind).map((m) => m.recipient.id);
+    const [admins, clients, categories, contacts] = await Promise.all([
       lk.host.admins(unique([
         ...report.byAdmin.map((r) => r.key ?? ''),
         ...listed.filter((d) => d.entry.owner.kind === 'admin').map((d) => d.entry.owner.id),
+        ...mailTo('admin'),
       ])),
       lk.host.clients(unique([
         ...report.byClient.map((r) => r.key ?? ''),
         ...listed.flatMap((d) => [d.entry.clientId ?? '', d.entry.owner.kind === 'client' ? d.entry.owner.id : '']),
+        ...mailTo('client'),
       ].filter(Boolean))),
       lk.categories.list(actor),
+      lk.host.contacts(unique(mailTo('contact'))),
     ]);
+    const people = { admin: admins, client: clients, contact: contacts };
     const categoryNames = new Map(categories.map((c) => [c.id, c.name]));
     const dueRow = (d: DueEntry) => ({
       id: d.entry.id,
@@ -98,6 +105,16 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       dueSoonCount: report.dueSoonCount,
       dueSoonMore: report.dueSoonCount > report.dueSoon.length,
       soonDays: DUE_SOON_DAYS,
+      failedMail: report.failedMail.map((m) => ({
+        id: m.id,
+        kindKey: `mailEditor.kinds.${m.kind}`,
+        recipientName: people[m.recipient.kind].get(m.recipient.id)?.name ?? m.recipient.id,
+        attempts: m.attempts,
+        error: m.error,
+        failedAt: m.failedAt,
+      })),
+      failedMailCount: report.failedMailCount,
+      failedMailMore: report.failedMailCount > report.failedMail.length,
     };
   },
 
@@ -259,7 +276,8 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       filter: { clientId: params.clientId ?? '', entryId: params.entryId ?? '', actorId: params.actorId ?? '', action: params.action ?? '' },
       actions: ['entry.create', 'entry.reveal', 'entry.update', 'entry.share', 'entry.delete', 'entry.history.reveal',
         'category.create', 'category.update', 'category.delete', 'settings.update', 'addon.change',
-        'service.created', 'service.suspended', 'service.unsuspended', 'service.terminated'].map((a) => ({ action: a, selected: a === params.action })),
+        'service.created', 'service.suspended', 'service.unsuspended', 'service.terminated',
+        ...ROTATION_ACTIONS, HEAD_UNVERIFIED_ACTION].map((a) => ({ action: a, selected: a === params.action })),
       events: events.map((e) => ({
         ...e,
         actorName: actorName(e.actor.kind, e.actor.id),

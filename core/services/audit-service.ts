@@ -1,10 +1,12 @@
 import type { Actor } from '../domain/actor.ts';
-import { ForbiddenError } from '../errors.ts';
+import { AuditTrailBrokenError, ForbiddenError } from '../errors.ts';
 import { canDo } from '../policy/access-policy.ts';
 import { toDate } from '../store/entry-rows.ts';
 import type { AuditRow } from '../store/audit-log.ts';
 import { auditQuerySchema, type AuditQuery } from '../validation/schemas.ts';
 import { validate } from '../validation/validate.ts';
+import { sameMac } from '../store/audit-seal.ts';
+import type { AuditCheckpoint } from './audit-checkpoint.ts';
 import type { VaultContext } from './context.ts';
 
 export interface AuditEvent {
@@ -30,6 +32,15 @@ export interface AddonChange {
 }
 
 export type AuditVerdict = { ok: true; events: number } | { ok: false; seq: number; reason: string };
+
+export interface AuditVerifyOptions {
+  /**
+   * Checkpoints kept outside the database (parseAuditCheckpoints reads a
+   * file of them): the chain must still hold every one, which finds it cut,
+   * emptied or rolled back to before the newest.
+   */
+  checkpoints?: readonly AuditCheckpoint[];
+}
 
 export class AuditService {
   constructor(private readonly ctx: VaultContext) {}
@@ -81,8 +92,46 @@ export class AuditService {
     });
   }
 
-  /** Checks the whole hash chain; names the first broken link. */
-  async verify(): Promise<AuditVerdict> {
-    return this.ctx.guard(() => this.ctx.audit.verify(this.ctx.knex));
+  /**
+   * Checks the whole chain (every event's MAC and link, the head), and that it
+   * holds each checkpoint given; names the first break. A checkpoint whose own
+   * MAC does not match is a break too: it was not made with our key.
+   */
+  async verify(options: AuditVerifyOptions = {}): Promise<AuditVerdict> {
+    const checkpoints = options.checkpoints ?? [];
+    return this.ctx.guard(async () => {
+      for (const checkpoint of checkpoints) {
+        if (!await this.genuine(checkpoint)) {
+          return { ok: false, seq: checkpoint.seq, reason: `the checkpoint of ${checkpoint.at} is not genuine (its MAC does not match under key "${checkpoint.keyId}")` };
+        }
+      }
+      return this.ctx.audit.verify(this.ctx.knex, checkpoints);
+    });
+  }
+
+  /**
+   * Verifies the chain, then vouches for where it ends now, MACed with the
+   * active key, for the installer to keep outside the database. Refuses
+   * (AuditTrailBrokenError) when the chain does not verify.
+   */
+  async checkpoint(): Promise<AuditCheckpoint> {
+    return this.ctx.guard(async () => {
+      const checked = await this.ctx.audit.check(this.ctx.knex);
+      if (!checked.ok) throw new AuditTrailBrokenError(checked.seq, checked.reason);
+      const facts = {
+        seq: checked.end.seq, head: checked.end.hash, events: checked.end.seq,
+        at: this.ctx.clock.now().toISOString(), keyId: this.ctx.auditSeal.activeKeyId,
+      };
+      return { ...facts, mac: await this.ctx.auditSeal.checkpoint(facts) };
+    });
+  }
+
+  private async genuine(checkpoint: AuditCheckpoint): Promise<boolean> {
+    const { mac, ...facts } = checkpoint;
+    try {
+      return sameMac(await this.ctx.auditSeal.checkpoint(facts), mac);
+    } catch {
+      return false;
+    }
   }
 }

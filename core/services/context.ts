@@ -4,9 +4,11 @@ import { DEFAULT_SETTINGS, withDefaults, type SettingsChange, type VaultSettings
 import type { EntryCipher } from '../crypto/entry-cipher.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { HostDirectory } from '../ports/host-directory.ts';
+import type { KeyProvider } from '../ports/key-provider.ts';
 import { resolveActor } from '../policy/resolve-actor.ts';
 import type { ActorFacts } from '../policy/facts.ts';
 import { AuditLog, type AuditRecord } from '../store/audit-log.ts';
+import { AuditSeal } from '../store/audit-seal.ts';
 import { asUnavailable, type Dialect } from '../store/database.ts';
 import type { TableNames } from '../store/table-names.ts';
 
@@ -15,6 +17,7 @@ export const SETTINGS_KEY = 'vault';
 /** What every service shares: the store, the keys, the host and the clock. */
 export class VaultContext {
   readonly audit: AuditLog;
+  readonly auditSeal: AuditSeal;
 
   constructor(
     readonly knex: Knex,
@@ -23,8 +26,10 @@ export class VaultContext {
     readonly cipher: EntryCipher,
     readonly host: HostDirectory,
     readonly clock: Clock,
+    keys: KeyProvider,
   ) {
-    this.audit = new AuditLog(tables, dialect);
+    this.auditSeal = new AuditSeal(keys);
+    this.audit = new AuditLog(tables, dialect, this.auditSeal);
   }
 
   now(): number {

@@ -1,10 +1,18 @@
 import type { VaultContext } from './context.ts';
 
+/** The audit actions of a rotation run: it starts (or picks up one that stopped half-way) and finishes. */
+export const ROTATION_ACTIONS = ['key.rotation.started', 'key.rotation.resumed', 'key.rotation.finished'] as const;
+type RotationAction = typeof ROTATION_ACTIONS[number];
+
 /**
  * Re-wraps every entry's data key under the active KEK, a batch at a time.
  * Each row is updated only if it still names the old KEK, so a run that
  * crashes half-way simply resumes where it stopped; field ciphertexts are
  * untouched (they are sealed with the data key, which does not change).
+ *
+ * A run is on the audit trail: started (or resumed, when the last run stopped
+ * before it finished) with the number of data keys to re-wrap, and finished
+ * with the number it re-wrapped. A run with nothing to do records nothing.
  */
 export class KeyRotation {
   constructor(private readonly ctx: VaultContext) {}
@@ -18,15 +26,22 @@ export class KeyRotation {
   }
 
   async rewrapAll(batchSize = 500, onBatch?: (done: number) => void): Promise<number> {
+    const pending = await this.pending();
     return this.ctx.guard(async () => {
       const t = this.ctx.tables;
       const active = this.ctx.cipher.activeKeyId;
+      const resumed = await this.lastRunUnfinished();
+      if (pending === 0 && !resumed) return 0;
+      await this.record(resumed ? 'key.rotation.resumed' : 'key.rotation.started', { keyId: active, pending });
       let done = 0;
       for (;;) {
         const rows = await this.ctx.knex(t.entries)
           .select('id', 'kek_id', 'wrapped_key', 'key_version')
           .whereNot('kek_id', active).orderBy('id').limit(batchSize) as Array<{ id: string; kek_id: string; wrapped_key: string; key_version: number }>;
-        if (rows.length === 0) return done;
+        if (rows.length === 0) {
+          await this.record('key.rotation.finished', { keyId: active, rewrapped: done });
+          return done;
+        }
         const rewrapped = await Promise.all(rows.map(async (row) => ({
           row, wrapped: await this.ctx.cipher.rewrap(row.id, row.key_version, { keyId: row.kek_id, blob: row.wrapped_key }),
         })));
@@ -40,5 +55,15 @@ export class KeyRotation {
         onBatch?.(done);
       }
     });
+  }
+
+  private async lastRunUnfinished(): Promise<boolean> {
+    const last = await this.ctx.knex(this.ctx.tables.audit).select('action')
+      .whereIn('action', [...ROTATION_ACTIONS]).orderBy('seq', 'desc').first() as { action: string } | undefined;
+    return last !== undefined && last.action !== 'key.rotation.finished';
+  }
+
+  private async record(action: RotationAction, details: Record<string, string | number>): Promise<void> {
+    await this.ctx.knex.transaction((trx) => this.ctx.record(trx, { kind: 'system' }, { action, details }));
   }
 }

@@ -2,13 +2,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '../domain/actor.ts';
 import type { VaultSettings } from '../domain/settings.ts';
 import { composeMail, type ComposedMail, type MailFacts } from '../mail/mail-composer.ts';
-import type { Mailer } from '../ports/mailer.ts';
+import { MailRefusedError, type MailMessage, type Mailer } from '../ports/mailer.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { DatabaseUnavailableError, HostUnavailableError, NotFoundError } from '../errors.ts';
 import type { VaultContext } from './context.ts';
 import type { EntryService } from './entry-service.ts';
 import type { OutboxPayload, Recipient } from './mail-outbox.ts';
 import { serviceEndedFacts } from './service-lifecycle.ts';
+
+/** How long a worker's claim on a batch holds by default; SmtpMailer derives its timeouts from it. */
+export const DEFAULT_MAIL_LEASE_MS = 60_000;
 
 export interface DispatchOptions {
   /** Names this worker in its claims (default: random). */
@@ -18,10 +21,15 @@ export interface DispatchOptions {
   /**
    * How long a claim holds; a worker that dies leaves its claims to expire. A
    * batch that runs long renews the claims of its rows still to go, but one
-   * send that outlasts the whole lease may be sent again by another worker.
+   * send that outlasts the whole lease may be sent again by another worker:
+   * give an SmtpMailer the same `leaseMs`, which keeps its timeouts under it.
    */
   leaseMs?: number;
-  /** After this many failed attempts a message is marked failed and kept for inspection. */
+  /**
+   * After this many failed attempts a message is marked failed and kept for
+   * inspection. A message the server refused for good (MailRefusedError, an
+   * SMTP 5xx) is marked failed at its first attempt.
+   */
   maxAttempts?: number;
   /**
    * Days a sent or dropped message stays in the outbox (default 30), for
@@ -75,7 +83,7 @@ export class OutboxDispatcher {
   ) {
     this.#worker = options.workerId ?? `w-${randomBytes(6).toString('hex')}`;
     this.#batch = options.batchSize ?? 50;
-    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#leaseMs = options.leaseMs ?? DEFAULT_MAIL_LEASE_MS;
     this.#maxAttempts = options.maxAttempts ?? 20;
     this.#keepSentMs = (options.keepSentDays ?? 30) * 86_400_000;
   }
@@ -180,28 +188,28 @@ export class OutboxDispatcher {
   private async deliver(row: OutboxRow, settings: VaultSettings): Promise<keyof DispatchResult | 'lost'> {
     const t = this.ctx.tables;
     const mine = () => this.ctx.knex(t.outbox).where({ id: row.id, claimed_by: this.#worker });
-    let message;
+    let composed;
     try {
-      message = await this.compose(JSON.parse(row.payload) as OutboxPayload, row, settings);
+      composed = await this.compose(JSON.parse(row.payload) as OutboxPayload, row, settings);
     } catch (err) {
       // Nobody's mail can be made while the database or the host is away: stop the run, spend no attempts.
       if (err instanceof DatabaseUnavailableError || err instanceof HostUnavailableError) throw err;
       // A message that cannot be made (a key missing from the keyring, a broken payload) fails
       // alone, with its error, like a refused send: it must not hold up every message after it.
-      if (!(err instanceof NotFoundError)) return this.failed(row, err);
-      message = null;
+      if (!(err instanceof NotFoundError)) return this.failed(row, err, []);
+      composed = null;
     }
-    if (message === null) {
+    if (composed === null) {
       // The entry is gone, or the recipient may no longer see it, or has no address.
       const dropped = await mine().update({ status: 'dropped', claimed_by: null, claimed_until: null, sent_at: this.ctx.now() });
       return dropped === 0 ? 'lost' : 'dropped';
     }
     try {
-      await this.mailer.send(message);
+      await this.mailer.send(composed.message);
     } catch (err) {
       // A host that sends the mail itself (WHMCS) and does not answer: no attempt spent, the run stops.
       if (err instanceof HostUnavailableError) throw err;
-      return this.failed(row, err);
+      return this.failed(row, err, composed.secrets);
     }
     await mine().update({ status: 'sent', sent_at: this.ctx.now(), claimed_by: null, claimed_until: null, last_error: null });
     return 'sent';
@@ -213,27 +221,34 @@ export class OutboxDispatcher {
       .update({ claimed_by: null, claimed_until: null });
   }
 
-  /** Keeps the row with its error for a later attempt (exponential backoff), or marks it failed after the last one. */
-  private async failed(row: OutboxRow, err: unknown): Promise<'failed' | 'lost'> {
+  /**
+   * Keeps the row with its error for a later attempt (exponential backoff), or
+   * marks it failed (its time then says when) after the last attempt, or at
+   * once when the server refused it for good. The error is kept for admins, so
+   * the secrets the message carried are cut out of it first.
+   */
+  private async failed(row: OutboxRow, err: unknown, secrets: readonly string[]): Promise<'failed' | 'lost'> {
     const attempts = row.attempts + 1;
     const backoff = Math.min(6 * 3_600_000, 30_000 * 2 ** Math.min(attempts - 1, 16));
+    const final = err instanceof MailRefusedError || attempts >= this.#maxAttempts;
     const recorded = await this.ctx.knex(this.ctx.tables.outbox).where({ id: row.id, claimed_by: this.#worker }).update({
       attempts,
-      status: attempts >= this.#maxAttempts ? 'failed' : 'pending',
-      last_error: describeFailure(err),
-      next_attempt_at: this.ctx.now() + backoff,
+      status: final ? 'failed' : 'pending',
+      last_error: describeFailure(err, secrets),
+      next_attempt_at: this.ctx.now() + (final ? 0 : backoff),
       claimed_by: null,
       claimed_until: null,
     });
     return recorded === 0 ? 'lost' : 'failed';
   }
 
-  private async compose(payload: OutboxPayload, row: OutboxRow, settings: VaultSettings) {
+  /** The message, and the secrets it carries (none, or the new password of a change notice). */
+  private async compose(payload: OutboxPayload, row: OutboxRow, settings: VaultSettings): Promise<{ message: MailMessage; secrets: string[] } | null> {
     const person = await this.recipient(payload.recipient);
     if (!person?.email) return null;
     if (payload.kind === 'service_ended') {
       const ended = await serviceEndedFacts(this.ctx, this.entries, payload, person);
-      return ended && this.message(composeMail(this.renderer, settings, ended), person, payload.recipient, row);
+      return ended && this.message(composeMail(this.renderer, settings, ended), person, payload.recipient, row, []);
     }
     const actor = person.actor;
     // Mail only about what the recipient may see now: a revoked grant stops reminders too.
@@ -252,14 +267,20 @@ export class OutboxDispatcher {
       if (changedSince) facts.passwordChangedAgain = true;
       else facts.newPassword = (await this.entries.reveal({ ...actor, origin: { userAgent: 'latchkey mail' } }, entry.id)).password?.expose();
     }
-    return this.message(composeMail(this.renderer, settings, facts), person, payload.recipient, row);
+    const secrets = facts.newPassword ? [facts.newPassword] : [];
+    return this.message(composeMail(this.renderer, settings, facts), person, payload.recipient, row, secrets);
   }
 
-  private message(mail: ComposedMail, person: { name: string; email: string }, recipient: Recipient, row: OutboxRow) {
+  private message(
+    mail: ComposedMail, person: { name: string; email: string }, recipient: Recipient, row: OutboxRow, secrets: string[],
+  ): { message: MailMessage; secrets: string[] } {
     const digest = createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 32);
     return {
-      to: person.email, toName: person.name, recipient,
-      subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${digest}@latchkey>`,
+      message: {
+        to: person.email, toName: person.name, recipient,
+        subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${digest}@latchkey>`,
+      },
+      secrets,
     };
   }
 
@@ -285,8 +306,21 @@ export class OutboxDispatcher {
   }
 }
 
-function describeFailure(err: unknown): string {
+/** The longest error kept for an outbox row: enough for the reason, too short to carry a quoted message. */
+const FAILURE_CHARS = 200;
+
+/**
+ * One line for the outbox row and the admins' dashboard: the server's answer
+ * for a refusal, the error's code and message otherwise. Any secret the
+ * message carried is cut out first (a server may quote what it was sent, and
+ * cutting the line short first could leave half a password), then control
+ * characters are flattened and the line is cut to 200 characters.
+ */
+function describeFailure(err: unknown, secrets: readonly string[]): string {
   const e = err as { code?: string; responseCode?: number; message?: string };
   const parts = [e?.code, e?.responseCode].filter(Boolean).join(' ');
-  return `${parts} ${String(e?.message ?? err)}`.trim().slice(0, 500);
+  let text = err instanceof MailRefusedError ? err.answer : `${parts} ${String(e?.message ?? err)}`;
+  for (const secret of secrets) if (secret !== '') text = text.split(secret).join('[secret]');
+  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return line.length > FAILURE_CHARS ? `${line.slice(0, FAILURE_CHARS - 1)}…` : line;
 }

@@ -6,11 +6,24 @@ import { visibleEntries } from '../policy/visibility-query.ts';
 import { LISTED_COLUMNS, PRESENCE_COLUMNS, toView, type ListedRow } from '../store/entry-rows.ts';
 import type { EntryView } from '../domain/entry.ts';
 import type { VaultContext } from './context.ts';
+import type { MailKind, Recipient } from './mail-outbox.ts';
 import { DAY_MS } from './reminder-schedule.ts';
 
 /** How far ahead the dashboard looks for passwords coming due. */
 export const DUE_SOON_DAYS = 14;
 const LISTED = 50;
+const FAILED_MAIL_LISTED = 20;
+
+/** A message the outbox gave up on: refused by the server (5xx), or out of attempts. */
+export interface FailedMail {
+  id: string;
+  kind: MailKind;
+  recipient: Recipient;
+  attempts: number;
+  /** The server's answer or the error, one line with the message's secrets cut out (see OutboxDispatcher). */
+  error: string;
+  failedAt: Date;
+}
 
 export interface CountRow {
   key: string | null;
@@ -41,9 +54,22 @@ export interface VaultReport {
   dueSoonCount: number;
   /** The entries of `overdue`, as they were listed before the due lists had dates. */
   dueForRotation: EntryView[];
+  /** Mail that will not go out, newest first (at most 20), so someone can look into it. */
+  failedMail: FailedMail[];
+  failedMailCount: number;
 }
 
 type DueRow = ListedRow & { next_reminder_at: number | string };
+
+interface FailedRow {
+  id: number | string;
+  kind: MailKind;
+  recipient_kind: Recipient['kind'];
+  recipient_id: string;
+  attempts: number | string;
+  last_error: string | null;
+  next_attempt_at: number | string;
+}
 
 /**
  * The addon dashboard: counts by client, owning admin and category, and what
@@ -95,7 +121,8 @@ export class VaultReportService {
         .select(knex.raw(PRESENCE_COLUMNS.join(', ')));
       const count = (qb: Knex.QueryBuilder) => qb.count({ n: '*' }).first() as Promise<{ n: number | string } | undefined>;
 
-      const [totalRow, byClient, byAdmin, byCategory, overdueRows, overdueTotal, soonRows, soonTotal] = await Promise.all([
+      const failed = () => knex(t.outbox).where('status', 'failed');
+      const [totalRow, byClient, byAdmin, byCategory, overdueRows, overdueTotal, soonRows, soonTotal, failedRows, failedTotal] = await Promise.all([
         count(visible()),
         counted('e.client_id', (qb) => qb.whereNotNull('e.client_id')),
         counted('e.owner_id', (qb) => qb.where('e.owner_kind', 'admin')),
@@ -106,6 +133,9 @@ export class VaultReportService {
         count(overdue(visible())),
         listed(dueSoon(visible())).orderBy('e.next_reminder_at').orderBy('e.id').limit(LISTED) as Promise<DueRow[]>,
         count(dueSoon(visible())),
+        failed().select('id', 'kind', 'recipient_kind', 'recipient_id', 'attempts', 'last_error', 'next_attempt_at')
+          .orderBy('next_attempt_at', 'desc').orderBy('id', 'desc').limit(FAILED_MAIL_LISTED) as Promise<FailedRow[]>,
+        count(failed()),
       ]);
       const asCounts = (rows: Array<{ key: string | null; count: number | string }>) =>
         rows.map((r) => ({ key: r.key, count: Number(r.count) }));
@@ -130,6 +160,15 @@ export class VaultReportService {
         dueSoon: soonRows.map((r) => due(r, false)),
         dueSoonCount: Number(soonTotal?.n ?? 0),
         dueForRotation: overdueList.map((d) => d.entry),
+        failedMail: failedRows.map((r) => ({
+          id: String(r.id),
+          kind: r.kind,
+          recipient: { kind: r.recipient_kind, id: r.recipient_id },
+          attempts: Number(r.attempts),
+          error: r.last_error ?? '',
+          failedAt: new Date(Number(r.next_attempt_at)),
+        })),
+        failedMailCount: Number(failedTotal?.n ?? 0),
       };
     });
   }

@@ -1,10 +1,21 @@
-import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Dialect } from './database.ts';
 import type { TableNames } from './table-names.ts';
+import { AuditSeal, sameMac, type SealedFields } from './audit-seal.ts';
 
 export const AUDIT_HEAD_KEY = 'audit.head';
 export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * The event a write records, before its own, when it cannot vouch for the
+ * chain head: deleted, unsealed, altered, naming another event, or sealed with
+ * a key this instance does not hold. Sealed like any event, with the head's
+ * MAC as found, it keeps the doubt on record, so the next write cannot launder
+ * a truncated chain into an intact one; `verify`, with the whole keyring, then
+ * clears the doubt only if that head was genuine after all (an instance still
+ * on the old keyring during a key change).
+ */
+export const HEAD_UNVERIFIED_ACTION = 'audit.head.unverified';
 
 /** One audit event as a service records it. `details` must never hold a secret. */
 export interface AuditRecord {
@@ -19,36 +30,44 @@ export interface AuditRecord {
   details?: Record<string, unknown> | null;
 }
 
-export interface AuditRow {
-  seq: number | string;
-  at: number | string;
-  actor_kind: string;
-  actor_id: string | null;
-  action: string;
-  entry_id: string | null;
-  client_id: string | null;
-  category_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  details: string | null;
-  prev_hash: string;
+export interface AuditRow extends SealedFields {
   hash: string;
+  /** The MAC over `hash` under `key_id`; null for an unkeyed event from before migration 0006. */
+  mac: string | null;
 }
 
+/** The newest event as the settings table remembers it, sealed with a MAC since migration 0006. */
 export interface Head {
   seq: number;
   hash: string;
+  keyId?: string;
+  mac?: string;
 }
 
+/** A point of the chain known from outside the database: event `seq` had MAC `head` at `at`. */
+export interface ChainMark {
+  seq: number;
+  head: string;
+  at: string;
+}
+
+export type ChainVerdict = { ok: true; events: number } | { ok: false; seq: number; reason: string };
+
+type Link = { seq: number; hash: string };
+type Walk = { ok: true; end: Link; keyed: boolean } | { ok: false; seq: number; reason: string };
+
 /**
- * Append-only, hash-chained audit events. Each event's hash covers its fields
- * and the previous hash; the head (last seq and hash) lives in the settings
- * table, so deleting the newest events is caught as well as editing any.
- * Appends lock the head row inside the caller's transaction, which keeps the
- * chain linear when several app instances write at once.
+ * Append-only audit events, hash-chained and sealed with MACs under a key the
+ * database never holds (see AuditSeal). The head (last seq and hash, with its
+ * own MAC) lives in the settings table, so deleting the newest events is
+ * caught as well as editing any. What the database alone cannot show (a
+ * genuine older head put back, the events after it removed) is what
+ * checkpoints kept outside it are for. Appends lock the head row inside the
+ * caller's transaction, which keeps the chain linear when several app
+ * instances write at once.
  */
 export class AuditLog {
-  constructor(private readonly t: TableNames, private readonly dialect: Dialect) {}
+  constructor(private readonly t: TableNames, private readonly dialect: Dialect, private readonly seal: AuditSeal) {}
 
   /**
    * Takes the chain's lock for the rest of the caller's transaction and reads
@@ -61,25 +80,195 @@ export class AuditLog {
    * inserts then deadlock; `INSERT ... ON DUPLICATE KEY UPDATE` locks the row.
    */
   async lock(trx: Knex.Transaction, at: number): Promise<Head> {
-    let headRow = await this.readHead(trx);
+    let headRow = await this.readHead(trx, true);
     if (!headRow && this.dialect === 'mysql') {
       await trx(this.t.settings)
         .insert({ key: AUDIT_HEAD_KEY, value: JSON.stringify({ seq: 0, hash: GENESIS_HASH }), updated_at: at })
         .onConflict('key').merge(['key']);
-      headRow = await this.readHead(trx);
+      headRow = await this.readHead(trx, true);
     }
     return headRow ? JSON.parse(headRow.value) as Head : { seq: 0, hash: GENESIS_HASH };
   }
 
-  private async readHead(trx: Knex.Transaction): Promise<{ value: string } | undefined> {
-    const query = trx(this.t.settings).select('value').where('key', AUDIT_HEAD_KEY);
-    return await (this.dialect === 'mysql' ? query.forUpdate() : query).first() as { value: string } | undefined;
-  }
-
   async append(trx: Knex.Transaction, record: AuditRecord, at: number): Promise<void> {
     const head = await this.lock(trx, at);
-    const row: Omit<AuditRow, 'hash'> = {
-      seq: head.seq + 1,
+    const last = await this.lastEvent(trx);
+    let previous: Link = head;
+    if (!await this.headIsGenuine(trx, head, last)) {
+      previous = await this.insert(trx, last ?? { seq: 0, hash: GENESIS_HASH }, {
+        actorKind: 'system', actorId: null, action: HEAD_UNVERIFIED_ACTION,
+        details: { headSeq: head.seq, headKeyId: head.keyId ?? null, headMac: head.mac ?? null, lastSeq: last?.seq ?? 0 },
+      }, at);
+    }
+    await this.writeHead(trx, await this.insert(trx, previous, record, at), at);
+  }
+
+  /**
+   * Run at start-up. Seals a head that has no MAC yet: the empty head the first
+   * migration writes, or the head of an unkeyed chain written before migration
+   * 0006, once every unkeyed link checks out (a broken one stays unsealed, and
+   * `verify` names the break). Moves a genuine head sealed with an older key to
+   * the active one, so the older key can leave the keyring. A vault not yet
+   * migrated is left alone.
+   */
+  async sealHead(db: Knex, at: number): Promise<void> {
+    if (!await db.schema.hasTable(this.t.audit) || !await db.schema.hasColumn(this.t.audit, 'key_id')) return;
+    const keyId = this.seal.activeKeyId;
+    await db.transaction(async (trx) => {
+      const row = await this.readHead(trx, true);
+      if (!row) return;
+      const head = JSON.parse(row.value) as Head;
+      if (head.keyId === keyId) return;
+      const reseal = head.mac === undefined ? await this.unkeyedChainEndsAt(trx, head) : await this.headMacHolds(head);
+      if (reseal) await this.writeHead(trx, head, at);
+    });
+  }
+
+  /**
+   * Whether every event is an unkeyed one from before migration 0006, intact,
+   * and `head` names the last: the one state in which an unsealed head is
+   * trusted (and sealed), read once after the upgrade.
+   */
+  private async unkeyedChainEndsAt(trx: Knex.Transaction, head: Head): Promise<boolean> {
+    const walked = await this.walk(trx, { seq: 0, hash: GENESIS_HASH }, new Map());
+    return walked.ok && !walked.keyed && walked.end.seq === head.seq && walked.end.hash === head.hash;
+  }
+
+  /**
+   * Walks the whole chain in order and checks the head, and that the chain
+   * holds every mark (authenticated checkpoints): answers the first break.
+   */
+  async verify(db: Knex, marks: readonly ChainMark[] = []): Promise<ChainVerdict> {
+    const checked = await this.check(db, marks);
+    return checked.ok ? { ok: true, events: checked.end.seq } : checked;
+  }
+
+  /** Like `verify`, and on success the last link: what a checkpoint records. */
+  async check(db: Knex, marks: readonly ChainMark[] = []): Promise<{ ok: true; end: Link } | { ok: false; seq: number; reason: string }> {
+    const bySeq = new Map<number, ChainMark[]>();
+    for (const mark of marks) bySeq.set(mark.seq, [...bySeq.get(mark.seq) ?? [], mark]);
+    let end: Link = { seq: 0, hash: GENESIS_HASH };
+    let keyed = false;
+    let head: Head | null;
+    // Events written while we read move the head on: read on to meet it (the
+    // head and its event commit together, so the head is never behind).
+    for (let round = 0; ; round += 1) {
+      const walked = await this.walk(db, end, bySeq, keyed);
+      if (!walked.ok) return walked;
+      ({ end, keyed } = walked);
+      const row = await this.readHead(db, false);
+      head = row ? JSON.parse(row.value) as Head : null;
+      if (!head || head.seq <= end.seq || round === 3) break;
+    }
+    const broken = await this.headBreak(head, end);
+    if (broken) return broken;
+    for (const mark of marks) {
+      if (mark.seq > end.seq) {
+        return { ok: false, seq: end.seq + 1, reason: `events ${end.seq + 1} to ${mark.seq} are missing: the checkpoint of ${mark.at} names event ${mark.seq}` };
+      }
+    }
+    return { ok: true, end };
+  }
+
+  private async headBreak(head: Head | null, end: Link): Promise<{ ok: false; seq: number; reason: string } | null> {
+    const at = end.seq + 1;
+    if (!head) return { ok: false, seq: at, reason: 'the chain head is missing from the settings table' };
+    if (head.mac === undefined || head.keyId === undefined) return { ok: false, seq: at, reason: 'the chain head carries no MAC' };
+    let genuine: boolean;
+    try {
+      genuine = sameMac(await this.seal.head(head.keyId, head.seq, head.hash), head.mac);
+    } catch (err) {
+      return { ok: false, seq: at, reason: `the chain head cannot be checked with key "${head.keyId}": ${messageOf(err)}` };
+    }
+    if (!genuine) return { ok: false, seq: at, reason: 'the chain head was altered (its MAC does not match)' };
+    if (head.seq > end.seq) return { ok: false, seq: at, reason: `events after ${end.seq} are missing (the chain head names event ${head.seq})` };
+    if (head.seq < end.seq) return { ok: false, seq: head.seq + 1, reason: `the chain head names event ${head.seq}, but the chain goes on to event ${end.seq}` };
+    if (head.hash !== end.hash) return { ok: false, seq: end.seq, reason: `the chain head names another event ${end.seq}` };
+    return null;
+  }
+
+  /** Checks every event after `from`, a thousand at a time. */
+  private async walk(db: Knex | Knex.Transaction, from: Link, marks: ReadonlyMap<number, ChainMark[]>, keyedBefore = false): Promise<Walk> {
+    let expectedSeq = from.seq + 1;
+    let prevHash = from.hash;
+    let keyed = keyedBefore;
+    const batch = 1000;
+    for (;;) {
+      const rows = await db(this.t.audit).select('*').where('seq', '>=', expectedSeq).orderBy('seq').limit(batch) as AuditRow[];
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        if (seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: `event ${expectedSeq} is missing` };
+        if (row.prev_hash !== prevHash) return { ok: false, seq, reason: `event ${seq} does not follow event ${seq - 1}` };
+        const fault = await this.eventFault(row, keyed);
+        if (fault) return { ok: false, seq, reason: fault };
+        for (const mark of marks.get(seq) ?? []) {
+          if (mark.head !== row.hash) return { ok: false, seq, reason: `event ${seq} is not the event the checkpoint of ${mark.at} recorded` };
+        }
+        keyed ||= row.key_id !== null;
+        prevHash = row.hash;
+        expectedSeq += 1;
+      }
+      if (rows.length < batch) return { ok: true, end: { seq: expectedSeq - 1, hash: prevHash }, keyed };
+    }
+  }
+
+  /**
+   * Why one event does not hold, or null when it does. An event sealed with a
+   * key the provider no longer holds is checked by its hash alone: the next
+   * MAC that can be checked (a later event's, the head's) vouches for it.
+   */
+  private async eventFault(row: AuditRow, afterKeyed: boolean): Promise<string | null> {
+    const seq = Number(row.seq);
+    if (row.key_id === null && afterKeyed) return `event ${seq} carries no key id, yet follows keyed events`;
+    if (this.seal.hash(row) !== row.hash) return `event ${seq} was altered`;
+    if (row.key_id === null) return null;
+    let mac: string | null = null;
+    try {
+      mac = await this.seal.event(row.key_id, seq, row.hash);
+    } catch {
+      // Retired key: covered by the next MAC that can be checked.
+    }
+    if (mac !== null && !sameMac(mac, row.mac ?? '')) return `event ${seq} was altered (its MAC does not match under key "${row.key_id}")`;
+    if (row.action === HEAD_UNVERIFIED_ACTION && !await this.headWasGenuine(row)) {
+      const d = JSON.parse(row.details ?? '{}') as { headSeq?: number; headKeyId?: string | null; lastSeq?: number };
+      const sealed = d.headKeyId ? `sealed with key "${d.headKeyId}"` : 'with no MAC';
+      return `when event ${seq} was written, the chain head was not genuine (it named event ${d.headSeq}, ${sealed}; the last event was ${d.lastSeq})`;
+    }
+    return null;
+  }
+
+  /** Whether the head a doubting write found named the event before it, with a MAC that checks out under the whole keyring. */
+  private async headWasGenuine(row: AuditRow): Promise<boolean> {
+    const d = JSON.parse(row.details ?? '{}') as { headSeq?: number; headKeyId?: string | null; headMac?: string | null; lastSeq?: number };
+    const previous = Number(row.seq) - 1;
+    if (d.headSeq !== previous || d.lastSeq !== previous || !d.headKeyId || !d.headMac) return false;
+    return this.headMacHolds({ seq: previous, hash: row.prev_hash, keyId: d.headKeyId, mac: d.headMac });
+  }
+
+  /**
+   * Whether a write may chain on from `head`: a fresh chain, a sealed head
+   * naming the last event, or the unsealed head of an intact unkeyed chain
+   * (an instance that migrated while running). A head sealed with a key no
+   * longer held cannot be vouched for, so it does not count.
+   */
+  private async headIsGenuine(trx: Knex.Transaction, head: Head, last: Link | null): Promise<boolean> {
+    if (last === null) return head.seq === 0 && head.hash === GENESIS_HASH;
+    if (head.seq !== last.seq || head.hash !== last.hash) return false;
+    return head.mac === undefined ? this.unkeyedChainEndsAt(trx, head) : this.headMacHolds(head);
+  }
+
+  private async headMacHolds(head: Head): Promise<boolean> {
+    if (head.mac === undefined || head.keyId === undefined) return false;
+    try {
+      return sameMac(await this.seal.head(head.keyId, head.seq, head.hash), head.mac);
+    } catch {
+      return false;
+    }
+  }
+
+  private async insert(trx: Knex.Transaction, previous: Link, record: AuditRecord, at: number): Promise<Link> {
+    const fields = {
+      seq: previous.seq + 1,
       at,
       actor_kind: record.actorKind,
       actor_id: record.actorId,
@@ -90,46 +279,33 @@ export class AuditLog {
       ip: record.ip?.slice(0, 64) ?? null,
       user_agent: record.userAgent?.slice(0, 512) ?? null,
       details: record.details ? JSON.stringify(record.details) : null,
-      prev_hash: head.hash,
+      prev_hash: previous.hash,
+      key_id: this.seal.activeKeyId,
     };
-    const hash = chainHash(row);
-    await trx(this.t.audit).insert({ ...row, hash });
-    const value = JSON.stringify({ seq: row.seq, hash });
+    const hash = this.seal.hash(fields);
+    const mac = await this.seal.event(fields.key_id, fields.seq, hash);
+    await trx(this.t.audit).insert({ ...fields, hash, mac });
+    return { seq: fields.seq, hash };
+  }
+
+  private async writeHead(trx: Knex.Transaction, link: Link, at: number): Promise<void> {
+    const keyId = this.seal.activeKeyId;
+    const value = JSON.stringify({ seq: link.seq, hash: link.hash, keyId, mac: await this.seal.head(keyId, link.seq, link.hash) });
     const updated = await trx(this.t.settings).where('key', AUDIT_HEAD_KEY).update({ value, updated_at: at });
     if (updated === 0) await trx(this.t.settings).insert({ key: AUDIT_HEAD_KEY, value, updated_at: at });
   }
 
-  /** Walks the whole chain in order; answers the first broken link, or null when intact. */
-  async verify(db: Knex): Promise<{ ok: true; events: number } | { ok: false; seq: number; reason: string }> {
-    let expectedSeq = 1;
-    let prevHash = GENESIS_HASH;
-    const batch = 1000;
-    for (;;) {
-      const rows = await db(this.t.audit).select('*').where('seq', '>=', expectedSeq).orderBy('seq').limit(batch) as AuditRow[];
-      for (const row of rows) {
-        const seq = Number(row.seq);
-        if (seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: `event ${expectedSeq} is missing` };
-        if (row.prev_hash !== prevHash) return { ok: false, seq, reason: `event ${seq} does not follow event ${seq - 1}` };
-        const { hash, ...fields } = row;
-        if (chainHash({ ...fields, seq, at: Number(row.at) }) !== hash) return { ok: false, seq, reason: `event ${seq} was altered` };
-        prevHash = hash;
-        expectedSeq += 1;
-      }
-      if (rows.length < batch) break;
-    }
-    const headRow = await db(this.t.settings).select('value').where('key', AUDIT_HEAD_KEY).first() as { value: string } | undefined;
-    const head: Head = headRow ? JSON.parse(headRow.value) : { seq: 0, hash: GENESIS_HASH };
-    if (head.seq !== expectedSeq - 1 || head.hash !== prevHash) {
-      return { ok: false, seq: expectedSeq, reason: `events after ${expectedSeq - 1} are missing (the chain head names event ${head.seq})` };
-    }
-    return { ok: true, events: expectedSeq - 1 };
+  private async lastEvent(trx: Knex.Transaction): Promise<Link | null> {
+    const row = await trx(this.t.audit).select('seq', 'hash').orderBy('seq', 'desc').first() as { seq: number | string; hash: string } | undefined;
+    return row ? { seq: Number(row.seq), hash: row.hash } : null;
+  }
+
+  private async readHead(db: Knex | Knex.Transaction, forUpdate: boolean): Promise<{ value: string } | undefined> {
+    const query = db(this.t.settings).select('value').where('key', AUDIT_HEAD_KEY);
+    return await (forUpdate && this.dialect === 'mysql' ? query.forUpdate() : query).first() as { value: string } | undefined;
   }
 }
 
-function chainHash(row: Omit<AuditRow, 'hash'>): string {
-  const canonical = JSON.stringify([
-    Number(row.seq), Number(row.at), row.actor_kind, row.actor_id, row.action, row.entry_id, row.client_id,
-    row.category_id, row.ip, row.user_agent, row.details, row.prev_hash,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

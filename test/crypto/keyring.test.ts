@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +165,36 @@ describe('Keyring wrapping', () => {
   });
 });
 
+describe('Keyring MACs (the audit trail\'s key)', () => {
+  const bytes = randomBytes(32);
+  const ring = new Keyring([{ id: 'kA', key: bytes }, { id: 'kB', key: randomBytes(32) }]);
+
+  it('the same message under the same key gives the same MAC, in another keyring holding the same key too', async () => {
+    const mac = await ring.mac('kA', 'message');
+    expect(mac).to.match(/^[0-9a-f]{64}$/);
+    expect(await ring.mac('kA', 'message')).to.equal(mac);
+    expect(await new Keyring([{ id: 'kA', key: bytes }]).mac('kA', 'message')).to.equal(mac);
+  });
+
+  it('another message, another key id, or the same id with other bytes gives another MAC', async () => {
+    const mac = await ring.mac('kA', 'message');
+    expect(await ring.mac('kA', 'messagf')).not.to.equal(mac);
+    expect(await ring.mac('kB', 'message')).not.to.equal(mac);
+    expect(await new Keyring([{ id: 'kA', key: randomBytes(32) }]).mac('kA', 'message')).not.to.equal(mac);
+  });
+
+  it('the MAC key is derived from the KEK, never the KEK itself', async () => {
+    const underKek = createHmac('sha256', bytes).update('message').digest('hex');
+    expect(await ring.mac('kA', 'message')).not.to.equal(underKek);
+  });
+
+  it('a key id the keyring does not hold is refused, naming it', async () => {
+    const err = await rejection(ring.mac('kZ', 'message'));
+    expect(err).to.be.instanceOf(ConfigurationError);
+    expect(err.message).to.include('"kZ"');
+  });
+});
+
 forEachDatabase('key rotation', (db) => {
   const host = hostFixture();
   const keyA = { id: 'kA', key: randomBytes(32) };
@@ -249,6 +279,48 @@ forEachDatabase('key rotation', (db) => {
     await expectDecryptionError(vault.lk.entries.reveal(acme, id!));
   });
 
+  /** The key rotation events on the audit trail, oldest first, as action and details. */
+  async function rotationEvents(lk: Latchkey): Promise<Array<[string, unknown]>> {
+    const events = await lk.audit.list({ kind: 'system' }, { limit: 500 });
+    return events.filter((e) => e.action.startsWith('key.rotation.')).reverse().map((e) => [e.action, e.details]);
+  }
+
+  it('a rotation run is on the audit trail: started with the data keys to re-wrap, finished with those it re-wrapped', async () => {
+    const rotated = await sibling(keyB, keyA);
+    await rotated.keyRotation.rewrapAll(2);
+    expect(await rotationEvents(rotated)).to.deep.equal([
+      ['key.rotation.started', { keyId: 'kB', pending: 5 }],
+      ['key.rotation.finished', { keyId: 'kB', rewrapped: 5 }],
+    ]);
+    const [started] = await rotated.audit.list({ kind: 'system' }, { action: 'key.rotation.started' });
+    expect(started!.actor).to.deep.equal({ kind: 'system', id: null });
+    // Nothing left to do: a second run records nothing.
+    expect(await rotated.keyRotation.rewrapAll(2)).to.equal(0);
+    expect(await rotationEvents(rotated)).to.have.length(2);
+  });
+
+  it('after rotation the old key can leave the keyring: the trail it sealed still verifies under the new one', async () => {
+    const before = await vault.lk.audit.verify();
+    expect(before.ok).to.equal(true);
+    await (await sibling(keyB, keyA)).keyRotation.rewrapAll(2);
+    const onlyB = await sibling(keyB);
+    expect(await onlyB.audit.verify()).to.deep.equal({ ok: true, events: (before as { events: number }).events + 2 });
+    await onlyB.entries.create(acme, { name: 'Under B only' });
+    expect(await onlyB.audit.verify()).to.deep.equal({ ok: true, events: (before as { events: number }).events + 3 });
+  });
+
+  it('an instance still on the old keyring during a key change writes on; the whole keyring verifies what it doubted', async () => {
+    const rotated = await sibling(keyB, keyA);
+    await rotated.entries.create(acme, { name: 'Under B' });
+    // The head is now sealed with kB, which this instance does not hold: it records its doubt and writes on.
+    await vault.lk.entries.create(acme, { name: 'Under A, during the roll-out' });
+    const actions = (await vault.lk.audit.list({ kind: 'system' }, { limit: 2 })).map((e) => e.action);
+    expect(actions).to.deep.equal(['entry.create', 'audit.head.unverified']);
+    expect(await rotated.audit.verify()).to.have.property('ok', true);
+    const oldOnly = await vault.lk.audit.verify();
+    expect(oldOnly.ok, 'the old keyring alone cannot clear the doubt').to.equal(false);
+  });
+
   it('rotation is resumable: a run that stops after one batch leaves the rest pending, entries stay readable, and a second run finishes', async () => {
     const rotated = await sibling(keyB, keyA);
     const crash = new Error('simulated crash after the first batch');
@@ -265,6 +337,12 @@ forEachDatabase('key rotation', (db) => {
     expect(await rotated.keyRotation.rewrapAll(1)).to.equal(0);
     expect((await rows()).every((r) => r.kek_id === 'kB')).to.equal(true);
     await expectAllReveal(await sibling(keyB));
+    expect(await rotationEvents(rotated), 'the second run picked up where the first stopped').to.deep.equal([
+      ['key.rotation.started', { keyId: 'kB', pending: 5 }],
+      ['key.rotation.resumed', { keyId: 'kB', pending: 4 }],
+      ['key.rotation.finished', { keyId: 'kB', rewrapped: 4 }],
+    ]);
+    expect(await rotated.audit.verify()).to.have.property('ok', true);
   });
 
   it('two rotations running at once both finish and every entry ends under the new KEK', async () => {

@@ -1,11 +1,14 @@
 import { expect } from 'chai';
 import { SmtpMailer } from '../../adapters/smtp/smtp-mailer.ts';
+import { createHooks, Renderer, type HookSurface } from '../../core/index.ts';
 import { forEachDatabase, ManualClock, openVault, type Vault } from '../support/databases.ts';
-import { acme, hostFixture } from '../support/host-fixture.ts';
+import { acme, acmeDev, hostFixture, owner, sam } from '../support/host-fixture.ts';
 import { outboxStatuses } from './support/bulk-reminders.ts';
 import { SmtpSink } from './support/smtp-sink.ts';
 
 const SECOND = 1 / 86_400;
+
+const SURFACE: HookSurface = { apiBase: '/api', assetBase: '/assets', pageUrl: '/addon', csrfToken: 'csrf', clipboardClearSeconds: 30 };
 
 interface OutboxRow {
   status: string;
@@ -116,7 +119,7 @@ forEachDatabase('a failing SMTP server', (db) => {
   });
 
   it('after maxAttempts failures a message is marked failed and kept with its error, and not tried again', async () => {
-    sink.decide = () => ({ reject: 'Recipient address rejected', code: 550 });
+    sink.decide = () => ({ reject: 'Insufficient system storage', code: 452 });
     const dispatcher = vault.lk.dispatcher(mailer, { workerId: 'w1', maxAttempts: 2 });
     expect(await dispatcher.drain()).to.deep.equal({ sent: 0, failed: 3, dropped: 0 });
     clock.advanceDays(30 * SECOND);
@@ -124,11 +127,74 @@ forEachDatabase('a failing SMTP server', (db) => {
     expect(await outboxStatuses(vault)).to.deep.equal({ failed: 3 });
     for (const row of await rows()) {
       expect(row.attempts).to.equal(2);
-      expect(row.last_error).to.contain('550').and.to.contain('Recipient address rejected');
+      expect(row.last_error).to.contain('452').and.to.contain('Insufficient system storage');
     }
     sink.decide = () => 'accept';
     clock.advanceDays(1);
     expect(await dispatcher.drain()).to.deep.equal({ sent: 0, failed: 0, dropped: 0 });
     expect(sink.accepted).to.have.length(0);
+  });
+
+  it('a permanent refusal (550 after DATA) fails each message at its first attempt, with the server\'s answer, never tried again', async () => {
+    sink.decide = () => ({ reject: 'Recipient address rejected: mailbox unavailable', code: 550 });
+    const dispatcher = vault.lk.dispatcher(mailer, { workerId: 'w1' });
+    const failedAt = clock.now().getTime();
+    expect(await dispatcher.drain()).to.deep.equal({ sent: 0, failed: 3, dropped: 0 });
+    for (const row of await rows()) {
+      expect(row.status).to.equal('failed');
+      expect(row.attempts).to.equal(1);
+      expect(row.last_error).to.equal('550 Recipient address rejected: mailbox unavailable');
+      expect(Number(row.next_attempt_at), 'when it failed').to.equal(failedAt);
+      expect(row.claimed_by).to.equal(null);
+    }
+    sink.decide = () => 'accept';
+    clock.advanceDays(3);
+    expect(await dispatcher.drain()).to.deep.equal({ sent: 0, failed: 0, dropped: 0 });
+    expect(sink.rejected).to.have.length(3);
+    expect(sink.accepted).to.have.length(0);
+  });
+
+  it('addon managers see refused mail on the dashboard with the server\'s answer; staff who may not run the addon see no dashboard', async () => {
+    sink.decide = () => ({ reject: 'Recipient address rejected: mailbox unavailable', code: 550 });
+    await vault.lk.dispatcher(mailer).drain();
+    const report = await vault.lk.report.build(owner);
+    expect(report.failedMailCount).to.equal(3);
+    expect(report.failedMail.map((m) => [m.kind, m.recipient, m.attempts, m.error])).to.deep.equal(Array.from({ length: 3 }, () => (
+      ['reminder', { kind: 'client', id: 'c-acme' }, 1, '550 Recipient address rejected: mailbox unavailable'])));
+
+    const hooks = createHooks(vault.lk, new Renderer());
+    const html = (await hooks.adminPages(owner, { page: 'dashboard' }, SURFACE))!;
+    const table = /<table[^>]*data-lk-failed-mail[^>]*>([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    expect(table).to.contain('550 Recipient address rejected: mailbox unavailable');
+    expect(table).to.contain('Acme Ltd').and.to.contain('Rotation reminder');
+    expect(html).to.contain('Mail that could not be sent');
+    expect(await hooks.adminPages(sam, { page: 'dashboard' }, SURFACE)).to.equal(null);
+  });
+
+  it('a server answer quoting the message keeps no password: it is cut out, and the answer kept to one short line', async () => {
+    await vault.lk.settings.update(owner, { includePasswordInChangeMail: true });
+    const entry = await vault.lk.entries.create(acme, { name: 'Router', password: 'first', notifyOnChange: true, grants: [{ kind: 'contact', id: 'k-acme-dev', canEdit: true }] });
+    await vault.lk.entries.update(acmeDev, entry.id, { version: 1, password: 'Qu0ted-Secret-77' });
+    sink.decide = (mail) => {
+      const quoted = /New password: (\S+)/.exec(mail.raw)?.[1];
+      return quoted ? { reject: `Content rejected near "${quoted}"\r\n${'x'.repeat(400)}`, code: 554 } : 'accept';
+    };
+    expect(await vault.lk.dispatcher(mailer).drain()).to.deep.equal({ sent: 3, failed: 1, dropped: 0 });
+    const [refused] = (await rows()).filter((r) => r.status === 'failed');
+    expect(refused!.last_error).to.match(/^554 Content rejected near "\[secret\]" x+…$/);
+    expect(refused!.last_error).to.have.length(200);
+    const html = (await createHooks(vault.lk, new Renderer()).adminPages(owner, { page: 'dashboard' }, SURFACE))!;
+    expect(html).to.contain('Content rejected near').and.not.to.contain('Qu0ted-Secret-77');
+  });
+
+  it('a temporary refusal (451) is retried with backoff, never failed at once', async () => {
+    sink.decide = () => ({ reject: 'Greylisted, try again later', code: 451 });
+    const dispatcher = vault.lk.dispatcher(mailer, { workerId: 'w1' });
+    for (const attempt of [1, 2, 3]) {
+      expect(await dispatcher.drain()).to.deep.equal({ sent: 0, failed: 3, dropped: 0 });
+      expect(await outboxStatuses(vault), `after attempt ${attempt}`).to.deep.equal({ pending: 3 });
+      clock.advanceDays(1);
+    }
+    expect((await vault.lk.report.build(owner)).failedMailCount).to.equal(0);
   });
 });
