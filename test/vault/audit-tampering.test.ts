@@ -63,7 +63,8 @@ forEachDatabase('audit trail under an attacker without the key', (db) => {
     await step(() => lk.entries.reveal(acme, mail.id));
     await step(() => lk.entries.update(acme, mail.id, { version: 1, password: 'pw-mail-2' }));
     for (let i = 0; i < 4; i++) await step(() => lk.entries.reveal(acme, mail.id));
-    await step(() => lk.settings.update(owner, { adminAccessMode: 'full' }));
+    // A real change each time (an unchanged setting writes no event).
+    await step(async () => lk.settings.update(owner, { historyDepth: (await lk.settings.get(owner)).historyDepth + 1 }));
     for (let i = 0; i < 3; i++) await step(() => lk.entries.reveal(globex, router.id));
   }
 

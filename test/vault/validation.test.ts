@@ -355,14 +355,14 @@ function cases(): Case[] {
   }
   all.push(settings('clientPrivateEntries', true));
   all.push(settings('clientPrivateEntries', { enabled: 'yes', excludedClientGroupIds: [] }, 'clientPrivateEntries.enabled'));
-  all.push(settings('clientPrivateEntries', { enabled: true }, 'clientPrivateEntries.excludedClientGroupIds'));
+  all.push(settings('clientPrivateEntries', { enabled: 'yes' }, 'clientPrivateEntries.enabled'));
   all.push(settings('clientPrivateEntries', { enabled: true, excludedClientGroupIds: ['g!'] }, 'clientPrivateEntries.excludedClientGroupIds.0'));
   all.push(settings('clientPrivateEntries', { enabled: true, excludedClientGroupIds: [], extra: 1 }, 'clientPrivateEntries.extra'));
   const services = { enabled: true, excludedClientGroupIds: [], excludedProductIds: [], excludedProductGroupIds: [] };
   all.push(settings('clientServicePasswords', { ...services, enabled: 1 }, 'clientServicePasswords.enabled'));
   all.push(settings('clientServicePasswords', { ...services, excludedProductIds: 'p-vps-s' }, 'clientServicePasswords.excludedProductIds'));
   all.push(settings('clientServicePasswords', { ...services, excludedProductGroupIds: [''] }, 'clientServicePasswords.excludedProductGroupIds.0'));
-  all.push(settings('clientServicePasswords', { enabled: false }, 'clientServicePasswords.excludedClientGroupIds'));
+  all.push(settings('clientServicePasswords', { visibleStatuses: ['active', 'dormant'] }, 'clientServicePasswords.visibleStatuses.1'));
   for (const v of [0, -1, 100001, 2.5, '10']) all.push(settings('clientEntryLimit', v));
   for (const v of [-1, 101, 1.5, null, '10']) all.push(settings('historyDepth', v));
   for (const v of [0, 3651, 'weekly']) all.push(settings('defaultReminderDays', v));
