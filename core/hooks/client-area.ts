@@ -3,6 +3,7 @@ import type { Renderer } from '../render/renderer.ts';
 import { LANGUAGES, pickLanguage } from '../render/languages.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
+import { NameBook } from './name-book.ts';
 import { panelBase, reminderDefault } from './panel-model.ts';
 
 /**
@@ -12,20 +13,24 @@ import { panelBase, reminderDefault } from './panel-model.ts';
 export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
   return async (actor, context, surface) => {
     if (actor.kind !== 'client') return null;
+    // The client's record and its vault are read at once: the services check the client on their own.
+    const data = Promise.all([
+      lk.entries.list(actor, { limit: 500 }),
+      lk.serviceCredentials.list(actor, actor.clientId),
+      lk.categories.list(actor),
+      reminderDefault(lk),
+    ]);
+    data.catch(() => undefined);
     const [clients, contacts] = await Promise.all([
       lk.host.clients([actor.clientId]),
       lk.host.contactsOfClients([actor.clientId]),
     ]);
     const client = clients.get(actor.clientId);
     if (!client) return null;
+    const [vault, services, categories, defaultDays] = await data;
     const isMainAccount = actor.contactId === undefined || contacts.some((c) => c.id === actor.contactId && c.isMain);
-    const [vault, services, categories, defaultDays] = await Promise.all([
-      lk.entries.list(actor, { limit: 500 }),
-      lk.serviceCredentials.list(actor, client.id),
-      lk.categories.list(actor),
-      reminderDefault(lk),
-    ]);
-    const rows = await entryRows(lk, actor, [...services, ...vault.items], categories);
+    const names = new NameBook(lk.host).learn('client', [client]).learn('contact', contacts);
+    const rows = await entryRows(lk, actor, [...services, ...vault.items], categories, undefined, names);
     const ownCategories = categories.filter((c) => c.owner.kind === 'client' && c.owner.id === client.id);
     const language = pickLanguage(context.language, client.language);
     const contactNames = new Map(contacts.map((c) => [c.id, c.name]));
