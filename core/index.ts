@@ -17,7 +17,7 @@ export type {
 } from './ports/host-directory.ts';
 export { clientSearch, compareClients, FIND_CLIENTS_MAX, SERVICE_STATUSES, toServiceStatus } from './ports/host-directory.ts';
 export { Keyring } from './crypto/keyring.ts';
-export { asUnavailable, openDatabase, type DatabaseConfig } from './store/database.ts';
+export { asUnavailable, openDatabase, redactDatabaseUrl, type DatabaseConfig } from './store/database.ts';
 export { safeHttpUrl } from './render/safe-url.ts';
 export type { AddonChange, AuditEvent, AuditVerdict } from './services/audit-service.ts';
 export type {

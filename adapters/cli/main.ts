@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { MemoryDirectory } from '../memory/memory-directory.ts';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigurationError, createLatchkey, Keyring, LatchkeyError, type HostDirectory, type Latchkey } from '../../core/index.ts';
+import {
+  ConfigurationError, createLatchkey, DatabaseUnavailableError, Keyring, LatchkeyError, redactDatabaseUrl, type HostDirectory, type Latchkey,
+} from '../../core/index.ts';
 import { asUnavailable, openDatabase } from '../../core/store/database.ts';
 import { Migrator } from '../../core/store/migrator.ts';
 import { DEFAULT_TABLE_PREFIX, tableNames } from '../../core/store/table-names.ts';
@@ -127,8 +129,13 @@ async function withVault(body: (lk: Latchkey) => Promise<void>, needsHost = fals
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof LatchkeyError) {
-    console.error(`latchkey: ${err.message}`);
+  const reason = asUnavailable(err);
+  if (reason instanceof DatabaseUnavailableError) {
+    // One line, no stack: what failed, and the setting to check without its password.
+    console.error(`latchkey: ${reason.message}. Check LATCHKEY_DATABASE_URL (${redactDatabaseUrl(readEnvironment().databaseUrl)}).`);
+    process.exitCode = 1;
+  } else if (reason instanceof LatchkeyError) {
+    console.error(`latchkey: ${reason.message}`);
     process.exitCode = 2;
   } else {
     throw err;

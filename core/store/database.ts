@@ -161,6 +161,19 @@ function ensureFolder(folder: string): void {
   }
 }
 
+/** The database URL as logs may show it: the password replaced by `***`, anything unparsable cut to its scheme. */
+export function redactDatabaseUrl(url: string): string {
+  const trimmed = url.trim();
+  if (trimmed.startsWith('sqlite:')) return trimmed;
+  try {
+    const parsed = new URL(trimmed);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return `${trimmed.split(':')[0]}:…`;
+  }
+}
+
 export function dialectOf(knex: Knex): Dialect {
   const client = String(knex.client.config.client);
   if (client === 'mysql2' || client === 'mysql') return 'mysql';
