@@ -189,7 +189,7 @@ interface Outage {
 
 const DOWN = new Set([
   'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE',
-  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN',
+  'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN',
 ]);
 /** MySQL/MariaDB refusing writes: `--read-only`, `read_only=1`, or a read-only transaction. */
 const MYSQL_READ_ONLY = new Set(['ER_OPTION_PREVENTS_STATEMENT', 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION', 'ER_READ_ONLY_MODE']);
@@ -222,6 +222,7 @@ function outageOf(err: Error): Outage | null {
   // Full or read-only storage needs someone to act: retrying every few seconds helps nobody.
   const later = (detail: string): Outage => ({ detail, retryAfterSeconds: 60 });
   if (DOWN.has(c)) return soon(`cannot reach the database server (${c})`);
+  if (c === 'PROTOCOL_SEQUENCE_TIMEOUT') return soon('the database server accepted the query but did not answer in time');
   if (c === 'ER_ACCESS_DENIED_ERROR' || c === 'ER_DBACCESS_DENIED_ERROR') return later('access denied (check the user and password in the database URL)');
   if (c === 'ER_BAD_DB_ERROR') return later('the database named in the URL does not exist');
   if (c === 'ER_NO_SUCH_TABLE' || /no such table/i.test(err.message)) return later('the Latchkey tables are missing: run "npx latchkey migrate latest"');
