@@ -48,10 +48,11 @@ export function openDatabase(config: DatabaseConfig): { knex: Knex; dialect: Dia
       pool: {
         min: 1,
         max: 1,
-        afterCreate: (conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+        afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
           conn.pragma('journal_mode = WAL');
           conn.pragma('busy_timeout = 5000');
           conn.pragma('foreign_keys = ON');
+          keepAutoRollbackCause(conn);
           done(null, conn);
         },
       },
@@ -86,6 +87,54 @@ export function openDatabase(config: DatabaseConfig): { knex: Knex; dialect: Dia
     return { knex, dialect: 'mysql', owned: true };
   }
   throw new ConfigurationError('database URL must start with sqlite: or mysql://');
+}
+
+interface SqliteStatement {
+  reader: boolean;
+  run(...args: unknown[]): unknown;
+  all(...args: unknown[]): unknown;
+  get(...args: unknown[]): unknown;
+}
+
+interface SqliteConnection {
+  readonly inTransaction: boolean;
+  pragma(sql: string): unknown;
+  prepare(sql: string): SqliteStatement;
+}
+
+/**
+ * SQLite rolls a transaction back by itself when a write fails for want of
+ * space or I/O (SQLITE_FULL, SQLITE_IOERR...). Knex then sends its own
+ * ROLLBACK, which fails with "no transaction is active" and takes the place of
+ * the cause, a full disk becoming an unexplained error. That ROLLBACK
+ * re-raises the failure that ended the transaction instead.
+ */
+function keepAutoRollbackCause(conn: SqliteConnection): void {
+  const prepare = conn.prepare.bind(conn);
+  let lastFailure: unknown = null;
+  conn.prepare = (sql: string) => {
+    if (lastFailure !== null && !conn.inTransaction && /^\s*ROLLBACK\s*$/i.test(sql)) {
+      const failure = lastFailure;
+      lastFailure = null;
+      const fail = () => { throw failure; };
+      return { reader: false, run: fail, all: fail, get: fail };
+    }
+    const statement = prepare(sql);
+    for (const method of ['run', 'all', 'get'] as const) {
+      const original = statement[method].bind(statement);
+      statement[method] = (...args: unknown[]) => {
+        try {
+          const result = original(...args);
+          lastFailure = null;
+          return result;
+        } catch (err) {
+          lastFailure = err;
+          throw err;
+        }
+      };
+    }
+    return statement;
+  };
 }
 
 interface Mysql2Connection {
