@@ -140,6 +140,8 @@ export class FakeWhmcs {
   }
 
   async close(): Promise<void> {
+    // Calls still waiting out a delay are cut, as a WHMCS going away cuts them.
+    this.#server?.closeAllConnections();
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
   }
 
@@ -185,7 +187,8 @@ export class FakeWhmcs {
     const action = params.action ?? '';
     const request: ApiRequest = { action, params, arrivedAt: performance.now(), answeredAt: null };
     this.requests.push(request);
-    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    // Unref'd: a call still waiting must not keep the test process alive once everything else is done.
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs).unref());
     const identifier = params.identifier ?? params.username;
     const secret = params.secret ?? params.password;
     let body: Row;
