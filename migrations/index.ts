@@ -4,6 +4,7 @@ import * as vaultSchema from './0001_vault_schema.ts';
 import * as reminders from './0002_reminders.ts';
 import * as zendeskLinks from './0003_zendesk_links.ts';
 import * as outboxSentIndex from './0004_outbox_sent_index.ts';
+import * as staffPrivateEntries from './0005_staff_private_entries.ts';
 
 export interface Migration {
   name: string;
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   { name: '0002_reminders', ...reminders },
   { name: '0003_zendesk_links', ...zendeskLinks },
   { name: '0004_outbox_sent_index', ...outboxSentIndex },
+  { name: '0005_staff_private_entries', ...staffPrivateEntries },
 ];

@@ -37,6 +37,12 @@ export interface EntryView {
   links: EntryLinks;
   categoryId: string | null;
   sharedWithAdmin: boolean;
+  /**
+   * A staff entry its author keeps to itself. Staff entries filed under a
+   * client are the team's (they follow the admin access mode) unless private;
+   * those filed under no client are private whatever this says.
+   */
+  private: boolean;
   reminderDays: number | null;
   notifyOnChange: boolean;
   hasPassword: boolean;

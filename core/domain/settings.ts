@@ -1,3 +1,5 @@
+import type { ServiceStatus } from '../ports/host-directory.ts';
+
 export type AdminAccessMode = 'full' | 'restricted' | 'shared';
 
 /**
@@ -14,15 +16,28 @@ export interface VaultSettings {
   allowedAdminRoleIds: string[];
   /** Roles whose admins see and edit every entry, and run the addon. */
   extendedAdminRoleIds: string[];
+  /** Clients keeping access details of their own; an excluded client (by group or by id) keeps none it can see. */
   clientPrivateEntries: {
     enabled: boolean;
     excludedClientGroupIds: string[];
+    excludedClientIds: string[];
   };
   clientServicePasswords: {
     enabled: boolean;
     excludedClientGroupIds: string[];
+    excludedClientIds: string[];
     excludedProductIds: string[];
     excludedProductGroupIds: string[];
+    /**
+     * The service states in which its client sees its credentials, and the
+     * entries linked to it. Staff see them in every state, with the state shown.
+     */
+    visibleStatuses: ServiceStatus[];
+  };
+  /** Where staff find the Latchkey panel: the host's client summary page and its ticket sidebar. */
+  staffPanels: {
+    clientSummary: boolean;
+    ticketSidebar: boolean;
   };
   /** Most entries one client may own; null for no limit. */
   clientEntryLimit: number | null;
@@ -44,16 +59,47 @@ export const DEFAULT_SETTINGS: VaultSettings = {
   allowedAdminIds: [],
   allowedAdminRoleIds: [],
   extendedAdminRoleIds: [],
-  clientPrivateEntries: { enabled: true, excludedClientGroupIds: [] },
+  clientPrivateEntries: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [] },
   clientServicePasswords: {
     enabled: true,
     excludedClientGroupIds: [],
+    excludedClientIds: [],
     excludedProductIds: [],
     excludedProductGroupIds: [],
+    // A pending service is not set up yet; suspended, ended or fraudulent ones no longer belong to the client's day.
+    visibleStatuses: ['active'],
   },
+  staffPanels: { clientSummary: true, ticketSidebar: true },
   clientEntryLimit: null,
   historyDepth: 10,
   defaultReminderDays: null,
   includePasswordInChangeMail: false,
   mailTemplates: {},
 };
+
+/**
+ * Stored settings over the defaults, group by group: a setting added in a
+ * later version (a new exclusion list) takes its default in settings saved
+ * before it existed.
+ */
+export function withDefaults(stored: SettingsChange): VaultSettings {
+  return applySettingsChange(DEFAULT_SETTINGS, stored);
+}
+
+/** A change that names some settings, and within a group some of its fields. */
+export type SettingsChange = Omit<Partial<VaultSettings>, 'clientPrivateEntries' | 'clientServicePasswords' | 'staffPanels'> & {
+  clientPrivateEntries?: Partial<VaultSettings['clientPrivateEntries']>;
+  clientServicePasswords?: Partial<VaultSettings['clientServicePasswords']>;
+  staffPanels?: Partial<VaultSettings['staffPanels']>;
+};
+
+/** The settings with a change applied: what it names changes, everything else stays. */
+export function applySettingsChange(current: VaultSettings, change: SettingsChange): VaultSettings {
+  return {
+    ...current,
+    ...change,
+    clientPrivateEntries: { ...current.clientPrivateEntries, ...change.clientPrivateEntries },
+    clientServicePasswords: { ...current.clientServicePasswords, ...change.clientServicePasswords },
+    staffPanels: { ...current.staffPanels, ...change.staffPanels },
+  };
+}

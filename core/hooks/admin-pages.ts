@@ -1,4 +1,5 @@
 import type { AdminActor } from '../domain/actor.ts';
+import { SERVICE_STATUSES } from '../ports/host-directory.ts';
 import { ValidationError } from '../errors.ts';
 import type { Latchkey } from '../latchkey.ts';
 import type { Renderer } from '../render/renderer.ts';
@@ -123,9 +124,15 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     };
   },
 
-  async categories(lk, actor, _context, surface) {
-    const [categories, admins, roles] = await Promise.all([lk.categories.list(actor), lk.host.allAdmins(), lk.host.adminRoles()]);
-    const clientIds = categories.flatMap((c) => c.members.filter((m) => m.kind === 'client').map((m) => m.id));
+  async categories(lk, actor, context, surface) {
+    const offset = Math.max(0, Number.parseInt(context.params?.offset ?? '0', 10) || 0);
+    const [categories, ofClients, admins, roles] = await Promise.all([
+      lk.categories.list(actor), lk.categories.listOfClients(actor, { offset, limit: PAGE_SIZE }), lk.host.allAdmins(), lk.host.adminRoles(),
+    ]);
+    const clientIds = [
+      ...categories.flatMap((c) => c.members.filter((m) => m.kind === 'client').map((m) => m.id)),
+      ...ofClients.items.map((c) => c.owner.id),
+    ];
     const clients = await lk.host.clients(clientIds);
     const adminNames = new Map(admins.map((a) => [a.id, a.name]));
     const roleNames = new Map(roles.map((r) => [r.id, r.name]));
@@ -144,6 +151,21 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
         members: c.members.map((m) => ({ ...m, name: nameOf(m.kind, m.id) ?? m.id })),
         editable: JSON.stringify({ id: c.id, name: c.name, members: c.members }),
       })),
+      clientCategoryList: ofClients.items.map((c) => ({
+        id: c.id,
+        name: c.name,
+        clientName: clients.get(c.owner.id)?.name ?? c.owner.id,
+        memberCount: c.members.length,
+        // Staff rename and delete a client's category; its members stay the client's choice.
+        editable: JSON.stringify({ id: c.id, name: c.name, renameOnly: true }),
+      })),
+      clientCategories: {
+        total: ofClients.total,
+        from: ofClients.total === 0 ? 0 : offset + 1,
+        to: offset + ofClients.items.length,
+        previous: offset > 0 ? withQuery(surface.pageUrl, { page: 'categories', offset: String(Math.max(0, offset - PAGE_SIZE)) }) : null,
+        next: offset + PAGE_SIZE < ofClients.total ? withQuery(surface.pageUrl, { page: 'categories', offset: String(offset + PAGE_SIZE) }) : null,
+      },
     };
   },
 
@@ -153,6 +175,10 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       lk.host.allProducts(), lk.host.productGroups(),
     ]);
     const check = (ids: string[]) => (item: { id: string; name: string }) => ({ id: item.id, name: item.name, checked: ids.includes(item.id) });
+    const excluded = await lk.host.clients([
+      ...settings.clientPrivateEntries.excludedClientIds, ...settings.clientServicePasswords.excludedClientIds,
+    ]);
+    const named = (ids: string[]) => ({ ids: ids.join(', '), names: ids.map((id) => ({ id, name: excluded.get(id)?.name ?? null })) });
     const editors = mailEditors(env.renderer, settings, env.language);
     const first = editors[0]!.editors.find((e) => e.selected) ?? editors[0]!.editors[0]!;
     const preview = previewMail(env.renderer, settings, {
@@ -169,6 +195,11 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       serviceExcludedGroups: groups.map(check(settings.clientServicePasswords.excludedClientGroupIds)),
       serviceExcludedProducts: products.map(check(settings.clientServicePasswords.excludedProductIds)),
       serviceExcludedProductGroups: productGroups.map(check(settings.clientServicePasswords.excludedProductGroupIds)),
+      privateExcludedClients: named(settings.clientPrivateEntries.excludedClientIds),
+      serviceExcludedClients: named(settings.clientServicePasswords.excludedClientIds),
+      serviceVisibleStatuses: SERVICE_STATUSES.map((status) => ({
+        id: status, nameKey: `settings.statuses.${status}`, checked: settings.clientServicePasswords.visibleStatuses.includes(status),
+      })),
       mailKinds: editors,
       mailEditorList: editors.flatMap((k) => k.editors),
       mailLanguages: editors[0]!.editors.map((e) => ({ language: e.language, name: e.languageName, selected: e.language === first.language })),

@@ -6,13 +6,18 @@ import type { Hook } from './hook-contract.ts';
 import { namesFrom, panelBase } from './panel-model.ts';
 import { staffClientData } from './staff-client-data.ts';
 
+const SYSTEM = { kind: 'system' } as const;
+
 /**
  * The admin's client summary page: the client's access details this admin may
- * see, service credentials first, and a form to add one.
+ * see, service credentials first, and a form to add one. The installer may
+ * leave this place out (settings: `staffPanels.clientSummary`).
  */
 export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
   return async (actor, context, surface) => {
     if (actor.kind !== 'admin' || !context.clientId) return null;
+    // A database read, not a host call: asking first spares the host every call for a panel left out.
+    if (!(await lk.settings.get(SYSTEM)).staffPanels.clientSummary) return null;
     const clientId = context.clientId;
     const clientLookup = lk.host.clients([clientId]).then((found) => found.get(clientId) ?? null);
     // Everything the panel reads starts at once; the services refuse an unknown or disabled admin on their own.

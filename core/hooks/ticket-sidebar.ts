@@ -7,14 +7,19 @@ import type { Hook } from './hook-contract.ts';
 import { namesFrom, panelBase } from './panel-model.ts';
 import { staffClientData } from './staff-client-data.ts';
 
+const SYSTEM = { kind: 'system' } as const;
+
 /**
  * The helpdesk ticket sidebar: the access details of the ticket's client that
  * this staff member may see, those of the ticket's service (or linked to the
- * ticket) first, and a form to add one already linked to the ticket.
+ * ticket) first, and a form to add one already linked to the ticket. The
+ * installer may leave this place out (settings: `staffPanels.ticketSidebar`).
  */
 export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
   return async (actor, context, surface) => {
     if (actor.kind !== 'admin' || !context.ticketId) return null;
+    // A database read, not a host call: asking first spares the host every call for a panel left out.
+    if (!(await lk.settings.get(SYSTEM)).staffPanels.ticketSidebar) return null;
     const [admins, tickets] = await Promise.all([lk.host.admins([actor.adminId]), lk.host.tickets([context.ticketId])]);
     const admin = admins.get(actor.adminId);
     const ticket = tickets.get(context.ticketId);

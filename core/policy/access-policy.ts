@@ -1,6 +1,7 @@
 import type { VaultSettings } from '../domain/settings.ts';
 import type { Principal } from '../domain/actor.ts';
 import type { ActorFacts, EntryFacts } from './facts.ts';
+import type { ServiceStatus } from '../ports/host-directory.ts';
 
 export type EntryAction = 'view' | 'reveal' | 'update' | 'delete' | 'share';
 export type VaultAction = 'manageAdminCategories' | 'changeSettings' | 'readAudit';
@@ -42,12 +43,31 @@ export function isAllowedAdmin(admin: AdminFacts, settings: VaultSettings): bool
     || (admin.roleId !== null && settings.allowedAdminRoleIds.includes(admin.roleId));
 }
 
-/** Whether the admin access mode lets this admin see client data (client-owned entries and service credentials). */
-export function modeAdmitsClientData(admin: AdminFacts, entry: Pick<EntryFacts, 'source' | 'sharedWithAdmin'>, settings: VaultSettings): boolean {
+/**
+ * Client data: a client's own entries, its services' credentials, and what
+ * staff filed under the client for the team (a staff entry concerning a
+ * client that its author did not mark private).
+ */
+export type ClientDataKind = 'clientOwned' | 'service' | 'teamEntry';
+
+export function clientDataKind(entry: Pick<EntryFacts, 'source' | 'owner' | 'clientId' | 'private'>): ClientDataKind | null {
+  if (entry.source === 'service') return 'service';
+  if (entry.owner.kind === 'client') return 'clientOwned';
+  return entry.clientId !== null && !entry.private ? 'teamEntry' : null;
+}
+
+/**
+ * Whether the admin access mode lets this admin see client data. In `shared`
+ * mode the client's consent is its "shared with administration" mark, so it
+ * opens the client's own entries only when marked; what staff themselves filed
+ * under the client is the team's already, and a service's credentials cannot
+ * be marked (the host shows them to its staff in its own pages).
+ */
+export function modeAdmitsClientData(admin: AdminFacts, kind: ClientDataKind, sharedWithAdmin: boolean, settings: VaultSettings): boolean {
   switch (settings.adminAccessMode) {
     case 'full': return true;
     case 'restricted': return isAllowedAdmin(admin, settings);
-    case 'shared': return isAllowedAdmin(admin, settings) && entry.source === 'vault' && entry.sharedWithAdmin;
+    case 'shared': return isAllowedAdmin(admin, settings) && (kind === 'teamEntry' || (kind === 'clientOwned' && sharedWithAdmin));
   }
 }
 
@@ -58,8 +78,8 @@ function adminCan(admin: AdminFacts, action: EntryAction, entry: EntryFacts, set
   const matches = (p: Principal) => (p.kind === 'admin' && p.id === admin.adminId)
     || (p.kind === 'admin_role' && admin.roleId !== null && p.id === admin.roleId);
   const access = grantedAccess(entry, matches);
-  const clientData = entry.source === 'service' || entry.owner.kind === 'client';
-  const sees = owns || extended || access.view || (clientData && modeAdmitsClientData(admin, entry, settings));
+  const kind = clientDataKind(entry);
+  const sees = owns || extended || access.view || (kind !== null && modeAdmitsClientData(admin, kind, entry.sharedWithAdmin, settings));
   if (!sees) return false;
   if (action === 'view' || action === 'reveal') return true;
   if (entry.source === 'service') return false;
@@ -78,9 +98,12 @@ function grantedAccess(entry: EntryFacts, matches: (p: Principal) => boolean): {
   return { view: matching.length > 0, edit: matching.some((g) => g.canEdit) };
 }
 
-function clientMayKeepEntries(client: ClientFacts, settings: VaultSettings): boolean {
+/** Whether private entries are on for this client: on, and neither its group nor the client itself excluded. */
+export function clientMayKeepEntries(client: Pick<ClientFacts, 'clientId' | 'groupId'>, settings: VaultSettings): boolean {
   const rule = settings.clientPrivateEntries;
-  return rule.enabled && !(client.groupId !== null && rule.excludedClientGroupIds.includes(client.groupId));
+  return rule.enabled
+    && !(client.groupId !== null && rule.excludedClientGroupIds.includes(client.groupId))
+    && !rule.excludedClientIds.includes(client.clientId);
 }
 
 /** Whether the client may keep private entries at all (creation is refused otherwise). */
@@ -90,7 +113,7 @@ export function clientMayCreate(client: ClientFacts, settings: VaultSettings): b
 
 export function serviceVisibleToClient(
   client: ClientFacts,
-  service: { clientId: string; productId: string; productGroupId: string | null },
+  service: { clientId: string; productId: string; productGroupId: string | null; status: ServiceStatus },
   settings: VaultSettings,
 ): boolean {
   const rule = settings.clientServicePasswords;
@@ -99,8 +122,15 @@ export function serviceVisibleToClient(
     && service.clientId === client.clientId
     && rule.enabled
     && !(client.groupId !== null && rule.excludedClientGroupIds.includes(client.groupId))
+    && !rule.excludedClientIds.includes(client.clientId)
     && !rule.excludedProductIds.includes(service.productId)
-    && !(service.productGroupId !== null && rule.excludedProductGroupIds.includes(service.productGroupId));
+    && !(service.productGroupId !== null && rule.excludedProductGroupIds.includes(service.productGroupId))
+    && serviceStatusVisibleToClient(service.status, settings);
+}
+
+/** Whether a client sees a service (its credentials, the entries linked to it) in this state. */
+export function serviceStatusVisibleToClient(status: ServiceStatus, settings: VaultSettings): boolean {
+  return settings.clientServicePasswords.visibleStatuses.includes(status);
 }
 
 function clientCan(client: ClientFacts, action: EntryAction, entry: EntryFacts, settings: VaultSettings): boolean {
@@ -111,9 +141,16 @@ function clientCan(client: ClientFacts, action: EntryAction, entry: EntryFacts, 
       && serviceVisibleToClient(client, { clientId: entry.clientId, ...service }, settings);
     return visible && (action === 'view' || action === 'reveal');
   }
+  // Client-side access rests on the host saying the entry's client is the actor's own: a grant
+  // or category membership of a contact counts only while the host says the contact belongs to
+  // the entry's client, so a contact who moves, or a reused id, reaches nothing of the old client.
+  if (entry.clientId !== client.clientId) return false;
+  // Private entries off for this client: what it keeps is hidden from it, through any path.
+  if (entry.owner.kind === 'client' && !clientMayKeepEntries(client, settings)) return false;
+  // An entry about a service follows the service: hidden from the client while the service is.
+  if (entry.linkedServiceStatus !== null && !serviceStatusVisibleToClient(entry.linkedServiceStatus, settings)) return false;
   const main = client.contactId === null;
-  const owns = main && entry.owner.kind === 'client' && entry.owner.id === client.clientId
-    && clientMayKeepEntries(client, settings);
+  const owns = main && entry.owner.kind === 'client' && entry.owner.id === client.clientId;
   const matches = (p: Principal) => main
     ? (p.kind === 'client' && p.id === client.clientId) || (p.kind === 'contact' && client.contactIds.includes(p.id))
     : p.kind === 'contact' && p.id === client.contactId;

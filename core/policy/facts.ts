@@ -1,5 +1,6 @@
 import type { CategoryMember } from '../domain/category.ts';
 import type { Grant, Owner } from '../domain/entry.ts';
+import type { ServiceStatus } from '../ports/host-directory.ts';
 
 /** The actor as the policy sees it, resolved from the host directory on every call. */
 export type ActorFacts =
@@ -23,9 +24,16 @@ export interface EntryFacts {
   clientId: string | null;
   categoryId: string | null;
   sharedWithAdmin: boolean;
+  /** A staff entry its author keeps to itself; without it, a staff entry filed under a client is the team's. */
+  private: boolean;
   grants: Grant[];
   /** Members of the entry's category (empty without one). */
   categoryMembers: CategoryMember[];
-  /** For service credentials: the product and its group, for the client-side exclusions. */
-  service: { productId: string; productGroupId: string | null } | null;
+  /** For service credentials: the product and its group, for the client-side exclusions, and where the service is in its life. */
+  service: { productId: string; productGroupId: string | null; status: ServiceStatus } | null;
+  /**
+   * For a vault entry linked to a service of its own client: that service's
+   * status as the host says it now; null without such a link.
+   */
+  linkedServiceStatus: ServiceStatus | null;
 }

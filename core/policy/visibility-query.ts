@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { VaultSettings } from '../domain/settings.ts';
 import type { TableNames } from '../store/table-names.ts';
-import { isAllowedAdmin, isExtended } from './access-policy.ts';
+import { clientMayKeepEntries, isAllowedAdmin, isExtended } from './access-policy.ts';
 import type { ActorFacts } from './facts.ts';
 
 type PrincipalPairs = Array<[kind: string, id: string]>;
@@ -15,8 +15,14 @@ type PrincipalPairs = Array<[kind: string, id: string]>;
  * it returns, not what the table holds. Client data that the admin access
  * mode opens to an admin is a plain condition on `e`, left for the caller's
  * filters (the client on a summary page) to narrow through their index.
+ *
+ * `hiddenServiceIds` are the client's services that its client may not see in
+ * their present state (see `serviceStatusVisibleToClient`): entries linked to
+ * them are hidden from client actors. The caller reads them from the host.
  */
-export function visibleEntries(qb: Knex.QueryBuilder, actor: ActorFacts, settings: VaultSettings, t: TableNames): void {
+export function visibleEntries(
+  qb: Knex.QueryBuilder, actor: ActorFacts, settings: VaultSettings, t: TableNames, hiddenServiceIds: readonly string[] = [],
+): void {
   if (actor.kind === 'system' || !actor.active) {
     qb.whereRaw('1 = 0');
     return;
@@ -29,9 +35,11 @@ export function visibleEntries(qb: Knex.QueryBuilder, actor: ActorFacts, setting
     const mode = settings.adminAccessMode;
     if (mode === 'full' || isAllowedAdmin(actor, settings)) {
       qb.where((any) => {
-        any.where((clientData) => {
-          clientData.where('e.owner_kind', 'client');
-          if (mode === 'shared') clientData.andWhere('e.shared_with_admin', true);
+        any.where((clientOwned) => {
+          clientOwned.where('e.owner_kind', 'client');
+          if (mode === 'shared') clientOwned.andWhere('e.shared_with_admin', true);
+        }).orWhere((teamEntry) => {
+          teamEntry.where('e.owner_kind', 'admin').whereNotNull('e.client_id').andWhere('e.is_private', false);
         }).orWhereIn('e.id', reached);
       });
     } else {
@@ -43,10 +51,16 @@ export function visibleEntries(qb: Knex.QueryBuilder, actor: ActorFacts, setting
   const principals: PrincipalPairs = main
     ? [['client', actor.clientId], ...actor.contactIds.map((id): [string, string] => ['contact', id])]
     : [['contact', actor.contactId!]];
-  const rule = settings.clientPrivateEntries;
-  const keepsOwn = main && rule.enabled && !(actor.groupId !== null && rule.excludedClientGroupIds.includes(actor.groupId));
-  const owner = keepsOwn ? { kind: 'client', id: actor.clientId } : null;
+  const keepsEntries = clientMayKeepEntries(actor, settings);
+  const owner = main && keepsEntries ? { kind: 'client', id: actor.clientId } : null;
   qb.join(reachedIds(qb.client, principals, t, owner).as('reached'), 'reached.id', 'e.id');
+  // Only the actor's own client's entries: a contact's grant counts only while the host says the
+  // contact belongs to the entry's client.
+  qb.where('e.client_id', actor.clientId);
+  if (!keepsEntries) qb.where('e.owner_kind', 'admin');
+  if (hiddenServiceIds.length > 0) {
+    qb.where((linked) => linked.whereNull('e.service_id').orWhereNotIn('e.service_id', [...hiddenServiceIds]));
+  }
 }
 
 /** Ids of the entries owned by `owner`, granted to any principal, or filed in a category any principal is a member of. */

@@ -7,8 +7,10 @@ import { canDo } from '../policy/access-policy.ts';
 import type { ActorFacts } from '../policy/facts.ts';
 import { toDate, toMember, type MemberRow } from '../store/entry-rows.ts';
 import { newId } from '../store/ids.ts';
+import type { Page } from '../domain/entry.ts';
 import {
-  createCategorySchema, updateCategorySchema, type CreateCategoryInput, type UpdateCategoryInput,
+  clientCategoriesSchema, createCategorySchema, updateCategorySchema,
+  type ClientCategoriesQuery, type CreateCategoryInput, type UpdateCategoryInput,
 } from '../validation/schemas.ts';
 import { validate } from '../validation/validate.ts';
 import { issue, type Issue } from '../validation/rules.ts';
@@ -78,12 +80,14 @@ export class CategoryService {
           : [['contact', facts.contactId]];
         qb.where((w) => {
           if (facts.contactId === null) w.where((own) => own.where('c.owner_kind', 'client').andWhere('c.owner_id', facts.clientId));
-          w.orWhereExists((sub) => {
+          // A membership counts in admin categories and in the client's own: a contact who moved
+          // to another client brings none of the old client's categories along.
+          w.orWhere((member) => member.where((kind) => kind.where('c.owner_kind', 'admin').orWhere('c.owner_id', facts.clientId)).whereExists((sub) => {
             sub.select(sub.client.raw('1')).from(`${t.categoryMembers} as m`).whereRaw('m.category_id = c.id')
               .where((any) => {
                 for (const [kind, id] of principals) any.orWhere((one) => one.where('m.member_kind', kind).andWhere('m.member_id', id));
               });
-          });
+          }));
         });
       } else return [];
       const rows = await qb as CategoryRow[];
@@ -93,10 +97,42 @@ export class CategoryService {
     });
   }
 
+  /**
+   * Clients' own categories, for the addon's managers, who may rename and
+   * delete them: a page at a time by name, optionally one client's, with the total.
+   */
+  async listOfClients(actor: Actor, query: ClientCategoriesQuery = {}): Promise<Page<Category>> {
+    const q = validate(clientCategoriesSchema, query);
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      if (!canDo(facts, 'manageAdminCategories', settings)) throw new ForbiddenError('manage clients\' categories');
+      const t = this.ctx.tables;
+      const base = () => {
+        const qb = this.ctx.knex(`${t.categories} as c`).where('c.owner_kind', 'client');
+        if (q.clientId !== undefined) qb.andWhere('c.owner_id', q.clientId);
+        return qb;
+      };
+      const [rows, total] = await Promise.all([
+        base().select('c.*').orderBy([{ column: 'c.name' }, { column: 'c.id' }]).offset(q.offset).limit(q.limit) as Promise<CategoryRow[]>,
+        base().count({ n: '*' }).first() as Promise<{ n: number | string } | undefined>,
+      ]);
+      const members = rows.length === 0 ? [] : await this.ctx.knex(t.categoryMembers)
+        .whereIn('category_id', rows.map((r) => r.id)) as MemberRow[];
+      return {
+        items: rows.map((row) => toCategory(row, members.filter((m) => m.category_id === row.id).map(toMember))),
+        total: Number(total?.n ?? 0), offset: q.offset, limit: q.limit,
+      };
+    });
+  }
+
   async update(actor: Actor, id: string, input: UpdateCategoryInput): Promise<Category> {
     const data = validate(updateCategorySchema, input);
     return this.ctx.guard(async () => {
       const { facts, row } = await this.loadManaged(actor, id);
+      // Staff rename or delete a client's category; who is in it stays the client's choice.
+      if (data.members && row.owner_kind === 'client' && facts.kind === 'admin') {
+        throw new ValidationError([issue('members', 'clientChoosesMembers')]);
+      }
       if (data.members) await this.checkMembers(facts, data.members);
       const now = this.ctx.now();
       const t = this.ctx.tables;
@@ -120,7 +156,10 @@ export class CategoryService {
         }
         await this.ctx.record(trx, actor, {
           action: 'category.update', categoryId: id, clientId: row.owner_kind === 'client' ? row.owner_id : null,
-          details: { name: next.name, ...(data.members ? { members } : {}) },
+          details: {
+            name: next.name, ...(next.name !== row.name ? { previousName: row.name } : {}), ...(data.members ? { members } : {}),
+            ...(row.owner_kind === 'client' && facts.kind === 'admin' ? { ownerClientId: row.owner_id } : {}),
+          },
         });
       });
       return toCategory(next, members);
@@ -130,7 +169,7 @@ export class CategoryService {
   /** Entries filed in the category stay, uncategorised. */
   async delete(actor: Actor, id: string): Promise<void> {
     return this.ctx.guard(async () => {
-      const { row } = await this.loadManaged(actor, id);
+      const { facts, row } = await this.loadManaged(actor, id);
       const t = this.ctx.tables;
       await this.ctx.knex.transaction(async (trx) => {
         await this.ctx.audit.lock(trx, this.ctx.now());
@@ -139,7 +178,7 @@ export class CategoryService {
         await trx(t.categories).where('id', id).delete();
         await this.ctx.record(trx, actor, {
           action: 'category.delete', categoryId: id, clientId: row.owner_kind === 'client' ? row.owner_id : null,
-          details: { name: row.name },
+          details: { name: row.name, ...(row.owner_kind === 'client' && facts.kind === 'admin' ? { ownerClientId: row.owner_id } : {}) },
         });
       });
     });
@@ -149,9 +188,9 @@ export class CategoryService {
     const { facts, settings } = await this.ctx.decisionInputs(actor);
     const row = await this.ctx.knex(this.ctx.tables.categories).where('id', id).first() as CategoryRow | undefined;
     if (!row) throw new NotFoundError('category');
-    const manages = row.owner_kind === 'admin'
-      ? canDo(facts, 'manageAdminCategories', settings)
-      : facts.kind === 'client' && facts.active && facts.contactId === null && facts.clientId === row.owner_id;
+    // The addon's managers run every category, clients' own included (the host's staff tidy them up).
+    const manages = canDo(facts, 'manageAdminCategories', settings)
+      || (row.owner_kind === 'client' && facts.kind === 'client' && facts.active && facts.contactId === null && facts.clientId === row.owner_id);
     if (!manages) {
       const sees = (facts.kind === 'admin' && facts.active && row.owner_kind === 'admin')
         || (facts.kind === 'client' && facts.clientId === row.owner_id);

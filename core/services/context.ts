@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { describeActor, type Actor } from '../domain/actor.ts';
-import { DEFAULT_SETTINGS, type VaultSettings } from '../domain/settings.ts';
+import { DEFAULT_SETTINGS, withDefaults, type SettingsChange, type VaultSettings } from '../domain/settings.ts';
 import type { EntryCipher } from '../crypto/entry-cipher.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { HostDirectory } from '../ports/host-directory.ts';
@@ -42,7 +42,7 @@ export class VaultContext {
 
   async settings(db: Knex | Knex.Transaction = this.knex): Promise<VaultSettings> {
     const row = await db(this.tables.settings).select('value').where('key', SETTINGS_KEY).first() as { value: string } | undefined;
-    return row ? { ...DEFAULT_SETTINGS, ...JSON.parse(row.value) } : DEFAULT_SETTINGS;
+    return row ? withDefaults(JSON.parse(row.value) as SettingsChange) : DEFAULT_SETTINGS;
   }
 
   /** Actor facts and settings, read fresh on every call so revocations apply at once. */

@@ -1,9 +1,9 @@
 import type { Actor } from '../domain/actor.ts';
 import type { EntryView, Grant } from '../domain/entry.ts';
 import { can } from '../policy/access-policy.ts';
-import type { EntryFacts } from '../policy/facts.ts';
-import { toGrant, toMember, type GrantRow, type MemberRow } from '../store/entry-rows.ts';
+import type { GrantRow, MemberRow } from '../store/entry-rows.ts';
 import type { VaultContext } from './context.ts';
+import { linkedServiceStatuses, vaultEntryFacts } from './entry-facts.ts';
 
 export interface EntryPermissions {
   update: boolean;
@@ -15,7 +15,7 @@ export interface EntryPermissions {
 
 /**
  * What the actor may do to each listed entry, so a page shows only the buttons
- * that work. Two bulk queries for the whole page, whatever its size.
+ * that work. Two bulk queries and one host look-up for the whole page, whatever its size.
  */
 export class EntryPermissionsService {
   constructor(private readonly ctx: VaultContext) {}
@@ -27,9 +27,14 @@ export class EntryPermissionsService {
       const vault = entries.filter((e) => e.source === 'vault');
       const ids = vault.map((e) => e.id);
       const categoryIds = [...new Set(vault.map((e) => e.categoryId).filter((c): c is string => c !== null))];
-      const [grants, members] = await Promise.all([
+      const factRows = vault.map((e) => ({
+        id: e.id, owner_kind: e.owner.kind, owner_id: e.owner.id, client_id: e.clientId, category_id: e.categoryId,
+        shared_with_admin: e.sharedWithAdmin, is_private: e.private, service_id: e.links.serviceId,
+      }));
+      const [grants, members, linked] = await Promise.all([
         ids.length ? this.ctx.knex(t.grants).whereIn('entry_id', ids) as Promise<GrantRow[]> : [],
         categoryIds.length ? this.ctx.knex(t.categoryMembers).whereIn('category_id', categoryIds) as Promise<MemberRow[]> : [],
+        linkedServiceStatuses(this.ctx.host, factRows),
       ]);
       const grantsByEntry = groupBy(grants, (g) => g.entry_id);
       const membersByCategory = groupBy(members, (m) => m.category_id);
@@ -37,20 +42,14 @@ export class EntryPermissionsService {
       for (const entry of entries) {
         if (entry.source === 'service') {
           result.set(entry.id, { update: false, delete: false, share: false, grants: null });
-          continue;
         }
-        const entryFacts: EntryFacts = {
-          source: 'vault',
-          owner: entry.owner,
-          clientId: entry.clientId,
-          categoryId: entry.categoryId,
-          sharedWithAdmin: entry.sharedWithAdmin,
-          grants: (grantsByEntry.get(entry.id) ?? []).map(toGrant),
-          categoryMembers: (entry.categoryId ? membersByCategory.get(entry.categoryId) ?? [] : []).map(toMember),
-          service: null,
-        };
+      }
+      for (const row of factRows) {
+        const entryFacts = vaultEntryFacts(
+          row, grantsByEntry.get(row.id) ?? [], row.category_id ? membersByCategory.get(row.category_id) ?? [] : [], linked.get(row.id) ?? null,
+        );
         const share = can(facts, 'share', entryFacts, settings);
-        result.set(entry.id, {
+        result.set(row.id, {
           update: can(facts, 'update', entryFacts, settings),
           delete: can(facts, 'delete', entryFacts, settings),
           share,

@@ -10,7 +10,7 @@ import { can, clientMayCreate, type EntryAction } from '../policy/access-policy.
 import type { ActorFacts, EntryFacts } from '../policy/facts.ts';
 import { visibleEntries } from '../policy/visibility-query.ts';
 import {
-  LISTED_COLUMNS, PRESENCE_COLUMNS, rowToListed, toGrant, toHistoryItem, toMember, toView,
+  LISTED_COLUMNS, PRESENCE_COLUMNS, rowToListed, toHistoryItem, toView,
   type EntryRow, type GrantRow, type HistoryRow, type ListedRow, type MemberRow,
 } from '../store/entry-rows.ts';
 import { newId } from '../store/ids.ts';
@@ -22,6 +22,7 @@ import { validate } from '../validation/validate.ts';
 import { issue } from '../validation/rules.ts';
 import type { VaultContext } from './context.ts';
 import { checkLinks, checkGrantees, checkCategory } from './host-references.ts';
+import { linkedServiceStatuses, servicesHiddenFromClient, vaultEntryFacts } from './entry-facts.ts';
 import { isServiceEntryId, type ServiceCredentials } from './service-credentials.ts';
 import { firstReminderAt, reminderPeriod } from './reminder-schedule.ts';
 import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
@@ -29,6 +30,10 @@ import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
 const SECRET_FIELDS = { password: 'password_ct', notes: 'notes_ct', totpSecret: 'totp_ct' } as const;
 const FIELD_NAMES = { password: 'password', notes: 'notes', totpSecret: 'totp' } as const;
 type SecretField = keyof typeof SECRET_FIELDS;
+type LinkFields = Partial<Record<'serviceId' | 'contactId' | 'deviceId' | 'ticketId', string | null>>;
+const LINK_COLUMNS = [
+  ['serviceId', 'service_id'], ['contactId', 'contact_id'], ['deviceId', 'device_id'], ['ticketId', 'ticket_id'],
+] as const satisfies ReadonlyArray<readonly [keyof LinkFields, keyof EntryRow]>;
 
 interface Loaded {
   row: EntryRow;
@@ -76,6 +81,7 @@ export class EntryService {
         ticket_id: data.ticketId ?? null,
         category_id: data.categoryId ?? null,
         shared_with_admin: owner.kind === 'client' && data.sharedWithAdmin,
+        is_private: owner.kind === 'admin' && data.private,
         reminder_days: data.reminderDays ?? null,
         notify_on_change: data.notifyOnChange,
         next_reminder_at: firstReminderAt(
@@ -162,9 +168,11 @@ export class EntryService {
       this.require(facts, 'update', loaded, settings);
       const { row } = loaded;
       const changesSharing = (data.categoryId !== undefined && data.categoryId !== row.category_id)
-        || (data.sharedWithAdmin !== undefined && data.sharedWithAdmin !== Boolean(row.shared_with_admin));
+        || (data.sharedWithAdmin !== undefined && data.sharedWithAdmin !== Boolean(row.shared_with_admin))
+        || (data.private !== undefined && row.owner_kind === 'admin' && data.private !== Boolean(row.is_private));
       if (changesSharing) this.require(facts, 'share', loaded, settings);
-      await checkLinks(this.ctx.host, row.client_id, data);
+      // Only what changes is checked: an unchanged link to a ticket the host has since closed stays as it is.
+      await checkLinks(this.ctx.host, row.client_id, changedLinks(data, row));
       if (data.categoryId != null && data.categoryId !== row.category_id) await checkCategory(this.ctx, facts, data.categoryId);
 
       const now = this.ctx.now();
@@ -188,6 +196,10 @@ export class EntryService {
       if (data.sharedWithAdmin !== undefined && row.owner_kind === 'client' && data.sharedWithAdmin !== Boolean(row.shared_with_admin)) {
         patch.shared_with_admin = data.sharedWithAdmin;
         changed.push('sharedWithAdmin');
+      }
+      if (data.private !== undefined && row.owner_kind === 'admin' && data.private !== Boolean(row.is_private)) {
+        patch.is_private = data.private;
+        changed.push('private');
       }
       if (data.notifyOnChange !== undefined && data.notifyOnChange !== Boolean(row.notify_on_change)) {
         patch.notify_on_change = data.notifyOnChange;
@@ -343,6 +355,9 @@ export class EntryService {
     const q = validate(listEntriesSchema, query);
     return this.ctx.guard(async () => {
       const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const hiddenServiceIds = facts.kind === 'client' && facts.active
+        ? await servicesHiddenFromClient(this.ctx.host, facts.clientId, settings)
+        : [];
       const t = this.ctx.tables;
       const base = () => {
         const qb = this.ctx.knex(`${t.entries} as e`);
@@ -360,7 +375,7 @@ export class EntryService {
             .orWhereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern])
             .orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
         }
-        visibleEntries(qb, facts, settings, t);
+        visibleEntries(qb, facts, settings, t, hiddenServiceIds);
         return qb;
       };
       const [rows, totalRow] = await Promise.all([
@@ -420,23 +435,12 @@ export class EntryService {
     const db = this.ctx.knex;
     const row = await db(t.entries).where('id', id).first() as EntryRow | undefined;
     if (!row) return undefined;
-    const [grants, members] = await Promise.all([
+    const [grants, members, linked] = await Promise.all([
       db(t.grants).where('entry_id', id) as Promise<GrantRow[]>,
       row.category_id ? db(t.categoryMembers).where('category_id', row.category_id) as Promise<MemberRow[]> : [],
+      linkedServiceStatuses(this.ctx.host, [row]),
     ]);
-    return {
-      row,
-      facts: {
-        source: 'vault',
-        owner: { kind: row.owner_kind, id: row.owner_id },
-        clientId: row.client_id,
-        categoryId: row.category_id,
-        sharedWithAdmin: Boolean(row.shared_with_admin),
-        grants: grants.map(toGrant),
-        categoryMembers: members.map(toMember),
-        service: null,
-      },
-    };
+    return { row, facts: vaultEntryFacts(row, grants, members, linked.get(row.id) ?? null) };
   }
 
   private async conflict(trx: Knex.Transaction, id: string): Promise<Error> {
@@ -461,6 +465,16 @@ function ownerFor(facts: ActorFacts, settings: VaultSettings): { kind: 'admin' |
   if (facts.kind === 'admin' && facts.active) return { kind: 'admin', id: facts.adminId };
   if (facts.kind === 'client' && clientMayCreate(facts, settings)) return { kind: 'client', id: facts.clientId };
   throw new ForbiddenError('create entries');
+}
+
+/** The links an update names with a value other than the stored one. */
+function changedLinks(data: LinkFields, row: EntryRow): LinkFields {
+  const links: LinkFields = {};
+  for (const [field, column] of LINK_COLUMNS) {
+    const value = data[field];
+    if (value !== undefined && value !== row[column]) links[field] = value;
+  }
+  return links;
 }
 
 function changedBy(actor: Actor): { changed_by_kind: string; changed_by_id: string | null } {

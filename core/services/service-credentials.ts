@@ -71,9 +71,11 @@ export function serviceFacts(service: HostService, product: HostProduct | undefi
     clientId: service.clientId,
     categoryId: null,
     sharedWithAdmin: false,
+    private: false,
     grants: [],
     categoryMembers: [],
-    service: { productId: service.productId, productGroupId: product?.groupId ?? null },
+    service: { productId: service.productId, productGroupId: product?.groupId ?? null, status: service.status },
+    linkedServiceStatus: null,
   };
 }
 
@@ -91,6 +93,7 @@ function serviceView(service: HostService, product: HostProduct | undefined): En
     links: { serviceId: service.id, contactId: null, deviceId: null, ticketId: null },
     categoryId: null,
     sharedWithAdmin: false,
+    private: false,
     reminderDays: null,
     notifyOnChange: false,
     hasPassword: service.password !== null,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../domain/actor.ts';
 import { DAY_MS } from './reminder-schedule.ts';
-import type { VaultSettings } from '../domain/settings.ts';
+import { applySettingsChange, type VaultSettings } from '../domain/settings.ts';
 import { ForbiddenError } from '../errors.ts';
 import { canDo } from '../policy/access-policy.ts';
 import { settingsPatchSchema, settingsSchema, type SettingsPatch } from '../validation/schemas.ts';
@@ -31,7 +31,7 @@ export class SettingsService {
         // Queue behind other writers first, then apply the change to the settings as they are
         // now: two people changing different settings at once both keep their change.
         await this.ctx.audit.lock(trx, now);
-        const next = validate(settingsSchema, { ...await this.ctx.settings(trx), ...change }) as VaultSettings;
+        const next = validate(settingsSchema, applySettingsChange(await this.ctx.settings(trx), change)) as VaultSettings;
         await trx(t.settings).insert({ key: SETTINGS_KEY, value: JSON.stringify(next), updated_at: now })
           .onConflict('key').merge(['value', 'updated_at']);
         if (change.defaultReminderDays !== undefined) await rescheduleDefaultReminders(trx, t.entries, next.defaultReminderDays);

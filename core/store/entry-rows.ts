@@ -18,6 +18,7 @@ export interface EntryRow {
   ticket_id: string | null;
   category_id: string | null;
   shared_with_admin: boolean | number;
+  is_private: boolean | number;
   reminder_days: number | null;
   notify_on_change: boolean | number;
   next_reminder_at: number | string | null;
@@ -61,7 +62,7 @@ export interface HistoryRow {
 /** Columns a list may read: never the ciphertexts or the wrapped key. */
 export const LISTED_COLUMNS = [
   'id', 'name', 'username', 'website_url', 'login_url', 'owner_kind', 'owner_id', 'client_id', 'service_id',
-  'contact_id', 'device_id', 'ticket_id', 'category_id', 'shared_with_admin', 'reminder_days', 'notify_on_change',
+  'contact_id', 'device_id', 'ticket_id', 'category_id', 'shared_with_admin', 'is_private', 'reminder_days', 'notify_on_change',
   'version', 'created_at', 'updated_at', 'password_changed_at',
 ] as const;
 
@@ -95,6 +96,7 @@ export function toView(row: ListedRow): EntryView {
     links: { serviceId: row.service_id, contactId: row.contact_id, deviceId: row.device_id, ticketId: row.ticket_id },
     categoryId: row.category_id,
     sharedWithAdmin: Boolean(row.shared_with_admin),
+    private: Boolean(row.is_private),
     reminderDays: row.reminder_days,
     notifyOnChange: Boolean(row.notify_on_change),
     hasPassword: Boolean(Number(row.has_password)),

@@ -35,6 +35,7 @@ export const RULES = {
   entryClientContactOnly: () => "must be a contact of the entry's client",
   notYourCategory: () => 'is not a category you can file entries in',
   clientCategoryContactsOnly: () => 'client categories hold contacts only',
+  clientChoosesMembers: () => 'who is in a client\'s category is the client\'s choice; staff may rename or delete it',
   notYourContact: () => 'is not one of your contacts',
   unknownMember: () => 'is not known in the host',
   badJson: () => 'request body must be valid JSON',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SERVICE_STATUSES } from '../ports/host-directory.ts';
 
 const KIB = 1024;
 
@@ -65,6 +66,8 @@ export const createEntrySchema = z.strictObject({
   ticketId: hostId.nullable().optional(),
   categoryId: ownId.nullable().optional(),
   sharedWithAdmin: z.boolean().default(false),
+  /** Staff only: keep an entry filed under a client to oneself instead of sharing it with the team. */
+  private: z.boolean().default(false),
   reminderDays: reminderDays.nullable().optional(),
   notifyOnChange: z.boolean().default(false),
   grants: grantsSchema.optional(),
@@ -86,6 +89,7 @@ export const updateEntrySchema = z.strictObject({
   ticketId: hostId.nullable().optional(),
   categoryId: ownId.nullable().optional(),
   sharedWithAdmin: z.boolean().optional(),
+  private: z.boolean().optional(),
   reminderDays: reminderDays.nullable().optional(),
   notifyOnChange: z.boolean().optional(),
 });
@@ -168,12 +172,19 @@ export const settingsSchema = z.strictObject({
   clientPrivateEntries: z.strictObject({
     enabled: z.boolean(),
     excludedClientGroupIds: idList,
+    excludedClientIds: idList,
   }),
   clientServicePasswords: z.strictObject({
     enabled: z.boolean(),
     excludedClientGroupIds: idList,
+    excludedClientIds: idList,
     excludedProductIds: idList,
     excludedProductGroupIds: idList,
+    visibleStatuses: z.array(z.enum(SERVICE_STATUSES)).max(SERVICE_STATUSES.length),
+  }),
+  staffPanels: z.strictObject({
+    clientSummary: z.boolean(),
+    ticketSidebar: z.boolean(),
   }),
   clientEntryLimit: z.number().int().min(1).max(100000).nullable(),
   historyDepth: z.number().int().min(0).max(100),
@@ -185,9 +196,20 @@ export const settingsSchema = z.strictObject({
   }),
 });
 
-/** A settings change names only what changes; nested groups are replaced whole. */
-export const settingsPatchSchema = settingsSchema.partial();
+/** A settings change names only what changes, down to the fields of a group. */
+export const settingsPatchSchema = settingsSchema.extend({
+  clientPrivateEntries: settingsSchema.shape.clientPrivateEntries.partial(),
+  clientServicePasswords: settingsSchema.shape.clientServicePasswords.partial(),
+  staffPanels: settingsSchema.shape.staffPanels.partial(),
+}).partial();
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
+
+export const clientCategoriesSchema = z.strictObject({
+  clientId: hostId.optional(),
+  offset: z.number().int().min(0).max(1_000_000).default(0),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+export type ClientCategoriesQuery = z.input<typeof clientCategoriesSchema>;
 
 export const auditQuerySchema = z.strictObject({
   clientId: hostId.optional(),

@@ -169,6 +169,7 @@ export async function seedVault(options: {
   entry(2, admin(3), () => ({
     name: 'SSH temporaire — mise à jour Debian', clientId: '2', serviceId: '5', ticketId: '3', username: 'hugo-tmp',
     password: pw(), notes: 'Compte à supprimer après la mise à jour du week-end.', grants: [{ kind: 'contact', id: '4' }],
+    private: true,
   }));
   entry(1, admin(2), () => ({
     name: 'staging.pixelforge.example — HTTP authentication', clientId: '6', serviceId: '12', ticketId: '11',

@@ -248,11 +248,17 @@
       if (input.type === 'checkbox') input.checked = Boolean(value);
       else input.value = value === null || value === undefined ? '' : String(value);
     };
+    showCurrentCategory(cfg, form, entry);
     if (entry) {
-      for (const name of ['id', 'version', 'name', 'username', 'websiteUrl', 'loginUrl', 'categoryId', 'notifyOnChange', 'sharedWithAdmin']) set(name, entry[name]);
+      for (const name of ['id', 'version', 'name', 'username', 'websiteUrl', 'loginUrl', 'categoryId', 'notifyOnChange', 'sharedWithAdmin', 'private']) set(name, entry[name]);
     } else {
       set('id', '');
       set('version', '');
+    }
+    // Secrets are never loaded into the form: one the entry holds shows as kept until something is typed.
+    for (const [name, has] of [['password', 'hasPassword'], ['notes', 'hasNotes'], ['totpSecret', 'hasTotp']]) {
+      const input = form.elements.namedItem(name);
+      if (input) input.placeholder = entry && entry[has] ? say(cfg, 'secretKept') : '';
     }
     // null follows the default period, 0 turns reminders off, n reminds every n days.
     const days = entry ? entry.reminderDays : null;
@@ -260,9 +266,38 @@
     set('reminderDays', days ? days : '');
     // "Notify me when the password changes" is the owner's own wish; others use the toggle on the entry.
     for (const box of form.querySelectorAll('[data-lk-owner-only]')) box.hidden = Boolean(entry) && entry.isOwner === false;
+    // "Shared with the administration" belongs to a client's own entry; on any other it could only be shown wrong.
+    for (const box of form.querySelectorAll('[data-lk-client-owner-only]')) {
+      box.hidden = Boolean(entry) && (entry.isOwner === false || entry.ownerKind !== 'client');
+    }
+    // "Private" is the author's choice about a staff entry: shown to whoever may change its sharing.
+    for (const box of form.querySelectorAll('[data-lk-staff-private]')) {
+      box.hidden = Boolean(entry) && (entry.ownerKind !== 'admin' || !entry.canShare);
+    }
     form._original = entry || null;
+    form._shown = entry ? entryPayload(form) : null;
     dialog.showModal();
     form.elements.namedItem('name').focus();
+  }
+
+  /**
+   * The category list holds the categories this user may file into. An entry
+   * filed elsewhere (a client's own category, seen by staff) keeps its
+   * category: it is shown by name, as an extra choice that only this dialog
+   * has, so that saving without touching it keeps it.
+   */
+  function showCurrentCategory(cfg, form, entry) {
+    const select = form.elements.namedItem('categoryId');
+    if (!select) return;
+    for (const option of select.querySelectorAll('option[data-lk-kept-category]')) option.remove();
+    const id = entry && entry.categoryId;
+    if (!id || [...select.options].some((option) => option.value === id)) return;
+    const option = document.createElement('option');
+    option.value = id;
+    option.dataset.lkKeptCategory = '';
+    const name = entry.categoryName || say(cfg, 'categoryUnnamed');
+    option.textContent = say(cfg, cfg.actor === 'admin' ? 'clientCategoryKept' : 'otherCategoryKept', { name });
+    select.append(option);
   }
 
   function setReminderMode(form, mode) {
@@ -290,8 +325,12 @@
       websiteUrl: orNull(value('websiteUrl')),
       loginUrl: orNull(value('loginUrl')),
     };
-    const notify = form.elements.namedItem('notifyOnChange');
-    if (notify && !notify.closest('[hidden]')) payload.notifyOnChange = checked('notifyOnChange');
+    // A field the dialog does not show is never sent.
+    const shown = (name) => {
+      const input = form.elements.namedItem(name);
+      return Boolean(input) && !input.closest('[hidden]');
+    };
+    if (shown('notifyOnChange')) payload.notifyOnChange = checked('notifyOnChange');
     if (form.elements.namedItem('reminderDays')) {
       const mode = reminderMode(form);
       const days = value('reminderDays').trim();
@@ -300,7 +339,8 @@
     }
     const category = value('categoryId');
     if (category !== undefined) payload.categoryId = category === '' ? null : category;
-    if (form.elements.namedItem('sharedWithAdmin')) payload.sharedWithAdmin = checked('sharedWithAdmin');
+    if (shown('sharedWithAdmin')) payload.sharedWithAdmin = checked('sharedWithAdmin');
+    if (shown('private')) payload.private = checked('private');
     for (const secret of ['password', 'notes', 'totpSecret']) {
       const text = value(secret);
       if (text !== undefined && text !== '') payload[secret] = text;
@@ -309,17 +349,35 @@
     return payload;
   }
 
+  /**
+   * What an edit changes: the fields whose value differs from what the dialog
+   * showed when it opened. A field the user did not touch is never sent, even
+   * where the form could not hold the stored value exactly. Secrets are never
+   * loaded, so one is sent only when typed.
+   */
+  function changesFrom(shown, payload) {
+    const changes = {};
+    for (const [key, value] of Object.entries(payload)) {
+      if (!Object.prototype.hasOwnProperty.call(shown, key) || shown[key] !== value) changes[key] = value;
+    }
+    return changes;
+  }
+
   async function submitEntry(cfg, form) {
-    const payload = entryPayload(form);
     const original = form._original;
     try {
       if (original) {
-        payload.version = Number(form.elements.namedItem('version').value);
-        if (payload.categoryId === (original.categoryId ?? null)) delete payload.categoryId;
-        if (payload.sharedWithAdmin === original.sharedWithAdmin) delete payload.sharedWithAdmin;
-        await call(cfg, 'PATCH', `/entries/${encodeURIComponent(original.id)}`, payload);
+        const changes = changesFrom(form._shown, entryPayload(form));
+        if (Object.keys(changes).length === 0) {
+          // Nothing to save: nothing is sent, and nothing reloads.
+          form.closest('dialog').close();
+          toast(cfg, say(cfg, 'unchanged'));
+          return;
+        }
+        changes.version = Number(form.elements.namedItem('version').value);
+        await call(cfg, 'PATCH', `/entries/${encodeURIComponent(original.id)}`, changes);
       } else {
-        await call(cfg, 'POST', '/entries', { ...cleanDefaults(cfg.defaults), ...payload });
+        await call(cfg, 'POST', '/entries', { ...cleanDefaults(cfg.defaults), ...entryPayload(form) });
       }
       form.closest('dialog').close();
       toast(cfg, say(cfg, 'saved'));
@@ -395,6 +453,11 @@
     for (const box of form.querySelectorAll('[data-lk-member-edit]')) box.checked = Boolean(members.get(`${box.dataset.kind}:${box.dataset.id}`)?.canEdit);
     const clientIds = form.querySelector('[data-lk-client-ids]');
     if (clientIds) clientIds.value = [...members.values()].filter((m) => m.kind === 'client').map((m) => m.id).join(', ');
+    // A client's category: staff rename it; who is in it is the client's to say, so members are neither shown nor sent.
+    const renameOnly = Boolean(category && category.renameOnly);
+    form.dataset.lkRenameOnly = renameOnly ? '1' : '';
+    for (const part of form.querySelectorAll('[data-lk-members-part]')) part.hidden = renameOnly;
+    form.querySelector('[data-lk-rename-only-hint]').hidden = !renameOnly;
     dialog.showModal();
     form.elements.namedItem('name').focus();
   }
@@ -406,7 +469,7 @@
       for (const id of clientIds.value.split(/[\s,;]+/).filter(Boolean)) members.push({ kind: 'client', id, canEdit: false });
     }
     const id = form.elements.namedItem('id').value;
-    const body = { name: form.elements.namedItem('name').value, members };
+    const body = form.dataset.lkRenameOnly ? { name: form.elements.namedItem('name').value } : { name: form.elements.namedItem('name').value, members };
     try {
       if (id) await call(cfg, 'PATCH', `/categories/${encodeURIComponent(id)}`, body);
       else await call(cfg, 'POST', '/categories', body);
@@ -432,6 +495,7 @@
     for (const input of form.querySelectorAll('[name]')) {
       if (input.matches('[data-lk-mail-field]')) continue;
       if (input.type === 'checkbox') put(input.name, input.checked);
+      else if (input.hasAttribute('data-lk-id-list')) put(input.name, input.value.split(/[\s,;]+/).filter(Boolean));
       else if (input.type === 'number') put(input.name, input.value.trim() === '' ? (input.hasAttribute('data-lk-null-empty') ? null : '') : Number(input.value));
       else put(input.name, input.value);
     }

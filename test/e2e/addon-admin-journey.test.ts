@@ -119,6 +119,41 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
     expectQuiet(w.watch, 'categories');
   });
 
+  it('categories: a client\'s own category is listed with its client, renamed (members untouched) and deleted (entries kept)', async () => {
+    const BLUE_HARBOUR = { kind: 'client', clientId: '1' } as const;
+    await visit(page, `${ADDON}?page=categories`, 'addon-client-categories');
+    const shop = page.locator('table[aria-labelledby="lk-client-categories"] tbody tr', { hasText: 'Shop & payments' });
+    expect((await shop.locator('td').allInnerTexts())[1]).to.equal('Blue Harbour Coffee Roasters');
+    const before = (await e2e.host.latchkey.categories.list(BLUE_HARBOUR)).find((c) => c.name === 'Shop & payments')!;
+    expect(before.members.length).to.be.greaterThan(0);
+
+    await shop.locator('[data-lk-category-edit]').click();
+    const dialog = page.locator('[data-lk-category-dialog]');
+    await dialog.waitFor({ state: 'visible' });
+    expect(await dialog.locator('[data-lk-members-part]').first().isHidden()).to.equal(true);
+    await dialog.locator('[name=name]').fill('Shop, POS & payments');
+    await shot(page, 'addon-client-category-rename');
+    await clickAndReload(page, dialog.locator('button[type=submit]'));
+
+    const renamed = (await e2e.host.latchkey.categories.list(BLUE_HARBOUR)).find((c) => c.id === before.id)!;
+    expect(renamed.name).to.equal('Shop, POS & payments');
+    expect(renamed.members).to.deep.equal(before.members);
+    const [event] = await e2e.host.latchkey.audit.list(OLIVIA, { action: 'category.update', limit: 1 });
+    expect(event!.actor).to.deep.include({ kind: 'admin', id: '1' });
+    expect(event!.details).to.deep.include({ name: 'Shop, POS & payments', previousName: 'Shop & payments', ownerClientId: '1' });
+
+    const filed = await e2e.host.latchkey.entries.list(OLIVIA, { categoryId: before.id, limit: 50 });
+    expect(filed.total).to.be.greaterThan(0);
+    const row = page.locator('table[aria-labelledby="lk-client-categories"] tbody tr', { hasText: 'Shop, POS & payments' });
+    await row.locator('[data-lk-category-delete]').click();
+    const confirm = page.locator('[data-lk-confirm-dialog]');
+    await confirm.waitFor({ state: 'visible' });
+    await clickAndReload(page, confirm.locator('button[type=submit]'));
+    expect((await e2e.host.latchkey.categories.list(BLUE_HARBOUR)).map((c) => c.id)).not.to.include(before.id);
+    for (const entry of filed.items) expect((await e2e.host.latchkey.entries.get(BLUE_HARBOUR, entry.id)).categoryId).to.equal(null);
+    expectQuiet(w.watch, 'client categories');
+  });
+
   it('settings: the mode is changed and saved; a reload shows it, and it takes effect', async () => {
     await visit(page, `${ADDON}?page=settings`, 'addon-settings-page');
     const form = page.locator('[data-lk-settings-form]');

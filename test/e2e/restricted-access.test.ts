@@ -17,10 +17,11 @@ describe('[sqlite] e2e: a staff member without rights in restricted mode', funct
     e2e = await startE2E();
     expect((await e2e.host.latchkey.settings.get(OLIVIA)).adminAccessMode).to.equal('restricted');
     clientOwnedIds = await Promise.all(CLIENT_OWNED.map((name) => entryIdByName(e2e.host, name)));
-    // One entry for the client that Billing is given explicitly: the panel still shows that one.
+    // One entry for the client that Billing is given explicitly: the panel still shows that one. Olivia keeps it
+    // private (not the team's), so only the grant reaches anyone else.
     const entry = await e2e.host.latchkey.entries.create(OLIVIA, {
       name: 'Invoice portal — shared with Billing', clientId: '1', username: 'billing-view', password: 'Billing-e2e-pw-1',
-      loginUrl: 'https://invoices.e2e.example/', grants: [{ kind: 'admin_role', id: '3' }],
+      loginUrl: 'https://invoices.e2e.example/', grants: [{ kind: 'admin_role', id: '3' }], private: true,
     });
     sharedWithBilling = entry.id;
   });

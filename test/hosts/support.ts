@@ -208,9 +208,9 @@ export class SameHosts {
       name: ENTRY.dns, clientId: ID.acme, username: 'acme-dns', password: 'acme-dns-pw',
       grants: [{ kind: 'admin_role', id: ID.roleBilling }, { kind: 'client', id: ID.acme }],
     });
-    // Olivia's, for Acme: Rita may see and edit it; Sam, not named, may not see it.
+    // Olivia's, for Acme, kept private: Rita may see and edit it; Sam, not named, may not see it.
     await lk.entries.create(olivia, {
-      name: ENTRY.firewall, clientId: ID.acme, username: 'fw-admin', password: 'acme-fw-pw',
+      name: ENTRY.firewall, clientId: ID.acme, username: 'fw-admin', password: 'acme-fw-pw', private: true,
       grants: [{ kind: 'admin', id: ID.rita, canEdit: true }],
     });
     await lk.entries.create({ kind: 'client', clientId: ID.globex }, { name: ENTRY.globex, username: 'vpn', password: 'globex-vpn-pw' });
@@ -232,13 +232,14 @@ export class SameHosts {
     app.get('/host/admin/clients/:id', (req, res, next) => page(req, res, 'clientSummary', { clientId: req.params.id }).catch(next));
     app.get('/host/admin/tickets/:id', (req, res, next) => page(req, res, 'ticketSidebar', { ticketId: req.params.id }).catch(next));
     app.get('/host/clientarea', (req, res, next) => page(req, res, 'clientArea', {}).catch(next));
+    app.get('/host/admin/addon/:page', (req, res, next) => page(req, res, 'adminPages', { page: req.params.page }).catch(next));
   }
 
   /** The in-process host's page for `place`, signed in (the host's own session) as `actor`. */
-  async inProcess(actor: Actor, place: Exclude<HookPlace, 'adminPages'>, id?: string): Promise<PanelVisit> {
+  async inProcess(actor: Actor, place: HookPlace, id?: string): Promise<PanelVisit> {
     const { page, context, watch } = await this.newPage();
     await context.addCookies([{ name: HOST_COOKIE, value: subjectOf(actor), url: this.latchkeyOrigin }]);
-    const path = place === 'clientSummary' ? `/host/admin/clients/${id}` : place === 'ticketSidebar' ? `/host/admin/tickets/${id}` : '/host/clientarea';
+    const path = inProcessPath(place, id);
     const response = await page.goto(`${this.latchkeyOrigin}${path}`, { waitUntil: 'load' });
     if (response?.status() !== 200) throw new Error(`GET ${path}: ${response?.status()}`);
     return { page, context, target: page, watch };
@@ -392,6 +393,16 @@ export class SameHosts {
 }
 
 const HOST_COOKIE = 'host_actor';
+
+/** Where the in-process host shows `place`: the client's summary, the ticket, the addon page `id` (default entries), the client area. */
+export function inProcessPath(place: HookPlace, id?: string): string {
+  switch (place) {
+    case 'clientSummary': return `/host/admin/clients/${id}`;
+    case 'ticketSidebar': return `/host/admin/tickets/${id}`;
+    case 'adminPages': return `/host/admin/addon/${id ?? 'entries'}`;
+    case 'clientArea': return '/host/clientarea';
+  }
+}
 
 function subjectOf(actor: Actor): string {
   if (actor.kind === 'admin') return `admin:${actor.adminId}`;

@@ -21,7 +21,8 @@ describe('access policy: the reference policy itself', () => {
         const category = world.categories.find((c) => c.name === e.category);
         const facts = {
           source: 'vault' as const, owner: e.owner, clientId: e.client, categoryId: e.category, sharedWithAdmin: e.sharedWithAdmin,
-          grants: e.grants, categoryMembers: category?.members ?? [], service: null,
+          private: e.private, grants: e.grants, categoryMembers: category?.members ?? [], service: null,
+          linkedServiceStatus: world.services.find((s) => s.id === e.service)?.status ?? null,
         };
         const shuffled = { ...facts, grants: rotate(e.grants, seed), categoryMembers: rotate(facts.categoryMembers, seed + 1) };
         for (const actor of world.actors) {
@@ -157,7 +158,7 @@ forEachDatabase('access policy: services agree with the reference policy', (db) 
         const owner = facts.kind === 'admin' ? { kind: 'admin' as const, id: facts.adminId } : { kind: 'client' as const, id: facts.clientId };
         built.entries.set(createdId, {
           id: createdId, name, owner, client: facts.kind === 'client' ? facts.clientId : null, category: null,
-          sharedWithAdmin: false, grants: [], version: 1,
+          sharedWithAdmin: false, private: false, service: null, grants: [], version: 1,
         });
       }
       return;

@@ -89,10 +89,16 @@ forEachDatabase('access rules', (db) => {
       await expectForbidden(lk.entries.share(sam, acmePrivate, { version: 1, grants: [] }));
     });
 
-    it('full mode still keeps an admin-owned entry private to its owner', async () => {
-      const samsOwn = await create(sam, { name: 'Sam notes', password: 'sam-pw', clientId: 'c-acme' });
+    it('full mode shows a staff entry filed under a client to every admin, and keeps one marked private to its author', async () => {
+      const teamEntry = await create(sam, { name: 'Acme DNS', password: 'dns-pw', clientId: 'c-acme' });
+      const samsOwn = await create(sam, { name: 'Sam notes', password: 'sam-pw', clientId: 'c-acme', private: true });
       await expectSees(sam, samsOwn);
-      for (const other of [sid, sue, owner]) await expectBlind(other, samsOwn);
+      for (const other of [sid, sue, owner]) {
+        await expectSees(other, teamEntry);
+        await expectBlind(other, samsOwn);
+      }
+      // Colleagues see the team's entry; changing it stays with its author (or a grant with edit rights).
+      await expectForbidden(lk.entries.update(sid, teamEntry, { version: 1, name: 'changed' }));
     });
   });
 
@@ -145,8 +151,16 @@ forEachDatabase('access rules', (db) => {
 
     it('restricted mode keeps an allowed admin out of other admins\' private entries', async () => {
       await configure({ adminAccessMode: 'restricted', allowedAdminIds: ['a-sys'] });
-      const samsOwn = await create(sam, { name: 'Sam notes', clientId: 'c-acme' });
+      const samsOwn = await create(sam, { name: 'Sam notes', clientId: 'c-acme', private: true });
       await expectBlind(sid, samsOwn);
+    });
+
+    it('restricted mode shows a staff entry filed under a client to allowed admins only', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: [sid.adminId] });
+      const teamEntry = await create(sam, { name: 'Acme DNS', clientId: 'c-acme' });
+      await expectSees(sid, teamEntry);
+      await expectBlind(sue, teamEntry);
+      await expectSees(sam, teamEntry);
     });
   });
 
@@ -185,9 +199,16 @@ forEachDatabase('access rules', (db) => {
     });
 
     it('an admin-owned entry is never "shared with administration", whatever the admin asks', async () => {
-      const samsOwn = await lk.entries.create(sam, { name: 'Sam notes', clientId: 'c-acme', sharedWithAdmin: true });
+      const samsOwn = await lk.entries.create(sam, { name: 'Sam notes', clientId: 'c-acme', sharedWithAdmin: true, private: true });
       expect(samsOwn.sharedWithAdmin).to.equal(false);
       await expectBlind(sid, samsOwn.id);
+    });
+
+    it('shared mode shows allowed admins what staff filed under a client for the team: the client\'s consent is for its own entries', async () => {
+      const teamEntry = await create(sue, { name: 'Acme registrar', clientId: 'c-acme' });
+      await expectSees(sid, teamEntry);
+      await expectSees(sam, teamEntry);
+      await expectBlind(eve, teamEntry);
     });
   });
 
@@ -240,8 +261,8 @@ forEachDatabase('access rules', (db) => {
   describe('admin-owned entries: grants and admin categories', () => {
     beforeEach(() => configure({ adminAccessMode: 'full' }));
 
-    it('an admin-owned entry is private to its owner, who may do everything with it', async () => {
-      const id = await create(sam, { name: 'Router', password: 'router-pw', clientId: 'c-acme' });
+    it('an admin-owned entry marked private is its owner\'s alone, who may do everything with it', async () => {
+      const id = await create(sam, { name: 'Router', password: 'router-pw', clientId: 'c-acme', private: true });
       await expectSees(sam, id);
       await lk.entries.update(sam, id, { version: 1, password: 'router-pw-2' });
       await lk.entries.share(sam, id, { version: 2, grants: [] });
@@ -488,13 +509,18 @@ forEachDatabase('access rules', (db) => {
       await expectForbidden(lk.entries.update(acmeDev, id, { version: 1, name: 'x' }));
     });
 
-    it('an admin category with a client or contact member shows its entries to them', async () => {
-      const category = await lk.categories.create(owner, { name: 'Acme shared', members: [{ kind: 'client', id: 'c-acme' }, { kind: 'contact', id: 'k-globex-ops' }] });
-      const id = await create(sam, { name: 'Status page', categoryId: category.id });
-      await expectSees(acme, id);
-      await expectSees(globexOps, id);
-      await expectSees(globex, id);
-      await expectBlind(acmeDev, id);
+    it('an admin category shows a client or contact member the entries filed in it that concern that client', async () => {
+      const category = await lk.categories.create(owner, { name: 'Shared', members: [{ kind: 'client', id: 'c-acme' }, { kind: 'contact', id: 'k-globex-ops' }] });
+      const acmeStatus = await create(sam, { name: 'Acme status page', clientId: 'c-acme', private: true, categoryId: category.id });
+      const globexStatus = await create(sam, { name: 'Globex status page', clientId: 'c-globex', private: true, categoryId: category.id });
+      const nobodys = await create(sam, { name: 'Our status page', private: true, categoryId: category.id });
+      await expectSees(acme, acmeStatus);
+      await expectBlind(acme, globexStatus);
+      await expectSees(globexOps, globexStatus);
+      await expectSees(globex, globexStatus);
+      await expectBlind(globexOps, acmeStatus);
+      await expectBlind(acmeDev, acmeStatus);
+      for (const client of [acme, globex, globexOps]) await expectBlind(client, nobodys);
     });
 
     it('a contact unknown to the client is nobody: sees nothing, creates nothing', async () => {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { emptyHostData, type MemoryDirectory, type MemoryHostData } from '../../adapters/memory/memory-directory.ts';
 import {
-  Secret, type Actor, type CategoryMember, type Grant, type Owner, type Principal, type PrincipalKind, type VaultSettings,
+  Secret, SERVICE_STATUSES, type Actor, type CategoryMember, type Grant, type Owner, type Principal, type PrincipalKind,
+  type ServiceStatus, type VaultSettings,
 } from '../../core/index.ts';
 import type { EntryFacts } from '../../core/policy/facts.ts';
 import type { Vault } from '../support/databases.ts';
@@ -13,7 +14,10 @@ import { clearVault, resetHost, system } from './policy-support.ts';
  * fast-check prints a counterexample: ids are short strings, every reference
  * is by id or name, and the data is what the services could have produced
  * (grants to a client or contact only on that client's entries, client
- * categories holding only the client's own contacts, and so on).
+ * categories holding only the client's own contacts, and so on). Then the
+ * host moves on: contacts change client and services change state, and the
+ * world records the host as it is after that (`clients`, `services`) beside
+ * what the vault was given before (`entries`).
  */
 export interface World {
   /** Whether the second id of each kind is the first one in upper case (`c0`, `C0`). */
@@ -22,7 +26,9 @@ export interface World {
   clients: Array<{ id: string; group: string | null; contacts: Array<{ id: string; main: boolean }> }>;
   products: Array<{ id: string; group: string | null }>;
   /** A service shows as credentials only when it has a login of its own. */
-  services: Array<{ id: string; client: string; product: string; hasLogin: boolean }>;
+  services: Array<{ id: string; client: string; product: string; hasLogin: boolean; status: ServiceStatus }>;
+  /** Contacts the host moved to another client after they were given grants and category places. */
+  moves: Array<{ contact: string; from: string; to: string }>;
   categories: Array<{ name: string; owner: Owner; members: CategoryMember[] }>;
   entries: WorldEntry[];
   settings: VaultSettings;
@@ -39,6 +45,10 @@ export interface WorldEntry {
   /** A category name, or null. */
   category: string | null;
   sharedWithAdmin: boolean;
+  /** Staff entries: kept to the author rather than shared with the team. */
+  private: boolean;
+  /** A service of the entry's client the entry is about, or null. */
+  service: string | null;
   grants: Grant[];
 }
 
@@ -79,7 +89,12 @@ const rawWorld = fc.record({
     contacts: fc.array(fc.boolean(), { maxLength: 3 }),
   }), { minLength: 1, maxLength: 4 }),
   products: fc.array(fc.option(nat(PRODUCT_GROUP_COUNT - 1), { freq: 4 }), { minLength: 1, maxLength: 3 }),
-  services: fc.array(fc.record({ client: nat(9), product: nat(9), hasLogin: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }) }), { maxLength: 5 }),
+  services: fc.array(fc.record({
+    client: nat(9), product: nat(9),
+    hasLogin: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    status: fc.oneof({ weight: 3, arbitrary: fc.constant<ServiceStatus>('active') }, { weight: 2, arbitrary: fc.constantFrom(...SERVICE_STATUSES) }),
+  }), { maxLength: 5 }),
+  moves: fc.array(fc.record({ contact: nat(99), to: nat(9) }), { maxLength: 2 }),
   categories: fc.array(fc.record({
     adminOwned: fc.boolean(),
     owner: nat(9),
@@ -91,6 +106,8 @@ const rawWorld = fc.record({
     client: fc.option(nat(9), { freq: 3 }),
     category: fc.option(nat(9), { freq: 2 }),
     sharedWithAdmin: fc.boolean(),
+    private: fc.boolean(),
+    service: fc.option(nat(9), { freq: 2 }),
     grants: fc.array(fc.record({ kind: fc.constantFrom<PrincipalKind>('admin', 'admin_role', 'client', 'contact'), pick: nat(99), canEdit: fc.boolean() }), { maxLength: 3 }),
   }), { maxLength: 15 }),
   settings: fc.record({
@@ -100,8 +117,11 @@ const rawWorld = fc.record({
     extendedRoles: fc.oneof({ weight: 3, arbitrary: fc.constant([] as number[]) }, { weight: 1, arbitrary: indexList(ROLE_COUNT - 1, 1) }),
     privateEnabled: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     privateExcludedGroups: indexList(GROUP_COUNT - 1, 1),
+    privateExcludedClients: indexList(3, 1),
     servicesEnabled: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     servicesExcludedGroups: indexList(GROUP_COUNT - 1, 1),
+    servicesExcludedClients: indexList(3, 1),
+    visibleStatuses: fc.subarray([...SERVICE_STATUSES]),
     excludedProducts: indexList(2, 1),
     excludedProductGroups: indexList(PRODUCT_GROUP_COUNT - 1, 1),
     entryLimit: fc.option(fc.integer({ min: 1, max: 4 }), { freq: 2 }),
@@ -138,7 +158,8 @@ function toWorld(raw: RawWorld): World {
   });
   const products = raw.products.map((group, i) => ({ id: idOf('p', i, twins), group: group === null ? null : productGroupIds[group]! }));
   const services = raw.services.map((s, i) => ({
-    id: `s${i}`, client: clients[s.client % clients.length]!.id, product: products[s.product % products.length]!.id, hasLogin: s.hasLogin,
+    id: `s${i}`, client: clients[s.client % clients.length]!.id, product: products[s.product % products.length]!.id,
+    hasLogin: s.hasLogin, status: s.status,
   }));
   const allContacts = clients.flatMap((c) => c.contacts.map((k) => k.id));
   const contactsOf = (clientId: string | null) => clients.find((c) => c.id === clientId)?.contacts.map((k) => k.id) ?? [];
@@ -180,8 +201,26 @@ function toWorld(raw: RawWorld): World {
       const id = pickPrincipal(g.kind, g.pick, client);
       if (id !== null) grants.push({ kind: g.kind, id, canEdit: g.canEdit });
     }
-    return { name: `e${i}`, owner, client, category, sharedWithAdmin: owner.kind === 'client' && e.sharedWithAdmin, grants: dedupe(grants) };
+    const ofClient = services.filter((sv) => sv.client === client);
+    const service = e.service === null || ofClient.length === 0 ? null : ofClient[e.service % ofClient.length]!.id;
+    return {
+      name: `e${i}`, owner, client, category, sharedWithAdmin: owner.kind === 'client' && e.sharedWithAdmin,
+      private: owner.kind === 'admin' && e.private, service, grants: dedupe(grants),
+    };
   });
+
+  // The host moves contacts after the vault knew them: grants and category places stay as they were.
+  const moves: World['moves'] = [];
+  for (const m of raw.moves) {
+    if (allContacts.length === 0 || clients.length < 2) break;
+    const contact = allContacts[m.contact % allContacts.length]!;
+    const from = clients.find((c) => c.contacts.some((k) => k.id === contact))!;
+    const to = clients[m.to % clients.length]!;
+    if (to === from) continue;
+    from.contacts = from.contacts.filter((k) => k.id !== contact);
+    to.contacts = [...to.contacts, { id: contact, main: false }];
+    moves.push({ contact, from: from.id, to: to.id });
+  }
 
   const s = raw.settings;
   const settings: VaultSettings = {
@@ -189,13 +228,20 @@ function toWorld(raw: RawWorld): World {
     allowedAdminIds: s.allowedAdmins.map((i) => idOf('a', i, twins)),
     allowedAdminRoleIds: s.allowedRoles.map((i) => idOf('r', i, twins)),
     extendedAdminRoleIds: s.extendedRoles.map((i) => roleIds[i]!),
-    clientPrivateEntries: { enabled: s.privateEnabled, excludedClientGroupIds: s.privateExcludedGroups.map((i) => groupIds[i]!) },
+    clientPrivateEntries: {
+      enabled: s.privateEnabled,
+      excludedClientGroupIds: s.privateExcludedGroups.map((i) => groupIds[i]!),
+      excludedClientIds: s.privateExcludedClients.map((i) => idOf('c', i, twins)),
+    },
     clientServicePasswords: {
       enabled: s.servicesEnabled,
       excludedClientGroupIds: s.servicesExcludedGroups.map((i) => groupIds[i]!),
+      excludedClientIds: s.servicesExcludedClients.map((i) => idOf('c', i, twins)),
       excludedProductIds: s.excludedProducts.map((i) => idOf('p', i, twins)),
       excludedProductGroupIds: s.excludedProductGroups.map((i) => productGroupIds[i]!),
+      visibleStatuses: s.visibleStatuses,
     },
+    staffPanels: { clientSummary: true, ticketSidebar: true },
     clientEntryLimit: s.entryLimit,
     historyDepth: 10,
     defaultReminderDays: null,
@@ -241,7 +287,10 @@ function toWorld(raw: RawWorld): World {
     return { actor: chosen ?? actors[c.actor % actors.length]!, action: c.action, target };
   });
 
-  return { twins, admins, clients, products, services, categories, entries, settings, actors, calls };
+  // Moved contacts still claimed at the client they left.
+  for (const move of moves) actors.push({ kind: 'client', clientId: move.from, contactId: move.contact });
+
+  return { twins, admins, clients, products, services, moves, categories, entries, settings, actors, calls };
 }
 
 /** One grant (or member) per principal (the tables' primary keys); twins that differ in case are two principals. */
@@ -269,7 +318,7 @@ export function hostData(world: World, options: { allEnabled: boolean }): Memory
   data.products = world.products.map((p) => ({ id: p.id, name: `Product ${p.id}`, groupId: p.group }));
   data.services = world.services.map((s) => ({
     id: s.id, clientId: s.client, productId: s.product, label: `${s.id}.test`,
-    username: s.hasLogin ? `user-${s.id}` : null, password: s.hasLogin ? new Secret(`pw-${s.id}`) : null, loginUrl: null, status: 'active' as const,
+    username: s.hasLogin ? `user-${s.id}` : null, password: s.hasLogin ? new Secret(`pw-${s.id}`) : null, loginUrl: null, status: s.status,
   }));
   return data;
 }
@@ -289,6 +338,8 @@ export interface ModelEntry {
   client: string | null;
   category: string | null;
   sharedWithAdmin: boolean;
+  private: boolean;
+  service: string | null;
   grants: Grant[];
   version: number;
 }
@@ -316,6 +367,7 @@ export async function buildWorld(vault: Vault, host: MemoryDirectory, world: Wor
     }
   }
   const categoryOwner = new Map(world.categories.map((c) => [c.name, c.owner]));
+  const contactsNow = new Map(world.clients.flatMap((c) => c.contacts.map((k) => [k.id, c.id] as const)));
 
   const ids = new Map<string, string>();
   const entries = new Map<string, ModelEntry>();
@@ -323,12 +375,15 @@ export async function buildWorld(vault: Vault, host: MemoryDirectory, world: Wor
     const byClient = e.owner.kind === 'client';
     const actor: Actor = byClient ? { kind: 'client', clientId: e.owner.id } : { kind: 'admin', adminId: e.owner.id };
     const ownCategory = e.category !== null && categoryOwner.get(e.category)?.kind === e.owner.kind;
-    const ownGrants = byClient ? e.grants.filter((g) => g.kind === 'contact') : e.grants;
+    // Grants to a contact who has since moved are written as they were given, before the move.
+    const stillThere = (g: Grant) => g.kind !== 'contact' || contactsNow.get(g.id) === e.client;
+    const ownGrants = (byClient ? e.grants.filter((g) => g.kind === 'contact') : e.grants).filter(stillThere);
     const created = await lk.entries.create(actor, {
       name: e.name,
       password: `pw-${e.name}`,
       notes: `notes of ${e.name}`,
-      ...(byClient ? { sharedWithAdmin: e.sharedWithAdmin } : { clientId: e.client }),
+      ...(byClient ? { sharedWithAdmin: e.sharedWithAdmin } : { clientId: e.client, private: e.private }),
+      ...(e.service !== null ? { serviceId: e.service } : {}),
       ...(ownCategory ? { categoryId: categoryIds.get(e.category!)! } : {}),
       grants: ownGrants,
     });
@@ -342,7 +397,7 @@ export async function buildWorld(vault: Vault, host: MemoryDirectory, world: Wor
     ids.set(e.name, created.id);
     entries.set(created.id, {
       id: created.id, name: e.name, owner: e.owner, client: e.client, category: e.category,
-      sharedWithAdmin: e.sharedWithAdmin, grants: e.grants, version: 1,
+      sharedWithAdmin: e.sharedWithAdmin, private: e.private, service: e.service, grants: e.grants, version: 1,
     });
   }
 
@@ -360,9 +415,11 @@ export function entryFacts(world: World, built: Built, entry: ModelEntry): Entry
     clientId: entry.client,
     categoryId: entry.category === null ? null : built.categoryIds.get(entry.category)!,
     sharedWithAdmin: entry.sharedWithAdmin,
+    private: entry.private,
     grants: entry.grants,
     categoryMembers: category?.members ?? [],
     service: null,
+    linkedServiceStatus: world.services.find((s) => s.id === entry.service && s.client === entry.client)?.status ?? null,
   };
 }
 
@@ -376,8 +433,10 @@ export function serviceFacts(world: World, serviceId: string): EntryFacts | null
     clientId: service.client,
     categoryId: null,
     sharedWithAdmin: false,
+    private: false,
     grants: [],
     categoryMembers: [],
-    service: { productId: service.product, productGroupId: product?.group ?? null },
+    service: { productId: service.product, productGroupId: product?.group ?? null, status: service.status },
+    linkedServiceStatus: null,
   };
 }
