@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { API_IDENTIFIER, API_SECRET, FakeWhmcs } from '../whmcs/fake-whmcs.ts';
 
 const PASSWORD = 'start-pw-sentinel-5521';
 /** A MySQL URL on a port where nothing listens: the database is down. */
@@ -45,6 +46,19 @@ describe('starting with the database down', function () {
   it('npm start (the demo host) says in one line what failed and which setting to check, and exits 1', async () => {
     const result = await run('examples/demo-host/main.ts', [], { LATCHKEY_DATABASE_URL: DOWN_URL, LATCHKEY_DATA_DIR: dataDir, PORT: '0' });
     expectOneLine(result, /Check LATCHKEY_DATABASE_URL \(mysql:\/\/latchkey:\*\*\*@127\.0\.0\.1:1\/latchkey\)/);
+  });
+
+  it('the standalone service for WHMCS (examples/whmcs) says in one line what failed and which setting to check, and exits 1', async () => {
+    const whmcs = await FakeWhmcs.start();
+    try {
+      const result = await run('examples/whmcs/main.ts', [], {
+        WHMCS_URL: whmcs.url, WHMCS_API_IDENTIFIER: API_IDENTIFIER, WHMCS_API_SECRET: API_SECRET, LATCHKEY_DATABASE_URL: DOWN_URL,
+        LATCHKEY_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`, PORT: '0',
+      });
+      expectOneLine(result, /Check LATCHKEY_DATABASE_URL \(mysql:\/\/latchkey:\*\*\*@127\.0\.0\.1:1\/latchkey\)/);
+    } finally {
+      await whmcs.close();
+    }
   });
 
   for (const command of [['migrate', 'status'], ['audit', 'verify']]) {
