@@ -10,7 +10,7 @@ import { ConfigurationError, DatabaseUnavailableError } from '../errors.ts';
 export type DatabaseConfig = {
   url: string;
   /**
-   * Milliseconds a MySQL/MariaDB connection or query may take before the
+   * Milliseconds a MySQL/MariaDB connection or query (schema changes excepted) may take before the
    * database counts as unavailable (503), rather than holding the request
    * (default 10 000). A server that accepts connections and never answers
    * is caught by it.
@@ -142,6 +142,9 @@ interface Mysql2Connection {
   destroy(): void;
 }
 
+/** Schema changes (migrations) may rightly take minutes on a big table: they keep no time limit. */
+const SCHEMA_CHANGE = /^\s*(ALTER|CREATE|DROP|RENAME|TRUNCATE)\b/i;
+
 /**
  * mysql2 waits for a query's answer forever; this gives every query knex sends
  * a time limit. A connection whose query timed out is closed, so the pool
@@ -151,7 +154,8 @@ function withQueryTimeout(timeoutMs: number) {
   return (conn: Mysql2Connection, done: (err: Error | null, conn: unknown) => void) => {
     const query = conn.query.bind(conn);
     conn.query = (options, values, callback) => {
-      if (typeof callback !== 'function' || options === null || typeof options !== 'object' || 'timeout' in options) {
+      if (typeof callback !== 'function' || options === null || typeof options !== 'object' || 'timeout' in options
+        || SCHEMA_CHANGE.test(String((options as { sql?: unknown }).sql ?? ''))) {
         return query(options, values, callback);
       }
       return query({ ...options, timeout: timeoutMs }, values, (err: { code?: string } | null, ...rest: unknown[]) => {
