@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 
 const SERVER = '/usr/sbin/mariadbd';
@@ -34,6 +34,7 @@ export class OwnMariaDb {
 
   /** A fresh data directory, the server started, the database and its user made. */
   async install(): Promise<void> {
+    this.#killLeftover();
     rmSync(this.#dir, { recursive: true, force: true });
     mkdirSync(this.#dir, { recursive: true });
     const asRoot = process.getuid?.() === 0;
@@ -81,6 +82,22 @@ export class OwnMariaDb {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** A server a crashed earlier run left on this data directory would answer on the port in our place. */
+  #killLeftover(): void {
+    const pidFile = `${this.#dir}/mysqld.pid`;
+    if (!existsSync(pidFile)) return;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 1) return;
+    // Only that server: a pid file outlives its process, and the number may now be someone else's.
+    const commandLine = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+    if (!commandLine.includes('mariadbd') || !commandLine.includes(this.#dir)) return;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
   }
 
   async remove(): Promise<void> {
