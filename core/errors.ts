@@ -80,10 +80,19 @@ export class ConfigurationError extends LatchkeyError {
   }
 }
 
-/** The database is missing or unreachable; the caller may retry later. */
+/**
+ * The database is missing, unreachable, full, read-only or locked: the caller
+ * may retry after `retryAfterSeconds`. The detail says what to check, never a
+ * password or a bound value.
+ */
 export class DatabaseUnavailableError extends LatchkeyError {
-  constructor(detail: string) {
+  readonly retryAfterSeconds: number;
+  /** What failed and what to check, without the "database unavailable" prefix. */
+  readonly detail: string;
+  constructor(detail: string, options: { retryAfterSeconds?: number } = {}) {
     super('database_unavailable', `database unavailable: ${detail}`);
+    this.detail = detail;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
   }
 }
 

@@ -19,7 +19,7 @@ export type {
 } from './ports/host-directory.ts';
 export { clientSearch, compareClients, FIND_CLIENTS_MAX, SERVICE_STATUSES, toServiceStatus } from './ports/host-directory.ts';
 export { Keyring } from './crypto/keyring.ts';
-export { openDatabase, type DatabaseConfig } from './store/database.ts';
+export { asUnavailable, openDatabase, redactDatabaseUrl, type DatabaseConfig } from './store/database.ts';
 export { safeHttpUrl } from './render/safe-url.ts';
 export type { AddonChange, AuditEvent, AuditVerdict, AuditVerifyOptions } from './services/audit-service.ts';
 export { formatAuditCheckpoint, parseAuditCheckpoints, type AuditCheckpoint } from './services/audit-checkpoint.ts';
@@ -29,6 +29,7 @@ export type {
   SettingsPatch, AuditQuery, PasswordRulesInput,
 } from './validation/schemas.ts';
 export { createHooks, type CreateHooksOptions } from './hooks/create-hooks.ts';
+export { outageOf, renderUnavailablePanel, type Outage } from './hooks/unavailable-panel.ts';
 export { runAddonAction, type AddonSection } from './hooks/addon-section.ts';
 export { HOOK_PLACES, type Hook, type Hooks, type HookPlace, type HookContext, type HookSurface } from './hooks/hook-contract.ts';
 export { Renderer } from './render/renderer.ts';

@@ -23,7 +23,7 @@ import { ReminderJob } from './services/reminder-job.ts';
 import { OutboxDispatcher, type DispatchOptions, type DispatchResult } from './services/outbox-dispatcher.ts';
 import type { Mailer } from './ports/mailer.ts';
 import { Renderer } from './render/renderer.ts';
-import { asUnavailable, openDatabase, type DatabaseConfig, type Dialect } from './store/database.ts';
+import { asUnavailable, openDatabase, refusesWrites, type DatabaseConfig, type Dialect } from './store/database.ts';
 import { Migrator } from './store/migrator.ts';
 import { DEFAULT_TABLE_PREFIX, tableNames } from './store/table-names.ts';
 import { passwordRulesSchema, type PasswordRulesInput } from './validation/schemas.ts';
@@ -38,6 +38,8 @@ export interface LatchkeyOptions {
   tablePrefix?: string;
   /** Apply pending migrations at start-up (handy for the embedded SQLite default). */
   migrate?: boolean;
+  /** Where start-up warnings go, one line each (default console.warn): a database that refuses writes. */
+  warn?: (line: string) => void;
 }
 
 export interface MailLoopOptions extends DispatchOptions {
@@ -94,8 +96,12 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   const ctx = new VaultContext(knex, dialect, tables, new EntryCipher(options.keys), options.host, options.clock ?? systemClock, options.keys);
   try {
     await knex.raw('select 1');
-    if (options.migrate) await migrator.latest();
-    await ctx.audit.sealHead(knex, ctx.now());
+    const refused = await refusesWrites(knex, dialect);
+    // A read-only vault still serves reads; migrating it would fail on the lock, so only when something is pending.
+    if (options.migrate && !(refused && (await migrator.status()).pending.length === 0)) await migrator.latest();
+    if (refused) (options.warn ?? console.warn)(`latchkey: warning: ${refused}; reading works, saving fails until this is fixed`);
+    // The audit head is sealed under the active key at start; a vault that cannot write leaves that to a later start.
+    if (!refused) await ctx.audit.sealHead(knex, ctx.now());
   } catch (err) {
     if (owned) await knex.destroy();
     throw asUnavailable(err);

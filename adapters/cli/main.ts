@@ -4,8 +4,8 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  AuditTrailBrokenError, ConfigurationError, createLatchkey, formatAuditCheckpoint, Keyring, LatchkeyError, parseAuditCheckpoints,
-  type AuditCheckpoint, type HostDirectory, type Latchkey,
+  AuditTrailBrokenError, ConfigurationError, createLatchkey, DatabaseUnavailableError, formatAuditCheckpoint, Keyring, LatchkeyError,
+  parseAuditCheckpoints, redactDatabaseUrl, type AuditCheckpoint, type HostDirectory, type Latchkey,
 } from '../../core/index.ts';
 import { asUnavailable, openDatabase } from '../../core/store/database.ts';
 import { Migrator } from '../../core/store/migrator.ts';
@@ -168,8 +168,13 @@ async function withVault(body: (lk: Latchkey) => Promise<void>, needsHost = fals
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof LatchkeyError) {
-    console.error(`latchkey: ${err.message}`);
+  const reason = asUnavailable(err);
+  if (reason instanceof DatabaseUnavailableError) {
+    // One line, no stack: what failed, and the setting to check without its password.
+    console.error(`latchkey: ${reason.message}. Check LATCHKEY_DATABASE_URL (${redactDatabaseUrl(readEnvironment().databaseUrl)}).`);
+    process.exitCode = 1;
+  } else if (reason instanceof LatchkeyError) {
+    console.error(`latchkey: ${reason.message}`);
     process.exitCode = 2;
   } else {
     throw err;

@@ -1,18 +1,22 @@
 import type { Response } from 'express';
 import type { TFunction } from 'i18next';
 import {
-  ConflictError, DatabaseUnavailableError, ForbiddenError, HostUnavailableError, LatchkeyError, LimitExceededError, NotFoundError, ValidationError,
+  asUnavailable, ConflictError, DatabaseUnavailableError, ForbiddenError, HostUnavailableError, LatchkeyError, LimitExceededError, NotFoundError, ValidationError,
 } from '../../core/index.ts';
 import { issue } from '../../core/validation/rules.ts';
 
 /**
  * Maps core errors to HTTP: 400 names the field, 404 hides what you may not
  * see, 409 carries the current version, 503 when the database or the host
- * platform is away, with the Retry-After the cause suggests. Any
- * other failure is a bare 500: no stack, no SQL, no value reaches the client.
+ * platform is away, with the Retry-After the cause suggests. Errors from
+ * outside Latchkey's services (a host's `identify` reading its own database)
+ * go through the same classification, so a database outage is a 503 whoever
+ * met it. Any other failure is a bare 500: no stack, no SQL, no value
+ * reaches the client.
  */
 export function sendError(res: Response, err: unknown, t: TFunction): void {
   res.set('Cache-Control', 'no-store');
+  err = asUnavailable(err);
   if (isBodyParseError(err)) err = new ValidationError([issue('(body)', 'badJson')]);
   // The router could not decode a path parameter (`/entries/%E0%A4%A`).
   if (err instanceof URIError) err = new ValidationError([issue('(path)', 'badPathEncoding')]);
@@ -34,7 +38,8 @@ export function sendError(res: Response, err: unknown, t: TFunction): void {
   } else if (err instanceof LimitExceededError) {
     res.status(409).json({ error: err.code, message: t('errors.limit_exceeded', { limit: err.limit }), limit: err.limit });
   } else if (err instanceof DatabaseUnavailableError) {
-    res.status(503).set('Retry-After', '5').json({ error: err.code, message: t('errors.database_unavailable') });
+    console.error(`latchkey: ${err.message}`);
+    res.status(503).set('Retry-After', String(err.retryAfterSeconds)).json({ error: err.code, message: t('errors.database_unavailable') });
   } else if (err instanceof HostUnavailableError) {
     // The detail names the host's address and action: for the server's log, not for the user.
     console.error(`latchkey: ${err.message.slice(0, 200)}`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
-  createHooks, HOOK_PLACES, pickLanguage, Renderer, type Language,
+  createHooks, HOOK_PLACES, outageOf, pickLanguage, Renderer, renderUnavailablePanel, type Language, type Outage,
   type Actor, type HookContext, type HookPlace, type HookSurface, type Hooks,
 } from '../../core/index.ts';
 import { hostId } from '../../core/validation/schemas.ts';
@@ -35,6 +35,9 @@ export interface LatchkeyMount {
   /**
    * Renders a hook place for an in-process host's page: identifies the actor,
    * issues the CSRF token, and returns the HTML fragment, or null to hide it.
+   * While the database or the host platform is away (or the render passes its
+   * deadline) it returns the panel's "unavailable" notice instead of throwing,
+   * so the host's page still shows; only a bug rejects.
    */
   render(place: HookPlace, req: Request, res: Response, context?: HookContext): Promise<string | null>;
   /** Where Latchkey's routes live, normalised: `/latchkey`, or `` at the root. */
@@ -60,7 +63,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   const lk = options.latchkey;
   const renderer = new Renderer();
   const addonSections = options.addonSections ?? [];
-  const hooks = createHooks(lk, renderer, { sections: addonSections });
+  const hooks = createHooks(lk, renderer, { sections: addonSections, renderDeadlineMs: options.renderDeadlineMs });
   // Path=/ because in-process hosts render panels on their own pages, outside
   // the base path: a cookie scoped to the base would not come back with those
   // page requests, so every page view would mint a new seed and invalidate the
@@ -91,6 +94,12 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     sendPage(res, status, renderer.render('layouts/message', {
       assetBase: `${base}/assets`, title: `page.${kind}Title`, message: `page.${kind}Message`, details,
     }, { language: language ?? pickLanguage(req.acceptsLanguages()[0]) }));
+  };
+
+  /** The panel's "unavailable" notice, in the language the request asks for; the cause goes to the log only. */
+  const unavailablePanel = (req: Request, outage: Outage, language?: string) => {
+    console.error(`latchkey: panel unavailable: ${outage.message.slice(0, 200)}`);
+    return renderUnavailablePanel(renderer, outage, pickLanguage(language, scope.chosenLanguage(req), req.acceptsLanguages()[0]), `${base}/assets`);
   };
 
   const router = express.Router();
@@ -172,7 +181,16 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
       }
       sendPage(res, 200, renderer.render('layouts/frame', { assetBase: `${base}/assets`, title: 'page.frameTitle', fragment }, { language }));
     } catch (err) {
-      scope.fail(req, res, err);
+      const outage = outageOf(err);
+      if (!outage) {
+        scope.fail(req, res, err);
+        return;
+      }
+      const language = pickLanguage(typeof req.query.language === 'string' ? req.query.language : undefined, scope.chosenLanguage(req), req.acceptsLanguages()[0]);
+      res.set('Retry-After', String(outage.retryAfterSeconds));
+      sendPage(res, 503, renderer.render('layouts/frame', {
+        assetBase: `${base}/assets`, title: 'page.frameTitle', fragment: unavailablePanel(req, outage, language),
+      }, { language }));
     }
   });
 
@@ -202,12 +220,19 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
       sendMessage(req, res, status, kind, language);
     },
     async render(place, req, res, context = {}) {
-      const actor = await scope.actorFor(req);
-      if (!actor) return null;
-      res.set('Cache-Control', 'no-store');
-      // The switcher lives in the client area; staff panels follow the host's language for the admin.
-      const chosen = place === 'clientArea' ? scope.chosenLanguage(req) : undefined;
-      return hooks[place](actor, { ...context, language: context.language ?? chosen }, surfaceFor(req, res, actor, false, req.originalUrl));
+      try {
+        const actor = await scope.actorFor(req);
+        if (!actor) return null;
+        res.set('Cache-Control', 'no-store');
+        // The switcher lives in the client area; staff panels follow the host's language for the admin.
+        const chosen = place === 'clientArea' ? scope.chosenLanguage(req) : undefined;
+        return await hooks[place](actor, { ...context, language: context.language ?? chosen }, surfaceFor(req, res, actor, false, req.originalUrl));
+      } catch (err) {
+        const outage = outageOf(err);
+        if (!outage) throw err;
+        res.set('Cache-Control', 'no-store');
+        return unavailablePanel(req, outage, context.language);
+      }
     },
   };
 }

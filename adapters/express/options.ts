@@ -51,4 +51,10 @@ export interface MountOptions {
   clipboardClearSeconds?: number;
   /** Minutes a frame session lasts after the embed token is exchanged (default 30). */
   frameSessionMinutes?: number;
+  /**
+   * Milliseconds a panel may take, every host and database look-up included
+   * (default 5 000). Past it the panel shows its "unavailable" state (framed
+   * pages answer 503) instead of waiting on a slow host.
+   */
+  renderDeadlineMs?: number;
 }

@@ -11,7 +11,7 @@ import { checkAddonSections, type AddonSection } from './addon-section.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
 import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
-import { adminShareTargets, panelBase, reminderDefault } from './panel-model.ts';
+import { adminShareTargets, namesFrom, panelBase, reminderDefault } from './panel-model.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
@@ -27,8 +27,9 @@ export function adminPagesHook(lk: Latchkey, renderer: Renderer, sections: reado
   checkAddonSections(sections, ADMIN_PAGES);
   return async (actor, context, surface) => {
     if (actor.kind !== 'admin') return null;
-    const admin = (await lk.host.admins([actor.adminId])).get(actor.adminId);
-    if (!admin || admin.disabled || !(await lk.mayRunAddon(actor))) return null;
+    const [admins, mayRun] = await Promise.all([lk.host.admins([actor.adminId]), lk.mayRunAddon(actor)]);
+    const admin = admins.get(actor.adminId);
+    if (!admin || admin.disabled || !mayRun) return null;
     const section = sections.find((s) => s.name === context.page);
     const page: string = section ? section.name
       : (ADMIN_PAGES as readonly string[]).includes(context.page ?? '') ? context.page! : 'dashboard';
@@ -136,7 +137,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       adminShareTargets(lk, null),
       reminderDefault(lk),
     ]);
-    const rows = await entryRows(lk, actor, page.items, categories);
+    const rows = await entryRows(lk, actor, page.items, categories, undefined, namesFrom(lk, targets));
     return {
       ...panelBase(surface, actor, categories, targets, {}, defaultDays),
       rows,

@@ -4,6 +4,7 @@ import { LANGUAGES, pickLanguage } from '../render/languages.ts';
 import { clientMayKeepEntries } from '../policy/access-policy.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
+import { NameBook } from './name-book.ts';
 import { panelBase, reminderDefault } from './panel-model.ts';
 
 /**
@@ -13,23 +14,27 @@ import { panelBase, reminderDefault } from './panel-model.ts';
 export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
   return async (actor, context, surface) => {
     if (actor.kind !== 'client') return null;
+    // The client's record and its vault are read at once: the services check the client on their own.
+    const data = Promise.all([
+      lk.entries.list(actor, { limit: 500 }),
+      lk.serviceCredentials.list(actor, actor.clientId),
+      lk.categories.list(actor),
+      reminderDefault(lk),
+      lk.settings.get({ kind: 'system' }),
+    ]);
+    data.catch(() => undefined);
     const [clients, contacts] = await Promise.all([
       lk.host.clients([actor.clientId]),
       lk.host.contactsOfClients([actor.clientId]),
     ]);
     const client = clients.get(actor.clientId);
     if (!client) return null;
+    const [vault, services, categories, defaultDays, settings] = await data;
     const isMainAccount = actor.contactId === undefined || contacts.some((c) => c.id === actor.contactId && c.isMain);
-    const [vault, services, categories, defaultDays, settings] = await Promise.all([
-      lk.entries.list(actor, { limit: 500 }),
-      lk.serviceCredentials.list(actor, client.id),
-      lk.categories.list(actor),
-      reminderDefault(lk),
-      lk.settings.get({ kind: 'system' }),
-    ]);
     // The account adds its own access details only where the installer lets this client keep them.
     const keepsEntries = clientMayKeepEntries({ clientId: client.id, groupId: client.groupId }, settings);
-    const rows = await entryRows(lk, actor, [...services, ...vault.items], categories);
+    const names = new NameBook(lk.host).learn('client', [client]).learn('contact', contacts);
+    const rows = await entryRows(lk, actor, [...services, ...vault.items], categories, undefined, names);
     const ownCategories = categories.filter((c) => c.owner.kind === 'client' && c.owner.id === client.id);
     const language = pickLanguage(context.language, client.language);
     const contactNames = new Map(contacts.map((c) => [c.id, c.name]));

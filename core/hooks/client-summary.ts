@@ -3,7 +3,7 @@ import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage } from '../render/languages.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
-import { panelBase } from './panel-model.ts';
+import { namesFrom, panelBase } from './panel-model.ts';
 import { staffClientData } from './staff-client-data.ts';
 
 const SYSTEM = { kind: 'system' } as const;
@@ -16,14 +16,17 @@ const SYSTEM = { kind: 'system' } as const;
 export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
   return async (actor, context, surface) => {
     if (actor.kind !== 'admin' || !context.clientId) return null;
-    const [admins, clients, settings] = await Promise.all([
-      lk.host.admins([actor.adminId]), lk.host.clients([context.clientId]), lk.settings.get(SYSTEM),
-    ]);
-    const admin = admins.get(actor.adminId);
-    const client = clients.get(context.clientId);
-    if (!settings.staffPanels.clientSummary || !admin || admin.disabled || !client) return null;
-    const { entries, more, categories, targets, defaultDays } = await staffClientData(lk, actor, client);
-    const rows = await entryRows(lk, actor, entries, categories);
+    // A database read, not a host call: asking first spares the host every call for a panel left out.
+    if (!(await lk.settings.get(SYSTEM)).staffPanels.clientSummary) return null;
+    const clientId = context.clientId;
+    const clientLookup = lk.host.clients([clientId]).then((found) => found.get(clientId) ?? null);
+    // Everything the panel reads starts at once; the services refuse an unknown or disabled admin on their own.
+    const data = staffClientData(lk, actor, clientId, clientLookup);
+    data.catch(() => undefined);
+    const [admin, client] = await Promise.all([lk.host.admins([actor.adminId]).then((found) => found.get(actor.adminId)), clientLookup]);
+    if (!admin || admin.disabled || !client) return null;
+    const { entries, more, categories, targets, defaultDays } = await data;
+    const rows = await entryRows(lk, actor, entries, categories, undefined, namesFrom(lk, targets));
     return renderer.render('hooks/client-summary', {
       ...panelBase(surface, actor, categories, targets, { clientId: client.id }, defaultDays),
       client: { id: client.id, name: client.name },

@@ -5,19 +5,27 @@ import { adminPagesHook } from './admin-pages.ts';
 import { clientAreaHook } from './client-area.ts';
 import { clientSummaryHook } from './client-summary.ts';
 import type { Hooks } from './hook-contract.ts';
+import { DEFAULT_RENDER_DEADLINE_MS, withDeadline } from './render-deadline.ts';
 import { ticketSidebarHook } from './ticket-sidebar.ts';
 
 export interface CreateHooksOptions {
   /** Pages adapters add to the addon's own pages (after the built-in ones, in this order). */
   sections?: readonly AddonSection[];
+  /**
+   * Milliseconds one render may take, every host and database look-up
+   * included (default 5 000). Past it the render fails with
+   * HostUnavailableError: adapters show the "unavailable" state with a 503.
+   */
+  renderDeadlineMs?: number;
 }
 
 /** The four hook places over one Latchkey instance; adapters serve them in-process or over HTTP. */
 export function createHooks(lk: Latchkey, renderer: Renderer, options: CreateHooksOptions = {}): Hooks {
+  const deadline = options.renderDeadlineMs ?? DEFAULT_RENDER_DEADLINE_MS;
   return {
-    clientSummary: clientSummaryHook(lk, renderer),
-    ticketSidebar: ticketSidebarHook(lk, renderer),
-    clientArea: clientAreaHook(lk, renderer),
-    adminPages: adminPagesHook(lk, renderer, options.sections ?? []),
+    clientSummary: withDeadline(clientSummaryHook(lk, renderer), deadline),
+    ticketSidebar: withDeadline(ticketSidebarHook(lk, renderer), deadline),
+    clientArea: withDeadline(clientAreaHook(lk, renderer), deadline),
+    adminPages: withDeadline(adminPagesHook(lk, renderer, options.sections ?? []), deadline),
   };
 }

@@ -5,6 +5,7 @@ import type { Latchkey } from '../latchkey.ts';
 import type { ServiceStatus } from '../ports/host-directory.ts';
 import { safeHttpUrl } from '../render/safe-url.ts';
 import { recipientOf } from '../services/mail-outbox.ts';
+import { NameBook } from './name-book.ts';
 
 /** One row of an entry table as templates see it. */
 export interface EntryRowModel {
@@ -43,7 +44,9 @@ export interface EntryRowModel {
 
 /**
  * Turns entries into table rows: names for owners, clients, categories and
- * grantees come from two or three bulk look-ups, never one per row.
+ * grantees come from bulk look-ups, never one per row, and those of owners
+ * run alongside the permission check; `names` may already hold some (a
+ * panel's share targets), which then cost no look-up at all.
  */
 export async function entryRows(
   lk: Latchkey,
@@ -51,44 +54,34 @@ export async function entryRows(
   entries: readonly EntryView[],
   categories: readonly Category[],
   isLinked: (entry: EntryView) => boolean = () => false,
+  names: NameBook = new NameBook(lk.host),
 ): Promise<EntryRowModel[]> {
   const who = recipientOf(actor);
   const owns = (entry: EntryView) => who !== null && entry.owner.kind === who.kind && entry.owner.id === who.id;
   const watchable = entries.filter((e) => e.source === 'vault' && who !== null && !owns(e)).map((e) => e.id);
   const mayWatch = new Set(watchable);
-  const [permissions, watching] = await Promise.all([lk.permissions.of(actor, entries), lk.entries.watching(actor, watchable)]);
-  const grants = [...permissions.values()].flatMap((p) => p.grants ?? []);
-  const adminIds = unique([
-    ...entries.filter((e) => e.owner.kind === 'admin').map((e) => e.owner.id),
-    ...grants.filter((g) => g.kind === 'admin').map((g) => g.id),
-  ]);
-  const clientIds = unique([
-    ...entries.map((e) => e.clientId).filter((id): id is string => id !== null),
-    ...grants.filter((g) => g.kind === 'client').map((g) => g.id),
-  ]);
-  const contactIds = unique(grants.filter((g) => g.kind === 'contact').map((g) => g.id));
-  const [admins, clients, contacts, roles] = await Promise.all([
-    lk.host.admins(adminIds),
-    lk.host.clients(clientIds),
-    lk.host.contacts(contactIds),
-    grants.some((g) => g.kind === 'admin_role') ? lk.host.adminRoles() : Promise.resolve([]),
-  ]);
-  const statusOf = (entry: EntryView) => {
-    const status = permissions.get(entry.id)?.serviceStatus ?? null;
-    return status === 'active' ? null : status;
-  };
-  const roleNames = new Map(roles.map((r) => [r.id, r.name]));
   const categoryNames = new Map(categories.map((c) => [c.id, c.name]));
   // Staff see entries a client filed in its own categories: those names come in one look-up.
   const unnamed = unique(entries.map((e) => e.categoryId).filter((id): id is string => id !== null && !categoryNames.has(id)));
-  for (const [id, name] of await lk.categories.namesOf(unnamed)) categoryNames.set(id, name);
-  const nameOf = (g: Grant): string => {
-    switch (g.kind) {
-      case 'admin': return admins.get(g.id)?.name ?? g.id;
-      case 'admin_role': return roleNames.get(g.id) ?? g.id;
-      case 'client': return clients.get(g.id)?.name ?? g.id;
-      case 'contact': return contacts.get(g.id)?.name ?? g.id;
-    }
+  const [permissions, watching, otherCategories] = await Promise.all([
+    lk.permissions.of(actor, entries),
+    lk.entries.watching(actor, watchable),
+    lk.categories.namesOf(unnamed),
+    names.lookUp({
+      admins: entries.filter((e) => e.owner.kind === 'admin').map((e) => e.owner.id),
+      clients: entries.flatMap((e) => [e.clientId, e.owner.kind === 'client' ? e.owner.id : null]).filter((id): id is string => id !== null),
+    }),
+  ]);
+  for (const [id, name] of otherCategories) categoryNames.set(id, name);
+  const grants = [...permissions.values()].flatMap((p) => p.grants ?? []);
+  const ofKind = (kind: Grant['kind']) => grants.filter((g) => g.kind === kind).map((g) => g.id);
+  await names.lookUp({
+    admins: ofKind('admin'), clients: ofKind('client'), contacts: ofKind('contact'), roles: ofKind('admin_role').length > 0,
+  });
+  const nameOf = (g: Grant): string => names.name(g.kind, g.id);
+  const statusOf = (entry: EntryView) => {
+    const status = permissions.get(entry.id)?.serviceStatus ?? null;
+    return status === 'active' ? null : status;
   };
   return entries.map((entry) => {
     const allowed = permissions.get(entry.id);
@@ -101,10 +94,8 @@ export async function entryRows(
       websiteUrl: safeHttpUrl(entry.websiteUrl),
       loginUrl: safeHttpUrl(entry.loginUrl) ?? safeHttpUrl(entry.websiteUrl),
       ownerKind: entry.owner.kind,
-      ownerName: entry.owner.kind === 'admin'
-        ? admins.get(entry.owner.id)?.name ?? entry.owner.id
-        : clients.get(entry.owner.id)?.name ?? entry.owner.id,
-      clientName: entry.clientId ? clients.get(entry.clientId)?.name ?? entry.clientId : null,
+      ownerName: names.name(entry.owner.kind, entry.owner.id),
+      clientName: entry.clientId ? names.name('client', entry.clientId) : null,
       categoryName: entry.categoryId ? categoryNames.get(entry.categoryId) ?? null : null,
       sharedWithAdmin: entry.sharedWithAdmin,
       // A staff entry under a client that its author keeps from the team.

@@ -4,6 +4,7 @@ import type { HostClient } from '../ports/host-directory.ts';
 import type { Latchkey } from '../latchkey.ts';
 import type { HookSurface } from './hook-contract.ts';
 import type { EntryRowModel } from './entry-rows-model.ts';
+import { NameBook } from './name-book.ts';
 
 interface Option {
   id: string;
@@ -39,19 +40,37 @@ export async function reminderDefault(lk: Latchkey): Promise<number | null> {
   return (await lk.settings.get(SYSTEM)).defaultReminderDays;
 }
 
-/** Share targets for an admin: every admin and role, the client and its contacts. */
-export async function adminShareTargets(lk: Latchkey, client: HostClient | null): Promise<ShareTargets> {
-  const [admins, roles, contacts] = await Promise.all([
+/**
+ * Share targets for an admin: every admin and role, the client and its
+ * contacts. The client's record may still be on its way: its contacts are
+ * asked for by id meanwhile.
+ */
+export async function adminShareTargets(
+  lk: Latchkey,
+  clientId: string | null,
+  client: Promise<HostClient | null> = Promise.resolve(null),
+): Promise<ShareTargets> {
+  const [admins, roles, contacts, found] = await Promise.all([
     lk.host.allAdmins(),
     lk.host.adminRoles(),
-    client ? lk.host.contactsOfClients([client.id]) : Promise.resolve([]),
+    clientId ? lk.host.contactsOfClients([clientId]) : Promise.resolve([]),
+    client,
   ]);
   return {
     admins: admins.filter((a) => !a.disabled).map((a) => ({ id: a.id, name: a.name })),
     roles: roles.map((r) => ({ id: r.id, name: r.name })),
-    clients: client ? [{ id: client.id, name: client.name }] : [],
+    clients: found ? [{ id: found.id, name: found.name }] : [],
     contacts: contacts.map((c) => ({ id: c.id, name: c.name })),
   };
+}
+
+/** The names a panel's share targets already hold, so its rows need no second look-up for them. */
+export function namesFrom(lk: Latchkey, targets: ShareTargets): NameBook {
+  return new NameBook(lk.host)
+    .learn('admin', targets.admins)
+    .learn('admin_role', targets.roles)
+    .learn('client', targets.clients)
+    .learn('contact', targets.contacts);
 }
 
 export function panelBase(

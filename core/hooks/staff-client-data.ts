@@ -14,13 +14,17 @@ export interface StaffClientData {
   defaultDays: number | null;
 }
 
-/** What a staff panel about one client shows, fetched in one round of parallel look-ups. */
-export async function staffClientData(lk: Latchkey, actor: AdminActor, client: HostClient): Promise<StaffClientData> {
+/**
+ * What a staff panel about one client shows, fetched in one round of parallel
+ * look-ups. It needs only the client's id, so it starts while the panel is
+ * still looking the admin and the client up (`client`).
+ */
+export async function staffClientData(lk: Latchkey, actor: AdminActor, clientId: string, client: Promise<HostClient | null>): Promise<StaffClientData> {
   const [services, vault, categories, targets, defaultDays] = await Promise.all([
-    lk.serviceCredentials.list(actor, client.id),
-    lk.entries.list(actor, { clientId: client.id, limit: 500 }),
+    lk.serviceCredentials.list(actor, clientId),
+    lk.entries.list(actor, { clientId, limit: 500 }),
     lk.categories.list(actor),
-    adminShareTargets(lk, client),
+    adminShareTargets(lk, clientId, client),
     reminderDefault(lk),
   ]);
   return { entries: [...services, ...vault.items], more: vault.total > vault.items.length, categories, targets, defaultDays };

@@ -25,7 +25,6 @@ export class EntryPermissionsService {
 
   async of(actor: Actor, entries: readonly EntryView[]): Promise<Map<string, EntryPermissions>> {
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
       const t = this.ctx.tables;
       const vault = entries.filter((e) => e.source === 'vault');
       const ids = vault.map((e) => e.id);
@@ -34,7 +33,9 @@ export class EntryPermissionsService {
         id: e.id, owner_kind: e.owner.kind, owner_id: e.owner.id, client_id: e.clientId, category_id: e.categoryId,
         shared_with_admin: e.sharedWithAdmin, is_private: e.private, service_id: e.links.serviceId,
       }));
-      const [grants, members, linked] = await Promise.all([
+      // Who asks, and the host's word on the linked services: independent look-ups, one round.
+      const [{ facts, settings }, grants, members, linked] = await Promise.all([
+        this.ctx.decisionInputs(actor),
         ids.length ? this.ctx.knex(t.grants).whereIn('entry_id', ids) as Promise<GrantRow[]> : [],
         categoryIds.length ? this.ctx.knex(t.categoryMembers).whereIn('category_id', categoryIds) as Promise<MemberRow[]> : [],
         // Service credentials and linked entries alike: every service's state in one look-up.

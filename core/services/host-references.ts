@@ -18,24 +18,26 @@ interface LinkInput {
  * device or ticket of another client is refused, naming the field.
  */
 export async function checkLinks(host: HostDirectory, clientId: string | null, links: LinkInput): Promise<void> {
-  const problems: Issue[] = [];
+  // Each link is its own look-up: all at once, and the problems in the fields' order.
   const belongs = async (
     field: keyof LinkInput,
     lookup: (ids: string[]) => Promise<Map<string, { clientId: string }>>,
-  ) => {
+  ): Promise<Issue | null> => {
     const id = links[field];
-    if (id == null) return;
+    if (id == null) return null;
     const found = (await lookup([id])).get(id);
-    if (!found) problems.push(issue(field, 'notInHost'));
-    else if (found.clientId !== clientId) problems.push(issue(field, 'otherClient'));
+    if (!found) return issue(field, 'notInHost');
+    return found.clientId !== clientId ? issue(field, 'otherClient') : null;
   };
-  if (links.clientId != null && !(await host.clients([links.clientId])).has(links.clientId)) {
-    problems.push(issue('clientId', 'notInHost'));
-  }
-  await belongs('serviceId', (ids) => host.services(ids));
-  await belongs('contactId', (ids) => host.contacts(ids));
-  await belongs('deviceId', (ids) => host.devices(ids));
-  await belongs('ticketId', (ids) => host.tickets(ids));
+  const clientKnown = async (): Promise<Issue | null> => (
+    links.clientId != null && !(await host.clients([links.clientId])).has(links.clientId) ? issue('clientId', 'notInHost') : null);
+  const problems = (await Promise.all([
+    clientKnown(),
+    belongs('serviceId', (ids) => host.services(ids)),
+    belongs('contactId', (ids) => host.contacts(ids)),
+    belongs('deviceId', (ids) => host.devices(ids)),
+    belongs('ticketId', (ids) => host.tickets(ids)),
+  ])).filter((p): p is Issue => p !== null);
   if (problems.length > 0) throw new ValidationError(problems);
 }
 

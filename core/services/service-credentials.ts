@@ -26,8 +26,9 @@ export class ServiceCredentials {
   async list(actor: Actor, client: string): Promise<EntryView[]> {
     const { clientId } = validate(serviceListSchema, { clientId: client });
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const services = (await this.ctx.host.servicesOfClients([clientId])).filter((s) => s.username || s.password);
+      // Who is asking and what the client has are independent look-ups: one round, not two.
+      const [{ facts, settings }, all] = await Promise.all([this.ctx.decisionInputs(actor), this.ctx.host.servicesOfClients([clientId])]);
+      const services = all.filter((s) => s.username || s.password);
       const products = await this.ctx.host.products([...new Set(services.map((s) => s.productId))]);
       return services
         .filter((service) => can(facts, 'view', serviceFacts(service, products.get(service.productId)), settings))

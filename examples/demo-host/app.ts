@@ -6,7 +6,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Knex } from 'knex';
 import { mountLatchkey } from '../../adapters/express/index.ts';
 import { SmtpMailer } from '../../adapters/smtp/smtp-mailer.ts';
-import { createLatchkey, LatchkeyError, type Actor, type DispatchResult, type Latchkey } from '../../core/index.ts';
+import { createLatchkey, outageOf, type Actor, type DispatchResult, type Latchkey } from '../../core/index.ts';
 import { hostCsp } from './csp.ts';
 import { openHostDatabase } from './database.ts';
 import { DemoDirectory } from './demo-directory.ts';
@@ -103,7 +103,7 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
     const secrets = HostSecrets.load(dataDir);
     const servicePasswords = new ServicePasswords(secrets.derive('service-passwords'));
     const directory = new DemoDirectory(knex, servicePasswords);
-    latchkey = await createLatchkey({ database: { knex }, keys: keyring, host: directory, migrate: true });
+    latchkey = await createLatchkey({ database: { knex }, keys: keyring, host: directory, migrate: true, warn: logError });
 
     await ensureSchema(knex);
     let seeded = false;
@@ -259,11 +259,19 @@ function buildApp(parts: AppParts): Express {
 
   app.use((req: Request, res: Response) => ctx.errorPage(req, res, 404, 'notFound'));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const unavailable = err instanceof LatchkeyError && err.code === 'database_unavailable';
-    const status = unavailable ? 503 : httpStatusOf(err) ?? 500;
+    // The host's own queries (sessions, clients, tickets) meet the same outages as Latchkey's: same 503.
+    const outage = outageOf(err);
+    if (outage) {
+      parts.logError(`demo host: ${req.method} ${req.path}: ${outage.message}`);
+      if (res.headersSent) return;
+      res.set('Retry-After', String(outage.retryAfterSeconds));
+      ctx.errorPage(req, res, 503, 'unavailable');
+      return;
+    }
+    const status = httpStatusOf(err) ?? 500;
     if (status >= 500) parts.logError(`demo host: ${req.method} ${req.path}: ${describeError(err)}`);
     if (res.headersSent) return;
-    ctx.errorPage(req, res, status, status === 503 ? 'unavailable' : status < 500 ? 'badRequest' : 'server');
+    ctx.errorPage(req, res, status, status < 500 ? 'badRequest' : 'server');
   });
   return app;
 }

@@ -8,7 +8,7 @@
  *   LATCHKEY_DATABASE_URL  another database (default sqlite:<data dir>/demo.sqlite)
  *   LATCHKEY_KEYS / LATCHKEY_KEYS_FILE  the key-encryption key (default: created in the data dir)
  */
-import { LatchkeyError } from '../../core/index.ts';
+import { asUnavailable, DatabaseUnavailableError, LatchkeyError, redactDatabaseUrl } from '../../core/index.ts';
 import { startDemoHost, type DemoHost } from './app.ts';
 import { DemoI18n } from './i18n.ts';
 
@@ -28,7 +28,12 @@ try {
     databaseUrl: env.LATCHKEY_DATABASE_URL || undefined,
   });
 } catch (err) {
-  if (err instanceof LatchkeyError) console.error(`Cannot start the demo host: ${err.message}`);
+  const reason = asUnavailable(err);
+  if (reason instanceof DatabaseUnavailableError) {
+    // One line: what failed and where to look, the URL without its password.
+    const where = env.LATCHKEY_DATABASE_URL ? `LATCHKEY_DATABASE_URL (${redactDatabaseUrl(env.LATCHKEY_DATABASE_URL)})` : `the data directory ${env.LATCHKEY_DATA_DIR || './data'}`;
+    console.error(`Cannot start the demo host: ${reason.message}. Check ${where}.`);
+  } else if (reason instanceof LatchkeyError) console.error(`Cannot start the demo host: ${reason.message}`);
   else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Port ${port} is already in use: set PORT to another one.`);
   else console.error('Cannot start the demo host:', err);
   process.exit(1);
@@ -40,7 +45,7 @@ const lines = [
   '',
   `  Northwind Hosting — the Latchkey demo host — is running at ${demo.url}`,
   '',
-  `  Database: ${demo.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}${demo.seeded ? ' (created and seeded just now)' : ''}`,
+  `  Database: ${redactDatabaseUrl(demo.databaseUrl)}${demo.seeded ? ' (created and seeded just now)' : ''}`,
 ];
 if (demo.key.origin === 'created') {
   lines.push(`  Encryption key: none was configured, so a new one was created in ${demo.key.path}`);

@@ -26,7 +26,9 @@
  *   PORT, HOST                   default 3100, 127.0.0.1
  */
 import type { Server } from 'node:http';
-import { createLatchkey, Keyring, LatchkeyError, type HostDirectory, type Mailer } from '../../core/index.ts';
+import {
+  asUnavailable, createLatchkey, DatabaseUnavailableError, Keyring, LatchkeyError, redactDatabaseUrl, type HostDirectory, type Mailer,
+} from '../../core/index.ts';
 import { openDatabase } from '../../core/store/database.ts';
 import { SmtpMailer } from '../../adapters/smtp/smtp-mailer.ts';
 import { WhmcsApi, WhmcsDatabaseDirectory, WhmcsDatabaseNames, WhmcsDirectory, WhmcsMailer } from '../../adapters/whmcs/index.ts';
@@ -116,6 +118,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`Cannot start Latchkey for WHMCS: ${err instanceof Error ? err.message : String(err)}`);
+  const reason = asUnavailable(err);
+  // Latchkey's own database is the one opened at start: name its setting, without the password.
+  const check = reason instanceof DatabaseUnavailableError
+    ? `. Check LATCHKEY_DATABASE_URL (${redactDatabaseUrl(env.LATCHKEY_DATABASE_URL || 'sqlite:./data/latchkey.sqlite')}).`
+    : '';
+  console.error(`Cannot start Latchkey for WHMCS: ${reason instanceof Error ? reason.message.split('\n')[0] : String(reason)}${check}`);
   process.exit(1);
 });

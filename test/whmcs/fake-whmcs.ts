@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -24,6 +25,9 @@ export const API_SECRET = 'F1CKGXRIpylMfsrig3mwwdSdYUdLiFlo';
 export interface ApiRequest {
   action: string;
   params: Record<string, string>;
+  /** When the request arrived and when its answer was sent (performance.now(), ms). */
+  arrivedAt: number;
+  answeredAt: number | null;
 }
 
 export interface SentMail {
@@ -36,6 +40,8 @@ type Row = Record<string, unknown>;
 export interface FakeWhmcsOptions {
   /** Answer GetClientsDetails in the pre-8.0 form: the client's fields at the top level, numbers as strings. */
   legacyClientDetails?: boolean;
+  /** Milliseconds every API call waits before answering: a slow WHMCS. */
+  delayMs?: number;
 }
 
 export class FakeWhmcs {
@@ -44,6 +50,8 @@ export class FakeWhmcs {
   /** Answer every request with this instead (HTML error pages, redirects...). */
   override: ((res: ServerResponse) => void) | null = null;
   legacyClientDetails: boolean;
+  /** Milliseconds every API call waits before answering; tests may change it between calls. */
+  delayMs: number;
 
   readonly admins: Row[] = [
     {
@@ -115,6 +123,7 @@ export class FakeWhmcs {
 
   constructor(options: FakeWhmcsOptions = {}) {
     this.legacyClientDetails = options.legacyClientDetails ?? false;
+    this.delayMs = options.delayMs ?? 0;
   }
 
   static async start(options: FakeWhmcsOptions = {}): Promise<FakeWhmcs> {
@@ -131,12 +140,30 @@ export class FakeWhmcs {
   }
 
   async close(): Promise<void> {
+    // Calls still waiting out a delay are cut, as a WHMCS going away cuts them.
+    this.#server?.closeAllConnections();
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
   }
 
   /** Requests for one action (or all), forgetting nothing. */
   count(action?: string): number {
     return action ? this.requests.filter((r) => r.action === action).length : this.requests.length;
+  }
+
+  /**
+   * How many calls had to wait for one another: the longest chain of requests
+   * in which each arrived only after the one before it was answered. Calls
+   * made in parallel share a round; with a per-call delay, a render takes
+   * about rounds × delay.
+   */
+  sequentialRounds(): number {
+    const depth = new Map<ApiRequest, number>();
+    const byArrival = [...this.requests].sort((a, b) => a.arrivedAt - b.arrivedAt);
+    for (const request of byArrival) {
+      const before = byArrival.filter((r) => r.answeredAt !== null && r.answeredAt <= request.arrivedAt);
+      depth.set(request, 1 + Math.max(0, ...before.map((r) => depth.get(r) ?? 0)));
+    }
+    return Math.max(0, ...depth.values());
   }
 
   reset(): void {
@@ -158,13 +185,17 @@ export class FakeWhmcs {
     }
     const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
     const action = params.action ?? '';
-    this.requests.push({ action, params });
+    const request: ApiRequest = { action, params, arrivedAt: performance.now(), answeredAt: null };
+    this.requests.push(request);
+    // Unref'd: a call still waiting must not keep the test process alive once everything else is done.
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs).unref());
     const identifier = params.identifier ?? params.username;
     const secret = params.secret ?? params.password;
     let body: Row;
     if (identifier !== API_IDENTIFIER || secret !== API_SECRET) body = error('Authentication Failed');
     else if (params.responsetype !== 'json') body = error('Only the json response type is modelled here');
     else body = this.#answer(action, params);
+    request.answeredAt = performance.now();
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
   }
 
