@@ -5,6 +5,7 @@ import * as reminders from './0002_reminders.ts';
 import * as zendeskLinks from './0003_zendesk_links.ts';
 import * as outboxSentIndex from './0004_outbox_sent_index.ts';
 import * as staffPrivateEntries from './0005_staff_private_entries.ts';
+import * as listIndexes from './0008_list_indexes.ts';
 
 export interface Migration {
   name: string;
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   { name: '0003_zendesk_links', ...zendeskLinks },
   { name: '0004_outbox_sent_index', ...outboxSentIndex },
   { name: '0005_staff_private_entries', ...staffPrivateEntries },
+  { name: '0008_list_indexes', ...listIndexes },
 ];
