@@ -14,7 +14,9 @@ export interface TableAccess {
   alias: string;
   /**
    * Reads the whole table, or the whole of one of its indexes: SQLite's
-   * `SCAN` (with or without `USING INDEX`), MariaDB's `type=ALL` or `type=index`.
+   * `SCAN` (with or without `USING INDEX`), MariaDB's `type=ALL` or `type=index`,
+   * and a MariaDB range or look-up it expects to cover more than half the
+   * table (`service_id IS NULL OR service_id NOT IN (...)` is a "range" too).
    * Such a read costs what the table holds, not what the query returns.
    */
   fullScan: boolean;
@@ -89,8 +91,10 @@ export async function explain(knex: Knex, query: Knex.QueryBuilder | Knex.Sql | 
     };
   }
   const [rows] = await knex.raw(`EXPLAIN ${sql}`, bindings) as [MariaDbPlanRow[]];
+  const sizes = new Map<string, number>();
+  for (const table of new Set(tables.values())) sizes.set(table, await rowCount(knex, table));
   return {
-    sql, lines: rows.map(describeMariaDbRow), accesses: rows.flatMap((r) => mariaDbAccess(r, tables)),
+    sql, lines: rows.map(describeMariaDbRow), accesses: rows.flatMap((r) => mariaDbAccess(r, tables, sizes)),
     sorts: rows.some((r) => /\bUsing filesort\b/.test(r.Extra ?? '')),
   };
 }
@@ -121,14 +125,21 @@ interface MariaDbPlanRow {
   Extra: string | null;
 }
 
-function mariaDbAccess(row: MariaDbPlanRow, tables: Map<string, string>): TableAccess[] {
+async function rowCount(knex: Knex, table: string): Promise<number> {
+  const [row] = await knex(table).count({ n: '*' }) as Array<{ n: number | string }>;
+  return Number(row?.n ?? 0);
+}
+
+function mariaDbAccess(row: MariaDbPlanRow, tables: Map<string, string>, sizes: Map<string, number>): TableAccess[] {
   const table = row.table === null ? undefined : tables.get(row.table);
   if (table === undefined || row.type === null) return [];
   // `ref|filter`: a look-up narrowed further by a rowid filter from a second index.
   const [type] = row.type.split('|');
   const [index] = (row.key ?? '').split('|');
+  const size = sizes.get(table) ?? 0;
+  const mostOfTable = size >= 100 && Number(row.rows ?? 0) > size / 2;
   return [{
-    table, alias: row.table!, fullScan: type === 'ALL' || type === 'index', index: index || null,
+    table, alias: row.table!, fullScan: type === 'ALL' || type === 'index' || mostOfTable, index: index || null,
     indexOnly: /\bUsing index\b/.test(row.Extra ?? ''), detail: describeMariaDbRow(row),
   }];
 }
