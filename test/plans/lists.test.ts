@@ -3,7 +3,7 @@ import type { Actor, ListEntriesQuery, SettingsPatch } from '../../core/index.ts
 import { forEachDatabase } from '../support/databases.ts';
 import { fullScansOf, plansOf, type QueryPlan } from '../support/query-plan.ts';
 import {
-  adminCategoryId, allowedAdmin, clientId, contactId, extendedAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
+  adminCategoryId, allowedAdmin, clientId, contactId, extendedAdmin, juniorAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
   type PlanWorld,
 } from './plan-world.ts';
 
@@ -56,9 +56,9 @@ forEachDatabase('query plans: lists and their counts', (db) => {
       await expectIndexedList({ kind: 'client', clientId: clientId(42), contactId: contactId(42, 1) }, { limit: 500 });
     });
 
-    it('a client kept from private entries still lists by index (only staff entries shared with it)', async () => {
+    it('a client kept from private entries lists the staff entries shared with it by index', async () => {
       await configure({ clientPrivateEntries: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [clientId(42)] } });
-      await expectIndexedList({ kind: 'client', clientId: clientId(42), contactId: contactId(42, 2) }, { limit: 500 });
+      await expectIndexedList({ kind: 'client', clientId: clientId(42) }, { limit: 500 });
     });
   });
 
@@ -108,14 +108,20 @@ forEachDatabase('query plans: lists and their counts', (db) => {
 
     it('a restricted admin\'s list of a category they are a member of reads entries by index', async () => {
       await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: [] });
-      await expectIndexedList(supportAdmin, { categoryId: adminCategoryId(2), limit: 50 });
+      await expectIndexedList(juniorAdmin, { categoryId: adminCategoryId(2), limit: 50 });
     });
   });
 
+  // An admin who sees client data (full mode, or allowed) sees most of the vault here: the page
+  // walks the name index until it has a page, and the count reads every entry, by nature.
   describe('on the addon\'s "all access details" page', () => {
-    before(() => configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: ['r-ext'] }));
+    it('in restricted mode an admin who is not allowed reads only what was shared with them, for the page and its count', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: [] });
+      await expectIndexedList(juniorAdmin, { offset: 0, limit: 25 });
+    });
 
     it('an extended admin\'s count is of every entry by nature, and reads one index alone', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: ['r-ext'] });
       const { plans, total } = await listPlans(extendedAdmin, { offset: 0, limit: 25 });
       expect(total).to.equal(world.entryCount);
       const count = plans.find(isCount)!;

@@ -34,6 +34,8 @@ export const extendedAdmin: Actor = { kind: 'admin', adminId: 'a-ext' };
 export const allowedAdmin: Actor = { kind: 'admin', adminId: 'a-allowed' };
 export const supportAdmin: Actor = { kind: 'admin', adminId: 'a-support' };
 export const manager: Actor = { kind: 'admin', adminId: 'a-manager' };
+/** New on the team: a few notes of their own, a few entries shared with them, one team category. */
+export const juniorAdmin: Actor = { kind: 'admin', adminId: 'a-junior' };
 export const system: Actor = { kind: 'system' };
 
 function host(): MemoryDirectory {
@@ -43,12 +45,13 @@ function host(): MemoryDirectory {
     username: null, password: null, loginUrl: null, status: n === 2 ? 'suspended' as const : 'active' as const,
   })));
   return new MemoryDirectory({
-    adminRoles: [{ id: 'r-ext', name: 'Full Administrator' }, { id: 'r-support', name: 'Support' }],
+    adminRoles: [{ id: 'r-ext', name: 'Full Administrator' }, { id: 'r-support', name: 'Support' }, { id: 'r-junior', name: 'Trainees' }],
     admins: [
       { id: 'a-ext', name: 'Erin Extended', email: 'erin@host.test', roleId: 'r-ext', language: 'en', disabled: false, addonManager: false },
       { id: 'a-allowed', name: 'Alan Allowed', email: 'alan@host.test', roleId: 'r-support', language: 'en', disabled: false, addonManager: false },
       { id: 'a-support', name: 'Sue Support', email: 'sue@host.test', roleId: 'r-support', language: 'en', disabled: false, addonManager: false },
       { id: 'a-manager', name: 'Mona Manager', email: 'mona@host.test', roleId: 'r-support', language: 'en', disabled: false, addonManager: true },
+      { id: 'a-junior', name: 'Jo Junior', email: 'jo@host.test', roleId: 'r-junior', language: 'en', disabled: false, addonManager: false },
     ],
     clientGroups: [{ id: 'g-retail', name: 'Retail' }],
     clients: clients.map((i) => ({
@@ -119,11 +122,12 @@ export async function seedPlanWorld(db: TestDatabase): Promise<PlanWorld> {
       if (n % 4 === 2) grants.push({ entry_id: entry.id, principal_kind: 'contact', principal_id: contactId(i, 2), can_edit: false });
       if (n % 9 === 3) grants.push({ entry_id: entry.id, principal_kind: 'admin', principal_id: 'a-support', can_edit: true });
       if (n === 11) grants.push({ entry_id: entry.id, principal_kind: 'admin_role', principal_id: 'r-support', can_edit: false });
+      if (n === 3 && i % 20 === 7) grants.push({ entry_id: entry.id, principal_kind: 'admin', principal_id: 'a-junior', can_edit: false });
     }
   }
   for (let n = 0; n < STAFF_PRIVATE_ENTRIES; n++) {
     entries.push(row(entries.length, {
-      name: `staff note ${n}`, owner_kind: 'admin', owner_id: ['a-support', 'a-allowed', 'a-ext', 'a-manager'][n % 4]!, client_id: null, is_private: true,
+      name: `staff note ${n}`, owner_kind: 'admin', owner_id: n % 40 === 0 ? 'a-junior' : ['a-support', 'a-allowed', 'a-ext', 'a-manager'][n % 4]!, client_id: null, is_private: true,
     }));
   }
   const categories = [
@@ -134,7 +138,7 @@ export async function seedPlanWorld(db: TestDatabase): Promise<PlanWorld> {
   ].map((c) => ({ ...c, created_at: now, updated_at: now }));
   const members = [
     ...Array.from({ length: ADMIN_CATEGORIES }, (_, n) => [
-      { category_id: adminCategoryId(n), member_kind: 'admin_role', member_id: 'r-support', can_edit: false },
+      { category_id: adminCategoryId(n), member_kind: 'admin_role', member_id: n === 2 ? 'r-junior' : 'r-support', can_edit: false },
       { category_id: adminCategoryId(n), member_kind: 'client', member_id: clientId(n), can_edit: false },
     ]).flat(),
     ...Array.from({ length: CLIENTS }, (_, i) => ({ category_id: clientCategoryId(i, 0), member_kind: 'contact', member_id: contactId(i, 1), can_edit: i % 2 === 0 })),

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 /** One statement as knex sent it: SQL with `?` placeholders and its values. */
 export interface Statement {
   sql: string;
-  bindings: readonly unknown[];
+  bindings: readonly Knex.Value[];
 }
 
 /** How one step of a plan reads one table. */
@@ -151,7 +151,7 @@ function describeMariaDbRow(row: MariaDbPlanRow): string {
 /** Every statement knex runs while `action` runs, in order. */
 export async function recordStatements(knex: Knex, action: () => Promise<unknown>): Promise<Statement[]> {
   const seen: Statement[] = [];
-  const listener = (data: { sql: string; bindings?: readonly unknown[] }) => { seen.push({ sql: data.sql, bindings: data.bindings ?? [] }); };
+  const listener = (data: { sql: string; bindings?: readonly Knex.Value[] }) => { seen.push({ sql: data.sql, bindings: data.bindings ?? [] }); };
   knex.on('query', listener);
   try {
     await action();
