@@ -21,11 +21,12 @@ type PrincipalPairs = Array<[kind: string, id: string]>;
  * them are hidden from client actors. The caller reads them from the host.
  *
  * `memberCategoryIds`, read first with `memberCategoryIds()`, turn the category
- * branch into a look-up of known values. Joined by column instead, the
- * optimizer guesses a category's size from the entries_category index, where
- * unfiled entries (NULL, most of them) count as one big category: it then
- * expects the category branch to return a third of the table and reads all of
- * `entries` to probe the reached ids (issue 13). Without them the branch joins.
+ * branch into a look-up of known values, whose size the optimizer can measure.
+ * Joined by column instead, it guesses a category's size from the
+ * entries_category index, where the unfiled entries (NULL, most of them) count
+ * as one big category: it then expects the branch to return a large share of
+ * the table and reads all of `entries` to probe the reached ids (issue 13).
+ * Without them (the dashboard's counts) the branch joins the memberships.
  */
 export function visibleEntries(
   qb: Knex.QueryBuilder, actor: ActorFacts, settings: VaultSettings, t: TableNames,
