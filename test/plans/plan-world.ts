@@ -82,7 +82,7 @@ export interface PlanWorld {
  * one real sealed envelope is copied into every row.
  */
 export async function seedPlanWorld(db: TestDatabase): Promise<PlanWorld> {
-  const vault = await openVault(db);
+  const vault = await openPlanVault(db);
   const t = vault.tables;
   const sample = await vault.lk.entries.create({ kind: 'client', clientId: clientId(0) }, { name: 'sample', password: 'sealed' });
   const envelope = await vault.raw(t.entries).where('id', sample.id).first() as EntryRow;
@@ -150,7 +150,7 @@ export async function seedPlanWorld(db: TestDatabase): Promise<PlanWorld> {
   return { vault, entryCount: entries.length };
 }
 
-async function insertAll(knex: Knex, table: string, rows: readonly object[]): Promise<void> {
+export async function insertAll(knex: Knex, table: string, rows: readonly object[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 400) await knex(table).insert(rows.slice(i, i + 400));
 }
 
@@ -159,7 +159,7 @@ async function insertAll(knex: Knex, table: string, rows: readonly object[]): Pr
  * databases.ts lets Latchkey open its own pool on MariaDB), so the test hears
  * every statement a service sends through it.
  */
-async function openVault(db: TestDatabase): Promise<Vault> {
+export async function openPlanVault(db: TestDatabase): Promise<Vault> {
   const prefix = `t${randomBytes(4).toString('hex')}_`;
   const tables = tableNames(prefix);
   const raw = db.name === 'sqlite'
