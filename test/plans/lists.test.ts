@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Actor, ListEntriesQuery, SettingsPatch } from '../../core/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
-import { fullScansOf, plansOf, type QueryPlan } from '../support/query-plan.ts';
+import { explain, fullScansOf, plansOf, type QueryPlan } from '../support/query-plan.ts';
 import {
   adminCategoryId, allowedAdmin, clientId, contactId, extendedAdmin, juniorAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
   type PlanWorld,
@@ -45,6 +45,15 @@ forEachDatabase('query plans: lists and their counts', (db) => {
     const t = world.vault.tables;
     for (const table of [t.entries, t.grants, t.categoryMembers]) expect(fullScansOf(plans, table), `full scans of ${table}`).to.deep.equal([]);
   }
+
+  it('the plan reader sees a full scan of entries where there is one (no index on the username)', async () => {
+    const t = world.vault.tables;
+    const unindexed = await explain(world.vault.raw, world.vault.raw(`${t.entries} as e`).select('e.id').where('e.username', 'user3'));
+    expect(fullScansOf([unindexed], t.entries)).to.have.length(1);
+    const indexed = await explain(world.vault.raw, world.vault.raw(`${t.entries} as e`).select('e.id').where('e.client_id', clientId(3)));
+    expect(fullScansOf([indexed], t.entries)).to.deep.equal([]);
+    expect(indexed.accesses.map((a) => a.index)).to.deep.equal([`${t.entries}_client`]);
+  });
 
   describe('in the client area', () => {
     before(() => configure({ clientPrivateEntries: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [] } }));

@@ -1,5 +1,12 @@
 import type { Knex } from 'knex';
 
+// Query plans for plan tests: what the database itself would do with the SQL a
+// service really sends, read after ANALYZE (stale statistics give plans no
+// production sees). `plansOf` listens to a knex while a service call runs and
+// explains each SELECT it sent with its own values; `explain` takes a query
+// builder or its `.toSQL()`. Plans come back normalised to table accesses, so
+// one assertion ("no full scan of entries") holds on SQLite and on MariaDB.
+
 /** One statement as knex sent it: SQL with `?` placeholders and its values. */
 export interface Statement {
   sql: string;
@@ -37,6 +44,7 @@ export interface QueryPlan {
   /**
    * Some step sorts rows after reading them (SQLite's temp b-tree, MariaDB's
    * filesort): a page then costs every matching row, however short it is.
+   * Sorts inside subqueries count too (SQLite sorts each UNION member).
    */
   sorts: boolean;
 }
@@ -49,8 +57,8 @@ function dialectOf(knex: Knex): Dialect {
 
 /**
  * Real tables the SQL reads, by the names a plan may give them: `from "t" as "e"`
- * maps `e` and `t` to `t`. A derived table
- * (`from (select ...) as u`) names no real table, so it is not listed.
+ * maps `e` and `t` to `t`. A derived table (`from (select ...) as u`) names no
+ * real table, so it is not listed.
  */
 export function tablesBySqlName(sql: string): Map<string, string> {
   const names = new Map<string, string>();
