@@ -6,6 +6,7 @@ import * as zendeskLinks from './0003_zendesk_links.ts';
 import * as outboxSentIndex from './0004_outbox_sent_index.ts';
 import * as staffPrivateEntries from './0005_staff_private_entries.ts';
 import * as keyedAuditChain from './0006_keyed_audit_chain.ts';
+import * as listIndexes from './0007_list_indexes.ts';
 
 export interface Migration {
   name: string;
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   { name: '0004_outbox_sent_index', ...outboxSentIndex },
   { name: '0005_staff_private_entries', ...staffPrivateEntries },
   { name: '0006_keyed_audit_chain', ...keyedAuditChain },
+  { name: '0007_list_indexes', ...listIndexes },
 ];

@@ -19,19 +19,27 @@ type PrincipalPairs = Array<[kind: string, id: string]>;
  * `hiddenServiceIds` are the client's services that its client may not see in
  * their present state (see `serviceStatusVisibleToClient`): entries linked to
  * them are hidden from client actors. The caller reads them from the host.
+ *
+ * `memberCategoryIds`, read first with `memberCategoryIds()`, turn the category
+ * branch into a look-up of known values, whose size the optimizer can measure.
+ * Joined by column instead, it guesses a category's size from the
+ * entries_category index, where the unfiled entries (NULL, most of them) count
+ * as one big category: it then expects the branch to return a large share of
+ * the table and reads all of `entries` to probe the reached ids (issue 13).
+ * Without them (the dashboard's counts) the branch joins the memberships.
  */
 export function visibleEntries(
-  qb: Knex.QueryBuilder, actor: ActorFacts, settings: VaultSettings, t: TableNames, hiddenServiceIds: readonly string[] = [],
+  qb: Knex.QueryBuilder, actor: ActorFacts, settings: VaultSettings, t: TableNames,
+  known: { hiddenServiceIds?: readonly string[]; memberCategoryIds?: readonly string[] } = {},
 ): void {
+  const hiddenServiceIds = known.hiddenServiceIds ?? [];
   if (actor.kind === 'system' || !actor.active) {
     qb.whereRaw('1 = 0');
     return;
   }
   if (actor.kind === 'admin') {
     if (isExtended(actor, settings)) return;
-    const principals: PrincipalPairs = [['admin', actor.adminId]];
-    if (actor.roleId !== null) principals.push(['admin_role', actor.roleId]);
-    const reached = reachedIds(qb.client, principals, t, { kind: 'admin', id: actor.adminId });
+    const reached = reachedIds(qb.client, principalsOf(actor), t, { kind: 'admin', id: actor.adminId }, known.memberCategoryIds);
     const mode = settings.adminAccessMode;
     if (mode === 'full' || isAllowedAdmin(actor, settings)) {
       qb.where((any) => {
@@ -47,13 +55,9 @@ export function visibleEntries(
     }
     return;
   }
-  const main = actor.contactId === null;
-  const principals: PrincipalPairs = main
-    ? [['client', actor.clientId], ...actor.contactIds.map((id): [string, string] => ['contact', id])]
-    : [['contact', actor.contactId!]];
   const keepsEntries = clientMayKeepEntries(actor, settings);
-  const owner = main && keepsEntries ? { kind: 'client', id: actor.clientId } : null;
-  qb.join(reachedIds(qb.client, principals, t, owner).as('reached'), 'reached.id', 'e.id');
+  const owner = actor.contactId === null && keepsEntries ? { kind: 'client', id: actor.clientId } : null;
+  qb.join(reachedIds(qb.client, principalsOf(actor), t, owner, known.memberCategoryIds).as('reached'), 'reached.id', 'e.id');
   // Only the actor's own client's entries: a contact's grant counts only while the host says the
   // contact belongs to the entry's client.
   qb.where('e.client_id', actor.clientId);
@@ -63,18 +67,54 @@ export function visibleEntries(
   }
 }
 
-/** Ids of the entries owned by `owner`, granted to any principal, or filed in a category any principal is a member of. */
-function reachedIds(client: Knex.Client, principals: PrincipalPairs, t: TableNames, owner: { kind: string; id: string } | null): Knex.QueryBuilder {
+/**
+ * The categories the actor is a member of (as itself, its role, or, for a
+ * client's main account, any of its contacts): what `visibleEntries` takes as
+ * `memberCategoryIds`. Empty for actors the category branch does not concern.
+ */
+export async function memberCategoryIds(knex: Knex, actor: ActorFacts, settings: VaultSettings, t: TableNames): Promise<string[]> {
+  if (actor.kind === 'system' || !actor.active || (actor.kind === 'admin' && isExtended(actor, settings))) return [];
+  const rows = await knex(t.categoryMembers).distinct('category_id')
+    .where((any) => matchesAny(any, 'member_kind', 'member_id', principalsOf(actor))) as Array<{ category_id: string }>;
+  return rows.map((r) => r.category_id);
+}
+
+/** Whom the actor's grants and category memberships may name. */
+function principalsOf(actor: Exclude<ActorFacts, { kind: 'system' }>): PrincipalPairs {
+  if (actor.kind === 'admin') {
+    return actor.roleId === null ? [['admin', actor.adminId]] : [['admin', actor.adminId], ['admin_role', actor.roleId]];
+  }
+  return actor.contactId === null
+    ? [['client', actor.clientId], ...actor.contactIds.map((id): [string, string] => ['contact', id])]
+    : [['contact', actor.contactId]];
+}
+
+/**
+ * Ids of the entries owned by `owner`, granted to any principal, or filed in a
+ * category any principal is a member of (`categoryIds` when the caller knows them).
+ */
+function reachedIds(
+  client: Knex.Client, principals: PrincipalPairs, t: TableNames, owner: { kind: string; id: string } | null, categoryIds?: readonly string[],
+): Knex.QueryBuilder {
   const knex = (): Knex.QueryBuilder => client.queryBuilder();
   const granted = knex().select('g.entry_id as id').from(`${t.grants} as g`)
     .where((any) => matchesAny(any, 'g.principal_kind', 'g.principal_id', principals));
-  const filed = knex().select('c.id as id').from(`${t.categoryMembers} as m`)
-    .join(`${t.entries} as c`, 'c.category_id', 'm.category_id')
-    .where((any) => matchesAny(any, 'm.member_kind', 'm.member_id', principals));
-  const parts: Knex.QueryBuilder[] = [granted, filed];
+  const parts: Knex.QueryBuilder[] = [granted];
+  if (categoryIds === undefined) {
+    // CROSS JOIN keeps the memberships as the outer loop on SQLite, which otherwise reads every
+    // entry when few are filed. To MySQL it is the same inner join.
+    parts.push(knex().select('c.id as id').from(`${t.categoryMembers} as m`)
+      .crossJoin(`${t.entries} as c`, 'c.category_id', 'm.category_id')
+      .where((any) => matchesAny(any, 'm.member_kind', 'm.member_id', principals)));
+  } else if (categoryIds.length > 0) {
+    parts.push(knex().select('c.id as id').from(`${t.entries} as c`).whereIn('c.category_id', [...categoryIds]));
+  }
   if (owner) parts.unshift(knex().select('o.id as id').from(`${t.entries} as o`).where({ 'o.owner_kind': owner.kind, 'o.owner_id': owner.id }));
   // Unwrapped UNION members: SQLite does not accept parenthesised SELECTs in a compound query.
-  return knex().select('u.id').from(parts[0]!.union(parts.slice(1), false).as('u'));
+  // UNION drops the duplicates (an entry granted to a client and to its contact); alone, the grants need DISTINCT.
+  const [first, ...rest] = parts;
+  if (rest.length === 0) return knex().distinct('u.id').from(first!.as('u'));
+  return knex().select('u.id').from(first!.union(rest, false).as('u'));
 }
 
 function matchesAny(q: Knex.QueryBuilder, kindColumn: string, idColumn: string, principals: PrincipalPairs): void {

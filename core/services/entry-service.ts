@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, LimitExceededError, NotFoundError, Valid
 import type { OpenDataKey } from '../crypto/entry-cipher.ts';
 import { can, clientMayCreate, type EntryAction } from '../policy/access-policy.ts';
 import type { ActorFacts, EntryFacts } from '../policy/facts.ts';
-import { visibleEntries } from '../policy/visibility-query.ts';
+import { memberCategoryIds, visibleEntries } from '../policy/visibility-query.ts';
 import {
   LISTED_COLUMNS, PRESENCE_COLUMNS, rowToListed, toHistoryItem, toView,
   type EntryRow, type GrantRow, type HistoryRow, type ListedRow, type MemberRow,
@@ -354,10 +354,11 @@ export class EntryService {
     const q = validate(listEntriesSchema, query);
     return this.ctx.guard(async () => {
       const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const hiddenServiceIds = facts.kind === 'client' && facts.active
-        ? await servicesHiddenFromClient(this.ctx.host, facts.clientId, settings)
-        : [];
       const t = this.ctx.tables;
+      const [hiddenServiceIds, categoryIds] = await Promise.all([
+        facts.kind === 'client' && facts.active ? servicesHiddenFromClient(this.ctx.host, facts.clientId, settings) : [],
+        memberCategoryIds(this.ctx.knex, facts, settings, t),
+      ]);
       const base = () => {
         const qb = this.ctx.knex(`${t.entries} as e`);
         const exact: Array<[string, string | undefined]> = [
@@ -374,7 +375,7 @@ export class EntryService {
             .orWhereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern])
             .orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
         }
-        visibleEntries(qb, facts, settings, t, hiddenServiceIds);
+        visibleEntries(qb, facts, settings, t, { hiddenServiceIds, memberCategoryIds: categoryIds });
         return qb;
       };
       const [rows, totalRow] = await Promise.all([

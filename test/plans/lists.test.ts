@@ -1,0 +1,179 @@
+import { expect } from 'chai';
+import type { Actor, ListEntriesQuery, SettingsPatch } from '../../core/index.ts';
+import { forEachDatabase } from '../support/databases.ts';
+import { explain, fullScansOf, plansOf, type QueryPlan } from '../support/query-plan.ts';
+import {
+  adminCategoryId, allowedAdmin, clientId, contactId, extendedAdmin, juniorAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
+  type PlanWorld,
+} from './plan-world.ts';
+
+const isCount = (plan: QueryPlan) => /^select count\(/i.test(plan.sql);
+
+/**
+ * Every list and count a page runs reads the entries table through an index,
+ * so its cost follows what it returns, not what the vault holds (issue 13).
+ * The plans are the databases' own, after ANALYZE, for the SQL the services
+ * really send.
+ */
+forEachDatabase('query plans: lists and their counts', (db) => {
+  let world: PlanWorld;
+
+  before(async function () {
+    this.timeout(120_000);
+    world = await seedPlanWorld(db);
+  });
+  after(async () => { await world.vault.close(); });
+
+  const configure = (patch: SettingsPatch) => world.vault.lk.settings.update(system, patch);
+
+  /** The plans of the page query and the count query of one list call, and what the call returned. */
+  async function listPlans(actor: Actor, query: ListEntriesQuery): Promise<{ plans: QueryPlan[]; total: number }> {
+    let total = 0;
+    const plans = await plansOf(world.vault.raw, [world.vault.tables.entries], async () => {
+      total = (await world.vault.lk.entries.list(actor, query)).total;
+    });
+    // LATCHKEY_SHOW_PLANS=1 prints every plan, for reading what each database chose.
+    if (process.env.LATCHKEY_SHOW_PLANS) console.log(plans.map((p) => `${p.sql}\n  ${p.lines.join('\n  ')}`).join('\n'));
+    return { plans, total };
+  }
+
+  async function expectIndexedList(actor: Actor, query: ListEntriesQuery): Promise<void> {
+    const { plans, total } = await listPlans(actor, query);
+    // A list that finds nothing could come from `WHERE 1 = 0`, whose plan proves nothing.
+    expect(total, 'entries listed').to.be.greaterThan(0);
+    expect(plans, 'a page query and a count query').to.have.length(2);
+    const t = world.vault.tables;
+    for (const table of [t.entries, t.grants, t.categoryMembers]) expect(fullScansOf(plans, table), `full scans of ${table}`).to.deep.equal([]);
+  }
+
+  it('the plan reader sees a full scan of entries where there is one (no index on the username)', async () => {
+    const t = world.vault.tables;
+    const unindexed = await explain(world.vault.raw, world.vault.raw(`${t.entries} as e`).select('e.id').where('e.username', 'user3'));
+    expect(fullScansOf([unindexed], t.entries)).to.have.length(1);
+    const indexed = await explain(world.vault.raw, world.vault.raw(`${t.entries} as e`).select('e.id').where('e.client_id', clientId(3)));
+    expect(fullScansOf([indexed], t.entries)).to.deep.equal([]);
+    expect(indexed.accesses.map((a) => a.index)).to.deep.equal([`${t.entries}_client`]);
+  });
+
+  describe('in the client area', () => {
+    before(() => configure({ clientPrivateEntries: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [] } }));
+
+    it('a client\'s own list and its count read entries by index', async () => {
+      await expectIndexedList({ kind: 'client', clientId: clientId(42) }, { limit: 500 });
+    });
+
+    it('a contact\'s list and its count read entries by index', async () => {
+      await expectIndexedList({ kind: 'client', clientId: clientId(42), contactId: contactId(42, 1) }, { limit: 500 });
+    });
+
+    it('a client kept from private entries lists the staff entries shared with it by index', async () => {
+      await configure({ clientPrivateEntries: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [clientId(42)] } });
+      await expectIndexedList({ kind: 'client', clientId: clientId(42) }, { limit: 500 });
+    });
+  });
+
+  describe('on a client\'s summary page', () => {
+    const summary: ListEntriesQuery = { clientId: clientId(42), limit: 500 };
+
+    it('in full mode an admin\'s list of one client and its count read entries by index', async () => {
+      await configure({ adminAccessMode: 'full', allowedAdminIds: [], extendedAdminRoleIds: [] });
+      await expectIndexedList(supportAdmin, summary);
+    });
+
+    it('in restricted mode an allowed admin\'s list and its count read entries by index', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: ['a-allowed'], extendedAdminRoleIds: [] });
+      await expectIndexedList(allowedAdmin, summary);
+    });
+
+    it('in restricted mode an admin who is not allowed lists what was shared with them by index', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: ['a-allowed'], extendedAdminRoleIds: [] });
+      await expectIndexedList(supportAdmin, summary);
+    });
+
+    it('in shared mode an allowed admin\'s list and its count read entries by index', async () => {
+      await configure({ adminAccessMode: 'shared', allowedAdminIds: ['a-allowed'], extendedAdminRoleIds: [] });
+      await expectIndexedList(allowedAdmin, summary);
+    });
+
+    it('an extended admin\'s list of one client and its count read entries by index', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: ['r-ext'] });
+      await expectIndexedList(extendedAdmin, summary);
+    });
+  });
+
+  describe('filtered by what an entry is linked to', () => {
+    before(() => configure({ adminAccessMode: 'full', allowedAdminIds: [], extendedAdminRoleIds: [] }));
+
+    it('an admin\'s list of an admin category and its count read entries by index', async () => {
+      await expectIndexedList(supportAdmin, { categoryId: adminCategoryId(2), limit: 50 });
+    });
+
+    it('an admin\'s list of a service\'s entries and its count read entries by index', async () => {
+      await expectIndexedList(supportAdmin, { clientId: clientId(42), serviceId: serviceId(42, 0), limit: 50 });
+    });
+
+    it('an admin\'s list of a ticket\'s entries and its count read entries by index', async () => {
+      await expectIndexedList(supportAdmin, { ticketId: ticketId(42, 0), limit: 50 });
+    });
+
+    it('a restricted admin\'s list of a category they are a member of reads entries by index', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: [] });
+      await expectIndexedList(juniorAdmin, { categoryId: adminCategoryId(2), limit: 50 });
+    });
+  });
+
+  // An admin who sees client data (full mode, or allowed) sees most of the vault here: the page
+  // walks the name index until it has a page, and the count reads every entry, by nature.
+  describe('on the addon\'s "all access details" page', () => {
+    it('in restricted mode an admin who is not allowed reads only what was shared with them, for the page and its count', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: [] });
+      await expectIndexedList(juniorAdmin, { offset: 0, limit: 25 });
+    });
+
+    it('an extended admin\'s count is of every entry by nature, and reads one index alone', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: ['r-ext'] });
+      const { plans, total } = await listPlans(extendedAdmin, { offset: 0, limit: 25 });
+      expect(total).to.equal(world.entryCount);
+      const count = plans.find(isCount)!;
+      const reads = count.accesses.filter((a) => a.table === world.vault.tables.entries);
+      expect(reads.map((a) => a.indexOnly), count.lines.join(' | ')).to.deep.equal([true]);
+    });
+
+    it('an extended admin\'s page is read off the name index in list order, with no sort', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: ['r-ext'] });
+      const { plans } = await listPlans(extendedAdmin, { offset: 0, limit: 25 });
+      const page = plans.find((p) => !isCount(p))!;
+      const reads = page.accesses.filter((a) => a.table === world.vault.tables.entries);
+      expect(reads.map((a) => a.index), page.lines.join(' | ')).to.deep.equal([`${world.vault.tables.entries}_name`]);
+      expect(page.sorts, page.lines.join(' | ')).to.equal(false);
+    });
+  });
+
+  describe('on the addon\'s Categories page', () => {
+    async function categoryPlans(query: { clientId?: string }): Promise<{ page: QueryPlan; count: QueryPlan; all: QueryPlan[] }> {
+      const t = world.vault.tables;
+      const all = await plansOf(world.vault.raw, [t.categories, t.entries],
+        () => world.vault.lk.categories.listOfClients(manager, { ...query, limit: 25 }));
+      const reading = all.filter((p) => p.accesses.some((a) => a.table === t.categories));
+      expect(reading, 'a page query and a count query').to.have.length(2);
+      return { page: reading.find((p) => !isCount(p))!, count: reading.find(isCount)!, all };
+    }
+
+    // Their count is of nearly every category by nature (admin categories are few): SQLite reads the
+    // table for it, MariaDB an index. Neither reads entries.
+    it('every client\'s categories are read off an index in name order, a page at a time, and never from entries', async () => {
+      const t = world.vault.tables;
+      const { page, all } = await categoryPlans({});
+      expect(all.flatMap((p) => p.accesses).filter((a) => a.table === t.entries)).to.deep.equal([]);
+      // A look-up of every client category, cut short by the page's LIMIT: ordered reads and no sort prove it.
+      expect(page.accesses.map((a) => a.index), page.lines.join(' | ')).to.deep.equal([`${t.categories}_kind_name`]);
+      expect(page.sorts, page.lines.join(' | ')).to.equal(false);
+    });
+
+    it('one client\'s categories and their count are read by index', async () => {
+      const t = world.vault.tables;
+      const { page, count } = await categoryPlans({ clientId: clientId(42) });
+      expect(fullScansOf([page, count], t.categories)).to.deep.equal([]);
+    });
+  });
+});
