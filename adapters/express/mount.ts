@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
   createHooks, HOOK_PLACES, outageOf, pickLanguage, Renderer, renderUnavailablePanel, type Language, type Outage,
-  type Actor, type HookContext, type HookPlace, type HookSurface, type Hooks,
+  type Actor, type HookContext, type Latchkey, type HookPlace, type HookSurface, type Hooks,
 } from '../../core/index.ts';
 import { hostId } from '../../core/validation/schemas.ts';
 import { apiRoutes } from './api-routes.ts';
@@ -88,7 +88,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
    * access, a form over its size limit, an id in the address that is not one).
    */
   const sendMessage = (
-    req: Request, res: Response, status: number, kind: 'embedRefused' | 'denied' | 'tooLarge' | 'badAddress', language?: Language,
+    req: Request, res: Response, status: number, kind: 'embedRefused' | 'denied' | 'switchedOff' | 'tooLarge' | 'badAddress', language?: Language,
     details: { kib?: number; field?: string } = {},
   ) => {
     sendPage(res, status, renderer.render('layouts/message', {
@@ -176,6 +176,11 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
         ? await hooks[place](session.actor, context, surfaceFor(req, res, session.actor, await scope.isFramed(req), `${base}/frame/${place}${queryOf(req, FRAME_IDS)}`))
         : null;
       if (fragment === null) {
+        // A host that frames a staff panel the installer switched off (WHMCS cannot ask first) gets a plain word, not "denied".
+        if (session && STAFF_PLACES.includes(place) && !(await placeSwitchedOn(lk, place))) {
+          sendMessage(req, res, 200, 'switchedOff', language);
+          return;
+        }
         sendMessage(req, res, session ? 404 : 401, 'denied', language);
         return;
       }
@@ -271,4 +276,11 @@ function clientErrorStatus(err: unknown): number {
 
 function sendPage(res: Response, status: number, html: string): void {
   res.status(status).set('Content-Type', 'text/html; charset=utf-8').set('Cache-Control', 'no-store').send(html);
+}
+
+const STAFF_PLACES: readonly string[] = ['clientSummary', 'ticketSidebar'];
+
+async function placeSwitchedOn(lk: Latchkey, place: string): Promise<boolean> {
+  const { staffPanels } = await lk.settings.get({ kind: 'system' });
+  return place === 'clientSummary' ? staffPanels.clientSummary : staffPanels.ticketSidebar;
 }

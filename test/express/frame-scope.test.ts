@@ -53,6 +53,22 @@ function frameScopeSuite(db: TestDatabase): void {
   const names = (response: HttpResponse) => response.json<Listed>().items.map((e) => e.name);
   const ticketSidebar = (adminId: string) => enter(`admin:${adminId}`, { place: 'ticketSidebar', ticketId: 't-100' });
 
+  describe('a staff place the installer switched off', () => {
+    it('a framed client summary says the panel is switched off, in plain words, and shows no entry', async () => {
+      await h.vault.lk.settings.update(owner, { staffPanels: { clientSummary: false } });
+      try {
+        const browser = h.browser();
+        const entered = await browser.get(`${BASE}/embed?token=${encodeURIComponent(await signEmbed(embed.secret, { sub: 'admin:a-sam', ctx: { place: 'clientSummary', clientId: 'c-acme' } }))}`);
+        expect(entered.status).to.equal(303);
+        const frame = await browser.get(entered.headers.get('location')!);
+        expect(frame.status).to.equal(200);
+        expect(frame.text).to.contain('switched off').and.not.to.contain(ACME_ENTRY);
+      } finally {
+        await h.vault.lk.settings.update(owner, { staffPanels: { clientSummary: true } });
+      }
+    });
+  });
+
   describe('a ticket-sidebar session (ticket t-100, client Acme)', () => {
     it('lists only its client’s entries, though the actor sees both clients in-process', async () => {
       const inProcess = (await h.vault.lk.entries.list(sam)).items.map((e) => e.name);
