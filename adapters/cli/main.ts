@@ -5,12 +5,10 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  AuditTrailBrokenError, ConfigurationError, createLatchkey, DatabaseUnavailableError, formatAuditCheckpoint, Keyring, LatchkeyError,
-  packageFile, parseAuditCheckpoints, redactDatabaseUrl, type AuditCheckpoint, type HostDirectory, type Latchkey,
+  asUnavailable, AuditTrailBrokenError, ConfigurationError, createLatchkey, DatabaseUnavailableError, DEFAULT_TABLE_PREFIX, formatAuditCheckpoint,
+  Keyring, LatchkeyError, Migrator, openDatabase, packageFile, parseAuditCheckpoints, redactDatabaseUrl, tableNames,
+  type AuditCheckpoint, type HostDirectory, type Latchkey,
 } from '../../core/index.ts';
-import { asUnavailable, openDatabase } from '../../core/store/database.ts';
-import { Migrator } from '../../core/store/migrator.ts';
-import { DEFAULT_TABLE_PREFIX, tableNames } from '../../core/store/table-names.ts';
 import { readEnvironment } from './environment.ts';
 import { SmtpMailer } from '../smtp/index.ts';
 

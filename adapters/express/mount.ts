@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
-  createHooks, HOOK_PLACES, outageOf, packageFile, pickLanguage, Renderer, renderUnavailablePanel, type Language, type Outage,
+  createHooks, HOOK_PLACES, hostId, outageOf, packageFile, pickLanguage, Renderer, renderUnavailablePanel, type Language, type Outage,
   type Actor, type HookContext, type HookPlace, type HookSurface, type Hooks,
 } from '../../core/index.ts';
-import { hostId } from '../../core/validation/schemas.ts';
 import { apiRoutes } from './api-routes.ts';
 import { formBody, refuseTooLarge } from './body-limits.ts';
 import { cronRoutes } from './cron-route.ts';

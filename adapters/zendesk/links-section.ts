@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { NotFoundError, packageFile, ValidationError, type AddonSection, type AdminActor, type Latchkey } from '../../core/index.ts';
-import { issue, type Issue } from '../../core/validation/rules.ts';
+import { issue, NotFoundError, packageFile, ValidationError, type AddonSection, type AdminActor, type Issue, type Latchkey } from '../../core/index.ts';
 import { normaliseZendeskId, ZENDESK_LINK_KINDS, type ZendeskLink, type ZendeskLinkKind, type ZendeskMapping } from './mapping.ts';
 
 export interface ZendeskLinksSectionOptions {

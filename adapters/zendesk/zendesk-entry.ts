@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { packageFile, pickLanguage, type HookPlace, type Latchkey } from '../../core/index.ts';
-import type { LatchkeyMount } from '../express/mount.ts';
+import type { LatchkeyMount } from '../express/index.ts';
 import { Handoffs } from './handoff.ts';
 import { normaliseZendeskId, type ZendeskLinkKind, type ZendeskMapping } from './mapping.ts';
 import { answersZendeskTickets, ZENDESK_TICKET_PREFIX, zendeskTicketId } from './ticket-directory.ts';
