@@ -33,10 +33,10 @@ export { outageOf, renderUnavailablePanel, type Outage } from './hooks/unavailab
 export { runAddonAction, type AddonSection } from './hooks/addon-section.ts';
 export { HOOK_PLACES, type Hook, type Hooks, type HookPlace, type HookContext, type HookSurface } from './hooks/hook-contract.ts';
 export { Renderer } from './render/renderer.ts';
-export { packageFile } from './package-root.ts';
 export { LANGUAGES, pickLanguage, type Language } from './render/languages.ts';
 export { totpCode } from './crypto/totp.ts';
 // What adapters build their routes, validation and commands on.
+export { packageFile } from './package-root.ts';
 export { issue, type Issue, type Rule } from './validation/rules.ts';
 export { validate } from './validation/validate.ts';
 export { entryId, hostId, ownId } from './validation/schemas.ts';

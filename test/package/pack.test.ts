@@ -9,6 +9,7 @@ import { expect } from 'chai';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONSUMER = fileURLToPath(new URL('./consumer/', import.meta.url));
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const MOCHA = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
 const DEV_DEPENDENCIES = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
 /** Installed beside the tarball in the same `npm install`: chai for `latchkey/testing`, types for a TypeScript host. */
 const CONSUMER_EXTRAS = ['chai', '@types/node', '@types/express'].map((name) => `${name}@${DEV_DEPENDENCIES[name]}`);
@@ -61,7 +62,7 @@ describe('the npm package', function () {
     app = join(scratch, 'host-app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'host-app', private: true, type: 'module' }));
-    for (const file of ['smoke.mjs', 'typed.ts']) copyFileSync(join(CONSUMER, file), join(app, file));
+    for (const file of ['smoke.mjs', 'typed.ts', 'contract.test.mjs']) copyFileSync(join(CONSUMER, file), join(app, file));
     succeeded(await run('npm', ['install', '--no-audit', '--no-fund', join(scratch, packed!.filename), ...CONSUMER_EXTRAS], app), 'npm install of the tarball');
   });
 
@@ -102,6 +103,13 @@ describe('the npm package', function () {
     const errors = result.stdout.split('\n').filter((line) => /error TS\d+/.test(line));
     expect(errors).to.have.length(1);
     expect(errors[0]).to.match(/^typed\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/);
+  });
+
+  it("proves a host's own directory with latchkey/testing: the contract suite runs from the package under mocha", async () => {
+    const result = await run(process.execPath, [MOCHA, '--reporter', 'json', 'contract.test.mjs'], app);
+    const { stats } = JSON.parse(result.stdout) as { stats: { passes: number; failures: number } };
+    expect(stats.failures, result.stdout.slice(-3000)).to.equal(0);
+    expect(stats.passes).to.be.greaterThan(20);
   });
 
   it('installs the latchkey command, which runs the build and prints the package version', async () => {
