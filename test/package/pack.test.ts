@@ -48,7 +48,7 @@ describe('the npm package', function () {
   let shipped: string[];
 
   before(async function () {
-    if (!process.env.CI && (await run('npm', ['ping'], ROOT)).code !== 0) {
+    if (!process.env.CI && (await run('npm', ['ping', '--fetch-retries=0', '--fetch-timeout=15000'], ROOT)).code !== 0) {
       console.log('    (skipped: the npm registry does not answer and this is not CI; the package test needs one install)');
       this.skip();
     }
