@@ -35,3 +35,11 @@ export { HOOK_PLACES, type Hook, type Hooks, type HookPlace, type HookContext, t
 export { Renderer } from './render/renderer.ts';
 export { LANGUAGES, pickLanguage, type Language } from './render/languages.ts';
 export { totpCode } from './crypto/totp.ts';
+// What adapters build their routes, validation and commands on.
+export { packageFile } from './package-root.ts';
+export { issue, type Issue, type Rule } from './validation/rules.ts';
+export { validate } from './validation/validate.ts';
+export { entryId, hostId, ownId } from './validation/schemas.ts';
+export { previewMail } from './hooks/mail-preview.ts';
+export { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from './store/table-names.ts';
+export { Migrator, type MigrationStatus } from './store/migrator.ts';

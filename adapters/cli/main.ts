@@ -1,20 +1,20 @@
+#!/usr/bin/env node
 import { Command } from 'commander';
-import { MemoryDirectory } from '../memory/memory-directory.ts';
+import { MemoryDirectory } from '../memory/index.ts';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  AuditTrailBrokenError, ConfigurationError, createLatchkey, DatabaseUnavailableError, formatAuditCheckpoint, Keyring, LatchkeyError,
-  parseAuditCheckpoints, redactDatabaseUrl, type AuditCheckpoint, type HostDirectory, type Latchkey,
+  asUnavailable, AuditTrailBrokenError, ConfigurationError, createLatchkey, DatabaseUnavailableError, DEFAULT_TABLE_PREFIX, formatAuditCheckpoint,
+  Keyring, LatchkeyError, Migrator, openDatabase, packageFile, parseAuditCheckpoints, redactDatabaseUrl, tableNames,
+  type AuditCheckpoint, type HostDirectory, type Latchkey,
 } from '../../core/index.ts';
-import { asUnavailable, openDatabase } from '../../core/store/database.ts';
-import { Migrator } from '../../core/store/migrator.ts';
-import { DEFAULT_TABLE_PREFIX, tableNames } from '../../core/store/table-names.ts';
 import { readEnvironment } from './environment.ts';
-import { SmtpMailer } from '../smtp/smtp-mailer.ts';
+import { SmtpMailer } from '../smtp/index.ts';
 
 const program = new Command('latchkey')
   .description('Latchkey vault administration. Reads LATCHKEY_DATABASE_URL, LATCHKEY_TABLE_PREFIX and LATCHKEY_KEYS / LATCHKEY_KEYS_FILE.')
+  .version(packageVersion())
   .showHelpAfterError();
 
 const migrate = program.command('migrate').description('create or update the Latchkey tables');
@@ -148,6 +148,11 @@ async function hostDirectory(required: boolean): Promise<HostDirectory> {
     throw new ConfigurationError(`${modulePath} does not export createHostDirectory()`);
   }
   return loaded.createHostDirectory();
+}
+
+/** The version of the installed package, which `latchkey --version` prints. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 }
 
 async function withVault(body: (lk: Latchkey) => Promise<void>, needsHost = false): Promise<void> {

@@ -1,13 +1,9 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
-  ForbiddenError, LANGUAGES, runAddonAction, totpCode, ValidationError,
+  entryId, ForbiddenError, hostId, issue, LANGUAGES, ownId, previewMail, runAddonAction, totpCode, validate, ValidationError,
   type Actor, type AddonSection, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
-import { previewMail } from '../../core/hooks/mail-preview.ts';
-import { entryId, hostId, ownId } from '../../core/validation/schemas.ts';
-import { validate } from '../../core/validation/validate.ts';
-import { issue } from '../../core/validation/rules.ts';
 import type { Reach } from './frame-scope.ts';
 import { jsonBody, refuseUnreadableJson } from './body-limits.ts';
 import type { RequestScope } from './request-scope.ts';

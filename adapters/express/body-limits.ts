@@ -1,7 +1,6 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { TFunction } from 'i18next';
-import { ValidationError } from '../../core/index.ts';
-import { issue } from '../../core/validation/rules.ts';
+import { issue, ValidationError } from '../../core/index.ts';
 
 /** The JSON API's bodies: the largest legitimate one (an entry with 64 KiB of notes, escaped) fits well. */
 export const JSON_BODY_LIMIT_BYTES = 256 * 1024;

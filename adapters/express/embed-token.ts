@@ -1,8 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { TOKEN_CLOCK_TOLERANCE_SECONDS, type Actor, type Latchkey } from '../../core/index.ts';
-import { HOOK_PLACES, type HookPlace } from '../../core/hooks/hook-contract.ts';
+import { HOOK_PLACES, TOKEN_CLOCK_TOLERANCE_SECONDS, type Actor, type HookPlace, type Latchkey } from '../../core/index.ts';
 import type { EmbedOptions } from './options.ts';
 
 const MAX_LIFETIME_SECONDS = 300;

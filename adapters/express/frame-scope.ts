@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import {
-  ForbiddenError, NotFoundError, ValidationError, type Actor, type EntryView, type HookContext, type HookPlace, type Latchkey,
+  ForbiddenError, issue, NotFoundError, ValidationError, type Actor, type EntryView, type HookContext, type HookPlace, type Latchkey,
 } from '../../core/index.ts';
-import { issue } from '../../core/validation/rules.ts';
 import type { EmbedGrant } from './embed-token.ts';
 
 /**

@@ -1,9 +1,8 @@
 import type { Response } from 'express';
 import type { TFunction } from 'i18next';
 import {
-  asUnavailable, ConflictError, DatabaseUnavailableError, ForbiddenError, HostUnavailableError, LatchkeyError, LimitExceededError, NotFoundError, ValidationError,
+  asUnavailable, ConflictError, DatabaseUnavailableError, ForbiddenError, HostUnavailableError, issue, LatchkeyError, LimitExceededError, NotFoundError, ValidationError,
 } from '../../core/index.ts';
-import { issue } from '../../core/validation/rules.ts';
 
 /**
  * Maps core errors to HTTP: 400 names the field, 404 hides what you may not

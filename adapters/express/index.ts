@@ -1,5 +1,7 @@
 export { mountLatchkey, type LatchkeyMount } from './mount.ts';
 export type { MountOptions, EmbedOptions, CronOptions } from './options.ts';
 export { readCookie } from './cookies.ts';
+/** For host adapters whose tokens have a layout of their own (Zendesk's signed URLs). */
+export { EmbedTokenError, verifyPinnedJwt, type PinnedJwtCheck } from './embed-token.ts';
 /** The cookie in which Latchkey's client-area switcher keeps the chosen language. */
 export { LANGUAGE_COOKIE } from './request-scope.ts';

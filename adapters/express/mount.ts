@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
-  createHooks, HOOK_PLACES, outageOf, pickLanguage, Renderer, renderUnavailablePanel, type Language, type Outage,
+  createHooks, HOOK_PLACES, hostId, outageOf, packageFile, pickLanguage, Renderer, renderUnavailablePanel, type Language, type Outage,
   type Actor, type HookContext, type Latchkey, type HookPlace, type HookSurface, type Hooks,
 } from '../../core/index.ts';
-import { hostId } from '../../core/validation/schemas.ts';
 import { apiRoutes } from './api-routes.ts';
 import { formBody, refuseTooLarge } from './body-limits.ts';
 import { cronRoutes } from './cron-route.ts';
@@ -22,7 +21,7 @@ import { pageSecurityHeaders } from './security-headers.ts';
 /** The host ids a frame page's address may carry. */
 const FRAME_IDS = ['clientId', 'ticketId'] as const;
 
-const ASSETS_DIR = new URL('../../templates/assets/', import.meta.url);
+const ASSETS_DIR = packageFile('templates', 'assets');
 // A Map, not an object literal: `constructor`, `toString`, `__proto__`... must not be assets.
 const ASSETS: ReadonlyMap<string, string> = new Map([
   ['latchkey.js', 'text/javascript; charset=utf-8'],
@@ -110,7 +109,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
       return;
     }
     res.set('Content-Type', type).set('Cache-Control', 'public, max-age=300').set('X-Content-Type-Options', 'nosniff');
-    res.send(readFileSync(fileURLToPath(new URL(req.params.file, ASSETS_DIR)), 'utf8'));
+    res.send(readFileSync(join(ASSETS_DIR, req.params.file), 'utf8'));
   });
 
   if (options.cron) {

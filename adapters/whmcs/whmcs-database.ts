@@ -1,10 +1,9 @@
 import type { Knex } from 'knex';
 import {
-  clientSearch, compareClients, DatabaseUnavailableError, pickLanguage, Secret, toServiceStatus,
+  asUnavailable, clientSearch, compareClients, DatabaseUnavailableError, pickLanguage, Secret, toServiceStatus,
   type HostAdmin, type HostClient, type HostContact, type HostDevice, type HostDirectory, type HostProduct, type HostService,
   type HostTicket, type Named,
 } from '../../core/index.ts';
-import { asUnavailable } from '../../core/store/database.ts';
 import { isWhmcsId, listOf, toId, toText, WhmcsUnavailableError, type WhmcsApi } from './whmcs-api.ts';
 import type { WhmcsNameSource } from './whmcs-directory.ts';
 

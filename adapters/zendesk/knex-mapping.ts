@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { DEFAULT_TABLE_PREFIX, tableNames } from '../../core/store/table-names.ts';
+import { DEFAULT_TABLE_PREFIX, tableNames } from '../../core/index.ts';
 import {
   checkLink, normaliseZendeskId, type ZendeskLink, type ZendeskLinkInput, type ZendeskLinkKind, type ZendeskMapping,
 } from './mapping.ts';

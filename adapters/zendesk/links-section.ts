@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { NotFoundError, ValidationError, type AddonSection, type AdminActor, type Latchkey } from '../../core/index.ts';
-import { issue, type Issue } from '../../core/validation/rules.ts';
+import { issue, NotFoundError, packageFile, ValidationError, type AddonSection, type AdminActor, type Issue, type Latchkey } from '../../core/index.ts';
 import { normaliseZendeskId, ZENDESK_LINK_KINDS, type ZendeskLink, type ZendeskLinkKind, type ZendeskMapping } from './mapping.ts';
 
 export interface ZendeskLinksSectionOptions {
@@ -19,7 +18,7 @@ const TICKETS_SHOWN = 200;
 const HOST_ID = /^[A-Za-z0-9_.:@-]{1,64}$/;
 const LABEL_MAX = 200;
 
-const TEMPLATE = readFileSync(new URL('./templates/links-section.hbs', import.meta.url), 'utf8');
+const TEMPLATE = readFileSync(packageFile('adapters', 'zendesk', 'templates', 'links-section.hbs'), 'utf8');
 
 /**
  * The addon page "Zendesk links", for `mountLatchkey({ addonSections })`: the

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { pickLanguage, type HookPlace, type Latchkey } from '../../core/index.ts';
-import type { LatchkeyMount } from '../express/mount.ts';
+import { packageFile, pickLanguage, type HookPlace, type Latchkey } from '../../core/index.ts';
+import type { LatchkeyMount } from '../express/index.ts';
 import { Handoffs } from './handoff.ts';
 import { normaliseZendeskId, type ZendeskLinkKind, type ZendeskMapping } from './mapping.ts';
 import { answersZendeskTickets, ZENDESK_TICKET_PREFIX, zendeskTicketId } from './ticket-directory.ts';
@@ -67,7 +67,7 @@ export interface ZendeskMount {
   entryUrl(location: ZendeskLocation): string;
 }
 
-const CONTEXT_SCRIPT = readFileSync(new URL('./browser/zaf-context.js', import.meta.url), 'utf8');
+const CONTEXT_SCRIPT = readFileSync(packageFile('adapters', 'zendesk', 'browser', 'zaf-context.js'), 'utf8');
 
 /**
  * Mounts the Zendesk entry next to `mountLatchkey`:

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { EmbedTokenError, verifyPinnedJwt } from '../express/embed-token.ts';
+import { EmbedTokenError, verifyPinnedJwt } from '../express/index.ts';
 import { normaliseZendeskId } from './mapping.ts';
 
 /** The three places of Zendesk Support this app lives in (manifest.json `location.support`). */

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import i18next, { type Resource, type TFunction } from 'i18next';
+import { packageFile } from '../package-root.ts';
 import { LANGUAGES, LANGUAGE_NAMES, type Language } from './languages.ts';
 import { safeHttpUrl } from './safe-url.ts';
 
-const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
-const LOCALES_DIR = fileURLToPath(new URL('../../locales/', import.meta.url));
+const TEMPLATES_DIR = packageFile('templates');
+const LOCALES_DIR = packageFile('locales');
 
 export interface RenderOptions {
   language: Language;

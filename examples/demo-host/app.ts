@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { mountLatchkey } from '../../adapters/express/index.ts';
-import { SmtpMailer } from '../../adapters/smtp/smtp-mailer.ts';
+import { SmtpMailer } from '../../adapters/smtp/index.ts';
 import { createLatchkey, outageOf, type Actor, type DispatchResult, type Latchkey } from '../../core/index.ts';
 import { hostCsp } from './csp.ts';
 import { openHostDatabase } from './database.ts';

@@ -27,10 +27,10 @@
  */
 import type { Server } from 'node:http';
 import {
-  asUnavailable, createLatchkey, DatabaseUnavailableError, Keyring, LatchkeyError, redactDatabaseUrl, type HostDirectory, type Mailer,
+  asUnavailable, createLatchkey, DatabaseUnavailableError, Keyring, LatchkeyError, openDatabase, redactDatabaseUrl, type HostDirectory,
+  type Mailer,
 } from '../../core/index.ts';
-import { openDatabase } from '../../core/store/database.ts';
-import { SmtpMailer } from '../../adapters/smtp/smtp-mailer.ts';
+import { SmtpMailer } from '../../adapters/smtp/index.ts';
 import { WhmcsApi, WhmcsDatabaseDirectory, WhmcsDatabaseNames, WhmcsDirectory, WhmcsMailer } from '../../adapters/whmcs/index.ts';
 import { createWhmcsLatchkeyApp } from './app.ts';
 

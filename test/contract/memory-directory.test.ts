@@ -1,4 +1,4 @@
-import { describeHostDirectoryContract } from './host-directory-contract.ts';
+import { describeHostDirectoryContract } from '../../testing/index.ts';
 import { openMemoryDirectory } from './memory-fixture.ts';
 
 describeHostDirectoryContract('MemoryDirectory', openMemoryDirectory);

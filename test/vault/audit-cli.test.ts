@@ -13,7 +13,7 @@ import { forEachDatabase, openVault, type TestDatabase, type Vault } from '../su
 import { acme, hostFixture } from '../support/host-fixture.ts';
 import { prefixOf } from '../support/shared-vault.ts';
 
-const BIN = fileURLToPath(new URL('../../adapters/cli/bin.mjs', import.meta.url));
+const CLI = fileURLToPath(new URL('../../adapters/cli/main.ts', import.meta.url));
 const KEY = { id: 'cli1', key: randomBytes(32) };
 
 interface Run {
@@ -49,7 +49,7 @@ forEachDatabase('the audit command line', (db) => {
   afterEach(async () => { await vault.close(); });
 
   const run = (...args: string[]) => new Promise<Run>((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
