@@ -154,6 +154,31 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
     expectQuiet(w.watch, 'client categories');
   });
 
+  it('settings and a client category saved unchanged write nothing and audit nothing', async () => {
+    const lk = e2e.host.latchkey;
+    const latestSeq = async () => (await lk.audit.list(OLIVIA, { limit: 1 }))[0]?.seq ?? 0;
+    await visit(page, `${ADDON}?page=settings`, 'addon-settings-unchanged');
+    const settingsBefore = await lk.settings.get(OLIVIA);
+    const seqBefore = await latestSeq();
+    const form = page.locator('[data-lk-settings-form]');
+    await form.locator('button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('[data-lk-toast]')?.textContent === 'Saved.');
+    expect(await lk.settings.get(OLIVIA)).to.deep.equal(settingsBefore);
+    expect(await latestSeq()).to.equal(seqBefore);
+
+    await visit(page, `${ADDON}?page=categories`, 'addon-client-category-unchanged');
+    const office = (await lk.categories.listOfClients(OLIVIA, { clientId: '1' })).items.find((c) => c.name === 'Office')!;
+    const row = page.locator('table[aria-labelledby="lk-client-categories"] tbody tr', { hasText: 'Office' });
+    await row.locator('[data-lk-category-edit]').click();
+    const dialog = page.locator('[data-lk-category-dialog]');
+    await dialog.waitFor({ state: 'visible' });
+    await clickAndReload(page, dialog.locator('button[type=submit]'));
+    const after = (await lk.categories.listOfClients(OLIVIA, { clientId: '1' })).items.find((c) => c.id === office.id)!;
+    expect(after).to.deep.equal(office);
+    expect(await latestSeq()).to.equal(seqBefore);
+    expectQuiet(w.watch, 'unchanged saves');
+  });
+
   it('settings: the mode is changed and saved; a reload shows it, and it takes effect', async () => {
     await visit(page, `${ADDON}?page=settings`, 'addon-settings-page');
     const form = page.locator('[data-lk-settings-form]');
