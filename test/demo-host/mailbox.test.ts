@@ -7,44 +7,14 @@ import { startDemoHost, type DemoHost } from '../../examples/demo-host/app.ts';
 import { parseMail } from '../../examples/demo-host/mime.ts';
 import { T } from '../../examples/demo-host/schema.ts';
 import { DEMO_PASSWORD } from '../../examples/demo-host/seed-data.ts';
+import { Browser, csrfOf } from './browser.ts';
 
-/** A browser in miniature: cookies kept, redirects not followed. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-
-  get(path: string): Promise<Response> {
-    return this.#send(path, { method: 'GET' });
-  }
-
-  post(path: string, form: Record<string, string>): Promise<Response> {
-    return this.#send(path, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString(),
-    });
-  }
-
-  async logIn(login: string): Promise<void> {
-    const csrf = csrfOf(await (await this.get('/admin/login')).text());
-    const res = await this.post('/admin/login', { csrf, login, password: DEMO_PASSWORD });
-    expect(res.status, `login as ${login}`).to.equal(303);
-  }
-
-  async #send(path: string, init: RequestInit): Promise<Response> {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(this.base + path, { ...init, redirect: 'manual', headers: { ...(init.headers as object), ...(cookie ? { cookie } : {}) } });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
-    return res;
-  }
-}
-
-function csrfOf(html: string): string {
-  const match = /name="csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF token in the page');
-  return match[1]!;
+/** Signs a staff member in to the demo host, as the login form does. */
+async function staffBrowser(base: string, login: string): Promise<Browser> {
+  const browser = new Browser(base);
+  const res = await browser.logIn('admin', login, DEMO_PASSWORD);
+  expect(res.status, `login as ${login}`).to.equal(303);
+  return browser;
 }
 
 /** The mailbox's rows: [to, subject, link] as the page shows them (entities decoded). */
@@ -83,8 +53,7 @@ describe('[sqlite] demo host: reminders arrive in the mailbox over real SMTP', f
     dataDir = mkdtempSync(join(tmpdir(), 'latchkey-mailbox-'));
     // A long interval: after the round at start, mail goes out only when a test asks for it.
     demo = await startDemoHost({ port: 0, host: '127.0.0.1', dataDir, env: {}, mailEveryMs: 600_000, log: () => undefined, logError: (line) => errors.push(line) });
-    olivia = new Browser(demo.url);
-    await olivia.logIn('olivia');
+    olivia = await staffBrowser(demo.url, 'olivia');
   });
 
   after(async () => {
@@ -194,8 +163,7 @@ describe('[sqlite] demo host: reminders arrive in the mailbox over real SMTP', f
   });
 
   it('is for the admins who run the addon, and for signed-in staff only', async () => {
-    const sam = new Browser(demo.url);
-    await sam.logIn('sam');
+    const sam = await staffBrowser(demo.url, 'sam');
     expect((await sam.get('/admin/mailbox')).status).to.equal(403);
     expect((await sam.get('/admin/mailbox/1')).status).to.equal(403);
     expect(await (await sam.get('/admin')).text()).not.to.contain('href="/admin/mailbox"');

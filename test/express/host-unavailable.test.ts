@@ -1,32 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import express from 'express';
-import { HostUnavailableError, type HostDirectory, type MailMessage } from '../../core/index.ts';
+import { HostUnavailableError, type MailMessage } from '../../core/index.ts';
 import { mountLatchkey } from '../../adapters/express/index.ts';
 import { forEachDatabase, ManualClock, openVault, type Vault } from '../support/databases.ts';
 import { hostFixture, owner } from '../support/host-fixture.ts';
 import { Inbox } from '../mail/support/inbox.ts';
 import { hs256Embed, signEmbed } from './harness.ts';
 import { listenOnLoopback, type LoopbackServer } from '../support/loopback.ts';
+import { switchableHost } from '../support/switchable-host.ts';
 
 /** What the host's adapter would put in its error: an address and an action, for the log only. */
 const HOST_DETAIL = 'billing.host.test:443 timed out (GetClientsDetails)';
-
-/** The fixture's directory, which stops answering while `down` is set, as a host that timed out. */
-function switchableHost(): { directory: HostDirectory; setDown(down: boolean): void } {
-  let down = false;
-  const host = hostFixture();
-  const directory = new Proxy(host, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => (down
-        ? Promise.reject(new HostUnavailableError(HOST_DETAIL, { retryAfterSeconds: 45 }))
-        : (value as (...a: unknown[]) => unknown).apply(target, args));
-    },
-  });
-  return { directory, setDown: (value) => { down = value; } };
-}
 
 forEachDatabase('when the host platform does not answer', (db) => {
   const embed = hs256Embed();
@@ -39,7 +24,7 @@ forEachDatabase('when the host platform does not answer', (db) => {
       await inbox.send(message);
     },
   };
-  const host = switchableHost();
+  const host = switchableHost(HOST_DETAIL);
   const clock = new ManualClock(Date.now() - 31 * 86_400_000);
   let vault: Vault;
   let server: LoopbackServer | undefined;

@@ -5,11 +5,12 @@ import { expect } from 'chai';
 import express from 'express';
 import knexFactory from 'knex';
 import { mountLatchkey } from '../../adapters/express/index.ts';
-import { createLatchkey, HostUnavailableError, type HostDirectory, type Latchkey } from '../../core/index.ts';
+import { createLatchkey, type HostDirectory, type Latchkey } from '../../core/index.ts';
 import { BASE, Harness, hs256Embed, signEmbed, type Browser } from '../express/harness.ts';
 import { forEachDatabase, testKeys } from '../support/databases.ts';
 import { listenOnLoopback } from '../support/loopback.ts';
 import { acme, hostFixture, owner } from '../support/host-fixture.ts';
+import { switchableHost } from '../support/switchable-host.ts';
 
 /** Enters a framed page with a signed embed token, as a non-Node host's page does. */
 async function enterFrame(h: Harness, secret: string, sub: string, ctx: Record<string, string>): Promise<{ browser: Browser; location: string }> {
@@ -17,22 +18,6 @@ async function enterFrame(h: Harness, secret: string, sub: string, ctx: Record<s
   const entered = await browser.get(`${BASE}/embed?token=${await signEmbed(secret, { sub, ctx })}`);
   expect(entered.status, entered.text.slice(0, 200)).to.equal(303);
   return { browser, location: entered.headers.get('location')! };
-}
-
-/** The fixture's directory, failing every look-up with HostUnavailableError while `down` is set. */
-function switchableHost(): { directory: HostDirectory; setDown(down: boolean): void } {
-  let down = false;
-  const host = hostFixture();
-  const directory = new Proxy(host, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => (down
-        ? Promise.reject(new HostUnavailableError('billing.host.test: no answer', { retryAfterSeconds: 45 }))
-        : (value as (...a: unknown[]) => unknown).apply(target, args));
-    },
-  });
-  return { directory, setDown: (value) => { down = value; } };
 }
 
 forEachDatabase('a panel while the database or the host is away', (db) => {
@@ -96,7 +81,7 @@ forEachDatabase('a panel while the database or the host is away', (db) => {
   });
 
   it("shows the host-unavailable notice (frames: 503 with the adapter's Retry-After) when the host platform does not answer", async () => {
-    const host = switchableHost();
+    const host = switchableHost('billing.host.test: no answer');
     const { lk, cleanup } = await ownVault(host.directory);
     const h = await Harness.start(db, { latchkey: lk, embed });
     try {
