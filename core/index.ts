@@ -43,3 +43,4 @@ export { entryId, hostId, ownId } from './validation/schemas.ts';
 export { previewMail } from './hooks/mail-preview.ts';
 export { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from './store/table-names.ts';
 export { Migrator, type MigrationStatus } from './store/migrator.ts';
+export type { Migration } from '../migrations/index.ts';

@@ -25,6 +25,7 @@ import type { Mailer } from './ports/mailer.ts';
 import { Renderer } from './render/renderer.ts';
 import { asUnavailable, openDatabase, refusesWrites, type DatabaseConfig, type Dialect } from './store/database.ts';
 import { Migrator } from './store/migrator.ts';
+import type { Migration } from '../migrations/index.ts';
 import { DEFAULT_TABLE_PREFIX, tableNames } from './store/table-names.ts';
 import { passwordRulesSchema, type PasswordRulesInput } from './validation/schemas.ts';
 import { validate } from './validation/validate.ts';
@@ -38,6 +39,8 @@ export interface LatchkeyOptions {
   tablePrefix?: string;
   /** Apply pending migrations at start-up (handy for the embedded SQLite default). */
   migrate?: boolean;
+  /** The tables an adapter owns (e.g. `zendeskMigrations`), migrated after core's own. */
+  adapterMigrations?: readonly Migration[];
   /** Where start-up warnings go, one line each (default console.warn): a database that refuses writes. */
   warn?: (line: string) => void;
 }
@@ -92,7 +95,7 @@ export interface Latchkey {
 export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey> {
   const { knex, dialect, owned } = openDatabase(options.database);
   const tables = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
-  const migrator = new Migrator(knex, tables);
+  const migrator = new Migrator(knex, tables, options.adapterMigrations);
   const ctx = new VaultContext(knex, dialect, tables, new EntryCipher(options.keys), options.host, options.clock ?? systemClock, options.keys);
   try {
     await knex.raw('select 1');

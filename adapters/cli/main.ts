@@ -7,13 +7,14 @@ import { pathToFileURL } from 'node:url';
 import {
   asUnavailable, AuditTrailBrokenError, ConfigurationError, createLatchkey, DatabaseUnavailableError, DEFAULT_TABLE_PREFIX, formatAuditCheckpoint,
   Keyring, LatchkeyError, Migrator, openDatabase, packageFile, parseAuditCheckpoints, redactDatabaseUrl, tableNames,
-  type AuditCheckpoint, type HostDirectory, type Latchkey,
+  type AuditCheckpoint, type HostDirectory, type Latchkey, type Migration,
 } from '../../core/index.ts';
-import { readEnvironment } from './environment.ts';
+import { readEnvironment, type CliEnvironment } from './environment.ts';
+import { zendeskMigrations } from '../zendesk/index.ts';
 import { SmtpMailer } from '../smtp/index.ts';
 
 const program = new Command('latchkey')
-  .description('Latchkey vault administration. Reads LATCHKEY_DATABASE_URL, LATCHKEY_TABLE_PREFIX and LATCHKEY_KEYS / LATCHKEY_KEYS_FILE.')
+  .description('Latchkey vault administration. Reads LATCHKEY_DATABASE_URL, LATCHKEY_TABLE_PREFIX, LATCHKEY_HOST and LATCHKEY_KEYS / LATCHKEY_KEYS_FILE.')
   .version(packageVersion())
   .showHelpAfterError();
 
@@ -124,7 +125,7 @@ async function withMigrator(body: (migrator: Migrator) => Promise<void>): Promis
   const env = readEnvironment();
   const { knex } = openDatabase({ url: env.databaseUrl });
   try {
-    await body(new Migrator(knex, tableNames(env.tablePrefix ?? DEFAULT_TABLE_PREFIX)));
+    await body(new Migrator(knex, tableNames(env.tablePrefix ?? DEFAULT_TABLE_PREFIX), adapterMigrations(env)));
   } catch (err) {
     throw asUnavailable(err);
   } finally {
@@ -150,6 +151,11 @@ async function hostDirectory(required: boolean): Promise<HostDirectory> {
   return loaded.createHostDirectory();
 }
 
+/** The tables of the host's adapter, which only that host's installs have. */
+function adapterMigrations(env: CliEnvironment): readonly Migration[] {
+  return env.hostKind === 'zendesk' ? zendeskMigrations : [];
+}
+
 /** The version of the installed package, which `latchkey --version` prints. */
 function packageVersion(): string {
   return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
@@ -162,6 +168,7 @@ async function withVault(body: (lk: Latchkey) => Promise<void>, needsHost = fals
     keys: Keyring.fromEnv(),
     host: await hostDirectory(needsHost),
     tablePrefix: env.tablePrefix,
+    adapterMigrations: adapterMigrations(env),
   });
   try {
     await body(lk);

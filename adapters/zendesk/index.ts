@@ -8,6 +8,7 @@ export {
   type ZendeskLink, type ZendeskLinkInput, type ZendeskLinkKind, type ZendeskMapping,
 } from './mapping.ts';
 export { KnexZendeskMapping, type KnexZendeskMappingOptions } from './knex-mapping.ts';
+export { zendeskMigrations, zendeskLinksTable } from './links-migration.ts';
 export { zendeskLinksSection, ZENDESK_LINKS_SECTION, type ZendeskLinksSectionOptions } from './links-section.ts';
 export { withZendeskTickets, answersZendeskTickets, zendeskTicketId, ZENDESK_TICKET_PREFIX } from './ticket-directory.ts';
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { DEFAULT_TABLE_PREFIX, tableNames } from '../../core/index.ts';
+import { DEFAULT_TABLE_PREFIX } from '../../core/index.ts';
+import { zendeskLinksTable } from './links-migration.ts';
 import {
   checkLink, normaliseZendeskId, type ZendeskLink, type ZendeskLinkInput, type ZendeskLinkKind, type ZendeskMapping,
 } from './mapping.ts';
@@ -7,7 +8,7 @@ import {
 export interface KnexZendeskMappingOptions {
   /** The Zendesk account these links belong to: its subdomain (`acme` for acme.zendesk.com). */
   account: string;
-  /** Latchkey's table prefix (default `latchkey_`); the table is `<prefix>zendesk_links` (migration 0003). */
+  /** Latchkey's table prefix (default `latchkey_`); the table is `<prefix>zendesk_links` (`zendeskMigrations`). */
   tablePrefix?: string;
   /** Or the table's full name. */
   table?: string;
@@ -21,8 +22,8 @@ interface Row {
 }
 
 /**
- * Links in Latchkey's own database (the `zendesk_links` table of migration
- * 0003, under Latchkey's table prefix), shared by every app instance. Pass the
+ * Links in Latchkey's own database (the `zendesk_links` table of
+ * `zendeskMigrations`, under Latchkey's table prefix), shared by every app instance. Pass the
  * knex instance Latchkey uses (`createLatchkey({ database: { knex } })`).
  */
 export class KnexZendeskMapping implements ZendeskMapping {
@@ -32,7 +33,7 @@ export class KnexZendeskMapping implements ZendeskMapping {
   constructor(private readonly knex: Knex, options: KnexZendeskMappingOptions) {
     if (!/^[A-Za-z0-9_.-]{1,100}$/.test(options.account)) throw new TypeError('KnexZendeskMapping: account must be a Zendesk subdomain');
     this.#account = options.account;
-    this.#table = options.table ?? tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX).zendeskLinks;
+    this.#table = options.table ?? zendeskLinksTable({ prefix: options.tablePrefix ?? DEFAULT_TABLE_PREFIX });
   }
 
   async find(kind: ZendeskLinkKind, zendeskIds: readonly string[]): Promise<Map<string, ZendeskLink>> {

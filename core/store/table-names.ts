@@ -1,5 +1,7 @@
 /** Every table Latchkey owns, under the configurable prefix (the addon shares the host's database). */
 export interface TableNames {
+  /** The prefix itself, for an adapter's own tables (`<prefix>zendesk_links`). */
+  prefix: string;
   entries: string;
   grants: string;
   categories: string;
@@ -11,8 +13,6 @@ export interface TableNames {
   leases: string;
   usedTokens: string;
   watchers: string;
-  /** Zendesk agents, users, organizations and tickets linked to Latchkey admins and clients (adapters/zendesk). */
-  zendeskLinks: string;
   migrations: string;
   migrationsLock: string;
 }
@@ -24,6 +24,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     throw new Error('table prefix must start with a letter and hold at most 31 letters, digits or underscores');
   }
   return {
+    prefix,
     entries: `${prefix}entries`,
     grants: `${prefix}entry_grants`,
     categories: `${prefix}categories`,
@@ -35,7 +36,6 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     leases: `${prefix}job_leases`,
     usedTokens: `${prefix}used_tokens`,
     watchers: `${prefix}entry_watchers`,
-    zendeskLinks: `${prefix}zendesk_links`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

@@ -23,6 +23,7 @@ import { mountLatchkey, readCookie, type LatchkeyMount } from '../../adapters/ex
 import { MemoryDirectory } from '../../adapters/memory/memory-directory.ts';
 import {
   KnexZendeskMapping, mountZendesk, withZendeskTickets, type ZendeskLocation,
+  zendeskLinksTable, zendeskMigrations,
 } from '../../adapters/zendesk/index.ts';
 import { Secret, type Actor, type AdminActor, type ClientActor, type HookPlace } from '../../core/index.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
@@ -133,8 +134,8 @@ export class SameHosts {
   static async start(db: TestDatabase, browser: Browser): Promise<SameHosts> {
     const directory = whmcsLikeDirectory();
     let mapping: KnexZendeskMapping | undefined;
-    const vault = await openVault(db, withZendeskTickets(directory, () => mapping));
-    mapping = new KnexZendeskMapping(vault.raw, { account: SUBDOMAIN, table: vault.tables.zendeskLinks });
+    const vault = await openVault(db, withZendeskTickets(directory, () => mapping), { adapterMigrations: zendeskMigrations });
+    mapping = new KnexZendeskMapping(vault.raw, { account: SUBDOMAIN, table: zendeskLinksTable(vault.tables) });
     const hosts = new SameHosts(vault, directory, browser);
     hosts.mapping = mapping;
     try {

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import {
   agentOf, JsonFileZendeskMapping, KnexZendeskMapping, MemoryZendeskMapping, withZendeskTickets, zendeskInstallation,
-  type ZendeskMapping,
+  zendeskLinksTable, zendeskMigrations, type ZendeskMapping,
 } from '../../adapters/zendesk/index.ts';
+import { Migrator } from '../../core/index.ts';
 import { forEachDatabase, openVault, type Vault } from '../support/databases.ts';
 import { hostFixture } from '../support/host-fixture.ts';
 
@@ -97,16 +98,16 @@ describe('Zendesk mapping: JSON file', () => {
   });
 });
 
-forEachDatabase('Zendesk mapping: Latchkey database (migration 0003)', (db) => {
+forEachDatabase('Zendesk mapping: Latchkey database (the adapter\'s own migration)', (db) => {
   let vault: Vault;
-  before(async () => { vault = await openVault(db, hostFixture()); });
+  before(async () => { vault = await openVault(db, hostFixture(), { adapterMigrations: zendeskMigrations }); });
   after(async () => { await vault.close(); });
   let n = 0;
-  mappingContract(() => new KnexZendeskMapping(vault.raw, { account: `acct${n++}`, table: vault.tables.zendeskLinks }));
+  mappingContract(() => new KnexZendeskMapping(vault.raw, { account: `acct${n++}`, table: zendeskLinksTable(vault.tables) }));
 
   it('keeps each Zendesk account apart in the one table', async () => {
-    const a = new KnexZendeskMapping(vault.raw, { account: 'alpha', table: vault.tables.zendeskLinks });
-    const b = new KnexZendeskMapping(vault.raw, { account: 'beta', table: vault.tables.zendeskLinks });
+    const a = new KnexZendeskMapping(vault.raw, { account: 'alpha', table: zendeskLinksTable(vault.tables) });
+    const b = new KnexZendeskMapping(vault.raw, { account: 'beta', table: zendeskLinksTable(vault.tables) });
     await a.link({ kind: 'agent', zendeskId: '1', latchkeyId: 'a-sam' });
     await b.link({ kind: 'agent', zendeskId: '1', latchkeyId: 'a-sys' });
     expect((await a.find('agent', ['1'])).get('1')!.latchkeyId).to.equal('a-sam');
@@ -115,10 +116,52 @@ forEachDatabase('Zendesk mapping: Latchkey database (migration 0003)', (db) => {
     expect((await a.list()).length).to.equal(1);
   });
 
-  it('the table comes with migration 0003 (rolled back when the vault closes)', async () => {
+  it('the table comes with the adapter\'s migration zendesk_0001_links (rolled back when the vault closes)', async () => {
     const status = await vault.lk.migrator.status();
-    expect(status.applied).to.include('0003_zendesk_links');
-    expect(await vault.raw.schema.hasTable(vault.tables.zendeskLinks)).to.equal(true);
+    expect(status.applied).to.include('zendesk_0001_links');
+    expect(await vault.raw.schema.hasTable(zendeskLinksTable(vault.tables))).to.equal(true);
+  });
+});
+
+forEachDatabase('Zendesk table belongs to the Zendesk adapter', (db) => {
+  it('an install without the Zendesk adapter has no Zendesk table and no Zendesk migration', async () => {
+    const vault = await openVault(db, hostFixture());
+    try {
+      expect(await vault.raw.schema.hasTable(zendeskLinksTable(vault.tables))).to.equal(false);
+      const { applied, pending } = await vault.lk.migrator.status();
+      expect([...applied, ...pending].filter((name) => name.startsWith('zendesk_'))).to.deep.equal([]);
+    } finally {
+      await vault.close();
+    }
+  });
+
+  it('links made when core still created the table survive the adapter taking it over', async () => {
+    const vault = await openVault(db, hostFixture());
+    try {
+      // What core's migration 0003 used to create: the same table, already holding links.
+      await zendeskMigrations[0]!.up(vault.raw, vault.tables);
+      const before = new KnexZendeskMapping(vault.raw, { account: 'acme', table: zendeskLinksTable(vault.tables) });
+      await before.link({ kind: 'agent', zendeskId: '9001', latchkeyId: 'a-sam' });
+      const withAdapter = new Migrator(vault.raw, vault.tables, zendeskMigrations);
+      expect(await withAdapter.latest()).to.deep.equal(['zendesk_0001_links']);
+      expect((await before.find('agent', ['9001'])).get('9001')!.latchkeyId).to.equal('a-sam');
+      await withAdapter.rollback();
+      expect(await vault.raw.schema.hasTable(zendeskLinksTable(vault.tables))).to.equal(false);
+    } finally {
+      await vault.close();
+    }
+  });
+
+  it('a database that ran the Zendesk migration, opened without the adapter, names what is missing', async () => {
+    const vault = await openVault(db, hostFixture(), { adapterMigrations: zendeskMigrations });
+    try {
+      const without = new Migrator(vault.raw, vault.tables);
+      let refused: Error | undefined;
+      await without.status().catch((err: Error) => { refused = err; });
+      expect(refused?.message).to.match(/zendesk_0001_links/).and.to.match(/LATCHKEY_HOST=zendesk/);
+    } finally {
+      await vault.close();
+    }
   });
 });
 

@@ -17,6 +17,7 @@ import type { MemoryDirectory } from '../../adapters/memory/memory-directory.ts'
 import {
   KnexZendeskMapping, mountZendesk, withZendeskTickets, zendeskInstallation, zendeskLinksSection,
   type ZendeskLocation, type ZendeskMount, type ZendeskOptions,
+  zendeskLinksTable, zendeskMigrations,
 } from '../../adapters/zendesk/index.ts';
 import { Browser, HOST_SESSION_COOKIE } from '../express/harness.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
@@ -137,8 +138,8 @@ export class ZendeskHost {
   static async start(db: TestDatabase, options: ZendeskHostOptions = {}): Promise<ZendeskHost> {
     const directory = hostFixture();
     let mapping: KnexZendeskMapping | undefined;
-    const vault = options.vault ?? await openVault(db, withZendeskTickets(directory, () => mapping));
-    mapping = new KnexZendeskMapping(vault.raw, { account: SUBDOMAIN, table: vault.tables.zendeskLinks });
+    const vault = options.vault ?? await openVault(db, withZendeskTickets(directory, () => mapping), { adapterMigrations: zendeskMigrations });
+    mapping = new KnexZendeskMapping(vault.raw, { account: SUBDOMAIN, table: zendeskLinksTable(vault.tables) });
     const signer = options.signer ?? new ZendeskSigner();
     const secret = randomBytes(32).toString('base64url');
     const app = express();
