@@ -1,60 +1,28 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { ESLint } from 'eslint';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The code a host or a reader of the package meets; tests may reach inside what they test. */
-const SCANNED = ['core', 'adapters', 'migrations', 'testing', 'examples'];
-/** Every `from '...'` and `import('...')` with a literal specifier. */
-const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
 
-/**
- * The folder a file belongs to: core, migrations and testing are one each;
- * every adapter and every example is its own.
- */
-function folderOf(path: string): string {
-  const [top, second] = path.split('/');
-  return top === 'adapters' || top === 'examples' ? `${top}/${second}` : top!;
+/** `ruleId: message` of every problem ESLint (eslint.config.js) finds in `source` placed at `path`. */
+async function problems(eslint: ESLint, path: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath: join(ROOT, path) });
+  return result!.messages.map((m) => `${m.ruleId}: ${m.message}`);
 }
 
-/**
- * Migrations are core's own schema, loaded by core's migrator: they may read
- * core's table names and audit constants where they are.
- */
-function mayReachInside(from: string, to: string): boolean {
-  return from === 'migrations' && to === 'core';
-}
+describe('each folder has one front door (npm run lint)', function () {
+  this.timeout(60_000);
+  const eslint = new ESLint({ cwd: ROOT });
 
-/** `path: specifier` for each import of `source` (at `path`) that enters another folder other than by its index.ts. */
-function deepImports(path: string, source: string): string[] {
-  const found: string[] = [];
-  for (const [, specifier] of source.matchAll(SPECIFIER)) {
-    if (!specifier!.startsWith('.')) continue;
-    const target = normalize(join(dirname(path), specifier!)).split(sep).join('/');
-    const from = folderOf(path);
-    const to = folderOf(target);
-    if (to === from || target === `${to}/index.ts` || mayReachInside(from, to)) continue;
-    found.push(`${path}: ${specifier}`);
-  }
-  return found;
-}
-
-function sourceFiles(): string[] {
-  return SCANNED.flatMap((top) => readdirSync(join(ROOT, top), { recursive: true, encoding: 'utf8' })
-    .filter((file) => /\.(ts|mts|mjs|js)$/.test(file) && !file.split(sep).includes('node_modules'))
-    .map((file) => relative(ROOT, join(ROOT, top, file)).split(sep).join('/')));
-}
-
-describe('each folder has one front door', () => {
-  it('no adapter, example, migration or the testing kit imports a file of another folder except its index.ts', () => {
-    const files = sourceFiles();
-    expect(files).to.include('adapters/express/mount.ts');
-    const found = files.flatMap((file) => deepImports(file, readFileSync(join(ROOT, file), 'utf8')));
+  it('the lint finds nothing in core, adapters, migrations, the testing kit or the examples', async () => {
+    const results = await eslint.lintFiles(['core', 'adapters', 'migrations', 'testing', 'examples']);
+    expect(results.map((r) => r.filePath)).to.include(join(ROOT, 'adapters/express/mount.ts'));
+    const found = results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(ROOT.length)}:${m.line} ${m.ruleId}: ${m.message}`));
     expect(found).to.deep.equal([]);
   });
 
-  it('sees a deep import into core or another adapter, and lets front doors and imports within a folder through', () => {
+  it('an adapter entering core or another adapter other than by its index.ts is refused; front doors and its own files pass', async () => {
     const source = [
       "import { issue } from '../../core/validation/rules.ts';",
       "import type { LatchkeyMount } from '../express/mount.ts';",
@@ -65,17 +33,35 @@ describe('each folder has one front door', () => {
       "import { mountLatchkey } from '../express/index.ts';",
       "import { checkLink } from './mapping.ts';",
       "import express from 'express';",
+      'export { issue, lazy, createLatchkey, mountLatchkey, checkLink, express };',
+      'export type { LatchkeyMount };',
     ].join('\n');
-    expect(deepImports('adapters/zendesk/example.ts', source)).to.deep.equal([
-      'adapters/zendesk/example.ts: ../../core/validation/rules.ts',
-      'adapters/zendesk/example.ts: ../express/mount.ts',
-      'adapters/zendesk/example.ts: ../smtp/smtp-mailer.ts',
-      'adapters/zendesk/example.ts: ../memory/memory-directory.ts',
-      'adapters/zendesk/example.ts: ../../core/render/renderer.ts',
+    expect(await problems(eslint, 'adapters/zendesk/example.ts', source)).to.deep.equal([
+      'latchkey/front-door: core/validation/rules.ts is inside core: import core/index.ts instead',
+      'latchkey/front-door: adapters/express/mount.ts is inside adapters/express: import adapters/express/index.ts instead',
+      'latchkey/front-door: adapters/smtp/smtp-mailer.ts is inside adapters/smtp: import adapters/smtp/index.ts instead',
+      'latchkey/front-door: adapters/memory/memory-directory.ts is inside adapters/memory: import adapters/memory/index.ts instead',
+      'latchkey/front-door: core/render/renderer.ts is inside core: import core/index.ts instead',
     ]);
-    expect(deepImports('migrations/0001_vault_schema.ts', "import type { TableNames } from '../core/store/table-names.ts';")).to.deep.equal([]);
-    expect(deepImports('testing/host-directory-contract.ts', "import { Secret } from '../core/domain/secret.ts';")).to.deep.equal([
-      'testing/host-directory-contract.ts: ../core/domain/secret.ts',
+  });
+
+  it('migrations may read core\'s table names; the testing kit may not reach inside core', async () => {
+    expect(await problems(eslint, 'migrations/0001_vault_schema.ts', "import type { TableNames } from '../core/store/table-names.ts';\nexport type T = TableNames;")).to.deep.equal([]);
+    expect(await problems(eslint, 'testing/host-directory-contract.ts', "import { Secret } from '../core/domain/secret.ts';\nexport { Secret };")).to.deep.equal([
+      'latchkey/front-door: core/domain/secret.ts is inside core: import core/index.ts instead',
     ]);
+  });
+
+  it('core imports neither Express nor any adapter or example', async () => {
+    const found = await problems(eslint, 'core/services/example.ts', [
+      "import express from 'express';",
+      "import { WhmcsApi } from '../../adapters/whmcs/index.ts';",
+      "import { seed } from '../../examples/demo-host/index.ts';",
+      'export { express, WhmcsApi, seed };',
+    ].join('\n'));
+    expect(found).to.have.length(3);
+    expect(found[0]).to.match(/^no-restricted-imports: .*Express/);
+    expect(found[1]).to.match(/^no-restricted-imports: .*core knows no adapter/);
+    expect(found[2]).to.match(/^no-restricted-imports: .*core knows no adapter/);
   });
 });
