@@ -44,3 +44,11 @@ export { previewMail } from './hooks/mail-preview.ts';
 export { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from './store/table-names.ts';
 export { Migrator, type MigrationStatus } from './store/migrator.ts';
 export type { Migration } from '../migrations/index.ts';
+export {
+  ImportService, MAX_IMPORT_BYTES, type ImportRequest, type ImportPreview, type ImportOutcome, type ImportRowPlan, type ImportRowStatus,
+  type ImportCounts,
+} from './services/import-service.ts';
+export { ExportService, type ExportRequest, type ExportFile } from './services/export-service.ts';
+export { IMPORT_FORMATS, type ImportFormat } from './import/import-formats.ts';
+export { ImportFormatError } from './import/import-format-error.ts';
+export type { ColumnMapping } from './import/formats/generic-csv.ts';

@@ -25,6 +25,8 @@ import type { Mailer } from './ports/mailer.ts';
 import { Renderer } from './render/renderer.ts';
 import { asUnavailable, openDatabase, refusesWrites, type DatabaseConfig, type Dialect } from './store/database.ts';
 import { Migrator } from './store/migrator.ts';
+import { ImportService } from './services/import-service.ts';
+import { ExportService } from './services/export-service.ts';
 import type { Migration } from '../migrations/index.ts';
 import { DEFAULT_TABLE_PREFIX, tableNames } from './store/table-names.ts';
 import { passwordRulesSchema, type PasswordRulesInput } from './validation/schemas.ts';
@@ -58,6 +60,10 @@ export interface Latchkey {
   /** The host reports a service created, suspended, unsuspended or terminated: audited, and rotation asked for when it ends. */
   readonly serviceLifecycle: ServiceLifecycle;
   readonly categories: CategoryService;
+  /** Moving in: another tool's export, previewed row by row, then imported once. */
+  readonly imports: ImportService;
+  /** Moving out: CSV or Latchkey JSON of everything the actor may see, audited as reveals. */
+  readonly exports: ExportService;
   /** The host's clients by part of their name or email, for admins' pickers. */
   readonly directory: ClientFinder;
   readonly settings: SettingsService;
@@ -111,6 +117,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   }
   const serviceCredentials = new ServiceCredentials(ctx);
   const entries = new EntryService(ctx, serviceCredentials);
+  const categories = new CategoryService(ctx);
   const reminders = new ReminderJob(ctx);
   let renderer: Renderer | undefined;
   const dispatcher = (mailer: Mailer, opts?: DispatchOptions) => new OutboxDispatcher(ctx, entries, renderer ??= new Renderer(), mailer, opts);
@@ -157,7 +164,9 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     },
     serviceCredentials,
     serviceLifecycle: new ServiceLifecycle(ctx),
-    categories: new CategoryService(ctx),
+    categories,
+    imports: new ImportService(ctx, entries, categories),
+    exports: new ExportService(ctx, entries, categories),
     directory: new ClientFinder(ctx),
     settings: new SettingsService(ctx),
     audit: new AuditService(ctx),

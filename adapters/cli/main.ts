@@ -11,6 +11,7 @@ import {
 } from '../../core/index.ts';
 import { readEnvironment, type CliEnvironment } from './environment.ts';
 import { zendeskMigrations } from '../zendesk/index.ts';
+import { addTransferCommands } from './transfer-commands.ts';
 import { SmtpMailer } from '../smtp/index.ts';
 
 const program = new Command('latchkey')
@@ -176,6 +177,8 @@ async function withVault(body: (lk: Latchkey) => Promise<void>, needsHost = fals
     await lk.close();
   }
 }
+
+addTransferCommands(program, withVault);
 
 try {
   await program.parseAsync(process.argv);

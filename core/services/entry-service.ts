@@ -146,12 +146,7 @@ export class EntryService {
       const loaded = await this.load(actor, id);
       this.require(facts, 'reveal', loaded, settings);
       const { row } = loaded;
-      const dataKey = await this.openKey(row);
-      const secrets: RevealedSecrets = {
-        password: this.open(dataKey, 'password', row.password_ct),
-        notes: this.open(dataKey, 'notes', row.notes_ct),
-        totpSecret: this.open(dataKey, 'totpSecret', row.totp_ct),
-      };
+      const secrets = await this.secretsOf(row);
       await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
         action: 'entry.reveal', entryId: id, clientId: row.client_id,
         details: { fields: (Object.keys(secrets) as SecretField[]).filter((f) => secrets[f] !== null) },
@@ -418,6 +413,28 @@ export class EntryService {
       }));
       return secret;
     });
+  }
+
+  /**
+   * An entry's secrets for an export, which audits once for all its entries:
+   * null when the actor may see the entry but not reveal it.
+   */
+  async secretsForExport(actor: Actor, id: string): Promise<RevealedSecrets | null> {
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      const loaded = await this.load(actor, id);
+      this.require(facts, 'view', loaded, settings);
+      return can(facts, 'reveal', loaded.facts, settings) ? this.secretsOf(loaded.row) : null;
+    });
+  }
+
+  private async secretsOf(row: EntryRow): Promise<RevealedSecrets> {
+    const dataKey = await this.openKey(row);
+    return {
+      password: this.open(dataKey, 'password', row.password_ct),
+      notes: this.open(dataKey, 'notes', row.notes_ct),
+      totpSecret: this.open(dataKey, 'totpSecret', row.totp_ct),
+    };
   }
 
   private require(facts: ActorFacts, action: EntryAction, loaded: Loaded | undefined, settings: VaultSettings): asserts loaded is Loaded {

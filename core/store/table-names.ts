@@ -13,6 +13,8 @@ export interface TableNames {
   leases: string;
   usedTokens: string;
   watchers: string;
+  /** Which source record of an import each entry came from (core/import). */
+  importFingerprints: string;
   migrations: string;
   migrationsLock: string;
 }
@@ -36,6 +38,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     leases: `${prefix}job_leases`,
     usedTokens: `${prefix}used_tokens`,
     watchers: `${prefix}entry_watchers`,
+    importFingerprints: `${prefix}import_fingerprints`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

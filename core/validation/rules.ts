@@ -45,6 +45,9 @@ export const RULES = {
   invisibleCharacter: (p) => `must not contain invisible or text-direction characters (${p.char})`,
   unpairedSurrogate: () => 'contains an invalid character (an unpaired UTF-16 surrogate)',
   entryId: () => 'must be a Latchkey id or service:<host id>',
+  noClientMatch: () => 'matches no client',
+  severalClientsMatch: () => 'matches several clients',
+  categoriesNotAllowed: () => 'creating categories is not allowed for you',
 } satisfies Record<string, (params: Record<string, string | number>) => string>;
 
 export type Rule = keyof typeof RULES;
