@@ -99,7 +99,9 @@ export class ImportService {
         const categoryId = row.category === null ? undefined : categoryIds.get(row.category);
         const entry = await this.entries.create(actor, { ...row.input!, ...(categoryId ? { categoryId } : {}) });
         await this.ctx.guard(() => this.ctx.knex(this.ctx.tables.importFingerprints)
-          .insert({ scope: row.scope, fingerprint: row.fingerprint, entry_id: entry.id, created_at: this.ctx.now() }));
+          .insert({ scope: row.scope, fingerprint: row.fingerprint, entry_id: entry.id, created_at: this.ctx.now() })
+          // The record's earlier entry was deleted since: the record now names the new one.
+          .onConflict(['scope', 'fingerprint']).merge(['entry_id', 'created_at']));
         created += 1;
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
