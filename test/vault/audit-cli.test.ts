@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import knexFactory from 'knex';
-import { createLatchkey, Keyring, parseAuditCheckpoints } from '../../core/index.ts';
+import { parseAuditCheckpoints } from '../../core/index.ts';
 import { AUDIT_HEAD_KEY } from '../../core/store/audit-log.ts';
-import { tableNames } from '../../core/store/table-names.ts';
-import { forEachDatabase, openVault, type TestDatabase, type Vault } from '../support/databases.ts';
-import { acme, hostFixture } from '../support/host-fixture.ts';
+import { forEachDatabase, type Vault } from '../support/databases.ts';
+import { openFileVault } from '../support/file-vault.ts';
+import { acme } from '../support/host-fixture.ts';
 import { prefixOf } from '../support/shared-vault.ts';
 
 const CLI = fileURLToPath(new URL('../../adapters/cli/main.ts', import.meta.url));
@@ -35,7 +34,7 @@ forEachDatabase('the audit command line', (db) => {
   after(() => { rmSync(scratch, { recursive: true, force: true }); });
 
   beforeEach(async () => {
-    vault = await openFileVault(db, scratch);
+    vault = await openFileVault(db, scratch, KEY);
     env = {
       ...process.env,
       LATCHKEY_DATABASE_URL: db.name === 'sqlite' ? `sqlite:${join(scratch, `${prefixOf(vault)}.sqlite`)}` : db.url,
@@ -110,12 +109,3 @@ forEachDatabase('the audit command line', (db) => {
 });
 
 /** A vault the command line can open from another process: a SQLite file, or MariaDB tables under their own prefix. */
-async function openFileVault(db: TestDatabase, folder: string): Promise<Vault> {
-  const keys = new Keyring([KEY]);
-  if (db.name === 'mariadb') return openVault(db, hostFixture(), { keys });
-  const prefix = `t${randomBytes(4).toString('hex')}_`;
-  const raw = knexFactory({ client: 'better-sqlite3', connection: { filename: join(folder, `${prefix}.sqlite`) }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
-  await raw.raw('pragma journal_mode = WAL');
-  const lk = await createLatchkey({ database: { knex: raw }, keys, host: hostFixture(), tablePrefix: prefix, migrate: true });
-  return { lk, raw, tables: tableNames(prefix), close: async () => { await lk.close(); await raw.destroy(); } };
-}
