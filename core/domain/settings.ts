@@ -39,6 +39,8 @@ export interface VaultSettings {
     clientSummary: boolean;
     ticketSidebar: boolean;
   };
+  /** Clients (and their contacts) may import into and export their own entries from the client area. */
+  clientImportExport: boolean;
   /** Most entries one client may own; null for no limit. */
   clientEntryLimit: number | null;
   /** How many old passwords each entry keeps. */
@@ -70,6 +72,8 @@ export const DEFAULT_SETTINGS: VaultSettings = {
     visibleStatuses: ['active'],
   },
   staffPanels: { clientSummary: true, ticketSidebar: true },
+  // Off until an admin chooses: an export is every secret a client has, in one file.
+  clientImportExport: false,
   clientEntryLimit: null,
   historyDepth: 10,
   defaultReminderDays: null,

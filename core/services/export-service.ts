@@ -5,6 +5,7 @@ import { spreadsheetCsv } from '../import/csv-cells.ts';
 import { LATCHKEY_EXPORT_FORMAT, LATCHKEY_EXPORT_VERSION, type ExportedEntry } from '../import/formats/latchkey-json.ts';
 import { hostId, ownId } from '../validation/schemas.ts';
 import { validate } from '../validation/validate.ts';
+import { ForbiddenError } from '../errors.ts';
 import type { CategoryService } from './category-service.ts';
 import type { VaultContext } from './context.ts';
 import type { EntryService } from './entry-service.ts';
@@ -44,10 +45,11 @@ export class ExportService {
 
   async export(actor: Actor, request: ExportRequest): Promise<ExportFile> {
     const data = validate(exportRequestSchema, request);
+    const own = await this.clientScope(actor);
     const exported: ExportedEntry[] = [];
     const revealedIds: string[] = [];
     for (let offset = 0; ; offset += PAGE) {
-      const page = await this.entries.list(actor, { clientId: data.clientId, categoryId: data.categoryId, offset, limit: PAGE });
+      const page = await this.entries.list(actor, { clientId: data.clientId, categoryId: data.categoryId, ...own, offset, limit: PAGE });
       const [clients, categories] = await Promise.all([
         this.ctx.guard(() => this.ctx.host.clients([...new Set(page.items.map((e) => e.clientId).filter((c): c is string => c !== null))])),
         this.categories.namesOf([...new Set(page.items.map((e) => e.categoryId).filter((c): c is string => c !== null))]),
@@ -73,6 +75,14 @@ export class ExportService {
       e.clientId ?? '', e.clientName ?? '', e.category ?? '',
     ]));
     return { fileName, contentType: 'text/csv; charset=utf-8', body, entries: exported.length, revealed: revealedIds.length };
+  }
+
+  /** A client exports only the entries it owns, and only when an admin allows it. */
+  private async clientScope(actor: Actor): Promise<{ ownerKind?: 'client'; ownerId?: string }> {
+    if (actor.kind !== 'client') return {};
+    const settings = await this.ctx.guard(() => this.ctx.settings());
+    if (!settings.clientImportExport) throw new ForbiddenError('export here; an admin allows it in the settings');
+    return { ownerKind: 'client', ownerId: actor.clientId };
   }
 
   private async audit(actor: Actor, data: z.output<typeof exportRequestSchema>, ids: string[], revealed: number): Promise<void> {

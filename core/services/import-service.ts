@@ -126,6 +126,7 @@ export class ImportService {
     return this.ctx.guard(async () => {
       const { facts, settings } = await this.ctx.decisionInputs(actor);
       if (facts.kind === 'system' || !facts.active) throw new ForbiddenError('import');
+      if (facts.kind === 'client' && !settings.clientImportExport) throw new ForbiddenError('import here; an admin allows it in the settings');
       if (facts.kind === 'client' && (data.clientId != null || data.matchClientsBy !== undefined)) {
         throw new ValidationError([issue(data.clientId != null ? 'clientId' : 'matchClientsBy', 'ownClientOnly')]);
       }

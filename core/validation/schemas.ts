@@ -203,6 +203,7 @@ export const settingsSchema = z.strictObject({
     clientSummary: z.boolean(),
     ticketSidebar: z.boolean(),
   }),
+  clientImportExport: z.boolean(),
   clientEntryLimit: z.number().int().min(1).max(100000).nullable(),
   historyDepth: z.number().int().min(0).max(100),
   defaultReminderDays: defaultReminderDays.nullable(),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import {
-  MAX_IMPORT_BYTES, ValidationError, type AdminActor, type ClientActor, type ImportRequest, type Latchkey,
+  ForbiddenError, MAX_IMPORT_BYTES, ValidationError, type AdminActor, type ClientActor, type ImportRequest, type Latchkey,
 } from '../../core/index.ts';
 import { forEachDatabase, openVault, type Vault } from '../support/databases.ts';
 import { hostFixture } from '../support/host-fixture.ts';
@@ -112,7 +112,17 @@ forEachDatabase('import: preview first, then only what is new and valid', (db) =
     expect(await snapshotTables(vault)).to.deep.equal(before);
   });
 
+  it('a client may import only once an admin allows it in the settings; until then it is refused and nothing is written', async () => {
+    const before = await snapshotTables(vault);
+    await rejection(lk.imports.preview(acme, { format: 'chrome-csv', content: fixture('chrome.csv') }), ForbiddenError);
+    await rejection(lk.imports.run(acme, { format: 'chrome-csv', content: fixture('chrome.csv') }), ForbiddenError);
+    expect(await snapshotTables(vault)).to.deep.equal(before);
+    await lk.settings.update(owner, { clientImportExport: true });
+    expect((await lk.imports.run(acme, { format: 'chrome-csv', content: fixture('chrome.csv') })).created).to.equal(1);
+  });
+
   it('a client imports into its own entries only; naming another client is refused and nothing is written', async () => {
+    await lk.settings.update(owner, { clientImportExport: true });
     const before = await snapshotTables(vault);
     const err = await rejection(lk.imports.run(acme, { format: 'chrome-csv', content: fixture('chrome.csv'), clientId: 'c-globex' }), ValidationError);
     expect([err.field, err.issues[0]!.rule]).to.deep.equal(['clientId', 'ownClientOnly']);
@@ -158,9 +168,13 @@ forEachDatabase('export: what the actor may see, secrets counted as reveals', (d
     expect(await lastEvent(vault, 'entries.export')).to.deep.include({ format: 'csv', entries: 1, revealed: 1, entryIds: [made.id] });
   });
 
-  it('a client exports its own entries only', async () => {
+  it('a client exports only the entries it owns, not staff entries shared with it, and only once an admin allows it', async () => {
     await lk.entries.create(owner, { name: 'Globex box', password: 'g', clientId: 'c-globex' });
+    await lk.entries.create(owner, { name: 'Acme staff box', password: 's', clientId: 'c-acme', grants: [{ kind: 'client', id: 'c-acme' }] });
     await lk.entries.create(acme, { name: 'Acme wifi', password: 'w' });
+    expect((await lk.entries.list(acme)).items.map((e) => e.name)).to.include('Acme staff box');
+    await rejection(lk.exports.export(acme, { format: 'json' }), ForbiddenError);
+    await lk.settings.update(owner, { clientImportExport: true });
     const file = await lk.exports.export(acme, { format: 'json' });
     expect((JSON.parse(file.body) as { entries: Array<{ name: string }> }).entries.map((e) => e.name)).to.deep.equal(['Acme wifi']);
   });

@@ -242,6 +242,8 @@ function toWorld(raw: RawWorld): World {
       visibleStatuses: s.visibleStatuses,
     },
     staffPanels: { clientSummary: true, ticketSidebar: true },
+    // Decides import and export only, which the policy does not: the world leaves it off.
+    clientImportExport: false,
     clientEntryLimit: s.entryLimit,
     historyDepth: 10,
     defaultReminderDays: null,
