@@ -85,6 +85,7 @@ describe('import formats, read as each tool documents its export', () => {
   it('a file of another tool is refused naming the columns it lacks', () => {
     expect(() => read('lastpass-csv', 'chrome.csv')).to.throw(ImportFormatError, /not a LastPass CSV file: the header lacks grouping/);
     expect(() => readImportFile('chrome-csv', '')).to.throw(ImportFormatError, /empty/);
+    expect(() => readImportFile('latchkey-json', fixture('bitwarden.json'))).to.throw(ImportFormatError, /not a Latchkey export .*: format is not as expected/);
     expect(() => readImportFile('chrome-csv', 'name,url,username,password\n"unterminated,x,y,z\n')).to.throw(ImportFormatError, /cannot be read/);
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cell, readCsv, requireColumns } from '../csv-table.ts';
-import { ImportFormatError } from '../import-format-error.ts';
+import { readJsonExport } from '../json-file.ts';
 import { emptyRow, type SourceRow } from '../source-row.ts';
 
 /** Bitwarden's item types: 1 login, 2 secure note, 3 card, 4 identity, 5 SSH key. */
@@ -29,19 +29,9 @@ const exportSchema = z.object({
 
 /** Bitwarden's unencrypted JSON export (personal or organization vault). */
 export function parseBitwardenJson(text: string): SourceRow[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch {
-    throw new ImportFormatError('not a Bitwarden JSON export: the file is not JSON');
-  }
-  const parsed = exportSchema.safeParse(data);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new ImportFormatError(first.path[0] === 'encrypted' ? first.message : `not a Bitwarden JSON export: ${first.path.join('.') || 'the file'} is not as Bitwarden writes it`);
-  }
-  const folders = new Map([...(parsed.data.folders ?? []), ...(parsed.data.collections ?? [])].map((f) => [f.id, f.name]));
-  return parsed.data.items.map((item, index) => {
+  const data = readJsonExport(text, exportSchema, 'Bitwarden JSON export', 'encrypted');
+  const folders = new Map([...(data.folders ?? []), ...(data.collections ?? [])].map((f) => [f.id, f.name]));
+  return data.items.map((item, index) => {
     const row = emptyRow(index + 1);
     row.name = item.name ?? '';
     row.notes = item.notes ?? '';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImportFormatError } from '../import-format-error.ts';
+import { readJsonExport } from '../json-file.ts';
 import { emptyRow, type SourceRow } from '../source-row.ts';
 
 export const LATCHKEY_EXPORT_FORMAT = 'latchkey-export';
@@ -38,18 +38,8 @@ export const latchkeyExportSchema = z.strictObject({
 
 /** Latchkey's JSON export: lossless, links and client ids included (the client is matched by id). */
 export function parseLatchkeyJson(text: string): SourceRow[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch {
-    throw new ImportFormatError('not a Latchkey export: the file is not JSON');
-  }
-  const parsed = latchkeyExportSchema.safeParse(data);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new ImportFormatError(`not a Latchkey export (format ${LATCHKEY_EXPORT_FORMAT}, version ${LATCHKEY_EXPORT_VERSION}): ${first.path.join('.') || 'the file'} is not as Latchkey writes it`);
-  }
-  return parsed.data.entries.map((e, index) => {
+  const data = readJsonExport(text, latchkeyExportSchema, `Latchkey export (format ${LATCHKEY_EXPORT_FORMAT}, version ${LATCHKEY_EXPORT_VERSION})`);
+  return data.entries.map((e, index) => {
     const row = emptyRow(index + 1);
     row.name = e.name;
     row.username = e.username;
