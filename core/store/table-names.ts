@@ -11,6 +11,10 @@ export interface TableNames {
   leases: string;
   usedTokens: string;
   watchers: string;
+  /** Admins' API tokens, stored as hashes (migration 0008). */
+  apiTokens: string;
+  /** Rate-limit counters shared by every app instance (migration 0008). */
+  rateLimits: string;
   /** Zendesk agents, users, organizations and tickets linked to Latchkey admins and clients (adapters/zendesk). */
   zendeskLinks: string;
   migrations: string;
@@ -35,6 +39,8 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     leases: `${prefix}job_leases`,
     usedTokens: `${prefix}used_tokens`,
     watchers: `${prefix}entry_watchers`,
+    apiTokens: `${prefix}api_tokens`,
+    rateLimits: `${prefix}rate_limits`,
     zendeskLinks: `${prefix}zendesk_links`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
