@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { SignJWT, type JWTPayload } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import { HOOK_PLACES, type Actor, type HookContext, type HookPlace, type Latchkey } from '../../core/index.ts';
-import { mountLatchkey, type CronOptions, type EmbedOptions, type LatchkeyMount } from '../../adapters/express/index.ts';
+import { mountLatchkey, type CronOptions, type EmbedOptions, type LatchkeyMount, type RateLimitOptions } from '../../adapters/express/index.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
 import { hostFixture } from '../support/host-fixture.ts';
 import { listenOnLoopback, type LoopbackServer } from '../support/loopback.ts';
@@ -24,6 +24,8 @@ export interface HarnessOptions {
   latchkey?: Latchkey;
   /** Use this vault instead of opening one (several apps over one vault). */
   vault?: Vault;
+  /** Limits replacing the defaults (the rate-limit suites set small ones). */
+  rateLimits?: Partial<RateLimitOptions>;
 }
 
 /**
@@ -54,6 +56,7 @@ export class Harness {
       embed: options.embed,
       cron: options.cron,
       frameAncestors: options.frameAncestors,
+      rateLimits: options.rateLimits,
     });
     app.get('/host/page/:place', async (req, res, next) => {
       try {
