@@ -52,7 +52,6 @@
       box.querySelector('[data-lk-token-value]').textContent = created.token;
       box.hidden = false;
       form.reset();
-      form.hidden = true;
       box.querySelector('[data-lk-token-copy]').focus();
     } catch (error) {
       showErrors(form, error);
