@@ -9,9 +9,9 @@ export interface RateLimitOptions {
   revealPerActor: RateRule;
   /** Reveals from one address, whoever asks (default 600 a minute). */
   revealPerAddress: RateRule;
-  /** Embed tokens exchanged for a frame session from one address, valid or not (default 60 a minute). */
+  /** Embed tokens exchanged for a frame session from one address, valid or not (default 300 a minute: an office behind one NAT opens many panels). */
   signInPerAddress: RateRule;
-  /** Frame sessions opened for one actor, by embed token or a host adapter's handoff (default 30 a minute). */
+  /** Frame sessions opened for one actor, by embed token or a host adapter's handoff (default 60 a minute). */
   signInPerActor: RateRule;
   /** Refused API tokens from one address; past it even a valid token waits (default 10 a minute). */
   tokenFailuresPerAddress: RateRule;
@@ -20,8 +20,8 @@ export interface RateLimitOptions {
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   revealPerActor: { limit: 120, windowSeconds: 60 },
   revealPerAddress: { limit: 600, windowSeconds: 60 },
-  signInPerAddress: { limit: 60, windowSeconds: 60 },
-  signInPerActor: { limit: 30, windowSeconds: 60 },
+  signInPerAddress: { limit: 300, windowSeconds: 60 },
+  signInPerActor: { limit: 60, windowSeconds: 60 },
   tokenFailuresPerAddress: { limit: 10, windowSeconds: 60 },
 };
 
