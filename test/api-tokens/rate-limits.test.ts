@@ -1,11 +1,13 @@
 import { expect } from 'chai';
 import { createLatchkey, Keyring, type Latchkey } from '../../core/index.ts';
 import type { RateLimitOptions } from '../../adapters/express/index.ts';
-import { BASE, Harness, hs256Embed } from '../express/harness.ts';
+import { BASE, Harness, hs256Embed, signEmbed } from '../express/harness.ts';
 import { forEachDatabase, ManualClock, openVault, testKeys, type TestDatabase, type Vault } from '../support/databases.ts';
 import { hostFixture, owner, sam } from '../support/host-fixture.ts';
 
 const LIMIT = 3;
+/** Reveals and sign-ins from one address, whoever asks: above one actor's limit, so the two can be told apart. */
+const ADDRESS_LIMIT = 5;
 const HOUR = 3600;
 
 interface Call {
@@ -14,9 +16,10 @@ interface Call {
   body: Record<string, unknown>;
 }
 
-async function call(origin: string, method: string, path: string, headers: Record<string, string> = {}, json?: unknown): Promise<Call> {
+async function call(origin: string, method: string, path: string, headers: Record<string, string> = {}, json?: unknown, form?: string): Promise<Call> {
   if (json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${origin}${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json), redirect: 'manual' });
+  const sent = json === undefined ? form : JSON.stringify(json);
+  const response = await fetch(`${origin}${path}`, { method, headers, body: sent, redirect: 'manual' });
   const text = await response.text();
   let body: Record<string, unknown> = {};
   try {
@@ -42,9 +45,10 @@ async function secondInstance(db: TestDatabase, vault: Vault, keys: Keyring, clo
 forEachDatabase('rate limits across two app instances', (db) => {
   const limits: Partial<RateLimitOptions> = {
     revealPerActor: { limit: LIMIT, windowSeconds: HOUR },
-    revealPerAddress: { limit: 100, windowSeconds: HOUR },
+    revealPerAddress: { limit: ADDRESS_LIMIT, windowSeconds: HOUR },
     tokenFailuresPerAddress: { limit: LIMIT, windowSeconds: HOUR },
-    signInPerAddress: { limit: LIMIT, windowSeconds: HOUR },
+    signInPerAddress: { limit: ADDRESS_LIMIT, windowSeconds: HOUR },
+    signInPerActor: { limit: LIMIT, windowSeconds: HOUR },
   };
   let clock: ManualClock;
   let vault: Vault;
@@ -95,6 +99,21 @@ forEachDatabase('rate limits across two app instances', (db) => {
     expect((await reveal(1)).status).to.equal(200);
   });
 
+  it('reveals from one address add up across actors: the limit-th passes, the next is 429 for whoever asks', async () => {
+    const revealer = async (actor: typeof owner, name: string) => {
+      const id = (await vault.lk.entries.create(actor, { name, password: `${name}-pw` })).id;
+      const { token } = await vault.lk.apiTokens.create(actor, { name, scopes: ['reveal'], expiresInDays: 1 });
+      return (i: number) => call(instance(i), 'POST', `${BASE}/api/entries/${id}/reveal`, { authorization: `Bearer ${token.expose()}` }, {});
+    };
+    const [ownerReveal, samReveal] = [await revealer(owner, 'owner box'), await revealer(sam, 'sam box')];
+    for (let i = 0; i < LIMIT; i++) expect((await ownerReveal(i)).status, `owner reveal ${i + 1}`).to.equal(200);
+    expect((await samReveal(0)).status, `reveal ${ADDRESS_LIMIT - 1} from the address`).to.equal(200);
+    expect((await samReveal(1)).status, `reveal ${ADDRESS_LIMIT} from the address`).to.equal(200);
+    const over = await samReveal(2);
+    expect(over.status, 'sam is within his own limit, the address is not').to.equal(429);
+    expect(over.retryAfter).to.equal(String(HOUR));
+  });
+
   it('refused tokens from one address: limit-1 and limit get 401, then the address waits (429), even with a valid token', async () => {
     const { token } = await vault.lk.apiTokens.create(owner, { name: 'good', scopes: ['read'], expiresInDays: 1 });
     const wrong = (i: number) => call(instance(i), 'GET', `${BASE}/api/entries`, { authorization: `Bearer lk_${String(i).repeat(43)}` });
@@ -111,11 +130,23 @@ forEachDatabase('rate limits across two app instances', (db) => {
 
   it('embed-token exchanges from one address: the limit-th is still checked, the next is a 429 page with Retry-After', async () => {
     const enter = (i: number) => call(instance(i), 'GET', `${BASE}/embed?token=not.a.token${i}`);
-    for (let i = 0; i < LIMIT; i++) expect((await enter(i)).status, `exchange ${i + 1}`).to.equal(401);
-    const over = await enter(LIMIT);
+    for (let i = 0; i < ADDRESS_LIMIT; i++) expect((await enter(i)).status, `exchange ${i + 1}`).to.equal(401);
+    const over = await enter(ADDRESS_LIMIT);
     expect(over.status).to.equal(429);
     expect(over.retryAfter).to.equal(String(HOUR));
     expect(String(over.body.html)).to.include('Too many attempts');
+  });
+
+  it('frame sessions opened for one user: the limit-th opens, the next is a 429 page, another user still gets in', async () => {
+    const open = async (i: number, sub: string) => {
+      const token = await signEmbed(embed.secret, { sub, ctx: { place: 'clientSummary', clientId: 'c-acme' } }, { now: clock.epochSeconds() });
+      return call(instance(i), 'POST', `${BASE}/embed`, { 'content-type': 'application/x-www-form-urlencoded' }, undefined, `token=${token}`);
+    };
+    for (let i = 0; i < LIMIT; i++) expect((await open(i, 'admin:a-owner')).status, `session ${i + 1}`).to.equal(303);
+    const over = await open(LIMIT, 'admin:a-owner');
+    expect(over.status).to.equal(429);
+    expect(over.retryAfter).to.equal(String(HOUR));
+    expect((await open(LIMIT + 1, 'admin:a-sam')).status).to.equal(303);
   });
 
   it('attempts at the same moment on both instances are each counted once', async () => {
