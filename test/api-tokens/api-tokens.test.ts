@@ -275,7 +275,7 @@ forEachDatabase('API tokens', (db) => {
       await bearer(h, narrow.token, 'GET', '/settings');
       clock.advanceDays(1);
       for (const t of [expired.token, revoked.token, unknown]) await bearer(h, t, 'GET', '/entries');
-      const refusals = (await auditOf('apiToken.refused')).map((e) => ({ actor: e.actor, ...e.details }));
+      const refusals = (await auditOf('apiToken.refused')).map((e): Record<string, unknown> => ({ actor: e.actor, ...e.details }));
       expect(refusals).to.deep.include.members([
         { actor: { kind: 'system', id: null }, reason: 'unknown' },
         { actor: { kind: 'admin', id: 'a-owner' }, reason: 'revoked', tokenId: revoked.info.id, name: 'gone job' },
