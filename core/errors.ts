@@ -109,3 +109,12 @@ export class HostUnavailableError extends LatchkeyError {
     this.retryAfterSeconds = options.retryAfterSeconds ?? 30;
   }
 }
+
+/** Too many attempts in a window (reveals, sign-ins, refused API tokens): try again after `retryAfterSeconds`. */
+export class RateLimitedError extends LatchkeyError {
+  readonly retryAfterSeconds: number;
+  constructor(what: string, retryAfterSeconds: number) {
+    super('rate_limited', `too many ${what}; retry after ${retryAfterSeconds} s`);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

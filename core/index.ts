@@ -2,7 +2,7 @@
 export { createLatchkey, type Latchkey, type LatchkeyOptions, type MailLoopOptions } from './latchkey.ts';
 export * from './errors.ts';
 export { Secret } from './domain/secret.ts';
-export type { Actor, AdminActor, ClientActor, SystemActor, RequestOrigin, Principal, PrincipalKind } from './domain/actor.ts';
+export type { Actor, AdminActor, ApiTokenUse, ClientActor, SystemActor, RequestOrigin, Principal, PrincipalKind } from './domain/actor.ts';
 export { describeActor } from './domain/actor.ts';
 export type { EntryView, Grant, HistoryItem, Owner, Page, RevealedSecrets } from './domain/entry.ts';
 export type { Category, CategoryMember } from './domain/category.ts';
@@ -14,6 +14,11 @@ export { MailRefusedError } from './ports/mailer.ts';
 export { DEFAULT_MAIL_LEASE_MS, type DispatchOptions, type DispatchResult } from './services/outbox-dispatcher.ts';
 export { systemClock } from './ports/clock.ts';
 export { TOKEN_CLOCK_TOLERANCE_SECONDS } from './services/token-ledger.ts';
+export {
+  API_TOKEN_MAX_DAYS, API_TOKEN_PREFIX, API_TOKEN_SCOPES,
+  type ApiTokenCheck, type ApiTokenInfo, type ApiTokenRefusal, type ApiTokenScope, type ApiTokenStatus, type CreateApiTokenInput, type ListApiTokensQuery,
+} from './services/api-tokens.ts';
+export type { RateRule, RateVerdict } from './services/rate-limiter.ts';
 export type {
   HostDirectory, HostAdmin, HostClient, HostContact, HostProduct, HostService, HostTicket, HostDevice, Named, ServiceStatus,
 } from './ports/host-directory.ts';

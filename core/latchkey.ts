@@ -19,6 +19,8 @@ import { SettingsService } from './services/settings-service.ts';
 import { EntryPermissionsService } from './services/entry-permissions.ts';
 import { VaultReportService } from './services/vault-report.ts';
 import { TokenLedger } from './services/token-ledger.ts';
+import { ApiTokenService } from './services/api-tokens.ts';
+import { RateLimiter } from './services/rate-limiter.ts';
 import { ReminderJob } from './services/reminder-job.ts';
 import { OutboxDispatcher, type DispatchOptions, type DispatchResult } from './services/outbox-dispatcher.ts';
 import type { Mailer } from './ports/mailer.ts';
@@ -72,6 +74,10 @@ export interface Latchkey {
   readonly permissions: EntryPermissionsService;
   readonly report: VaultReportService;
   readonly usedTokens: TokenLedger;
+  /** Admins' API tokens for scripts: created, listed, revoked, and checked on every API request. */
+  readonly apiTokens: ApiTokenService;
+  /** Counters behind the rate limits, shared by every app instance on this database. */
+  readonly rateLimits: RateLimiter;
   readonly reminders: ReminderJob;
   /** A worker that sends the outbox through `mailer`; run as many as you like, on as many instances. */
   dispatcher(mailer: Mailer, options?: DispatchOptions): OutboxDispatcher;
@@ -174,6 +180,8 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     permissions: new EntryPermissionsService(ctx),
     report: new VaultReportService(ctx),
     usedTokens: new TokenLedger(ctx),
+    apiTokens: new ApiTokenService(ctx),
+    rateLimits: new RateLimiter(ctx),
     migrator,
     dialect,
     host: options.host,

@@ -7,6 +7,7 @@ import * as outboxSentIndex from './0004_outbox_sent_index.ts';
 import * as staffPrivateEntries from './0005_staff_private_entries.ts';
 import * as keyedAuditChain from './0006_keyed_audit_chain.ts';
 import * as listIndexes from './0007_list_indexes.ts';
+import * as apiTokens from './0008_api_tokens.ts';
 import * as importFingerprints from './0010_import_fingerprints.ts';
 
 export interface Migration {
@@ -24,5 +25,6 @@ export const migrations: readonly Migration[] = [
   { name: '0005_staff_private_entries', ...staffPrivateEntries },
   { name: '0006_keyed_audit_chain', ...keyedAuditChain },
   { name: '0007_list_indexes', ...listIndexes },
+  { name: '0008_api_tokens', ...apiTokens },
   { name: '0010_import_fingerprints', ...importFingerprints },
 ];

@@ -1,12 +1,14 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
-  entryId, ForbiddenError, hostId, issue, LANGUAGES, ownId, previewMail, runAddonAction, totpCode, validate, ValidationError,
+  describeActor, entryId, ForbiddenError, hostId, issue, LANGUAGES, ownId, previewMail, runAddonAction, totpCode, validate, ValidationError,
   type Actor, type AddonSection, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
 import type { Reach } from './frame-scope.ts';
+import { isRevealRoute, scopeOfRoute } from './api-token-scopes.ts';
 import { jsonBody, refuseUnreadableJson } from './body-limits.ts';
-import type { RequestScope } from './request-scope.ts';
+import { countAttempt, type RateLimitOptions } from './rate-limits.ts';
+import type { ApiSession, RequestScope } from './request-scope.ts';
 
 const languageSchema = z.strictObject({ language: z.enum(LANGUAGES) });
 const watchSchema = z.strictObject({ watch: z.boolean() });
@@ -17,6 +19,7 @@ const PARAMS = {
   categoryId: ownId,
   historyId: ownId,
   clientId: hostId,
+  tokenId: ownId,
 } satisfies Record<string, z.ZodType>;
 
 /**
@@ -25,7 +28,9 @@ const PARAMS = {
  * A frame session's `reach` first keeps the request to the place and context
  * its token named (frame-scope.ts).
  */
-export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer, sections: readonly AddonSection[]): Router {
+export function apiRoutes(
+  lk: Latchkey, scope: RequestScope, renderer: Renderer, sections: readonly AddonSection[], limits: RateLimitOptions,
+): Router {
   const api = express.Router();
   api.use(jsonBody(), refuseUnreadableJson((req) => scope.translator(req)));
 
@@ -33,17 +38,30 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
     async (req: Request, res: Response) => {
       const t = scope.translator(req);
       try {
-        const session = await scope.sessionFor(req);
+        const session = await scope.apiSessionFor(req);
         if (!session) {
           res.status(401).set('Cache-Control', 'no-store').json({ error: 'unauthenticated', message: t('errors.unauthenticated') });
           return;
         }
-        const { actor, reach } = session;
-        if (req.method !== 'GET' && req.method !== 'HEAD' && !scope.csrf.verify(req, actor)) {
+        const { actor, reach, token } = session;
+        const routePath = String(req.route?.path ?? '');
+        if (token) {
+          // A token reaches no further than its scopes, whatever its admin may do; CSRF guards cookies only.
+          const needed = scopeOfRoute(req.method, routePath);
+          if (!needed || !token.scopes.includes(needed)) {
+            await lk.apiTokens.recordOutOfScope(actor, `${req.method} ${routePath}`, needed);
+            res.status(403).set('Cache-Control', 'no-store').json({ error: 'insufficient_scope', field: 'authorization', message: t('errors.insufficient_scope') });
+            return;
+          }
+        } else if (req.method !== 'GET' && req.method !== 'HEAD' && !scope.csrf.verify(req, actor)) {
           res.status(403).set('Cache-Control', 'no-store').json({ error: 'csrf', message: t('errors.csrf') });
           return;
         }
-        const result = await body(req, res, withOrigin(actor, req), reach);
+        if (isRevealRoute(req.method, routePath)) {
+          await countAttempt(lk, 'revealPerActor', describeActor(actor).id ?? 'system', limits.revealPerActor);
+          await countAttempt(lk, 'revealPerAddress', req.ip ?? 'unknown', limits.revealPerAddress);
+        }
+        const result = await body(req, res, withOrigin(session, req), reach);
         res.set('Cache-Control', 'no-store');
         if (result === undefined) res.status(204).end();
         else res.json(result);
@@ -103,14 +121,14 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
   // to the addon pages: a session confined to one client's panel reaches none of them.
   const addonOnly = async (req: Request, res: Response, next: express.NextFunction) => {
     try {
-      (await scope.sessionFor(req))?.reach.requireUnconfined('use the addon pages here');
+      (await scope.apiSessionFor(req))?.reach.requireUnconfined('use the addon pages here');
       next();
     } catch (err) {
       res.set('Cache-Control', 'no-store');
       scope.fail(req, res, err);
     }
   };
-  api.use(['/clients', '/categories', '/settings', '/mail', '/audit', '/addon'], addonOnly);
+  api.use(['/clients', '/categories', '/settings', '/mail', '/audit', '/addon', '/tokens'], addonOnly);
 
   // Pickers: `?search=<text>` → `[{ id, name }]` of the host's clients, admins only.
   api.get('/clients', handle((req, _res, actor) => lk.directory.findClients(actor, queryObject(req, []))));
@@ -144,6 +162,22 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
     return undefined;
   }));
 
+  // API tokens: each admin's own (`?all=true`: everyone's, for addon managers). Cookie sessions only: a token makes no tokens.
+  api.get('/tokens', handle((req, _res, actor) => {
+    const { all } = queryObject(req, []);
+    return lk.apiTokens.list(actor, { all: all === 'true' ? true : all === 'false' ? false : all as boolean | undefined });
+  }));
+  api.post('/tokens', handle(async (req, res, actor) => {
+    const { token, info } = await lk.apiTokens.create(actor, req.body);
+    res.status(201);
+    // The only response that ever carries the token.
+    return { ...info, token: token.expose() };
+  }));
+  api.delete('/tokens/:tokenId', handle(async (req, _res, actor) => {
+    await lk.apiTokens.revoke(actor, param(req, 'tokenId'));
+    return undefined;
+  }));
+
   api.post('/password', handle(async (req) => ({ password: lk.generatePassword(req.body ?? {}).expose() })));
   api.post('/language', handle(async (req, res) => {
     const { language } = validate(languageSchema, req.body);
@@ -158,8 +192,9 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
   return api;
 }
 
-function withOrigin(actor: Actor, req: Request): Actor {
-  return { ...actor, origin: { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512) } };
+function withOrigin({ actor, token }: ApiSession, req: Request): Actor {
+  const via = token ? { tokenId: token.tokenId, tokenName: token.tokenName } : undefined;
+  return { ...actor, origin: { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512), ...via ? { via } : {} } };
 }
 
 /** A route parameter that passed its id rule; a 400 naming the parameter otherwise. */

@@ -1,8 +1,9 @@
 import type { Response } from 'express';
 import type { TFunction } from 'i18next';
 import {
-  asUnavailable, ConflictError, DatabaseUnavailableError, ForbiddenError, HostUnavailableError, issue, LatchkeyError, LimitExceededError, NotFoundError, ValidationError,
+  asUnavailable, ConflictError, DatabaseUnavailableError, ForbiddenError, HostUnavailableError, issue, LatchkeyError, LimitExceededError, NotFoundError, RateLimitedError, ValidationError,
 } from '../../core/index.ts';
+import { BearerRefusedError } from './bearer-auth.ts';
 
 /**
  * Maps core errors to HTTP: 400 names the field, 404 hides what you may not
@@ -28,6 +29,12 @@ export function sendError(res: Response, err: unknown, t: TFunction): void {
       summary: t('errors.invalid_input'),
       issues,
     });
+  } else if (err instanceof BearerRefusedError) {
+    // Whether the token was unknown, expired or revoked is for the audit trail, not for whoever holds it.
+    res.status(401).set('WWW-Authenticate', 'Bearer error="invalid_token"')
+      .json({ error: 'invalid_token', field: 'authorization', message: t('errors.invalid_token') });
+  } else if (err instanceof RateLimitedError) {
+    res.status(429).set('Retry-After', String(err.retryAfterSeconds)).json({ error: err.code, message: t('errors.rate_limited'), retryAfterSeconds: err.retryAfterSeconds });
   } else if (err instanceof NotFoundError) {
     res.status(404).json({ error: err.code, message: t('errors.not_found') });
   } else if (err instanceof ForbiddenError) {

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
-  createHooks, HOOK_PLACES, hostId, outageOf, packageFile, pickLanguage, Renderer, renderUnavailablePanel, type Language, type Outage,
+  createHooks, describeActor, HOOK_PLACES, hostId, outageOf, packageFile, pickLanguage, Renderer, renderUnavailablePanel, type Language, type Outage,
   type Actor, type HookContext, type Latchkey, type HookPlace, type HookSurface, type Hooks,
 } from '../../core/index.ts';
 import { apiRoutes } from './api-routes.ts';
+import { BearerAuth } from './bearer-auth.ts';
 import { formBody, refuseTooLarge } from './body-limits.ts';
 import { cronRoutes } from './cron-route.ts';
 import { hostEventRoutes } from './host-events-route.ts';
@@ -16,6 +17,7 @@ import { scopeOfGrant } from './frame-scope.ts';
 import { FrameSessions } from './frame-session.ts';
 import type { MountOptions } from './options.ts';
 import { RequestScope } from './request-scope.ts';
+import { rateLimitsWith } from './rate-limits.ts';
 import { pageSecurityHeaders } from './security-headers.ts';
 
 /** The host ids a frame page's address may carry. */
@@ -26,6 +28,7 @@ const ASSETS_DIR = packageFile('templates', 'assets');
 const ASSETS: ReadonlyMap<string, string> = new Map([
   ['latchkey.js', 'text/javascript; charset=utf-8'],
   ['latchkey.css', 'text/css; charset=utf-8'],
+  ['api-tokens.js', 'text/javascript; charset=utf-8'],
 ]);
 
 export interface LatchkeyMount {
@@ -69,7 +72,8 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   // token of every other page open in the same browser.
   const csrf = new CsrfGuard(options.secret, '/');
   const frames = new FrameSessions(options.secret, options.frameSessionMinutes ?? 30);
-  const scope = new RequestScope(csrf, frames, renderer, base, options.identify);
+  const limits = rateLimitsWith(options.rateLimits);
+  const scope = new RequestScope(csrf, frames, renderer, base, options.identify, new BearerAuth(lk, limits));
   const verifier = options.embed ? new EmbedTokenVerifier(options.embed, lk) : null;
   const clipboardClearSeconds = options.clipboardClearSeconds ?? 30;
   const securityHeaders = pageSecurityHeaders(options.frameAncestors ?? []);
@@ -87,7 +91,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
    * access, a form over its size limit, an id in the address that is not one).
    */
   const sendMessage = (
-    req: Request, res: Response, status: number, kind: 'embedRefused' | 'denied' | 'switchedOff' | 'tooLarge' | 'badAddress', language?: Language,
+    req: Request, res: Response, status: number, kind: 'embedRefused' | 'denied' | 'switchedOff' | 'tooLarge' | 'badAddress' | 'tooMany', language?: Language,
     details: { kib?: number; field?: string } = {},
   ) => {
     sendPage(res, status, renderer.render('layouts/message', {
@@ -118,9 +122,21 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   }
   // Hosts that sign tokens also report their services' life (WHMCS's module hooks).
   if (verifier) router.use('/api/host-events', hostEventRoutes(lk, verifier, scope));
-  router.use('/api', apiRoutes(lk, scope, renderer, addonSections));
+  router.use('/api', apiRoutes(lk, scope, renderer, addonSections, limits));
+
+  /** A sign-in over its limit: the message page, with when to come back. */
+  const tooMany = (req: Request, res: Response, retryAfterSeconds: number) => {
+    securityHeaders(res);
+    res.set('Retry-After', String(retryAfterSeconds));
+    sendMessage(req, res, 429, 'tooMany');
+  };
 
   const enterFrame = async (req: Request, res: Response, grant: EmbedGrant) => {
+    const opened = await lk.rateLimits.hit('signInPerActor', describeActor(grant.actor).id ?? 'system', limits.signInPerActor);
+    if (!opened.allowed) {
+      tooMany(req, res, opened.retryAfterSeconds);
+      return;
+    }
     const scope = await scopeOfGrant(lk, grant);
     const cookie = frames.cookieName(scope);
     setCookie(req, res, cookie, await frames.start(grant.actor, scope), { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
@@ -141,6 +157,12 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
       return;
     }
     try {
+      // Counted before the token is checked: guessing or replaying tokens costs the same as using them.
+      const attempt = await lk.rateLimits.hit('signInPerAddress', req.ip ?? 'unknown', limits.signInPerAddress);
+      if (!attempt.allowed) {
+        tooMany(req, res, attempt.retryAfterSeconds);
+        return;
+      }
       await enterFrame(req, res, await verifier.verify(token));
     } catch (err) {
       if (!(err instanceof EmbedTokenError)) {

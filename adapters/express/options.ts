@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Actor, AddonSection, DispatchOptions, Latchkey, Mailer } from '../../core/index.ts';
+import type { RateLimitOptions } from './rate-limits.ts';
 
 /** How a non-Node host proves who the user is: a short-lived JWT it signs. */
 export interface EmbedOptions {
@@ -57,4 +58,10 @@ export interface MountOptions {
    * pages answer 503) instead of waiting on a slow host.
    */
   renderDeadlineMs?: number;
+  /**
+   * Limits on reveals, frame sign-ins and refused API tokens, per actor and
+   * per address, counted in the database so they hold across instances.
+   * Each one given replaces its default (see DEFAULT_RATE_LIMITS).
+   */
+  rateLimits?: Partial<RateLimitOptions>;
 }

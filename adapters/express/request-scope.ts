@@ -2,12 +2,20 @@ import type { Request, Response } from 'express';
 import type { TFunction } from 'i18next';
 import { pickLanguage, type Actor, type Language, type Renderer } from '../../core/index.ts';
 import { readCookie, setCookie } from './cookies.ts';
+import type { BearerAuth, BearerSession } from './bearer-auth.ts';
 import type { CsrfGuard } from './csrf.ts';
 import { Reach } from './frame-scope.ts';
 import type { FrameSessions } from './frame-session.ts';
 import { sendError } from './http-errors.ts';
 
 export const LANGUAGE_COOKIE = 'lk_lang';
+
+/** Who a JSON API request acts as; `token` when it came with an API token instead of a cookie session. */
+export interface ApiSession {
+  actor: Actor;
+  reach: Reach;
+  token?: BearerSession['token'];
+}
 
 /** Who is asking and in which language: the edge's half of every request. */
 export class RequestScope {
@@ -17,7 +25,26 @@ export class RequestScope {
     private readonly renderer: Renderer,
     private readonly cookiePath: string,
     private readonly identify: ((req: Request) => Actor | null | Promise<Actor | null>) | undefined,
+    private readonly bearer?: BearerAuth,
   ) {}
+
+  readonly #apiSessions = new WeakMap<Request, Promise<ApiSession | null>>();
+
+  /**
+   * Who a JSON API request acts as: an API token when the request carries
+   * one (never falling back to cookies), else the panel's session. Decided
+   * once per request, however many routes ask.
+   */
+  apiSessionFor(req: Request): Promise<ApiSession | null> {
+    let session = this.#apiSessions.get(req);
+    if (!session) {
+      session = this.bearer?.carriesToken(req)
+        ? this.bearer.authenticate(req).then(({ actor, token }) => ({ actor, reach: Reach.whole, token }))
+        : this.sessionFor(req);
+      this.#apiSessions.set(req, session);
+    }
+    return session;
+  }
 
   /**
    * Who is asking and how far the session reaches: a frame session (non-Node

@@ -2,6 +2,14 @@
 export interface RequestOrigin {
   ip?: string;
   userAgent?: string;
+  /** The API token the request came with: every event it causes names it. */
+  via?: ApiTokenUse;
+}
+
+/** Which API token acted, as the audit trail names it (never the token itself). */
+export interface ApiTokenUse {
+  tokenId: string;
+  tokenName: string;
 }
 
 /** A member of the host's staff, known to Latchkey by the host's admin id. */

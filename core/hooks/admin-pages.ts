@@ -6,6 +6,7 @@ import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage, type Language } from '../render/languages.ts';
 import { DUE_SOON_DAYS, type DueEntry } from '../services/vault-report.ts';
 import { ROTATION_ACTIONS } from '../services/key-rotation.ts';
+import { API_TOKEN_MAX_DAYS, API_TOKEN_SCOPES } from '../services/api-tokens.ts';
 import { HEAD_UNVERIFIED_ACTION } from '../store/audit-log.ts';
 import { checkAddonSections, type AddonSection } from './addon-section.ts';
 import { entryRows } from './entry-rows-model.ts';
@@ -13,7 +14,7 @@ import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
 import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
 import { adminShareTargets, namesFrom, panelBase, reminderDefault } from './panel-model.ts';
 
-export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit'] as const;
+export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
 
 const PAGE_SIZE = 50;
@@ -278,7 +279,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       actions: ['entry.create', 'entry.reveal', 'entry.update', 'entry.share', 'entry.delete', 'entry.history.reveal',
         'category.create', 'category.update', 'category.delete', 'settings.update', 'addon.change',
         'service.created', 'service.suspended', 'service.unsuspended', 'service.terminated',
-        ...ROTATION_ACTIONS, HEAD_UNVERIFIED_ACTION].map((a) => ({ action: a, selected: a === params.action })),
+        ...ROTATION_ACTIONS, HEAD_UNVERIFIED_ACTION, 'apiToken.create', 'apiToken.revoke', 'apiToken.refused'].map((a) => ({ action: a, selected: a === params.action })),
       events: events.map((e) => ({
         ...e,
         actorName: actorName(e.actor.kind, e.actor.id),
@@ -288,6 +289,25 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       older: events.length === PAGE_SIZE && last
         ? withQuery(surface.pageUrl, { page: 'audit', ...definedOnly(filter), beforeSeq: String(last.seq) })
         : null,
+    };
+  },
+
+  // Addon managers see every admin's tokens here; the token itself only ever shows in the page's script, once.
+  async tokens(lk, actor, _context, surface) {
+    const tokens = await lk.apiTokens.list(actor, { all: true });
+    const admins = await lk.host.admins(unique(tokens.map((t) => t.adminId)));
+    return {
+      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}),
+      tokenScopes: API_TOKEN_SCOPES.map((scope) => ({ scope, labelKey: `apiTokens.scope.${scope}`, checked: scope === 'read' })),
+      maxDays: API_TOKEN_MAX_DAYS,
+      defaultDays: 90,
+      tokenList: tokens.map((t) => ({
+        ...t,
+        adminName: admins.get(t.adminId)?.name ?? t.adminId,
+        scopeKeys: t.scopes.map((scope) => `apiTokens.scopeShort.${scope}`),
+        statusKey: `apiTokens.statuses.${t.status}`,
+        revocable: t.status !== 'revoked',
+      })),
     };
   },
 };

@@ -10,7 +10,7 @@ export interface HookContext {
   clientId?: string;
   /** ticketSidebar: the open ticket. */
   ticketId?: string;
-  /** adminPages: dashboard | entries | categories | settings | audit, or an addon section's name; clientArea: a section. */
+  /** adminPages: dashboard | entries | categories | settings | audit | tokens, or an addon section's name; clientArea: a section. */
   page?: string;
   /** Page parameters: filters and paging of the addon pages. */
   params?: Record<string, string>;

@@ -58,8 +58,11 @@ export class VaultContext {
 
   async record(trx: Knex.Transaction, actor: Actor, event: Omit<AuditRecord, 'actorKind' | 'actorId' | 'ip' | 'userAgent'>): Promise<void> {
     const who = describeActor(actor);
+    const via = actor.origin?.via;
     await this.audit.append(trx, {
       ...event,
+      // An event an API token caused says which token, by name and id.
+      ...via ? { details: { ...event.details, via: via.tokenName, viaTokenId: via.tokenId } } : {},
       actorKind: who.kind,
       actorId: who.id,
       ip: actor.origin?.ip ?? null,

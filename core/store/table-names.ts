@@ -13,6 +13,10 @@ export interface TableNames {
   leases: string;
   usedTokens: string;
   watchers: string;
+  /** Admins' API tokens, stored as hashes (migration 0008). */
+  apiTokens: string;
+  /** Rate-limit counters shared by every app instance (migration 0008). */
+  rateLimits: string;
   /** Which source record of an import each entry came from (core/import). */
   importFingerprints: string;
   migrations: string;
@@ -38,6 +42,8 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     leases: `${prefix}job_leases`,
     usedTokens: `${prefix}used_tokens`,
     watchers: `${prefix}entry_watchers`,
+    apiTokens: `${prefix}api_tokens`,
+    rateLimits: `${prefix}rate_limits`,
     importFingerprints: `${prefix}import_fingerprints`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,

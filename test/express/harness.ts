@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { SignJWT, type JWTPayload } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import { HOOK_PLACES, type Actor, type HookContext, type HookPlace, type Latchkey } from '../../core/index.ts';
-import { mountLatchkey, type CronOptions, type EmbedOptions, type LatchkeyMount } from '../../adapters/express/index.ts';
+import { mountLatchkey, type CronOptions, type EmbedOptions, type LatchkeyMount, type RateLimitOptions } from '../../adapters/express/index.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
 import { hostFixture } from '../support/host-fixture.ts';
 import { listenOnLoopback, type LoopbackServer } from '../support/loopback.ts';
@@ -24,7 +24,19 @@ export interface HarnessOptions {
   latchkey?: Latchkey;
   /** Use this vault instead of opening one (several apps over one vault). */
   vault?: Vault;
+  /** Limits replacing the defaults (the rate-limit suites set small ones). */
+  rateLimits?: Partial<RateLimitOptions>;
 }
+
+/**
+ * Every suite's requests come from 127.0.0.1 as a handful of users, far
+ * faster than people: without its own limits a harness lifts them out of the
+ * way. test/api-tokens/rate-limits.test.ts tests the limits themselves.
+ */
+const LIFTED = { limit: 1_000_000, windowSeconds: 60 };
+const LIFTED_LIMITS: RateLimitOptions = {
+  revealPerActor: LIFTED, revealPerAddress: LIFTED, signInPerAddress: LIFTED, signInPerActor: LIFTED, tokenFailuresPerAddress: LIFTED,
+};
 
 /**
  * A host app on 127.0.0.1 with Latchkey mounted at /latchkey, talked to over
@@ -54,6 +66,7 @@ export class Harness {
       embed: options.embed,
       cron: options.cron,
       frameAncestors: options.frameAncestors,
+      rateLimits: options.rateLimits ?? LIFTED_LIMITS,
     });
     app.get('/host/page/:place', async (req, res, next) => {
       try {

@@ -83,7 +83,7 @@ const PLACES: Array<[HookPlace, Record<string, string>]> = [
   ['clientArea', {}],
   ['clientArea', { language: 'de' }],
   ['adminPages', {}],
-  ...(['dashboard', 'entries', 'categories', 'settings', 'audit'] as const).map((page): [HookPlace, Record<string, string>] => ['adminPages', { page }]),
+  ...(['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens'] as const).map((page): [HookPlace, Record<string, string>] => ['adminPages', { page }]),
   ['adminPages', { page: 'entries', search: 'Router' }],
   ['adminPages', { page: 'audit', action: 'entry.reveal' }],
 ];
