@@ -37,9 +37,16 @@ export { LANGUAGES, pickLanguage, type Language } from './render/languages.ts';
 export { totpCode } from './crypto/totp.ts';
 // What adapters build their routes, validation and commands on.
 export { packageFile } from './package-root.ts';
-export { issue, type Issue, type Rule } from './validation/rules.ts';
+export { issue, RULE_NAMES, type Issue, type Rule } from './validation/rules.ts';
 export { validate } from './validation/validate.ts';
 export { entryId, hostId, ownId } from './validation/schemas.ts';
+// The schemas the services validate with: adapters describe their API with them (the OpenAPI document).
+export {
+  auditQuerySchema, createCategorySchema, createEntrySchema, deleteEntrySchema, listEntriesSchema, passwordRulesSchema, principalKind,
+  settingsPatchSchema, settingsSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
+} from './validation/schemas.ts';
+export { findClientsSchema } from './services/client-finder.ts';
+export { mailPreviewSchema } from './hooks/mail-preview.ts';
 export { previewMail } from './hooks/mail-preview.ts';
 export { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from './store/table-names.ts';
 export { Migrator, type MigrationStatus } from './store/migrator.ts';
