@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { expect } from 'chai';
+import { forEachDatabase } from '../support/databases.ts';
+import { owner } from '../support/host-fixture.ts';
+import { BASE, Harness, type HttpResponse } from '../express/harness.ts';
+import { apiRouterOf, documentedRoutes, registeredApiRoutes, type Document } from './contract.ts';
+
+const SECRET = `mount-secret-${randomBytes(16).toString('hex')}`;
+const ENTRY_PASSWORD = `entry-pw-${randomBytes(8).toString('hex')}`;
+/** The host's own service passwords (host-fixture). */
+const SERVICE_PASSWORDS = ['acme-vps-root-pw', 'acme-cpanel-pw', 'globex-vps-pw'];
+
+forEachDatabase('OpenAPI: the document', (db) => {
+  let h: Harness;
+  let response: HttpResponse;
+  let document: Document;
+
+  before(async () => {
+    h = await Harness.start(db, { secret: SECRET });
+    await h.vault.lk.entries.create(owner, { name: 'Router', password: ENTRY_PASSWORD, clientId: 'c-acme' });
+    // Fetched by a browser nobody signed in to: the document needs no session.
+    response = await h.browser().get(`${BASE}/api/openapi.json`);
+    document = response.json<Document>();
+  });
+  after(async () => { await h.close(); });
+
+  it('is served to anyone at {base}/api/openapi.json as cacheable JSON', () => {
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('content-type')).to.match(/^application\/json/);
+    expect(response.headers.get('cache-control')).to.equal('public, max-age=300');
+    expect(response.setCookies).to.deep.equal([]);
+  });
+
+  it('lists every route the API router registers, with the same method and path, and no other', () => {
+    const registered = registeredApiRoutes(h.app, BASE);
+    expect(registered).to.include.members(['GET /entries', 'POST /entries/{id}/reveal', 'GET /openapi.json']);
+    expect(documentedRoutes(document)).to.deep.equal(registered);
+  });
+
+  it('sees a route registered on the API router outside the route table', () => {
+    const before = registeredApiRoutes(h.app, BASE);
+    apiRouterOf(h.app, BASE).get('/undocumented', (_req, res) => { res.end(); });
+    expect(registeredApiRoutes(h.app, BASE)).to.deep.equal([...before, 'GET /undocumented'].sort());
+    expect(documentedRoutes(document)).not.to.deep.equal(registeredApiRoutes(h.app, BASE));
+  });
+
+  it('has the shape of an OpenAPI 3.1 document: openapi 3.1.x, info, servers at the base, paths and components', () => {
+    expect(document.openapi).to.match(/^3\.1\.\d+$/);
+    expect(document.info.title).to.be.a('string').and.not.equal('');
+    expect(document.info.version).to.be.a('string').and.not.equal('');
+    expect(document.servers).to.deep.equal([{ url: `${BASE}/api` }]);
+    expect(Object.keys(document.paths)).to.not.be.empty;
+    expect(Object.keys(document.components.securitySchemes).sort()).to.deep.equal(['bearerAuth', 'csrfToken', 'panelSession']);
+    expect(document.components.securitySchemes.bearerAuth).to.deep.equal({
+      ...document.components.securitySchemes.bearerAuth, type: 'http', scheme: 'bearer',
+    });
+  });
+
+  it('gives each operation a unique id, its path parameters, known security schemes and at least one success answer', () => {
+    const ids = new Set<string>();
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const where = `${method} ${path}`;
+        expect(ids.has(operation.operationId), `${where}: operationId ${operation.operationId} used twice`).to.equal(false);
+        ids.add(operation.operationId);
+        const templated = [...path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => name);
+        const inPath = (operation.parameters ?? []).filter((p) => p.in === 'path');
+        expect(inPath.map((p) => p.name), where).to.deep.equal(templated);
+        expect(inPath.every((p) => p.required), where).to.equal(true);
+        for (const requirement of operation.security) {
+          for (const scheme of Object.keys(requirement)) expect(document.components.securitySchemes, where).to.have.property(scheme);
+        }
+        expect(Object.keys(operation.responses).some((status) => /^2\d\d$/.test(status)), where).to.equal(true);
+        for (const answer of Object.values(operation.responses)) expect(answer.description, where).to.be.a('string').and.not.equal('');
+      }
+    }
+  });
+
+  it('asks for the CSRF header on changes made with a cookie session, never on reads, and takes a bearer token instead', () => {
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        if (path === '/openapi.json') {
+          expect(operation.security, 'the document itself').to.deep.equal([]);
+          continue;
+        }
+        const cookie = operation.security.find((r) => 'panelSession' in r);
+        expect(cookie, `${method} ${path}`).to.deep.equal(method === 'get' ? { panelSession: [] } : { panelSession: [], csrfToken: [] });
+        const bearer = operation.security.find((r) => 'bearerAuth' in r);
+        expect(bearer?.bearerAuth, `${method} ${path}`).to.have.length(1);
+      }
+    }
+  });
+
+  it('refers only to schemas it holds, each a valid JSON Schema 2020-12', () => {
+    const text = JSON.stringify(document);
+    for (const [, name] of text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) {
+      expect(document.components.schemas, `$ref to ${name}`).to.have.property(name!);
+    }
+    const ajv = new Ajv2020.default({ strict: true, validateFormats: false });
+    for (const [name, schema] of Object.entries(document.components.schemas)) {
+      expect(ajv.validateSchema(schema), `${name}: ${JSON.stringify(ajv.errors)}`).to.equal(true);
+    }
+  });
+
+  it('holds no secret: not the mount secret, not an entry password, not a service password', () => {
+    expect(response.text).not.to.include(SECRET);
+    expect(response.text).not.to.include(ENTRY_PASSWORD);
+    for (const password of SERVICE_PASSWORDS) expect(response.text).not.to.include(password);
+  });
+});
