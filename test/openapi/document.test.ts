@@ -103,6 +103,20 @@ forEachDatabase('OpenAPI: the document', (db) => {
     }
   });
 
+  it('describes a secret field only in the answers of the reveals and of the password generator', () => {
+    const SECRET_FIELDS = ['password', 'notes', 'totpSecret', 'totpCode'];
+    const fieldsOf = (schema: unknown): string[] => {
+      if (!schema || typeof schema !== 'object') return [];
+      const { $ref, properties, ...rest } = schema as { $ref?: string; properties?: Record<string, unknown> };
+      const referred = $ref ? fieldsOf(document.components.schemas[$ref.split('/').pop()!]) : [];
+      return [...referred, ...Object.keys(properties ?? {}), ...Object.values(properties ?? {}).flatMap(fieldsOf), ...Object.values(rest).flatMap(fieldsOf)];
+    };
+    const answering = Object.values(document.paths).flatMap((operations) => Object.values(operations))
+      .filter((operation) => Object.values(operation.responses).some((answer) => fieldsOf(answer.content).some((f) => SECRET_FIELDS.includes(f))))
+      .map((operation) => operation.operationId);
+    expect(answering.sort()).to.deep.equal(['generatePassword', 'revealEntry', 'revealHistory']);
+  });
+
   it('holds no secret: not the mount secret, not an entry password, not a service password', () => {
     expect(response.text).not.to.include(SECRET);
     expect(response.text).not.to.include(ENTRY_PASSWORD);
