@@ -43,7 +43,8 @@ export function apiRouterOf(app: Express, base: string): Router & { stack: Layer
 
 /** `GET /entries/{id}` for every route registered on the app's API router, read from the router itself. */
 export function registeredApiRoutes(app: Express, base: string): string[] {
-  return apiRouterOf(app, base).stack
+  const stack: Layer[] = apiRouterOf(app, base).stack;
+  return stack
     .filter((layer) => layer.route)
     .flatMap(({ route }) => Object.keys(route!.methods).filter((m) => m !== '_all').map((method) => `${method.toUpperCase()} ${route!.path.replace(/:([A-Za-z]+)/g, '{$1}')}`))
     .sort();
