@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   auditQuerySchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
-  mailPreviewSchema, ownId, passwordRulesSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
+  mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
 } from '../../core/index.ts';
 import type { ApiResponseName } from './api-responses.ts';
 
@@ -26,9 +26,10 @@ export type ApiMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
  * Who may call a route: `public` anyone; `session` any session, a framed
  * panel's included (kept to the place and context its token named);
  * `unconfined` only a session that is not confined to one panel (the addon
- * pages' own calls).
+ * pages' own calls); `hostJob` the host's own server, with a token it signs
+ * like its embed tokens (`sub` `system`, `ctx` `{"job": …}`; host-job.ts).
  */
-export type ApiAccess = 'public' | 'session' | 'unconfined';
+export type ApiAccess = 'public' | 'session' | 'unconfined' | 'hostJob';
 
 /** What an API token must hold to call a route: read metadata, reveal secrets, change entries, manage the addon. */
 export type TokenScope = 'read' | 'reveal' | 'write' | 'manage';
@@ -39,19 +40,22 @@ export interface ApiRoute {
   readonly path: string;
   readonly summary: string;
   readonly access: ApiAccess;
-  /** null only for public routes. */
+  /** null only for public routes and host jobs. */
   readonly tokenScope: TokenScope | null;
   /** The schema the route validates its query string with; each key is one parameter. */
   readonly query?: z.ZodObject;
-  /** The schema the route validates its JSON body with; `optional` when a missing body means `{}`. */
-  readonly body?: { readonly schema: z.ZodType; readonly optional?: true };
+  /**
+   * The schema the route validates its JSON body with; `optional` when a
+   * missing body means `{}`; `form` when it also takes the same fields as a form.
+   */
+  readonly body?: { readonly schema: z.ZodType; readonly optional?: true; readonly form?: true };
   /**
    * The answers particular to this route, by status: the name of the body's
    * schema in API_RESPONSES, or null for no body. The refusals every session
-   * route can give (400, 401, 403, 404, 413, 415, 500, 503) are added by the
-   * document; list 409 here where the route has it.
+   * route can give (400, 401, 403, 404, 413, 415, 500, 503; host jobs 400,
+   * 401, 413, 415, 500, 503) are added by the document; list others here.
    */
-  readonly responses: Readonly<Partial<Record<200 | 201 | 204 | 409, ApiResponseName | null>>>;
+  readonly responses: Readonly<Partial<Record<200 | 201 | 204 | 404 | 409, ApiResponseName | null>>>;
 }
 
 /**
@@ -160,6 +164,28 @@ export const API_ROUTES = {
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiOperation = keyof typeof API_ROUTES;
+
+/** The host's token, as the form field `token` when not sent as `Authorization: Bearer`. */
+const hostJobToken = z.strictObject({ token: z.string().optional().describe('The host\'s token, when not sent as a bearer token') });
+
+/**
+ * The calls a host's own server makes (host-job.ts), each registered only
+ * when the mount has what it needs: `cron` for the reminders, `embed` (the
+ * host signs tokens) for service events. The document lists those the mount
+ * registered.
+ */
+export const HOST_JOB_ROUTES = {
+  runReminders: {
+    method: 'post', path: '/cron/reminders', summary: 'Queues the reminders due and sends the outbox, for hosts whose own cron runs the job',
+    access: 'hostJob', tokenScope: null, body: { schema: hostJobToken, optional: true, form: true }, responses: { 200: 'ReminderRun' },
+  },
+  recordServiceEvent: {
+    method: 'post', path: '/host-events/service', summary: 'Records that the host created, suspended, unsuspended or terminated a service',
+    access: 'hostJob', tokenScope: null, body: { schema: serviceEventSchema.extend(hostJobToken.shape), form: true }, responses: { 200: 'ServiceEventOutcome', 404: 'NotFound' },
+  },
+} as const satisfies Record<string, ApiRoute>;
+
+export type HostJobOperation = keyof typeof HOST_JOB_ROUTES;
 
 /** `/entries/:id` as OpenAPI writes it: `/entries/{id}`. */
 export function openApiPath(path: string): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LANGUAGES, principalKind, RULE_NAMES, settingsSchema } from '../../core/index.ts';
+import { LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema } from '../../core/index.ts';
 
 /**
  * What the JSON API answers, as it travels: dates are ISO 8601 strings, ids
@@ -106,6 +106,14 @@ export const API_RESPONSES = {
   MailPreview: z.strictObject({ subject: z.string(), text: z.string(), html: z.string() }),
   AuditEventList: z.array(auditEvent),
   Language: z.strictObject({ language: z.enum(LANGUAGES) }),
+  ReminderRun: z.strictObject({
+    queued: z.number().int().min(0), sent: z.number().int().min(0), failed: z.number().int().min(0), dropped: z.number().int().min(0),
+  }),
+  ServiceEventOutcome: z.strictObject({
+    serviceId: z.string(),
+    event: z.enum(SERVICE_EVENTS),
+    reminders: z.number().int().min(0).describe('Rotation reminders queued (on `terminated`)'),
+  }),
   OpenApiDocument: z.looseObject({
     openapi: z.string().regex(/^3\.1\.\d+$/),
     info: z.looseObject({ title: z.string(), version: z.string() }),

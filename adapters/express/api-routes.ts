@@ -4,7 +4,7 @@ import {
   ForbiddenError, issue, previewMail, runAddonAction, totpCode, validate, ValidationError,
   type Actor, type AddonSection, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
-import { API_ROUTES, languageSchema, PATH_PARAMS, watchSchema, type ApiOperation } from './api-contract.ts';
+import { API_ROUTES, languageSchema, PATH_PARAMS, watchSchema, type ApiOperation, type HostJobOperation } from './api-contract.ts';
 import type { Reach } from './frame-scope.ts';
 import { jsonBody, refuseUnreadableJson } from './body-limits.ts';
 import { openApiDocument } from './openapi-document.ts';
@@ -16,9 +16,12 @@ import type { RequestScope } from './request-scope.ts';
  * A frame session's `reach` first keeps the request to the place and context
  * its token named (frame-scope.ts). Which routes exist, and what they take and
  * answer, is declared once in API_ROUTES (api-contract.ts): here each gets its
- * handler, and nothing else is registered.
+ * handler, and nothing else is registered. `hostJobs` are the host's calls
+ * the mount registered beside these (HOST_JOB_ROUTES), for the document.
  */
-export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer, sections: readonly AddonSection[]): Router {
+export function apiRoutes(
+  lk: Latchkey, scope: RequestScope, renderer: Renderer, sections: readonly AddonSection[], hostJobs: readonly HostJobOperation[] = [],
+): Router {
   const api = express.Router();
   api.use(jsonBody(), refuseUnreadableJson((req) => scope.translator(req)));
 
@@ -63,8 +66,8 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
     }
   };
 
-  // Built once per mount: the same for every caller, and free of secrets.
-  const document = JSON.stringify(openApiDocument(scope.path));
+  // Built on the first request for it, then kept: the same for every caller, and free of secrets.
+  let document: string | undefined;
 
   const handlers: Record<ApiOperation, RequestHandler> = {
     listEntries: handle((req, _res, actor, reach) => lk.entries.list(actor, reach.listQuery(queryObject(req, ['offset', 'limit'])))),
@@ -148,6 +151,7 @@ export function apiRoutes(lk: Latchkey, scope: RequestScope, renderer: Renderer,
     }),
 
     openApiDocument: (_req, res) => {
+      document ??= JSON.stringify(openApiDocument(scope.path, hostJobs));
       res.set('Cache-Control', 'public, max-age=300').type('json').send(document);
     },
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CSRF_COOKIE, CSRF_HEADER } from './csrf.ts';
-import { API_ROUTES, openApiPath, PATH_PARAMS, pathParams, type ApiOperation, type ApiRoute } from './api-contract.ts';
+import { API_ROUTES, HOST_JOB_ROUTES, openApiPath, PATH_PARAMS, pathParams, type ApiRoute, type HostJobOperation } from './api-contract.ts';
 import { API_RESPONSES, type ApiResponseName } from './api-responses.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -14,6 +14,7 @@ export interface OpenApiDocument {
 }
 
 const JSON_TYPE = 'application/json';
+const FORM_TYPE = 'application/x-www-form-urlencoded';
 const SCHEMAS = '#/components/schemas/';
 
 const STATUS_TEXT: Record<number, string> = {
@@ -34,6 +35,11 @@ const SESSION_REFUSALS: Record<number, ApiResponseName> = {
   400: 'InvalidInput', 401: 'Unauthenticated', 403: 'Forbidden', 404: 'NotFound', 413: 'BodyTooLarge', 415: 'UnsupportedBody', 500: 'Internal', 503: 'Unavailable',
 };
 
+/** A host job has no session: its token is accepted or not (401), and nothing is refused for the caller's rights. */
+const HOST_JOB_REFUSALS: Record<number, ApiResponseName> = {
+  400: 'InvalidInput', 401: 'Unauthenticated', 413: 'BodyTooLarge', 415: 'UnsupportedBody', 500: 'Internal', 503: 'Unavailable',
+};
+
 export const SECURITY_SCHEMES = {
   panelSession: {
     type: 'apiKey', in: 'cookie', name: CSRF_COOKIE,
@@ -45,6 +51,11 @@ export const SECURITY_SCHEMES = {
     type: 'apiKey', in: 'header', name: CSRF_HEADER,
     description: `The token a rendered panel carries in \`data-lk-csrf\`; bound to the \`${CSRF_COOKIE}\` cookie and the actor.`,
   },
+  hostToken: {
+    type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
+    description: 'For the host\'s own server only: a short-lived token the host signs like its embed tokens, with `sub` `system`, '
+      + '`ctx` `{"job": "reminders"}` or `{"job": "service-events"}` and a `jti` accepted once. Also taken as the form field `token`.',
+  },
   bearerAuth: {
     type: 'http', scheme: 'bearer',
     description: 'An API token an admin created in the addon pages. It acts as that admin, within the scopes it was given '
@@ -54,19 +65,21 @@ export const SECURITY_SCHEMES = {
 
 /**
  * The OpenAPI 3.1 document of the JSON API under `{basePath}/api`, built from
- * API_ROUTES and the zod schemas the routes validate with (requests) and
- * answer with (API_RESPONSES). It holds no secret and no per-install value
- * but the base path.
+ * API_ROUTES, the host jobs the mount registered, and the zod schemas the
+ * routes validate with (requests) and answer with (API_RESPONSES). It holds
+ * no secret and no per-install value but the base path.
  */
-export function openApiDocument(basePath: string): OpenApiDocument {
+export function openApiDocument(basePath: string, hostJobs: readonly HostJobOperation[] = []): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   const requestSchemas: Array<[string, z.ZodType]> = [];
-  for (const [operationId, route] of Object.entries(API_ROUTES) as Array<[ApiOperation, ApiRoute]>) {
+  const routes: Array<[string, ApiRoute]> = [...Object.entries(API_ROUTES), ...hostJobs.map((job) => [job, HOST_JOB_ROUTES[job]] as [string, ApiRoute])];
+  for (const [operationId, route] of routes) {
     const operation = operationOf(operationId, route);
     if (route.body) {
       const id = `${operationId[0]!.toUpperCase()}${operationId.slice(1)}Body`;
       requestSchemas.push([id, route.body.schema]);
-      operation.requestBody = { required: !route.body.optional, content: { [JSON_TYPE]: { schema: { $ref: `${SCHEMAS}${id}` } } } };
+      const schema = { schema: { $ref: `${SCHEMAS}${id}` } };
+      operation.requestBody = { required: !route.body.optional, content: route.body.form ? { [JSON_TYPE]: schema, [FORM_TYPE]: schema } : { [JSON_TYPE]: schema } };
     }
     (paths[openApiPath(route.path)] ??= {})[route.method] = operation;
   }
@@ -87,7 +100,7 @@ export function openApiDocument(basePath: string): OpenApiDocument {
   };
 }
 
-function operationOf(operationId: ApiOperation, route: ApiRoute): JsonSchema {
+function operationOf(operationId: string, route: ApiRoute): JsonSchema {
   const parameters = [
     ...pathParams(route.path).map((name) => ({ name, in: 'path', required: true, schema: jsonSchema(PATH_PARAMS[name], 'input') })),
     ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => ({
@@ -95,7 +108,8 @@ function operationOf(operationId: ApiOperation, route: ApiRoute): JsonSchema {
     })),
   ];
   const responses: Record<string, JsonSchema> = {};
-  const answers: Partial<Record<number, ApiResponseName | null>> = { ...route.responses, ...(route.access === 'public' ? {} : SESSION_REFUSALS) };
+  const refusals = route.access === 'public' ? {} : route.access === 'hostJob' ? HOST_JOB_REFUSALS : SESSION_REFUSALS;
+  const answers: Partial<Record<number, ApiResponseName | null>> = { ...route.responses, ...refusals };
   for (const [status, name] of Object.entries(answers).sort(([a], [b]) => Number(a) - Number(b))) {
     if (name === undefined) continue;
     responses[status] = name === null
@@ -114,6 +128,7 @@ function operationOf(operationId: ApiOperation, route: ApiRoute): JsonSchema {
 
 /** A cookie session needs the CSRF header on changes; a token never does; the document itself needs nothing. */
 function securityOf(route: ApiRoute): Array<Record<string, string[]>> {
+  if (route.access === 'hostJob') return [{ hostToken: [] }];
   if (route.access === 'public' || route.tokenScope === null) return [];
   const cookie: Record<string, string[]> = route.method === 'get' ? { panelSession: [] } : { panelSession: [], csrfToken: [] };
   return [cookie, { bearerAuth: [route.tokenScope] }];

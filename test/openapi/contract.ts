@@ -32,19 +32,23 @@ interface Layer {
   match(path: string): boolean;
 }
 
-/** The router an app mounts at `{base}/api`, found by asking each layer which path it answers, as Express does. */
-export function apiRouterOf(app: Express, base: string): Router & { stack: Layer[] } {
-  const mounted = (stack: Layer[], path: string) => stack.find((layer) => !layer.route && layer.handle.stack && layer.match(path))?.handle;
-  const latchkey = mounted((app as unknown as { router: { stack: Layer[] } }).router.stack, base);
-  const api = latchkey?.stack && mounted(latchkey.stack, '/api');
-  if (!api?.stack) throw new Error(`no router mounted at ${base}/api`);
-  return api as Router & { stack: Layer[] };
+/**
+ * The routers an app mounts at `{base}/api` (the API's own, and those of the
+ * host jobs the mount has), found by asking each layer which path it
+ * answers, as Express does.
+ */
+export function apiRoutersOf(app: Express, base: string): Array<Router & { stack: Layer[] }> {
+  const mounted = (stack: Layer[], path: string) => stack.filter((layer) => !layer.route && layer.handle.stack && layer.match(path)).map((layer) => layer.handle);
+  const [latchkey] = mounted((app as unknown as { router: { stack: Layer[] } }).router.stack, base);
+  const routers = latchkey?.stack ? mounted(latchkey.stack, '/api') : [];
+  if (routers.length === 0) throw new Error(`no router mounted at ${base}/api`);
+  return routers as Array<Router & { stack: Layer[] }>;
 }
 
-/** `GET /entries/{id}` for every route registered on the app's API router, read from the router itself. */
+/** `GET /entries/{id}` for every route registered on the app's routers at `{base}/api`, read from the routers themselves. */
 export function registeredApiRoutes(app: Express, base: string): string[] {
-  const stack: Layer[] = apiRouterOf(app, base).stack;
-  return stack
+  return apiRoutersOf(app, base)
+    .flatMap((router): Layer[] => router.stack)
     .filter((layer) => layer.route)
     .flatMap(({ route }) => Object.keys(route!.methods).filter((m) => m !== '_all').map((method) => `${method.toUpperCase()} ${route!.path.replace(/:([A-Za-z]+)/g, '{$1}')}`))
     .sort();

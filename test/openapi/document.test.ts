@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { expect } from 'chai';
+import express from 'express';
+import { mountLatchkey } from '../../adapters/express/index.ts';
+import type { Latchkey } from '../../core/index.ts';
+import { Inbox } from '../mail/support/inbox.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { owner } from '../support/host-fixture.ts';
-import { BASE, Harness, type HttpResponse } from '../express/harness.ts';
-import { apiRouterOf, documentedRoutes, registeredApiRoutes, type Document } from './contract.ts';
+import { listenOnLoopback } from '../support/loopback.ts';
+import { BASE, Harness, hs256Embed, type HttpResponse } from '../express/harness.ts';
+import { apiRoutersOf, documentedRoutes, registeredApiRoutes, type Document } from './contract.ts';
 
 const SECRET = `mount-secret-${randomBytes(16).toString('hex')}`;
+const EMBED_SECRET = `embed-secret-${randomBytes(16).toString('hex')}`;
 const ENTRY_PASSWORD = `entry-pw-${randomBytes(8).toString('hex')}`;
 /** The host's own service passwords (host-fixture). */
 const SERVICE_PASSWORDS = ['acme-vps-root-pw', 'acme-cpanel-pw', 'globex-vps-pw'];
@@ -17,7 +23,8 @@ forEachDatabase('OpenAPI: the document', (db) => {
   let document: Document;
 
   before(async () => {
-    h = await Harness.start(db, { secret: SECRET });
+    // A host that signs tokens and runs the reminders from its own cron: every route there is.
+    h = await Harness.start(db, { secret: SECRET, embed: hs256Embed(EMBED_SECRET), cron: { mailer: new Inbox() } });
     await h.vault.lk.entries.create(owner, { name: 'Router', password: ENTRY_PASSWORD, clientId: 'c-acme' });
     // Fetched by a browser nobody signed in to: the document needs no session.
     response = await h.browser().get(`${BASE}/api/openapi.json`);
@@ -34,13 +41,13 @@ forEachDatabase('OpenAPI: the document', (db) => {
 
   it('lists every route the API router registers, with the same method and path, and no other', () => {
     const registered = registeredApiRoutes(h.app, BASE);
-    expect(registered).to.include.members(['GET /entries', 'POST /entries/{id}/reveal', 'GET /openapi.json']);
+    expect(registered).to.include.members(['GET /entries', 'POST /entries/{id}/reveal', 'GET /openapi.json', 'POST /cron/reminders', 'POST /host-events/service']);
     expect(documentedRoutes(document)).to.deep.equal(registered);
   });
 
   it('sees a route registered on the API router outside the route table', () => {
     const before = registeredApiRoutes(h.app, BASE);
-    apiRouterOf(h.app, BASE).get('/undocumented', (_req, res) => { res.end(); });
+    apiRoutersOf(h.app, BASE).at(-1)!.get('/undocumented', (_req, res) => { res.end(); });
     expect(registeredApiRoutes(h.app, BASE)).to.deep.equal([...before, 'GET /undocumented'].sort());
     expect(documentedRoutes(document)).not.to.deep.equal(registeredApiRoutes(h.app, BASE));
   });
@@ -51,7 +58,7 @@ forEachDatabase('OpenAPI: the document', (db) => {
     expect(document.info.version).to.be.a('string').and.not.equal('');
     expect(document.servers).to.deep.equal([{ url: `${BASE}/api` }]);
     expect(Object.keys(document.paths)).to.not.be.empty;
-    expect(Object.keys(document.components.securitySchemes).sort()).to.deep.equal(['bearerAuth', 'csrfToken', 'panelSession']);
+    expect(Object.keys(document.components.securitySchemes).sort()).to.deep.equal(['bearerAuth', 'csrfToken', 'hostToken', 'panelSession']);
     expect(document.components.securitySchemes.bearerAuth).to.deep.equal({
       ...document.components.securitySchemes.bearerAuth, type: 'http', scheme: 'bearer',
     });
@@ -82,6 +89,10 @@ forEachDatabase('OpenAPI: the document', (db) => {
       for (const [method, operation] of Object.entries(operations)) {
         if (path === '/openapi.json') {
           expect(operation.security, 'the document itself').to.deep.equal([]);
+          continue;
+        }
+        if (path === '/cron/reminders' || path === '/host-events/service') {
+          expect(operation.security, `${path}: the host's own token only`).to.deep.equal([{ hostToken: [] }]);
           continue;
         }
         const cookie = operation.security.find((r) => 'panelSession' in r);
@@ -117,9 +128,28 @@ forEachDatabase('OpenAPI: the document', (db) => {
     expect(answering.sort()).to.deep.equal(['generatePassword', 'revealEntry', 'revealHistory']);
   });
 
-  it('holds no secret: not the mount secret, not an entry password, not a service password', () => {
+  it('holds no secret: not the mount secret, not the embed secret, not an entry password, not a service password', () => {
     expect(response.text).not.to.include(SECRET);
+    expect(response.text).not.to.include(EMBED_SECRET);
     expect(response.text).not.to.include(ENTRY_PASSWORD);
     for (const password of SERVICE_PASSWORDS) expect(response.text).not.to.include(password);
+  });
+});
+
+describe('OpenAPI: the document of a mount without host tokens', () => {
+  it('lists no host job, as the mount registers none', async () => {
+    const app = express();
+    // Nothing here reaches the vault: mounting and serving the document need none.
+    mountLatchkey(app, { latchkey: {} as Latchkey, basePath: BASE, secret: SECRET });
+    const server = await listenOnLoopback(app);
+    try {
+      const document = await (await fetch(`${server.origin}${BASE}/api/openapi.json`)).json() as Document;
+      const registered = registeredApiRoutes(app, BASE);
+      expect(registered).not.to.include('POST /cron/reminders').and.not.to.include('POST /host-events/service');
+      expect(documentedRoutes(document)).to.deep.equal(registered);
+      expect(document.components.securitySchemes).to.have.property('hostToken');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { type Actor, type AddonSection } from '../../core/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { acme, owner, sam } from '../support/host-fixture.ts';
-import { BASE, Harness, type Browser, type HttpResponse, type SendOptions } from '../express/harness.ts';
+import { Inbox } from '../mail/support/inbox.ts';
+import { BASE, Harness, hs256Embed, signEmbed, type Browser, type HttpResponse, type SendOptions } from '../express/harness.ts';
 import { ResponseContract, type Document } from './contract.ts';
 
 const UNKNOWN_ID = '0190aaaa-0000-7000-8000-000000000000';
@@ -22,6 +23,7 @@ interface Case {
 }
 
 forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
+  const embed = hs256Embed();
   let h: Harness;
   let contract: ResponseContract;
   const sessions = new Map<Actor, { browser: Browser; csrf: string }>();
@@ -49,8 +51,14 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
 
   const version = async () => (await h.vault.lk.entries.get(owner, entryId)).version;
 
+  /** The host's own server calling a job, with a token it signed for that job. */
+  const hostJob = async (path: string, job: string | null, form: Record<string, string> = {}) => {
+    const headers: Record<string, string> = job ? { authorization: `Bearer ${await signEmbed(embed.secret, { sub: 'system', ctx: { job } })}` } : {};
+    return call(null, 'POST', path, { headers, form });
+  };
+
   before(async () => {
-    h = await Harness.start(db, { addonSections: [notesSection] });
+    h = await Harness.start(db, { addonSections: [notesSection], embed, cron: { mailer: new Inbox() } });
     await h.vault.lk.settings.update(owner, { adminAccessMode: 'full' });
     const entry = await h.vault.lk.entries.create(owner, { name: 'Router', password: 'first-pw', notes: 'rack 4', totpSecret: TOTP_SEED, clientId: 'c-acme' });
     await h.vault.lk.entries.update(owner, entry.id, { version: entry.version, password: 'second-pw' });
@@ -163,6 +171,14 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
 
     { operation: 'chooseLanguage', title: 'a language', status: 200, call: () => call(acme, 'POST', '/language', { json: { language: 'fr' } }) },
     { operation: 'chooseLanguage', title: 'a language Latchkey does not speak', status: 400, call: () => call(acme, 'POST', '/language', { json: { language: 'xx' } }) },
+
+    { operation: 'runReminders', title: 'a reminder run', status: 200, call: () => hostJob('/cron/reminders', 'reminders') },
+    { operation: 'runReminders', title: 'a token for another job', status: 401, call: () => hostJob('/cron/reminders', 'service-events') },
+
+    { operation: 'recordServiceEvent', title: 'a service created', status: 200, call: () => hostJob('/host-events/service', 'service-events', { serviceId: 's-acme-vps', event: 'created' }) },
+    { operation: 'recordServiceEvent', title: 'an unknown event', status: 400, call: () => hostJob('/host-events/service', 'service-events', { serviceId: 's-acme-vps', event: 'exploded' }) },
+    { operation: 'recordServiceEvent', title: 'no token', status: 401, call: () => hostJob('/host-events/service', null, { serviceId: 's-acme-vps', event: 'created' }) },
+    { operation: 'recordServiceEvent', title: 'a service the host does not have', status: 404, call: () => hostJob('/host-events/service', 'service-events', { serviceId: 's-nope', event: 'created' }) },
 
     { operation: 'deleteEntry', title: 'no version', status: 400, call: () => call(owner, 'DELETE', `/entries/${entryId}`) },
     { operation: 'deleteEntry', title: 'a stale version', status: 409, call: () => call(owner, 'DELETE', `/entries/${entryId}?version=1`) },
