@@ -40,7 +40,7 @@ export interface ApiRoute {
   readonly path: string;
   readonly summary: string;
   readonly access: ApiAccess;
-  /** null only for public routes and host jobs. */
+  /** null for public routes, host jobs, and routes only a panel's session may call (no API token). */
   readonly tokenScope: TokenScope | null;
   /** The schema the route validates its query string with; each key is one parameter. */
   readonly query?: z.ZodObject;

@@ -126,12 +126,12 @@ function operationOf(operationId: string, route: ApiRoute): JsonSchema {
   };
 }
 
-/** A cookie session needs the CSRF header on changes; a token never does; the document itself needs nothing. */
+/** A cookie session needs the CSRF header on changes; a token never does (where one may call at all); the document itself needs nothing. */
 function securityOf(route: ApiRoute): Array<Record<string, string[]>> {
   if (route.access === 'hostJob') return [{ hostToken: [] }];
-  if (route.access === 'public' || route.tokenScope === null) return [];
+  if (route.access === 'public') return [];
   const cookie: Record<string, string[]> = route.method === 'get' ? { panelSession: [] } : { panelSession: [], csrfToken: [] };
-  return [cookie, { bearerAuth: [route.tokenScope] }];
+  return route.tokenScope ? [cookie, { bearerAuth: [route.tokenScope] }] : [cookie];
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
