@@ -15,7 +15,7 @@ export { DEFAULT_MAIL_LEASE_MS, type DispatchOptions, type DispatchResult } from
 export { systemClock } from './ports/clock.ts';
 export { TOKEN_CLOCK_TOLERANCE_SECONDS } from './services/token-ledger.ts';
 export {
-  API_TOKEN_MAX_DAYS, API_TOKEN_PREFIX, API_TOKEN_SCOPES,
+  API_TOKEN_MAX_DAYS, API_TOKEN_PREFIX, API_TOKEN_SCOPES, createApiTokenSchema,
   type ApiTokenCheck, type ApiTokenInfo, type ApiTokenRefusal, type ApiTokenScope, type ApiTokenStatus, type CreateApiTokenInput, type ListApiTokensQuery,
 } from './services/api-tokens.ts';
 export type { RateRule, RateVerdict } from './services/rate-limiter.ts';
@@ -28,7 +28,7 @@ export { asUnavailable, openDatabase, redactDatabaseUrl, type DatabaseConfig } f
 export { safeHttpUrl } from './render/safe-url.ts';
 export type { AddonChange, AuditEvent, AuditVerdict, AuditVerifyOptions } from './services/audit-service.ts';
 export { formatAuditCheckpoint, parseAuditCheckpoints, type AuditCheckpoint } from './services/audit-checkpoint.ts';
-export { SERVICE_EVENTS, type ServiceEvent, type ServiceEventInput, type ServiceEventOutcome } from './services/service-lifecycle.ts';
+export { SERVICE_EVENTS, serviceEventSchema, type ServiceEvent, type ServiceEventInput, type ServiceEventOutcome } from './services/service-lifecycle.ts';
 export type {
   CreateEntryInput, UpdateEntryInput, DeleteEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
   SettingsPatch, AuditQuery, PasswordRulesInput,
@@ -42,9 +42,16 @@ export { LANGUAGES, pickLanguage, type Language } from './render/languages.ts';
 export { totpCode } from './crypto/totp.ts';
 // What adapters build their routes, validation and commands on.
 export { packageFile } from './package-root.ts';
-export { issue, type Issue, type Rule } from './validation/rules.ts';
+export { issue, RULE_NAMES, type Issue, type Rule } from './validation/rules.ts';
 export { validate } from './validation/validate.ts';
 export { entryId, hostId, ownId } from './validation/schemas.ts';
+// The schemas the services validate with: adapters describe their API with them (the OpenAPI document).
+export {
+  auditQuerySchema, createCategorySchema, createEntrySchema, deleteEntrySchema, listEntriesSchema, passwordRulesSchema, principalKind,
+  settingsPatchSchema, settingsSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
+} from './validation/schemas.ts';
+export { findClientsSchema } from './services/client-finder.ts';
+export { mailPreviewSchema } from './hooks/mail-preview.ts';
 export { previewMail } from './hooks/mail-preview.ts';
 export { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from './store/table-names.ts';
 export { Migrator, type MigrationStatus } from './store/migrator.ts';

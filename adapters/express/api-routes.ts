@@ -1,35 +1,28 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
-  describeActor, entryId, ForbiddenError, hostId, issue, LANGUAGES, ownId, previewMail, runAddonAction, totpCode, validate, ValidationError,
+  describeActor, ForbiddenError, issue, previewMail, runAddonAction, totpCode, validate, ValidationError,
   type Actor, type AddonSection, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
+import { API_ROUTES, languageSchema, PATH_PARAMS, watchSchema, type ApiOperation, type HostJobOperation } from './api-contract.ts';
 import type { Reach } from './frame-scope.ts';
-import { isRevealRoute, scopeOfRoute } from './api-token-scopes.ts';
 import { jsonBody, refuseUnreadableJson } from './body-limits.ts';
+import { openApiDocument } from './openapi-document.ts';
 import { countAttempt, type RateLimitOptions } from './rate-limits.ts';
 import type { ApiSession, RequestScope } from './request-scope.ts';
-
-const languageSchema = z.strictObject({ language: z.enum(LANGUAGES) });
-const watchSchema = z.strictObject({ watch: z.boolean() });
-
-/** The id rule of each route parameter: the same rules the schemas apply to ids in bodies. */
-const PARAMS = {
-  id: entryId,
-  categoryId: ownId,
-  historyId: ownId,
-  clientId: hostId,
-  tokenId: ownId,
-} satisfies Record<string, z.ZodType>;
 
 /**
  * The JSON API behind the panels' buttons. Each handler only reads the
  * request, names the actor, and calls one core service: the service decides.
  * A frame session's `reach` first keeps the request to the place and context
- * its token named (frame-scope.ts).
+ * its token named (frame-scope.ts). Which routes exist, and what they take and
+ * answer, is declared once in API_ROUTES (api-contract.ts): here each gets its
+ * handler, and nothing else is registered. `hostJobs` are the host's calls
+ * the mount registered beside these (HOST_JOB_ROUTES), for the document.
  */
 export function apiRoutes(
   lk: Latchkey, scope: RequestScope, renderer: Renderer, sections: readonly AddonSection[], limits: RateLimitOptions,
+  hostJobs: readonly HostJobOperation[] = [],
 ): Router {
   const api = express.Router();
   api.use(jsonBody(), refuseUnreadableJson((req) => scope.translator(req)));
@@ -44,12 +37,12 @@ export function apiRoutes(
           return;
         }
         const { actor, reach, token } = session;
-        const routePath = String(req.route?.path ?? '');
+        const route = API_ROUTES[operationOf(res)];
         if (token) {
           // A token reaches no further than its scopes, whatever its admin may do; CSRF guards cookies only.
-          const needed = scopeOfRoute(req.method, routePath);
+          const needed = route.tokenScope;
           if (!needed || !token.scopes.includes(needed)) {
-            await lk.apiTokens.recordOutOfScope(actor, `${req.method} ${routePath}`, needed);
+            await lk.apiTokens.recordOutOfScope(actor, `${route.method.toUpperCase()} ${route.path}`, needed);
             res.status(403).set('Cache-Control', 'no-store').json({ error: 'insufficient_scope', field: 'authorization', message: t('errors.insufficient_scope') });
             return;
           }
@@ -57,7 +50,8 @@ export function apiRoutes(
           res.status(403).set('Cache-Control', 'no-store').json({ error: 'csrf', message: t('errors.csrf') });
           return;
         }
-        if (isRevealRoute(req.method, routePath)) {
+        // Routes that hand out secrets are rate-limited per actor and per address, whoever calls.
+        if (route.tokenScope === 'reveal') {
           await countAttempt(lk, 'revealPerActor', describeActor(actor).id ?? 'system', limits.revealPerActor);
           await countAttempt(lk, 'revealPerAddress', req.ip ?? 'unknown', limits.revealPerAddress);
         }
@@ -76,47 +70,6 @@ export function apiRoutes(
     return { id, entry: await reach.requireEntry(lk, actor, id) };
   };
 
-  api.get('/entries', handle((req, _res, actor, reach) => lk.entries.list(actor, reach.listQuery(queryObject(req, ['offset', 'limit'])))));
-  api.post('/entries', handle(async (req, res, actor, reach) => {
-    await reach.requireNewEntry(lk, req.body);
-    res.status(201);
-    return lk.entries.create(actor, req.body);
-  }));
-  api.get('/entries/:id', handle(async (req, _res, actor, reach) => lk.entries.get(actor, (await reachableEntry(req, actor, reach)).id)));
-  api.patch('/entries/:id', handle(async (req, _res, actor, reach) => {
-    const { id, entry } = await reachableEntry(req, actor, reach);
-    reach.requireEdit(req.body, entry);
-    return lk.entries.update(actor, id, req.body);
-  }));
-  api.put('/entries/:id/grants', handle(async (req, _res, actor, reach) => {
-    const { id, entry } = await reachableEntry(req, actor, reach);
-    await reach.requireGrants(lk, (req.body as { grants?: unknown } | undefined)?.grants, entry?.clientId);
-    return lk.entries.share(actor, id, req.body);
-  }));
-  api.delete('/entries/:id', handle(async (req, _res, actor, reach) => {
-    const { id } = await reachableEntry(req, actor, reach);
-    // `?version=<n>`: the version the user decided on; missing is a 400, stale a 409.
-    await lk.entries.delete(actor, id, queryObject(req, ['version']) as DeleteEntryInput);
-    return undefined;
-  }));
-  api.post('/entries/:id/reveal', handle(async (req, _res, actor, reach) => revealBody(await lk.entries.reveal(actor, (await reachableEntry(req, actor, reach)).id))));
-  api.get('/entries/:id/history', handle(async (req, _res, actor, reach) => lk.entries.history(actor, (await reachableEntry(req, actor, reach)).id)));
-  api.post('/entries/:id/history/:historyId/reveal', handle(async (req, _res, actor, reach) => {
-    const secret = await lk.entries.revealHistory(actor, (await reachableEntry(req, actor, reach)).id, param(req, 'historyId'));
-    return { password: secret.expose() };
-  }));
-  // Anyone who sees an entry may ask to hear when its password changes (owners use the entry's notifyOnChange).
-  api.put('/entries/:id/watch', handle(async (req, _res, actor, reach) => {
-    const { watch } = validate(watchSchema, req.body);
-    await lk.entries.watch(actor, (await reachableEntry(req, actor, reach)).id, watch);
-    return { watching: watch };
-  }));
-  api.get('/services/:clientId', handle((req, _res, actor, reach) => {
-    const clientId = param(req, 'clientId');
-    reach.requireClient(clientId);
-    return lk.serviceCredentials.list(actor, clientId);
-  }));
-
   // The client picker, categories, settings, mail previews, the audit log and addon sections belong
   // to the addon pages: a session confined to one client's panel reaches none of them.
   const addonOnly = async (req: Request, res: Response, next: express.NextFunction) => {
@@ -128,62 +81,117 @@ export function apiRoutes(
       scope.fail(req, res, err);
     }
   };
-  api.use(['/clients', '/categories', '/settings', '/mail', '/audit', '/addon', '/tokens'], addonOnly);
 
-  // Pickers: `?search=<text>` → `[{ id, name }]` of the host's clients, admins only.
-  api.get('/clients', handle((req, _res, actor) => lk.directory.findClients(actor, queryObject(req, []))));
+  // Built on the first request for it, then kept: the same for every caller, and free of secrets.
+  let document: string | undefined;
 
-  api.get('/categories', handle((_req, _res, actor) => lk.categories.list(actor)));
-  api.post('/categories', handle(async (req, res, actor) => {
-    res.status(201);
-    return lk.categories.create(actor, req.body);
-  }));
-  api.patch('/categories/:categoryId', handle((req, _res, actor) => lk.categories.update(actor, param(req, 'categoryId'), req.body)));
-  api.delete('/categories/:categoryId', handle(async (req, _res, actor) => {
-    await lk.categories.delete(actor, param(req, 'categoryId'));
-    return undefined;
-  }));
+  const handlers: Record<ApiOperation, RequestHandler> = {
+    listEntries: handle((req, _res, actor, reach) => lk.entries.list(actor, reach.listQuery(queryObject(req, ['offset', 'limit'])))),
+    createEntry: handle(async (req, res, actor, reach) => {
+      await reach.requireNewEntry(lk, req.body);
+      res.status(201);
+      return lk.entries.create(actor, req.body);
+    }),
+    getEntry: handle(async (req, _res, actor, reach) => lk.entries.get(actor, (await reachableEntry(req, actor, reach)).id)),
+    updateEntry: handle(async (req, _res, actor, reach) => {
+      const { id, entry } = await reachableEntry(req, actor, reach);
+      reach.requireEdit(req.body, entry);
+      return lk.entries.update(actor, id, req.body);
+    }),
+    shareEntry: handle(async (req, _res, actor, reach) => {
+      const { id, entry } = await reachableEntry(req, actor, reach);
+      await reach.requireGrants(lk, (req.body as { grants?: unknown } | undefined)?.grants, entry?.clientId);
+      return lk.entries.share(actor, id, req.body);
+    }),
+    deleteEntry: handle(async (req, _res, actor, reach) => {
+      const { id } = await reachableEntry(req, actor, reach);
+      // `?version=<n>`: the version the user decided on; missing is a 400, stale a 409.
+      await lk.entries.delete(actor, id, queryObject(req, ['version']) as DeleteEntryInput);
+      return undefined;
+    }),
+    revealEntry: handle(async (req, _res, actor, reach) => revealBody(await lk.entries.reveal(actor, (await reachableEntry(req, actor, reach)).id))),
+    listHistory: handle(async (req, _res, actor, reach) => lk.entries.history(actor, (await reachableEntry(req, actor, reach)).id)),
+    revealHistory: handle(async (req, _res, actor, reach) => {
+      const secret = await lk.entries.revealHistory(actor, (await reachableEntry(req, actor, reach)).id, param(req, 'historyId'));
+      return { password: secret.expose() };
+    }),
+    // Anyone who sees an entry may ask to hear when its password changes (owners use the entry's notifyOnChange).
+    watchEntry: handle(async (req, _res, actor, reach) => {
+      const { watch } = validate(watchSchema, req.body);
+      await lk.entries.watch(actor, (await reachableEntry(req, actor, reach)).id, watch);
+      return { watching: watch };
+    }),
+    listServiceCredentials: handle((req, _res, actor, reach) => {
+      const clientId = param(req, 'clientId');
+      reach.requireClient(clientId);
+      return lk.serviceCredentials.list(actor, clientId);
+    }),
 
-  api.get('/settings', handle((_req, _res, actor) => lk.settings.get(actor)));
-  api.patch('/settings', handle((req, _res, actor) => lk.settings.update(actor, req.body)));
-  // The settings page's live preview: the admin's unsaved text, composed as the dispatcher would.
-  api.post('/mail/preview', handle(async (req, _res, actor) => {
-    if (actor.kind !== 'admin' || !(await lk.mayRunAddon(actor))) throw new ForbiddenError('preview mail');
-    const [settings, admins] = await Promise.all([lk.settings.get(actor), lk.host.admins([actor.adminId])]);
-    const mail = previewMail(renderer, settings, req.body ?? {}, admins.get(actor.adminId)?.name ?? '');
-    return { subject: mail.subject, text: mail.text, html: mail.html };
-  }));
-  api.get('/audit', handle((req, _res, actor) => lk.audit.list(actor, queryObject(req, ['beforeSeq', 'limit']))));
+    // Pickers: `?search=<text>` → `[{ id, name }]` of the host's clients, admins only.
+    findClients: handle((req, _res, actor) => lk.directory.findClients(actor, queryObject(req, []))),
 
-  // The forms of the sections adapters add to the addon pages: admins who may run the addon only.
-  api.post('/addon/:section/:action', handle(async (req, _res, actor) => {
-    // Names, not ids: a name no section has is a 404 from runAddonAction.
-    await runAddonAction(lk, sections, actor, String(req.params.section), String(req.params.action), req.body ?? {});
-    return undefined;
-  }));
+    listCategories: handle((_req, _res, actor) => lk.categories.list(actor)),
+    createCategory: handle(async (req, res, actor) => {
+      res.status(201);
+      return lk.categories.create(actor, req.body);
+    }),
+    updateCategory: handle((req, _res, actor) => lk.categories.update(actor, param(req, 'categoryId'), req.body)),
+    deleteCategory: handle(async (req, _res, actor) => {
+      await lk.categories.delete(actor, param(req, 'categoryId'));
+      return undefined;
+    }),
 
-  // API tokens: each admin's own (`?all=true`: everyone's, for addon managers). Cookie sessions only: a token makes no tokens.
-  api.get('/tokens', handle((req, _res, actor) => {
-    const { all } = queryObject(req, []);
-    return lk.apiTokens.list(actor, { all: all === 'true' ? true : all === 'false' ? false : all as boolean | undefined });
-  }));
-  api.post('/tokens', handle(async (req, res, actor) => {
-    const { token, info } = await lk.apiTokens.create(actor, req.body);
-    res.status(201);
-    // The only response that ever carries the token.
-    return { ...info, token: token.expose() };
-  }));
-  api.delete('/tokens/:tokenId', handle(async (req, _res, actor) => {
-    await lk.apiTokens.revoke(actor, param(req, 'tokenId'));
-    return undefined;
-  }));
+    getSettings: handle((_req, _res, actor) => lk.settings.get(actor)),
+    updateSettings: handle((req, _res, actor) => lk.settings.update(actor, req.body)),
+    // The settings page's live preview: the admin's unsaved text, composed as the dispatcher would.
+    previewMail: handle(async (req, _res, actor) => {
+      if (actor.kind !== 'admin' || !(await lk.mayRunAddon(actor))) throw new ForbiddenError('preview mail');
+      const [settings, admins] = await Promise.all([lk.settings.get(actor), lk.host.admins([actor.adminId])]);
+      const mail = previewMail(renderer, settings, req.body ?? {}, admins.get(actor.adminId)?.name ?? '');
+      return { subject: mail.subject, text: mail.text, html: mail.html };
+    }),
+    listAudit: handle((req, _res, actor) => lk.audit.list(actor, queryObject(req, ['beforeSeq', 'limit']))),
 
-  api.post('/password', handle(async (req) => ({ password: lk.generatePassword(req.body ?? {}).expose() })));
-  api.post('/language', handle(async (req, res) => {
-    const { language } = validate(languageSchema, req.body);
-    scope.rememberLanguage(req, res, language);
-    return { language };
-  }));
+    // The forms of the sections adapters add to the addon pages: admins who may run the addon only.
+    runAddonAction: handle(async (req, _res, actor) => {
+      // Names, not ids: a name no section has is a 404 from runAddonAction.
+      await runAddonAction(lk, sections, actor, String(req.params.section), String(req.params.action), req.body ?? {});
+      return undefined;
+    }),
+
+    // API tokens: each admin's own (`?all=true`: everyone's, for addon managers). Panel sessions only: a token makes no tokens.
+    listApiTokens: handle((req, _res, actor) => {
+      const { all } = queryObject(req, []);
+      return lk.apiTokens.list(actor, { all: all === 'true' ? true : all === 'false' ? false : all as boolean | undefined });
+    }),
+    createApiToken: handle(async (req, res, actor) => {
+      const { token, info } = await lk.apiTokens.create(actor, req.body);
+      res.status(201);
+      // The only response that ever carries the token.
+      return { ...info, token: token.expose() };
+    }),
+    revokeApiToken: handle(async (req, _res, actor) => {
+      await lk.apiTokens.revoke(actor, param(req, 'tokenId'));
+      return undefined;
+    }),
+
+    generatePassword: handle(async (req) => ({ password: lk.generatePassword(req.body ?? {}).expose() })),
+    chooseLanguage: handle(async (req, res) => {
+      const { language } = validate(languageSchema, req.body);
+      scope.rememberLanguage(req, res, language);
+      return { language };
+    }),
+
+    openApiDocument: (_req, res) => {
+      document ??= JSON.stringify(openApiDocument(scope.path, hostJobs));
+      res.set('Cache-Control', 'public, max-age=300').type('json').send(document);
+    },
+  };
+
+  for (const [operation, route] of Object.entries(API_ROUTES) as Array<[ApiOperation, (typeof API_ROUTES)[ApiOperation]]>) {
+    const guards = route.access === 'unconfined' ? [addonOnly] : [];
+    api[route.method](route.path, naming(operation), ...guards, handlers[operation]);
+  }
 
   api.use((req, res) => {
     res.status(404).set('Cache-Control', 'no-store').json({ error: 'not_found', message: scope.translator(req)('errors.not_found') });
@@ -192,14 +200,26 @@ export function apiRoutes(
   return api;
 }
 
+/** Tells the handler which declared route it serves: its token scope and whether it reveals come from API_ROUTES. */
+function naming(operation: ApiOperation): RequestHandler {
+  return (_req, res, next) => {
+    res.locals.operation = operation;
+    next();
+  };
+}
+
+function operationOf(res: Response): ApiOperation {
+  return res.locals.operation as ApiOperation;
+}
+
 function withOrigin({ actor, token }: ApiSession, req: Request): Actor {
   const via = token ? { tokenId: token.tokenId, tokenName: token.tokenName } : undefined;
   return { ...actor, origin: { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512), ...via ? { via } : {} } };
 }
 
 /** A route parameter that passed its id rule; a 400 naming the parameter otherwise. */
-function param(req: Request, name: keyof typeof PARAMS): string {
-  const { [name]: value } = validate(z.strictObject({ [name]: PARAMS[name] }), { [name]: req.params[name] });
+function param(req: Request, name: keyof typeof PATH_PARAMS): string {
+  const { [name]: value } = validate(z.strictObject({ [name]: PATH_PARAMS[name] }), { [name]: req.params[name] });
   return String(value);
 }
 

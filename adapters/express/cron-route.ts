@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import type { Latchkey } from '../../core/index.ts';
+import { HOST_JOB_ROUTES } from './api-contract.ts';
 import type { EmbedTokenVerifier } from './embed-token.ts';
 import { hostJobRoute } from './host-job.ts';
 import type { CronOptions } from './options.ts';
@@ -15,7 +16,8 @@ import type { RequestScope } from './request-scope.ts';
  */
 export function cronRoutes(lk: Latchkey, verifier: EmbedTokenVerifier, scope: RequestScope, cron: CronOptions): Router {
   const router = express.Router();
-  router.post('/reminders', ...hostJobRoute(verifier, scope, 'reminders', async () => {
+  const { method, path } = HOST_JOB_ROUTES.runReminders;
+  router[method](path, ...hostJobRoute(verifier, scope, 'reminders', async () => {
     const result = await lk.runMailOnce(cron.mailer, cron.dispatch);
     return { queued: result.queued, sent: result.sent, failed: result.failed, dropped: result.dropped };
   }));

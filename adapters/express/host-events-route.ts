@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import type { Latchkey, ServiceEventInput } from '../../core/index.ts';
+import { HOST_JOB_ROUTES } from './api-contract.ts';
 import type { EmbedTokenVerifier } from './embed-token.ts';
 import { hostJobRoute } from './host-job.ts';
 import type { RequestScope } from './request-scope.ts';
@@ -17,7 +18,8 @@ import type { RequestScope } from './request-scope.ts';
  */
 export function hostEventRoutes(lk: Latchkey, verifier: EmbedTokenVerifier, scope: RequestScope): Router {
   const router = express.Router();
-  router.post('/service', ...hostJobRoute(verifier, scope, 'service-events', async (req, event) => {
+  const { method, path } = HOST_JOB_ROUTES.recordServiceEvent;
+  router[method](path, ...hostJobRoute(verifier, scope, 'service-events', async (req, event) => {
     const outcome = await lk.serviceLifecycle.record({ kind: 'system', origin: { ip: req.ip, userAgent: req.get('user-agent') } }, event as ServiceEventInput);
     return { serviceId: outcome.serviceId, event: outcome.event, reminders: outcome.reminders };
   }));

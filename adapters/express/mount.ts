@@ -5,6 +5,7 @@ import {
   createHooks, describeActor, HOOK_PLACES, hostId, outageOf, packageFile, pickLanguage, Renderer, renderUnavailablePanel, type Language, type Outage,
   type Actor, type HookContext, type Latchkey, type HookPlace, type HookSurface, type Hooks,
 } from '../../core/index.ts';
+import type { HostJobOperation } from './api-contract.ts';
 import { apiRoutes } from './api-routes.ts';
 import { BearerAuth } from './bearer-auth.ts';
 import { formBody, refuseTooLarge } from './body-limits.ts';
@@ -116,13 +117,19 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     res.send(readFileSync(join(ASSETS_DIR, req.params.file), 'utf8'));
   });
 
+  // The host jobs registered here are those the API's OpenAPI document lists.
+  const hostJobs: HostJobOperation[] = [];
   if (options.cron) {
     if (!verifier) throw new Error('mountLatchkey: cron needs embed (the host signs its cron tokens like its embed tokens)');
-    router.use('/api/cron', cronRoutes(lk, verifier, scope, options.cron));
+    router.use('/api', cronRoutes(lk, verifier, scope, options.cron));
+    hostJobs.push('runReminders');
   }
   // Hosts that sign tokens also report their services' life (WHMCS's module hooks).
-  if (verifier) router.use('/api/host-events', hostEventRoutes(lk, verifier, scope));
-  router.use('/api', apiRoutes(lk, scope, renderer, addonSections, limits));
+  if (verifier) {
+    router.use('/api', hostEventRoutes(lk, verifier, scope));
+    hostJobs.push('recordServiceEvent');
+  }
+  router.use('/api', apiRoutes(lk, scope, renderer, addonSections, limits, hostJobs));
 
   /** A sign-in over its limit: the message page, with when to come back. */
   const tooMany = (req: Request, res: Response, retryAfterSeconds: number) => {

@@ -10,7 +10,8 @@ import type { VaultContext } from './context.ts';
 /** Suggestions a picker gets at most. */
 export const CLIENT_SUGGESTIONS = 20;
 
-const findClientsSchema = z.strictObject({ search: z.string().max(100).superRefine(textOf('line')) });
+/** A picker's query: `?search=<text>`. */
+export const findClientsSchema = z.strictObject({ search: z.string().max(100).superRefine(textOf('line')) });
 
 /**
  * Clients by part of their name, company or email, for the pickers of admin

@@ -15,7 +15,7 @@ import { enqueueServiceEnded, type Recipient, type ServiceEndedPayload } from '.
 export const SERVICE_EVENTS = ['created', 'suspended', 'unsuspended', 'terminated'] as const;
 export type ServiceEvent = (typeof SERVICE_EVENTS)[number];
 
-const serviceEventSchema = z.strictObject({
+export const serviceEventSchema = z.strictObject({
   serviceId: hostId,
   event: z.enum(SERVICE_EVENTS),
   /** The host's admin who did it; absent when the host's own automation did (overdue suspension, say). */

@@ -52,6 +52,9 @@ export const RULES = {
 
 export type Rule = keyof typeof RULES;
 
+/** Every rule's name, for schemas that describe refusals (the OpenAPI document's 400). */
+export const RULE_NAMES = Object.keys(RULES) as [Rule, ...Rule[]];
+
 export interface Issue {
   field: string;
   rule: Rule;

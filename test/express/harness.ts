@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { SignJWT, type JWTPayload } from 'jose';
 import type { KeyObject } from 'node:crypto';
-import { HOOK_PLACES, type Actor, type HookContext, type HookPlace, type Latchkey } from '../../core/index.ts';
+import { HOOK_PLACES, type Actor, type AddonSection, type HookContext, type HookPlace, type Latchkey } from '../../core/index.ts';
 import { mountLatchkey, type CronOptions, type EmbedOptions, type LatchkeyMount, type RateLimitOptions } from '../../adapters/express/index.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
 import { hostFixture } from '../support/host-fixture.ts';
@@ -26,6 +26,10 @@ export interface HarnessOptions {
   vault?: Vault;
   /** Limits replacing the defaults (the rate-limit suites set small ones). */
   rateLimits?: Partial<RateLimitOptions>;
+  /** Sections added to the addon pages. */
+  addonSections?: AddonSection[];
+  /** The mount's secret (random unless given). */
+  secret?: string;
 }
 
 /**
@@ -50,6 +54,8 @@ export class Harness {
     readonly host: MemoryDirectory,
     readonly mount: LatchkeyMount,
     readonly origin: string,
+    /** The host app Latchkey is mounted in. */
+    readonly app: Express,
     private readonly server: LoopbackServer,
     private readonly ownsVault: boolean,
   ) {}
@@ -61,12 +67,13 @@ export class Harness {
     const mount = mountLatchkey(app, {
       latchkey: options.latchkey ?? vault.lk,
       basePath: BASE,
-      secret: randomBytes(32).toString('base64url'),
+      secret: options.secret ?? randomBytes(32).toString('base64url'),
       identify: identifyFromHostSession,
       embed: options.embed,
       cron: options.cron,
       frameAncestors: options.frameAncestors,
       rateLimits: options.rateLimits ?? LIFTED_LIMITS,
+      addonSections: options.addonSections,
     });
     app.get('/host/page/:place', async (req, res, next) => {
       try {
@@ -98,7 +105,7 @@ export class Harness {
       res.status(500).type('text').send(`host error: ${e?.name} ${String(e?.message).slice(0, 300)}`);
     });
     const server = await listenOnLoopback(app);
-    return new Harness(vault, host, mount, server.origin, server, options.vault === undefined);
+    return new Harness(vault, host, mount, server.origin, app, server, options.vault === undefined);
   }
 
   /** A fresh browser (its own cookie jar), logged in to the host as `actor` when given. */

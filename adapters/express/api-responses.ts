@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { API_TOKEN_SCOPES, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema } from '../../core/index.ts';
+
+/**
+ * What the JSON API answers, as it travels: dates are ISO 8601 strings, ids
+ * are strings. Every object is strict, so the OpenAPI document says
+ * `additionalProperties: false` and a field a route starts sending without
+ * being described here fails the contract test. Secrets appear only in the
+ * reveal responses.
+ */
+
+const isoDate = z.iso.datetime().describe('ISO 8601, UTC');
+const actorRef = z.strictObject({ kind: z.string(), id: z.string().nullable() });
+const owner = z.strictObject({ kind: z.enum(['admin', 'client']), id: z.string() });
+const principal = z.strictObject({ kind: principalKind, id: z.string(), canEdit: z.boolean() });
+
+const entry = z.strictObject({
+  id: z.string().describe('A Latchkey id, or `service:<host id>` for a service\'s own credentials'),
+  source: z.enum(['vault', 'service']),
+  name: z.string(),
+  username: z.string(),
+  websiteUrl: z.string().nullable(),
+  loginUrl: z.string().nullable(),
+  owner,
+  clientId: z.string().nullable(),
+  links: z.strictObject({
+    serviceId: z.string().nullable(),
+    contactId: z.string().nullable(),
+    deviceId: z.string().nullable(),
+    ticketId: z.string().nullable(),
+  }),
+  categoryId: z.string().nullable(),
+  sharedWithAdmin: z.boolean(),
+  private: z.boolean(),
+  reminderDays: z.number().int().nullable(),
+  notifyOnChange: z.boolean(),
+  hasPassword: z.boolean(),
+  hasNotes: z.boolean(),
+  hasTotp: z.boolean(),
+  version: z.number().int().min(1),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  passwordChangedAt: isoDate.nullable(),
+});
+
+const category = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  owner,
+  members: z.array(principal),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+
+const auditEvent = z.strictObject({
+  seq: z.number().int().min(1),
+  at: isoDate,
+  actor: actorRef,
+  action: z.string(),
+  entryId: z.string().nullable(),
+  clientId: z.string().nullable(),
+  categoryId: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+
+const apiToken = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  adminId: z.string().describe('The admin the token acts as; it never reaches further than this admin'),
+  scopes: z.array(z.enum(API_TOKEN_SCOPES)).min(1),
+  createdAt: isoDate,
+  expiresAt: isoDate,
+  lastUsedAt: isoDate.nullable(),
+  revokedAt: isoDate.nullable(),
+  status: z.enum(['active', 'expired', 'revoked']),
+});
+
+/** The body of every refusal but bad input, a conflict and an oversized body. */
+const failure = (codes: readonly [string, ...string[]]) => z.strictObject({
+  error: z.enum(codes),
+  message: z.string().describe('In the user\'s language'),
+});
+
+/**
+ * Every schema a response refers to, by the name the OpenAPI document files
+ * it under (`#/components/schemas/<name>`).
+ */
+export const API_RESPONSES = {
+  Entry: entry,
+  EntryPage: z.strictObject({
+    items: z.array(entry),
+    total: z.number().int().min(0),
+    offset: z.number().int().min(0),
+    limit: z.number().int().min(1),
+  }),
+  EntryList: z.array(entry),
+  RevealedSecrets: z.strictObject({
+    password: z.string().nullable(),
+    notes: z.string().nullable(),
+    totpCode: z.string().regex(/^\d{6}$/).nullable(),
+    totpSecondsLeft: z.number().int().min(1).max(30).nullable(),
+  }).describe('The only response that carries an entry\'s secrets'),
+  HistoryList: z.array(z.strictObject({
+    id: z.string(),
+    entryId: z.string(),
+    version: z.number().int().min(1).describe('The entry version whose password this was'),
+    changedAt: isoDate,
+    changedBy: actorRef,
+  })),
+  Password: z.strictObject({ password: z.string() }),
+  ApiToken: apiToken,
+  ApiTokenList: z.array(apiToken),
+  ApiTokenCreated: apiToken.extend({ token: z.string().regex(/^lk_[A-Za-z0-9_-]{43}$/) })
+    .describe('The only response that carries the token: it is stored as a hash and never shown again'),
+  Watching: z.strictObject({ watching: z.boolean() }),
+  ClientList: z.array(z.strictObject({ id: z.string(), name: z.string() })).max(20),
+  Category: category,
+  CategoryList: z.array(category),
+  Settings: settingsSchema,
+  MailPreview: z.strictObject({ subject: z.string(), text: z.string(), html: z.string() }),
+  AuditEventList: z.array(auditEvent),
+  Language: z.strictObject({ language: z.enum(LANGUAGES) }),
+  ReminderRun: z.strictObject({
+    queued: z.number().int().min(0), sent: z.number().int().min(0), failed: z.number().int().min(0), dropped: z.number().int().min(0),
+  }),
+  ServiceEventOutcome: z.strictObject({
+    serviceId: z.string(),
+    event: z.enum(SERVICE_EVENTS),
+    reminders: z.number().int().min(0).describe('Rotation reminders queued (on `terminated`)'),
+  }),
+  OpenApiDocument: z.looseObject({
+    openapi: z.string().regex(/^3\.1\.\d+$/),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+  }),
+
+  InvalidInput: z.strictObject({
+    error: z.literal('invalid_input'),
+    field: z.string().describe('The first refused field, dotted (`grants.0.id`); `(body)` for unreadable JSON'),
+    message: z.string(),
+    summary: z.string(),
+    issues: z.array(z.strictObject({ field: z.string(), rule: z.enum(RULE_NAMES), message: z.string() })).min(1),
+  }),
+  Unauthenticated: z.union([
+    failure(['unauthenticated']),
+    z.strictObject({ error: z.literal('invalid_token'), field: z.literal('authorization'), message: z.string() })
+      .describe('An API token that is unknown, expired, revoked, or whose admin is gone: the reason is audited, not told'),
+  ]),
+  Forbidden: z.union([
+    failure(['forbidden', 'csrf']),
+    z.strictObject({ error: z.literal('insufficient_scope'), field: z.literal('authorization'), message: z.string() })
+      .describe('The API token lacks the scope this route needs'),
+  ]),
+  RateLimited: z.strictObject({ error: z.literal('rate_limited'), message: z.string(), retryAfterSeconds: z.number().int().min(1) }),
+  NotFound: failure(['not_found']),
+  Conflict: z.union([
+    z.strictObject({ error: z.literal('conflict'), message: z.string(), currentVersion: z.number().int().min(1) }),
+    z.strictObject({ error: z.literal('limit_exceeded'), message: z.string(), limit: z.number().int().min(1) }),
+  ]),
+  BodyTooLarge: z.strictObject({ error: z.literal('body_too_large'), message: z.string(), limitKib: z.number().int() }),
+  UnsupportedBody: failure(['unsupported_body']),
+  Unavailable: failure(['database_unavailable', 'host_unavailable']),
+  Internal: z.strictObject({ error: z.string(), message: z.string() }),
+} satisfies Record<string, z.ZodType>;
+
+export type ApiResponseName = keyof typeof API_RESPONSES;
