@@ -24,6 +24,8 @@ export interface HarnessOptions {
   latchkey?: Latchkey;
   /** Use this vault instead of opening one (several apps over one vault). */
   vault?: Vault;
+  /** Express's `trust proxy`, as behind a reverse proxy that terminates https. */
+  trustProxy?: boolean | string;
 }
 
 /**
@@ -46,6 +48,7 @@ export class Harness {
     const host = hostFixture();
     const vault = options.vault ?? await openVault(db, host);
     const app = express();
+    if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
     const mount = mountLatchkey(app, {
       latchkey: options.latchkey ?? vault.lk,
       basePath: BASE,
