@@ -12,7 +12,7 @@ function attributesOf(lines: string[], name: string): string[] {
   return line!.split(';').slice(1).map((a) => a.trim().toLowerCase());
 }
 
-async function enterFrame(h: Harness, browser: Browser, secret: string, headers: Record<string, string>) {
+async function enterFrame(browser: Browser, secret: string, headers: Record<string, string>) {
   const token = await signEmbed(secret, { sub: 'client:c-acme', ctx: { place: 'clientArea' } });
   const entered = await browser.get(`${BASE}/embed?token=${token}`, { headers });
   expect(entered.status, entered.text).to.equal(303);
@@ -43,14 +43,14 @@ forEachDatabase('HTTP: Secure cookies behind a TLS proxy', (db) => {
   });
 
   it('with trust proxy and X-Forwarded-Proto: https, framed cookies are SameSite=None, Secure and Partitioned, so a host on another site can frame the panel', async () => {
-    const { entered, page } = await enterFrame(trusting, trusting.browser(), embed.secret, BEHIND_TLS_PROXY);
+    const { entered, page } = await enterFrame(trusting.browser(), embed.secret, BEHIND_TLS_PROXY);
     for (const attributes of [attributesOf(entered.setCookies, 'lk_frame_'), attributesOf(page.setCookies, 'lk_csrf=')]) {
       expect(attributes).to.include.members(['httponly', 'secure', 'samesite=none', 'partitioned']);
     }
   });
 
   it('with trust proxy but a plain http request, no cookie is Secure and framed cookies fall back to SameSite=Lax', async () => {
-    const { entered, page } = await enterFrame(trusting, trusting.browser(), embed.secret, { 'x-forwarded-proto': 'http' });
+    const { entered, page } = await enterFrame(trusting.browser(), embed.secret, { 'x-forwarded-proto': 'http' });
     for (const attributes of [attributesOf(entered.setCookies, 'lk_frame_'), attributesOf(page.setCookies, 'lk_csrf=')]) {
       expect(attributes).to.include.members(['httponly', 'samesite=lax']).and.not.include.members(['secure']);
       expect(attributes).to.not.include('samesite=none');
@@ -60,7 +60,7 @@ forEachDatabase('HTTP: Secure cookies behind a TLS proxy', (db) => {
   it('without trust proxy, X-Forwarded-Proto is not believed: no Secure, no SameSite=None', async () => {
     const host = await untrusting.browser(owner).get('/host/page/clientSummary?clientId=c-acme', { headers: BEHIND_TLS_PROXY });
     expect(attributesOf(host.setCookies, 'lk_csrf=')).to.include('samesite=lax').and.not.include('secure');
-    const { entered, page } = await enterFrame(untrusting, untrusting.browser(), embed.secret, BEHIND_TLS_PROXY);
+    const { entered, page } = await enterFrame(untrusting.browser(), embed.secret, BEHIND_TLS_PROXY);
     for (const attributes of [attributesOf(entered.setCookies, 'lk_frame_'), attributesOf(page.setCookies, 'lk_csrf=')]) {
       expect(attributes).to.include('samesite=lax');
       expect(attributes).to.not.include('secure');
