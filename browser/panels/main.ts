@@ -2,7 +2,7 @@
 // password generator, and the add / edit / share / delete / history dialogs.
 // Every state change is a fetch with the panel's CSRF token; nothing here
 // builds HTML from strings, so values only ever reach the page as text.
-// Bundled by esbuild into templates/assets/latchkey.js (`npm run bundle`).
+// Bundled by esbuild into templates/assets/latchkey.js (browser/bundle.ts).
 import { onPanelClick } from './click-actions.ts';
 import { onPanelChange, onPanelFocus, onPanelInput } from './field-changes.ts';
 import { onPanelSubmit } from './form-submits.ts';
