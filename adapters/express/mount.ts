@@ -20,7 +20,6 @@ import { staticAssets } from './static-assets.ts';
 /** The host ids a frame page's address may carry. */
 const FRAME_IDS = ['clientId', 'ticketId'] as const;
 
-
 export interface LatchkeyMount {
   readonly hooks: Hooks;
   readonly renderer: Renderer;
