@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
   createHooks, describeActor, HOOK_PLACES, hostId, outageOf, packageFile, pickLanguage, Renderer, renderUnavailablePanel, type Language, type Outage,
@@ -20,17 +18,10 @@ import type { MountOptions } from './options.ts';
 import { RequestScope } from './request-scope.ts';
 import { rateLimitsWith } from './rate-limits.ts';
 import { pageSecurityHeaders } from './security-headers.ts';
+import { staticAssets } from './static-assets.ts';
 
 /** The host ids a frame page's address may carry. */
 const FRAME_IDS = ['clientId', 'ticketId'] as const;
-
-const ASSETS_DIR = packageFile('templates', 'assets');
-// A Map, not an object literal: `constructor`, `toString`, `__proto__`... must not be assets.
-const ASSETS: ReadonlyMap<string, string> = new Map([
-  ['latchkey.js', 'text/javascript; charset=utf-8'],
-  ['latchkey.css', 'text/css; charset=utf-8'],
-  ['api-tokens.js', 'text/javascript; charset=utf-8'],
-]);
 
 export interface LatchkeyMount {
   readonly hooks: Hooks;
@@ -107,15 +98,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   };
 
   const router = express.Router();
-  router.get('/assets/:file', (req, res) => {
-    const type = ASSETS.get(req.params.file);
-    if (!type) {
-      res.status(404).end();
-      return;
-    }
-    res.set('Content-Type', type).set('Cache-Control', 'public, max-age=300').set('X-Content-Type-Options', 'nosniff');
-    res.send(readFileSync(join(ASSETS_DIR, req.params.file), 'utf8'));
-  });
+  router.use('/assets', staticAssets(packageFile('templates', 'assets')));
 
   // The host jobs registered here are those the API's OpenAPI document lists.
   const hostJobs: HostJobOperation[] = [];

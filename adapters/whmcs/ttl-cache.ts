@@ -1,41 +1,37 @@
+import { LRUCache } from 'lru-cache';
+
 /**
- * A small time-limited cache: remembered values expire after `ttlMs`, and a
- * look-up already on its way is shared rather than repeated. Bounded: past
- * `maxEntries` the oldest entries go first.
+ * WHMCS look-ups remembered for `ttlMs` (an LRU cache bounded to `maxEntries`,
+ * least recently used first out), with a look-up already on its way shared
+ * rather than repeated. `null` is a value here: an id WHMCS does not know is
+ * remembered as absent, so the cache holds each value in a box.
  */
 export class TtlCache<V> {
-  readonly #entries = new Map<string, { value: V; expires: number }>();
+  readonly #entries: LRUCache<string, { value: V }> | null;
   readonly #pending = new Map<string, Promise<V>>();
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-    private readonly maxEntries = 20_000,
-  ) {}
+  /** A `ttlMs` of 0 or less remembers nothing (LRUCache would read 0 as "forever"). */
+  constructor(ttlMs: number, now: () => number = Date.now, maxEntries = 20_000) {
+    // ttlResolution 0: ask the clock on every read, so an injected clock is believed at once.
+    this.#entries = ttlMs > 0 ? new LRUCache({ max: maxEntries, ttl: ttlMs, ttlResolution: 0, perf: { now } }) : null;
+  }
 
   has(key: string): boolean {
-    return this.#fresh(key) !== undefined;
+    return this.#entries?.has(key) ?? false;
   }
 
   /** The remembered value, or undefined when there is none or it expired. */
   get(key: string): V | undefined {
-    return this.#fresh(key)?.value;
+    return this.#entries?.get(key)?.value;
   }
 
   set(key: string, value: V): void {
-    if (this.ttlMs <= 0) return;
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, expires: this.now() + this.ttlMs });
-    while (this.#entries.size > this.maxEntries) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
-    }
+    this.#entries?.set(key, { value });
   }
 
   /** The remembered value, or the loader's, remembered; concurrent callers share one load. */
   async load(key: string, loader: () => Promise<V>): Promise<V> {
-    const hit = this.#fresh(key);
+    const hit = this.#entries?.get(key);
     if (hit) return hit.value;
     const pending = this.#pending.get(key);
     if (pending) return pending;
@@ -48,17 +44,7 @@ export class TtlCache<V> {
   }
 
   clear(): void {
-    this.#entries.clear();
-  }
-
-  #fresh(key: string): { value: V; expires: number } | undefined {
-    const entry = this.#entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expires <= this.now()) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry;
+    this.#entries?.clear();
   }
 }
 

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { packageFile, pickLanguage, type HookPlace, type Latchkey } from '../../core/index.ts';
-import type { LatchkeyMount } from '../express/index.ts';
+import { staticAssets, type LatchkeyMount } from '../express/index.ts';
 import { Handoffs } from './handoff.ts';
 import { normaliseZendeskId, type ZendeskLinkKind, type ZendeskMapping } from './mapping.ts';
 import { answersZendeskTickets, ZENDESK_TICKET_PREFIX, zendeskTicketId } from './ticket-directory.ts';
@@ -67,8 +66,6 @@ export interface ZendeskMount {
   entryUrl(location: ZendeskLocation): string;
 }
 
-const CONTEXT_SCRIPT = readFileSync(packageFile('adapters', 'zendesk', 'browser', 'zaf-context.js'), 'utf8');
-
 /**
  * Mounts the Zendesk entry next to `mountLatchkey`:
  *
@@ -120,10 +117,7 @@ export function mountZendesk(app: Express, options: ZendeskOptions): ZendeskMoun
 
   const router = express.Router();
 
-  router.get('/assets/zaf-context.js', (_req, res) => {
-    res.set('Content-Type', 'text/javascript; charset=utf-8').set('Cache-Control', 'public, max-age=300').set('X-Content-Type-Options', 'nosniff');
-    res.send(CONTEXT_SCRIPT);
-  });
+  router.use('/assets', staticAssets(packageFile('adapters', 'zendesk', 'browser')));
 
   // 1. Zendesk's POST, with the token, on the iframe's first load.
   router.post('/entry/:location', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }), async (req, res, next) => {

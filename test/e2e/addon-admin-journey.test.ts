@@ -228,6 +228,49 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
     w.watch.consoleErrors.length = 0;
   });
 
+  it('settings: the mail editor shows the mail and language picked, inserts a placeholder at the cursor, previews it as text and in a sandboxed frame, and resets to the default', async () => {
+    const settingsBefore = await e2e.host.latchkey.settings.get(OLIVIA);
+    await visit(page, `${ADDON}?page=settings`, 'addon-settings-mail-editor');
+    const box = page.locator('[data-lk-mail-templates]');
+    await box.locator('[data-lk-mail-kind]').selectOption('password_changed');
+    await box.locator('[data-lk-mail-language]').selectOption('de');
+    const editor = box.locator('[data-lk-mail-editor][data-kind="password_changed"][data-language="de"]');
+    expect(await box.locator('[data-lk-mail-editor]:visible').count()).to.equal(1);
+    expect(await editor.isVisible()).to.equal(true);
+    const badge = editor.locator('[data-lk-mail-state]');
+    expect(await badge.innerText()).to.equal('Default text');
+    const subject = editor.locator('[data-lk-mail-field="subject"]');
+    const defaultSubject = (await editor.getAttribute('data-default-subject'))!;
+    expect(await subject.inputValue()).to.equal(defaultSubject);
+
+    await subject.fill('Geändert: ');
+    await box.locator('[data-lk-insert="{{entryName}}"]').click();
+    expect(await subject.inputValue()).to.equal('Geändert: {{entryName}}');
+    expect(await badge.innerText()).to.equal('Customised');
+    // The preview fills the placeholder with the sample facts of the editor's language.
+    await page.waitForFunction(() => document.querySelector('[data-lk-preview-subject]')?.textContent === 'Geändert: WordPress-Verwaltung — example.com');
+    await shot(page, 'addon-settings-mail-preview');
+
+    await box.locator('[data-lk-preview-view="html"]').click();
+    const frame = box.locator('[data-lk-preview-html] iframe');
+    expect(await frame.getAttribute('sandbox')).to.equal('');
+    expect(await frame.getAttribute('srcdoc')).to.match(/<\/(p|td|body)>/);
+    expect(await box.locator('[data-lk-preview-text]').isHidden()).to.equal(true);
+    expect(await box.locator('[data-lk-preview-view="html"]').getAttribute('aria-pressed')).to.equal('true');
+    await box.locator('[data-lk-preview-view="text"]').click();
+    expect(await box.locator('[data-lk-preview-text]').isVisible()).to.equal(true);
+    expect(await box.locator('[data-lk-preview-html]').isHidden()).to.equal(true);
+
+    await editor.locator('[data-lk-mail-reset]').click();
+    expect(await subject.inputValue()).to.equal(defaultSubject);
+    expect(await badge.innerText()).to.equal('Default text');
+    await page.waitForFunction(() => document.querySelector('[data-lk-toast]')?.textContent === 'Default text restored. Save the settings to keep it.');
+    await page.waitForFunction(() => !document.querySelector('[data-lk-preview-subject]')?.textContent?.startsWith('Geändert'));
+    // Nothing is saved until the settings are.
+    expect(await e2e.host.latchkey.settings.get(OLIVIA)).to.deep.equal(settingsBefore);
+    expectQuiet(w.watch, 'mail editor');
+  });
+
   it('audit log: the events, filtered by action, client, actor and entry', async () => {
     await visit(page, `${ADDON}?page=audit`, 'addon-audit-page');
     const rows = page.locator('.lk-panel .lk-table tbody tr, .lk-admin .lk-table tbody tr');

@@ -30,6 +30,8 @@ export interface HarnessOptions {
   addonSections?: AddonSection[];
   /** The mount's secret (random unless given). */
   secret?: string;
+  /** Express's `trust proxy`, as behind a reverse proxy that terminates https. */
+  trustProxy?: boolean | string;
 }
 
 /**
@@ -64,6 +66,7 @@ export class Harness {
     const host = hostFixture();
     const vault = options.vault ?? await openVault(db, host);
     const app = express();
+    if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
     const mount = mountLatchkey(app, {
       latchkey: options.latchkey ?? vault.lk,
       basePath: BASE,

@@ -161,6 +161,19 @@ forEachDatabase('HTTP: security headers and assets', (db) => {
       }
     });
 
+    it('kept five minutes, never immutable (their URLs carry no version), then revalidated: 304 for the same ETag', async () => {
+      const first = await h.browser().get(`${BASE}/assets/latchkey.js`);
+      expect(first.headers.get('cache-control')).to.equal('public, max-age=300');
+      const etag = first.headers.get('etag');
+      expect(etag, 'an ETag').to.be.a('string');
+      // fetch adds `Cache-Control: no-cache` to a request with If-None-Match unless it has a Cache-Control of its own, as a browser revalidating does.
+      const again = await h.browser().get(`${BASE}/assets/latchkey.js`, { headers: { 'if-none-match': etag!, 'cache-control': 'max-age=0' } });
+      expect(again.status).to.equal(304);
+      expect(again.text).to.equal('');
+      const stale = await h.browser().get(`${BASE}/assets/latchkey.js`, { headers: { 'if-none-match': '"not-this-one"', 'cache-control': 'max-age=0' } });
+      expect(stale.status).to.equal(200);
+    });
+
     it('no session needed, nothing set', async () => {
       const response = await h.browser().get(`${BASE}/assets/latchkey.css`);
       expect(response.setCookies).to.deep.equal([]);

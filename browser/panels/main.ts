@@ -1,0 +1,19 @@
+// Latchkey's panels: reveal, copy (clipboard cleared after a while), the
+// password generator, and the add / edit / share / delete / history dialogs.
+// Every state change is a fetch with the panel's CSRF token; nothing here
+// builds HTML from strings, so values only ever reach the page as text.
+// Bundled by esbuild into templates/assets/latchkey.js (browser/bundle.ts).
+import { onPanelClick } from './click-actions.ts';
+import { onPanelChange, onPanelFocus, onPanelInput } from './field-changes.ts';
+import { onPanelSubmit } from './form-submits.ts';
+import { reportFrameHeight } from './frame-height.ts';
+
+if (!window.__latchkeyLoaded) {
+  window.__latchkeyLoaded = true;
+  document.addEventListener('click', (event) => void onPanelClick(event));
+  document.addEventListener('submit', (event) => void onPanelSubmit(event));
+  document.addEventListener('input', onPanelInput);
+  document.addEventListener('focusin', onPanelFocus);
+  document.addEventListener('change', (event) => void onPanelChange(event));
+}
+reportFrameHeight();
