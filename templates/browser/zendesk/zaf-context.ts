@@ -8,14 +8,14 @@
 //
 // This page stays as a thin wrapper so that the sidebar can follow the panel's
 // height: Latchkey's framed pages post `{ type: 'latchkey:height', height }`
-// to their parent (browser/panels/frame-height.ts), which is this page, and only
+// to their parent (templates/browser/panels/frame-height.ts), which is this page, and only
 // this page holds a ZAF client to pass it on with `client.invoke('resize')`.
 // A message counts only if it comes from the inner iframe's window and from
 // this page's own origin (Latchkey's), has that type and a finite height; the
 // height is clamped to MIN_HEIGHT–MAX_HEIGHT. A Latchkey page in the inner
 // frame that does not report its height (the refusal pages) is measured once
 // when it has loaded, which this page may do since it is on the same origin.
-// Bundled by esbuild into adapters/zendesk/browser/zaf-context.js (browser/bundle.ts).
+// Bundled by esbuild into adapters/zendesk/browser/zaf-context.js (templates/browser/bundle.ts).
 
 const MIN_HEIGHT = 120;
 const MAX_HEIGHT = 4000;

@@ -1,4 +1,4 @@
-// Bundles the browser code (strict TypeScript, checked by browser/tsconfig.json)
+// Bundles the browser code (strict TypeScript, checked by templates/browser/tsconfig.json)
 // into the scripts Latchkey serves. `npm run bundle` runs it, and so do
 // `npm install` (prepare), `npm start`, `npm test` and `npm run build`; the
 // bundles are build output, ignored by git and shipped in the package.
@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 
 const BUNDLES = [
-  { entry: 'browser/panels/main.ts', out: 'templates/assets/latchkey.js' },
-  { entry: 'browser/zendesk/zaf-context.ts', out: 'adapters/zendesk/browser/zaf-context.js' },
+  { entry: 'templates/browser/panels/main.ts', out: 'templates/assets/latchkey.js' },
+  { entry: 'templates/browser/zendesk/zaf-context.ts', out: 'adapters/zendesk/browser/zaf-context.js' },
 ] as const;
 
 const common: BuildOptions = {
-  absWorkingDir: fileURLToPath(new URL('../', import.meta.url)),
+  absWorkingDir: fileURLToPath(new URL('../../', import.meta.url)),
   bundle: true,
   // One classic script each: the pages load them with <script src>, and the CSP allows nothing inline.
   format: 'iife',

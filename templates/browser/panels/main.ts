@@ -2,7 +2,8 @@
 // password generator, and the add / edit / share / delete / history dialogs.
 // Every state change is a fetch with the panel's CSRF token; nothing here
 // builds HTML from strings, so values only ever reach the page as text.
-// Bundled by esbuild into templates/assets/latchkey.js (browser/bundle.ts).
+// Bundled by esbuild into templates/assets/latchkey.js (templates/browser/bundle.ts).
+import { onTokenClick, onTokenSubmit } from './api-tokens.ts';
 import { onPanelClick } from './click-actions.ts';
 import { onPanelChange, onPanelFocus, onPanelInput } from './field-changes.ts';
 import { onPanelSubmit } from './form-submits.ts';
@@ -15,5 +16,7 @@ if (!window.__latchkeyLoaded) {
   document.addEventListener('input', onPanelInput);
   document.addEventListener('focusin', onPanelFocus);
   document.addEventListener('change', (event) => void onPanelChange(event));
+  document.addEventListener('click', (event) => void onTokenClick(event));
+  document.addEventListener('submit', (event) => void onTokenSubmit(event));
 }
 reportFrameHeight();
