@@ -9,13 +9,27 @@ import {
   Keyring, LatchkeyError, Migrator, openDatabase, packageFile, parseAuditCheckpoints, redactDatabaseUrl, tableNames,
   type AuditCheckpoint, type HostDirectory, type Latchkey,
 } from '../../core/index.ts';
+import { formatDoctor, runDoctor } from './doctor.ts';
 import { readEnvironment } from './environment.ts';
+import { serve } from './serve.ts';
 import { SmtpMailer } from '../smtp/index.ts';
 
 const program = new Command('latchkey')
   .description('Latchkey vault administration. Reads LATCHKEY_DATABASE_URL, LATCHKEY_TABLE_PREFIX and LATCHKEY_KEYS / LATCHKEY_KEYS_FILE.')
   .version(packageVersion())
   .showHelpAfterError();
+
+program.command('serve')
+  .description('run Latchkey as a service beside WHMCS or Zendesk (LATCHKEY_HOST), configured by the environment; stops gracefully on SIGTERM')
+  .action(() => serve());
+
+program.command('doctor')
+  .description('check the configuration "serve" would run with: keys, database, host credentials, frame ancestors, base path; exits 1 on any failure')
+  .action(async () => {
+    const checks = await runDoctor();
+    console.log(formatDoctor(checks));
+    if (checks.some((c) => !c.ok)) process.exitCode = 1;
+  });
 
 const migrate = program.command('migrate').description('create or update the Latchkey tables');
 for (const [name, description] of [

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Actor, AddonSection, DispatchOptions, Latchkey, Mailer } from '../../core/index.ts';
+import type { Actor, AddonSection, DispatchOptions, Latchkey, Logger, Mailer } from '../../core/index.ts';
 
 /** How a non-Node host proves who the user is: a short-lived JWT it signs. */
 export interface EmbedOptions {
@@ -57,4 +57,6 @@ export interface MountOptions {
    * pages answer 503) instead of waiting on a slow host.
    */
   renderDeadlineMs?: number;
+  /** Where outages and unexpected errors are logged (default the Latchkey instance's logger). */
+  logger?: Logger;
 }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { TFunction } from 'i18next';
-import { pickLanguage, type Actor, type Language, type Renderer } from '../../core/index.ts';
+import { pickLanguage, type Actor, type Language, type Logger, type Renderer } from '../../core/index.ts';
 import { readCookie, setCookie } from './cookies.ts';
 import type { CsrfGuard } from './csrf.ts';
 import { Reach } from './frame-scope.ts';
@@ -17,6 +17,7 @@ export class RequestScope {
     private readonly renderer: Renderer,
     private readonly cookiePath: string,
     private readonly identify: ((req: Request) => Actor | null | Promise<Actor | null>) | undefined,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -54,7 +55,7 @@ export class RequestScope {
   }
 
   fail(req: Request, res: Response, err: unknown): void {
-    sendError(res, err, this.translator(req));
+    sendError(res, err, this.translator(req), this.logger);
   }
 
   get path(): string {
