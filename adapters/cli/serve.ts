@@ -57,8 +57,11 @@ export async function startServer(config: ServerConfig, log: Pino): Promise<Runn
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.use(requestLog(log));
   // While stopping, each answer closes its connection, so keep-alive clients come back to another instance.
+  const inFlight = new Set<express.Response>();
   app.use((_req, res, next) => {
     if (stopping) res.set('Connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
     next();
   });
   app.use(healthRoutes({ checks: [databaseReadiness(latchkey), host.readiness], logger }));
@@ -96,6 +99,7 @@ export async function startServer(config: ServerConfig, log: Pino): Promise<Runn
     latchkey,
     stop: () => stopped ??= (async () => {
       stopping = true;
+      for (const res of inFlight) if (!res.headersSent) res.set('Connection', 'close');
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await Promise.all([drained, mail?.stop()]);
