@@ -9,9 +9,7 @@ import {
   Keyring, LatchkeyError, Migrator, openDatabase, packageFile, parseAuditCheckpoints, redactDatabaseUrl, tableNames,
   type AuditCheckpoint, type HostDirectory, type Latchkey,
 } from '../../core/index.ts';
-import { formatDoctor, runDoctor } from './doctor.ts';
 import { readEnvironment } from './environment.ts';
-import { serve } from './serve.ts';
 import { SmtpMailer } from '../smtp/index.ts';
 
 const program = new Command('latchkey')
@@ -21,11 +19,13 @@ const program = new Command('latchkey')
 
 program.command('serve')
   .description('run Latchkey as a service beside WHMCS or Zendesk (LATCHKEY_HOST), configured by the environment; stops gracefully on SIGTERM')
-  .action(() => serve());
+  // Loaded on demand: the other commands need neither Express nor the host adapters.
+  .action(async () => (await import('./serve.ts')).serve());
 
 program.command('doctor')
   .description('check the configuration "serve" would run with: keys, database, host credentials, frame ancestors, base path; exits 1 on any failure')
   .action(async () => {
+    const { formatDoctor, runDoctor } = await import('./doctor.ts');
     const checks = await runDoctor();
     console.log(formatDoctor(checks));
     if (checks.some((c) => !c.ok)) process.exitCode = 1;

@@ -90,9 +90,9 @@ export class ServeDatabase {
     return new ServeDatabase('mariadb', proxied.toString(), db.url, tablePrefix, relay, null);
   }
 
-  /** The same database under another table prefix (nothing migrated there). */
+  /** The same database under another table prefix (nothing migrated there); dropping it leaves this one alone. */
   withPrefix(tablePrefix: string): ServeDatabase {
-    return new ServeDatabase(this.name, this.url, this.directUrl, tablePrefix, this.relay, null);
+    return new ServeDatabase(this.name, this.url, this.directUrl, tablePrefix, null, null);
   }
 
   /** The vault as serve sees it, opened by the test with the same keys (host: the memory fixture). */
@@ -106,8 +106,8 @@ export class ServeDatabase {
   /** Drops what the run created (MariaDB) or the scratch folder (SQLite). */
   async drop(): Promise<void> {
     await this.relay?.stop();
-    if (this.scratch) {
-      rmSync(this.scratch, { recursive: true, force: true });
+    if (this.name === 'sqlite') {
+      if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
       return;
     }
     const lk = await this.vault();
