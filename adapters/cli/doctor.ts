@@ -6,7 +6,8 @@ import {
 import { MemoryDirectory } from '../memory/index.ts';
 import { WhmcsApiError, WhmcsDirectory } from '../whmcs/index.ts';
 import { zendeskInstallation } from '../zendesk/index.ts';
-import { loadHostModule, whmcsApi } from './served-host.ts';
+import { loadHostModule } from './host-module.ts';
+import { whmcsApi } from './served-host.ts';
 import { configProblems, readServerConfig, type ServerConfig } from './server-config.ts';
 
 /** One finding: what was checked, whether it holds, and what to do when it does not. */

@@ -2,14 +2,13 @@
 import { Command } from 'commander';
 import { MemoryDirectory } from '../memory/index.ts';
 import { appendFileSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   asUnavailable, AuditTrailBrokenError, ConfigurationError, createLatchkey, DatabaseUnavailableError, DEFAULT_TABLE_PREFIX, formatAuditCheckpoint,
   Keyring, LatchkeyError, Migrator, openDatabase, packageFile, parseAuditCheckpoints, redactDatabaseUrl, tableNames,
   type AuditCheckpoint, type HostDirectory, type Latchkey,
 } from '../../core/index.ts';
 import { readEnvironment } from './environment.ts';
+import { loadHostModule } from './host-module.ts';
 import { SmtpMailer } from '../smtp/index.ts';
 
 const program = new Command('latchkey')
@@ -157,11 +156,7 @@ async function hostDirectory(required: boolean): Promise<HostDirectory> {
     if (!required) return new MemoryDirectory();
     throw new ConfigurationError('this command needs the host\'s directory: set LATCHKEY_HOST_MODULE to a module exporting createHostDirectory()');
   }
-  const loaded = await import(pathToFileURL(resolve(modulePath)).href) as { createHostDirectory?: () => HostDirectory | Promise<HostDirectory> };
-  if (typeof loaded.createHostDirectory !== 'function') {
-    throw new ConfigurationError(`${modulePath} does not export createHostDirectory()`);
-  }
-  return loaded.createHostDirectory();
+  return loadHostModule(modulePath);
 }
 
 /** The version of the installed package, which `latchkey --version` prints. */

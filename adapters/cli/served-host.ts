@@ -1,17 +1,14 @@
 import { hkdfSync } from 'node:crypto';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Express } from 'express';
 import type { Knex } from 'knex';
-import {
-  ConfigurationError, openDatabase, type HostDirectory, type Latchkey, type Logger, type Mailer,
-} from '../../core/index.ts';
+import { openDatabase, type HostDirectory, type Latchkey, type Logger, type Mailer } from '../../core/index.ts';
 import { hostReadiness, type EmbedOptions, type LatchkeyMount, type ReadinessCheck } from '../express/index.ts';
 import { SmtpMailer } from '../smtp/index.ts';
 import {
   WhmcsApi, WhmcsApiError, WhmcsDatabaseDirectory, WhmcsDatabaseNames, WhmcsDirectory, WhmcsMailer,
 } from '../whmcs/index.ts';
 import { KnexZendeskMapping, mountZendesk, withZendeskTickets, zendeskInstallation } from '../zendesk/index.ts';
+import { loadHostModule } from './host-module.ts';
 import type { ServerConfig, WhmcsServerConfig, ZendeskServerConfig } from './server-config.ts';
 
 /** The platform `latchkey serve` stands beside: its directory, how mail leaves, how its users arrive. */
@@ -117,13 +114,4 @@ async function servedZendesk(
  */
 function handoffSecret(sessionSecret: string): string {
   return Buffer.from(hkdfSync('sha256', sessionSecret, '', 'latchkey:zendesk-handoff', 32)).toString('base64url');
-}
-
-/** LATCHKEY_HOST_MODULE: a module whose `createHostDirectory()` returns the platform's HostDirectory. */
-export async function loadHostModule(modulePath: string): Promise<HostDirectory> {
-  const loaded = await import(pathToFileURL(resolve(modulePath)).href) as { createHostDirectory?: () => HostDirectory | Promise<HostDirectory> };
-  if (typeof loaded.createHostDirectory !== 'function') {
-    throw new ConfigurationError(`${modulePath} (LATCHKEY_HOST_MODULE) does not export createHostDirectory()`);
-  }
-  return loaded.createHostDirectory();
 }
