@@ -1,7 +1,8 @@
 import { expect } from 'chai';
+import { signEmbed } from '../express/harness.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { FakeWhmcs } from '../whmcs/fake-whmcs.ts';
-import { refusesConnections, SECRETS, ServeDatabase, ServeProcess, whmcsEnv } from './support.ts';
+import { EMBED_SECRET, refusesConnections, SECRETS, ServeDatabase, ServeProcess, whmcsEnv } from './support.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -28,6 +29,8 @@ forEachDatabase('latchkey serve, run for WHMCS as a service', (testDb) => {
   let db: ServeDatabase;
   let serve: ServeProcess;
   let url: string;
+  /** Valid sign-in tokens sent during the suite: none may reach the log. */
+  const tokensSent: string[] = [];
 
   before(async function () {
     this.timeout(60_000);
@@ -147,6 +150,18 @@ forEachDatabase('latchkey serve, run for WHMCS as a service', (testDb) => {
     });
   }
 
+  it('trusts the https its TLS proxy on loopback reports (LATCHKEY_TRUST_PROXY), so the frame cookie is Secure there only', async () => {
+    const enter = async (headers: Record<string, string>) => {
+      const token = await signEmbed(EMBED_SECRET, { iss: 'whmcs', aud: 'latchkey', sub: 'client:2', ctx: { place: 'clientArea' } });
+      tokensSent.push(token);
+      const res = await fetch(`${url}/latchkey/embed?token=${token}`, { redirect: 'manual', headers });
+      expect(res.status).to.equal(303);
+      return res.headers.getSetCookie().join('\n');
+    };
+    expect(await enter({ 'X-Forwarded-Proto': 'https' })).to.match(/; Secure/);
+    expect(await enter({})).not.to.match(/Secure/);
+  });
+
   it('on SIGTERM finishes the request in flight, refuses new connections, closes and exits 0', async function () {
     this.timeout(30_000);
     whmcs.delayMs = 1500;
@@ -171,7 +186,11 @@ forEachDatabase('latchkey serve, run for WHMCS as a service', (testDb) => {
     expect(res.status).to.equal(200);
     expect(res.headers.get('connection')).to.equal('close');
     expect(await serve.exited).to.deep.equal({ code: 0, signal: null });
+    // Every line of the whole run is JSON, and none carries a token that signed someone in.
     expect(serve.lines.map((l) => l.msg)).to.include('stopped');
     expect(serve.stderr).to.equal('');
+    const log = serve.stdout.join('\n');
+    expect(tokensSent).to.have.length(2);
+    for (const token of tokensSent) expect(log).not.to.include(token.split('.')[2]!);
   });
 });
