@@ -194,3 +194,62 @@ forEachDatabase('latchkey serve, run for WHMCS as a service', (testDb) => {
     for (const token of tokensSent) expect(log).not.to.include(token.split('.')[2]!);
   });
 });
+
+/**
+ * How a stop that cannot wait ends. Signals are the process's business, not
+ * the database's: these run on SQLite only.
+ */
+describe('latchkey serve, when a stop cannot wait', () => {
+  let whmcs: FakeWhmcs;
+  let db: ServeDatabase;
+
+  before(async () => {
+    whmcs = await FakeWhmcs.start();
+    db = await ServeDatabase.open({ name: 'sqlite', url: 'sqlite::memory:' });
+  });
+  after(async () => {
+    await whmcs?.close();
+    await db?.drop();
+  });
+
+  /** A serve whose /readyz is waiting on a WHMCS that answers in 10 s, then SIGTERM. */
+  async function stopWhileWaiting(env: Record<string, string> = {}): Promise<{ serve: ServeProcess; slow: Promise<Response> }> {
+    const { process: serve, url } = await ServeProcess.start(whmcsEnv(db, whmcs.url, env));
+    whmcs.delayMs = 10_000;
+    const asked = whmcs.count('GetAdminDetails');
+    const slow = fetch(`${url}/readyz`);
+    slow.catch(() => {});
+    await until(() => whmcs.count('GetAdminDetails') > asked, 'the readiness probe to reach WHMCS');
+    serve.child.kill('SIGTERM');
+    await serve.waitFor((l) => String(l.msg).startsWith('stopping'));
+    return { serve, slow };
+  }
+
+  afterEach(() => { whmcs.delayMs = 0; });
+
+  it('a second signal ends it at once with status 1, without waiting for the running request', async function () {
+    this.timeout(30_000);
+    const { serve, slow } = await stopWhileWaiting();
+    try {
+      serve.child.kill('SIGINT');
+      expect(await serve.exited).to.deep.equal({ code: 1, signal: null });
+      await serve.waitFor((l) => l.msg === 'second signal: exiting without waiting');
+      let failed = false;
+      await slow.catch(() => { failed = true; });
+      expect(failed, 'the cut request fails').to.equal(true);
+    } finally {
+      await serve.kill();
+    }
+  });
+
+  it('a stop that outlasts LATCHKEY_SHUTDOWN_TIMEOUT_SECONDS ends with status 1', async function () {
+    this.timeout(30_000);
+    const { serve } = await stopWhileWaiting({ LATCHKEY_SHUTDOWN_TIMEOUT_SECONDS: '1' });
+    try {
+      expect(await serve.exited).to.deep.equal({ code: 1, signal: null });
+      await serve.waitFor((l) => l.msg === 'stop took too long: exiting without waiting');
+    } finally {
+      await serve.kill();
+    }
+  });
+});
