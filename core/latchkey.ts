@@ -183,7 +183,6 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   };
 }
 
-
 /** The logger given, else the console with the older `warn` callback taking the warnings. */
 function loggerOf(options: LatchkeyOptions): Logger {
   if (options.logger) return options.logger;
