@@ -1,10 +1,11 @@
 import { createPublicKey } from 'node:crypto';
+import type { Knex } from 'knex';
 import {
   asUnavailable, createLatchkey, DEFAULT_TABLE_PREFIX, Migrator, openDatabase, redactDatabaseUrl, tableNames, type AuditVerdict,
   type HostDirectory, type KeyCheck,
 } from '../../core/index.ts';
 import { MemoryDirectory } from '../memory/index.ts';
-import { WhmcsApiError, WhmcsDirectory } from '../whmcs/index.ts';
+import { WhmcsApiError, WhmcsDatabaseNames, WhmcsDirectory } from '../whmcs/index.ts';
 import { zendeskInstallation } from '../zendesk/index.ts';
 import { loadHostModule } from './host-module.ts';
 import { whmcsApi } from './served-host.ts';
@@ -53,7 +54,7 @@ type Add = (name: string, ok: boolean, detail: string) => void;
 
 async function checkDatabase(config: ServerConfig, add: Add): Promise<void> {
   const where = redactDatabaseUrl(config.databaseUrl);
-  let knex;
+  let knex: Knex;
   try {
     knex = openDatabase({ url: config.databaseUrl, timeoutMs: 5000 }).knex;
   } catch (err) {
@@ -86,11 +87,14 @@ async function checkDatabase(config: ServerConfig, add: Add): Promise<void> {
  * Opens the vault read-only in effect (no migration; the audit head is
  * resealed at start only when its MAC already holds under the keys given).
  */
-async function checkKeys(config: ServerConfig, knex: import('knex').Knex, add: Add): Promise<void> {
+async function checkKeys(config: ServerConfig, knex: Knex, add: Add): Promise<void> {
+  const warnings: string[] = [];
   const lk = await createLatchkey({
     database: { knex }, keys: config.keys, host: new MemoryDirectory() as HostDirectory, tablePrefix: config.tablePrefix,
-    logger: { info: () => {}, warn: () => {}, error: () => {} },
+    logger: { info: () => {}, warn: (line) => { warnings.push(line); }, error: () => {} },
   });
+  const readOnly = warnings.find((w) => w.startsWith('latchkey: warning:'));
+  add('database writable', readOnly === undefined, readOnly ? `${readOnly.replace(/^latchkey: warning: /, '')}` : 'takes writes');
   try {
     let data: KeyCheck;
     let audit: AuditVerdict;
@@ -129,6 +133,19 @@ async function checkWhmcs(config: ServerConfig, add: Add): Promise<void> {
       ? 'check WHMCS_API_IDENTIFIER and WHMCS_API_SECRET, the API role, and that WHMCS allows this server\'s IP (or set WHMCS_API_ACCESS_KEY)'
       : 'check WHMCS_URL (the System URL WHMCS answers on) and that this server reaches it';
     add('WHMCS API credentials', false, `${messageOf(err)}: ${fix}`);
+  }
+  if (!whmcs.databaseUrl) return;
+  const where = redactDatabaseUrl(whmcs.databaseUrl);
+  let knex: Knex | undefined;
+  try {
+    knex = openDatabase({ url: whmcs.databaseUrl, timeoutMs: 5000 }).knex;
+    const roles = await new WhmcsDatabaseNames(knex).adminRoles();
+    add('WHMCS database', true, `${where}: ${roles.length} admin roles readable`);
+  } catch (err) {
+    // The adapter's message starts with the name this line already has.
+    add('WHMCS database', false, `${messageOf(asUnavailable(err)).replace(/^WHMCS database: /, '')}: check WHMCS_DATABASE_URL (${where}) and the SELECT grants of step 4`);
+  } finally {
+    await knex?.destroy();
   }
 }
 

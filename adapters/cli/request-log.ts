@@ -3,6 +3,9 @@ import type { RequestHandler } from 'express';
 import { pino, type Logger as Pino } from 'pino';
 import type { Logger } from '../../core/index.ts';
 
+/** Health and readiness probes, logged only when they fail (or at debug level). */
+const PROBES = new Set(['/healthz', '/readyz']);
+
 /** An incoming X-Request-Id worth keeping (a proxy's or a load balancer's); anything else is replaced. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -39,7 +42,8 @@ export function loggerOver(log: Pino): Logger {
  * One line per request once it ends: its id (the caller's X-Request-Id when
  * well formed, else a new one, returned in X-Request-Id), method, route
  * (the path without its query, which may carry an embed token), status and
- * duration. No header, cookie or body is logged.
+ * duration. No header, cookie or body is logged. Passing probes are logged
+ * at debug level only.
  */
 export function requestLog(log: Pino): RequestHandler {
   return (req, res, next) => {
@@ -49,7 +53,9 @@ export function requestLog(log: Pino): RequestHandler {
     const started = process.hrtime.bigint();
     const route = req.originalUrl.split('?')[0]!.slice(0, 200);
     res.once('close', () => {
-      log.info({
+      // A load balancer asks every few seconds: a passing probe is noise at info level.
+      const level = PROBES.has(route) && res.statusCode === 200 ? 'debug' : 'info';
+      log[level]({
         requestId,
         method: req.method,
         route,

@@ -45,12 +45,12 @@ forEachDatabase('latchkey doctor', (testDb) => {
     const result = await doctor(whmcsEnv(db, whmcs.url));
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     const report = result.stdout.trim();
-    for (const check of ['configuration', 'frame ancestors', 'base path', 'database reachable', 'database migrated', 'keys match the database', 'WHMCS API credentials']) {
+    for (const check of ['configuration', 'frame ancestors', 'base path', 'database reachable', 'database migrated', 'database writable', 'keys match the database', 'WHMCS API credentials']) {
       expect(lineOf(report, check)).to.match(/^ok {4}/);
     }
     expect(lineOf(report, 'keys match the database')).to.include('data keys under "k1" unwrap');
     expect(lineOf(report, 'WHMCS API credentials')).to.include('GetAdminDetails answered as Demo User (WHMCS 8.13.1)');
-    expect(report.split('\n')).to.have.length(7);
+    expect(report.split('\n')).to.have.length(8);
     for (const secret of SECRETS) expect(result.stdout + result.stderr).not.to.include(secret);
   });
 
@@ -61,14 +61,18 @@ forEachDatabase('latchkey doctor', (testDb) => {
       LATCHKEY_KEYS: `k1:${wrongKey}`,
       WHMCS_API_SECRET: 'not-the-secret-of-this-credential',
       LATCHKEY_FRAME_ANCESTORS: 'https://billing.example.com https://admin.example.com/admin/',
+      WHMCS_DATABASE_URL: 'mysql://latchkey_ro:whmcs-ro-pw-sentinel@127.0.0.1:1/whmcs',
     }));
     expect(result.code).to.equal(1);
     const report = result.stdout;
     expect(lineOf(report, 'keys match the database')).to.match(/^FAIL {2}keys match the database: data keys under "k1": .*LATCHKEY_KEYS must hold every key/);
     expect(lineOf(report, 'WHMCS API credentials')).to.match(/^FAIL .*Authentication Failed: check WHMCS_API_IDENTIFIER and WHMCS_API_SECRET/);
     expect(lineOf(report, 'frame ancestors')).to.match(/^FAIL .*"https:\/\/admin\.example\.com\/admin\/" has a path/);
+    expect(lineOf(report, 'WHMCS database')).to.equal(
+      'FAIL  WHMCS database: database unavailable: cannot reach the database server (ECONNREFUSED): check WHMCS_DATABASE_URL (mysql://latchkey_ro:***@127.0.0.1:1/whmcs) and the SELECT grants of step 4',
+    );
     expect(lineOf(report, 'database migrated')).to.match(/^ok/);
-    for (const secret of [wrongKey, 'not-the-secret-of-this-credential', ...SECRETS]) expect(report + result.stderr).not.to.include(secret);
+    for (const secret of [wrongKey, 'not-the-secret-of-this-credential', 'whmcs-ro-pw-sentinel', ...SECRETS]) expect(report + result.stderr).not.to.include(secret);
   });
 
   it('names each pending migration of a database never migrated, and what to run', async function () {

@@ -57,19 +57,32 @@ forEachDatabase('latchkey serve, run for WHMCS as a service', (testDb) => {
   });
 
   it('logs one JSON line per request with its id, method, route, status and duration, and returns the id', async () => {
-    const res = await fetch(`${url}/healthz`, { headers: { 'X-Request-Id': 'lb-7f3a.0001' } });
+    const res = await fetch(`${url}/latchkey/api/entries?clientId=2`, { headers: { 'X-Request-Id': 'lb-7f3a.0001' } });
     expect(res.headers.get('x-request-id')).to.equal('lb-7f3a.0001');
     const line = await serve.waitFor((l) => l.requestId === 'lb-7f3a.0001');
-    expect(line).to.include({ msg: 'request', method: 'GET', route: '/healthz', status: 200 });
+    expect(line).to.include({ msg: 'request', method: 'GET', route: '/latchkey/api/entries', status: res.status });
     expect(line.durationMs).to.be.a('number').and.at.least(0);
 
-    const mine = await fetch(`${url}/healthz`);
+    const mine = await fetch(`${url}/latchkey/api/entries`);
     expect(mine.headers.get('x-request-id')).to.match(UUID);
     // An id that could forge log fields or fill the disk is replaced, not echoed.
-    const forged = await fetch(`${url}/healthz`, { headers: { 'X-Request-Id': `a"b ${'x'.repeat(200)}` } });
+    const forged = await fetch(`${url}/latchkey/api/entries`, { headers: { 'X-Request-Id': `a"b ${'x'.repeat(200)}` } });
     expect(forged.headers.get('x-request-id')).to.match(UUID);
     await serve.waitFor((l) => l.requestId === forged.headers.get('x-request-id'));
     for (const logged of serve.lines) expect(logged.level).to.be.a('number');
+  });
+
+  it('keeps passing health probes out of the log, and logs a failing one', async () => {
+    const passing = await fetch(`${url}/healthz`, { headers: { 'X-Request-Id': 'probe-pass-1' } });
+    expect(passing.headers.get('x-request-id')).to.equal('probe-pass-1');
+    whmcs.override = (res) => { res.socket?.destroy(); };
+    try {
+      expect((await fetch(`${url}/readyz`, { headers: { 'X-Request-Id': 'probe-fail-1' } })).status).to.equal(503);
+    } finally {
+      whmcs.override = null;
+    }
+    expect(await serve.waitFor((l) => l.requestId === 'probe-fail-1')).to.include({ route: '/readyz', status: 503 });
+    expect(serve.lines.filter((l) => l.requestId === 'probe-pass-1')).to.deep.equal([]);
   });
 
   it('never logs the cookie, Authorization header, embed token or password a request carried', async () => {
