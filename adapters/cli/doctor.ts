@@ -65,6 +65,7 @@ async function checkDatabase(config: ServerConfig, add: Add): Promise<void> {
     let pending: string[];
     try {
       await knex.raw('select 1');
+      // LEAD: with LATCHKEY_HOST=zendesk, count `zendeskMigrations` (adapters/zendesk) here too once they leave core.
       ({ pending } = await new Migrator(knex, tableNames(config.tablePrefix ?? DEFAULT_TABLE_PREFIX)).status());
     } catch (err) {
       add('database reachable', false, `${messageOf(asUnavailable(err))}: check LATCHKEY_DATABASE_URL (${where})`);

@@ -87,7 +87,16 @@ export async function startServer(config: ServerConfig, log: Pino): Promise<Runn
     })
     : null;
 
-  const server = await listen(app, config.listen.port, config.listen.host);
+  let server: Server;
+  try {
+    server = await listen(app, config.listen.port, config.listen.host);
+  } catch (err) {
+    await mail?.stop();
+    await host.close();
+    await latchkey.close();
+    await knex.destroy();
+    throw err;
+  }
   const address = server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   log.info({ host: config.host, url, basePath: mount.basePath }, 'listening');
