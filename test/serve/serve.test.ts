@@ -209,10 +209,10 @@ forEachDatabase('latchkey serve, run for WHMCS as a service', (testDb) => {
 });
 
 /**
- * How a stop that cannot wait ends. Signals are the process's business, not
- * the database's: these run on SQLite only.
+ * How a start or a stop that cannot go on ends. Ports and signals are the
+ * process's business, not the database's: these run on SQLite only.
  */
-describe('latchkey serve, when a stop cannot wait', () => {
+describe('latchkey serve, when a start or a stop cannot go on', () => {
   let whmcs: FakeWhmcs;
   let db: ServeDatabase;
 
@@ -239,6 +239,20 @@ describe('latchkey serve, when a stop cannot wait', () => {
   }
 
   afterEach(() => { whmcs.delayMs = 0; });
+
+  it('a port already taken stops the start in one line naming PORT and HOST, status 2', async function () {
+    this.timeout(30_000);
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as { port: number }).port);
+    try {
+      const failure = await ServeProcess.start(whmcsEnv(db, whmcs.url, { PORT: port })).then(() => null, (err: Error) => err.message);
+      expect(failure).to.equal(`serve exited (2) before listening: latchkey: cannot listen on 127.0.0.1:${port} (EADDRINUSE): check PORT and HOST\n`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
 
   it('a second signal ends it at once with status 1, without waiting for the running request', async function () {
     this.timeout(30_000);
