@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import type { Logger as Pino } from 'pino';
 import { ConfigurationError, createLatchkey, openDatabase, type Latchkey } from '../../core/index.ts';
 import { databaseReadiness, healthRoutes, mountLatchkey } from '../express/index.ts';
@@ -50,20 +50,13 @@ export async function startServer(config: ServerConfig, log: Pino): Promise<Runn
     throw err;
   }
 
-  let stopping = false;
   const app = express();
   app.disable('x-powered-by');
   // Behind a proxy doing https, req.secure (and so the frame cookie's Secure flag) comes from its X-Forwarded-Proto.
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.use(requestLog(log));
-  // While stopping, each answer closes its connection, so keep-alive clients come back to another instance.
-  const inFlight = new Set<express.Response>();
-  app.use((_req, res, next) => {
-    if (stopping) res.set('Connection', 'close');
-    inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
-    next();
-  });
+  const connections = closingConnections();
+  app.use(connections.middleware);
   app.use(healthRoutes({ checks: [databaseReadiness(latchkey), host.readiness], logger }));
   const mount = mountLatchkey(app, {
     latchkey,
@@ -78,6 +71,7 @@ export async function startServer(config: ServerConfig, log: Pino): Promise<Runn
   });
   host.mountRoutes(app, mount, latchkey);
 
+  if (config.mailEveryMinutes > 0 && !host.mailer) log.warn('LATCHKEY_MAIL_EVERY_MINUTES is set but no mail can leave: set LATCHKEY_SMTP_URL and LATCHKEY_MAIL_FROM');
   const mail = config.mailEveryMinutes > 0 && host.mailer
     ? latchkey.startMail(host.mailer, {
       everyMs: config.mailEveryMinutes * 60_000,
@@ -107,8 +101,7 @@ export async function startServer(config: ServerConfig, log: Pino): Promise<Runn
     url,
     latchkey,
     stop: () => stopped ??= (async () => {
-      stopping = true;
-      for (const res of inFlight) if (!res.headersSent) res.set('Connection', 'close');
+      connections.closeFromNowOn();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await Promise.all([drained, mail?.stop()]);
@@ -116,6 +109,28 @@ export async function startServer(config: ServerConfig, log: Pino): Promise<Runn
       await latchkey.close();
       await knex.destroy();
     })(),
+  };
+}
+
+/**
+ * Once told to, every answer not yet sent (running requests included) closes
+ * its connection, so keep-alive clients reconnect to another instance instead
+ * of holding this one open while it stops.
+ */
+function closingConnections(): { middleware: RequestHandler; closeFromNowOn(): void } {
+  let closing = false;
+  const running = new Set<Response>();
+  return {
+    middleware: (_req, res, next) => {
+      if (closing) res.set('Connection', 'close');
+      running.add(res);
+      res.once('close', () => running.delete(res));
+      next();
+    },
+    closeFromNowOn: () => {
+      closing = true;
+      for (const res of running) if (!res.headersSent) res.set('Connection', 'close');
+    },
   };
 }
 

@@ -203,7 +203,6 @@ forEachDatabase('latchkey serve, run for WHMCS as a service', (testDb) => {
     expect(serve.lines.map((l) => l.msg)).to.include('stopped');
     expect(serve.stderr).to.equal('');
     const log = serve.stdout.join('\n');
-    expect(tokensSent).to.have.length(2);
     for (const token of tokensSent) expect(log).not.to.include(token.split('.')[2]!);
   });
 });
