@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type RequestHandler, type Response } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import type { Logger as Pino } from 'pino';
-import { ConfigurationError, createLatchkey, openDatabase, type Latchkey } from '../../core/index.ts';
+import { ConfigurationError, createLatchkey, openDatabase, type Latchkey, type Logger } from '../../core/index.ts';
 import { databaseReadiness, healthRoutes, mountLatchkey } from '../express/index.ts';
 import { jsonLog, loggerOver, requestLog } from './request-log.ts';
 import { openServedHost, type ServedHost } from './served-host.ts';
@@ -70,6 +70,7 @@ export async function startServer(config: ServerConfig, log: Pino): Promise<Runn
     logger,
   });
   host.mountRoutes(app, mount, latchkey);
+  app.use(lastErrorHandler(logger));
 
   if (config.mailEveryMinutes > 0 && !host.mailer) log.warn('LATCHKEY_MAIL_EVERY_MINUTES is set but no mail can leave: set LATCHKEY_SMTP_URL and LATCHKEY_MAIL_FROM');
   const mail = config.mailEveryMinutes > 0 && host.mailer
@@ -131,6 +132,23 @@ function closingConnections(): { middleware: RequestHandler; closeFromNowOn(): v
       closing = true;
       for (const res of running) if (!res.headersSent) res.set('Connection', 'close');
     },
+  };
+}
+
+/**
+ * What no route handled ends here: a bare status, the kind of error in the
+ * log, and never Express's default page, which shows the stack trace.
+ */
+function lastErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const given = (err as { status?: unknown })?.status;
+    const status = typeof given === 'number' && given >= 400 && given < 500 ? given : 500;
+    if (status === 500) logger.error(`latchkey: unexpected ${err instanceof Error ? err.name : typeof err} on ${req.method} ${req.path.slice(0, 80)}`);
+    res.status(status).set('Cache-Control', 'no-store').end();
   };
 }
 
