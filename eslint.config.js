@@ -60,6 +60,12 @@ export default [
     rules: { 'latchkey/front-door': 'error' },
   },
   {
+    // Core and the Express mount log through the Logger port they are given; only its console default writes to the console.
+    files: ['core/**/*.ts', 'adapters/express/**/*.ts'],
+    ignores: ['core/ports/logger.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
     // Core knows nothing of Express or any host: hosts come in through its ports.
     files: ['core/**/*.ts'],
     rules: {

@@ -9,6 +9,7 @@ export type { Category, CategoryMember } from './domain/category.ts';
 export { DEFAULT_SETTINGS, type VaultSettings, type AdminAccessMode } from './domain/settings.ts';
 export type { KeyProvider, WrappedKey } from './ports/key-provider.ts';
 export type { Clock } from './ports/clock.ts';
+export { consoleLogger, type Logger, type LogFields } from './ports/logger.ts';
 export type { Mailer, MailMessage, MailRecipient } from './ports/mailer.ts';
 export { MailRefusedError } from './ports/mailer.ts';
 export { DEFAULT_MAIL_LEASE_MS, type DispatchOptions, type DispatchResult } from './services/outbox-dispatcher.ts';
@@ -64,3 +65,4 @@ export { ExportService, type ExportRequest, type ExportFile } from './services/e
 export { IMPORT_FORMATS, type ImportFormat } from './import/import-formats.ts';
 export { ImportFormatError } from './import/import-format-error.ts';
 export type { ColumnMapping } from './import/formats/generic-csv.ts';
+export type { KeyCheck } from './services/key-rotation.ts';

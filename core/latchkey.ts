@@ -7,6 +7,7 @@ import { canDo } from './policy/access-policy.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { HostDirectory } from './ports/host-directory.ts';
 import type { KeyProvider } from './ports/key-provider.ts';
+import { consoleLogger, type Logger } from './ports/logger.ts';
 import { AuditService } from './services/audit-service.ts';
 import { CategoryService } from './services/category-service.ts';
 import { ClientFinder } from './services/client-finder.ts';
@@ -45,7 +46,9 @@ export interface LatchkeyOptions {
   migrate?: boolean;
   /** The tables an adapter owns (e.g. `zendeskMigrations`), migrated after core's own. */
   adapterMigrations?: readonly Migration[];
-  /** Where start-up warnings go, one line each (default console.warn): a database that refuses writes. */
+  /** Where operational lines go (default the console): a database that refuses writes, a failed mail round. */
+  logger?: Logger;
+  /** Where start-up warnings go, one line each; kept for older hosts (`logger` supersedes it). */
   warn?: (line: string) => void;
 }
 
@@ -94,6 +97,8 @@ export interface Latchkey {
   readonly dialect: Dialect;
   /** The host's directory this instance reads, for adapters that render names. */
   readonly host: HostDirectory;
+  /** Where this instance logs; adapters mounted on it log there too unless told otherwise. */
+  readonly logger: Logger;
   generatePassword(rules?: PasswordRulesInput): Secret;
   /** Whether this admin may open the addon's own pages (settings, categories, audit log). */
   mayRunAddon(actor: Actor): Promise<boolean>;
@@ -105,7 +110,8 @@ export interface Latchkey {
  * or unreachable database fails here with DatabaseUnavailableError.
  */
 export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey> {
-  const { knex, dialect, owned } = openDatabase(options.database);
+  const logger = loggerOf(options);
+  const { knex, dialect, owned } = openDatabase(options.database, logger);
   const tables = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
   const migrator = new Migrator(knex, tables, options.adapterMigrations);
   const ctx = new VaultContext(knex, dialect, tables, new EntryCipher(options.keys), options.host, options.clock ?? systemClock, options.keys);
@@ -114,7 +120,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     const refused = await refusesWrites(knex, dialect);
     // A read-only vault still serves reads; migrating it would fail on the lock, so only when something is pending.
     if (options.migrate && !(refused && (await migrator.status()).pending.length === 0)) await migrator.latest();
-    if (refused) (options.warn ?? console.warn)(`latchkey: warning: ${refused}; reading works, saving fails until this is fixed`);
+    if (refused) logger.warn(`latchkey: warning: ${refused}; reading works, saving fails until this is fixed`);
     // The audit head is sealed under the active key at start; a vault that cannot write leaves that to a later start.
     if (!refused) await ctx.audit.sealHead(knex, ctx.now());
   } catch (err) {
@@ -147,12 +153,12 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
           outcome = await runMailOnce(mailer, dispatch);
         } catch (err) {
           outcome = err instanceof Error ? err : new Error(String(err));
-          console.error(`latchkey mail: ${outcome.message}`);
+          logger.error(`latchkey mail: ${outcome.message}`);
         }
         try {
           onRound?.(outcome);
         } catch (err) {
-          console.error(`latchkey mail: onRound failed: ${err instanceof Error ? err.message : String(err)}`);
+          logger.error(`latchkey mail: onRound failed: ${err instanceof Error ? err.message : String(err)}`);
         }
         if (stopped) return;
         timer = setTimeout(tick, everyMs);
@@ -185,6 +191,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     migrator,
     dialect,
     host: options.host,
+    logger,
     generatePassword: (rules = {}) => generatePassword(validate(passwordRulesSchema, rules)),
     mayRunAddon: (actor) => ctx.guard(async () => {
       const { facts, settings } = await ctx.decisionInputs(actor);
@@ -196,3 +203,9 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   };
 }
 
+/** The logger given, else the console with the older `warn` callback taking the warnings. */
+function loggerOf(options: LatchkeyOptions): Logger {
+  if (options.logger) return options.logger;
+  const warn = options.warn;
+  return warn ? { ...consoleLogger, warn: (message) => warn(message) } : consoleLogger;
+}

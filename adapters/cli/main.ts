@@ -2,15 +2,14 @@
 import { Command } from 'commander';
 import { MemoryDirectory } from '../memory/index.ts';
 import { appendFileSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   asUnavailable, AuditTrailBrokenError, ConfigurationError, createLatchkey, DatabaseUnavailableError, DEFAULT_TABLE_PREFIX, formatAuditCheckpoint,
   Keyring, LatchkeyError, Migrator, openDatabase, packageFile, parseAuditCheckpoints, redactDatabaseUrl, tableNames,
-  type AuditCheckpoint, type HostDirectory, type Latchkey, type Migration,
+  type AuditCheckpoint, type HostDirectory, type Latchkey,
 } from '../../core/index.ts';
-import { readEnvironment, type CliEnvironment } from './environment.ts';
-import { zendeskMigrations } from '../zendesk/index.ts';
+import { readEnvironment } from './environment.ts';
+import { loadHostModule } from './host-module.ts';
+import { adapterMigrationsOf } from './adapter-migrations.ts';
 import { addTransferCommands } from './transfer-commands.ts';
 import { SmtpMailer } from '../smtp/index.ts';
 
@@ -18,6 +17,20 @@ const program = new Command('latchkey')
   .description('Latchkey vault administration. Reads LATCHKEY_DATABASE_URL, LATCHKEY_TABLE_PREFIX, LATCHKEY_HOST and LATCHKEY_KEYS / LATCHKEY_KEYS_FILE.')
   .version(packageVersion())
   .showHelpAfterError();
+
+program.command('serve')
+  .description('run Latchkey as a service beside WHMCS or Zendesk (LATCHKEY_HOST), configured by the environment; stops gracefully on SIGTERM')
+  // Loaded on demand: the other commands need neither Express nor the host adapters.
+  .action(async () => (await import('./serve.ts')).serve());
+
+program.command('doctor')
+  .description('check the configuration "serve" would run with: keys, database, host credentials, frame ancestors, base path; exits 1 on any failure')
+  .action(async () => {
+    const { formatDoctor, runDoctor } = await import('./doctor.ts');
+    const checks = await runDoctor();
+    console.log(formatDoctor(checks));
+    if (checks.some((c) => !c.ok)) process.exitCode = 1;
+  });
 
 const migrate = program.command('migrate').description('create or update the Latchkey tables');
 for (const [name, description] of [
@@ -126,7 +139,7 @@ async function withMigrator(body: (migrator: Migrator) => Promise<void>): Promis
   const env = readEnvironment();
   const { knex } = openDatabase({ url: env.databaseUrl });
   try {
-    await body(new Migrator(knex, tableNames(env.tablePrefix ?? DEFAULT_TABLE_PREFIX), adapterMigrations(env)));
+    await body(new Migrator(knex, tableNames(env.tablePrefix ?? DEFAULT_TABLE_PREFIX), adapterMigrationsOf(env.hostKind)));
   } catch (err) {
     throw asUnavailable(err);
   } finally {
@@ -145,16 +158,7 @@ async function hostDirectory(required: boolean): Promise<HostDirectory> {
     if (!required) return new MemoryDirectory();
     throw new ConfigurationError('this command needs the host\'s directory: set LATCHKEY_HOST_MODULE to a module exporting createHostDirectory()');
   }
-  const loaded = await import(pathToFileURL(resolve(modulePath)).href) as { createHostDirectory?: () => HostDirectory | Promise<HostDirectory> };
-  if (typeof loaded.createHostDirectory !== 'function') {
-    throw new ConfigurationError(`${modulePath} does not export createHostDirectory()`);
-  }
-  return loaded.createHostDirectory();
-}
-
-/** The tables of the host's adapter, which only that host's installs have. */
-function adapterMigrations(env: CliEnvironment): readonly Migration[] {
-  return env.hostKind === 'zendesk' ? zendeskMigrations : [];
+  return loadHostModule(modulePath);
 }
 
 /** The version of the installed package, which `latchkey --version` prints. */
@@ -169,7 +173,7 @@ async function withVault(body: (lk: Latchkey) => Promise<void>, needsHost = fals
     keys: Keyring.fromEnv(),
     host: await hostDirectory(needsHost),
     tablePrefix: env.tablePrefix,
-    adapterMigrations: adapterMigrations(env),
+    adapterMigrations: adapterMigrationsOf(env.hostKind),
   });
   try {
     await body(lk);

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { TFunction } from 'i18next';
 import {
   asUnavailable, ConflictError, DatabaseUnavailableError, ForbiddenError, HostUnavailableError, issue, LatchkeyError, LimitExceededError, NotFoundError, RateLimitedError, ValidationError,
+  type Logger,
 } from '../../core/index.ts';
 import { BearerRefusedError } from './bearer-auth.ts';
 
@@ -14,7 +15,7 @@ import { BearerRefusedError } from './bearer-auth.ts';
  * met it. Any other failure is a bare 500: no stack, no SQL, no value
  * reaches the client.
  */
-export function sendError(res: Response, err: unknown, t: TFunction): void {
+export function sendError(res: Response, err: unknown, t: TFunction, logger: Logger): void {
   res.set('Cache-Control', 'no-store');
   err = asUnavailable(err);
   if (isBodyParseError(err)) err = new ValidationError([issue('(body)', 'badJson')]);
@@ -44,18 +45,18 @@ export function sendError(res: Response, err: unknown, t: TFunction): void {
   } else if (err instanceof LimitExceededError) {
     res.status(409).json({ error: err.code, message: t('errors.limit_exceeded', { limit: err.limit }), limit: err.limit });
   } else if (err instanceof DatabaseUnavailableError) {
-    console.error(`latchkey: ${err.message}`);
+    logger.error(`latchkey: ${err.message}`);
     res.status(503).set('Retry-After', String(err.retryAfterSeconds)).json({ error: err.code, message: t('errors.database_unavailable') });
   } else if (err instanceof HostUnavailableError) {
     // The detail names the host's address and action: for the server's log, not for the user.
-    console.error(`latchkey: ${err.message.slice(0, 200)}`);
+    logger.error(`latchkey: ${err.message.slice(0, 200)}`);
     res.status(503).set('Retry-After', String(err.retryAfterSeconds)).json({ error: 'host_unavailable', message: t('errors.host_unavailable') });
   } else if (err instanceof LatchkeyError) {
     res.status(500).json({ error: err.code, message: t('errors.internal') });
   } else {
     // The message may quote SQL with its bound values, so only the kind and the frames are logged.
     const frames = err instanceof Error ? (err.stack ?? '').split('\n').slice(1, 6).join('\n') : '';
-    console.error(`latchkey: unexpected ${err instanceof Error ? err.name : typeof err} ${(err as { code?: string })?.code ?? ''}\n${frames}`);
+    logger.error(`latchkey: unexpected ${err instanceof Error ? err.name : typeof err} ${(err as { code?: string })?.code ?? ''}\n${frames}`);
     res.status(500).json({ error: 'internal', message: t('errors.internal') });
   }
 }

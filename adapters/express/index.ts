@@ -8,3 +8,5 @@ export { staticAssets } from './static-assets.ts';
 export { EmbedTokenError, verifyPinnedJwt, type PinnedJwtCheck } from './embed-token.ts';
 /** The cookie in which Latchkey's client-area switcher keeps the chosen language. */
 export { LANGUAGE_COOKIE } from './request-scope.ts';
+/** `/healthz` and `/readyz` for a service that runs Latchkey (`latchkey serve` mounts them). */
+export { databaseReadiness, healthRoutes, hostReadiness, type HealthRoutesOptions, type ReadinessCheck } from './health-routes.ts';

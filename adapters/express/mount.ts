@@ -55,6 +55,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   if (options.secret.length < 32) throw new Error('mountLatchkey: secret must be at least 32 characters');
   const base = normaliseBase(options.basePath);
   const lk = options.latchkey;
+  const logger = options.logger ?? lk.logger;
   const renderer = new Renderer();
   const addonSections = options.addonSections ?? [];
   const hooks = createHooks(lk, renderer, { sections: addonSections, renderDeadlineMs: options.renderDeadlineMs });
@@ -65,7 +66,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   const csrf = new CsrfGuard(options.secret, '/');
   const frames = new FrameSessions(options.secret, options.frameSessionMinutes ?? 30);
   const limits = rateLimitsWith(options.rateLimits);
-  const scope = new RequestScope(csrf, frames, renderer, base, options.identify, new BearerAuth(lk, limits));
+  const scope = new RequestScope(csrf, frames, renderer, base, options.identify, logger, new BearerAuth(lk, limits));
   const verifier = options.embed ? new EmbedTokenVerifier(options.embed, lk) : null;
   const clipboardClearSeconds = options.clipboardClearSeconds ?? 30;
   const securityHeaders = pageSecurityHeaders(options.frameAncestors ?? []);
@@ -93,7 +94,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
 
   /** The panel's "unavailable" notice, in the language the request asks for; the cause goes to the log only. */
   const unavailablePanel = (req: Request, outage: Outage, language?: string) => {
-    console.error(`latchkey: panel unavailable: ${outage.message.slice(0, 200)}`);
+    logger.error(`latchkey: panel unavailable: ${outage.message.slice(0, 200)}`);
     return renderUnavailablePanel(renderer, outage, pickLanguage(language, scope.chosenLanguage(req), req.acceptsLanguages()[0]), `${base}/assets`);
   };
 
@@ -219,7 +220,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
       return;
     }
     const status = clientErrorStatus(err);
-    if (status === 500) console.error(`latchkey: unexpected ${err instanceof Error ? err.name : typeof err} on ${req.method} ${base}${req.path.slice(0, 80)}`);
+    if (status === 500) logger.error(`latchkey: unexpected ${err instanceof Error ? err.name : typeof err} on ${req.method} ${base}${req.path.slice(0, 80)}`);
     securityHeaders(res);
     sendMessage(req, res, status, req.path === '/embed' ? 'embedRefused' : 'denied');
   });

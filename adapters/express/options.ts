@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Actor, AddonSection, DispatchOptions, Latchkey, Mailer } from '../../core/index.ts';
+import type { Actor, AddonSection, DispatchOptions, Latchkey, Logger, Mailer } from '../../core/index.ts';
 import type { RateLimitOptions } from './rate-limits.ts';
 
 /** How a non-Node host proves who the user is: a short-lived JWT it signs. */
@@ -64,4 +64,6 @@ export interface MountOptions {
    * Each one given replaces its default (see DEFAULT_RATE_LIMITS).
    */
   rateLimits?: Partial<RateLimitOptions>;
+  /** Where outages and unexpected errors are logged (default the Latchkey instance's logger). */
+  logger?: Logger;
 }

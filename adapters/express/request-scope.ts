@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { TFunction } from 'i18next';
-import { pickLanguage, type Actor, type Language, type Renderer } from '../../core/index.ts';
+import { pickLanguage, type Actor, type Language, type Logger, type Renderer } from '../../core/index.ts';
 import { readCookie, setCookie } from './cookies.ts';
 import type { BearerAuth, BearerSession } from './bearer-auth.ts';
 import type { CsrfGuard } from './csrf.ts';
@@ -25,6 +25,7 @@ export class RequestScope {
     private readonly renderer: Renderer,
     private readonly cookiePath: string,
     private readonly identify: ((req: Request) => Actor | null | Promise<Actor | null>) | undefined,
+    private readonly logger: Logger,
     private readonly bearer?: BearerAuth,
   ) {}
 
@@ -81,7 +82,7 @@ export class RequestScope {
   }
 
   fail(req: Request, res: Response, err: unknown): void {
-    sendError(res, err, this.translator(req));
+    sendError(res, err, this.translator(req), this.logger);
   }
 
   get path(): string {

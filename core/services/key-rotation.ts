@@ -4,6 +4,12 @@ import type { VaultContext } from './context.ts';
 export const ROTATION_ACTIONS = ['key.rotation.started', 'key.rotation.resumed', 'key.rotation.finished'] as const;
 type RotationAction = typeof ROTATION_ACTIONS[number];
 
+/** What `KeyRotation.check` found: the key ids entries use, and those the keyring cannot open. */
+export interface KeyCheck {
+  keyIds: string[];
+  failing: Array<{ keyId: string; reason: string }>;
+}
+
 /**
  * Re-wraps every entry's data key under the active KEK, a batch at a time.
  * Each row is updated only if it still names the old KEK, so a run that
@@ -54,6 +60,30 @@ export class KeyRotation {
         done += rows.length;
         onBatch?.(done);
       }
+    });
+  }
+
+  /**
+   * Whether the keyring opens this vault: for each key id the data keys are
+   * wrapped under, one data key is unwrapped. Answers the ids checked and
+   * those that fail (missing from the keyring, or another key under that
+   * name); the reason never carries key material.
+   */
+  async check(): Promise<KeyCheck> {
+    return this.ctx.guard(async () => {
+      const t = this.ctx.tables.entries;
+      const ids = (await this.ctx.knex(t).distinct('kek_id').orderBy('kek_id') as Array<{ kek_id: string }>).map((r) => r.kek_id);
+      const failing: KeyCheck['failing'] = [];
+      for (const keyId of ids) {
+        const row = await this.ctx.knex(t).select('id', 'wrapped_key', 'key_version').where('kek_id', keyId).first() as
+          { id: string; wrapped_key: string; key_version: number };
+        try {
+          await this.ctx.cipher.openDataKey(row.id, Number(row.key_version), { keyId, blob: row.wrapped_key });
+        } catch (err) {
+          failing.push({ keyId, reason: err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : 'does not unwrap' });
+        }
+      }
+      return { keyIds: ids, failing };
     });
   }
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { ConfigurationError, DatabaseUnavailableError } from '../errors.ts';
+import { consoleLogger, type Logger } from '../ports/logger.ts';
 
 /**
  * Where the vault lives: a database URL (`sqlite:<path>`, `sqlite::memory:`,
@@ -26,13 +27,16 @@ export type Dialect = 'sqlite' | 'mysql';
  * Knex logs failed connection attempts with a stack trace; we report them as
  * DatabaseUnavailableError instead, so its warnings are cut to their first line.
  */
-const quietLog = {
-  warn(message: string) {
-    if (!message.startsWith('Acquire connection error')) console.warn(`knex: ${String(message).split('\n')[0]}`);
-  },
-};
+function quietLog(logger: Logger) {
+  return {
+    warn(message: string) {
+      if (!String(message).startsWith('Acquire connection error')) logger.warn(`knex: ${String(message).split('\n')[0]}`);
+    },
+  };
+}
 
-export function openDatabase(config: DatabaseConfig): { knex: Knex; dialect: Dialect; owned: boolean } {
+/** Opens the database; `logger` hears the driver's warnings (default the console). */
+export function openDatabase(config: DatabaseConfig, logger: Logger = consoleLogger): { knex: Knex; dialect: Dialect; owned: boolean } {
   if ('knex' in config) return { knex: config.knex, dialect: dialectOf(config.knex), owned: false };
   const url = config.url.trim();
   if (url.startsWith('sqlite:')) {
@@ -43,7 +47,7 @@ export function openDatabase(config: DatabaseConfig): { knex: Knex; dialect: Dia
       client: 'better-sqlite3',
       connection: { filename },
       useNullAsDefault: true,
-      log: quietLog,
+      log: quietLog(logger),
       // One connection: SQLite has one writer, and `:memory:` is one database per connection.
       pool: {
         min: 1,
@@ -81,7 +85,7 @@ export function openDatabase(config: DatabaseConfig): { knex: Knex; dialect: Dia
         supportBigNumbers: true,
       },
       pool: { min: 0, max: 10, afterCreate: withQueryTimeout(timeoutMs) },
-      log: quietLog,
+      log: quietLog(logger),
       acquireConnectionTimeout: timeoutMs,
     });
     return { knex, dialect: 'mysql', owned: true };

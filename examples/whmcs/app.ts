@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { Latchkey, Mailer } from '../../core/index.ts';
-import { mountLatchkey, type LatchkeyMount } from '../../adapters/express/index.ts';
+import { databaseReadiness, healthRoutes, mountLatchkey, type LatchkeyMount } from '../../adapters/express/index.ts';
 
 export interface WhmcsLatchkeyAppOptions {
   latchkey: Latchkey;
@@ -24,7 +24,8 @@ export interface WhmcsLatchkeyApp {
 }
 
 /**
- * Latchkey as WHMCS needs it: the framed pages entered with the module's
+ * Latchkey as WHMCS needs it, built from the library (`latchkey serve` is the
+ * same, configured by the environment): the framed pages entered with the module's
  * signed tokens (`{base}/embed`), the JSON API behind them, and the endpoint
  * the module's DailyCronJob hook calls (`{base}/api/cron/reminders`).
  */
@@ -46,8 +47,7 @@ export function createWhmcsLatchkeyApp(options: WhmcsLatchkeyAppOptions): WhmcsL
     cron: { mailer: options.mailer },
     frameAncestors: options.frameAncestors,
   });
-  app.get('/healthz', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ ok: true });
-  });
+  // `/healthz` (the process) and `/readyz` (the database answers, migrated); `latchkey serve` also checks WHMCS.
+  app.use(healthRoutes({ checks: [databaseReadiness(options.latchkey)] }));
   return { app, mount };
 }

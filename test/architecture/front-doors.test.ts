@@ -52,6 +52,13 @@ describe('each folder has one front door (npm run lint)', function () {
     ]);
   });
 
+  it('core and the Express mount log through the Logger port, never the console', async () => {
+    for (const path of ['core/services/example.ts', 'adapters/express/example.ts']) {
+      expect(await problems(eslint, path, "console.warn('x');\nexport {};")).to.deep.equal(['no-console: Unexpected console statement.']);
+    }
+    expect(await problems(eslint, 'adapters/cli/example.ts', "console.log('x');\nexport {};")).to.deep.equal([]);
+  });
+
   it('core imports neither Express nor any adapter or example', async () => {
     const found = await problems(eslint, 'core/services/example.ts', [
       "import express from 'express';",

@@ -48,12 +48,13 @@ describe('starting with the database down', function () {
     expectOneLine(result, /Check LATCHKEY_DATABASE_URL \(mysql:\/\/latchkey:\*\*\*@127\.0\.0\.1:1\/latchkey\)/);
   });
 
-  it('the standalone service for WHMCS (examples/whmcs) says in one line what failed and which setting to check, and exits 1', async () => {
+  it('the standalone service for WHMCS (latchkey serve) says in one line what failed and which setting to check, and exits 1', async () => {
     const whmcs = await FakeWhmcs.start();
     try {
-      const result = await run('examples/whmcs/main.ts', [], {
+      const result = await run('adapters/cli/main.ts', ['serve'], {
         WHMCS_URL: whmcs.url, WHMCS_API_IDENTIFIER: API_IDENTIFIER, WHMCS_API_SECRET: API_SECRET, LATCHKEY_DATABASE_URL: DOWN_URL,
         LATCHKEY_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`, PORT: '0',
+        LATCHKEY_EMBED_SECRET: 'e'.repeat(32), LATCHKEY_SESSION_SECRET: 's'.repeat(32), LATCHKEY_FRAME_ANCESTORS: 'https://billing.example.com',
       });
       expectOneLine(result, /Check LATCHKEY_DATABASE_URL \(mysql:\/\/latchkey:\*\*\*@127\.0\.0\.1:1\/latchkey\)/);
     } finally {

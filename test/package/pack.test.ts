@@ -20,12 +20,12 @@ interface Run {
   stderr: string;
 }
 
-function run(command: string, args: string[], cwd: string): Promise<Run> {
+function run(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<Run> {
   // `npm test` exports its own settings to children; the local prefix among them would point a
   // nested `npm install` back at this repository instead of the fresh project.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_(config_local_prefix|package_|lifecycle_)/i.test(name)));
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 }, (err, stdout, stderr) => {
+    execFile(command, args, { cwd, env: { ...env, ...extraEnv }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -74,7 +74,7 @@ describe('the npm package', function () {
     for (const file of [
       'package.json', 'README.md', 'LICENSE', 'dist/core/index.js', 'dist/core/index.d.ts', 'dist/testing/index.d.ts', 'dist/adapters/cli/main.js',
       'templates/assets/latchkey.js', 'locales/it/latchkey.json', 'adapters/whmcs/module/modules/addons/latchkey/latchkey.php',
-      'adapters/zendesk/templates/links-section.hbs', 'adapters/zendesk/browser/zaf-context.js',
+      'adapters/zendesk/templates/links-section.hbs', 'adapters/zendesk/browser/zaf-context.js', 'adapters/whmcs/latchkey.service',
     ]) expect(shipped, file).to.include(file);
     const strays = shipped.filter((f) => /^(test|bench|examples|docs|node_modules)\//.test(f) || (/\.(ts|mts|cts)$/.test(f) && !/\.d\.ts$/.test(f)));
     expect(strays).to.deep.equal([]);
@@ -110,6 +110,15 @@ describe('the npm package', function () {
     const { stats } = JSON.parse(result.stdout) as { stats: { passes: number; failures: number } };
     expect(stats.failures, result.stdout.slice(-3000)).to.equal(0);
     expect(stats.passes).to.be.greaterThan(20);
+  });
+
+  it('runs latchkey serve and latchkey doctor from the build: each names a missing variable in one line', async () => {
+    const bin = join(app, 'node_modules', '.bin', 'latchkey');
+    const env = { LATCHKEY_HOST: 'whmcs', WHMCS_URL: '' };
+    const serve = await run(bin, ['serve'], app, env);
+    expect(serve.stderr.trim()).to.equal('latchkey: WHMCS_URL is required');
+    const doctor = await run(bin, ['doctor'], app, env);
+    expect(doctor.stdout.trim()).to.equal('FAIL  configuration: WHMCS_URL is required');
   });
 
   it('installs the latchkey command, which runs the build and prints the package version', async () => {
