@@ -3,6 +3,7 @@ import { TOKEN_CLOCK_TOLERANCE_SECONDS } from '../../core/index.ts';
 import { Inbox } from '../mail/support/inbox.ts';
 import { forEachDatabase, ManualClock, openVault, type TestDatabase, type Vault } from '../support/databases.ts';
 import { hostFixture } from '../support/host-fixture.ts';
+import { zendeskMigrations } from '../../adapters/zendesk/index.ts';
 import { ZendeskHost } from '../zendesk/support.ts';
 import { BASE, Browser, Harness, hs256Embed, signEmbed } from './harness.ts';
 
@@ -68,7 +69,7 @@ forEachDatabase('host tokens: the replay window', (db: TestDatabase) => {
   let zendesk: ZendeskHost;
 
   before(async () => {
-    vault = await openVault(db, hostFixture(), { clock });
+    vault = await openVault(db, hostFixture(), { clock, adapterMigrations: zendeskMigrations });
     h = await Harness.start(db, { vault, embed, cron: { mailer: new Inbox() } });
     zendesk = await ZendeskHost.start(db, { vault });
     await zendesk.seed();
