@@ -16,7 +16,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     if (actor.kind !== 'client') return null;
     // The client's record and its vault are read at once: the services check the client on their own.
     const data = Promise.all([
-      lk.entries.list(actor, { limit: 500 }),
+      lk.entries.firstPage(actor, { limit: 500 }),
       lk.serviceCredentials.list(actor, actor.clientId),
       lk.categories.list(actor),
       reminderDefault(lk),
@@ -64,7 +64,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
         editable: JSON.stringify({ id: c.id, name: c.name, members: c.members }),
       })),
       languages: LANGUAGES.map((code) => ({ code, selected: code === language })),
-      more: vault.total > vault.items.length,
+      more: vault.more,
     }, { language });
   };
 }

@@ -63,10 +63,9 @@ export async function entryRows(
   const categoryNames = new Map(categories.map((c) => [c.id, c.name]));
   // Staff see entries a client filed in its own categories: those names come in one look-up.
   const unnamed = unique(entries.map((e) => e.categoryId).filter((id): id is string => id !== null && !categoryNames.has(id)));
-  const [permissions, watching, otherCategories] = await Promise.all([
-    lk.permissions.of(actor, entries),
-    lk.entries.watching(actor, watchable),
-    lk.categories.namesOf(unnamed),
+  // Permissions, watches and category names: one statement for the page.
+  const [{ permissions, watching, categoryNames: otherCategories }] = await Promise.all([
+    lk.permissions.ofPage(actor, entries, { watch: watchable, nameCategories: unnamed }),
     names.lookUp({
       admins: entries.filter((e) => e.owner.kind === 'admin').map((e) => e.owner.id),
       clients: entries.flatMap((e) => [e.clientId, e.owner.kind === 'client' ? e.owner.id : null]).filter((id): id is string => id !== null),

@@ -22,10 +22,10 @@ export interface StaffClientData {
 export async function staffClientData(lk: Latchkey, actor: AdminActor, clientId: string, client: Promise<HostClient | null>): Promise<StaffClientData> {
   const [services, vault, categories, targets, defaultDays] = await Promise.all([
     lk.serviceCredentials.list(actor, clientId),
-    lk.entries.list(actor, { clientId, limit: 500 }),
+    lk.entries.firstPage(actor, { clientId, limit: 500 }),
     lk.categories.list(actor),
     adminShareTargets(lk, clientId, client),
     reminderDefault(lk),
   ]);
-  return { entries: [...services, ...vault.items], more: vault.total > vault.items.length, categories, targets, defaultDays };
+  return { entries: [...services, ...vault.items], more: vault.more, categories, targets, defaultDays };
 }

@@ -80,7 +80,7 @@ export async function memberCategoryIds(knex: Knex, actor: ActorFacts, settings:
 }
 
 /** Whom the actor's grants and category memberships may name. */
-function principalsOf(actor: Exclude<ActorFacts, { kind: 'system' }>): PrincipalPairs {
+export function principalsOf(actor: Exclude<ActorFacts, { kind: 'system' }>): PrincipalPairs {
   if (actor.kind === 'admin') {
     return actor.roleId === null ? [['admin', actor.adminId]] : [['admin', actor.adminId], ['admin_role', actor.roleId]];
   }

@@ -22,6 +22,8 @@ import { validate } from '../validation/validate.ts';
 import { issue } from '../validation/rules.ts';
 import type { VaultContext } from './context.ts';
 import { checkLinks, checkGrantees, checkCategory } from './host-references.ts';
+import { categoryReach } from './category-reach.ts';
+import { currentRequest } from './request-scope.ts';
 import { linkedServiceStatuses, servicesHiddenFromClient, vaultEntryFacts } from './entry-facts.ts';
 import { isServiceEntryId, type ServiceCredentials } from './service-credentials.ts';
 import { firstReminderAt, reminderPeriod } from './reminder-schedule.ts';
@@ -353,42 +355,67 @@ export class EntryService {
   async list(actor: Actor, query: ListEntriesQuery = {}): Promise<Page<EntryView>> {
     const q = validate(listEntriesSchema, query);
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const t = this.ctx.tables;
-      const [hiddenServiceIds, categoryIds] = await Promise.all([
-        facts.kind === 'client' && facts.active ? servicesHiddenFromClient(this.ctx.host, facts.clientId, settings) : [],
-        memberCategoryIds(this.ctx.knex, facts, settings, t),
-      ]);
-      const base = () => {
-        const qb = this.ctx.knex(`${t.entries} as e`);
-        const exact: Array<[string, string | undefined]> = [
-          ['e.client_id', q.clientId], ['e.owner_kind', q.ownerKind], ['e.owner_id', q.ownerId],
-          ['e.category_id', q.categoryId], ['e.service_id', q.serviceId], ['e.contact_id', q.contactId],
-          ['e.device_id', q.deviceId], ['e.ticket_id', q.ticketId],
-        ];
-        for (const [column, value] of exact) if (value !== undefined) qb.where(column, value);
-        if (q.search) {
-          // '!' as the escape character: a backslash means something else to MySQL and to SQLite.
-          const pattern = `%${q.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-          qb.where((s) => s
-            .whereRaw(`e.name LIKE ? ESCAPE '!'`, [pattern])
-            .orWhereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern])
-            .orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
-        }
-        visibleEntries(qb, facts, settings, t, { hiddenServiceIds, memberCategoryIds: categoryIds });
-        return qb;
-      };
+      const base = await this.visible(actor, q);
       const [rows, totalRow] = await Promise.all([
-        base()
-          .select(LISTED_COLUMNS.map((c) => `e.${c}`))
-          .select(this.ctx.knex.raw(PRESENCE_COLUMNS.join(', ')))
-          .orderBy([{ column: 'e.name' }, { column: 'e.id' }])
-          .offset(q.offset)
-          .limit(q.limit) as Promise<ListedRow[]>,
+        this.page(base(), q.offset, q.limit),
         base().count({ n: '*' }).first() as Promise<{ n: number | string } | undefined>,
       ]);
       return { items: rows.map(toView), total: Number(totalRow?.n ?? 0), offset: q.offset, limit: q.limit };
     });
+  }
+
+  /**
+   * The first `limit` entries of a list and whether there are more, in one
+   * statement (one row more than asked, no count): what a panel shows.
+   */
+  async firstPage(actor: Actor, query: ListEntriesQuery = {}): Promise<{ items: EntryView[]; more: boolean }> {
+    const q = validate(listEntriesSchema, query);
+    return this.ctx.guard(async () => {
+      const base = await this.visible(actor, q);
+      const rows = await this.page(base(), 0, q.limit + 1);
+      return { items: rows.slice(0, q.limit).map(toView), more: rows.length > q.limit };
+    });
+  }
+
+  /** The list's filters under the actor's visibility, as a query to build on (rows or count). */
+  private async visible(actor: Actor, q: ListEntriesQuery): Promise<() => Knex.QueryBuilder> {
+    const { facts, settings } = await this.ctx.decisionInputs(actor);
+    const t = this.ctx.tables;
+    const [hiddenServiceIds, categoryIds] = await Promise.all([
+      facts.kind === 'client' && facts.active ? servicesHiddenFromClient(this.ctx.host, facts.clientId, settings) : [],
+      // Within a request the panel's category list brings the memberships along (one statement for both).
+      currentRequest()
+        ? categoryReach(this.ctx.knex, t, facts, settings).then((reach) => reach.memberIds)
+        : memberCategoryIds(this.ctx.knex, facts, settings, t),
+    ]);
+    return () => {
+      const qb = this.ctx.knex(`${t.entries} as e`);
+      const exact: Array<[string, string | undefined]> = [
+        ['e.client_id', q.clientId], ['e.owner_kind', q.ownerKind], ['e.owner_id', q.ownerId],
+        ['e.category_id', q.categoryId], ['e.service_id', q.serviceId], ['e.contact_id', q.contactId],
+        ['e.device_id', q.deviceId], ['e.ticket_id', q.ticketId],
+      ];
+      for (const [column, value] of exact) if (value !== undefined) qb.where(column, value);
+      if (q.search) {
+        // '!' as the escape character: a backslash means something else to MySQL and to SQLite.
+        const pattern = `%${q.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+        qb.where((s) => s
+          .whereRaw(`e.name LIKE ? ESCAPE '!'`, [pattern])
+          .orWhereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern])
+          .orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
+      }
+      visibleEntries(qb, facts, settings, t, { hiddenServiceIds, memberCategoryIds: categoryIds });
+      return qb;
+    };
+  }
+
+  private page(qb: Knex.QueryBuilder, offset: number, limit: number): Promise<ListedRow[]> {
+    return qb
+      .select(LISTED_COLUMNS.map((c) => `e.${c}`))
+      .select(this.ctx.knex.raw(PRESENCE_COLUMNS.join(', ')))
+      .orderBy([{ column: 'e.name' }, { column: 'e.id' }])
+      .offset(offset)
+      .limit(limit) as unknown as Promise<ListedRow[]>;
   }
 
   async history(actor: Actor, id: string): Promise<HistoryItem[]> {
