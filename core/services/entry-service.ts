@@ -378,7 +378,7 @@ export class EntryService {
   }
 
   /** The list's filters under the actor's visibility, as a query to build on (rows or count). */
-  private async visible(actor: Actor, q: ListEntriesQuery): Promise<() => Knex.QueryBuilder> {
+  private async visible(actor: Actor, q: ReturnType<typeof listEntriesSchema.parse>): Promise<() => Knex.QueryBuilder> {
     const { facts, settings } = await this.ctx.decisionInputs(actor);
     const t = this.ctx.tables;
     const [hiddenServiceIds, categoryIds] = await Promise.all([
