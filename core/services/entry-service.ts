@@ -20,7 +20,7 @@ import {
 } from '../validation/schemas.ts';
 import { validate } from '../validation/validate.ts';
 import { issue } from '../validation/rules.ts';
-import type { VaultContext } from './context.ts';
+import { settingsFrom, type VaultContext } from './context.ts';
 import { checkLinks, checkGrantees, checkCategory } from './host-references.ts';
 import { categoryReach } from './category-reach.ts';
 import { currentRequest } from './request-scope.ts';
@@ -36,6 +36,13 @@ type LinkFields = Partial<Record<'serviceId' | 'contactId' | 'deviceId' | 'ticke
 const LINK_COLUMNS = [
   ['serviceId', 'service_id'], ['contactId', 'contact_id'], ['deviceId', 'device_id'], ['ticketId', 'ticket_id'],
 ] as const satisfies ReadonlyArray<readonly [keyof LinkFields, keyof EntryRow]>;
+
+/** An entries row as `load` reads it: with one grant or one category member, and the stored settings. */
+type LoadedRow = EntryRow & {
+  g_kind: GrantRow['principal_kind'] | null; g_id: string | null; g_edit: boolean | number | null;
+  m_kind: MemberRow['member_kind'] | null; m_id: string | null; m_edit: boolean | number | null;
+  lk_settings: string | null;
+};
 
 interface Loaded {
   row: EntryRow;
@@ -124,8 +131,7 @@ export class EntryService {
   async get(actor: Actor, id: string): Promise<EntryView> {
     if (isServiceEntryId(id)) return this.services.get(actor, id);
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'view', loaded, settings);
       return toView(rowToListed(loaded.row));
     });
@@ -134,8 +140,7 @@ export class EntryService {
   /** Grants of an entry, for whoever may change them (owners and extended admins). */
   async grants(actor: Actor, id: string): Promise<Grant[]> {
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'share', loaded, settings);
       return loaded.facts.grants;
     });
@@ -144,8 +149,7 @@ export class EntryService {
   async reveal(actor: Actor, id: string): Promise<RevealedSecrets> {
     if (isServiceEntryId(id)) return this.services.reveal(actor, id);
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'reveal', loaded, settings);
       const { row } = loaded;
       const dataKey = await this.openKey(row);
@@ -165,8 +169,7 @@ export class EntryService {
   async update(actor: Actor, id: string, input: UpdateEntryInput): Promise<EntryView> {
     const data = validate(updateEntrySchema, input);
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'update', loaded, settings);
       const { row } = loaded;
       const changesSharing = (data.categoryId !== undefined && data.categoryId !== row.category_id)
@@ -269,8 +272,7 @@ export class EntryService {
   async share(actor: Actor, id: string, input: ShareEntryInput): Promise<EntryView> {
     const data = validate(shareEntrySchema, input);
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'share', loaded, settings);
       const { row } = loaded;
       await checkGrantees(this.ctx.host, facts, row.client_id, data.grants);
@@ -305,8 +307,7 @@ export class EntryService {
    */
   async watch(actor: Actor, id: string, on: boolean): Promise<void> {
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'view', loaded, settings);
       const who = recipientOf(actor);
       if (!who) throw new ForbiddenError('watch entries');
@@ -334,8 +335,7 @@ export class EntryService {
   async delete(actor: Actor, id: string, input: DeleteEntryInput): Promise<void> {
     const data = validate(deleteEntrySchema, input);
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'delete', loaded, settings);
       const t = this.ctx.tables;
       await this.ctx.knex.transaction(async (trx) => {
@@ -420,8 +420,7 @@ export class EntryService {
 
   async history(actor: Actor, id: string): Promise<HistoryItem[]> {
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'reveal', loaded, settings);
       const rows = await this.ctx.knex(this.ctx.tables.history)
         .select('id', 'entry_id', 'version', 'changed_at', 'changed_by_kind', 'changed_by_id')
@@ -432,8 +431,7 @@ export class EntryService {
 
   async revealHistory(actor: Actor, id: string, historyId: string): Promise<Secret> {
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'reveal', loaded, settings);
       const item = await this.ctx.knex(this.ctx.tables.history)
         .where({ entry_id: id, id: historyId }).first() as HistoryRow | undefined;
@@ -452,7 +450,18 @@ export class EntryService {
     if (!can(facts, action, loaded.facts, settings)) throw new ForbiddenError(`${action} this entry`);
   }
 
-  private async load(actor: Actor, id: string): Promise<Loaded | undefined> {
+  /** Who asks, and the entry with the settings: one host look-up and one statement, side by side. */
+  private async loadFor(actor: Actor, id: string): Promise<{ facts: ActorFacts; settings: VaultSettings; loaded: Loaded | undefined }> {
+    const [facts, { settings, loaded }] = await Promise.all([this.ctx.actorFacts(actor), this.load(actor, id)]);
+    return { facts, settings, loaded };
+  }
+
+  /**
+   * The entry with its grants, its category's members and the settings, in
+   * one statement: the entry row with each grant (or none), then with each
+   * member of its category. Without the entry, the settings as read apart.
+   */
+  private async load(actor: Actor, id: string): Promise<{ settings: VaultSettings; loaded: Loaded | undefined }> {
     if (isServiceEntryId(id)) {
       // Service credentials are read-only: visible ones are forbidden to change, the rest not found.
       await this.services.get(actor, id);
@@ -460,14 +469,28 @@ export class EntryService {
     }
     const t = this.ctx.tables;
     const db = this.ctx.knex;
-    const row = await db(t.entries).where('id', id).first() as EntryRow | undefined;
-    if (!row) return undefined;
-    const [grants, members, linked] = await Promise.all([
-      db(t.grants).where('entry_id', id) as Promise<GrantRow[]>,
-      row.category_id ? db(t.categoryMembers).where('category_id', row.category_id) as Promise<MemberRow[]> : [],
-      linkedServiceStatuses(this.ctx.host, [row]),
-    ]);
-    return { row, facts: vaultEntryFacts(row, grants, members, linked.get(row.id) ?? null) };
+    const withGrants = db(`${t.entries} as e`)
+      .select('e.*', 'g.principal_kind as g_kind', 'g.principal_id as g_id', 'g.can_edit as g_edit')
+      .select(db.raw('NULL as m_kind, NULL as m_id, NULL as m_edit'), this.ctx.settingsColumn('lk_settings'))
+      .leftJoin(`${t.grants} as g`, 'g.entry_id', 'e.id')
+      .where('e.id', id);
+    const withMembers = db(`${t.entries} as e`)
+      .select('e.*', db.raw('NULL, NULL, NULL'), 'm.member_kind', 'm.member_id', 'm.can_edit', this.ctx.settingsColumn('lk_settings'))
+      .join(`${t.categoryMembers} as m`, 'm.category_id', 'e.category_id')
+      .where('e.id', id);
+    const rows = await withGrants.unionAll(withMembers, false) as LoadedRow[];
+    const [first] = rows;
+    if (!first) return { settings: await this.ctx.settings(), loaded: undefined };
+    const { g_kind: _gk, g_id: _gi, g_edit: _ge, m_kind: _mk, m_id: _mi, m_edit: _me, lk_settings: stored, ...row } = first;
+    const grants: GrantRow[] = rows.filter((r) => r.g_kind !== null)
+      .map((r) => ({ entry_id: id, principal_kind: r.g_kind!, principal_id: r.g_id!, can_edit: r.g_edit! }));
+    const members: MemberRow[] = rows.filter((r) => r.m_kind !== null)
+      .map((r) => ({ category_id: row.category_id!, member_kind: r.m_kind!, member_id: r.m_id!, can_edit: r.m_edit! }));
+    const linked = await linkedServiceStatuses(this.ctx.host, [row]);
+    return {
+      settings: settingsFrom(stored),
+      loaded: { row, facts: vaultEntryFacts(row, grants, members, linked.get(row.id) ?? null) },
+    };
   }
 
   private async conflict(trx: Knex.Transaction, id: string): Promise<Error> {

@@ -29,7 +29,7 @@ async function statementsOf(knex: Knex, body: () => Promise<unknown>): Promise<s
  * memberships, the page of entries, and the page's grants, members and watches.
  * The settings are read once per render, not once per service call.
  */
-forEachDatabase('SQL statements per panel render', (db) => {
+forEachDatabase('SQL statements per panel render, reveal and create', (db) => {
   let vault: Vault;
   let hooks: Hooks;
 
@@ -71,6 +71,22 @@ forEachDatabase('SQL statements per panel render', (db) => {
     expect(sent, sent.join('\n')).to.have.length.within(1, 4);
     });
   }
+
+  it('a reveal is one read (the entry, its grants and members, the settings) and the audit transaction: 7 statements', async () => {
+    const [entry] = (await vault.lk.entries.list(client, { search: 'Shop admin' })).items;
+    let password: string | undefined;
+    const sent = await statementsOf(vault.raw, async () => { password = (await vault.lk.entries.reveal(client, entry!.id)).password?.expose(); });
+    expect(password).to.equal('shop');
+    // BEGIN, the chain head locked, the last event, the event, the new head, COMMIT.
+    expect(sent, sent.join('\n')).to.have.length.within(1, 7);
+    expect(sent.filter((sql) => /^select/i.test(sql) && sql.includes(vault.tables.entries)), 'reads of the entry').to.have.length(1);
+  });
+
+  it('a create is the settings read and one transaction writing the entry and its audit event: 8 statements', async () => {
+    const sent = await statementsOf(vault.raw, () => vault.lk.entries.create(client, { name: 'Counted', password: 'c' }));
+    expect(sent, sent.join('\n')).to.have.length.within(1, 8);
+    expect(sent.filter((sql) => /^(BEGIN|START TRANSACTION)/i.test(sql)), 'transactions').to.have.length(1);
+  });
 
   it('the settings are read once per render: the statement naming them is sent once', async () => {
     const sent = await statementsOf(vault.raw, () => hooks.ticketSidebar(supportAdmin, { ticketId: ticketId(0, 0) }, surface));
