@@ -351,16 +351,28 @@ export class EntryService {
     });
   }
 
-  /** One indexed query for the page and one for the total, both under the actor's visibility. */
-  async list(actor: Actor, query: ListEntriesQuery = {}): Promise<Page<EntryView>> {
+  /**
+   * One indexed query for the page and one for the total, both under the
+   * actor's visibility. With `countUpTo` the count stops there (a page of
+   * the whole vault need not read every entry to say "more than 1,000"):
+   * `total` is then at most `offset + countUpTo`, and `totalIsAtLeast` says
+   * whether there are more.
+   */
+  async list(actor: Actor, query: ListEntriesQuery = {}, options: { countUpTo?: number } = {}): Promise<Page<EntryView> & { totalIsAtLeast: boolean }> {
     const q = validate(listEntriesSchema, query);
     return this.ctx.guard(async () => {
       const base = await this.visible(actor, q);
+      const cap = options.countUpTo === undefined ? null : q.offset + options.countUpTo;
+      const counted = cap === null
+        ? base().count({ n: '*' })
+        : this.ctx.knex.count({ n: '*' }).from(base().select('e.id').limit(cap + 1).as('capped'));
       const [rows, totalRow] = await Promise.all([
         this.page(base(), q.offset, q.limit),
-        base().count({ n: '*' }).first() as Promise<{ n: number | string } | undefined>,
+        counted.first() as Promise<{ n: number | string } | undefined>,
       ]);
-      return { items: rows.map(toView), total: Number(totalRow?.n ?? 0), offset: q.offset, limit: q.limit };
+      const total = Number(totalRow?.n ?? 0);
+      const capped = cap !== null && total > cap;
+      return { items: rows.map(toView), total: capped ? cap : total, totalIsAtLeast: capped, offset: q.offset, limit: q.limit };
     });
   }
 
