@@ -144,14 +144,15 @@ forEachDatabase('query plans: lists and their counts', (db) => {
       return { count: counts[0]!, html };
     }
 
-    for (const [who, settings] of [
+    const managerSettings: Array<[string, SettingsPatch]> = [
       ['an extended manager', { adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: ['r-support'] }],
       ['a manager in full mode', { adminAccessMode: 'full', allowedAdminIds: [], extendedAdminRoleIds: [] }],
       ['an allowed manager in restricted mode', { adminAccessMode: 'restricted', allowedAdminIds: ['a-manager'], extendedAdminRoleIds: [] }],
-    ] as const) {
+    ];
+    for (const [who, settings] of managerSettings) {
       // The page's addon managers see most of the vault here: the page's count stops where it may.
       it(`${who}'s count stops after 1,001 entries and says "more than 1000": it never reads the whole table`, async () => {
-        await configure(settings as SettingsPatch);
+        await configure(settings);
         const { count, html } = await pageCount(manager);
         expect(html).to.contain('of more than 1000');
         // Read under LIMIT 1001 with nothing sorted or grouped first, the scan of entries stops at 1,001 rows.
