@@ -4,7 +4,7 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
-import { fullScansOf, plansOf } from '../test/support/query-plan.ts';
+import { fullScansOf, plansOf, type QueryPlan } from '../test/support/query-plan.ts';
 
 /** Mean milliseconds of `body` over `rounds` runs, after a fifth as many to warm up. */
 export async function meanMs(rounds: number, body: (round: number) => Promise<unknown>): Promise<number> {
@@ -59,6 +59,8 @@ export async function planVerdict(knex: Knex, table: string, call: () => Promise
   const plans = await plansOf(knex, [table], call);
   const scanning = plans.filter((plan) => fullScansOf([plan], table).length > 0);
   if (scanning.length === 0) return 'index';
-  if (scanning.every((plan) => /\blimit \?\) as [`"]capped[`"]/i.test(plan.sql))) return 'bounded (LIMIT)';
+  // A count cut off by LIMIT, or a page read off an index in list order (no sort) up to its LIMIT, stops early.
+  const bounded = (plan: QueryPlan) => /\blimit \?\) as [`"]capped[`"]/i.test(plan.sql) || (!plan.sorts && /\blimit \?$/i.test(plan.sql));
+  if (scanning.every(bounded)) return 'bounded (LIMIT)';
   return `FULL SCAN: ${fullScansOf(scanning, table)[0]!.split('\n')[0]}`;
 }

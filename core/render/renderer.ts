@@ -27,6 +27,7 @@ export class Renderer {
   /** Templates given as source (addon sections), compiled once each. */
   readonly #sources = new Map<string, Handlebars.TemplateDelegate>();
   readonly #i18n = i18next.createInstance();
+  readonly #translators = new Map<string, TFunction>();
 
   constructor(options: { templatesDir?: string; localesDir?: string; extraNamespaces?: string[] } = {}) {
     const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
@@ -83,8 +84,15 @@ export class Renderer {
     return template(model, { data: { t: this.translator(options.language, options.namespace), language: options.language } });
   }
 
+  /** One fixed `t` per language and namespace, made once (every render asks for one). */
   translator(language: Language, namespace = 'latchkey'): TFunction {
-    return this.#i18n.getFixedT(language, namespace);
+    const key = `${language}:${namespace}`;
+    let t = this.#translators.get(key);
+    if (!t) {
+      t = this.#i18n.getFixedT(language, namespace);
+      this.#translators.set(key, t);
+    }
+    return t;
   }
 
   #registerHelpers(): void {
@@ -100,9 +108,17 @@ export class Renderer {
     hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
     hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
     hbs.registerHelper('languageName', (code: Language) => LANGUAGE_NAMES[code] ?? code);
+    // A date formatter is costly to build and a panel formats a date per row: one per language, built once.
+    const dateFormats = new Map<string, Intl.DateTimeFormat>();
     hbs.registerHelper('date', function (value: unknown, options: Handlebars.HelperOptions) {
       if (!(value instanceof Date) || value.getTime() === 0) return '';
-      return new Intl.DateTimeFormat(options.data.language as string, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(value);
+      const language = options.data.language as string;
+      let format = dateFormats.get(language);
+      if (!format) {
+        format = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+        dateFormats.set(language, format);
+      }
+      return format.format(value);
     });
     hbs.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
     hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));

@@ -416,7 +416,7 @@ export class EntryService {
           .orWhereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern])
           .orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
       }
-      visibleEntries(qb, facts, settings, t, { hiddenServiceIds, memberCategoryIds: categoryIds });
+      visibleEntries(qb, facts, settings, t, { hiddenServiceIds, memberCategoryIds: categoryIds, oneClient: q.clientId !== undefined });
       return qb;
     };
   }

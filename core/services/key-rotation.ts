@@ -66,20 +66,30 @@ export class KeyRotation {
   }
 
   /**
-   * One UPDATE for the batch: each row gets its own wrapped key through a
-   * CASE on its id, and only while it still names the KEK it was read with.
+   * One UPDATE for the batch (one per KEK pair, should the batch mix old KEKs):
+   * each row gets its own wrapped key through a CASE on its id, and only while
+   * it still names the KEK it was read with.
    */
   private async write(rewrapped: ReadonlyArray<{ row: KeyRow; wrapped: { keyId: string; blob: string } }>): Promise<number> {
-    const knex = this.ctx.knex;
-    const cases = (value: (item: typeof rewrapped[number]) => string) => knex.raw(
-      `CASE id ${rewrapped.map(() => 'WHEN ? THEN ?').join(' ')} END`,
-      rewrapped.flatMap((item) => [item.row.id, value(item)]),
-    );
-    return await knex(this.ctx.tables.entries)
-      .whereIn('id', rewrapped.map((item) => item.row.id))
-      .andWhere('kek_id', cases((item) => item.row.kek_id))
-      .update({ kek_id: cases((item) => item.wrapped.keyId), wrapped_key: cases((item) => item.wrapped.blob) });
+    const groups = new Map<string, Array<typeof rewrapped[number]>>();
+    for (const item of rewrapped) {
+      const key = JSON.stringify([item.row.kek_id, item.wrapped.keyId]);
+      groups.set(key, [...groups.get(key) ?? [], item]);
+    }
+    let written = 0;
+    for (const items of groups.values()) {
+      const [{ row: { kek_id: from }, wrapped: { keyId: to } }] = items as [typeof rewrapped[number]];
+      written += await this.ctx.knex(this.ctx.tables.entries)
+        .whereIn('id', items.map((item) => item.row.id))
+        .andWhere('kek_id', from)
+        .update({
+          kek_id: to,
+          wrapped_key: this.ctx.knex.raw(`CASE id ${items.map(() => 'WHEN ? THEN ?').join(' ')} END`, items.flatMap((item) => [item.row.id, item.wrapped.blob])),
+        });
+    }
+    return written;
   }
+
   private async lastRunUnfinished(): Promise<boolean> {
     const last = await this.ctx.knex(this.ctx.tables.audit).select('action')
       .whereIn('action', [...ROTATION_ACTIONS]).orderBy('seq', 'desc').first() as { action: string } | undefined;
