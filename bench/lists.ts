@@ -2,7 +2,7 @@
 // size and at the large one. A list bounded by an index costs about the same
 // at both (the goal: at most 1.3x).
 import type { SettingsPatch } from '../core/index.ts';
-import { meanMs, planVerdict } from './measure.ts';
+import { typicalMs, planVerdict } from './measure.ts';
 import { actors, MEASURED_CLIENT, type BenchVault } from './world.ts';
 
 export interface ListCase {
@@ -34,7 +34,7 @@ export async function timeLists(vault: BenchVault, rounds: number): Promise<Map<
   const times = new Map<string, number>();
   for (const c of LIST_CASES) {
     await vault.lk.settings.update({ kind: 'system' }, c.settings);
-    times.set(c.name, await meanMs(rounds, () => c.call(vault)));
+    times.set(c.name, await typicalMs(rounds, () => c.call(vault)));
   }
   return times;
 }

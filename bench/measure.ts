@@ -1,4 +1,4 @@
-// How the bench measures: mean milliseconds after a warm-up, requests per
+// How the bench measures: median milliseconds after a warm-up, requests per
 // second over loopback HTTP with a fixed number of keep-alive connections, and
 // the databases' own plans of the statements a call sends.
 import { Agent, request } from 'node:http';
@@ -6,12 +6,22 @@ import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
 import { fullScansOf, plansOf, type QueryPlan } from '../test/support/query-plan.ts';
 
-/** Mean milliseconds of `body` over `rounds` runs, after a fifth as many to warm up. */
-export async function meanMs(rounds: number, body: (round: number) => Promise<unknown>): Promise<number> {
+/**
+ * Typical milliseconds of `body`: the median of `rounds` runs, after a fifth
+ * as many to warm up. The median, not the mean: on a shared machine a few
+ * runs stall on another process, and one stall would move a mean of fast
+ * calls more than the table size does.
+ */
+export async function typicalMs(rounds: number, body: (round: number) => Promise<unknown>): Promise<number> {
   for (let i = 0; i < Math.max(3, Math.floor(rounds / 5)); i++) await body(i);
-  const start = performance.now();
-  for (let i = 0; i < rounds; i++) await body(i);
-  return (performance.now() - start) / rounds;
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    await body(i);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
 }
 
 export interface Throughput {

@@ -9,7 +9,7 @@ import { AuditLog } from '../core/store/audit-log.ts';
 import { AuditSeal } from '../core/store/audit-seal.ts';
 import type { EntryRow } from '../core/store/entry-rows.ts';
 import { newId } from '../core/store/ids.ts';
-import { meanMs } from './measure.ts';
+import { typicalMs } from './measure.ts';
 import { actors, keyA, MEASURED_CLIENT, type BenchVault } from './world.ts';
 
 export interface WriteFigures {
@@ -27,8 +27,8 @@ export async function timeWrites(vault: BenchVault, rounds: number): Promise<Wri
   const sample = (await vault.lk.entries.reveal(actors.client, ids[0]!)).password?.expose();
   if (!sample?.startsWith('pw-')) throw new Error('a seeded entry does not reveal: nothing to measure');
 
-  const revealMs = await meanMs(rounds, (i) => vault.lk.entries.reveal(actors.client, ids[i % ids.length]!));
-  const rawRevealMs = await meanMs(rounds, async (i) => {
+  const revealMs = await typicalMs(rounds, (i) => vault.lk.entries.reveal(actors.client, ids[i % ids.length]!));
+  const rawRevealMs = await typicalMs(rounds, async (i) => {
     const id = ids[i % ids.length]!;
     const row = await vault.knex(vault.tables.entries).where('id', id).first() as EntryRow;
     const dataKey = await cipher.openDataKey(id, row.key_version, { keyId: row.kek_id, blob: row.wrapped_key });
@@ -38,8 +38,8 @@ export async function timeWrites(vault: BenchVault, rounds: number): Promise<Wri
     }, Date.now()));
   });
 
-  const createMs = await meanMs(rounds, (i) => vault.lk.entries.create(actors.writer, { name: `created ${i}`, password: `pw-${i}` }));
-  const rawCreateMs = await meanMs(rounds, async (i) => {
+  const createMs = await typicalMs(rounds, (i) => vault.lk.entries.create(actors.writer, { name: `created ${i}`, password: `pw-${i}` }));
+  const rawCreateMs = await typicalMs(rounds, async (i) => {
     const now = Date.now();
     const id = newId(now);
     const { dataKey, wrapped } = await cipher.newDataKey(id);
