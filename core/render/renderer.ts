@@ -8,6 +8,8 @@ import { safeHttpUrl } from './safe-url.ts';
 
 const TEMPLATES_DIR = packageFile('templates');
 const LOCALES_DIR = packageFile('locales');
+/** How many parameterless strings a language keeps ready; past it they are looked up each time. */
+const PLAIN_STRINGS_KEPT = 2_000;
 
 export interface RenderOptions {
   language: Language;
@@ -28,6 +30,7 @@ export class Renderer {
   readonly #sources = new Map<string, Handlebars.TemplateDelegate>();
   readonly #i18n = i18next.createInstance();
   readonly #translators = new Map<string, TFunction>();
+  readonly #plain = new Map<string, Map<string, string>>();
 
   constructor(options: { templatesDir?: string; localesDir?: string; extraNamespaces?: string[] } = {}) {
     const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
@@ -81,7 +84,21 @@ export class Renderer {
   }
 
   #run(template: Handlebars.TemplateDelegate, model: object, options: RenderOptions): string {
-    return template(model, { data: { t: this.translator(options.language, options.namespace), language: options.language } });
+    const namespace = options.namespace ?? 'latchkey';
+    return template(model, {
+      data: { t: this.translator(options.language, namespace), language: options.language, namespace, plain: this.#plainStrings(options.language, namespace) },
+    });
+  }
+
+  /** Strings without parameters, by key, for one language and namespace: each looked up once, then reused by every render. */
+  #plainStrings(language: Language, namespace: string): Map<string, string> {
+    const key = `${language}:${namespace}`;
+    let strings = this.#plain.get(key);
+    if (!strings) {
+      strings = new Map();
+      this.#plain.set(key, strings);
+    }
+    return strings;
   }
 
   /** One fixed `t` per language and namespace, made once (every render asks for one). */
@@ -99,7 +116,17 @@ export class Renderer {
     const hbs = this.#hbs;
     hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
       const t = options.data.t as TFunction;
-      return t(key, options.hash as Record<string, unknown>);
+      const hash = options.hash as Record<string, unknown>;
+      // A panel asks for the same labels on every row: those without parameters are translated once.
+      if (Object.keys(hash).length > 0) return t(key, hash);
+      const plain = options.data.plain as Map<string, string>;
+      let text = plain.get(key);
+      if (text === undefined) {
+        text = t(key);
+        // Keys come from templates (some built from a stored value, like an audit action): kept bounded.
+        if (plain.size < PLAIN_STRINGS_KEPT) plain.set(key, text);
+      }
+      return text;
     });
     hbs.registerHelper('safeUrl', (value: unknown) => safeHttpUrl(value));
     hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
@@ -123,9 +150,12 @@ export class Renderer {
     hbs.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
     hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
     hbs.registerHelper('shortId', (id: unknown) => (typeof id === 'string' ? (id.length > 12 ? `${id.slice(0, 8)}…` : id) : ''));
+    // The browser script's strings, the same object for every render in a language: built once.
+    const scriptStrings = new Map<string, unknown>();
     hbs.registerHelper('lkStrings', (options: Handlebars.HelperOptions) => {
-      const t = options.data.t as TFunction;
-      return t('js', { returnObjects: true });
+      const key = `${options.data.language as string}:${options.data.namespace as string}`;
+      if (!scriptStrings.has(key)) scriptStrings.set(key, (options.data.t as TFunction)('js', { returnObjects: true }));
+      return scriptStrings.get(key);
     });
   }
 }
