@@ -10,6 +10,7 @@ const TEMPLATES_DIR = packageFile('templates');
 const LOCALES_DIR = packageFile('locales');
 /** How many parameterless strings a language keeps ready; past it they are looked up each time. */
 const PLAIN_STRINGS_KEPT = 2_000;
+const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
 
 export interface RenderOptions {
   language: Language;
@@ -112,14 +113,34 @@ export class Renderer {
     return t;
   }
 
+  /**
+   * The stored string of `key` when it is plain text with `{{name}}`
+   * placeholders only (what i18next would fill in as is), else null.
+   */
+  #simpleTemplate(language: Language, namespace: string, key: string, plain: Map<string, string>): string | null {
+    const cacheKey = `\u0000raw:${key}`;
+    const known = plain.get(cacheKey);
+    if (known !== undefined) return known === '' ? null : known;
+    const stored: unknown = this.#i18n.getResource(language, namespace, key);
+    const simple = typeof stored === 'string' && stored !== '' && !stored.includes('$t(') && !/\{\{(?!\s*\w+\s*\}\})/.test(stored) ? stored : null;
+    if (plain.size < PLAIN_STRINGS_KEPT) plain.set(cacheKey, simple ?? '');
+    return simple;
+  }
+
   #registerHelpers(): void {
     const hbs = this.#hbs;
+    const self = this;
     hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
       const t = options.data.t as TFunction;
       const hash = options.hash as Record<string, unknown>;
-      // A panel asks for the same labels on every row: those without parameters are translated once.
-      if (Object.keys(hash).length > 0) return t(key, hash);
+      // A panel asks for the same labels on every row: those without parameters are translated once,
+      // and a plain "{{name}}" string is filled in here (no plural, no nesting: i18next does those).
       const plain = options.data.plain as Map<string, string>;
+      if (Object.keys(hash).length > 0) {
+        if ('count' in hash || 'context' in hash) return t(key, hash);
+        const raw = self.#simpleTemplate(options.data.language as Language, options.data.namespace as string, key, plain);
+        return raw === null ? t(key, hash) : raw.replace(PLACEHOLDER, (_, name: string) => String(hash[name] ?? ''));
+      }
       let text = plain.get(key);
       if (text === undefined) {
         text = t(key);
