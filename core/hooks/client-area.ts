@@ -34,7 +34,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     // The account adds its own access details only where the installer lets this client keep them.
     const keepsEntries = clientMayKeepEntries({ clientId: client.id, groupId: client.groupId }, settings);
     const names = new NameBook(lk.host).learn('client', [client]).learn('contact', contacts);
-    const rows = await entryRows(lk, actor, [...services, ...vault.items], categories, undefined, names);
+    const rows = await entryRows(lk, actor, [...services, ...vault.items], categories, undefined, names, vault.facts);
     const ownCategories = categories.filter((c) => c.owner.kind === 'client' && c.owner.id === client.id);
     const language = pickLanguage(context.language, client.language);
     const contactNames = new Map(contacts.map((c) => [c.id, c.name]));

@@ -3,12 +3,15 @@ import type { Category } from '../domain/category.ts';
 import type { EntryView } from '../domain/entry.ts';
 import type { Latchkey } from '../latchkey.ts';
 import type { HostClient } from '../ports/host-directory.ts';
+import type { RowFacts } from '../store/row-facts.ts';
 import { adminShareTargets, reminderDefault, type ShareTargets } from './panel-model.ts';
 
 export interface StaffClientData {
   /** Service credentials first, then the client's vault entries this admin may see. */
   entries: EntryView[];
   more: boolean;
+  /** What the page's query brought along about each vault entry, for `entryRows`. */
+  facts: ReadonlyMap<string, RowFacts>;
   categories: Category[];
   targets: ShareTargets;
   defaultDays: number | null;
@@ -27,5 +30,5 @@ export async function staffClientData(lk: Latchkey, actor: AdminActor, clientId:
     adminShareTargets(lk, clientId, client),
     reminderDefault(lk),
   ]);
-  return { entries: [...services, ...vault.items], more: vault.more, categories, targets, defaultDays };
+  return { entries: [...services, ...vault.items], more: vault.more, facts: vault.facts, categories, targets, defaultDays };
 }

@@ -4,6 +4,7 @@ import type { EntryView, Grant } from '../domain/entry.ts';
 import { can } from '../policy/access-policy.ts';
 import type { ServiceStatus } from '../ports/host-directory.ts';
 import type { GrantRow, MemberRow } from '../store/entry-rows.ts';
+import type { RowFacts } from '../store/row-facts.ts';
 import type { VaultContext } from './context.ts';
 import { recipientOf } from './mail-outbox.ts';
 import { linkedServiceStatuses, vaultEntryFacts } from './entry-facts.ts';
@@ -47,10 +48,12 @@ export class EntryPermissionsService {
    * category members, the watches and the names come in one statement.
    */
   async ofPage(
-    actor: Actor, entries: readonly EntryView[], ask: { watch?: readonly string[]; nameCategories?: readonly string[] } = {},
+    actor: Actor, entries: readonly EntryView[],
+    ask: { watch?: readonly string[]; nameCategories?: readonly string[]; known?: ReadonlyMap<string, RowFacts> } = {},
   ): Promise<PageFacts> {
     return this.ctx.guard(async () => {
       const vault = entries.filter((e) => e.source === 'vault');
+      const known = ask.known && vault.every((e) => ask.known!.has(e.id)) ? ask.known : null;
       const factRows = vault.map((e) => ({
         id: e.id, owner_kind: e.owner.kind, owner_id: e.owner.id, client_id: e.clientId, category_id: e.categoryId,
         shared_with_admin: e.sharedWithAdmin, is_private: e.private, service_id: e.links.serviceId,
@@ -58,7 +61,8 @@ export class EntryPermissionsService {
       // Who asks, and the host's word on the linked services: independent look-ups, one round.
       const [{ facts, settings }, rows, linked] = await Promise.all([
         this.ctx.decisionInputs(actor),
-        this.readFacts(actor, vault.map((e) => e.id), vault.map((e) => e.categoryId), ask),
+        // A panel's page brought its facts along (EntryService.firstPage): nothing more to read.
+        known ? factRowsOf(known, vault, ask) : this.readFacts(actor, vault.map((e) => e.id), vault.map((e) => e.categoryId), ask),
         // Service credentials and linked entries alike: every service's state in one look-up.
         linkedServiceStatuses(this.ctx.host, entries.map((e) => ({ id: e.id, service_id: e.links.serviceId, client_id: e.clientId }))),
       ]);
@@ -127,6 +131,27 @@ export class EntryPermissionsService {
     if (!first) return [];
     return await (rest.length === 0 ? first : first.unionAll(rest, false)) as FactRow[];
   }
+}
+
+/** The rows `readFacts` would read, from facts a page brought along. */
+function factRowsOf(
+  known: ReadonlyMap<string, RowFacts>, vault: readonly EntryView[], ask: { watch?: readonly string[]; nameCategories?: readonly string[] },
+): FactRow[] {
+  const rows: FactRow[] = [];
+  const watch = new Set(ask.watch ?? []);
+  const named = new Set(ask.nameCategories ?? []);
+  const seenCategories = new Set<string>();
+  for (const entry of vault) {
+    const facts = known.get(entry.id)!;
+    for (const g of facts.grants) rows.push({ fact: 'grant', a: entry.id, b: g.principal_kind, c: g.principal_id, d: g.can_edit, label: null });
+    if (watch.has(entry.id) && facts.watching) rows.push({ fact: 'watch', a: entry.id, b: null, c: null, d: null, label: null });
+    const category = entry.categoryId;
+    if (category === null || seenCategories.has(category)) continue;
+    seenCategories.add(category);
+    for (const m of facts.members) rows.push({ fact: 'member', a: category, b: m.member_kind, c: m.member_id, d: m.can_edit, label: null });
+    if (named.has(category) && facts.categoryName !== null) rows.push({ fact: 'category', a: category, b: null, c: null, d: null, label: facts.categoryName });
+  }
+  return rows;
 }
 
 function push<T>(groups: Map<string, T[]>, key: string, item: T): void {

@@ -28,6 +28,7 @@ import { linkedServiceStatuses, servicesHiddenFromClient, vaultEntryFacts } from
 import { isServiceEntryId, type ServiceCredentials } from './service-credentials.ts';
 import { firstReminderAt, reminderPeriod } from './reminder-schedule.ts';
 import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
+import { rowFactColumns, toRowFacts, type RowFactColumns, type RowFacts } from '../store/row-facts.ts';
 
 const SECRET_FIELDS = { password: 'password_ct', notes: 'notes_ct', totpSecret: 'totp_ct' } as const;
 const FIELD_NAMES = { password: 'password', notes: 'notes', totpSecret: 'totp' } as const;
@@ -377,15 +378,22 @@ export class EntryService {
   }
 
   /**
-   * The first `limit` entries of a list and whether there are more, in one
-   * statement (one row more than asked, no count): what a panel shows.
+   * The first `limit` entries of a list and whether there are more, with what
+   * a panel shows about each (grants, its category's members and name, the
+   * reader's watch), all in one statement: one row more than asked, no count.
    */
-  async firstPage(actor: Actor, query: ListEntriesQuery = {}): Promise<{ items: EntryView[]; more: boolean }> {
+  async firstPage(actor: Actor, query: ListEntriesQuery = {}): Promise<{ items: EntryView[]; more: boolean; facts: Map<string, RowFacts> }> {
     const q = validate(listEntriesSchema, query);
     return this.ctx.guard(async () => {
       const base = await this.visible(actor, q);
-      const rows = await this.page(base(), 0, q.limit + 1);
-      return { items: rows.slice(0, q.limit).map(toView), more: rows.length > q.limit };
+      const qb = base().select(rowFactColumns(this.ctx.knex, this.ctx.tables, this.ctx.dialect, recipientOf(actor)));
+      const read = await this.page(qb, 0, q.limit + 1) as Array<ListedRow & RowFactColumns>;
+      const rows = read.slice(0, q.limit);
+      return {
+        items: rows.map(toView),
+        more: read.length > q.limit,
+        facts: new Map(rows.map((row) => [row.id, toRowFacts(row.id, row.category_id, row)])),
+      };
     });
   }
 

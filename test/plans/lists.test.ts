@@ -178,6 +178,31 @@ forEachDatabase('query plans: lists and their counts', (db) => {
     });
   });
 
+  describe('a panel\'s page with what it shows of each entry (grants, category members, watches)', () => {
+    async function expectIndexedPanelPage(actor: Actor, query: ListEntriesQuery): Promise<void> {
+      const t = world.vault.tables;
+      let listed = 0;
+      const plans = await plansOf(world.vault.raw, [t.entries], async () => {
+        listed = (await world.vault.lk.entries.firstPage(actor, query)).items.length;
+      });
+      expect(listed, 'entries listed').to.be.greaterThan(0);
+      expect(plans, 'one statement').to.have.length(1);
+      for (const table of [t.entries, t.grants, t.categoryMembers, t.categories, t.watchers]) {
+        expect(fullScansOf(plans, table), `full scans of ${table}`).to.deep.equal([]);
+      }
+    }
+
+    it('an admin\'s client summary reads each of them by index', async () => {
+      await configure({ adminAccessMode: 'full', allowedAdminIds: [], extendedAdminRoleIds: [] });
+      await expectIndexedPanelPage(supportAdmin, { clientId: clientId(42), limit: 500 });
+    });
+
+    it('a client\'s area reads each of them by index', async () => {
+      await configure({ clientPrivateEntries: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [] } });
+      await expectIndexedPanelPage({ kind: 'client', clientId: clientId(42) }, { limit: 500 });
+    });
+  });
+
   describe('on the addon\'s Categories page', () => {
     async function categoryPlans(query: { clientId?: string }): Promise<{ page: QueryPlan; count: QueryPlan; all: QueryPlan[] }> {
       const t = world.vault.tables;
