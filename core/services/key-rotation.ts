@@ -4,8 +4,6 @@ import type { VaultContext } from './context.ts';
 export const ROTATION_ACTIONS = ['key.rotation.started', 'key.rotation.resumed', 'key.rotation.finished'] as const;
 type RotationAction = typeof ROTATION_ACTIONS[number];
 
-type KeyRow = { id: string; kek_id: string; wrapped_key: string; key_version: number };
-
 /**
  * Re-wraps every entry's data key under the active KEK, a batch at a time.
  * The walk goes forward through the primary key (`id > last ORDER BY id`), so
@@ -56,6 +54,16 @@ export class KeyRotation {
     });
   }
 
+  private async lastRunUnfinished(): Promise<boolean> {
+    const last = await this.ctx.knex(this.ctx.tables.audit).select('action')
+      .whereIn('action', [...ROTATION_ACTIONS]).orderBy('seq', 'desc').first() as { action: string } | undefined;
+    return last !== undefined && last.action !== 'key.rotation.finished';
+  }
+
+  private async record(action: RotationAction, details: Record<string, string | number>): Promise<void> {
+    await this.ctx.knex.transaction((trx) => this.ctx.record(trx, { kind: 'system' }, { action, details }));
+  }
+
   /** The next rows still under another KEK, after `after` in primary-key order. */
   private async nextBatch(active: string, after: string | null, size: number): Promise<KeyRow[]> {
     const qb = this.ctx.knex(this.ctx.tables.entries)
@@ -89,14 +97,7 @@ export class KeyRotation {
     }
     return written;
   }
-
-  private async lastRunUnfinished(): Promise<boolean> {
-    const last = await this.ctx.knex(this.ctx.tables.audit).select('action')
-      .whereIn('action', [...ROTATION_ACTIONS]).orderBy('seq', 'desc').first() as { action: string } | undefined;
-    return last !== undefined && last.action !== 'key.rotation.finished';
-  }
-
-  private async record(action: RotationAction, details: Record<string, string | number>): Promise<void> {
-    await this.ctx.knex.transaction((trx) => this.ctx.record(trx, { kind: 'system' }, { action, details }));
-  }
 }
+
+/** What a rotation reads of an entry: its id and its wrapped data key. */
+type KeyRow = { id: string; kek_id: string; wrapped_key: string; key_version: number };
