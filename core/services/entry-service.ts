@@ -472,8 +472,12 @@ export class EntryService {
 
   /** Who asks, and the entry with the settings: one host look-up and one statement, side by side. */
   private async loadFor(actor: Actor, id: string): Promise<{ facts: ActorFacts; settings: VaultSettings; loaded: Loaded | undefined }> {
-    const [facts, { settings, loaded }] = await Promise.all([this.ctx.actorFacts(actor), this.load(actor, id)]);
+    const [facts, { settings, loaded }] = await Promise.all([this.ctx.actorFacts(actor), this.loadWithSettings(actor, id)]);
     return { facts, settings, loaded };
+  }
+
+  private async load(actor: Actor, id: string): Promise<Loaded | undefined> {
+    return (await this.loadWithSettings(actor, id)).loaded;
   }
 
   /**
@@ -481,7 +485,7 @@ export class EntryService {
    * one statement: the entry row with each grant (or none), then with each
    * member of its category. Without the entry, the settings as read apart.
    */
-  private async load(actor: Actor, id: string): Promise<{ settings: VaultSettings; loaded: Loaded | undefined }> {
+  private async loadWithSettings(actor: Actor, id: string): Promise<{ settings: VaultSettings; loaded: Loaded | undefined }> {
     if (isServiceEntryId(id)) {
       // Service credentials are read-only: visible ones are forbidden to change, the rest not found.
       await this.services.get(actor, id);
