@@ -472,20 +472,17 @@ export class EntryService {
 
   /** Who asks, and the entry with the settings: one host look-up and one statement, side by side. */
   private async loadFor(actor: Actor, id: string): Promise<{ facts: ActorFacts; settings: VaultSettings; loaded: Loaded | undefined }> {
-    const [facts, { settings, loaded }] = await Promise.all([this.ctx.actorFacts(actor), this.loadWithSettings(actor, id)]);
-    return { facts, settings, loaded };
-  }
-
-  private async load(actor: Actor, id: string): Promise<Loaded | undefined> {
-    return (await this.loadWithSettings(actor, id)).loaded;
+    const [facts, loaded] = await Promise.all([this.ctx.actorFacts(actor), this.load(actor, id)]);
+    // Without the entry the answer is "not found" whatever the settings say.
+    return { facts, settings: loaded?.settings ?? await this.ctx.settings(), loaded };
   }
 
   /**
    * The entry with its grants, its category's members and the settings, in
    * one statement: the entry row with each grant (or none), then with each
-   * member of its category. Without the entry, the settings as read apart.
+   * member of its category.
    */
-  private async loadWithSettings(actor: Actor, id: string): Promise<{ settings: VaultSettings; loaded: Loaded | undefined }> {
+  private async load(actor: Actor, id: string): Promise<(Loaded & { settings: VaultSettings }) | undefined> {
     if (isServiceEntryId(id)) {
       // Service credentials are read-only: visible ones are forbidden to change, the rest not found.
       await this.services.get(actor, id);
@@ -504,17 +501,14 @@ export class EntryService {
       .where('e.id', id);
     const rows = await withGrants.unionAll(withMembers, false) as LoadedRow[];
     const [first] = rows;
-    if (!first) return { settings: await this.ctx.settings(), loaded: undefined };
+    if (!first) return undefined;
     const { g_kind: _gk, g_id: _gi, g_edit: _ge, m_kind: _mk, m_id: _mi, m_edit: _me, lk_settings: stored, ...row } = first;
     const grants: GrantRow[] = rows.filter((r) => r.g_kind !== null)
       .map((r) => ({ entry_id: id, principal_kind: r.g_kind!, principal_id: r.g_id!, can_edit: r.g_edit! }));
     const members: MemberRow[] = rows.filter((r) => r.m_kind !== null)
       .map((r) => ({ category_id: row.category_id!, member_kind: r.m_kind!, member_id: r.m_id!, can_edit: r.m_edit! }));
     const linked = await linkedServiceStatuses(this.ctx.host, [row]);
-    return {
-      settings: settingsFrom(stored),
-      loaded: { row, facts: vaultEntryFacts(row, grants, members, linked.get(row.id) ?? null) },
-    };
+    return { row, facts: vaultEntryFacts(row, grants, members, linked.get(row.id) ?? null), settings: settingsFrom(stored) };
   }
 
   private async conflict(trx: Knex.Transaction, id: string): Promise<Error> {
