@@ -6,7 +6,7 @@ import type { ActorFacts } from '../policy/facts.ts';
 import { principalsOf } from '../policy/visibility-query.ts';
 import { toDate, toMember, type MemberRow } from '../store/entry-rows.ts';
 import type { TableNames } from '../store/table-names.ts';
-import { oncePerRequest } from './request-scope.ts';
+import { currentRequest, oncePerRequest } from './request-scope.ts';
 
 export interface CategoryRow {
   id: string;
@@ -36,7 +36,14 @@ type Principals = Array<[kind: string, id: string]>;
 export function categoryReach(knex: Knex, t: TableNames, facts: ActorFacts, settings: VaultSettings): Promise<CategoryReach> {
   const key = facts.kind === 'system' ? 'system'
     : facts.kind === 'admin' ? `admin:${facts.adminId}` : `client:${facts.clientId}/${facts.contactId ?? ''}`;
-  return oncePerRequest(`categories:${key}`, () => readCategoryReach(knex, t, facts, settings));
+  return oncePerRequest(`${REACH_MEMO}${key}`, () => readCategoryReach(knex, t, facts, settings));
+}
+
+const REACH_MEMO = 'categories:';
+
+/** After a category was written in this request: its next list reads afresh. */
+export function forgetCategoryReach(): void {
+  currentRequest()?.forget(`${REACH_MEMO}*`);
 }
 
 async function readCategoryReach(knex: Knex, t: TableNames, facts: ActorFacts, settings: VaultSettings): Promise<CategoryReach> {

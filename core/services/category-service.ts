@@ -15,7 +15,7 @@ import {
 import { validate } from '../validation/validate.ts';
 import { issue, type Issue } from '../validation/rules.ts';
 import type { VaultContext } from './context.ts';
-import { categoryReach, toCategory, type CategoryRow } from './category-reach.ts';
+import { categoryReach, forgetCategoryReach, toCategory, type CategoryRow } from './category-reach.ts';
 
 /**
  * Admin categories are run by addon managers and give their members (admins,
@@ -43,6 +43,7 @@ export class CategoryService {
           details: { name: row.name, members },
         });
       });
+      forgetCategoryReach();
       return toCategory(row, members);
     });
   }
@@ -137,6 +138,7 @@ export class CategoryService {
           },
         });
       });
+      forgetCategoryReach();
       return toCategory(next, members);
     });
   }
@@ -156,6 +158,7 @@ export class CategoryService {
           details: { name: row.name, ...(row.owner_kind === 'client' && facts.kind === 'admin' ? { ownerClientId: row.owner_id } : {}) },
         });
       });
+      forgetCategoryReach();
     });
   }
 

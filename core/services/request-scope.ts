@@ -21,9 +21,13 @@ export class RequestMemo {
     return value;
   }
 
-  /** After a write this request made: the next read sees it. */
+  /** After a write this request made: the next read sees it. A key ending in `*` forgets every key it starts. */
   forget(key: string): void {
-    this.#values.delete(key);
+    if (!key.endsWith('*')) {
+      this.#values.delete(key);
+      return;
+    }
+    for (const known of [...this.#values.keys()]) if (known.startsWith(key.slice(0, -1))) this.#values.delete(known);
   }
 }
 

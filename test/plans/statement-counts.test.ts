@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { createHooks, createLatchkey, Renderer, type Actor, type Hooks, type HookSurface } from '../../core/index.ts';
+import { createHooks, createLatchkey, Renderer, withinRequest, type Actor, type Hooks, type HookSurface } from '../../core/index.ts';
 import { forEachDatabase, testKeys } from '../support/databases.ts';
 import { clientId, contactId, manager, openPlanVault, serviceId, supportAdmin, system, ticketId } from './plan-world.ts';
 import type { Vault } from '../support/databases.ts';
@@ -111,6 +111,18 @@ forEachDatabase('SQL statements per panel render, reveal and create', (db) => {
   it('the settings are read once per render: the statement naming them is sent once', async () => {
     const sent = await statementsOf(vault.raw, () => hooks.ticketSidebar(supportAdmin, { ticketId: ticketId(0, 0) }, surface));
     expect(sent.filter((sql) => sql.includes(vault.tables.settings))).to.have.length(1);
+  });
+
+  it('within one request, what the request itself writes (a category, the settings) is what it reads next', async () => {
+    const lk = vault.lk;
+    await withinRequest(async () => {
+      const before = (await lk.categories.list(manager)).map((c) => c.name);
+      await lk.categories.create(manager, { name: 'Made in this request' });
+      expect((await lk.categories.list(manager)).map((c) => c.name)).to.deep.equal([...before, 'Made in this request'].sort());
+      const days = (await lk.settings.get(system)).defaultReminderDays;
+      await lk.settings.update(system, { defaultReminderDays: days === 30 ? 31 : 30 });
+      expect((await lk.settings.get(system)).defaultReminderDays).to.equal(days === 30 ? 31 : 30);
+    });
   });
 
   it('a settings change made by another app instance on the same database counts from the next render', async () => {
