@@ -35,6 +35,7 @@ export type {
   SettingsPatch, AuditQuery, PasswordRulesInput,
 } from './validation/schemas.ts';
 export { createHooks, type CreateHooksOptions } from './hooks/create-hooks.ts';
+export { withinRequest } from './services/request-scope.ts';
 export { outageOf, renderUnavailablePanel, type Outage } from './hooks/unavailable-panel.ts';
 export { runAddonAction, type AddonSection } from './hooks/addon-section.ts';
 export { HOOK_PLACES, type Hook, type Hooks, type HookPlace, type HookContext, type HookSurface } from './hooks/hook-contract.ts';

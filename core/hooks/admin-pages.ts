@@ -18,6 +18,8 @@ export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'a
 type AdminPage = (typeof ADMIN_PAGES)[number];
 
 const PAGE_SIZE = 50;
+/** How far the "all access details" page counts before it says "more than" instead. */
+const COUNT_UP_TO = 1_000;
 
 /**
  * The addon's own pages, for admins who run the addon: dashboard, all access
@@ -126,11 +128,12 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     const search = (params.search ?? '').slice(0, 255);
     // A search the vault refuses (a control character pasted in, say) gives the page back with what is wrong, not an error page.
     let searchProblem: string | null = null;
-    const listing = lk.entries.list(actor, { search: search || undefined, offset, limit: PAGE_SIZE }).catch((err: unknown) => {
+    // Counted up to a bound: the whole vault is "more than 1,000", not a count of every entry on every page.
+    const listing = lk.entries.list(actor, { search: search || undefined, offset, limit: PAGE_SIZE }, { countUpTo: COUNT_UP_TO }).catch((err: unknown) => {
       if (!(err instanceof ValidationError) || err.field !== 'search') throw err;
       const problem = err.issues[0]!;
       searchProblem = env.renderer.translator(env.language)(`validation.${problem.rule}`, problem.params ?? {});
-      return { items: [], total: 0, offset, limit: PAGE_SIZE };
+      return { items: [], total: 0, totalIsAtLeast: false, offset, limit: PAGE_SIZE };
     });
     const [page, categories, targets, defaultDays] = await Promise.all([
       listing,
@@ -145,10 +148,11 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       search,
       searchProblem,
       total: page.total,
+      totalIsAtLeast: page.totalIsAtLeast,
       from: page.total === 0 ? 0 : offset + 1,
       to: offset + page.items.length,
       previous: offset > 0 ? withQuery(surface.pageUrl, { page: 'entries', search, offset: String(Math.max(0, offset - PAGE_SIZE)) }) : null,
-      next: offset + PAGE_SIZE < page.total ? withQuery(surface.pageUrl, { page: 'entries', search, offset: String(offset + PAGE_SIZE) }) : null,
+      next: offset + PAGE_SIZE < page.total || page.totalIsAtLeast ? withQuery(surface.pageUrl, { page: 'entries', search, offset: String(offset + PAGE_SIZE) }) : null,
     };
   },
 

@@ -16,7 +16,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     if (actor.kind !== 'client') return null;
     // The client's record and its vault are read at once: the services check the client on their own.
     const data = Promise.all([
-      lk.entries.list(actor, { limit: 500 }),
+      lk.entries.firstPage(actor, { limit: 500 }),
       lk.serviceCredentials.list(actor, actor.clientId),
       lk.categories.list(actor),
       reminderDefault(lk),
@@ -34,7 +34,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     // The account adds its own access details only where the installer lets this client keep them.
     const keepsEntries = clientMayKeepEntries({ clientId: client.id, groupId: client.groupId }, settings);
     const names = new NameBook(lk.host).learn('client', [client]).learn('contact', contacts);
-    const rows = await entryRows(lk, actor, [...services, ...vault.items], categories, undefined, names);
+    const rows = await entryRows(lk, actor, [...services, ...vault.items], categories, undefined, names, vault.facts);
     const ownCategories = categories.filter((c) => c.owner.kind === 'client' && c.owner.id === client.id);
     const language = pickLanguage(context.language, client.language);
     const contactNames = new Map(contacts.map((c) => [c.id, c.name]));
@@ -64,7 +64,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
         editable: JSON.stringify({ id: c.id, name: c.name, members: c.members }),
       })),
       languages: LANGUAGES.map((code) => ({ code, selected: code === language })),
-      more: vault.total > vault.items.length,
+      more: vault.more,
     }, { language });
   };
 }

@@ -4,7 +4,8 @@ import type { AddonSection } from './addon-section.ts';
 import { adminPagesHook } from './admin-pages.ts';
 import { clientAreaHook } from './client-area.ts';
 import { clientSummaryHook } from './client-summary.ts';
-import type { Hooks } from './hook-contract.ts';
+import type { Hook, Hooks } from './hook-contract.ts';
+import { withinRequest } from '../services/request-scope.ts';
 import { DEFAULT_RENDER_DEADLINE_MS, withDeadline } from './render-deadline.ts';
 import { ticketSidebarHook } from './ticket-sidebar.ts';
 
@@ -22,10 +23,16 @@ export interface CreateHooksOptions {
 /** The four hook places over one Latchkey instance; adapters serve them in-process or over HTTP. */
 export function createHooks(lk: Latchkey, renderer: Renderer, options: CreateHooksOptions = {}): Hooks {
   const deadline = options.renderDeadlineMs ?? DEFAULT_RENDER_DEADLINE_MS;
+  const place = (hook: Hook) => withDeadline(asOneRequest(hook), deadline);
   return {
-    clientSummary: withDeadline(clientSummaryHook(lk, renderer), deadline),
-    ticketSidebar: withDeadline(ticketSidebarHook(lk, renderer), deadline),
-    clientArea: withDeadline(clientAreaHook(lk, renderer), deadline),
-    adminPages: withDeadline(adminPagesHook(lk, renderer, options.sections ?? []), deadline),
+    clientSummary: place(clientSummaryHook(lk, renderer)),
+    ticketSidebar: place(ticketSidebarHook(lk, renderer)),
+    clientArea: place(clientAreaHook(lk, renderer)),
+    adminPages: place(adminPagesHook(lk, renderer, options.sections ?? [])),
   };
+}
+
+/** Each render is one request: its services read the settings, the actor and its categories once between them. */
+function asOneRequest(hook: Hook): Hook {
+  return (actor, context, surface) => withinRequest(() => hook(actor, context, surface));
 }

@@ -6,6 +6,7 @@ import type { ServiceStatus } from '../ports/host-directory.ts';
 import { safeHttpUrl } from '../render/safe-url.ts';
 import { recipientOf } from '../services/mail-outbox.ts';
 import { NameBook } from './name-book.ts';
+import type { RowFacts } from '../store/row-facts.ts';
 
 /** One row of an entry table as templates see it. */
 export interface EntryRowModel {
@@ -55,6 +56,8 @@ export async function entryRows(
   categories: readonly Category[],
   isLinked: (entry: EntryView) => boolean = () => false,
   names: NameBook = new NameBook(lk.host),
+  /** What the page's query brought along about each entry (EntryService.firstPage), sparing a look-up. */
+  known?: ReadonlyMap<string, RowFacts>,
 ): Promise<EntryRowModel[]> {
   const who = recipientOf(actor);
   const owns = (entry: EntryView) => who !== null && entry.owner.kind === who.kind && entry.owner.id === who.id;
@@ -63,10 +66,9 @@ export async function entryRows(
   const categoryNames = new Map(categories.map((c) => [c.id, c.name]));
   // Staff see entries a client filed in its own categories: those names come in one look-up.
   const unnamed = unique(entries.map((e) => e.categoryId).filter((id): id is string => id !== null && !categoryNames.has(id)));
-  const [permissions, watching, otherCategories] = await Promise.all([
-    lk.permissions.of(actor, entries),
-    lk.entries.watching(actor, watchable),
-    lk.categories.namesOf(unnamed),
+  // Permissions, watches and category names: one statement for the page.
+  const [{ permissions, watching, categoryNames: otherCategories }] = await Promise.all([
+    lk.permissions.ofPage(actor, entries, { watch: watchable, nameCategories: unnamed, known }),
     names.lookUp({
       admins: entries.filter((e) => e.owner.kind === 'admin').map((e) => e.owner.id),
       clients: entries.flatMap((e) => [e.clientId, e.owner.kind === 'client' ? e.owner.id : null]).filter((id): id is string => id !== null),

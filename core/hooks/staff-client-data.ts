@@ -3,12 +3,15 @@ import type { Category } from '../domain/category.ts';
 import type { EntryView } from '../domain/entry.ts';
 import type { Latchkey } from '../latchkey.ts';
 import type { HostClient } from '../ports/host-directory.ts';
+import type { RowFacts } from '../store/row-facts.ts';
 import { adminShareTargets, reminderDefault, type ShareTargets } from './panel-model.ts';
 
 export interface StaffClientData {
   /** Service credentials first, then the client's vault entries this admin may see. */
   entries: EntryView[];
   more: boolean;
+  /** What the page's query brought along about each vault entry, for `entryRows`. */
+  facts: ReadonlyMap<string, RowFacts>;
   categories: Category[];
   targets: ShareTargets;
   defaultDays: number | null;
@@ -22,10 +25,10 @@ export interface StaffClientData {
 export async function staffClientData(lk: Latchkey, actor: AdminActor, clientId: string, client: Promise<HostClient | null>): Promise<StaffClientData> {
   const [services, vault, categories, targets, defaultDays] = await Promise.all([
     lk.serviceCredentials.list(actor, clientId),
-    lk.entries.list(actor, { clientId, limit: 500 }),
+    lk.entries.firstPage(actor, { clientId, limit: 500 }),
     lk.categories.list(actor),
     adminShareTargets(lk, clientId, client),
     reminderDefault(lk),
   ]);
-  return { entries: [...services, ...vault.items], more: vault.total > vault.items.length, categories, targets, defaultDays };
+  return { entries: [...services, ...vault.items], more: vault.more, facts: vault.facts, categories, targets, defaultDays };
 }

@@ -29,11 +29,11 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
     data.catch(() => undefined);
     const client = await clientLookup;
     if (!client) return null;
-    const { entries: all, more, categories, targets, defaultDays } = await data;
+    const { entries: all, more, facts, categories, targets, defaultDays } = await data;
     const linked = (entry: EntryView) => entry.links.ticketId === ticket.id
       || (ticket.serviceId !== null && entry.links.serviceId === ticket.serviceId);
     const ordered = [...all.filter(linked), ...all.filter((e) => !linked(e))];
-    const rows = await entryRows(lk, actor, ordered, categories, linked, namesFrom(lk, targets));
+    const rows = await entryRows(lk, actor, ordered, categories, linked, namesFrom(lk, targets), facts);
     return renderer.render('hooks/ticket-sidebar', {
       ...panelBase(surface, actor, categories, targets, {
         clientId: client.id, ticketId: ticket.id, serviceId: ticket.serviceId,

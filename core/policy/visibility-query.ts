@@ -27,10 +27,15 @@ type PrincipalPairs = Array<[kind: string, id: string]>;
  * as one big category: it then expects the branch to return a large share of
  * the table and reads all of `entries` to probe the reached ids (issue 13).
  * Without them (the dashboard's counts) the branch joins the memberships.
+ *
+ * `oneClient`: the caller narrows to one client (a summary page, a ticket).
+ * An admin's reach then is checked per entry of that client (EXISTS on the
+ * grants) instead of collected first: a staff member's grants and own entries
+ * span every client and grow with the vault, one client's entries do not.
  */
 export function visibleEntries(
   qb: Knex.QueryBuilder, actor: ActorFacts, settings: VaultSettings, t: TableNames,
-  known: { hiddenServiceIds?: readonly string[]; memberCategoryIds?: readonly string[] } = {},
+  known: { hiddenServiceIds?: readonly string[]; memberCategoryIds?: readonly string[]; oneClient?: boolean } = {},
 ): void {
   const hiddenServiceIds = known.hiddenServiceIds ?? [];
   if (actor.kind === 'system' || !actor.active) {
@@ -39,7 +44,12 @@ export function visibleEntries(
   }
   if (actor.kind === 'admin') {
     if (isExtended(actor, settings)) return;
-    const reached = reachedIds(qb.client, principalsOf(actor), t, { kind: 'admin', id: actor.adminId }, known.memberCategoryIds);
+    const owner = { kind: 'admin', id: actor.adminId };
+    // A staff member's reach grows with the vault (grants across every client); one client's
+    // entries are few: then each of them is checked against the reach, not the reach collected.
+    const reached = known.oneClient
+      ? (q: Knex.QueryBuilder) => reachesEntry(q, principalsOf(actor), t, owner, known.memberCategoryIds)
+      : (q: Knex.QueryBuilder) => q.orWhereIn('e.id', reachedIds(qb.client, principalsOf(actor), t, owner, known.memberCategoryIds));
     const mode = settings.adminAccessMode;
     if (mode === 'full' || isAllowedAdmin(actor, settings)) {
       qb.where((any) => {
@@ -48,10 +58,13 @@ export function visibleEntries(
           if (mode === 'shared') clientOwned.andWhere('e.shared_with_admin', true);
         }).orWhere((teamEntry) => {
           teamEntry.where('e.owner_kind', 'admin').whereNotNull('e.client_id').andWhere('e.is_private', false);
-        }).orWhereIn('e.id', reached);
+        });
+        reached(any);
       });
+    } else if (known.oneClient) {
+      qb.where((any) => reached(any));
     } else {
-      qb.join(reached.as('reached'), 'reached.id', 'e.id');
+      qb.join(reachedIds(qb.client, principalsOf(actor), t, owner, known.memberCategoryIds).as('reached'), 'reached.id', 'e.id');
     }
     return;
   }
@@ -80,7 +93,7 @@ export async function memberCategoryIds(knex: Knex, actor: ActorFacts, settings:
 }
 
 /** Whom the actor's grants and category memberships may name. */
-function principalsOf(actor: Exclude<ActorFacts, { kind: 'system' }>): PrincipalPairs {
+export function principalsOf(actor: Exclude<ActorFacts, { kind: 'system' }>): PrincipalPairs {
   if (actor.kind === 'admin') {
     return actor.roleId === null ? [['admin', actor.adminId]] : [['admin', actor.adminId], ['admin_role', actor.roleId]];
   }
@@ -115,6 +128,24 @@ function reachedIds(
   const [first, ...rest] = parts;
   if (rest.length === 0) return knex().distinct('u.id').from(first!.as('u'));
   return knex().select('u.id').from(first!.union(rest, false).as('u'));
+}
+
+/**
+ * `reachedIds` as conditions on the row `e` itself: owned by `owner`, granted
+ * to any principal, or filed in a category any principal is a member of.
+ */
+function reachesEntry(
+  q: Knex.QueryBuilder, principals: PrincipalPairs, t: TableNames, owner: { kind: string; id: string }, categoryIds?: readonly string[],
+): void {
+  q.orWhere((own) => own.where('e.owner_kind', owner.kind).andWhere('e.owner_id', owner.id))
+    .orWhereExists((granted) => granted.select(granted.client.raw('1')).from(`${t.grants} as g`).whereRaw('g.entry_id = e.id')
+      .where((any) => matchesAny(any, 'g.principal_kind', 'g.principal_id', principals)));
+  if (categoryIds === undefined) {
+    q.orWhereExists((member) => member.select(member.client.raw('1')).from(`${t.categoryMembers} as m`).whereRaw('m.category_id = e.category_id')
+      .where((any) => matchesAny(any, 'm.member_kind', 'm.member_id', principals)));
+  } else if (categoryIds.length > 0) {
+    q.orWhereIn('e.category_id', [...categoryIds]);
+  }
 }
 
 function matchesAny(q: Knex.QueryBuilder, kindColumn: string, idColumn: string, principals: PrincipalPairs): void {

@@ -8,6 +8,9 @@ import { safeHttpUrl } from './safe-url.ts';
 
 const TEMPLATES_DIR = packageFile('templates');
 const LOCALES_DIR = packageFile('locales');
+/** How many parameterless strings a language keeps ready; past it they are looked up each time. */
+const PLAIN_STRINGS_KEPT = 2_000;
+const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
 
 export interface RenderOptions {
   language: Language;
@@ -27,6 +30,8 @@ export class Renderer {
   /** Templates given as source (addon sections), compiled once each. */
   readonly #sources = new Map<string, Handlebars.TemplateDelegate>();
   readonly #i18n = i18next.createInstance();
+  readonly #translators = new Map<string, TFunction>();
+  readonly #plain = new Map<string, Map<string, string>>();
 
   constructor(options: { templatesDir?: string; localesDir?: string; extraNamespaces?: string[] } = {}) {
     const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
@@ -80,18 +85,69 @@ export class Renderer {
   }
 
   #run(template: Handlebars.TemplateDelegate, model: object, options: RenderOptions): string {
-    return template(model, { data: { t: this.translator(options.language, options.namespace), language: options.language } });
+    const namespace = options.namespace ?? 'latchkey';
+    return template(model, {
+      data: { t: this.translator(options.language, namespace), language: options.language, namespace, plain: this.#plainStrings(options.language, namespace) },
+    });
   }
 
+  /** Strings without parameters, by key, for one language and namespace: each looked up once, then reused by every render. */
+  #plainStrings(language: Language, namespace: string): Map<string, string> {
+    const key = `${language}:${namespace}`;
+    let strings = this.#plain.get(key);
+    if (!strings) {
+      strings = new Map();
+      this.#plain.set(key, strings);
+    }
+    return strings;
+  }
+
+  /** One fixed `t` per language and namespace, made once (every render asks for one). */
   translator(language: Language, namespace = 'latchkey'): TFunction {
-    return this.#i18n.getFixedT(language, namespace);
+    const key = `${language}:${namespace}`;
+    let t = this.#translators.get(key);
+    if (!t) {
+      t = this.#i18n.getFixedT(language, namespace);
+      this.#translators.set(key, t);
+    }
+    return t;
+  }
+
+  /**
+   * The stored string of `key` when it is plain text with `{{name}}`
+   * placeholders only (what i18next would fill in as is), else null.
+   */
+  #simpleTemplate(language: Language, namespace: string, key: string, plain: Map<string, string>): string | null {
+    const cacheKey = `\u0000raw:${key}`;
+    const known = plain.get(cacheKey);
+    if (known !== undefined) return known === '' ? null : known;
+    const stored: unknown = this.#i18n.getResource(language, namespace, key);
+    const simple = typeof stored === 'string' && stored !== '' && !stored.includes('$t(') && !/\{\{(?!\s*\w+\s*\}\})/.test(stored) ? stored : null;
+    if (plain.size < PLAIN_STRINGS_KEPT) plain.set(cacheKey, simple ?? '');
+    return simple;
   }
 
   #registerHelpers(): void {
     const hbs = this.#hbs;
+    const self = this;
     hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
       const t = options.data.t as TFunction;
-      return t(key, options.hash as Record<string, unknown>);
+      const hash = options.hash as Record<string, unknown>;
+      // A panel asks for the same labels on every row: those without parameters are translated once,
+      // and a plain "{{name}}" string is filled in here (no plural, no nesting: i18next does those).
+      const plain = options.data.plain as Map<string, string>;
+      if (Object.keys(hash).length > 0) {
+        if ('count' in hash || 'context' in hash) return t(key, hash);
+        const raw = self.#simpleTemplate(options.data.language as Language, options.data.namespace as string, key, plain);
+        return raw === null ? t(key, hash) : raw.replace(PLACEHOLDER, (_, name: string) => String(hash[name] ?? ''));
+      }
+      let text = plain.get(key);
+      if (text === undefined) {
+        text = t(key);
+        // Keys come from templates (some built from a stored value, like an audit action): kept bounded.
+        if (plain.size < PLAIN_STRINGS_KEPT) plain.set(key, text);
+      }
+      return text;
     });
     hbs.registerHelper('safeUrl', (value: unknown) => safeHttpUrl(value));
     hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
@@ -100,16 +156,27 @@ export class Renderer {
     hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
     hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
     hbs.registerHelper('languageName', (code: Language) => LANGUAGE_NAMES[code] ?? code);
+    // A date formatter is costly to build and a panel formats a date per row: one per language, built once.
+    const dateFormats = new Map<string, Intl.DateTimeFormat>();
     hbs.registerHelper('date', function (value: unknown, options: Handlebars.HelperOptions) {
       if (!(value instanceof Date) || value.getTime() === 0) return '';
-      return new Intl.DateTimeFormat(options.data.language as string, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(value);
+      const language = options.data.language as string;
+      let format = dateFormats.get(language);
+      if (!format) {
+        format = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+        dateFormats.set(language, format);
+      }
+      return format.format(value);
     });
     hbs.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
     hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
     hbs.registerHelper('shortId', (id: unknown) => (typeof id === 'string' ? (id.length > 12 ? `${id.slice(0, 8)}…` : id) : ''));
+    // The browser script's strings, the same object for every render in a language: built once.
+    const scriptStrings = new Map<string, unknown>();
     hbs.registerHelper('lkStrings', (options: Handlebars.HelperOptions) => {
-      const t = options.data.t as TFunction;
-      return t('js', { returnObjects: true });
+      const key = `${options.data.language as string}:${options.data.namespace as string}`;
+      if (!scriptStrings.has(key)) scriptStrings.set(key, (options.data.t as TFunction)('js', { returnObjects: true }));
+      return scriptStrings.get(key);
     });
   }
 }

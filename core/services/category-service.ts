@@ -5,7 +5,7 @@ import { mergeDuplicatePrincipals } from '../domain/principal-list.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { canDo } from '../policy/access-policy.ts';
 import type { ActorFacts } from '../policy/facts.ts';
-import { toDate, toMember, type MemberRow } from '../store/entry-rows.ts';
+import { toMember, type MemberRow } from '../store/entry-rows.ts';
 import { newId } from '../store/ids.ts';
 import type { Page } from '../domain/entry.ts';
 import {
@@ -15,15 +15,7 @@ import {
 import { validate } from '../validation/validate.ts';
 import { issue, type Issue } from '../validation/rules.ts';
 import type { VaultContext } from './context.ts';
-
-interface CategoryRow {
-  id: string;
-  name: string;
-  owner_kind: 'admin' | 'client';
-  owner_id: string;
-  created_at: number | string;
-  updated_at: number | string;
-}
+import { categoryReach, forgetCategoryReach, toCategory, type CategoryRow } from './category-reach.ts';
 
 /**
  * Admin categories are run by addon managers and give their members (admins,
@@ -51,11 +43,11 @@ export class CategoryService {
           details: { name: row.name, members },
         });
       });
+      forgetCategoryReach();
       return toCategory(row, members);
     });
   }
 
-  /** Admins see every admin category; a client its own and those it is a member of. */
   /**
    * Names of categories by id, for labelling entries the caller already may
    * see (a client's category on a staff page). Names only, never members.
@@ -68,32 +60,11 @@ export class CategoryService {
     });
   }
 
+  /** Admins see every admin category; a client its own and those it is a member of. */
   async list(actor: Actor): Promise<Category[]> {
     return this.ctx.guard(async () => {
-      const { facts } = await this.ctx.decisionInputs(actor);
-      const t = this.ctx.tables;
-      const qb = this.ctx.knex(`${t.categories} as c`).select('c.*').orderBy([{ column: 'c.name' }, { column: 'c.id' }]);
-      if (facts.kind === 'admin' && facts.active) qb.where('c.owner_kind', 'admin');
-      else if (facts.kind === 'client' && facts.active) {
-        const principals: Array<[string, string]> = facts.contactId === null
-          ? [['client', facts.clientId], ...facts.contactIds.map((id): [string, string] => ['contact', id])]
-          : [['contact', facts.contactId]];
-        qb.where((w) => {
-          if (facts.contactId === null) w.where((own) => own.where('c.owner_kind', 'client').andWhere('c.owner_id', facts.clientId));
-          // A membership counts in admin categories and in the client's own: a contact who moved
-          // to another client brings none of the old client's categories along.
-          w.orWhere((member) => member.where((kind) => kind.where('c.owner_kind', 'admin').orWhere('c.owner_id', facts.clientId)).whereExists((sub) => {
-            sub.select(sub.client.raw('1')).from(`${t.categoryMembers} as m`).whereRaw('m.category_id = c.id')
-              .where((any) => {
-                for (const [kind, id] of principals) any.orWhere((one) => one.where('m.member_kind', kind).andWhere('m.member_id', id));
-              });
-          }));
-        });
-      } else return [];
-      const rows = await qb as CategoryRow[];
-      const members = rows.length === 0 ? [] : await this.ctx.knex(t.categoryMembers)
-        .whereIn('category_id', rows.map((r) => r.id)) as MemberRow[];
-      return rows.map((row) => toCategory(row, members.filter((m) => m.category_id === row.id).map(toMember)));
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      return (await categoryReach(this.ctx.knex, this.ctx.tables, facts, settings)).listed;
     });
   }
 
@@ -167,6 +138,7 @@ export class CategoryService {
           },
         });
       });
+      forgetCategoryReach();
       return toCategory(next, members);
     });
   }
@@ -186,6 +158,7 @@ export class CategoryService {
           details: { name: row.name, ...(row.owner_kind === 'client' && facts.kind === 'admin' ? { ownerClientId: row.owner_id } : {}) },
         });
       });
+      forgetCategoryReach();
     });
   }
 
@@ -249,15 +222,4 @@ function sameMembers(a: readonly CategoryMember[], b: readonly CategoryMember[])
   const key = (m: CategoryMember) => `${m.kind}\u0000${m.id}\u0000${m.canEdit}`;
   const left = new Set(a.map(key));
   return a.length === b.length && b.every((m) => left.has(key(m)));
-}
-
-function toCategory(row: CategoryRow, members: CategoryMember[]): Category {
-  return {
-    id: row.id,
-    name: row.name,
-    owner: { kind: row.owner_kind, id: row.owner_id },
-    members,
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  };
 }

@@ -11,8 +11,16 @@ import { AuditLog, type AuditRecord } from '../store/audit-log.ts';
 import { AuditSeal } from '../store/audit-seal.ts';
 import { asUnavailable, type Dialect } from '../store/database.ts';
 import type { TableNames } from '../store/table-names.ts';
+import { oncePerRequest } from './request-scope.ts';
 
 export const SETTINGS_KEY = 'vault';
+/** The request memo's key for the settings (see request-scope.ts). */
+export const SETTINGS_MEMO = 'settings';
+
+/** The settings from their stored JSON (null: never saved, the defaults). */
+export function settingsFrom(value: string | null): VaultSettings {
+  return value === null ? DEFAULT_SETTINGS : withDefaults(JSON.parse(value) as SettingsChange);
+}
 
 /** What every service shares: the store, the keys, the host and the clock. */
 export class VaultContext {
@@ -45,14 +53,35 @@ export class VaultContext {
     }
   }
 
+  /**
+   * The settings as stored. Outside a transaction they are read once per
+   * request (see request-scope.ts); inside one (`db` a transaction) always afresh.
+   */
   async settings(db: Knex | Knex.Transaction = this.knex): Promise<VaultSettings> {
-    const row = await db(this.tables.settings).select('value').where('key', SETTINGS_KEY).first() as { value: string } | undefined;
-    return row ? withDefaults(JSON.parse(row.value) as SettingsChange) : DEFAULT_SETTINGS;
+    const read = async () => {
+      const row = await db(this.tables.settings).select('value').where('key', SETTINGS_KEY).first() as { value: string } | undefined;
+      return settingsFrom(row?.value ?? null);
+    };
+    return db === this.knex ? oncePerRequest(SETTINGS_MEMO, read) : read();
   }
 
-  /** Actor facts and settings, read fresh on every call so revocations apply at once. */
+  /** The stored settings as a scalar subquery, for a statement that reads them along with something else. */
+  settingsColumn(alias: string): Knex.QueryBuilder {
+    return this.knex(this.tables.settings).select('value').where('key', SETTINGS_KEY).as(alias);
+  }
+
+  /**
+   * Who the actor is, asked of the host for every request (once per request
+   * inside `withinRequest`, else on every call) so revocations apply at once.
+   */
+  actorFacts(actor: Actor): Promise<ActorFacts> {
+    const who = describeActor(actor);
+    return oncePerRequest(`actor:${who.kind}:${who.id ?? ''}`, () => resolveActor(actor, this.host));
+  }
+
+  /** Actor facts and settings, read fresh for every request, as `actorFacts` and `settings` say. */
   async decisionInputs(actor: Actor): Promise<{ facts: ActorFacts; settings: VaultSettings }> {
-    const [facts, settings] = await Promise.all([resolveActor(actor, this.host), this.settings()]);
+    const [facts, settings] = await Promise.all([this.actorFacts(actor), this.settings()]);
     return { facts, settings };
   }
 

@@ -20,12 +20,15 @@ import {
 } from '../validation/schemas.ts';
 import { validate } from '../validation/validate.ts';
 import { issue } from '../validation/rules.ts';
-import type { VaultContext } from './context.ts';
+import { settingsFrom, type VaultContext } from './context.ts';
 import { checkLinks, checkGrantees, checkCategory } from './host-references.ts';
+import { categoryReach } from './category-reach.ts';
+import { currentRequest } from './request-scope.ts';
 import { linkedServiceStatuses, servicesHiddenFromClient, vaultEntryFacts } from './entry-facts.ts';
 import { isServiceEntryId, type ServiceCredentials } from './service-credentials.ts';
 import { firstReminderAt, reminderPeriod } from './reminder-schedule.ts';
 import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
+import { rowFactColumns, toRowFacts, type RowFactColumns, type RowFacts } from '../store/row-facts.ts';
 
 const SECRET_FIELDS = { password: 'password_ct', notes: 'notes_ct', totpSecret: 'totp_ct' } as const;
 const FIELD_NAMES = { password: 'password', notes: 'notes', totpSecret: 'totp' } as const;
@@ -34,6 +37,13 @@ type LinkFields = Partial<Record<'serviceId' | 'contactId' | 'deviceId' | 'ticke
 const LINK_COLUMNS = [
   ['serviceId', 'service_id'], ['contactId', 'contact_id'], ['deviceId', 'device_id'], ['ticketId', 'ticket_id'],
 ] as const satisfies ReadonlyArray<readonly [keyof LinkFields, keyof EntryRow]>;
+
+/** An entries row as `load` reads it: with one grant or one category member, and the stored settings. */
+type LoadedRow = EntryRow & {
+  g_kind: GrantRow['principal_kind'] | null; g_id: string | null; g_edit: boolean | number | null;
+  m_kind: MemberRow['member_kind'] | null; m_id: string | null; m_edit: boolean | number | null;
+  lk_settings: string | null;
+};
 
 interface Loaded {
   row: EntryRow;
@@ -122,8 +132,7 @@ export class EntryService {
   async get(actor: Actor, id: string): Promise<EntryView> {
     if (isServiceEntryId(id)) return this.services.get(actor, id);
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'view', loaded, settings);
       return toView(rowToListed(loaded.row));
     });
@@ -132,8 +141,7 @@ export class EntryService {
   /** Grants of an entry, for whoever may change them (owners and extended admins). */
   async grants(actor: Actor, id: string): Promise<Grant[]> {
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'share', loaded, settings);
       return loaded.facts.grants;
     });
@@ -142,8 +150,7 @@ export class EntryService {
   async reveal(actor: Actor, id: string): Promise<RevealedSecrets> {
     if (isServiceEntryId(id)) return this.services.reveal(actor, id);
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'reveal', loaded, settings);
       const { row } = loaded;
       const secrets = await this.secretsOf(row);
@@ -158,8 +165,7 @@ export class EntryService {
   async update(actor: Actor, id: string, input: UpdateEntryInput): Promise<EntryView> {
     const data = validate(updateEntrySchema, input);
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'update', loaded, settings);
       const { row } = loaded;
       const changesSharing = (data.categoryId !== undefined && data.categoryId !== row.category_id)
@@ -262,8 +268,7 @@ export class EntryService {
   async share(actor: Actor, id: string, input: ShareEntryInput): Promise<EntryView> {
     const data = validate(shareEntrySchema, input);
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'share', loaded, settings);
       const { row } = loaded;
       await checkGrantees(this.ctx.host, facts, row.client_id, data.grants);
@@ -298,8 +303,7 @@ export class EntryService {
    */
   async watch(actor: Actor, id: string, on: boolean): Promise<void> {
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'view', loaded, settings);
       const who = recipientOf(actor);
       if (!who) throw new ForbiddenError('watch entries');
@@ -327,8 +331,7 @@ export class EntryService {
   async delete(actor: Actor, id: string, input: DeleteEntryInput): Promise<void> {
     const data = validate(deleteEntrySchema, input);
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'delete', loaded, settings);
       const t = this.ctx.tables;
       await this.ctx.knex.transaction(async (trx) => {
@@ -344,52 +347,95 @@ export class EntryService {
     });
   }
 
-  /** One indexed query for the page and one for the total, both under the actor's visibility. */
-  async list(actor: Actor, query: ListEntriesQuery = {}): Promise<Page<EntryView>> {
+  /**
+   * One indexed query for the page and one for the total, both under the
+   * actor's visibility. With `countUpTo` the count stops there (a page of
+   * the whole vault need not read every entry to say "more than 1,000"):
+   * `total` is then at most `offset + countUpTo`, and `totalIsAtLeast` says
+   * whether there are more.
+   */
+  async list(actor: Actor, query: ListEntriesQuery = {}, options: { countUpTo?: number } = {}): Promise<Page<EntryView> & { totalIsAtLeast: boolean }> {
     const q = validate(listEntriesSchema, query);
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const t = this.ctx.tables;
-      const [hiddenServiceIds, categoryIds] = await Promise.all([
-        facts.kind === 'client' && facts.active ? servicesHiddenFromClient(this.ctx.host, facts.clientId, settings) : [],
-        memberCategoryIds(this.ctx.knex, facts, settings, t),
-      ]);
-      const base = () => {
-        const qb = this.ctx.knex(`${t.entries} as e`);
-        const exact: Array<[string, string | undefined]> = [
-          ['e.client_id', q.clientId], ['e.owner_kind', q.ownerKind], ['e.owner_id', q.ownerId],
-          ['e.category_id', q.categoryId], ['e.service_id', q.serviceId], ['e.contact_id', q.contactId],
-          ['e.device_id', q.deviceId], ['e.ticket_id', q.ticketId],
-        ];
-        for (const [column, value] of exact) if (value !== undefined) qb.where(column, value);
-        if (q.search) {
-          // '!' as the escape character: a backslash means something else to MySQL and to SQLite.
-          const pattern = `%${q.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-          qb.where((s) => s
-            .whereRaw(`e.name LIKE ? ESCAPE '!'`, [pattern])
-            .orWhereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern])
-            .orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
-        }
-        visibleEntries(qb, facts, settings, t, { hiddenServiceIds, memberCategoryIds: categoryIds });
-        return qb;
-      };
+      const base = await this.visible(actor, q);
+      const cap = options.countUpTo === undefined ? null : q.offset + options.countUpTo;
+      const counted = cap === null
+        ? base().count({ n: '*' })
+        : this.ctx.knex.count({ n: '*' }).from(base().select('e.id').limit(cap + 1).as('capped'));
       const [rows, totalRow] = await Promise.all([
-        base()
-          .select(LISTED_COLUMNS.map((c) => `e.${c}`))
-          .select(this.ctx.knex.raw(PRESENCE_COLUMNS.join(', ')))
-          .orderBy([{ column: 'e.name' }, { column: 'e.id' }])
-          .offset(q.offset)
-          .limit(q.limit) as Promise<ListedRow[]>,
-        base().count({ n: '*' }).first() as Promise<{ n: number | string } | undefined>,
+        this.page(base(), q.offset, q.limit),
+        counted.first() as Promise<{ n: number | string } | undefined>,
       ]);
-      return { items: rows.map(toView), total: Number(totalRow?.n ?? 0), offset: q.offset, limit: q.limit };
+      const total = Number(totalRow?.n ?? 0);
+      const capped = cap !== null && total > cap;
+      return { items: rows.map(toView), total: capped ? cap : total, totalIsAtLeast: capped, offset: q.offset, limit: q.limit };
     });
+  }
+
+  /**
+   * The first `limit` entries of a list and whether there are more, with what
+   * a panel shows about each (grants, its category's members and name, the
+   * reader's watch), all in one statement: one row more than asked, no count.
+   */
+  async firstPage(actor: Actor, query: ListEntriesQuery = {}): Promise<{ items: EntryView[]; more: boolean; facts: Map<string, RowFacts> }> {
+    const q = validate(listEntriesSchema, query);
+    return this.ctx.guard(async () => {
+      const base = await this.visible(actor, q);
+      const qb = base().select(rowFactColumns(this.ctx.knex, this.ctx.tables, this.ctx.dialect, recipientOf(actor)));
+      const read = await this.page(qb, 0, q.limit + 1) as Array<ListedRow & RowFactColumns>;
+      const rows = read.slice(0, q.limit);
+      return {
+        items: rows.map(toView),
+        more: read.length > q.limit,
+        facts: new Map(rows.map((row) => [row.id, toRowFacts(row.id, row.category_id, row)])),
+      };
+    });
+  }
+
+  /** The list's filters under the actor's visibility, as a query to build on (rows or count). */
+  private async visible(actor: Actor, q: ReturnType<typeof listEntriesSchema.parse>): Promise<() => Knex.QueryBuilder> {
+    const { facts, settings } = await this.ctx.decisionInputs(actor);
+    const t = this.ctx.tables;
+    const [hiddenServiceIds, categoryIds] = await Promise.all([
+      facts.kind === 'client' && facts.active ? servicesHiddenFromClient(this.ctx.host, facts.clientId, settings) : [],
+      // Within a request the panel's category list brings the memberships along (one statement for both).
+      currentRequest()
+        ? categoryReach(this.ctx.knex, t, facts, settings).then((reach) => reach.memberIds)
+        : memberCategoryIds(this.ctx.knex, facts, settings, t),
+    ]);
+    return () => {
+      const qb = this.ctx.knex(`${t.entries} as e`);
+      const exact: Array<[string, string | undefined]> = [
+        ['e.client_id', q.clientId], ['e.owner_kind', q.ownerKind], ['e.owner_id', q.ownerId],
+        ['e.category_id', q.categoryId], ['e.service_id', q.serviceId], ['e.contact_id', q.contactId],
+        ['e.device_id', q.deviceId], ['e.ticket_id', q.ticketId],
+      ];
+      for (const [column, value] of exact) if (value !== undefined) qb.where(column, value);
+      if (q.search) {
+        // '!' as the escape character: a backslash means something else to MySQL and to SQLite.
+        const pattern = `%${q.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+        qb.where((s) => s
+          .whereRaw(`e.name LIKE ? ESCAPE '!'`, [pattern])
+          .orWhereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern])
+          .orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
+      }
+      visibleEntries(qb, facts, settings, t, { hiddenServiceIds, memberCategoryIds: categoryIds, oneClient: q.clientId !== undefined });
+      return qb;
+    };
+  }
+
+  private page(qb: Knex.QueryBuilder, offset: number, limit: number): Promise<ListedRow[]> {
+    return qb
+      .select(LISTED_COLUMNS.map((c) => `e.${c}`))
+      .select(this.ctx.knex.raw(PRESENCE_COLUMNS.join(', ')))
+      .orderBy([{ column: 'e.name' }, { column: 'e.id' }])
+      .offset(offset)
+      .limit(limit) as unknown as Promise<ListedRow[]>;
   }
 
   async history(actor: Actor, id: string): Promise<HistoryItem[]> {
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'reveal', loaded, settings);
       const rows = await this.ctx.knex(this.ctx.tables.history)
         .select('id', 'entry_id', 'version', 'changed_at', 'changed_by_kind', 'changed_by_id')
@@ -400,8 +446,7 @@ export class EntryService {
 
   async revealHistory(actor: Actor, id: string, historyId: string): Promise<Secret> {
     return this.ctx.guard(async () => {
-      const { facts, settings } = await this.ctx.decisionInputs(actor);
-      const loaded = await this.load(actor, id);
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'reveal', loaded, settings);
       const item = await this.ctx.knex(this.ctx.tables.history)
         .where({ entry_id: id, id: historyId }).first() as HistoryRow | undefined;
@@ -442,7 +487,19 @@ export class EntryService {
     if (!can(facts, action, loaded.facts, settings)) throw new ForbiddenError(`${action} this entry`);
   }
 
-  private async load(actor: Actor, id: string): Promise<Loaded | undefined> {
+  /** Who asks, and the entry with the settings: one host look-up and one statement, side by side. */
+  private async loadFor(actor: Actor, id: string): Promise<{ facts: ActorFacts; settings: VaultSettings; loaded: Loaded | undefined }> {
+    const [facts, loaded] = await Promise.all([this.ctx.actorFacts(actor), this.load(actor, id)]);
+    // Without the entry the answer is "not found" whatever the settings say.
+    return { facts, settings: loaded?.settings ?? await this.ctx.settings(), loaded };
+  }
+
+  /**
+   * The entry with its grants, its category's members and the settings, in
+   * one statement: the entry row with each grant (or none), then with each
+   * member of its category.
+   */
+  private async load(actor: Actor, id: string): Promise<(Loaded & { settings: VaultSettings }) | undefined> {
     if (isServiceEntryId(id)) {
       // Service credentials are read-only: visible ones are forbidden to change, the rest not found.
       await this.services.get(actor, id);
@@ -450,14 +507,25 @@ export class EntryService {
     }
     const t = this.ctx.tables;
     const db = this.ctx.knex;
-    const row = await db(t.entries).where('id', id).first() as EntryRow | undefined;
-    if (!row) return undefined;
-    const [grants, members, linked] = await Promise.all([
-      db(t.grants).where('entry_id', id) as Promise<GrantRow[]>,
-      row.category_id ? db(t.categoryMembers).where('category_id', row.category_id) as Promise<MemberRow[]> : [],
-      linkedServiceStatuses(this.ctx.host, [row]),
-    ]);
-    return { row, facts: vaultEntryFacts(row, grants, members, linked.get(row.id) ?? null) };
+    const withGrants = db(`${t.entries} as e`)
+      .select('e.*', 'g.principal_kind as g_kind', 'g.principal_id as g_id', 'g.can_edit as g_edit')
+      .select(db.raw('NULL as m_kind, NULL as m_id, NULL as m_edit'), this.ctx.settingsColumn('lk_settings'))
+      .leftJoin(`${t.grants} as g`, 'g.entry_id', 'e.id')
+      .where('e.id', id);
+    const withMembers = db(`${t.entries} as e`)
+      .select('e.*', db.raw('NULL, NULL, NULL'), 'm.member_kind', 'm.member_id', 'm.can_edit', this.ctx.settingsColumn('lk_settings'))
+      .join(`${t.categoryMembers} as m`, 'm.category_id', 'e.category_id')
+      .where('e.id', id);
+    const rows = await withGrants.unionAll(withMembers, false) as LoadedRow[];
+    const [first] = rows;
+    if (!first) return undefined;
+    const { g_kind: _gk, g_id: _gi, g_edit: _ge, m_kind: _mk, m_id: _mi, m_edit: _me, lk_settings: stored, ...row } = first;
+    const grants: GrantRow[] = rows.filter((r) => r.g_kind !== null)
+      .map((r) => ({ entry_id: id, principal_kind: r.g_kind!, principal_id: r.g_id!, can_edit: r.g_edit! }));
+    const members: MemberRow[] = rows.filter((r) => r.m_kind !== null)
+      .map((r) => ({ category_id: row.category_id!, member_kind: r.m_kind!, member_id: r.m_id!, can_edit: r.m_edit! }));
+    const linked = await linkedServiceStatuses(this.ctx.host, [row]);
+    return { row, facts: vaultEntryFacts(row, grants, members, linked.get(row.id) ?? null), settings: settingsFrom(stored) };
   }
 
   private async conflict(trx: Knex.Transaction, id: string): Promise<Error> {

@@ -12,9 +12,13 @@ export interface KeyCheck {
 
 /**
  * Re-wraps every entry's data key under the active KEK, a batch at a time.
- * Each row is updated only if it still names the old KEK, so a run that
- * crashes half-way simply resumes where it stopped; field ciphertexts are
- * untouched (they are sealed with the data key, which does not change).
+ * The walk goes forward through the primary key (`id > last ORDER BY id`), so
+ * each batch costs the same at the end of the table as at the start, and a
+ * batch is written by one statement. A row's `kek_id` says whether it is done:
+ * each row is written only if it still names the KEK it was read with, so a
+ * run killed half-way (even kill -9) simply resumes, and two runs at once do
+ * no harm. Field ciphertexts are untouched (they are sealed with the data key,
+ * which does not change).
  *
  * A run is on the audit trail: started (or resumed, when the last run stopped
  * before it finished) with the number of data keys to re-wrap, and finished
@@ -34,30 +38,23 @@ export class KeyRotation {
   async rewrapAll(batchSize = 500, onBatch?: (done: number) => void): Promise<number> {
     const pending = await this.pending();
     return this.ctx.guard(async () => {
-      const t = this.ctx.tables;
       const active = this.ctx.cipher.activeKeyId;
       const resumed = await this.lastRunUnfinished();
       if (pending === 0 && !resumed) return 0;
       await this.record(resumed ? 'key.rotation.resumed' : 'key.rotation.started', { keyId: active, pending });
       let done = 0;
+      let after: string | null = null;
       for (;;) {
-        const rows = await this.ctx.knex(t.entries)
-          .select('id', 'kek_id', 'wrapped_key', 'key_version')
-          .whereNot('kek_id', active).orderBy('id').limit(batchSize) as Array<{ id: string; kek_id: string; wrapped_key: string; key_version: number }>;
+        const rows = await this.nextBatch(active, after, batchSize);
         if (rows.length === 0) {
           await this.record('key.rotation.finished', { keyId: active, rewrapped: done });
           return done;
         }
+        after = rows[rows.length - 1]!.id;
         const rewrapped = await Promise.all(rows.map(async (row) => ({
           row, wrapped: await this.ctx.cipher.rewrap(row.id, row.key_version, { keyId: row.kek_id, blob: row.wrapped_key }),
         })));
-        await this.ctx.knex.transaction(async (trx) => {
-          for (const { row, wrapped } of rewrapped) {
-            await trx(t.entries).where({ id: row.id, kek_id: row.kek_id })
-              .update({ kek_id: wrapped.keyId, wrapped_key: wrapped.blob });
-          }
-        });
-        done += rows.length;
+        done += await this.write(rewrapped);
         onBatch?.(done);
       }
     });
@@ -96,4 +93,41 @@ export class KeyRotation {
   private async record(action: RotationAction, details: Record<string, string | number>): Promise<void> {
     await this.ctx.knex.transaction((trx) => this.ctx.record(trx, { kind: 'system' }, { action, details }));
   }
+
+  /** The next rows still under another KEK, after `after` in primary-key order. */
+  private async nextBatch(active: string, after: string | null, size: number): Promise<KeyRow[]> {
+    const qb = this.ctx.knex(this.ctx.tables.entries)
+      .select('id', 'kek_id', 'wrapped_key', 'key_version')
+      .whereNot('kek_id', active).orderBy('id').limit(size);
+    if (after !== null) qb.where('id', '>', after);
+    return await qb as KeyRow[];
+  }
+
+  /**
+   * One UPDATE for the batch (one per KEK pair, should the batch mix old KEKs):
+   * each row gets its own wrapped key through a CASE on its id, and only while
+   * it still names the KEK it was read with.
+   */
+  private async write(rewrapped: ReadonlyArray<{ row: KeyRow; wrapped: { keyId: string; blob: string } }>): Promise<number> {
+    const groups = new Map<string, Array<typeof rewrapped[number]>>();
+    for (const item of rewrapped) {
+      const key = JSON.stringify([item.row.kek_id, item.wrapped.keyId]);
+      groups.set(key, [...groups.get(key) ?? [], item]);
+    }
+    let written = 0;
+    for (const items of groups.values()) {
+      const [{ row: { kek_id: from }, wrapped: { keyId: to } }] = items as [typeof rewrapped[number]];
+      written += await this.ctx.knex(this.ctx.tables.entries)
+        .whereIn('id', items.map((item) => item.row.id))
+        .andWhere('kek_id', from)
+        .update({
+          kek_id: to,
+          wrapped_key: this.ctx.knex.raw(`CASE id ${items.map(() => 'WHEN ? THEN ?').join(' ')} END`, items.flatMap((item) => [item.row.id, item.wrapped.blob])),
+        });
+    }
+    return written;
+  }
 }
+
+/** What a rotation reads of an entry: its id and its wrapped data key. */
+type KeyRow = { id: string; kek_id: string; wrapped_key: string; key_version: number };

@@ -7,7 +7,8 @@ import { ForbiddenError } from '../errors.ts';
 import { canDo } from '../policy/access-policy.ts';
 import { settingsPatchSchema, settingsSchema, type SettingsPatch } from '../validation/schemas.ts';
 import { validate } from '../validation/validate.ts';
-import { SETTINGS_KEY, type VaultContext } from './context.ts';
+import { SETTINGS_KEY, SETTINGS_MEMO, type VaultContext } from './context.ts';
+import { currentRequest } from './request-scope.ts';
 
 export class SettingsService {
   constructor(private readonly ctx: VaultContext) {}
@@ -28,7 +29,7 @@ export class SettingsService {
       if (!canDo(facts, 'changeSettings', settings) && actor.kind !== 'system') throw new ForbiddenError('change the settings');
       const now = this.ctx.now();
       const t = this.ctx.tables;
-      return this.ctx.knex.transaction(async (trx) => {
+      const saved = await this.ctx.knex.transaction(async (trx) => {
         // Queue behind other writers first, then apply the change to the settings as they are
         // now: two people changing different settings at once both keep their change.
         await this.ctx.audit.lock(trx, now);
@@ -43,6 +44,9 @@ export class SettingsService {
         await this.ctx.record(trx, actor, { action: 'settings.update', details: { changed } });
         return next;
       });
+      // The rest of this request reads the settings as they now are.
+      currentRequest()?.forget(SETTINGS_MEMO);
+      return saved;
     });
   }
 }

@@ -103,11 +103,21 @@ forEachDatabase('access policy: services agree with the reference policy', (db) 
         .filter((e) => can(facts, 'view', entryFacts(world, built, e), world.settings))
         .map((e) => e.id).sort();
       const listed = await listedIds(vault.lk, actor);
+      const names = (ids: string[]) => ids.map((id) => built.entries.get(id)?.name ?? id);
       if (JSON.stringify(listed) !== JSON.stringify(expected)) {
-        const names = (ids: string[]) => ids.map((id) => built.entries.get(id)?.name ?? id);
         throw new Error(`list disagrees with can(view) for ${describeActor(actor, facts)}: `
           + `SQL also lists [${names(listed.filter((id) => !expected.includes(id)))}], `
           + `SQL misses [${names(expected.filter((id) => !listed.includes(id)))}]`);
+      }
+      // One client's list (a summary page) checks the reach per entry: it must agree as well.
+      for (const client of world.clients) {
+        const ofClient = expected.filter((id) => built.entries.get(id)?.client === client.id);
+        const listedOfClient = await listedIds(vault.lk, actor, client.id);
+        if (JSON.stringify(listedOfClient) !== JSON.stringify(ofClient)) {
+          throw new Error(`list of ${client.id} disagrees with can(view) for ${describeActor(actor, facts)}: `
+            + `SQL also lists [${names(listedOfClient.filter((id) => !ofClient.includes(id)))}], `
+            + `SQL misses [${names(ofClient.filter((id) => !listedOfClient.includes(id)))}]`);
+        }
       }
     }
   }

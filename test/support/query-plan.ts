@@ -188,3 +188,14 @@ export function fullScansOf(plans: readonly QueryPlan[], table: string): string[
     .filter((a) => a.table === table && a.fullScan)
     .map((a) => `${a.detail}\n    in: ${plan.sql}\n    plan:\n      ${plan.lines.join('\n      ')}`));
 }
+
+/**
+ * MariaDB only: runs the statement under `ANALYZE` and answers how many rows
+ * each step really read of `table` (`r_rows`, summed over the steps that read
+ * it). What a plan only estimates, this counts.
+ */
+export async function rowsReadOnMariaDb(knex: Knex, statement: Statement, table: string): Promise<number> {
+  const tables = tablesBySqlName(statement.sql);
+  const [rows] = await knex.raw(`ANALYZE ${statement.sql}`, [...statement.bindings]) as [Array<MariaDbPlanRow & { r_rows: number | string | null }>];
+  return rows.filter((r) => r.table !== null && tables.get(r.table) === table).reduce((sum, r) => sum + Number(r.r_rows ?? 0), 0);
+}

@@ -1,0 +1,56 @@
+import type { Knex } from 'knex';
+import type { Dialect } from './database.ts';
+import type { GrantRow, MemberRow } from './entry-rows.ts';
+import type { TableNames } from './table-names.ts';
+
+/** What a panel needs of each listed entry besides its columns, read along with it. */
+export interface RowFacts {
+  grants: GrantRow[];
+  /** Members of the category the entry is filed in (none when unfiled). */
+  members: MemberRow[];
+  /** The name of that category, whoever's it is. */
+  categoryName: string | null;
+  /** The reader asked to hear of the entry's password changes. */
+  watching: boolean;
+}
+
+/** The columns `rowFactColumns` adds to a row of entries `e`. */
+export interface RowFactColumns {
+  lk_grants: unknown;
+  lk_members: unknown;
+  lk_category_name: string | null;
+  lk_watching: number | string | null;
+}
+
+/**
+ * Columns that bring an entry's grants, its category's members and name, and
+ * whether `reader` watches it, as index look-ups per listed row: a panel then
+ * reads its page and everything it shows about the page in one statement.
+ * Lists of grants and members come as JSON arrays of [kind, id, can_edit].
+ */
+export function rowFactColumns(knex: Knex, t: TableNames, dialect: Dialect, reader: { kind: string; id: string } | null): Knex.Raw[] {
+  const array = dialect === 'mysql' ? 'JSON_ARRAYAGG(JSON_ARRAY(%s))' : 'json_group_array(json_array(%s))';
+  const aggregate = (columns: string) => array.replace('%s', columns);
+  return [
+    knex.raw(`(SELECT ${aggregate('g.principal_kind, g.principal_id, g.can_edit')} FROM ?? AS ?? WHERE g.entry_id = e.id) AS lk_grants`, [t.grants, 'g']),
+    knex.raw(`(SELECT ${aggregate('m.member_kind, m.member_id, m.can_edit')} FROM ?? AS ?? WHERE m.category_id = e.category_id) AS lk_members`, [t.categoryMembers, 'm']),
+    knex.raw('(SELECT n.name FROM ?? AS ?? WHERE n.id = e.category_id) AS lk_category_name', [t.categories, 'n']),
+    reader
+      ? knex.raw('(SELECT COUNT(*) FROM ?? AS ?? WHERE w.entry_id = e.id AND w.principal_kind = ? AND w.principal_id = ?) AS lk_watching', [t.watchers, 'w', reader.kind, reader.id])
+      : knex.raw('0 AS lk_watching'),
+  ];
+}
+
+export function toRowFacts(entryId: string, categoryId: string | null, row: RowFactColumns): RowFacts {
+  const triples = (value: unknown): Array<[string, string, boolean | number]> => {
+    const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+    return Array.isArray(parsed) ? parsed as Array<[string, string, boolean | number]> : [];
+  };
+  return {
+    grants: triples(row.lk_grants).map(([kind, id, canEdit]) => ({ entry_id: entryId, principal_kind: kind as GrantRow['principal_kind'], principal_id: id, can_edit: canEdit })),
+    members: categoryId === null ? [] : triples(row.lk_members)
+      .map(([kind, id, canEdit]) => ({ category_id: categoryId, member_kind: kind as MemberRow['member_kind'], member_id: id, can_edit: canEdit })),
+    categoryName: row.lk_category_name,
+    watching: Number(row.lk_watching ?? 0) > 0,
+  };
+}

@@ -1,0 +1,136 @@
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { createHooks, createLatchkey, Renderer, withinRequest, type Actor, type Hooks, type HookSurface } from '../../core/index.ts';
+import { forEachDatabase, testKeys } from '../support/databases.ts';
+import { clientId, contactId, manager, openPlanVault, serviceId, supportAdmin, system, ticketId } from './plan-world.ts';
+import type { Vault } from '../support/databases.ts';
+import { entryRows } from '../../core/hooks/entry-rows-model.ts';
+
+const surface: HookSurface = { apiBase: '/lk/api', assetBase: '/lk/assets', pageUrl: '/page', csrfToken: 'csrf', clipboardClearSeconds: 30 };
+const client: Actor = { kind: 'client', clientId: clientId(0) };
+const mainContact: Actor = { kind: 'client', clientId: clientId(0), contactId: 'k000-main' };
+const otherContact: Actor = { kind: 'client', clientId: clientId(0), contactId: contactId(0, 1) };
+
+/** The SQL statements `body` sends through `knex`, as knex reports them. */
+async function statementsOf(knex: Knex, body: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  const listen = (query: { sql: string }) => { sent.push(query.sql); };
+  knex.on('query', listen);
+  try {
+    await body();
+  } finally {
+    knex.off('query', listen);
+  }
+  return sent;
+}
+
+/**
+ * A panel costs a fixed, small number of SQL statements whatever the services
+ * it calls (issue 13; the goal is at most 4): the settings, the actor's
+ * categories with its memberships, and the page of entries with each entry's
+ * grants, category members and the reader's watch. The settings are read once
+ * per render, not once per service call.
+ */
+forEachDatabase('SQL statements per panel render, reveal and create', (db) => {
+  let vault: Vault;
+  let hooks: Hooks;
+
+  before(async function () {
+    this.timeout(60_000);
+    vault = await openPlanVault(db);
+    const lk = vault.lk;
+    hooks = createHooks(lk, new Renderer());
+    await lk.settings.update(system, { adminAccessMode: 'full' });
+    const team = await lk.categories.create(manager, { name: 'Support team', members: [{ kind: 'admin_role', id: 'r-support', canEdit: false }] });
+    const servers = await lk.categories.create(client, { name: 'Servers', members: [{ kind: 'contact', id: contactId(0, 1), canEdit: false }] });
+    const shop = await lk.entries.create(client, { name: 'Shop admin', password: 'shop', sharedWithAdmin: true, categoryId: servers.id });
+    await lk.entries.watch(otherContact, shop.id, true);
+    await lk.entries.create(client, { name: 'Mailbox', password: 'mail', grants: [{ kind: 'contact', id: contactId(0, 1), canEdit: true }] });
+    await lk.entries.create(supportAdmin, { name: 'Router', password: 'r', clientId: clientId(0), ticketId: ticketId(0, 0), serviceId: serviceId(0, 0) });
+    const filed = await lk.entries.create(manager, { name: 'Backup box', password: 'b', clientId: clientId(0), categoryId: team.id });
+    await lk.entries.watch(supportAdmin, filed.id, true);
+  });
+  after(async () => { await vault.close(); });
+
+  it('the ticket sidebar renders with at most 3 statements', async () => {
+    let html: string | null = null;
+    const sent = await statementsOf(vault.raw, async () => { html = await hooks.ticketSidebar(supportAdmin, { ticketId: ticketId(0, 0) }, surface); });
+    expect(html, 'the sidebar').to.contain('Router').and.to.contain('Backup box').and.to.contain('Shop admin');
+    expect(sent, sent.join('\n')).to.have.length.within(1, 3);
+  });
+
+  it('the client summary renders with at most 3 statements', async () => {
+    let html: string | null = null;
+    const sent = await statementsOf(vault.raw, async () => { html = await hooks.clientSummary(supportAdmin, { clientId: clientId(0) }, surface); });
+    expect(html, 'the summary').to.contain('Router').and.to.contain('Shop admin');
+    expect(sent, sent.join('\n')).to.have.length.within(1, 3);
+  });
+
+  for (const [who, actor, sees] of [['the client', client, 'Mailbox'], ['its main contact', mainContact, 'Mailbox'], ['another contact', otherContact, 'Shop admin']] as const) {
+    it(`the client area of ${who} renders with at most 3 statements`, async () => {
+      let html: string | null = null;
+      const sent = await statementsOf(vault.raw, async () => { html = await hooks.clientArea(actor, {}, surface); });
+      expect(html, 'the client area').to.contain(sees);
+    expect(sent, sent.join('\n')).to.have.length.within(1, 3);
+    });
+  }
+
+  for (const [who, actor, query] of [
+    ['a support admin on the client summary', supportAdmin, { clientId: clientId(0), limit: 500 }],
+    ['the client', client, { limit: 500 }],
+    ['another contact', otherContact, { limit: 500 }],
+  ] as const) {
+    it(`the facts ${who}'s page brings along give the same rows as reading them apart`, async () => {
+      const lk = vault.lk;
+      const page = await lk.entries.firstPage(actor, query);
+      expect(page.items, 'entries on the page').to.not.have.length(0);
+      const categories = await lk.categories.list(actor);
+      const along = await entryRows(lk, actor, page.items, categories, undefined, undefined, page.facts);
+      const apart = await entryRows(lk, actor, page.items, categories);
+      expect(along).to.deep.equal(apart);
+      expect(apart.some((row) => row.grants !== null && row.grants.length > 0) || apart.some((row) => row.watching), 'rows with grants or a watch').to.equal(true);
+    });
+  }
+
+  it('a reveal is one read (the entry, its grants and members, the settings) and the audit transaction: 7 statements', async () => {
+    const [entry] = (await vault.lk.entries.list(client, { search: 'Shop admin' })).items;
+    let password: string | undefined;
+    const sent = await statementsOf(vault.raw, async () => { password = (await vault.lk.entries.reveal(client, entry!.id)).password?.expose(); });
+    expect(password).to.equal('shop');
+    // BEGIN, the chain head locked, the last event, the event, the new head, COMMIT.
+    expect(sent, sent.join('\n')).to.have.length.within(1, 7);
+    expect(sent.filter((sql) => /^select/i.test(sql) && sql.includes(vault.tables.entries)), 'reads of the entry').to.have.length(1);
+  });
+
+  it('a create is the settings read and one transaction writing the entry and its audit event: 8 statements', async () => {
+    const sent = await statementsOf(vault.raw, () => vault.lk.entries.create(client, { name: 'Counted', password: 'c' }));
+    expect(sent, sent.join('\n')).to.have.length.within(1, 8);
+    expect(sent.filter((sql) => /^(BEGIN|START TRANSACTION)/i.test(sql)), 'transactions').to.have.length(1);
+  });
+
+  it('the settings are read once per render: the statement naming them is sent once', async () => {
+    const sent = await statementsOf(vault.raw, () => hooks.ticketSidebar(supportAdmin, { ticketId: ticketId(0, 0) }, surface));
+    expect(sent.filter((sql) => sql.includes(vault.tables.settings))).to.have.length(1);
+  });
+
+  it('within one request, what the request itself writes (a category, the settings) is what it reads next', async () => {
+    const lk = vault.lk;
+    await withinRequest(async () => {
+      const before = (await lk.categories.list(manager)).map((c) => c.name);
+      await lk.categories.create(manager, { name: 'Made in this request' });
+      expect((await lk.categories.list(manager)).map((c) => c.name)).to.deep.equal([...before, 'Made in this request'].sort());
+      const days = (await lk.settings.get(system)).defaultReminderDays;
+      await lk.settings.update(system, { defaultReminderDays: days === 30 ? 31 : 30 });
+      expect((await lk.settings.get(system)).defaultReminderDays).to.equal(days === 30 ? 31 : 30);
+    });
+  });
+
+  it('a settings change made by another app instance on the same database counts from the next render', async () => {
+    const other = await createLatchkey({ database: { knex: vault.raw }, keys: testKeys(), host: vault.lk.host, tablePrefix: vault.tables.entries.replace(/entries$/, '') });
+    expect(await hooks.ticketSidebar(supportAdmin, { ticketId: ticketId(0, 0) }, surface)).to.contain('Router');
+    await other.settings.update(system, { staffPanels: { ticketSidebar: false } });
+    expect(await hooks.ticketSidebar(supportAdmin, { ticketId: ticketId(0, 0) }, surface)).to.equal(null);
+    await other.settings.update(system, { staffPanels: { ticketSidebar: true } });
+    expect(await hooks.ticketSidebar(supportAdmin, { ticketId: ticketId(0, 0) }, surface)).to.contain('Router');
+  });
+});
