@@ -54,7 +54,7 @@ const frontDoor = {
 export default [
   { ignores: ['node_modules/**', 'dist/**', 'test-output/**', 'data/**', 'templates/assets/**', 'adapters/zendesk/app/**'] },
   {
-    files: ['core/**/*.ts', 'adapters/**/*.ts', 'migrations/**/*.ts', 'testing/**/*.ts', 'examples/**/*.ts'],
+    files: ['core/**/*.ts', 'adapters/**/*.ts', 'migrations/**/*.ts', 'examples/**/*.ts'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 2023, sourceType: 'module' },
     plugins: { latchkey: { rules: { 'front-door': frontDoor } } },
     rules: { 'latchkey/front-door': 'error' },

@@ -4,7 +4,7 @@ import { DemoDirectory } from '../../examples/demo-host/demo-directory.ts';
 import { ensureSchema, T } from '../../examples/demo-host/schema.ts';
 import { ServicePasswords } from '../../examples/demo-host/secrets.ts';
 import { seedHost } from '../../examples/demo-host/seed.ts';
-import type { DirectoryFixture, KnownRecords } from '../../testing/index.ts';
+import type { DirectoryFixture, KnownRecords } from '../../adapters/testing/index.ts';
 
 /** Records of the demo's Northwind Hosting (examples/demo-host/seed-data.ts). */
 export const demoHostKnown: KnownRecords = {

@@ -1,4 +1,4 @@
-import { describeHostDirectoryContract } from '../../testing/index.ts';
+import { describeHostDirectoryContract } from '../../adapters/testing/index.ts';
 import { openMemoryDirectory } from './memory-fixture.ts';
 
 describeHostDirectoryContract('MemoryDirectory', openMemoryDirectory);

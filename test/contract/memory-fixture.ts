@@ -1,7 +1,7 @@
 import type { MemoryDirectory } from '../../adapters/memory/memory-directory.ts';
 import { Secret } from '../../core/index.ts';
 import { hostFixture } from '../support/host-fixture.ts';
-import type { DirectoryFixture, KnownRecords } from '../../testing/index.ts';
+import type { DirectoryFixture, KnownRecords } from '../../adapters/testing/index.ts';
 
 /** The records of test/support/host-fixture.ts (plus a former admin) that the contract looks up. */
 export const memoryKnown: KnownRecords = {

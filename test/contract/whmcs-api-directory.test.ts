@@ -1,4 +1,4 @@
-import { describeHostDirectoryContract } from '../../testing/index.ts';
+import { describeHostDirectoryContract } from '../../adapters/testing/index.ts';
 import { openWhmcsApiDirectory } from './whmcs-api-fixture.ts';
 
 describeHostDirectoryContract('WhmcsDirectory (external API)', () => openWhmcsApiDirectory());

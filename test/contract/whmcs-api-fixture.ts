@@ -1,6 +1,6 @@
 import { WhmcsApi, WhmcsDirectory, type WhmcsDirectoryOptions } from '../../adapters/whmcs/index.ts';
 import { API_IDENTIFIER, API_SECRET, FakeWhmcs } from '../whmcs/fake-whmcs.ts';
-import type { DirectoryFixture, KnownRecords } from '../../testing/index.ts';
+import type { DirectoryFixture, KnownRecords } from '../../adapters/testing/index.ts';
 
 /**
  * The records of the fake WHMCS API (test/whmcs/fake-whmcs.ts): the API

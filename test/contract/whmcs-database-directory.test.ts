@@ -1,5 +1,5 @@
 import { forEachDatabase } from '../support/databases.ts';
-import { describeHostDirectoryContract } from '../../testing/index.ts';
+import { describeHostDirectoryContract } from '../../adapters/testing/index.ts';
 import { openWhmcsApiWithDatabaseNames, openWhmcsDatabaseDirectory } from './whmcs-database-fixture.ts';
 
 forEachDatabase("WHMCS's database", (db) => {

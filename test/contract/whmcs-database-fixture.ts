@@ -1,7 +1,7 @@
 import { WhmcsApi, WhmcsDatabaseDirectory, WhmcsDatabaseNames, WhmcsDirectory } from '../../adapters/whmcs/index.ts';
 import type { TestDatabase } from '../support/databases.ts';
 import { API_IDENTIFIER, API_SECRET, FakeWhmcs } from '../whmcs/fake-whmcs.ts';
-import type { DirectoryFixture, KnownRecords } from '../../testing/index.ts';
+import type { DirectoryFixture, KnownRecords } from '../../adapters/testing/index.ts';
 import { WHMCS_API_MANY_IDS, whmcsApiKnown } from './whmcs-api-fixture.ts';
 import { openWhmcsTables } from './whmcs-tables.ts';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { MemoryZendeskMapping, withZendeskTickets } from '../../adapters/zendesk/index.ts';
-import { describeHostDirectoryContract } from '../../testing/index.ts';
+import { describeHostDirectoryContract } from '../../adapters/testing/index.ts';
 import { memoryHost, memoryKnown } from './memory-fixture.ts';
 
 /** The sidebar was opened on Zendesk ticket 4242 for Acme. */

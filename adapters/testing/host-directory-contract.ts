@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { expect } from 'chai';
-import { compareClients, Secret, SERVICE_STATUSES, type HostDirectory, type HostService, type ServiceStatus } from '../core/index.ts';
+import { compareClients, Secret, SERVICE_STATUSES, type HostDirectory, type HostService, type ServiceStatus } from '../../core/index.ts';
 import { absentIdLike, IMPOSSIBLE_IDS, otherSpellings } from './id-spellings.ts';
 
 /**
