@@ -92,6 +92,7 @@ export const API_RESPONSES = {
   EntryPage: z.strictObject({
     items: z.array(entry),
     total: z.number().int().min(0),
+    totalIsAtLeast: z.boolean().describe('true when `total` is a floor: the count stopped there instead of reading on'),
     offset: z.number().int().min(0),
     limit: z.number().int().min(1),
   }),
