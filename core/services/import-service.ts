@@ -15,6 +15,11 @@ import { validate } from '../validation/validate.ts';
 import type { CategoryService } from './category-service.ts';
 import type { VaultContext } from './context.ts';
 import type { EntryService } from './entry-service.ts';
+import { errorCodeOf, ImportJobs, type ImportJob } from './import-jobs.ts';
+import type { Logger } from '../ports/logger.ts';
+
+/** Entries written per transaction: large enough to pay each commit once for many rows, small enough to report progress often. */
+export const IMPORT_BATCH = 200;
 
 /** The largest file an import reads: far above any real vault's export, far below what would hurt the server. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -61,6 +66,9 @@ export interface ImportPreview {
   counts: ImportCounts;
 }
 
+/** Told after each batch: entries handled so far, of how many. */
+export type ImportProgress = (done: number, total: number) => void | Promise<void>;
+
 export interface ImportOutcome extends ImportPreview {
   /** Entries created, as planned rows that failed only when written (a link the host no longer has) are counted invalid. */
   created: number;
@@ -79,7 +87,15 @@ interface Planned extends ImportRowPlan {
  * audit event), with one `entries.import` event summing it up.
  */
 export class ImportService {
-  constructor(private readonly ctx: VaultContext, private readonly entries: EntryService, private readonly categories: CategoryService) {}
+  private readonly running = new Set<Promise<void>>();
+  private readonly jobs: ImportJobs;
+
+  constructor(
+    private readonly ctx: VaultContext, private readonly entries: EntryService, private readonly categories: CategoryService,
+    private readonly logger: Logger,
+  ) {
+    this.jobs = new ImportJobs(ctx);
+  }
 
   /** What importing would do, row by row; writes nothing. */
   async preview(actor: Actor, request: ImportRequest): Promise<ImportPreview> {
@@ -88,27 +104,61 @@ export class ImportService {
   }
 
   /** Imports the valid new rows; `onProgress(done, total)` after each. */
-  async run(actor: Actor, request: ImportRequest, onProgress?: (done: number, total: number) => void): Promise<ImportOutcome> {
+  async run(actor: Actor, request: ImportRequest, onProgress?: ImportProgress): Promise<ImportOutcome> {
+    const data = validate(importRequestSchema, request);
+    return this.runPlanned(actor, data, await this.plan(actor, data), onProgress);
+  }
+
+  /**
+   * Plans the import at once (bad input is refused here, before anything is
+   * written), then runs it in the background of this instance, as a job any
+   * instance can report on (`job`): its row is updated after every batch.
+   */
+  async start(actor: Actor, request: ImportRequest): Promise<ImportJob> {
     const data = validate(importRequestSchema, request);
     const planned = await this.plan(actor, data);
+    const job = await this.jobs.open(actor, planned.filter((p) => p.status === 'create').length);
+    const running = this.runPlanned(actor, data, planned, (done) => this.jobs.progress(job.id, done))
+      .then((outcome) => this.jobs.finish(job.id, outcome), async (err: unknown) => {
+        this.logger.error(`latchkey import ${job.id} failed: ${err instanceof Error ? err.name : 'unknown error'}`);
+        await this.jobs.fail(job.id, errorCodeOf(err));
+      })
+      .catch((err: unknown) => this.logger.error(`latchkey import ${job.id}: its job row could not be closed: ${err instanceof Error ? err.name : 'unknown error'}`))
+      .finally(() => this.running.delete(running));
+    this.running.add(running);
+    return job;
+  }
+
+  /** The actor's own import job, as its row stands now (any instance may be running it). */
+  job(actor: Actor, id: string): Promise<ImportJob> {
+    return this.jobs.read(actor, id);
+  }
+
+  /** Resolves once every import this instance started has ended (a graceful stop, a test). */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private async runPlanned(actor: Actor, data: z.output<typeof importRequestSchema>, planned: Planned[], onProgress?: ImportProgress): Promise<ImportOutcome> {
     const toCreate = planned.filter((p) => p.status === 'create');
     const categoryIds = data.foldersAsCategories ? await this.categoryIds(actor, toCreate) : new Map<string, string>();
     let created = 0;
-    for (const [index, row] of toCreate.entries()) {
-      try {
+    // One transaction a batch: each entry still its own data key and event, the fingerprint beside it.
+    for (let start = 0; start < toCreate.length; start += IMPORT_BATCH) {
+      const batch = toCreate.slice(start, start + IMPORT_BATCH);
+      const results = await this.entries.createMany(actor, batch.map((row) => {
         const categoryId = row.category === null ? undefined : categoryIds.get(row.category);
-        const entry = await this.entries.create(actor, { ...row.input!, ...(categoryId ? { categoryId } : {}) });
-        await this.ctx.guard(() => this.ctx.knex(this.ctx.tables.importFingerprints)
-          .insert({ scope: row.scope, fingerprint: row.fingerprint, entry_id: entry.id, created_at: this.ctx.now() })
-          // The record's earlier entry was deleted since: the record now names the new one.
-          .onConflict(['scope', 'fingerprint']).merge(['entry_id', 'created_at']));
-        created += 1;
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        row.status = 'invalid';
-        row.problems = [...err.issues];
-      }
-      onProgress?.(index + 1, toCreate.length);
+        return { input: { ...row.input!, ...(categoryId ? { categoryId } : {}) }, fingerprint: { scope: row.scope, fingerprint: row.fingerprint } };
+      }));
+      results.forEach((result, i) => {
+        if (result.ok) created += 1;
+        else {
+          // Valid when planned, refused when written: a link the host no longer has, say.
+          batch[i]!.status = 'invalid';
+          batch[i]!.problems = result.issues;
+        }
+      });
+      await onProgress?.(start + batch.length, toCreate.length);
     }
     const outcome = { ...summary(planned), created };
     await this.ctx.guard(() => this.ctx.knex.transaction(async (trx) => {
