@@ -137,7 +137,7 @@ export class EntryService {
       const grantCounts = new Map<string, number>();
       const fingerprints: Array<Record<string, unknown>> = [];
       for (const [n, c] of checked.entries()) {
-        const grantProblems = await problemsOf(() => checkGrantees(this.ctx.host, facts, c.clientId, c.data.grants ?? []));
+        const grantProblems = c.data.grants?.length ? await problemsOf(() => checkGrantees(this.ctx.host, facts, c.clientId, c.data.grants!)) : [];
         const problems = [...linkProblems[n]!, ...(c.data.categoryId != null ? categoryProblems.get(c.data.categoryId)! : []), ...grantProblems];
         if (problems.length > 0) {
           results[c.index] = { ok: false, issues: problems };
@@ -155,9 +155,10 @@ export class EntryService {
       if (rows.length === 0) return results;
       const t = this.ctx.tables;
       await this.ctx.knex.transaction(async (trx) => {
+        // The chain's lock before anything else: the count below sees every other write, and two
+        // bulk writes at once queue here rather than meet over each other's new rows.
+        await this.ctx.audit.lock(trx, now);
         if (owner.kind === 'client' && settings.clientEntryLimit !== null) {
-          // As in `create`: the chain's lock first, so the count sees every other write.
-          await this.ctx.audit.lock(trx, now);
           const owned = await countOwned(trx, t.entries, owner.id);
           if (owned + rows.length > settings.clientEntryLimit) throw new LimitExceededError('entry', settings.clientEntryLimit);
         }

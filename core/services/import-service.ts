@@ -142,14 +142,22 @@ export class ImportService {
   private async runPlanned(actor: Actor, data: z.output<typeof importRequestSchema>, planned: Planned[], onProgress?: ImportProgress): Promise<ImportOutcome> {
     const toCreate = planned.filter((p) => p.status === 'create');
     const categoryIds = data.foldersAsCategories ? await this.categoryIds(actor, toCreate) : new Map<string, string>();
+    const write = (batch: Planned[]) => this.entries.createMany(actor, batch.map((row) => {
+      const categoryId = row.category === null ? undefined : categoryIds.get(row.category);
+      return { input: { ...row.input!, ...(categoryId ? { categoryId } : {}) }, fingerprint: { scope: row.scope, fingerprint: row.fingerprint } };
+    }));
+    const batches: Planned[][] = [];
+    for (let i = 0; i < toCreate.length; i += IMPORT_BATCH) batches.push(toCreate.slice(i, i + IMPORT_BATCH));
     let created = 0;
-    // One transaction a batch: each entry still its own data key and event, the fingerprint beside it.
-    for (let start = 0; start < toCreate.length; start += IMPORT_BATCH) {
-      const batch = toCreate.slice(start, start + IMPORT_BATCH);
-      const results = await this.entries.createMany(actor, batch.map((row) => {
-        const categoryId = row.category === null ? undefined : categoryIds.get(row.category);
-        return { input: { ...row.input!, ...(categoryId ? { categoryId } : {}) }, fingerprint: { scope: row.scope, fingerprint: row.fingerprint } };
-      }));
+    let done = 0;
+    // One transaction a batch, each entry still its own data key, event and fingerprint. The next
+    // batch is checked and sealed (CPU) while the one before it is written (the database).
+    let pending = batches.length > 0 ? write(batches[0]!) : null;
+    for (const [b, batch] of batches.entries()) {
+      const following = b + 1 < batches.length ? write(batches[b + 1]!) : null;
+      // Awaited in turn below; marked handled now so a failure while an earlier batch is awaited is not "unhandled".
+      following?.catch(() => undefined);
+      const results = await pending!;
       results.forEach((result, i) => {
         if (result.ok) created += 1;
         else {
@@ -158,7 +166,9 @@ export class ImportService {
           batch[i]!.problems = result.issues;
         }
       });
-      await onProgress?.(start + batch.length, toCreate.length);
+      done += batch.length;
+      await onProgress?.(done, toCreate.length);
+      pending = following;
     }
     const outcome = { ...summary(planned), created };
     await this.ctx.guard(() => this.ctx.knex.transaction(async (trx) => {
@@ -217,18 +227,31 @@ export class ImportService {
     });
   }
 
-  /** Rows whose record was imported before into the same place, and whose entry still exists. */
+  /**
+   * Rows whose record was imported before into the same place, and whose
+   * entry still exists: per scope, a thousand fingerprints a statement, each
+   * a look-up by primary key.
+   */
   private async markAlreadyThere(planned: Planned[]): Promise<void> {
     const t = this.ctx.tables;
-    const candidates = planned.filter((p) => p.status === 'create');
-    for (let i = 0; i < candidates.length; i += 500) {
-      const chunk = candidates.slice(i, i + 500);
-      const rows = await this.ctx.knex(`${t.importFingerprints} as f`)
-        .join(`${t.entries} as e`, 'e.id', 'f.entry_id')
-        .whereIn(['f.scope', 'f.fingerprint'], chunk.map((p) => [p.scope, p.fingerprint]))
-        .select('f.scope', 'f.fingerprint') as Array<{ scope: string; fingerprint: string }>;
-      const found = new Set(rows.map((r) => `${r.scope}\n${r.fingerprint}`));
-      for (const p of chunk) if (found.has(`${p.scope}\n${p.fingerprint}`)) p.status = 'alreadyThere';
+    const byScope = new Map<string, Planned[]>();
+    for (const p of planned) {
+      if (p.status !== 'create') continue;
+      const list = byScope.get(p.scope);
+      if (list) list.push(p);
+      else byScope.set(p.scope, [p]);
+    }
+    for (const [scope, candidates] of byScope) {
+      for (let i = 0; i < candidates.length; i += 1000) {
+        const chunk = candidates.slice(i, i + 1000);
+        const rows = await this.ctx.knex(`${t.importFingerprints} as f`)
+          .join(`${t.entries} as e`, 'e.id', 'f.entry_id')
+          .where('f.scope', scope)
+          .whereIn('f.fingerprint', chunk.map((p) => p.fingerprint))
+          .select('f.fingerprint') as Array<{ fingerprint: string }>;
+        const found = new Set(rows.map((r) => r.fingerprint));
+        for (const p of chunk) if (found.has(p.fingerprint)) p.status = 'alreadyThere';
+      }
     }
   }
 

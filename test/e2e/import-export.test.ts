@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { adminLogin, clientLogin, expectQuiet, requireChromium, shot, startE2E, visit, type E2E, type WatchedPage } from './support.ts';
 
+// In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
+declare const document: any;
+
 const TRANSFER_PAGE = '/admin/addons/latchkey?page=transfer';
 const OLIVIA = { kind: 'admin', adminId: '1' } as const;
 
