@@ -62,7 +62,7 @@ export {
   ImportService, MAX_IMPORT_BYTES, importRequestSchema, type ImportRequest, type ImportPreview, type ImportOutcome, type ImportRowPlan, type ImportRowStatus,
   type ImportCounts,
 } from './services/import-service.ts';
-export type { ImportJob, ImportJobStatus } from './services/import-jobs.ts';
+export { IMPORT_STALL_MS, type ImportJob, type ImportJobStatus } from './services/import-jobs.ts';
 export { ExportService, exportRequestSchema, type ExportRequest, type ExportFile } from './services/export-service.ts';
 export { IMPORT_FORMATS, type ImportFormat } from './import/import-formats.ts';
 export { ImportFormatError } from './import/import-format-error.ts';

@@ -22,6 +22,14 @@ export interface ImportJob {
   updatedAt: Date;
 }
 
+/**
+ * A running job whose row has not moved for this long is reported failed
+ * (`interrupted`): the instance running it stopped (a crash, a deploy) and
+ * no batch will come. A batch takes a second or so; this leaves room for a
+ * slow database.
+ */
+export const IMPORT_STALL_MS = 5 * 60_000;
+
 interface JobRow {
   id: string;
   actor: string;
@@ -64,6 +72,9 @@ export class ImportJobs {
     const row = await this.ctx.guard(() => this.ctx.knex(this.ctx.tables.importJobs)
       .where({ id, actor: actorKey(actor) }).first() as Promise<JobRow | undefined>);
     if (!row) throw new NotFoundError('import');
+    if (row.status === 'running' && this.ctx.now() - Number(row.updated_at) > IMPORT_STALL_MS) {
+      return toJob({ ...row, status: 'failed', counts: JSON.stringify({ error: 'interrupted' }) });
+    }
     return toJob(row);
   }
 

@@ -4,7 +4,7 @@ import { forEachDatabase, openVault, testKeys, type Vault } from '../support/dat
 import { openSibling } from '../support/shared-vault.ts';
 import { snapshotTables } from '../support/table-rows.ts';
 import { BASE, Harness, type HttpResponse, type SendOptions } from '../express/harness.ts';
-import type { Actor, Latchkey } from '../../core/index.ts';
+import { IMPORT_STALL_MS, type Actor, type Latchkey } from '../../core/index.ts';
 
 /** A Chrome export of `n` logins, each its own record. */
 function chromeCsv(n: number): string {
@@ -104,6 +104,25 @@ forEachDatabase('import and export over HTTP: jobs, downloads, refusals', (db) =
     expect(done.headers.get('cache-control')).to.equal('no-store');
     // The job is its starter's own: another admin is told it does not exist.
     expect((await call(h2, { kind: 'admin', adminId: 'a-sam' }, 'GET', `/imports/${job.id}`)).status).to.equal(404);
+  });
+
+  it('a job whose instance stopped is reported failed once its row has not moved for five minutes, not before', async () => {
+    // Two seconds either side of the limit: the request itself takes a few milliseconds of the real clock.
+    const at = Date.now();
+    const job = (n: number, updatedAgo: number) => ({
+      id: `0190aaaa-0000-7000-8000-00000000000${n}`, actor: 'admin:a-owner', status: 'running', done: 200, total: 450, counts: null,
+      created_at: at - updatedAgo - 1000, updated_at: at - updatedAgo,
+    });
+    const [moving, stopped] = [job(1, IMPORT_STALL_MS - 2000), job(2, IMPORT_STALL_MS + 2000)];
+    await vault.raw(vault.tables.importJobs).insert([moving, stopped]);
+    try {
+      const fresh = await call(h2, owner, 'GET', `/imports/${moving.id}`);
+      expect(fresh.json()).to.include({ status: 'running', done: 200, error: null });
+      const stalled = await call(h2, owner, 'GET', `/imports/${stopped.id}`);
+      expect(stalled.json()).to.include({ status: 'failed', done: 200, error: 'interrupted' });
+    } finally {
+      await vault.raw(vault.tables.importJobs).whereIn('id', [moving.id, stopped.id]).delete();
+    }
   });
 
   it('an import file over the usual 256 KiB body limit is read, while every other route keeps that limit', async () => {
