@@ -89,6 +89,18 @@ describe('[sqlite] e2e: an addon admin previews, confirms and follows an import,
     expect(file.text).to.include('Harbour router,admin,r0uter-pw,https://router.harbour.example,');
     expectQuiet(w.watch, 'export');
   });
+
+  it('Download Latchkey JSON for one client, chosen with the client picker, holds that client\'s entries only', async () => {
+    await page.selectOption('[data-lk-export-form] select[name=scope]', 'client');
+    await page.fill('#lk-export-client', 'Blue');
+    await page.locator('#lk-export-client-options [role=option]').first().click();
+    const file = await downloaded(page, '[data-lk-export-form] [data-lk-export=json]');
+    expect(file.name).to.match(/^latchkey-export-\d{4}-\d\d-\d\d\.json$/);
+    const entries = (JSON.parse(file.text) as { entries: Array<{ clientId: string | null }> }).entries;
+    expect(entries).to.not.be.empty;
+    expect([...new Set(entries.map((e) => e.clientId))]).to.deep.equal(['1']);
+    expectQuiet(w.watch, 'export of one client');
+  });
 });
 
 describe('[sqlite] e2e: a client sees import and export only once an admin allows it', function () {

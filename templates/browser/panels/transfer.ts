@@ -183,7 +183,10 @@ function showPlan(section: HTMLElement, rows: PlannedRow[], counts: Counts): voi
 async function download(cfg: PanelConfig, form: HTMLFormElement, format: string): Promise<void> {
   const scope = optional(form, 'select[name="scope"]', HTMLSelectElement)?.value ?? 'all';
   const request: Record<string, string> = { format };
-  if (scope === 'client') request.clientId = inputOf(form, 'clientId').value.trim();
+  if (scope === 'client') {
+    const client = inputOf(form, 'clientId');
+    request.clientId = client.dataset.lkPickedId ?? client.value.trim();
+  }
   if (scope === 'category') request.categoryId = required(form, 'select[name="categoryId"]', HTMLSelectElement).value;
   try {
     const response = await fetch(`${cfg.api}/export`, {
