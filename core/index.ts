@@ -59,10 +59,11 @@ export { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from './store/table
 export { Migrator, type MigrationStatus } from './store/migrator.ts';
 export type { Migration } from '../migrations/index.ts';
 export {
-  ImportService, MAX_IMPORT_BYTES, type ImportRequest, type ImportPreview, type ImportOutcome, type ImportRowPlan, type ImportRowStatus,
+  ImportService, MAX_IMPORT_BYTES, importRequestSchema, type ImportRequest, type ImportPreview, type ImportOutcome, type ImportRowPlan, type ImportRowStatus,
   type ImportCounts,
 } from './services/import-service.ts';
-export { ExportService, type ExportRequest, type ExportFile } from './services/export-service.ts';
+export { IMPORT_STALL_MS, type ImportJob, type ImportJobStatus } from './services/import-jobs.ts';
+export { ExportService, exportRequestSchema, type ExportRequest, type ExportFile } from './services/export-service.ts';
 export { IMPORT_FORMATS, type ImportFormat } from './import/import-formats.ts';
 export { ImportFormatError } from './import/import-format-error.ts';
 export type { ColumnMapping } from './import/formats/generic-csv.ts';

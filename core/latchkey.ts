@@ -137,6 +137,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     const queued = await reminders.enqueueDue();
     return { queued, ...await dispatcher(mailer, opts).drain() };
   };
+  const imports = new ImportService(ctx, entries, categories, logger);
   return {
     entries,
     reminders,
@@ -177,7 +178,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     serviceCredentials,
     serviceLifecycle: new ServiceLifecycle(ctx),
     categories,
-    imports: new ImportService(ctx, entries, categories),
+    imports,
     exports: new ExportService(ctx, entries, categories),
     directory: new ClientFinder(ctx),
     settings: new SettingsService(ctx),
@@ -198,6 +199,8 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
       return canDo(facts, 'changeSettings', settings);
     }),
     close: async () => {
+      // An import running in this instance's background finishes its batches before the pool goes.
+      await imports.settled();
       if (owned) await knex.destroy();
     },
   };

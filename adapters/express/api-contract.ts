@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  auditQuerySchema, createApiTokenSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
+  auditQuerySchema, createApiTokenSchema, exportRequestSchema, importRequestSchema, MAX_IMPORT_BYTES, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
   mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
   type ApiTokenScope,
 } from '../../core/index.ts';
@@ -8,6 +8,11 @@ import type { ApiResponseName } from './api-responses.ts';
 
 export const languageSchema = z.strictObject({ language: z.enum(LANGUAGES) });
 export const watchSchema = z.strictObject({ watch: z.boolean() });
+/**
+ * An import's body: the file as a JSON string, up to MAX_IMPORT_BYTES, whose
+ * escaping (quotes and line breaks, all over a CSV) can double it.
+ */
+export const IMPORT_BODY_LIMIT_BYTES = 2 * MAX_IMPORT_BYTES + 64 * 1024;
 /** `?all=true` as a query string says it. */
 const listApiTokensQuery = z.strictObject({ all: z.enum(['true', 'false']).optional() });
 
@@ -18,6 +23,7 @@ export const PATH_PARAMS = {
   historyId: ownId,
   clientId: hostId,
   tokenId: ownId,
+  jobId: ownId,
   // Names, not ids: a name no addon section has is a 404.
   section: z.string().describe('The name of an addon section'),
   action: z.string().describe('The name of one of the section\'s actions'),
@@ -50,7 +56,9 @@ export interface ApiRoute {
    * The schema the route validates its JSON body with; `optional` when a
    * missing body means `{}`; `form` when it also takes the same fields as a form.
    */
-  readonly body?: { readonly schema: z.ZodType; readonly optional?: true; readonly form?: true };
+  readonly body?: { readonly schema: z.ZodType; readonly optional?: true; readonly form?: true; readonly limitBytes?: number };
+  /** The media types of a 200 that is a file to save (Content-Disposition: attachment), not JSON. */
+  readonly download?: readonly string[];
   /**
    * The answers particular to this route, by status: the name of the body's
    * schema in API_RESPONSES, or null for no body. The refusals every session
@@ -162,6 +170,22 @@ export const API_ROUTES = {
   revokeApiToken: {
     method: 'delete', path: '/tokens/:tokenId', summary: 'Revokes an API token (one\'s own; anyone\'s for addon managers)',
     access: 'unconfined', tokenScope: null, responses: { 204: null },
+  },
+  previewImport: {
+    method: 'post', path: '/imports/preview', summary: 'What importing a file would do, row by row (status, client, problems by field); writes nothing',
+    access: 'session', tokenScope: 'write', body: { schema: importRequestSchema, limitBytes: IMPORT_BODY_LIMIT_BYTES }, responses: { 200: 'ImportPreview' },
+  },
+  startImport: {
+    method: 'post', path: '/imports', summary: 'Starts importing a file: refused at once when the input is bad, else a job to poll while it runs',
+    access: 'session', tokenScope: 'write', body: { schema: importRequestSchema, limitBytes: IMPORT_BODY_LIMIT_BYTES }, responses: { 201: 'ImportJob' },
+  },
+  getImportJob: {
+    method: 'get', path: '/imports/:jobId', summary: 'How far one of the caller\'s imports is, read from any instance',
+    access: 'session', tokenScope: 'write', responses: { 200: 'ImportJob' },
+  },
+  exportEntries: {
+    method: 'post', path: '/export', summary: 'A CSV or Latchkey JSON file of the entries the caller may see (all, a client\'s, a category\'s); each secret in it is audited as revealed',
+    access: 'session', tokenScope: 'reveal', body: { schema: exportRequestSchema }, download: ['text/csv', 'application/json'], responses: { 200: null },
   },
   generatePassword: {
     method: 'post', path: '/password', summary: 'A new random password following the rules given',

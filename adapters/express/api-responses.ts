@@ -77,6 +77,12 @@ const apiToken = z.strictObject({
   status: z.enum(['active', 'expired', 'revoked']),
 });
 
+const importCounts = z.strictObject({
+  create: z.number().int().min(0), alreadyThere: z.number().int().min(0), skipped: z.number().int().min(0),
+  invalid: z.number().int().min(0), noClient: z.number().int().min(0),
+});
+const problem = z.strictObject({ field: z.string(), rule: z.enum(RULE_NAMES), message: z.string().describe('In the user\'s language') });
+
 /** The body of every refusal but bad input, a conflict and an oversized body. */
 const failure = (codes: readonly [string, ...string[]]) => z.strictObject({
   error: z.enum(codes),
@@ -116,6 +122,30 @@ export const API_RESPONSES = {
   ApiTokenCreated: apiToken.extend({ token: z.string().regex(/^lk_[A-Za-z0-9_-]{43}$/) })
     .describe('The only response that carries the token: it is stored as a hash and never shown again'),
   Watching: z.strictObject({ watching: z.boolean() }),
+  ImportPreview: z.strictObject({
+    rows: z.array(z.strictObject({
+      line: z.number().int().min(1).describe('The record\'s line in the file (its position, for JSON and XML)'),
+      name: z.string(),
+      status: z.enum(['create', 'alreadyThere', 'skipped', 'invalid', 'noClient']),
+      clientId: z.string().nullable(),
+      clientName: z.string().nullable(),
+      category: z.string().nullable(),
+      problems: z.array(problem),
+      reason: z.string().nullable().describe('Why a skipped record is not imported (`notALogin`, `archived`)'),
+    })),
+    counts: importCounts,
+  }).describe('Never a secret: names, clients and problems only'),
+  ImportJob: z.strictObject({
+    id: z.string(),
+    status: z.enum(['running', 'done', 'failed']),
+    done: z.number().int().min(0),
+    total: z.number().int().min(0),
+    counts: importCounts.nullable(),
+    created: z.number().int().min(0).nullable(),
+    error: z.string().nullable(),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+  }),
   ClientList: z.array(z.strictObject({ id: z.string(), name: z.string() })).max(20),
   Category: category,
   CategoryList: z.array(category),

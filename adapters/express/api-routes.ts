@@ -1,10 +1,10 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
-  describeActor, ForbiddenError, issue, previewMail, runAddonAction, totpCode, validate, ValidationError,
+  describeActor, ForbiddenError, ImportFormatError, issue, previewMail, runAddonAction, totpCode, validate, ValidationError,
   type Actor, type AddonSection, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
-import { API_ROUTES, languageSchema, PATH_PARAMS, watchSchema, type ApiOperation, type HostJobOperation } from './api-contract.ts';
+import { API_ROUTES, languageSchema, PATH_PARAMS, watchSchema, type ApiOperation, type ApiRoute, type HostJobOperation } from './api-contract.ts';
 import type { Reach } from './frame-scope.ts';
 import { jsonBody, refuseUnreadableJson } from './body-limits.ts';
 import { openApiDocument } from './openapi-document.ts';
@@ -25,6 +25,10 @@ export function apiRoutes(
   hostJobs: readonly HostJobOperation[] = [],
 ): Router {
   const api = express.Router();
+  // The routes that take a file read a larger body; every other route keeps the usual limit.
+  for (const route of Object.values(API_ROUTES) as ApiRoute[]) {
+    if (route.body?.limitBytes) api[route.method](route.path, jsonBody(route.body.limitBytes));
+  }
   api.use(jsonBody(), refuseUnreadableJson((req) => scope.translator(req)));
 
   const handle = (body: (req: Request, res: Response, actor: Actor, reach: Reach) => Promise<unknown>) =>
@@ -55,8 +59,10 @@ export function apiRoutes(
           await countAttempt(lk, 'revealPerActor', describeActor(actor).id ?? 'system', limits.revealPerActor);
           await countAttempt(lk, 'revealPerAddress', req.ip ?? 'unknown', limits.revealPerAddress);
         }
-        const result = await body(req, res, withOrigin(session, req), reach);
+        // Set first: a handler that sends a file itself (an export) sends it not to be stored either.
         res.set('Cache-Control', 'no-store');
+        const result = await body(req, res, withOrigin(session, req), reach);
+        if (result === SENT) return;
         if (result === undefined) res.status(204).end();
         else res.json(result);
       } catch (err) {
@@ -175,6 +181,29 @@ export function apiRoutes(
       return undefined;
     }),
 
+    // Import and export: the addon pages' and, when an admin allows it, the client area's.
+    previewImport: handle(async (req, _res, actor) => {
+      const t = scope.translator(req);
+      const preview = await readable(req, () => lk.imports.preview(actor, req.body));
+      return {
+        counts: preview.counts,
+        rows: preview.rows.map((row) => ({
+          ...row, problems: row.problems.map((p) => ({ field: p.field, rule: p.rule, message: t(`validation.${p.rule}`, p.params ?? {}) })),
+        })),
+      };
+    }),
+    startImport: handle(async (req, res, actor) => {
+      const job = await readable(req, () => lk.imports.start(actor, req.body));
+      res.status(201);
+      return job;
+    }),
+    getImportJob: handle((req, _res, actor) => lk.imports.job(actor, param(req, 'jobId'))),
+    exportEntries: handle(async (req, res, actor) => {
+      const file = await lk.exports.export(actor, req.body);
+      res.set('Content-Disposition', `attachment; filename="${file.fileName}"`).type(file.contentType).send(file.body);
+      return SENT;
+    }),
+
     generatePassword: handle(async (req) => ({ password: lk.generatePassword(req.body ?? {}).expose() })),
     chooseLanguage: handle(async (req, res) => {
       const { language } = validate(languageSchema, req.body);
@@ -198,6 +227,20 @@ export function apiRoutes(
   });
   api.use((err: unknown, req: Request, res: Response, _next: express.NextFunction) => scope.fail(req, res, err));
   return api;
+}
+
+/** What a handler returns when it has sent its answer itself (a file). */
+const SENT = Symbol('sent');
+
+/** A file the format chosen cannot read is bad input naming `content`, not a server failure. */
+async function readable<T>(req: Request, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    if (!(err instanceof ImportFormatError)) throw err;
+    const format = String((req.body as { format?: unknown } | undefined)?.format ?? '');
+    throw new ValidationError([issue('content', 'unreadableFile', { format, reason: err.message.slice(0, 200) })]);
+  }
 }
 
 /** Tells the handler which declared route it serves: its token scope and whether it reveals come from API_ROUTES. */

@@ -7,7 +7,7 @@ export const JSON_BODY_LIMIT_BYTES = 256 * 1024;
 /** Form posts carry one token (the embed sign-in, the host's cron call). */
 export const FORM_BODY_LIMIT_BYTES = 16 * 1024;
 
-export const jsonBody = (): RequestHandler => express.json({ limit: JSON_BODY_LIMIT_BYTES });
+export const jsonBody = (limit: number = JSON_BODY_LIMIT_BYTES): RequestHandler => express.json({ limit });
 export const formBody = (): RequestHandler => express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT_BYTES });
 
 /**

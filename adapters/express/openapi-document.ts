@@ -114,7 +114,9 @@ function operationOf(operationId: string, route: ApiRoute): JsonSchema {
   const answers: Partial<Record<number, ApiResponseName | null>> = { ...route.responses, ...refusals };
   for (const [status, name] of Object.entries(answers).sort(([a], [b]) => Number(a) - Number(b))) {
     if (name === undefined) continue;
-    responses[status] = name === null
+    responses[status] = name === null && status === '200' && route.download
+      ? { description: `${STATUS_TEXT[200]}: a file to save`, content: Object.fromEntries(route.download.map((type) => [type, { schema: { type: 'string' } }])) }
+      : name === null
       ? { description: STATUS_TEXT[Number(status)] }
       : { description: STATUS_TEXT[Number(status)], content: { [JSON_TYPE]: { schema: { $ref: `${SCHEMAS}${name}` } } } };
   }

@@ -12,9 +12,10 @@ import { checkAddonSections, type AddonSection } from './addon-section.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
 import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
+import { transferForms } from './transfer-model.ts';
 import { adminShareTargets, namesFrom, panelBase, reminderDefault } from './panel-model.ts';
 
-export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens'] as const;
+export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
 
 const PAGE_SIZE = 50;
@@ -312,6 +313,15 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
         statusKey: `apiTokens.statuses.${t.status}`,
         revocable: t.status !== 'revoked',
       })),
+    };
+  },
+
+  // Import and export: the file is read and sent by the page's script; the page itself holds no entry.
+  async transfer(lk, actor, _context, surface) {
+    const categories = await lk.categories.list(actor);
+    return {
+      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}),
+      ...transferForms(categories),
     };
   },
 };

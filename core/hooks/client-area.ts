@@ -6,6 +6,7 @@ import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
 import { NameBook } from './name-book.ts';
 import { panelBase, reminderDefault } from './panel-model.ts';
+import { transferForms } from './transfer-model.ts';
 
 /**
  * The client area, in the four parts the WHMCS anchor has: Owned, Shared with
@@ -65,6 +66,8 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
       })),
       languages: LANGUAGES.map((code) => ({ code, selected: code === language })),
       more: vault.more,
+      // Importing creates entries the account owns, so only where it may keep its own; an admin allows it in the settings.
+      transfer: settings.clientImportExport && isMainAccount && keepsEntries ? transferForms() : null,
     }, { language });
   };
 }

@@ -42,6 +42,31 @@ export async function checkLinks(host: HostDirectory, clientId: string | null, l
 }
 
 /**
+ * `checkLinks` for many entries at once (an import's batch): one look-up per
+ * kind of host record for all of them, and each entry's problems, in order.
+ */
+export async function linkProblemsOf(host: HostDirectory, items: ReadonlyArray<{ clientId: string | null; links: LinkInput }>): Promise<Issue[][]> {
+  const ids = (field: keyof LinkInput) => [...new Set(items.map((i) => i.links[field]).filter((id): id is string => id != null))];
+  const [clients, services, contacts, devices, tickets] = await Promise.all([
+    host.clients(ids('clientId')), host.services(ids('serviceId')), host.contacts(ids('contactId')),
+    host.devices(ids('deviceId')), host.tickets(ids('ticketId')),
+  ]);
+  const found = { serviceId: services, contactId: contacts, deviceId: devices, ticketId: tickets };
+  return items.map(({ clientId, links }) => {
+    const problems: Issue[] = [];
+    if (links.clientId != null && !clients.has(links.clientId)) problems.push(issue('clientId', 'notInHost'));
+    for (const field of ['serviceId', 'contactId', 'deviceId', 'ticketId'] as const) {
+      const id = links[field];
+      if (id == null) continue;
+      const record = found[field].get(id);
+      if (!record) problems.push(issue(field, 'notInHost'));
+      else if (record.clientId !== clientId) problems.push(issue(field, 'otherClient'));
+    }
+    return problems;
+  });
+}
+
+/**
  * Who an entry may be shared with: a client shares only with its own contacts
  * (the administration is reached through the "shared with administration"
  * flag); an admin shares with admins and roles that exist, and with the

@@ -15,6 +15,11 @@ import { validate } from '../validation/validate.ts';
 import type { CategoryService } from './category-service.ts';
 import type { VaultContext } from './context.ts';
 import type { EntryService } from './entry-service.ts';
+import { errorCodeOf, ImportJobs, type ImportJob } from './import-jobs.ts';
+import type { Logger } from '../ports/logger.ts';
+
+/** Entries written per transaction: large enough to pay each commit once for many rows, small enough to report progress often. */
+export const IMPORT_BATCH = 200;
 
 /** The largest file an import reads: far above any real vault's export, far below what would hurt the server. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -61,6 +66,9 @@ export interface ImportPreview {
   counts: ImportCounts;
 }
 
+/** Told after each batch: entries handled so far, of how many. */
+export type ImportProgress = (done: number, total: number) => void | Promise<void>;
+
 export interface ImportOutcome extends ImportPreview {
   /** Entries created, as planned rows that failed only when written (a link the host no longer has) are counted invalid. */
   created: number;
@@ -79,7 +87,15 @@ interface Planned extends ImportRowPlan {
  * audit event), with one `entries.import` event summing it up.
  */
 export class ImportService {
-  constructor(private readonly ctx: VaultContext, private readonly entries: EntryService, private readonly categories: CategoryService) {}
+  private readonly running = new Set<Promise<void>>();
+  private readonly jobs: ImportJobs;
+
+  constructor(
+    private readonly ctx: VaultContext, private readonly entries: EntryService, private readonly categories: CategoryService,
+    private readonly logger: Logger,
+  ) {
+    this.jobs = new ImportJobs(ctx);
+  }
 
   /** What importing would do, row by row; writes nothing. */
   async preview(actor: Actor, request: ImportRequest): Promise<ImportPreview> {
@@ -88,27 +104,71 @@ export class ImportService {
   }
 
   /** Imports the valid new rows; `onProgress(done, total)` after each. */
-  async run(actor: Actor, request: ImportRequest, onProgress?: (done: number, total: number) => void): Promise<ImportOutcome> {
+  async run(actor: Actor, request: ImportRequest, onProgress?: ImportProgress): Promise<ImportOutcome> {
+    const data = validate(importRequestSchema, request);
+    return this.runPlanned(actor, data, await this.plan(actor, data), onProgress);
+  }
+
+  /**
+   * Plans the import at once (bad input is refused here, before anything is
+   * written), then runs it in the background of this instance, as a job any
+   * instance can report on (`job`): its row is updated after every batch.
+   */
+  async start(actor: Actor, request: ImportRequest): Promise<ImportJob> {
     const data = validate(importRequestSchema, request);
     const planned = await this.plan(actor, data);
+    const job = await this.jobs.open(actor, planned.filter((p) => p.status === 'create').length);
+    const running = this.runPlanned(actor, data, planned, (done) => this.jobs.progress(job.id, done))
+      .then((outcome) => this.jobs.finish(job.id, outcome), async (err: unknown) => {
+        this.logger.error(`latchkey import ${job.id} failed: ${err instanceof Error ? err.name : 'unknown error'}`);
+        await this.jobs.fail(job.id, errorCodeOf(err));
+      })
+      .catch((err: unknown) => this.logger.error(`latchkey import ${job.id}: its job row could not be closed: ${err instanceof Error ? err.name : 'unknown error'}`))
+      .finally(() => this.running.delete(running));
+    this.running.add(running);
+    return job;
+  }
+
+  /** The actor's own import job, as its row stands now (any instance may be running it). */
+  job(actor: Actor, id: string): Promise<ImportJob> {
+    return this.jobs.read(actor, id);
+  }
+
+  /** Resolves once every import this instance started has ended (a graceful stop, a test). */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private async runPlanned(actor: Actor, data: z.output<typeof importRequestSchema>, planned: Planned[], onProgress?: ImportProgress): Promise<ImportOutcome> {
     const toCreate = planned.filter((p) => p.status === 'create');
     const categoryIds = data.foldersAsCategories ? await this.categoryIds(actor, toCreate) : new Map<string, string>();
+    const write = (batch: Planned[]) => this.entries.createMany(actor, batch.map((row) => {
+      const categoryId = row.category === null ? undefined : categoryIds.get(row.category);
+      return { input: { ...row.input!, ...(categoryId ? { categoryId } : {}) }, fingerprint: { scope: row.scope, fingerprint: row.fingerprint } };
+    }));
+    const batches: Planned[][] = [];
+    for (let i = 0; i < toCreate.length; i += IMPORT_BATCH) batches.push(toCreate.slice(i, i + IMPORT_BATCH));
     let created = 0;
-    for (const [index, row] of toCreate.entries()) {
-      try {
-        const categoryId = row.category === null ? undefined : categoryIds.get(row.category);
-        const entry = await this.entries.create(actor, { ...row.input!, ...(categoryId ? { categoryId } : {}) });
-        await this.ctx.guard(() => this.ctx.knex(this.ctx.tables.importFingerprints)
-          .insert({ scope: row.scope, fingerprint: row.fingerprint, entry_id: entry.id, created_at: this.ctx.now() })
-          // The record's earlier entry was deleted since: the record now names the new one.
-          .onConflict(['scope', 'fingerprint']).merge(['entry_id', 'created_at']));
-        created += 1;
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        row.status = 'invalid';
-        row.problems = [...err.issues];
-      }
-      onProgress?.(index + 1, toCreate.length);
+    let done = 0;
+    // One transaction a batch, each entry still its own data key, event and fingerprint. The next
+    // batch is checked and sealed (CPU) while the one before it is written (the database).
+    let pending = batches.length > 0 ? write(batches[0]!) : null;
+    for (const [b, batch] of batches.entries()) {
+      const following = b + 1 < batches.length ? write(batches[b + 1]!) : null;
+      // Awaited in turn below; marked handled now so a failure while an earlier batch is awaited is not "unhandled".
+      following?.catch(() => undefined);
+      const results = await pending!;
+      results.forEach((result, i) => {
+        if (result.ok) created += 1;
+        else {
+          // Valid when planned, refused when written: a link the host no longer has, say.
+          batch[i]!.status = 'invalid';
+          batch[i]!.problems = result.issues;
+        }
+      });
+      done += batch.length;
+      await onProgress?.(done, toCreate.length);
+      pending = following;
     }
     const outcome = { ...summary(planned), created };
     await this.ctx.guard(() => this.ctx.knex.transaction(async (trx) => {
@@ -167,18 +227,31 @@ export class ImportService {
     });
   }
 
-  /** Rows whose record was imported before into the same place, and whose entry still exists. */
+  /**
+   * Rows whose record was imported before into the same place, and whose
+   * entry still exists: per scope, a thousand fingerprints a statement, each
+   * a look-up by primary key.
+   */
   private async markAlreadyThere(planned: Planned[]): Promise<void> {
     const t = this.ctx.tables;
-    const candidates = planned.filter((p) => p.status === 'create');
-    for (let i = 0; i < candidates.length; i += 500) {
-      const chunk = candidates.slice(i, i + 500);
-      const rows = await this.ctx.knex(`${t.importFingerprints} as f`)
-        .join(`${t.entries} as e`, 'e.id', 'f.entry_id')
-        .whereIn(['f.scope', 'f.fingerprint'], chunk.map((p) => [p.scope, p.fingerprint]))
-        .select('f.scope', 'f.fingerprint') as Array<{ scope: string; fingerprint: string }>;
-      const found = new Set(rows.map((r) => `${r.scope}\n${r.fingerprint}`));
-      for (const p of chunk) if (found.has(`${p.scope}\n${p.fingerprint}`)) p.status = 'alreadyThere';
+    const byScope = new Map<string, Planned[]>();
+    for (const p of planned) {
+      if (p.status !== 'create') continue;
+      const list = byScope.get(p.scope);
+      if (list) list.push(p);
+      else byScope.set(p.scope, [p]);
+    }
+    for (const [scope, candidates] of byScope) {
+      for (let i = 0; i < candidates.length; i += 1000) {
+        const chunk = candidates.slice(i, i + 1000);
+        const rows = await this.ctx.knex(`${t.importFingerprints} as f`)
+          .join(`${t.entries} as e`, 'e.id', 'f.entry_id')
+          .where('f.scope', scope)
+          .whereIn('f.fingerprint', chunk.map((p) => p.fingerprint))
+          .select('f.fingerprint') as Array<{ fingerprint: string }>;
+        const found = new Set(rows.map((r) => r.fingerprint));
+        for (const p of chunk) if (found.has(p.fingerprint)) p.status = 'alreadyThere';
+      }
     }
   }
 

@@ -104,6 +104,33 @@ export class AuditLog {
   }
 
   /**
+   * Appends several events in order, as `append` would one by one, with the
+   * head locked, checked and written once: a bulk write (an import's batch)
+   * audits each entry without paying the chain's round trips per event.
+   */
+  async appendMany(trx: Knex.Transaction, records: readonly AuditRecord[], at: number): Promise<void> {
+    if (records.length === 0) return;
+    const head = await this.lock(trx, at);
+    const last = await this.lastEvent(trx);
+    let previous: Link = head;
+    if (!await this.headIsGenuine(trx, head, last)) {
+      previous = await this.insert(trx, last ?? { seq: 0, hash: GENESIS_HASH }, {
+        actorKind: 'system', actorId: null, action: HEAD_UNVERIFIED_ACTION,
+        details: { headSeq: head.seq, headKeyId: head.keyId ?? null, headMac: head.mac ?? null, lastSeq: last?.seq ?? 0 },
+      }, at);
+    }
+    const rows: Array<Record<string, unknown>> = [];
+    for (const record of records) {
+      const sealed = await this.sealed(previous, record, at);
+      rows.push(sealed.row);
+      previous = sealed.link;
+    }
+    // Well under MySQL's 65,535 placeholders a statement (15 columns a row).
+    for (let i = 0; i < rows.length; i += 500) await trx(this.t.audit).insert(rows.slice(i, i + 500));
+    await this.writeHead(trx, previous, at);
+  }
+
+  /**
    * Run at start-up. Seals a head that has no MAC yet: the empty head the first
    * migration writes, or the head of an unkeyed chain written before migration
    * 0006, once every unkeyed link checks out (a broken one stays unsealed, and
@@ -267,6 +294,13 @@ export class AuditLog {
   }
 
   private async insert(trx: Knex.Transaction, previous: Link, record: AuditRecord, at: number): Promise<Link> {
+    const { row, link } = await this.sealed(previous, record, at);
+    await trx(this.t.audit).insert(row);
+    return link;
+  }
+
+  /** The event's row, chained after `previous` and sealed, and the link it becomes. */
+  private async sealed(previous: Link, record: AuditRecord, at: number): Promise<{ row: Record<string, unknown>; link: Link }> {
     const fields = {
       seq: previous.seq + 1,
       at,
@@ -284,8 +318,7 @@ export class AuditLog {
     };
     const hash = this.seal.hash(fields);
     const mac = await this.seal.event(fields.key_id, fields.seq, hash);
-    await trx(this.t.audit).insert({ ...fields, hash, mac });
-    return { seq: fields.seq, hash };
+    return { row: { ...fields, hash, mac }, link: { seq: fields.seq, hash } };
   }
 
   private async writeHead(trx: Knex.Transaction, link: Link, at: number): Promise<void> {

@@ -19,6 +19,8 @@ export interface TableNames {
   rateLimits: string;
   /** Which source record of an import each entry came from (core/import). */
   importFingerprints: string;
+  /** Each import's progress, readable from every app instance (migration 0011). */
+  importJobs: string;
   migrations: string;
   migrationsLock: string;
 }
@@ -45,6 +47,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     apiTokens: `${prefix}api_tokens`,
     rateLimits: `${prefix}rate_limits`,
     importFingerprints: `${prefix}import_fingerprints`,
+    importJobs: `${prefix}import_jobs`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

@@ -8,6 +8,7 @@ import { ResponseContract, type Document } from './contract.ts';
 
 const UNKNOWN_ID = '0190aaaa-0000-7000-8000-000000000000';
 const TOTP_SEED = 'JBSWY3DPEHPK3PXPJBSWY3DP';
+const CHROME_CSV = 'name,url,username,password\nMail,https://mail.example.com,ops,pw-1\n';
 
 /** An addon section with one action, so that `runAddonAction` can succeed. */
 const notesSection: AddonSection = {
@@ -30,6 +31,7 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
   let entryId = '';
   let historyId = '';
   let categoryId = '';
+  let importJobId = '';
 
   /** A browser signed in to the host that has opened a panel, so it holds a CSRF token. */
   async function as(actor: Actor): Promise<{ browser: Browser; csrf: string }> {
@@ -165,6 +167,29 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
 
     { operation: 'runAddonAction', title: 'an action run', status: 204, call: () => call(owner, 'POST', '/addon/notes/save', { json: {} }) },
     { operation: 'runAddonAction', title: 'a section nobody added', status: 404, call: () => call(owner, 'POST', '/addon/nope/save', { json: {} }) },
+
+    { operation: 'previewImport', title: 'a file\'s rows, planned', status: 200, call: () => call(owner, 'POST', '/imports/preview', { json: { format: 'chrome-csv', content: CHROME_CSV } }) },
+    { operation: 'previewImport', title: 'a format Latchkey does not read', status: 400, call: () => call(owner, 'POST', '/imports/preview', { json: { format: 'pdf', content: CHROME_CSV } }) },
+    {
+      operation: 'startImport', title: 'an import started', status: 201,
+      call: async () => {
+        const response = await call(owner, 'POST', '/imports', { json: { format: 'chrome-csv', content: CHROME_CSV, clientId: 'c-acme' } });
+        importJobId = response.json<{ id: string }>().id;
+        return response;
+      },
+    },
+    { operation: 'startImport', title: 'a file the format cannot read', status: 400, call: () => call(owner, 'POST', '/imports', { json: { format: 'keepass-xml', content: '<KeePassFile><Root>' } }) },
+    {
+      operation: 'getImportJob', title: 'the import\'s progress', status: 200,
+      call: async () => {
+        await h.vault.lk.imports.settled();
+        return call(owner, 'GET', `/imports/${importJobId}`);
+      },
+    },
+    { operation: 'getImportJob', title: 'someone else\'s import', status: 404, call: () => call(sam, 'GET', `/imports/${importJobId}`) },
+    { operation: 'exportEntries', title: 'a CSV file', status: 200, call: () => call(owner, 'POST', '/export', { json: { format: 'csv' } }) },
+    { operation: 'exportEntries', title: 'a client, while the settings do not allow it', status: 403, call: () => call(acme, 'POST', '/export', { json: { format: 'csv' } }) },
+    { operation: 'exportEntries', title: 'a format Latchkey does not write', status: 400, call: () => call(owner, 'POST', '/export', { json: { format: 'pdf' } }) },
 
     { operation: 'generatePassword', title: 'a password', status: 200, call: () => call(acme, 'POST', '/password', { json: { length: 24 } }) },
     { operation: 'generatePassword', title: 'a length under 8', status: 400, call: () => call(acme, 'POST', '/password', { json: { length: 7 } }) },

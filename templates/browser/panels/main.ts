@@ -8,6 +8,7 @@ import { onPanelClick } from './click-actions.ts';
 import { onPanelChange, onPanelFocus, onPanelInput } from './field-changes.ts';
 import { onPanelSubmit } from './form-submits.ts';
 import { reportFrameHeight } from './frame-height.ts';
+import { onTransferChange, onTransferClick, onTransferSubmit } from './transfer.ts';
 
 if (!window.__latchkeyLoaded) {
   window.__latchkeyLoaded = true;
@@ -18,5 +19,8 @@ if (!window.__latchkeyLoaded) {
   document.addEventListener('change', (event) => void onPanelChange(event));
   document.addEventListener('click', (event) => void onTokenClick(event));
   document.addEventListener('submit', (event) => void onTokenSubmit(event));
+  document.addEventListener('click', (event) => void onTransferClick(event));
+  document.addEventListener('submit', (event) => void onTransferSubmit(event));
+  document.addEventListener('change', onTransferChange);
 }
 reportFrameHeight();
