@@ -19,6 +19,10 @@ export interface TableNames {
   rateLimits: string;
   /** Which source record of an import each entry came from (core/import). */
   importFingerprints: string;
+  /** Second factors, recovery codes and fresh verifications (migration 0012). */
+  stepUpFactors: string;
+  stepUpRecoveryCodes: string;
+  stepUpVerifications: string;
   migrations: string;
   migrationsLock: string;
 }
@@ -45,6 +49,9 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     apiTokens: `${prefix}api_tokens`,
     rateLimits: `${prefix}rate_limits`,
     importFingerprints: `${prefix}import_fingerprints`,
+    stepUpFactors: `${prefix}step_up_factors`,
+    stepUpRecoveryCodes: `${prefix}step_up_recovery_codes`,
+    stepUpVerifications: `${prefix}step_up_verifications`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };
