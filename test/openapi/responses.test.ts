@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { type Actor, type AddonSection } from '../../core/index.ts';
+import { totpCode, type Actor, type AddonSection } from '../../core/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
-import { acme, owner, sam } from '../support/host-fixture.ts';
+import { acme, owner, sam, sid } from '../support/host-fixture.ts';
 import { Inbox } from '../mail/support/inbox.ts';
 import { BASE, Harness, hs256Embed, signEmbed, type Browser, type HttpResponse, type SendOptions } from '../express/harness.ts';
 import { ResponseContract, type Document } from './contract.ts';
@@ -30,6 +30,8 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
   let entryId = '';
   let historyId = '';
   let categoryId = '';
+  let stepUpSeed = '';
+  let recoveryCodes: string[] = [];
 
   /** A browser signed in to the host that has opened a panel, so it holds a CSRF token. */
   async function as(actor: Actor): Promise<{ browser: Browser; csrf: string }> {
@@ -59,7 +61,8 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
 
   before(async () => {
     h = await Harness.start(db, { addonSections: [notesSection], embed, cron: { mailer: new Inbox() } });
-    await h.vault.lk.settings.update(owner, { adminAccessMode: 'full' });
+    // Step-up asks Sid's role only, so the other cases answer as they would without it.
+    await h.vault.lk.settings.update(owner, { adminAccessMode: 'full', stepUp: { actions: ['reveal'], staffRoleIds: ['r-sysadmin'] } });
     const entry = await h.vault.lk.entries.create(owner, { name: 'Router', password: 'first-pw', notes: 'rack 4', totpSecret: TOTP_SEED, clientId: 'c-acme' });
     await h.vault.lk.entries.update(owner, entry.id, { version: entry.version, password: 'second-pw' });
     entryId = entry.id;
@@ -165,6 +168,32 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
 
     { operation: 'runAddonAction', title: 'an action run', status: 204, call: () => call(owner, 'POST', '/addon/notes/save', { json: {} }) },
     { operation: 'runAddonAction', title: 'a section nobody added', status: 404, call: () => call(owner, 'POST', '/addon/nope/save', { json: {} }) },
+
+    { operation: 'revealEntry', title: 'a reveal the settings guard, unverified', status: 403, call: () => call(sid, 'POST', `/entries/${entryId}/reveal`) },
+    { operation: 'getStepUp', title: 'nothing set up yet', status: 200, call: () => call(sid, 'GET', '/step-up') },
+    { operation: 'getStepUp', title: 'no session', status: 401, call: () => call(null, 'GET', '/step-up') },
+    {
+      operation: 'beginTotp', title: 'a seed and its QR code', status: 200,
+      call: async () => {
+        const response = await call(sid, 'POST', '/step-up/totp');
+        stepUpSeed = response.json<{ secret: string }>().secret;
+        return response;
+      },
+    },
+    { operation: 'beginTotp', title: 'no CSRF token', status: 403, call: () => call(sid, 'POST', '/step-up/totp', { csrf: null }) },
+    { operation: 'confirmTotp', title: 'a wrong code', status: 400, call: () => call(sid, 'POST', '/step-up/totp/confirm', { json: { code: 'abc' } }) },
+    {
+      operation: 'confirmTotp', title: 'the app\'s code', status: 200,
+      call: async () => {
+        const response = await call(sid, 'POST', '/step-up/totp/confirm', { json: { code: totpCode(stepUpSeed, new Date()).code } });
+        recoveryCodes = response.json<{ recoveryCodes: string[] }>().recoveryCodes;
+        return response;
+      },
+    },
+    { operation: 'verifyStepUp', title: 'a recovery code', status: 200, call: () => call(sid, 'POST', '/step-up/verify', { json: { recoveryCode: recoveryCodes[0] } }) },
+    { operation: 'verifyStepUp', title: 'a used recovery code', status: 400, call: () => call(sid, 'POST', '/step-up/verify', { json: { recoveryCode: recoveryCodes[0] } }) },
+    { operation: 'resetStepUp', title: 'a manager resets Sid', status: 204, call: () => call(owner, 'POST', '/step-up/reset', { json: { adminId: 'a-sys' } }) },
+    { operation: 'resetStepUp', title: 'no manager', status: 403, call: () => call(sam, 'POST', '/step-up/reset', { json: { adminId: 'a-sys' } }) },
 
     { operation: 'generatePassword', title: 'a password', status: 200, call: () => call(acme, 'POST', '/password', { json: { length: 24 } }) },
     { operation: 'generatePassword', title: 'a length under 8', status: 400, call: () => call(acme, 'POST', '/password', { json: { length: 7 } }) },
