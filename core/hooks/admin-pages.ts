@@ -13,6 +13,7 @@ import { entryRows } from './entry-rows-model.ts';
 import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
 import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
 import { adminShareTargets, namesFrom, panelBase, reminderDefault } from './panel-model.ts';
+import { stepUpChoices } from './step-up-choices.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
@@ -232,6 +233,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       serviceVisibleStatuses: SERVICE_STATUSES.map((status) => ({
         id: status, nameKey: `settings.statuses.${status}`, checked: settings.clientServicePasswords.visibleStatuses.includes(status),
       })),
+      ...stepUpChoices(settings.stepUp, roles, groups),
       mailKinds: editors,
       mailEditorList: editors.flatMap((k) => k.editors),
       mailLanguages: editors[0]!.editors.map((e) => ({ language: e.language, name: e.languageName, selected: e.language === first.language })),
