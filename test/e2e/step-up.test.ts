@@ -1,0 +1,118 @@
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { totpCode } from '../../core/index.ts';
+import { adminLogin, api, expectQuiet, requireChromium, shot, startE2E, visit, type E2E, type WatchedPage } from './support.ts';
+
+// In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
+declare const document: any;
+
+const TICKET = '/admin/tickets/1';
+const HIDDEN = '••••••••';
+
+/** The seed in an otpauth URI, as the dialog shows it for apps that cannot scan. */
+function seedOf(uri: string): string {
+  const seed = new URL(uri).searchParams.get('secret');
+  if (!seed) throw new Error(`no secret in ${uri}`);
+  return seed;
+}
+
+/** Chromium logs each refused request itself ("Failed to load resource: … 403"); those lines are expected, nothing else. */
+function dropRefusedRequestLines(w: WatchedPage, ...statuses: number[]): void {
+  const lines = w.watch.consoleErrors.splice(0);
+  expect(lines.filter((line) => !statuses.some((status) => line.includes(`status of ${status}`))), 'other console errors').to.deep.equal([]);
+}
+
+describe('[sqlite] e2e: step-up verification with an authenticator app', function () {
+  let e2e: E2E;
+  let w: WatchedPage;
+  let page: Page;
+  let recoveryCodes: string[] = [];
+
+  before(async function () {
+    requireChromium(this);
+    e2e = await startE2E();
+    await e2e.host.latchkey.settings.update({ kind: 'system' }, { stepUp: { actions: ['reveal'], allStaff: true } });
+    w = await e2e.newPage();
+    page = w.page;
+    await adminLogin(page, 'sam', 'step-up-sam');
+  });
+  after(async () => e2e?.close());
+
+  const panel = () => page.locator('.ticket-sidebar .lk-panel.lk-ticket');
+  const secret = () => panel().locator('[data-lk-secret-for="service:2"]');
+  const revealed = () => page.waitForFunction((hidden) => {
+    const text = document.querySelector('.ticket-sidebar [data-lk-secret-for="service:2"]')?.textContent;
+    return text && text !== hidden;
+  }, HIDDEN);
+
+  it('a first reveal sets up the app: QR code and its address, a code from the app, recovery codes once, then the password', async () => {
+    await visit(page, TICKET, 'step-up-ticket');
+    await panel().locator('[data-lk-reveal="service:2"]').click();
+    const dialog = panel().locator('[data-lk-step-up-dialog]');
+    await dialog.waitFor({ state: 'visible' });
+    const uri = dialog.locator('[data-lk-step-up-uri]');
+    await page.waitForFunction(() => (document.querySelector('.ticket-sidebar [data-lk-step-up-uri]')?.textContent ?? '').startsWith('otpauth://'));
+    const qr = dialog.locator('[data-lk-step-up-qr]');
+    expect(await qr.getAttribute('src')).to.match(/^data:image\/png;base64,/);
+    // The page's CSP let the image load: it has a size of its own.
+    expect(await qr.evaluate((img: { naturalWidth: number }) => img.naturalWidth)).to.be.greaterThan(0);
+    await shot(page, 'step-up-enrol');
+    expect(await secret().innerText(), 'nothing shown yet').to.equal(HIDDEN);
+
+    await dialog.locator('input[name=code]').fill(totpCode(seedOf(await uri.innerText()), new Date()).code);
+    await dialog.locator('[data-lk-step-up-submit]').click();
+    const codes = dialog.locator('[data-lk-step-up-codes] li');
+    await codes.first().waitFor({ state: 'visible' });
+    recoveryCodes = await codes.allInnerTexts();
+    expect(recoveryCodes).to.have.length(10);
+    await shot(page, 'step-up-recovery-codes');
+    await dialog.locator('[data-lk-step-up-submit]').click();
+    await revealed();
+    expect(await dialog.isVisible()).to.equal(false);
+    dropRefusedRequestLines(w, 403);
+    expectQuiet(w.watch, 'enrol and reveal');
+  });
+
+  it('in a new session a reveal made straight against the API is refused; the panel asks again, and a recovery code passes', async () => {
+    const other = await e2e.newPage();
+    await adminLogin(other.page, 'sam', 'step-up-sam-again');
+    await visit(other.page, TICKET, 'step-up-ticket-again');
+    const direct = await api<{ error: string; methods: string[] }>(other.page, 'POST', '/entries/service:2/reveal', {});
+    expect(direct.status).to.equal(403);
+    expect(direct.body).to.deep.include({ error: 'verification_required', methods: ['totp', 'recoveryCode'] });
+
+    const otherPanel = other.page.locator('.ticket-sidebar .lk-panel.lk-ticket');
+    await otherPanel.locator('[data-lk-reveal="service:2"]').click();
+    const dialog = otherPanel.locator('[data-lk-step-up-dialog]');
+    await dialog.waitFor({ state: 'visible' });
+    expect(await dialog.locator('[data-lk-step-up-part=enrol]').isHidden(), 'no second enrolment').to.equal(true);
+    await dialog.locator('input[name=code]').fill('000000');
+    await dialog.locator('[data-lk-step-up-submit]').click();
+    await dialog.locator('[data-lk-error-for=code]:not(:empty)').waitFor();
+    expect(await dialog.locator('[data-lk-error-for=code]').innerText()).to.equal('is not a valid code');
+    await dialog.locator('[data-lk-step-up-recovery]').click();
+    await dialog.locator('input[name=recoveryCode]').fill(recoveryCodes[0]!);
+    await dialog.locator('[data-lk-step-up-submit]').click();
+    await other.page.waitForFunction((hidden) => {
+      const text = document.querySelector('.ticket-sidebar [data-lk-secret-for="service:2"]')?.textContent;
+      return text && text !== hidden;
+    }, HIDDEN);
+    await shot(other.page, 'step-up-recovered');
+    dropRefusedRequestLines(other, 400, 403);
+    expectQuiet(other.watch, 'recovery code');
+  });
+
+  it('the settings page shows the policy, and the audit trail the verifications, never a code', async () => {
+    const admin = await e2e.newPage();
+    await adminLogin(admin.page, 'olivia', 'step-up-olivia');
+    await visit(admin.page, '/admin/addons/latchkey?page=settings', 'step-up-settings');
+    expect(await admin.page.locator('[data-lk-list="stepUp.actions"] input[value=reveal]').isChecked()).to.equal(true);
+    expect(await admin.page.locator('[data-lk-list="stepUp.actions"] input[value=share]').isChecked()).to.equal(false);
+    expect(await admin.page.locator('input[name="stepUp.allStaff"]').isChecked()).to.equal(true);
+    expect(await admin.page.locator('input[name="stepUp.minutes"]').inputValue()).to.equal('10');
+    const events = await e2e.host.latchkey.audit.list({ kind: 'system' }, {});
+    const actions = events.filter((e) => e.action.startsWith('stepUp.')).map((e) => e.action);
+    expect(actions).to.include.members(['stepUp.enrol', 'stepUp.verify', 'stepUp.failed']);
+    expect(JSON.stringify(events)).not.to.include(recoveryCodes[0]!);
+  });
+});
