@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  auditQuerySchema, confirmTotpSchema, createApiTokenSchema, resetStepUpSchema, verifyStepUpSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
+  auditQuerySchema, confirmTotpSchema, createApiTokenSchema, passkeyOptionsSchema, registerPasskeySchema, resetStepUpSchema, verifyStepUpSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
   mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
   type ApiTokenScope, type StepUpAction,
 } from '../../core/index.ts';
@@ -182,8 +182,16 @@ export const API_ROUTES = {
     method: 'post', path: '/step-up/totp/confirm', summary: 'Confirms the app with one of its codes; the answer is the only place the recovery codes are shown',
     access: 'session', tokenScope: null, body: { schema: confirmTotpSchema }, responses: { 200: 'RecoveryCodes' },
   },
+  passkeyOptions: {
+    method: 'post', path: '/step-up/passkey/options', summary: 'The options for the browser\'s WebAuthn call, to add a passkey or verify with one',
+    access: 'session', tokenScope: null, body: { schema: passkeyOptionsSchema }, responses: { 200: 'PasskeyOptions' },
+  },
+  registerPasskey: {
+    method: 'post', path: '/step-up/passkey', summary: 'Adds the passkey the browser made; this session counts as verified',
+    access: 'session', tokenScope: null, body: { schema: registerPasskeySchema }, responses: { 200: 'StepUpVerified' },
+  },
   verifyStepUp: {
-    method: 'post', path: '/step-up/verify', summary: 'Verifies this session with a code from the app or a recovery code (throttled, audited)',
+    method: 'post', path: '/step-up/verify', summary: 'Verifies this session with a code from the app, a passkey, or a recovery code (throttled, audited)',
     access: 'session', tokenScope: null, body: { schema: verifyStepUpSchema }, responses: { 200: 'StepUpVerified' },
   },
   resetStepUp: {

@@ -130,6 +130,8 @@ export const API_RESPONSES = {
     verifiedUntil: isoDate.nullable(),
   }).describe('The only response that carries the recovery codes: they are stored as hashes'),
   StepUpVerified: z.strictObject({ verifiedUntil: isoDate }),
+  PasskeyOptions: z.looseObject({ challenge: z.string(), rpId: z.string().optional() })
+    .describe('WebAuthn options (PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON) for the browser'),
   ClientList: z.array(z.strictObject({ id: z.string(), name: z.string() })).max(20),
   Category: category,
   CategoryList: z.array(category),

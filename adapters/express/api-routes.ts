@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import {
   describeActor, ForbiddenError, issue, previewMail, runAddonAction, totpCode, validate, ValidationError,
-  type Actor, type AddonSection, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
+  type Actor, type AddonSection, type RelyingParty, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
 import { API_ROUTES, languageSchema, type ApiRoute, PATH_PARAMS, watchSchema, type ApiOperation, type HostJobOperation } from './api-contract.ts';
 import type { Reach } from './frame-scope.ts';
@@ -196,12 +196,14 @@ export function apiRoutes(
       const { recoveryCodes, verifiedUntil } = await lk.stepUp.confirmTotp(actor, sessionKeyOf(req), req.body);
       return { recoveryCodes: recoveryCodes.map((c) => c.expose()), verifiedUntil: verifiedUntil?.toISOString() ?? null };
     }),
+    passkeyOptions: handle(async (req, _res, actor) => lk.stepUp.passkeyOptions(actor, requireSessionKey(req), req.body, relyingParty(req))),
+    registerPasskey: handle(async (req, _res, actor) => {
+      await countAttempt(lk, 'stepUpPerActor', describeActor(actor).id ?? 'system', limits.stepUpPerActor);
+      return { verifiedUntil: (await lk.stepUp.registerPasskey(actor, requireSessionKey(req), req.body, relyingParty(req))).verifiedUntil.toISOString() };
+    }),
     verifyStepUp: handle(async (req, _res, actor) => {
       await countAttempt(lk, 'stepUpPerActor', describeActor(actor).id ?? 'system', limits.stepUpPerActor);
-      const session = sessionKeyOf(req);
-      // A verification belongs to a session's own cookie; a caller without one has nothing to verify.
-      if (!session) throw new ForbiddenError('verify without a session cookie');
-      return { verifiedUntil: (await lk.stepUp.verify(actor, session, req.body)).verifiedUntil.toISOString() };
+      return { verifiedUntil: (await lk.stepUp.verify(actor, requireSessionKey(req), req.body, relyingParty(req))).verifiedUntil.toISOString() };
     }),
     resetStepUp: handle(async (req, _res, actor) => {
       await lk.stepUp.reset(actor, req.body);
@@ -258,6 +260,18 @@ function withOrigin({ actor, token }: ApiSession, req: Request): Actor {
 function sessionKeyOf(req: Request): string | null {
   const seed = readCookie(req, CSRF_COOKIE);
   return seed && /^[A-Za-z0-9_-]{43}$/.test(seed) ? createHash('sha256').update(`step-up|${seed}`).digest('hex') : null;
+}
+
+/** A verification belongs to a session's own cookie; a caller without one has nothing to verify. */
+function requireSessionKey(req: Request): string {
+  const key = sessionKeyOf(req);
+  if (!key) throw new ForbiddenError('verify without a session cookie');
+  return key;
+}
+
+/** Passkeys are bound to the site the browser shows: its host name and origin, as this request reached it. */
+function relyingParty(req: Request): RelyingParty {
+  return { id: req.hostname, origin: `${req.protocol}://${req.get('host') ?? req.hostname}` };
 }
 
 /** A route parameter that passed its id rule; a 400 naming the parameter otherwise. */

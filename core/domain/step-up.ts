@@ -5,7 +5,7 @@ export const STEP_UP_ACTIONS = ['reveal', 'copy', 'export', 'share', 'historyRev
 export type StepUpAction = (typeof STEP_UP_ACTIONS)[number];
 
 /** The second factors a person can prove themselves with. */
-export const STEP_UP_METHODS = ['totp', 'recoveryCode'] as const;
+export const STEP_UP_METHODS = ['totp', 'passkey', 'recoveryCode'] as const;
 export type StepUpMethod = (typeof STEP_UP_METHODS)[number];
 
 /**

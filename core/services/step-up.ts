@@ -13,6 +13,7 @@ import { hostId } from '../validation/schemas.ts';
 import { issue } from '../validation/rules.ts';
 import { validate } from '../validation/validate.ts';
 import type { VaultContext } from './context.ts';
+import { PasskeyCeremonies, type RelyingParty } from './step-up-passkeys.ts';
 
 /** How many recovery codes an enrolment hands out, each usable once. */
 export const RECOVERY_CODE_COUNT = 10;
@@ -24,13 +25,19 @@ const ISSUER = 'Latchkey';
  */
 const RECOVERY_HASH = { type: argon2.argon2id, memoryCost: 4096, timeCost: 2, parallelism: 1 } as const;
 
+/** What the browser's WebAuthn call answered, checked by @simplewebauthn/server. */
+const passkeyAnswer = z.looseObject({ id: z.string().min(1).max(1024), type: z.literal('public-key') });
+
 export const verifyStepUpSchema = z.union([
   z.strictObject({ code: z.string().trim().regex(/^\d{6}$/) }),
   z.strictObject({ recoveryCode: z.string().trim().min(8).max(32) }),
+  z.strictObject({ passkey: passkeyAnswer }),
 ]);
 export type VerifyStepUpInput = z.input<typeof verifyStepUpSchema>;
 
 export const confirmTotpSchema = z.strictObject({ code: z.string().trim().regex(/^\d{6}$/) });
+export const passkeyOptionsSchema = z.strictObject({ purpose: z.enum(['register', 'verify']) });
+export const registerPasskeySchema = z.strictObject({ passkey: passkeyAnswer });
 
 /** The person whose enrolment a manager resets: a staff member, a client account, or one of its contacts. */
 export const resetStepUpSchema = z.union([
@@ -64,7 +71,32 @@ interface FactorRow {
  * so every app instance honours it, up to and including its expiry instant.
  */
 export class StepUpService {
-  constructor(private readonly ctx: VaultContext) {}
+  readonly #passkeys: PasskeyCeremonies;
+
+  constructor(private readonly ctx: VaultContext) {
+    this.#passkeys = new PasskeyCeremonies(ctx);
+  }
+
+  /** The options the browser's WebAuthn call needs, to add a passkey or to verify with one; the challenge is kept for this session. */
+  async passkeyOptions(actor: Actor, sessionKey: string, input: { purpose: string }, rp: RelyingParty): Promise<unknown> {
+    const person = personOf(actor);
+    const { purpose } = validate(passkeyOptionsSchema, input);
+    return this.ctx.guard(() => purpose === 'register'
+      ? this.#passkeys.registrationOptions(person, sessionKey, rp)
+      : this.#passkeys.authenticationOptions(person, sessionKey, rp));
+  }
+
+  /** Adds the passkey the browser just made (answering this session's challenge); the session counts as verified. */
+  async registerPasskey(actor: Actor, sessionKey: string, input: unknown, rp: RelyingParty): Promise<{ verifiedUntil: Date }> {
+    const person = personOf(actor);
+    const { passkey } = validate(registerPasskeySchema, input);
+    return this.ctx.guard(() => this.ctx.knex.transaction(async (trx) => {
+      await this.#passkeys.register(trx, person, sessionKey, passkey, rp);
+      const verifiedUntil = await this.remember(trx, person, sessionKey, 'passkey', this.ctx.now());
+      await this.ctx.record(trx, actor, { action: 'stepUp.enrol', details: { method: 'passkey' } });
+      return { verifiedUntil };
+    }));
+  }
 
   async status(actor: Actor, sessionKey: string | null): Promise<StepUpStatus> {
     const person = personOf(actor);
@@ -139,11 +171,23 @@ export class StepUpService {
    * one already accepted) or an unused recovery code (used up by it). Every
    * attempt is audited, its outcome and method, never the code.
    */
-  async verify(actor: Actor, sessionKey: string, input: VerifyStepUpInput): Promise<{ verifiedUntil: Date }> {
+  async verify(actor: Actor, sessionKey: string, input: VerifyStepUpInput, rp?: RelyingParty): Promise<{ verifiedUntil: Date }> {
     const person = personOf(actor);
     const given = validate(verifyStepUpSchema, input);
     return this.ctx.guard(async () => {
       const now = this.ctx.now();
+      if ('passkey' in given) {
+        // The challenge is used up whatever the answer, so the ceremony's transaction commits either way.
+        const verifiedUntil = await this.ctx.knex.transaction(async (trx) => {
+          if (!rp || !(await this.#passkeys.authenticate(trx, person, sessionKey, given.passkey, rp))) return null;
+          const until = await this.remember(trx, person, sessionKey, 'passkey', now);
+          await this.ctx.record(trx, actor, { action: 'stepUp.verify', details: { method: 'passkey' } });
+          return until;
+        });
+        if (verifiedUntil) return { verifiedUntil };
+        await this.audit(actor, 'stepUp.failed', { method: 'passkey' });
+        throw new ValidationError([issue('passkey', 'wrongCode')]);
+      }
       const method: StepUpMethod = 'code' in given ? 'totp' : 'recoveryCode';
       const accepted = 'code' in given ? await this.acceptTotp(person, given.code, now) : await this.acceptRecoveryCode(person, given.recoveryCode, now);
       if (!accepted) {
@@ -191,6 +235,7 @@ export class StepUpService {
       await this.ctx.knex.transaction(async (trx) => {
         await trx(t.stepUpFactors).where({ person }).delete();
         await trx(t.stepUpRecoveryCodes).where({ person }).delete();
+        await trx(t.stepUpChallenges).where({ person }).delete();
         await trx(t.stepUpVerifications).where({ person }).delete();
         await this.ctx.record(trx, actor, { action: 'stepUp.reset', details: { person } });
       });
@@ -240,9 +285,12 @@ export class StepUpService {
   }
 
   private async methodsOf(person: string): Promise<StepUpMethod[]> {
-    if (!(await this.confirmedTotp(person))) return [];
+    const methods: StepUpMethod[] = [];
+    if (await this.confirmedTotp(person)) methods.push('totp');
+    if ((await this.#passkeys.passkeysOf(person)).length > 0) methods.push('passkey');
+    if (methods.length === 0) return [];
     const left = await this.ctx.knex(this.ctx.tables.stepUpRecoveryCodes).where({ person }).whereNull('used_at').first('id');
-    return left ? ['totp', 'recoveryCode'] : ['totp'];
+    return left ? [...methods, 'recoveryCode'] : methods;
   }
 
   private async confirmedTotp(person: string): Promise<FactorRow | undefined> {

@@ -22,6 +22,7 @@ export interface TableNames {
   /** Second factors, recovery codes and fresh verifications (migration 0012). */
   stepUpFactors: string;
   stepUpRecoveryCodes: string;
+  stepUpChallenges: string;
   stepUpVerifications: string;
   migrations: string;
   migrationsLock: string;
@@ -51,6 +52,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     importFingerprints: `${prefix}import_fingerprints`,
     stepUpFactors: `${prefix}step_up_factors`,
     stepUpRecoveryCodes: `${prefix}step_up_recovery_codes`,
+    stepUpChallenges: `${prefix}step_up_challenges`,
     stepUpVerifications: `${prefix}step_up_verifications`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,

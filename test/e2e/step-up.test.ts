@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { totpCode } from '../../core/index.ts';
+import { DEMO_PASSWORD } from '../../examples/demo-host/seed-data.ts';
 import { adminLogin, api, expectQuiet, requireChromium, shot, startE2E, visit, type E2E, type WatchedPage } from './support.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
@@ -114,5 +115,75 @@ describe('[sqlite] e2e: step-up verification with an authenticator app', functio
     const actions = events.filter((e) => e.action.startsWith('stepUp.')).map((e) => e.action);
     expect(actions).to.include.members(['stepUp.enrol', 'stepUp.verify', 'stepUp.failed']);
     expect(JSON.stringify(events)).not.to.include(recoveryCodes[0]!);
+  });
+});
+
+describe('[sqlite] e2e: step-up verification with a passkey (Chromium\'s virtual authenticator)', function () {
+  let e2e: E2E;
+  let w: WatchedPage;
+  let page: Page;
+  /** WebAuthn wants a domain, not an address: the same demo host, reached as localhost. */
+  let origin = '';
+  let authenticatorId = '';
+
+  before(async function () {
+    requireChromium(this);
+    e2e = await startE2E();
+    await e2e.host.latchkey.settings.update({ kind: 'system' }, { stepUp: { actions: ['reveal'], allClients: true } });
+    origin = e2e.host.url.replace('127.0.0.1', 'localhost');
+    w = await e2e.newPage();
+    page = w.page;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    }));
+    await page.goto(`${origin}/login`);
+    await page.fill('#login', 'hello@blueharbourcoffee.example');
+    await page.fill('#password', DEMO_PASSWORD);
+    await Promise.all([page.waitForURL((url) => url.pathname === '/clientarea'), page.click('button[type=submit]')]);
+  });
+  after(async () => e2e?.close());
+
+  const panel = () => page.locator('.lk-panel.lk-clientarea');
+  const revealed = () => page.waitForFunction((hidden) => {
+    const text = document.querySelector('[data-lk-secret-for="service:1"]')?.textContent;
+    return text && text !== hidden;
+  }, HIDDEN);
+
+  it('a client adds a passkey at the first guarded reveal, and the password shows', async () => {
+    await page.goto(`${origin}/clientarea/passwords`);
+    await panel().locator('[data-lk-reveal="service:1"]').click();
+    const dialog = panel().locator('[data-lk-step-up-dialog]');
+    await dialog.waitFor({ state: 'visible' });
+    await dialog.locator('[data-lk-step-up-passkey=register]').click();
+    await revealed();
+    const cdp = await page.context().newCDPSession(page);
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials).to.have.length(1);
+    await shot(page, 'step-up-passkey-added');
+    dropRefusedRequestLines(w, 403);
+    expectQuiet(w.watch, 'passkey added');
+  });
+
+  it('in a new session a direct API reveal is refused; the panel asks for the passkey, and then it passes', async () => {
+    // A new session: the panel's session cookie goes, the host's sign-in stays.
+    await page.context().clearCookies({ name: 'lk_csrf' });
+    await page.goto(`${origin}/clientarea/passwords`);
+    const direct = await api<{ error: string; methods: string[] }>(page, 'POST', '/entries/service:1/reveal', {});
+    expect(direct.status).to.equal(403);
+    expect(direct.body).to.deep.include({ error: 'verification_required', methods: ['passkey'] });
+
+    await panel().locator('[data-lk-reveal="service:1"]').click();
+    const dialog = panel().locator('[data-lk-step-up-dialog]');
+    await dialog.waitFor({ state: 'visible' });
+    expect(await dialog.locator('input[name=code]').isVisible(), 'no code to type').to.equal(false);
+    await dialog.locator('[data-lk-step-up-passkey=verify]').click();
+    await revealed();
+    const events = await e2e.host.latchkey.audit.list({ kind: 'system' }, {});
+    expect(events.filter((e) => e.action.startsWith('stepUp.')).map((e) => [e.action, e.details?.method]))
+      .to.deep.equal([['stepUp.verify', 'passkey'], ['stepUp.enrol', 'passkey']]);
+    dropRefusedRequestLines(w, 403);
+    expectQuiet(w.watch, 'passkey verified');
   });
 });

@@ -1,3 +1,4 @@
+import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { ApiError, send } from './api-client.ts';
 import { all, inputOf, required } from './dom.ts';
 import { clearErrors, showErrors } from './form-errors.ts';
@@ -14,9 +15,10 @@ interface TotpEnrolment {
 
 /**
  * The step-up dialog: the server wants a fresh verification before an
- * action. A person with a factor types a code from the app (or a recovery
- * code); a person without one sets up an app here (QR code, the otpauth URI
- * as text), confirms it with a code, and sees the recovery codes once.
+ * action. A person with a factor types a code from the app, touches their
+ * passkey, or gives a recovery code; a person without one sets up an app
+ * here (QR code, the otpauth URI as text), confirms it with a code, and sees
+ * the recovery codes once, or adds a passkey instead.
  * Resolves when the session is verified; rejects when the person cancels.
  */
 export function askForVerification(cfg: PanelConfig, methods: readonly string[]): Promise<void> {
@@ -24,7 +26,11 @@ export function askForVerification(cfg: PanelConfig, methods: readonly string[])
   const form = required(dialog, 'form', HTMLFormElement);
   const submit = required(form, '[data-lk-step-up-submit]', HTMLButtonElement);
   const recoveryToggle = required(form, '[data-lk-step-up-recovery]', HTMLButtonElement);
-  let stage: Stage = methods.includes('totp') ? 'verify' : 'enrol';
+  const verifyPasskey = required(form, '[data-lk-step-up-passkey="verify"]', HTMLButtonElement);
+  const addPasskey = required(form, '[data-lk-step-up-passkey="register"]', HTMLButtonElement);
+  let stage: Stage = methods.includes('totp') || methods.includes('passkey') ? 'verify' : 'enrol';
+  // A person with only a passkey types no code until they choose a recovery code.
+  const typesCode = () => stage === 'enrol' || methods.includes('totp');
   let useRecovery = false;
 
   const show = () => {
@@ -32,7 +38,8 @@ export function askForVerification(cfg: PanelConfig, methods: readonly string[])
       const name = part.dataset.lkStepUpPart;
       part.hidden = name === 'ask' ? stage === 'codes' : name !== stage;
     }
-    required(form, '[data-lk-step-up-field="code"]', HTMLElement).hidden = useRecovery;
+    required(form, '[data-lk-step-up-field="code"]', HTMLElement).hidden = useRecovery || !typesCode();
+    verifyPasskey.hidden = stage !== 'verify' || !methods.includes('passkey');
     required(form, '[data-lk-step-up-field="recoveryCode"]', HTMLElement).hidden = !useRecovery;
     recoveryToggle.hidden = stage !== 'verify' || useRecovery || !methods.includes('recoveryCode');
     submit.textContent = (stage === 'enrol' ? submit.dataset.textConfirm : stage === 'codes' ? submit.dataset.textDone : submit.dataset.textVerify) ?? '';
@@ -59,6 +66,17 @@ export function askForVerification(cfg: PanelConfig, methods: readonly string[])
       show();
       inputOf(form, 'recoveryCode').focus();
     };
+    // The browser's own WebAuthn prompt; the server checks its answer against the challenge it gave this session.
+    verifyPasskey.onclick = () => void (async () => {
+      const optionsJSON = await send<Parameters<typeof startAuthentication>[0]['optionsJSON']>(cfg, 'POST', '/step-up/passkey/options', { purpose: 'verify' });
+      await send(cfg, 'POST', '/step-up/verify', { passkey: await startAuthentication({ optionsJSON }) });
+      finish();
+    })().catch((error: unknown) => showErrors(form, error));
+    addPasskey.onclick = () => void (async () => {
+      const optionsJSON = await send<Parameters<typeof startRegistration>[0]['optionsJSON']>(cfg, 'POST', '/step-up/passkey/options', { purpose: 'register' });
+      await send(cfg, 'POST', '/step-up/passkey', { passkey: await startRegistration({ optionsJSON }) });
+      finish();
+    })().catch((error: unknown) => showErrors(form, error));
     required(form, '[data-lk-step-up-cancel]', HTMLButtonElement).onclick = () => finish(cancelled(cfg));
     dialog.onclose = () => finish(cancelled(cfg));
     form.onsubmit = (event) => {
@@ -95,7 +113,7 @@ export function askForVerification(cfg: PanelConfig, methods: readonly string[])
         required(form, '[data-lk-step-up-uri]', HTMLElement).textContent = enrolment.otpauthUri;
         inputOf(form, 'code').focus();
       }).catch((error: unknown) => showErrors(form, error));
-    } else {
+    } else if (typesCode()) {
       inputOf(form, 'code').focus();
     }
   });
