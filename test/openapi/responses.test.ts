@@ -3,6 +3,7 @@ import { totpCode, type Actor, type AddonSection } from '../../core/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { acme, owner, sam, sid } from '../support/host-fixture.ts';
 import { Inbox } from '../mail/support/inbox.ts';
+import { SoftPasskey } from '../support/soft-passkey.ts';
 import { BASE, Harness, hs256Embed, signEmbed, type Browser, type HttpResponse, type SendOptions } from '../express/harness.ts';
 import { ResponseContract, type Document } from './contract.ts';
 
@@ -32,6 +33,7 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
   let categoryId = '';
   let stepUpSeed = '';
   let recoveryCodes: string[] = [];
+  let passkeyAnswer: Record<string, unknown> = {};
 
   /** A browser signed in to the host that has opened a panel, so it holds a CSRF token. */
   async function as(actor: Actor): Promise<{ browser: Browser; csrf: string }> {
@@ -192,6 +194,17 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     },
     { operation: 'verifyStepUp', title: 'a recovery code', status: 200, call: () => call(sid, 'POST', '/step-up/verify', { json: { recoveryCode: recoveryCodes[0] } }) },
     { operation: 'verifyStepUp', title: 'a used recovery code', status: 400, call: () => call(sid, 'POST', '/step-up/verify', { json: { recoveryCode: recoveryCodes[0] } }) },
+    {
+      operation: 'passkeyOptions', title: 'options to add a passkey', status: 200,
+      call: async () => {
+        const response = await call(sid, 'POST', '/step-up/passkey/options', { json: { purpose: 'register' } });
+        passkeyAnswer = new SoftPasskey(h.origin, '127.0.0.1').register(response.json<{ challenge: string }>());
+        return response;
+      },
+    },
+    { operation: 'passkeyOptions', title: 'a purpose that is none', status: 400, call: () => call(sid, 'POST', '/step-up/passkey/options', { json: { purpose: 'x' } }) },
+    { operation: 'registerPasskey', title: 'the new passkey', status: 200, call: () => call(sid, 'POST', '/step-up/passkey', { json: { passkey: passkeyAnswer } }) },
+    { operation: 'registerPasskey', title: 'the same answer again', status: 400, call: () => call(sid, 'POST', '/step-up/passkey', { json: { passkey: passkeyAnswer } }) },
     { operation: 'resetStepUp', title: 'a manager resets Sid', status: 204, call: () => call(owner, 'POST', '/step-up/reset', { json: { adminId: 'a-sys' } }) },
     { operation: 'resetStepUp', title: 'no manager', status: 403, call: () => call(sam, 'POST', '/step-up/reset', { json: { adminId: 'a-sys' } }) },
 

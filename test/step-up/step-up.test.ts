@@ -3,6 +3,7 @@ import { totpCode, type Actor } from '../../core/index.ts';
 import { Harness, type Browser, type HttpResponse } from '../express/harness.ts';
 import { forEachDatabase, ManualClock, openVault, type Vault } from '../support/databases.ts';
 import { acme, hostFixture, owner, sam } from '../support/host-fixture.ts';
+import { SoftPasskey } from '../support/soft-passkey.ts';
 
 const ATTEMPTS = 3;
 const MINUTES = 10;
@@ -192,5 +193,38 @@ forEachDatabase('step-up verification before guarded actions', (db) => {
     expect((await bearer()).status).to.equal(403);
     await vault.lk.settings.update(owner, { stepUp: { exemptApiTokens: true } });
     expect((await bearer()).status).to.equal(200);
+  });
+
+  it('a passkey added answers its challenge once: the same signed answer replayed is refused, and audited as a failure', async () => {
+    const { api } = await session(sam);
+    const key = new SoftPasskey(h.origin, '127.0.0.1');
+    const registerOptions = (await api('POST', '/step-up/passkey/options', { purpose: 'register' })).json<{ challenge: string }>();
+    const added = await api('POST', '/step-up/passkey', { passkey: key.register(registerOptions) });
+    expect(added.status, added.text).to.equal(200);
+    expect((await reveal(api)).status, 'adding verified the session').to.equal(200);
+
+    const later = await session(sam);
+    const refused = await reveal(later.api);
+    expect(refused.json()).to.deep.include({ error: 'verification_required', methods: ['passkey'] });
+    const options = (await later.api('POST', '/step-up/passkey/options', { purpose: 'verify' })).json<{ challenge: string }>();
+    const answer = key.authenticate(options);
+    expect((await later.api('POST', '/step-up/verify', { passkey: answer })).status).to.equal(200);
+    expect((await reveal(later.api)).status).to.equal(200);
+
+    const third = await session(sam);
+    const replayed = await third.api('POST', '/step-up/verify', { passkey: answer });
+    expect(replayed.status).to.equal(400);
+    expect(replayed.json()).to.include({ field: 'passkey' });
+    const actions = (await vault.lk.audit.list(owner, {})).filter((e) => e.action.startsWith('stepUp.')).map((e) => [e.action, e.details?.method]);
+    expect(actions).to.deep.equal([['stepUp.failed', 'passkey'], ['stepUp.verify', 'passkey'], ['stepUp.enrol', 'passkey']]);
+  });
+
+  it('a passkey answer signed for another site is refused', async () => {
+    const { api } = await session(sam);
+    const key = new SoftPasskey('https://evil.example', 'evil.example');
+    const options = (await api('POST', '/step-up/passkey/options', { purpose: 'register' })).json<{ challenge: string }>();
+    const added = await api('POST', '/step-up/passkey', { passkey: key.register(options) });
+    expect(added.status).to.equal(400);
+    expect((await api('GET', '/step-up')).json()).to.deep.include({ methods: [] });
   });
 });
