@@ -233,7 +233,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       serviceVisibleStatuses: SERVICE_STATUSES.map((status) => ({
         id: status, nameKey: `settings.statuses.${status}`, checked: settings.clientServicePasswords.visibleStatuses.includes(status),
       })),
-      ...stepUpChoices(settings.stepUp, roles, groups),
+      ...stepUpChoices(settings.stepUp, roles, groups, admins),
       mailKinds: editors,
       mailEditorList: editors.flatMap((k) => k.editors),
       mailLanguages: editors[0]!.editors.map((e) => ({ language: e.language, name: e.languageName, selected: e.language === first.language })),

@@ -103,7 +103,7 @@ describe('[sqlite] e2e: step-up verification with an authenticator app', functio
     expectQuiet(other.watch, 'recovery code');
   });
 
-  it('the settings page shows the policy, and the audit trail the verifications, never a code', async () => {
+  it('the settings page shows the policy; a manager resets Sam there (audited); the trail names the verifications, never a code', async () => {
     const admin = await e2e.newPage();
     await adminLogin(admin.page, 'olivia', 'step-up-olivia');
     await visit(admin.page, '/admin/addons/latchkey?page=settings', 'step-up-settings');
@@ -111,9 +111,17 @@ describe('[sqlite] e2e: step-up verification with an authenticator app', functio
     expect(await admin.page.locator('[data-lk-list="stepUp.actions"] input[value=share]').isChecked()).to.equal(false);
     expect(await admin.page.locator('input[name="stepUp.allStaff"]').isChecked()).to.equal(true);
     expect(await admin.page.locator('input[name="stepUp.minutes"]').inputValue()).to.equal('10');
+    const sam = { kind: 'admin', adminId: '2' } as const;
+    expect((await e2e.host.latchkey.stepUp.status(sam, null)).methods).to.include('totp');
+    const reset = admin.page.locator('[data-lk-step-up-reset]');
+    await reset.locator('select[name=adminId]').selectOption('2');
+    await reset.locator('button[type=submit]').click();
+    await admin.page.locator('[data-lk-toast]:not(:empty)').waitFor();
+    expect((await e2e.host.latchkey.stepUp.status(sam, null)).methods).to.deep.equal([]);
+    expectQuiet(admin.watch, 'reset');
     const events = await e2e.host.latchkey.audit.list({ kind: 'system' }, {});
     const actions = events.filter((e) => e.action.startsWith('stepUp.')).map((e) => e.action);
-    expect(actions).to.include.members(['stepUp.enrol', 'stepUp.verify', 'stepUp.failed']);
+    expect(actions).to.include.members(['stepUp.enrol', 'stepUp.verify', 'stepUp.failed', 'stepUp.reset']);
     expect(JSON.stringify(events)).not.to.include(recoveryCodes[0]!);
   });
 });
