@@ -53,7 +53,7 @@ describe('[sqlite] e2e: step-up verification with an authenticator app', functio
     await dialog.waitFor({ state: 'visible' });
     const uri = dialog.locator('[data-lk-step-up-uri]');
     await page.waitForFunction(() => (document.querySelector('.ticket-sidebar [data-lk-step-up-uri]')?.textContent ?? '').startsWith('otpauth://'));
-    const qr = dialog.locator('[data-lk-step-up-qr]');
+    const qr = dialog.locator('[data-lk-step-up-qr] img');
     expect(await qr.getAttribute('src')).to.match(/^data:image\/png;base64,/);
     // The page's CSP let the image load: it has a size of its own.
     expect(await qr.evaluate((img: { naturalWidth: number }) => img.naturalWidth)).to.be.greaterThan(0);

@@ -60,6 +60,7 @@ export function askForVerification(cfg: PanelConfig, methods: readonly string[])
     form.reset();
     clearErrors(form);
     required(form, '[data-lk-step-up-codes]', HTMLOListElement).replaceChildren();
+    required(form, '[data-lk-step-up-qr]', HTMLElement).replaceChildren();
     show();
     recoveryToggle.onclick = () => {
       useRecovery = true;
@@ -109,7 +110,13 @@ export function askForVerification(cfg: PanelConfig, methods: readonly string[])
     dialog.showModal();
     if (stage === 'enrol') {
       void send<TotpEnrolment>(cfg, 'POST', '/step-up/totp').then((enrolment) => {
-        required(form, '[data-lk-step-up-qr]', HTMLImageElement).src = enrolment.qrCode;
+        const slot = required(form, '[data-lk-step-up-qr]', HTMLElement);
+        const image = document.createElement('img');
+        image.className = 'lk-qr';
+        image.width = image.height = 220;
+        image.alt = slot.dataset.alt ?? '';
+        image.src = enrolment.qrCode;
+        slot.replaceChildren(image);
         required(form, '[data-lk-step-up-uri]', HTMLElement).textContent = enrolment.otpauthUri;
         inputOf(form, 'code').focus();
       }).catch((error: unknown) => showErrors(form, error));
