@@ -53,6 +53,7 @@ export interface StepUpStatus {
   verifiedUntil: Date | null;
 }
 
+/** A TOTP factor's row: its seed columns are always set (a passkey's row sets the credential columns instead). */
 interface FactorRow {
   id: string;
   kek_id: string;
@@ -65,8 +66,8 @@ interface FactorRow {
 /**
  * Step-up verification: a second factor a person proves before the actions
  * the settings guard. A TOTP seed is sealed under its own data key like an
- * entry's secrets; recovery codes are kept as argon2 hashes and each works
- * once. A verification holds for one session (`sessionKey`, a hash the edge
+ * entry's secrets; passkeys go through step-up-passkeys.ts; recovery codes
+ * are kept as argon2 hashes and each works once. A verification holds for one session (`sessionKey`, a hash the edge
  * derives from the session's own cookie) and one person, in the database,
  * so every app instance honours it, up to and including its expiry instant.
  */

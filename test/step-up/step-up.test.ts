@@ -84,6 +84,20 @@ forEachDatabase('step-up verification before guarded actions', (db) => {
     expect((await reveal((await session(owner)).api)).status, 'owner (r-full)').to.equal(403);
   });
 
+  it('each action is guarded on its own: with only former passwords and sharing checked, a reveal passes and those are refused', async () => {
+    await vault.lk.settings.update(owner, { stepUp: { actions: ['historyReveal', 'share'] } });
+    const entry = await vault.lk.entries.get(owner, entryId);
+    await vault.lk.entries.update(owner, entryId, { version: entry.version, password: 'router-pw-2' });
+    const historyId = (await vault.lk.entries.history(owner, entryId))[0]!.id;
+    const { api } = await session(sam);
+    expect((await reveal(api)).status, 'reveal').to.equal(200);
+    const former = await api('POST', `/entries/${entryId}/history/${historyId}/reveal`, {});
+    expect(former.status, 'former password').to.equal(403);
+    expect(former.text).not.to.include('router-pw');
+    const version = (await vault.lk.entries.get(owner, entryId)).version;
+    expect((await api('PUT', `/entries/${entryId}/grants`, { version, grants: [] })).json(), 'share').to.include({ error: 'verification_required' });
+  });
+
   it('a verification holds up to its expiry instant, and is refused one second after', async () => {
     const { api } = await session(sam);
     const { seed } = await enrol(api);
