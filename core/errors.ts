@@ -118,3 +118,14 @@ export class RateLimitedError extends LatchkeyError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/**
+ * The action needs a second-factor verification this session has not made
+ * (or that has expired). `methods` are the person's enrolled factors; empty
+ * when they must enrol one first.
+ */
+export class StepUpRequiredError extends LatchkeyError {
+  constructor(readonly action: string, readonly methods: readonly string[]) {
+    super('verification_required', `a fresh verification is needed to ${action}`);
+  }
+}

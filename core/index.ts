@@ -20,6 +20,11 @@ export {
   type ApiTokenCheck, type ApiTokenInfo, type ApiTokenRefusal, type ApiTokenScope, type ApiTokenStatus, type CreateApiTokenInput, type ListApiTokensQuery,
 } from './services/api-tokens.ts';
 export type { RateRule, RateVerdict } from './services/rate-limiter.ts';
+export { DEFAULT_STEP_UP, STEP_UP_ACTIONS, STEP_UP_METHODS, type StepUpAction, type StepUpMethod, type StepUpSettings } from './domain/step-up.ts';
+export {
+  confirmTotpSchema, passkeyOptionsSchema, RECOVERY_CODE_COUNT, registerPasskeySchema, resetStepUpSchema, verifyStepUpSchema, type ResetStepUpInput, type StepUpStatus, type VerifyStepUpInput,
+} from './services/step-up.ts';
+export type { RelyingParty } from './services/step-up-passkeys.ts';
 export type {
   HostDirectory, HostAdmin, HostClient, HostContact, HostProduct, HostService, HostTicket, HostDevice, Named, ServiceStatus,
 } from './ports/host-directory.ts';

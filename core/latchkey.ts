@@ -22,6 +22,7 @@ import { VaultReportService } from './services/vault-report.ts';
 import { TokenLedger } from './services/token-ledger.ts';
 import { ApiTokenService } from './services/api-tokens.ts';
 import { RateLimiter } from './services/rate-limiter.ts';
+import { StepUpService } from './services/step-up.ts';
 import { ReminderJob } from './services/reminder-job.ts';
 import { OutboxDispatcher, type DispatchOptions, type DispatchResult } from './services/outbox-dispatcher.ts';
 import type { Mailer } from './ports/mailer.ts';
@@ -81,6 +82,8 @@ export interface Latchkey {
   readonly apiTokens: ApiTokenService;
   /** Counters behind the rate limits, shared by every app instance on this database. */
   readonly rateLimits: RateLimiter;
+  /** Second factors (TOTP, recovery codes) and the fresh verifications the settings ask for before sensitive actions. */
+  readonly stepUp: StepUpService;
   readonly reminders: ReminderJob;
   /** A worker that sends the outbox through `mailer`; run as many as you like, on as many instances. */
   dispatcher(mailer: Mailer, options?: DispatchOptions): OutboxDispatcher;
@@ -189,6 +192,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     usedTokens: new TokenLedger(ctx),
     apiTokens: new ApiTokenService(ctx),
     rateLimits: new RateLimiter(ctx),
+    stepUp: new StepUpService(ctx),
     migrator,
     dialect,
     host: options.host,

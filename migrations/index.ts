@@ -10,6 +10,7 @@ import * as listIndexes from './0007_list_indexes.ts';
 import * as apiTokens from './0008_api_tokens.ts';
 import * as importFingerprints from './0010_import_fingerprints.ts';
 import * as importJobs from './0011_import_jobs.ts';
+import * as stepUp from './0012_step_up.ts';
 
 export interface Migration {
   name: string;
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   { name: '0008_api_tokens', ...apiTokens },
   { name: '0010_import_fingerprints', ...importFingerprints },
   { name: '0011_import_jobs', ...importJobs },
+  { name: '0012_step_up', ...stepUp },
 ];

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import {
-  auditQuerySchema, createApiTokenSchema, exportRequestSchema, importRequestSchema, MAX_IMPORT_BYTES, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
+  auditQuerySchema, confirmTotpSchema, createApiTokenSchema, exportRequestSchema, importRequestSchema, MAX_IMPORT_BYTES, passkeyOptionsSchema, registerPasskeySchema, resetStepUpSchema, verifyStepUpSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
   mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
-  type ApiTokenScope,
+  type ApiTokenScope, type StepUpAction,
 } from '../../core/index.ts';
 import type { ApiResponseName } from './api-responses.ts';
 
@@ -66,6 +66,12 @@ export interface ApiRoute {
    * 401, 413, 415, 500, 503) are added by the document; list others here.
    */
   readonly responses: Readonly<Partial<Record<200 | 201 | 204 | 404 | 409, ApiResponseName | null>>>;
+  /**
+   * The actions of the step-up settings this route performs: when the
+   * settings guard any of them for the caller, the route answers 403
+   * `verification_required` until the session has a fresh verification.
+   */
+  readonly stepUp?: readonly StepUpAction[];
 }
 
 /**
@@ -93,7 +99,7 @@ export const API_ROUTES = {
   },
   shareEntry: {
     method: 'put', path: '/entries/:id/grants', summary: 'Replaces who the entry is shared with',
-    access: 'session', tokenScope: 'write', body: { schema: shareEntrySchema }, responses: { 200: 'Entry', 409: 'Conflict' },
+    access: 'session', tokenScope: 'write', body: { schema: shareEntrySchema }, responses: { 200: 'Entry', 409: 'Conflict' }, stepUp: ['share'],
   },
   deleteEntry: {
     method: 'delete', path: '/entries/:id', summary: 'Deletes the entry at the version the user decided on (`?version=<n>`)',
@@ -101,7 +107,8 @@ export const API_ROUTES = {
   },
   revealEntry: {
     method: 'post', path: '/entries/:id/reveal', summary: 'The entry\'s password, notes and current TOTP code (audited)',
-    access: 'session', tokenScope: 'reveal', responses: { 200: 'RevealedSecrets' },
+    // Copying takes the password from this same answer: guarding either guards the route.
+    access: 'session', tokenScope: 'reveal', responses: { 200: 'RevealedSecrets' }, stepUp: ['reveal', 'copy'],
   },
   listHistory: {
     method: 'get', path: '/entries/:id/history', summary: 'The entry\'s former passwords, without their values',
@@ -109,7 +116,7 @@ export const API_ROUTES = {
   },
   revealHistory: {
     method: 'post', path: '/entries/:id/history/:historyId/reveal', summary: 'One former password (audited)',
-    access: 'session', tokenScope: 'reveal', responses: { 200: 'Password' },
+    access: 'session', tokenScope: 'reveal', responses: { 200: 'Password' }, stepUp: ['historyReveal'],
   },
   watchEntry: {
     method: 'put', path: '/entries/:id/watch', summary: 'Asks, or stops asking, to be told by mail when the entry\'s password changes',
@@ -165,7 +172,7 @@ export const API_ROUTES = {
   },
   createApiToken: {
     method: 'post', path: '/tokens', summary: 'Creates an API token acting as the caller; the answer is the only place the token is shown',
-    access: 'unconfined', tokenScope: null, body: { schema: createApiTokenSchema }, responses: { 201: 'ApiTokenCreated' },
+    access: 'unconfined', tokenScope: null, body: { schema: createApiTokenSchema }, responses: { 201: 'ApiTokenCreated' }, stepUp: ['apiTokenCreate'],
   },
   revokeApiToken: {
     method: 'delete', path: '/tokens/:tokenId', summary: 'Revokes an API token (one\'s own; anyone\'s for addon managers)',
@@ -185,7 +192,35 @@ export const API_ROUTES = {
   },
   exportEntries: {
     method: 'post', path: '/export', summary: 'A CSV or Latchkey JSON file of the entries the caller may see (all, a client\'s, a category\'s); each secret in it is audited as revealed',
-    access: 'session', tokenScope: 'reveal', body: { schema: exportRequestSchema }, download: ['text/csv', 'application/json'], responses: { 200: null },
+    access: 'session', tokenScope: 'reveal', stepUp: ['export'], body: { schema: exportRequestSchema }, download: ['text/csv', 'application/json'], responses: { 200: null },
+  },
+  getStepUp: {
+    method: 'get', path: '/step-up', summary: 'The caller\'s second factors, recovery codes left, and until when this session is verified',
+    access: 'session', tokenScope: null, responses: { 200: 'StepUpStatus' },
+  },
+  beginTotp: {
+    method: 'post', path: '/step-up/totp', summary: 'Starts setting up an authenticator app: its seed, otpauth URI and QR code, shown this once',
+    access: 'session', tokenScope: null, responses: { 200: 'TotpEnrolment' },
+  },
+  confirmTotp: {
+    method: 'post', path: '/step-up/totp/confirm', summary: 'Confirms the app with one of its codes; the answer is the only place the recovery codes are shown',
+    access: 'session', tokenScope: null, body: { schema: confirmTotpSchema }, responses: { 200: 'RecoveryCodes' },
+  },
+  passkeyOptions: {
+    method: 'post', path: '/step-up/passkey/options', summary: 'The options for the browser\'s WebAuthn call, to add a passkey or verify with one',
+    access: 'session', tokenScope: null, body: { schema: passkeyOptionsSchema }, responses: { 200: 'PasskeyOptions' },
+  },
+  registerPasskey: {
+    method: 'post', path: '/step-up/passkey', summary: 'Adds the passkey the browser made; this session counts as verified',
+    access: 'session', tokenScope: null, body: { schema: registerPasskeySchema }, responses: { 200: 'StepUpVerified' },
+  },
+  verifyStepUp: {
+    method: 'post', path: '/step-up/verify', summary: 'Verifies this session with a code from the app, a passkey, or a recovery code (throttled, audited)',
+    access: 'session', tokenScope: null, body: { schema: verifyStepUpSchema }, responses: { 200: 'StepUpVerified' },
+  },
+  resetStepUp: {
+    method: 'post', path: '/step-up/reset', summary: 'Forgets a person\'s second factors so they enrol afresh (addon managers; audited)',
+    access: 'unconfined', tokenScope: null, body: { schema: resetStepUpSchema }, responses: { 204: null },
   },
   generatePassword: {
     method: 'post', path: '/password', summary: 'A new random password following the rules given',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_TOKEN_SCOPES, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema } from '../../core/index.ts';
+import { API_TOKEN_SCOPES, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema, STEP_UP_METHODS } from '../../core/index.ts';
 
 /**
  * What the JSON API answers, as it travels: dates are ISO 8601 strings, ids
@@ -146,6 +146,23 @@ export const API_RESPONSES = {
     createdAt: isoDate,
     updatedAt: isoDate,
   }),
+  StepUpStatus: z.strictObject({
+    methods: z.array(z.enum(STEP_UP_METHODS)).describe('Empty until the person sets up a second factor'),
+    recoveryCodesLeft: z.number().int().min(0),
+    verifiedUntil: isoDate.nullable(),
+  }),
+  TotpEnrolment: z.strictObject({
+    secret: z.string().regex(/^[A-Z2-7]+$/).describe('The base32 seed, for apps that cannot scan'),
+    otpauthUri: z.string().startsWith('otpauth://totp/'),
+    qrCode: z.string().startsWith('data:image/').describe('The otpauth URI as a QR code image'),
+  }).describe('The only response that carries the seed'),
+  RecoveryCodes: z.strictObject({
+    recoveryCodes: z.array(z.string()).min(1),
+    verifiedUntil: isoDate.nullable(),
+  }).describe('The only response that carries the recovery codes: they are stored as hashes'),
+  StepUpVerified: z.strictObject({ verifiedUntil: isoDate }),
+  PasskeyOptions: z.looseObject({ challenge: z.string(), rpId: z.string().optional() })
+    .describe('WebAuthn options (PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON) for the browser'),
   ClientList: z.array(z.strictObject({ id: z.string(), name: z.string() })).max(20),
   Category: category,
   CategoryList: z.array(category),
@@ -183,6 +200,8 @@ export const API_RESPONSES = {
     failure(['forbidden', 'csrf']),
     z.strictObject({ error: z.literal('insufficient_scope'), field: z.literal('authorization'), message: z.string() })
       .describe('The API token lacks the scope this route needs'),
+    z.strictObject({ error: z.literal('verification_required'), methods: z.array(z.enum(STEP_UP_METHODS)), message: z.string() })
+      .describe('The settings ask for a fresh second-factor verification first (`POST /step-up/verify`); `methods` empty: set one up first'),
   ]),
   RateLimited: z.strictObject({ error: z.literal('rate_limited'), message: z.string(), retryAfterSeconds: z.number().int().min(1) }),
   NotFound: failure(['not_found']),

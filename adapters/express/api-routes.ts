@@ -1,13 +1,17 @@
+import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import QRCode from 'qrcode';
 import { z } from 'zod';
 import {
   describeActor, ForbiddenError, ImportFormatError, issue, previewMail, runAddonAction, totpCode, validate, ValidationError,
-  type Actor, type AddonSection, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
+  type Actor, type AddonSection, type RelyingParty, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
 import { API_ROUTES, languageSchema, PATH_PARAMS, watchSchema, type ApiOperation, type ApiRoute, type HostJobOperation } from './api-contract.ts';
 import type { Reach } from './frame-scope.ts';
 import { jsonBody, refuseUnreadableJson } from './body-limits.ts';
 import { openApiDocument } from './openapi-document.ts';
+import { readCookie } from './cookies.ts';
+import { CSRF_COOKIE } from './csrf.ts';
 import { countAttempt, type RateLimitOptions } from './rate-limits.ts';
 import type { ApiSession, RequestScope } from './request-scope.ts';
 
@@ -41,7 +45,7 @@ export function apiRoutes(
           return;
         }
         const { actor, reach, token } = session;
-        const route = API_ROUTES[operationOf(res)];
+        const route: ApiRoute = API_ROUTES[operationOf(res)];
         if (token) {
           // A token reaches no further than its scopes, whatever its admin may do; CSRF guards cookies only.
           const needed = route.tokenScope;
@@ -59,9 +63,11 @@ export function apiRoutes(
           await countAttempt(lk, 'revealPerActor', describeActor(actor).id ?? 'system', limits.revealPerActor);
           await countAttempt(lk, 'revealPerAddress', req.ip ?? 'unknown', limits.revealPerAddress);
         }
+        const acting = withOrigin(session, req);
+        for (const action of route.stepUp ?? []) await lk.stepUp.requireFresh(acting, sessionKeyOf(req), action);
         // Set first: a handler that sends a file itself (an export) sends it not to be stored either.
         res.set('Cache-Control', 'no-store');
-        const result = await body(req, res, withOrigin(session, req), reach);
+        const result = await body(req, res, acting, reach);
         if (result === SENT) return;
         if (result === undefined) res.status(204).end();
         else res.json(result);
@@ -204,6 +210,35 @@ export function apiRoutes(
       return SENT;
     }),
 
+    // Second factors: each person their own, from any panel; panel sessions only (a token cannot answer a prompt).
+    getStepUp: handle(async (req, _res, actor) => {
+      const status = await lk.stepUp.status(actor, sessionKeyOf(req));
+      return { ...status, verifiedUntil: status.verifiedUntil?.toISOString() ?? null };
+    }),
+    beginTotp: handle(async (_req, _res, actor) => {
+      const { seed, uri } = await lk.stepUp.beginTotp(actor);
+      // A data URL: the CSP's img-src takes `data:`, and no script draws it.
+      return { secret: seed.expose(), otpauthUri: uri.expose(), qrCode: await QRCode.toDataURL(uri.expose(), { margin: 1, width: 220 }) };
+    }),
+    confirmTotp: handle(async (req, _res, actor) => {
+      await countAttempt(lk, 'stepUpPerActor', describeActor(actor).id ?? 'system', limits.stepUpPerActor);
+      const { recoveryCodes, verifiedUntil } = await lk.stepUp.confirmTotp(actor, sessionKeyOf(req), req.body);
+      return { recoveryCodes: recoveryCodes.map((c) => c.expose()), verifiedUntil: verifiedUntil?.toISOString() ?? null };
+    }),
+    passkeyOptions: handle(async (req, _res, actor) => lk.stepUp.passkeyOptions(actor, requireSessionKey(req), req.body, relyingParty(req))),
+    registerPasskey: handle(async (req, _res, actor) => {
+      await countAttempt(lk, 'stepUpPerActor', describeActor(actor).id ?? 'system', limits.stepUpPerActor);
+      return { verifiedUntil: (await lk.stepUp.registerPasskey(actor, requireSessionKey(req), req.body, relyingParty(req))).verifiedUntil.toISOString() };
+    }),
+    verifyStepUp: handle(async (req, _res, actor) => {
+      await countAttempt(lk, 'stepUpPerActor', describeActor(actor).id ?? 'system', limits.stepUpPerActor);
+      return { verifiedUntil: (await lk.stepUp.verify(actor, requireSessionKey(req), req.body, relyingParty(req))).verifiedUntil.toISOString() };
+    }),
+    resetStepUp: handle(async (req, _res, actor) => {
+      await lk.stepUp.reset(actor, req.body);
+      return undefined;
+    }),
+
     generatePassword: handle(async (req) => ({ password: lk.generatePassword(req.body ?? {}).expose() })),
     chooseLanguage: handle(async (req, res) => {
       const { language } = validate(languageSchema, req.body);
@@ -258,6 +293,28 @@ function operationOf(res: Response): ApiOperation {
 function withOrigin({ actor, token }: ApiSession, req: Request): Actor {
   const via = token ? { tokenId: token.tokenId, tokenName: token.tokenName } : undefined;
   return { ...actor, origin: { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512), ...via ? { via } : {} } };
+}
+
+/**
+ * The session a verification is bound to: the hash of the browser's own
+ * random CSRF cookie, which every panel session (framed or the host's) has
+ * and no other browser or API token holds. Null without one.
+ */
+function sessionKeyOf(req: Request): string | null {
+  const seed = readCookie(req, CSRF_COOKIE);
+  return seed && /^[A-Za-z0-9_-]{43}$/.test(seed) ? createHash('sha256').update(`step-up|${seed}`).digest('hex') : null;
+}
+
+/** A verification belongs to a session's own cookie; a caller without one has nothing to verify. */
+function requireSessionKey(req: Request): string {
+  const key = sessionKeyOf(req);
+  if (!key) throw new ForbiddenError('verify without a session cookie');
+  return key;
+}
+
+/** Passkeys are bound to the site the browser shows: its host name and origin, as this request reached it. */
+function relyingParty(req: Request): RelyingParty {
+  return { id: req.hostname, origin: `${req.protocol}://${req.get('host') ?? req.hostname}` };
 }
 
 /** A route parameter that passed its id rule; a 400 naming the parameter otherwise. */

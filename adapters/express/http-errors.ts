@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { TFunction } from 'i18next';
 import {
-  asUnavailable, ConflictError, DatabaseUnavailableError, ForbiddenError, HostUnavailableError, issue, LatchkeyError, LimitExceededError, NotFoundError, RateLimitedError, ValidationError,
+  asUnavailable, ConflictError, DatabaseUnavailableError, ForbiddenError, HostUnavailableError, issue, LatchkeyError, LimitExceededError, NotFoundError, RateLimitedError, StepUpRequiredError, ValidationError,
   type Logger,
 } from '../../core/index.ts';
 import { BearerRefusedError } from './bearer-auth.ts';
@@ -36,6 +36,8 @@ export function sendError(res: Response, err: unknown, t: TFunction, logger: Log
       .json({ error: 'invalid_token', field: 'authorization', message: t('errors.invalid_token') });
   } else if (err instanceof RateLimitedError) {
     res.status(429).set('Retry-After', String(err.retryAfterSeconds)).json({ error: err.code, message: t('errors.rate_limited'), retryAfterSeconds: err.retryAfterSeconds });
+  } else if (err instanceof StepUpRequiredError) {
+    res.status(403).json({ error: err.code, methods: err.methods, message: t(err.methods.length ? 'errors.verification_required' : 'errors.verification_enrol') });
   } else if (err instanceof NotFoundError) {
     res.status(404).json({ error: err.code, message: t('errors.not_found') });
   } else if (err instanceof ForbiddenError) {

@@ -15,6 +15,8 @@ export interface RateLimitOptions {
   signInPerActor: RateRule;
   /** Refused API tokens from one address; past it even a valid token waits (default 10 a minute). */
   tokenFailuresPerAddress: RateRule;
+  /** Second-factor codes tried by one person, right or wrong (default 5 in 5 minutes): a 6-digit code cannot be guessed in so few. */
+  stepUpPerActor: RateRule;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
@@ -23,6 +25,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   signInPerAddress: { limit: 300, windowSeconds: 60 },
   signInPerActor: { limit: 60, windowSeconds: 60 },
   tokenFailuresPerAddress: { limit: 10, windowSeconds: 60 },
+  stepUpPerActor: { limit: 5, windowSeconds: 300 },
 };
 
 export function rateLimitsWith(overrides: Partial<RateLimitOptions> = {}): RateLimitOptions {

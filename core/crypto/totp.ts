@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -34,4 +34,35 @@ function decodeBase32(seed: string): Buffer {
     }
   }
   return Buffer.from(bytes);
+}
+
+/** A new random 160-bit seed in base32, as authenticator apps take it. */
+export function newTotpSeed(): string {
+  const bytes = randomBytes(20);
+  let bits = 0;
+  let buffer = 0;
+  let out = '';
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(buffer >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+/**
+ * The 30-second step a code belongs to, if it is the code of the current step
+ * or of the one before or after (phones' clocks drift); null otherwise.
+ */
+export function totpStepOf(base32Seed: string, code: string, at: Date, step = 30): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const counter = Math.floor(at.getTime() / 1000 / step);
+  for (const drift of [0, -1, 1]) {
+    const candidate = totpCode(base32Seed, new Date((counter + drift) * step * 1000), step).code;
+    if (timingSafeEqual(Buffer.from(candidate), Buffer.from(code))) return counter + drift;
+  }
+  return null;
 }

@@ -1,4 +1,5 @@
 import type { ServiceStatus } from '../ports/host-directory.ts';
+import { DEFAULT_STEP_UP, type StepUpSettings } from './step-up.ts';
 
 export type AdminAccessMode = 'full' | 'restricted' | 'shared';
 
@@ -54,6 +55,8 @@ export interface VaultSettings {
   includePasswordInChangeMail: boolean;
   /** Texts an admin wrote to replace the default mails, by kind and language. */
   mailTemplates: Partial<Record<'reminder' | 'password_changed', Partial<Record<'en' | 'fr' | 'de' | 'es' | 'it', { subject: string; body: string }>>>>;
+  /** Second-factor verification before sensitive actions (off by default). */
+  stepUp: StepUpSettings;
 }
 
 export const DEFAULT_SETTINGS: VaultSettings = {
@@ -79,6 +82,7 @@ export const DEFAULT_SETTINGS: VaultSettings = {
   defaultReminderDays: null,
   includePasswordInChangeMail: false,
   mailTemplates: {},
+  stepUp: DEFAULT_STEP_UP,
 };
 
 /**
@@ -91,7 +95,8 @@ export function withDefaults(stored: SettingsChange): VaultSettings {
 }
 
 /** A change that names some settings, and within a group some of its fields. */
-export type SettingsChange = Omit<Partial<VaultSettings>, 'clientPrivateEntries' | 'clientServicePasswords' | 'staffPanels'> & {
+export type SettingsChange = Omit<Partial<VaultSettings>, 'clientPrivateEntries' | 'clientServicePasswords' | 'staffPanels' | 'stepUp'> & {
+  stepUp?: Partial<StepUpSettings>;
   clientPrivateEntries?: Partial<VaultSettings['clientPrivateEntries']>;
   clientServicePasswords?: Partial<VaultSettings['clientServicePasswords']>;
   staffPanels?: Partial<VaultSettings['staffPanels']>;
@@ -105,5 +110,6 @@ export function applySettingsChange(current: VaultSettings, change: SettingsChan
     clientPrivateEntries: { ...current.clientPrivateEntries, ...change.clientPrivateEntries },
     clientServicePasswords: { ...current.clientServicePasswords, ...change.clientServicePasswords },
     staffPanels: { ...current.staffPanels, ...change.staffPanels },
+    stepUp: { ...current.stepUp, ...change.stepUp },
   };
 }

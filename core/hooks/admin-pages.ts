@@ -14,6 +14,7 @@ import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
 import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
 import { transferForms } from './transfer-model.ts';
 import { adminShareTargets, namesFrom, panelBase, reminderDefault } from './panel-model.ts';
+import { stepUpChoices } from './step-up-choices.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
@@ -233,6 +234,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       serviceVisibleStatuses: SERVICE_STATUSES.map((status) => ({
         id: status, nameKey: `settings.statuses.${status}`, checked: settings.clientServicePasswords.visibleStatuses.includes(status),
       })),
+      ...stepUpChoices(settings.stepUp, roles, groups, admins),
       mailKinds: editors,
       mailEditorList: editors.flatMap((k) => k.editors),
       mailLanguages: editors[0]!.editors.map((e) => ({ language: e.language, name: e.languageName, selected: e.language === first.language })),

@@ -21,6 +21,11 @@ export interface TableNames {
   importFingerprints: string;
   /** Each import's progress, readable from every app instance (migration 0011). */
   importJobs: string;
+  /** Second factors, recovery codes and fresh verifications (migration 0012). */
+  stepUpFactors: string;
+  stepUpRecoveryCodes: string;
+  stepUpChallenges: string;
+  stepUpVerifications: string;
   migrations: string;
   migrationsLock: string;
 }
@@ -48,6 +53,10 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     rateLimits: `${prefix}rate_limits`,
     importFingerprints: `${prefix}import_fingerprints`,
     importJobs: `${prefix}import_jobs`,
+    stepUpFactors: `${prefix}step_up_factors`,
+    stepUpRecoveryCodes: `${prefix}step_up_recovery_codes`,
+    stepUpChallenges: `${prefix}step_up_challenges`,
+    stepUpVerifications: `${prefix}step_up_verifications`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

@@ -49,6 +49,9 @@ export const RULES = {
   severalClientsMatch: () => 'matches several clients',
   categoriesNotAllowed: () => 'creating categories is not allowed for you',
   unreadableFile: (p) => `cannot be read as ${p.format}: ${p.reason}`,
+  wrongCode: () => 'is not a valid code',
+  noPendingEnrolment: () => 'no authenticator app is being set up',
+  alreadyEnrolled: () => 'an authenticator app is already set up; a manager can reset it',
 } satisfies Record<string, (params: Record<string, string | number>) => string>;
 
 export type Rule = keyof typeof RULES;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_STATUSES } from '../ports/host-directory.ts';
+import { STEP_UP_ACTIONS } from '../domain/step-up.ts';
 import { textOf } from './text.ts';
 
 const KIB = 1024;
@@ -212,6 +213,15 @@ export const settingsSchema = z.strictObject({
     reminder: mailTemplatesByLanguage.optional(),
     password_changed: mailTemplatesByLanguage.optional(),
   }),
+  stepUp: z.strictObject({
+    actions: z.array(z.enum(STEP_UP_ACTIONS)).max(STEP_UP_ACTIONS.length),
+    allStaff: z.boolean(),
+    staffRoleIds: idList,
+    allClients: z.boolean(),
+    clientGroupIds: idList,
+    minutes: z.number().int().min(1).max(1440),
+    exemptApiTokens: z.boolean(),
+  }),
 });
 
 /** A settings change names only what changes, down to the fields of a group. */
@@ -219,6 +229,7 @@ export const settingsPatchSchema = settingsSchema.extend({
   clientPrivateEntries: settingsSchema.shape.clientPrivateEntries.partial(),
   clientServicePasswords: settingsSchema.shape.clientServicePasswords.partial(),
   staffPanels: settingsSchema.shape.staffPanels.partial(),
+  stepUp: settingsSchema.shape.stepUp.partial(),
 }).partial();
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 

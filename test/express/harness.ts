@@ -41,7 +41,7 @@ export interface HarnessOptions {
  */
 const LIFTED = { limit: 1_000_000, windowSeconds: 60 };
 const LIFTED_LIMITS: RateLimitOptions = {
-  revealPerActor: LIFTED, revealPerAddress: LIFTED, signInPerAddress: LIFTED, signInPerActor: LIFTED, tokenFailuresPerAddress: LIFTED,
+  revealPerActor: LIFTED, revealPerAddress: LIFTED, signInPerAddress: LIFTED, signInPerActor: LIFTED, tokenFailuresPerAddress: LIFTED, stepUpPerActor: LIFTED,
 };
 
 /**

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { type Actor, type AddonSection } from '../../core/index.ts';
+import { totpCode, type Actor, type AddonSection } from '../../core/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
-import { acme, owner, sam } from '../support/host-fixture.ts';
+import { acme, owner, sam, sid } from '../support/host-fixture.ts';
 import { Inbox } from '../mail/support/inbox.ts';
+import { SoftPasskey } from '../support/soft-passkey.ts';
 import { BASE, Harness, hs256Embed, signEmbed, type Browser, type HttpResponse, type SendOptions } from '../express/harness.ts';
 import { ResponseContract, type Document } from './contract.ts';
 
@@ -32,6 +33,9 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
   let historyId = '';
   let categoryId = '';
   let importJobId = '';
+  let stepUpSeed = '';
+  let recoveryCodes: string[] = [];
+  let passkeyAnswer: Record<string, unknown> = {};
 
   /** A browser signed in to the host that has opened a panel, so it holds a CSRF token. */
   async function as(actor: Actor): Promise<{ browser: Browser; csrf: string }> {
@@ -61,7 +65,8 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
 
   before(async () => {
     h = await Harness.start(db, { addonSections: [notesSection], embed, cron: { mailer: new Inbox() } });
-    await h.vault.lk.settings.update(owner, { adminAccessMode: 'full' });
+    // Step-up asks Sid's role only, so the other cases answer as they would without it.
+    await h.vault.lk.settings.update(owner, { adminAccessMode: 'full', stepUp: { actions: ['reveal'], staffRoleIds: ['r-sysadmin'] } });
     const entry = await h.vault.lk.entries.create(owner, { name: 'Router', password: 'first-pw', notes: 'rack 4', totpSecret: TOTP_SEED, clientId: 'c-acme' });
     await h.vault.lk.entries.update(owner, entry.id, { version: entry.version, password: 'second-pw' });
     entryId = entry.id;
@@ -190,6 +195,42 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     { operation: 'exportEntries', title: 'a CSV file', status: 200, call: () => call(owner, 'POST', '/export', { json: { format: 'csv' } }) },
     { operation: 'exportEntries', title: 'a client, while the settings do not allow it', status: 403, call: () => call(acme, 'POST', '/export', { json: { format: 'csv' } }) },
     { operation: 'exportEntries', title: 'a format Latchkey does not write', status: 400, call: () => call(owner, 'POST', '/export', { json: { format: 'pdf' } }) },
+    { operation: 'revealEntry', title: 'a reveal the settings guard, unverified', status: 403, call: () => call(sid, 'POST', `/entries/${entryId}/reveal`) },
+    { operation: 'getStepUp', title: 'nothing set up yet', status: 200, call: () => call(sid, 'GET', '/step-up') },
+    { operation: 'getStepUp', title: 'no session', status: 401, call: () => call(null, 'GET', '/step-up') },
+    {
+      operation: 'beginTotp', title: 'a seed and its QR code', status: 200,
+      call: async () => {
+        const response = await call(sid, 'POST', '/step-up/totp');
+        stepUpSeed = response.json<{ secret: string }>().secret;
+        return response;
+      },
+    },
+    { operation: 'beginTotp', title: 'no CSRF token', status: 403, call: () => call(sid, 'POST', '/step-up/totp', { csrf: null }) },
+    { operation: 'confirmTotp', title: 'a wrong code', status: 400, call: () => call(sid, 'POST', '/step-up/totp/confirm', { json: { code: 'abc' } }) },
+    {
+      operation: 'confirmTotp', title: 'the app\'s code', status: 200,
+      call: async () => {
+        const response = await call(sid, 'POST', '/step-up/totp/confirm', { json: { code: totpCode(stepUpSeed, new Date()).code } });
+        recoveryCodes = response.json<{ recoveryCodes: string[] }>().recoveryCodes;
+        return response;
+      },
+    },
+    { operation: 'verifyStepUp', title: 'a recovery code', status: 200, call: () => call(sid, 'POST', '/step-up/verify', { json: { recoveryCode: recoveryCodes[0] } }) },
+    { operation: 'verifyStepUp', title: 'a used recovery code', status: 400, call: () => call(sid, 'POST', '/step-up/verify', { json: { recoveryCode: recoveryCodes[0] } }) },
+    {
+      operation: 'passkeyOptions', title: 'options to add a passkey', status: 200,
+      call: async () => {
+        const response = await call(sid, 'POST', '/step-up/passkey/options', { json: { purpose: 'register' } });
+        passkeyAnswer = new SoftPasskey(h.origin, '127.0.0.1').register(response.json<{ challenge: string }>());
+        return response;
+      },
+    },
+    { operation: 'passkeyOptions', title: 'a purpose that is none', status: 400, call: () => call(sid, 'POST', '/step-up/passkey/options', { json: { purpose: 'x' } }) },
+    { operation: 'registerPasskey', title: 'the new passkey', status: 200, call: () => call(sid, 'POST', '/step-up/passkey', { json: { passkey: passkeyAnswer } }) },
+    { operation: 'registerPasskey', title: 'the same answer again', status: 400, call: () => call(sid, 'POST', '/step-up/passkey', { json: { passkey: passkeyAnswer } }) },
+    { operation: 'resetStepUp', title: 'a manager resets Sid', status: 204, call: () => call(owner, 'POST', '/step-up/reset', { json: { adminId: 'a-sys' } }) },
+    { operation: 'resetStepUp', title: 'no manager', status: 403, call: () => call(sam, 'POST', '/step-up/reset', { json: { adminId: 'a-sys' } }) },
 
     { operation: 'generatePassword', title: 'a password', status: 200, call: () => call(acme, 'POST', '/password', { json: { length: 24 } }) },
     { operation: 'generatePassword', title: 'a length under 8', status: 400, call: () => call(acme, 'POST', '/password', { json: { length: 7 } }) },

@@ -6,6 +6,7 @@ import {
   type ServiceStatus, type VaultSettings,
 } from '../../core/index.ts';
 import type { EntryFacts } from '../../core/policy/facts.ts';
+import { DEFAULT_STEP_UP } from '../../core/index.ts';
 import type { Vault } from '../support/databases.ts';
 import { clearVault, resetHost, system } from './policy-support.ts';
 
@@ -249,6 +250,7 @@ function toWorld(raw: RawWorld): World {
     defaultReminderDays: null,
     includePasswordInChangeMail: false,
     mailTemplates: {},
+    stepUp: DEFAULT_STEP_UP,
   };
 
   const actors: Actor[] = [

@@ -9,6 +9,7 @@ import { revealMailError, showMailState } from './mail-templates.ts';
 import { configOf, say } from './panel-config.ts';
 import { settingsPayload } from './settings-form.ts';
 import { submitShare } from './share-dialog.ts';
+import { stepUpResetPayload } from './step-up-reset.ts';
 import { toast } from './toast.ts';
 
 /** A panel's form is sent to the JSON API instead of the browser's own submission; a refusal shows beside the fields. */
@@ -36,6 +37,16 @@ export async function onPanelSubmit(event: SubmitEvent): Promise<void> {
     } catch (error) {
       showErrors(form, error);
       revealMailError(form);
+    }
+  } else if (form.matches('[data-lk-step-up-reset]')) {
+    event.preventDefault();
+    try {
+      await call(cfg, 'POST', '/step-up/reset', stepUpResetPayload(form));
+      clearErrors(form);
+      form.reset();
+      toast(cfg, say(cfg, 'stepUpReset'));
+    } catch (error) {
+      showErrors(form, error);
     }
   } else if (form.matches('[data-lk-addon-form]')) {
     event.preventDefault();

@@ -3,12 +3,14 @@
 // Every state change is a fetch with the panel's CSRF token; nothing here
 // builds HTML from strings, so values only ever reach the page as text.
 // Bundled by esbuild into templates/assets/latchkey.js (templates/browser/bundle.ts).
+import { onVerificationRequired } from './api-client.ts';
 import { onTokenClick, onTokenSubmit } from './api-tokens.ts';
 import { onPanelClick } from './click-actions.ts';
 import { onPanelChange, onPanelFocus, onPanelInput } from './field-changes.ts';
 import { onPanelSubmit } from './form-submits.ts';
 import { reportFrameHeight } from './frame-height.ts';
 import { onTransferChange, onTransferClick, onTransferSubmit } from './transfer.ts';
+import { askForVerification } from './step-up-dialog.ts';
 
 if (!window.__latchkeyLoaded) {
   window.__latchkeyLoaded = true;
@@ -22,5 +24,6 @@ if (!window.__latchkeyLoaded) {
   document.addEventListener('click', (event) => void onTransferClick(event));
   document.addEventListener('submit', (event) => void onTransferSubmit(event));
   document.addEventListener('change', onTransferChange);
+  onVerificationRequired(askForVerification);
 }
 reportFrameHeight();
