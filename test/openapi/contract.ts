@@ -45,12 +45,16 @@ export function apiRoutersOf(app: Express, base: string): Array<Router & { stack
   return routers as Array<Router & { stack: Layer[] }>;
 }
 
-/** `GET /entries/{id}` for every route registered on the app's routers at `{base}/api`, read from the routers themselves. */
+/**
+ * `GET /entries/{id}` for every route registered on the app's routers at
+ * `{base}/api`, read from the routers themselves, once each: a route with a
+ * body limit of its own is registered twice (its parser, then its handler).
+ */
 export function registeredApiRoutes(app: Express, base: string): string[] {
-  return apiRoutersOf(app, base)
+  return [...new Set(apiRoutersOf(app, base)
     .flatMap((router): Layer[] => router.stack)
     .filter((layer) => layer.route)
-    .flatMap(({ route }) => Object.keys(route!.methods).filter((m) => m !== '_all').map((method) => `${method.toUpperCase()} ${route!.path.replace(/:([A-Za-z]+)/g, '{$1}')}`))
+    .flatMap(({ route }) => Object.keys(route!.methods).filter((m) => m !== '_all').map((method) => `${method.toUpperCase()} ${route!.path.replace(/:([A-Za-z]+)/g, '{$1}')}`)))]
     .sort();
 }
 

@@ -84,7 +84,8 @@ forEachDatabase('OpenAPI: the document', (db) => {
     }
   });
 
-  it('asks for the CSRF header on changes made with a cookie session, never on reads, and takes a bearer token instead, except to manage tokens', () => {
+  it('asks for the CSRF header on changes made with a cookie session, never on reads, and takes a bearer token instead, except to manage tokens or verify a person', () => {
+    const PANEL_ONLY = ['/tokens', '/step-up'];
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         if (path === '/openapi.json') {
@@ -98,8 +99,8 @@ forEachDatabase('OpenAPI: the document', (db) => {
         const cookie = operation.security.find((r) => 'panelSession' in r);
         expect(cookie, `${method} ${path}`).to.deep.equal(method === 'get' ? { panelSession: [] } : { panelSession: [], csrfToken: [] });
         const bearer = operation.security.find((r) => 'bearerAuth' in r);
-        // A token makes no tokens: those routes take a panel's session alone.
-        if (path.startsWith('/tokens')) expect(bearer, `${method} ${path}`).to.equal(undefined);
+        // A token makes no tokens and answers no verification prompt: those routes take a panel's session alone.
+        if (PANEL_ONLY.some((prefix) => path.startsWith(prefix))) expect(bearer, `${method} ${path}`).to.equal(undefined);
         else expect(bearer?.bearerAuth, `${method} ${path}`).to.have.length(1);
       }
     }
