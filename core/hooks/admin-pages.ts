@@ -126,13 +126,18 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     const params = context.params ?? {};
     const offset = Math.max(0, Number.parseInt(params.offset ?? '0', 10) || 0);
     const search = (params.search ?? '').slice(0, 255);
+    const tag = (params.tag ?? '').trim().slice(0, 255);
     // A search the vault refuses (a control character pasted in, say) gives the page back with what is wrong, not an error page.
     let searchProblem: string | null = null;
+    let tagProblem: string | null = null;
     // Counted up to a bound: the whole vault is "more than 1,000", not a count of every entry on every page.
-    const listing = lk.entries.list(actor, { search: search || undefined, offset, limit: PAGE_SIZE }, { countUpTo: COUNT_UP_TO }).catch((err: unknown) => {
-      if (!(err instanceof ValidationError) || err.field !== 'search') throw err;
+    const query = { search: search || undefined, tag: tag || undefined, offset, limit: PAGE_SIZE };
+    const listing = lk.entries.list(actor, query, { countUpTo: COUNT_UP_TO }).catch((err: unknown) => {
+      if (!(err instanceof ValidationError) || (err.field !== 'search' && err.field !== 'tag')) throw err;
       const problem = err.issues[0]!;
-      searchProblem = env.renderer.translator(env.language)(`validation.${problem.rule}`, problem.params ?? {});
+      const message = env.renderer.translator(env.language)(`validation.${problem.rule}`, problem.params ?? {});
+      if (err.field === 'tag') tagProblem = message;
+      else searchProblem = message;
       return { items: [], total: 0, totalIsAtLeast: false, offset, limit: PAGE_SIZE };
     });
     const [page, categories, targets, defaultDays] = await Promise.all([
@@ -144,15 +149,18 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     const rows = await entryRows(lk, actor, page.items, categories, undefined, namesFrom(lk, targets));
     return {
       ...panelBase(surface, actor, categories, targets, {}, defaultDays),
-      rows,
+      // Each chip lists the entries carrying its tag.
+      rows: rows.map((row) => ({ ...row, tagLinks: row.tags.map((name) => ({ name, href: withQuery(surface.pageUrl, { page: 'entries', tag: name }) })) })),
       search,
       searchProblem,
+      tag,
+      tagProblem,
       total: page.total,
       totalIsAtLeast: page.totalIsAtLeast,
       from: page.total === 0 ? 0 : offset + 1,
       to: offset + page.items.length,
-      previous: offset > 0 ? withQuery(surface.pageUrl, { page: 'entries', search, offset: String(Math.max(0, offset - PAGE_SIZE)) }) : null,
-      next: offset + PAGE_SIZE < page.total || page.totalIsAtLeast ? withQuery(surface.pageUrl, { page: 'entries', search, offset: String(offset + PAGE_SIZE) }) : null,
+      previous: offset > 0 ? withQuery(surface.pageUrl, { page: 'entries', search, tag, offset: String(Math.max(0, offset - PAGE_SIZE)) }) : null,
+      next: offset + PAGE_SIZE < page.total || page.totalIsAtLeast ? withQuery(surface.pageUrl, { page: 'entries', search, tag, offset: String(offset + PAGE_SIZE) }) : null,
     };
   },
 
@@ -336,7 +344,7 @@ function filterForm(pageUrl: string): { formAction: string; formHidden: Array<{ 
   return { formAction: path, formHidden: keep.map(([name, value]) => ({ name, value })) };
 }
 
-const FILTER_PARAMS = new Set(['page', 'search', 'offset', 'clientId', 'entryId', 'actorId', 'action', 'beforeSeq']);
+const FILTER_PARAMS = new Set(['page', 'search', 'tag', 'offset', 'clientId', 'entryId', 'actorId', 'action', 'beforeSeq']);
 
 /** Adds query parameters to a page URL that may already carry some. */
 export function withQuery(pageUrl: string, params: Record<string, string>): string {

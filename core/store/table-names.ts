@@ -19,6 +19,10 @@ export interface TableNames {
   rateLimits: string;
   /** Which source record of an import each entry came from (core/import). */
   importFingerprints: string;
+  /** Entries' free tags (migration 0014). */
+  tags: string;
+  /** The language each client-area person chose (migration 0014). */
+  contactLanguages: string;
   migrations: string;
   migrationsLock: string;
 }
@@ -45,6 +49,8 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     apiTokens: `${prefix}api_tokens`,
     rateLimits: `${prefix}rate_limits`,
     importFingerprints: `${prefix}import_fingerprints`,
+    tags: `${prefix}entry_tags`,
+    contactLanguages: `${prefix}contact_languages`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

@@ -48,6 +48,7 @@ export const RULES = {
   noClientMatch: () => 'matches no client',
   severalClientsMatch: () => 'matches several clients',
   categoriesNotAllowed: () => 'creating categories is not allowed for you',
+  tagComma: () => 'a tag cannot contain a comma',
 } satisfies Record<string, (params: Record<string, string | number>) => string>;
 
 export type Rule = keyof typeof RULES;

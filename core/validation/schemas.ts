@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SERVICE_STATUSES } from '../ports/host-directory.ts';
 import { textOf } from './text.ts';
+import { normaliseTags, tagKey, TAG_MAX_LENGTH, TAGS_PER_ENTRY } from '../domain/tags.ts';
 
 const KIB = 1024;
 
@@ -53,6 +54,11 @@ const totpSecret = z
 const reminderDays = z.number().int().min(0).max(3650);
 const defaultReminderDays = z.number().int().min(1).max(3650);
 
+/** One tag as typed: a comma separates tags in a CSV cell, so it cannot be part of one. */
+const tag = z.string().trim().max(TAG_MAX_LENGTH).superRefine(textOf('line')).refine((value) => !value.includes(','), 'tagComma');
+/** An entry's tags, normalised (see domain/tags.ts): saving the same tags in another order or case changes nothing. */
+export const tagsSchema = z.array(tag).max(TAGS_PER_ENTRY).transform(normaliseTags);
+
 export const principalKind = z.enum(['admin', 'admin_role', 'client', 'contact']);
 
 export const grantSchema = z.strictObject({
@@ -83,6 +89,7 @@ export const createEntrySchema = z.strictObject({
   reminderDays: reminderDays.nullable().optional(),
   notifyOnChange: z.boolean().default(false),
   grants: grantsSchema.optional(),
+  tags: tagsSchema.optional(),
 });
 export type CreateEntryInput = z.input<typeof createEntrySchema>;
 
@@ -104,6 +111,7 @@ export const updateEntrySchema = z.strictObject({
   private: z.boolean().optional(),
   reminderDays: reminderDays.nullable().optional(),
   notifyOnChange: z.boolean().optional(),
+  tags: tagsSchema.optional(),
 });
 export type UpdateEntryInput = z.input<typeof updateEntrySchema>;
 
@@ -130,6 +138,8 @@ export const listEntriesSchema = z.strictObject({
   deviceId: hostId.optional(),
   ticketId: hostId.optional(),
   search: z.string().trim().max(255).superRefine(textOf('line')).optional(),
+  /** Entries carrying this tag, whatever its case. */
+  tag: z.string().trim().min(1).max(TAG_MAX_LENGTH).superRefine(textOf('line')).transform(tagKey).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(500).default(50),
 });
