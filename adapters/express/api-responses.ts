@@ -93,6 +93,8 @@ export const API_RESPONSES = {
   EntryPage: z.strictObject({
     items: z.array(entry),
     total: z.number().int().min(0),
+    /** Always false here: the API counts every match (a page of the addon counts up to a bound). */
+    totalIsAtLeast: z.boolean(),
     offset: z.number().int().min(0),
     limit: z.number().int().min(1),
   }),
