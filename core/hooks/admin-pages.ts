@@ -12,7 +12,7 @@ import { checkAddonSections, type AddonSection } from './addon-section.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
 import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
-import { adminShareTargets, namesFrom, panelBase, reminderDefault } from './panel-model.ts';
+import { adminShareTargets, namesFrom, panelBase, dialogDefaults } from './panel-model.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
@@ -140,15 +140,15 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       else searchProblem = message;
       return { items: [], total: 0, totalIsAtLeast: false, offset, limit: PAGE_SIZE };
     });
-    const [page, categories, targets, defaultDays] = await Promise.all([
+    const [page, categories, targets, dialog] = await Promise.all([
       listing,
       lk.categories.list(actor),
       adminShareTargets(lk, null),
-      reminderDefault(lk),
+      dialogDefaults(lk),
     ]);
     const rows = await entryRows(lk, actor, page.items, categories, undefined, namesFrom(lk, targets));
     return {
-      ...panelBase(surface, actor, categories, targets, {}, defaultDays),
+      ...panelBase(surface, actor, categories, targets, {}, dialog),
       // Each chip lists the entries carrying its tag.
       rows: rows.map((row) => ({ ...row, tagLinks: row.tags.map((name) => ({ name, href: withQuery(surface.pageUrl, { page: 'entries', tag: name }) })) })),
       search,
@@ -225,8 +225,11 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       kind: first.kind, language: first.language, subject: first.subject, body: first.body,
     }, env.adminName);
     return {
-      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}, settings.defaultReminderDays),
+      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}, {
+        reminderDays: settings.defaultReminderDays, generator: settings.passwordPolicy.generator,
+      }),
       settings,
+      strengthGroups: groups.map((g) => ({ id: g.id, name: g.name, score: settings.passwordPolicy.clientGroupMinimumScores[g.id] ?? 0 })),
       modes: (['full', 'restricted', 'shared'] as const).map((mode) => ({ mode, selected: settings.adminAccessMode === mode })),
       allowedAdmins: admins.map(check(settings.allowedAdminIds)),
       allowedRoles: roles.map(check(settings.allowedAdminRoleIds)),

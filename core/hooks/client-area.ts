@@ -5,7 +5,7 @@ import { clientMayKeepEntries } from '../policy/access-policy.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
 import { NameBook } from './name-book.ts';
-import { panelBase, reminderDefault } from './panel-model.ts';
+import { panelBase, dialogDefaults } from './panel-model.ts';
 
 /**
  * The client area, in the four parts the WHMCS anchor has: Owned, Shared with
@@ -19,7 +19,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
       lk.entries.firstPage(actor, { limit: 500 }),
       lk.serviceCredentials.list(actor, actor.clientId),
       lk.categories.list(actor),
-      reminderDefault(lk),
+      dialogDefaults(lk),
       lk.settings.get({ kind: 'system' }),
     ]);
     data.catch(() => undefined);
@@ -29,7 +29,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     ]);
     const client = clients.get(actor.clientId);
     if (!client) return null;
-    const [vault, services, categories, defaultDays, settings] = await data;
+    const [vault, services, categories, dialog, settings] = await data;
     const isMainAccount = actor.contactId === undefined || contacts.some((c) => c.id === actor.contactId && c.isMain);
     // The account adds its own access details only where the installer lets this client keep them.
     const keepsEntries = clientMayKeepEntries({ clientId: client.id, groupId: client.groupId }, settings);
@@ -44,7 +44,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     return renderer.render('hooks/client-area', {
       ...panelBase(surface, actor, ownCategories, {
         admins: [], roles: [], clients: [], contacts: contacts.filter((c) => !c.isMain).map((c) => ({ id: c.id, name: c.name })),
-      }, { clientId: client.id }, defaultDays),
+      }, { clientId: client.id }, dialog),
       client: { id: client.id, name: client.name },
       isMainAccount,
       mayAdd: isMainAccount && keepsEntries,

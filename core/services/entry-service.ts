@@ -31,6 +31,7 @@ import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
 import { rowFactColumns, toRowFacts, type RowFactColumns, type RowFacts } from '../store/row-facts.ts';
 import { insertTags, replaceTags, tagsColumn, tagsFrom, whereTagged } from '../store/entry-tags.ts';
 import { sameTags, tagKey } from '../domain/tags.ts';
+import { requireStrongEnough } from './password-policy.ts';
 
 const SECRET_FIELDS = { password: 'password_ct', notes: 'notes_ct', totpSecret: 'totp_ct' } as const;
 const FIELD_NAMES = { password: 'password', notes: 'notes', totpSecret: 'totp' } as const;
@@ -73,6 +74,9 @@ export class EntryService {
       }
       await checkLinks(this.ctx.host, clientId, data);
       if (data.categoryId != null) await checkCategory(this.ctx, facts, data.categoryId);
+      if (data.password) {
+        await requireStrongEnough(this.ctx.host, settings, facts, { ownerKind: owner.kind, ownerId: owner.id, name: data.name, username: data.username }, data.password);
+      }
       // Checked as given (problems name the caller's indexes), stored merged: one row per principal.
       await checkGrantees(this.ctx.host, facts, clientId, data.grants ?? []);
       const grants = mergeDuplicatePrincipals(data.grants ?? []);
@@ -226,6 +230,11 @@ export class EntryService {
           const column = SECRET_FIELDS[field];
           const current = this.open(dataKey, field, row[column]);
           if ((current?.expose() ?? null) === next) continue;
+          if (field === 'password' && next) {
+            await requireStrongEnough(this.ctx.host, settings, facts, {
+              ownerKind: row.owner_kind, ownerId: row.owner_id, name: patch.name ?? row.name, username: patch.username ?? row.username,
+            }, next);
+          }
           patch[column] = this.seal(dataKey, field, next ?? undefined);
           changed.push(field);
           if (field === 'password') {

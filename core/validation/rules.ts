@@ -49,6 +49,7 @@ export const RULES = {
   severalClientsMatch: () => 'matches several clients',
   categoriesNotAllowed: () => 'creating categories is not allowed for you',
   tagComma: () => 'a tag cannot contain a comma',
+  tooWeak: (p) => `is too weak: its strength is ${p.score} of 4, and at least ${p.min} is required`,
 } satisfies Record<string, (params: Record<string, string | number>) => string>;
 
 export type Rule = keyof typeof RULES;

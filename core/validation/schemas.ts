@@ -166,20 +166,37 @@ export const updateCategorySchema = z.strictObject({
 });
 export type UpdateCategoryInput = z.input<typeof updateCategorySchema>;
 
+/** The generator's rules as settings keep them: every one named. */
+const generatorRules = z.strictObject({
+  mode: z.enum(['characters', 'passphrase']),
+  length: z.number().int().min(8).max(256),
+  lower: z.boolean(),
+  upper: z.boolean(),
+  digits: z.boolean(),
+  symbols: z.boolean(),
+  avoidAmbiguous: z.boolean(),
+  words: z.number().int().min(4).max(12),
+});
+/** A passphrase is words; random characters need at least one class to draw from. */
+const oneClassChosen = (r: { mode: string; lower: boolean; upper: boolean; digits: boolean; symbols: boolean }) =>
+  r.mode === 'passphrase' || r.lower || r.upper || r.digits || r.symbols;
+const classRule = { message: 'oneCharacterClass', path: ['lower'] };
+
 export const passwordRulesSchema = z.strictObject({
-  length: z.number().int().min(8).max(256).default(20),
+  mode: generatorRules.shape.mode.default('characters'),
+  length: generatorRules.shape.length.default(20),
   lower: z.boolean().default(true),
   upper: z.boolean().default(true),
   digits: z.boolean().default(true),
   symbols: z.boolean().default(true),
   avoidAmbiguous: z.boolean().default(false),
-}).refine((r) => r.lower || r.upper || r.digits || r.symbols, {
-  message: 'oneCharacterClass',
-  path: ['lower'],
-});
+  words: generatorRules.shape.words.default(6),
+}).refine(oneClassChosen, classRule);
 export type PasswordRulesInput = z.input<typeof passwordRulesSchema>;
 
 const idList = z.array(hostId).max(1000);
+/** A zxcvbn score: 0 (too guessable) to 4 (very unguessable). */
+const strengthScore = z.number().int().min(0).max(4);
 
 /** Plain text with {{placeholders}}; never compiled as a template, and escaped in the HTML part. */
 const mailTemplate = z.strictObject({
@@ -218,6 +235,11 @@ export const settingsSchema = z.strictObject({
   historyDepth: z.number().int().min(0).max(100),
   defaultReminderDays: defaultReminderDays.nullable(),
   includePasswordInChangeMail: z.boolean(),
+  passwordPolicy: z.strictObject({
+    generator: generatorRules.refine(oneClassChosen, classRule),
+    staffMinimumScore: strengthScore,
+    clientGroupMinimumScores: z.record(hostId, strengthScore),
+  }),
   mailTemplates: z.strictObject({
     reminder: mailTemplatesByLanguage.optional(),
     password_changed: mailTemplatesByLanguage.optional(),
@@ -229,6 +251,7 @@ export const settingsPatchSchema = settingsSchema.extend({
   clientPrivateEntries: settingsSchema.shape.clientPrivateEntries.partial(),
   clientServicePasswords: settingsSchema.shape.clientServicePasswords.partial(),
   staffPanels: settingsSchema.shape.staffPanels.partial(),
+  passwordPolicy: settingsSchema.shape.passwordPolicy.partial(),
 }).partial();
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 

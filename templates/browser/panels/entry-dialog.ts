@@ -4,6 +4,7 @@ import type { EditableEntry } from './editable.ts';
 import { clearErrors, showErrors } from './form-errors.ts';
 import { say, type PanelConfig } from './panel-config.ts';
 import { showTags, tagsOf } from './tag-input.ts';
+import { showStrength } from './password-strength.ts';
 import { toast } from './toast.ts';
 
 /** What the entry form sends: a field the dialog does not show is absent. */
@@ -33,6 +34,7 @@ export function openEntryDialog(cfg: PanelConfig, entry: EditableEntry | null): 
   };
   showCurrentCategory(cfg, form, entry);
   showTags(cfg, form, entry?.tags ?? []);
+  showStrength(cfg, form);
   if (entry) {
     for (const name of ['id', 'version', 'name', 'username', 'websiteUrl', 'loginUrl', 'categoryId', 'notifyOnChange', 'sharedWithAdmin', 'private'] as const) set(name, entry[name]);
   } else {
