@@ -21,6 +21,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
       lk.categories.list(actor),
       dialogDefaults(lk),
       lk.settings.get({ kind: 'system' }),
+      lk.languages.of(actor),
     ]);
     data.catch(() => undefined);
     const [clients, contacts] = await Promise.all([
@@ -29,14 +30,15 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     ]);
     const client = clients.get(actor.clientId);
     if (!client) return null;
-    const [vault, services, categories, dialog, settings] = await data;
+    const [vault, services, categories, dialog, settings, chosen] = await data;
     const isMainAccount = actor.contactId === undefined || contacts.some((c) => c.id === actor.contactId && c.isMain);
     // The account adds its own access details only where the installer lets this client keep them.
     const keepsEntries = clientMayKeepEntries({ clientId: client.id, groupId: client.groupId }, settings);
     const names = new NameBook(lk.host).learn('client', [client]).learn('contact', contacts);
     const rows = await entryRows(lk, actor, [...services, ...vault.items], categories, undefined, names, vault.facts);
     const ownCategories = categories.filter((c) => c.owner.kind === 'client' && c.owner.id === client.id);
-    const language = pickLanguage(context.language, client.language);
+    // The person's own choice first: the host's language for the page is its default, not theirs.
+    const language = pickLanguage(chosen, context.language, client.language);
     const contactNames = new Map(contacts.map((c) => [c.id, c.name]));
     const ownedIds = new Set(isMainAccount
       ? vault.items.filter((e) => e.owner.kind === 'client' && e.owner.id === client.id).map((e) => e.id)
