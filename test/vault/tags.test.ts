@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ValidationError, type AuditEvent, type Latchkey } from '../../core/index.ts';
+import { createHooks, Renderer, ValidationError, type AuditEvent, type HookSurface, type Latchkey } from '../../core/index.ts';
 import { forEachDatabase, openVault, type Vault } from '../support/databases.ts';
 import { acme, globex, hostFixture, owner } from '../support/host-fixture.ts';
 import { emptyTables, rejection, snapshotTables } from '../support/table-rows.ts';
@@ -96,5 +96,19 @@ forEachDatabase('entries: tags', (db) => {
     const entry = await lk.entries.create(owner, { name: 'Old', tags: ['legacy'] });
     await lk.entries.delete(owner, entry.id, { version: entry.version });
     expect(await vault.raw(vault.tables.tags).where('entry_id', entry.id).count({ n: '*' }).first()).to.deep.include({ n: 0 });
+  });
+
+  it('the addon\'s list of all access details filters by tag, and each chip links to its tag\'s list', async () => {
+    await lk.entries.create(owner, { name: 'Edge router', tags: ['VPN', 'edge'] });
+    await lk.entries.create(owner, { name: 'Printer', tags: ['office'] });
+    const surface: HookSurface = { apiBase: '/lk/api', assetBase: '/lk/assets', pageUrl: '/addon?module=lk', csrfToken: 'csrf', clipboardClearSeconds: 30 };
+    const hooks = createHooks(lk, new Renderer());
+    const html = (await hooks.adminPages(owner, { page: 'entries', params: { tag: 'vpn' } }, surface)) ?? '';
+    expect(html).to.contain('Edge router').and.not.to.contain('Printer');
+    // Handlebars escapes `=` too: &#x3D;.
+    expect(html).to.contain('href="/addon?module&#x3D;lk&amp;page&#x3D;entries&amp;tag&#x3D;VPN" data-lk-tag="VPN"');
+    expect(html).to.contain('name="tag" value="vpn"');
+    const refused = (await hooks.adminPages(owner, { page: 'entries', params: { tag: 'x'.repeat(41) } }, surface)) ?? '';
+    expect(refused).to.contain('id="lk-entries-tag-problem"').and.to.contain('must be at most 40 characters');
   });
 });
