@@ -1,5 +1,6 @@
 
 import { EntryCipher } from './crypto/entry-cipher.ts';
+import { ContactLanguages } from './services/contact-languages.ts';
 import { generatePassword } from './crypto/password-generator.ts';
 import type { Secret } from './domain/secret.ts';
 import type { Actor } from './domain/actor.ts';
@@ -62,6 +63,8 @@ export interface MailLoopOptions extends DispatchOptions {
 
 export interface Latchkey {
   readonly entries: EntryService;
+  /** The language each client-area person chose (or the host keeps for them): panels, errors and mail follow it. */
+  readonly languages: ContactLanguages;
   readonly serviceCredentials: ServiceCredentials;
   /** The host reports a service created, suspended, unsuspended or terminated: audited, and rotation asked for when it ends. */
   readonly serviceLifecycle: ServiceLifecycle;
@@ -135,7 +138,8 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   const categories = new CategoryService(ctx);
   const reminders = new ReminderJob(ctx);
   let renderer: Renderer | undefined;
-  const dispatcher = (mailer: Mailer, opts?: DispatchOptions) => new OutboxDispatcher(ctx, entries, renderer ??= new Renderer(), mailer, opts);
+  const languages = new ContactLanguages(ctx);
+  const dispatcher = (mailer: Mailer, opts?: DispatchOptions) => new OutboxDispatcher(ctx, entries, renderer ??= new Renderer(), mailer, opts, languages);
   const runMailOnce = async (mailer: Mailer, opts?: DispatchOptions) => {
     const queued = await reminders.enqueueDue();
     return { queued, ...await dispatcher(mailer, opts).drain() };
@@ -193,6 +197,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     apiTokens: new ApiTokenService(ctx),
     rateLimits: new RateLimiter(ctx),
     stepUp: new StepUpService(ctx),
+    languages,
     migrator,
     dialect,
     host: options.host,

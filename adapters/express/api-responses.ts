@@ -41,6 +41,7 @@ const entry = z.strictObject({
   createdAt: isoDate,
   updatedAt: isoDate,
   passwordChangedAt: isoDate.nullable(),
+  tags: z.array(z.string()),
 });
 
 const category = z.strictObject({

@@ -240,9 +240,11 @@ export function apiRoutes(
     }),
 
     generatePassword: handle(async (req) => ({ password: lk.generatePassword(req.body ?? {}).expose() })),
-    chooseLanguage: handle(async (req, res) => {
+    chooseLanguage: handle(async (req, res, actor) => {
       const { language } = validate(languageSchema, req.body);
-      scope.rememberLanguage(req, res, language);
+      // A client-area person's choice is theirs wherever they sign in; others keep it in this browser.
+      if (actor.kind === 'client') await lk.languages.choose(actor, language);
+      else scope.rememberLanguage(req, res, language);
       return { language };
     }),
 

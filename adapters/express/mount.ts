@@ -241,9 +241,8 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
         const actor = await scope.actorFor(req);
         if (!actor) return null;
         res.set('Cache-Control', 'no-store');
-        // The switcher lives in the client area; staff panels follow the host's language for the admin.
-        const chosen = place === 'clientArea' ? scope.chosenLanguage(req) : undefined;
-        return await hooks[place](actor, { ...context, language: context.language ?? chosen }, surfaceFor(req, res, actor, false, req.originalUrl));
+        // The client area reads its person's choice itself (lk.languages); staff panels follow the host's language for the admin.
+        return await hooks[place](actor, context, surfaceFor(req, res, actor, false, req.originalUrl));
       } catch (err) {
         const outage = outageOf(err);
         if (!outage) throw err;

@@ -9,6 +9,12 @@ import type { FrameSessions } from './frame-session.ts';
 import { sendError } from './http-errors.ts';
 
 export const LANGUAGE_COOKIE = 'lk_lang';
+/**
+ * The language of the panel a request comes from (latchkey.js sends it): an
+ * error answers in the language the panel shows, whatever the browser or an
+ * earlier choice elsewhere says. It only picks the words of a message.
+ */
+export const PANEL_LANGUAGE_HEADER = 'x-latchkey-language';
 
 /** Who a JSON API request acts as; `token` when it came with an API token instead of a cookie session. */
 export interface ApiSession {
@@ -78,7 +84,7 @@ export class RequestScope {
   }
 
   translator(req: Request): TFunction {
-    return this.renderer.translator(pickLanguage(this.chosenLanguage(req), req.acceptsLanguages()[0]));
+    return this.renderer.translator(pickLanguage(req.get(PANEL_LANGUAGE_HEADER), this.chosenLanguage(req), req.acceptsLanguages()[0]));
   }
 
   fail(req: Request, res: Response, err: unknown): void {

@@ -298,6 +298,14 @@ export function describeHostDirectoryContract(name: string, open: () => Promise<
         for (const contact of all.contacts) expect(contact.email, `contact ${contact.id} email`).to.be.a('string');
       });
 
+      it('gives a contact a language only as a non-empty string, or none (the client\'s then applies)', async () => {
+        const all = await everything();
+        for (const contact of all.contacts) {
+          if (contact.language === undefined || contact.language === null) continue;
+          expect(contact.language, `contact ${contact.id} language`).to.be.a('string').and.match(/\S/);
+        }
+      });
+
       it('tells addon managers, other staff and disabled admins apart, with booleans', async () => {
         const admins = await host.admins(knownIds(known, 'admins'));
         for (const admin of admins.values()) {

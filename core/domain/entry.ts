@@ -52,6 +52,8 @@ export interface EntryView {
   createdAt: Date;
   updatedAt: Date;
   passwordChangedAt: Date | null;
+  /** Free labels, normalised (domain/tags.ts), in key order. */
+  tags: string[];
 }
 
 /** The decrypted secrets of one entry, returned only by `reveal`. */

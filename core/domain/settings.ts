@@ -1,5 +1,6 @@
 import type { ServiceStatus } from '../ports/host-directory.ts';
 import { DEFAULT_STEP_UP, type StepUpSettings } from './step-up.ts';
+import { DEFAULT_PASSWORD_RULES, type PasswordRules } from '../crypto/password-generator.ts';
 
 export type AdminAccessMode = 'full' | 'restricted' | 'shared';
 
@@ -53,6 +54,19 @@ export interface VaultSettings {
    * mail is stored and forwarded in the clear by servers nobody here controls.
    */
   includePasswordInChangeMail: boolean;
+  /**
+   * How passwords are made and how strong they must be. Strength is the
+   * zxcvbn score (0 very weak … 4 very strong) the dialog's meter shows; the
+   * server refuses a password below the minimum of its entry.
+   */
+  passwordPolicy: {
+    /** What the dialog's generator starts from; users adjust it there. */
+    generator: PasswordRules;
+    /** Least score of a staff entry's password; 0 accepts any. */
+    staffMinimumScore: number;
+    /** Least score of a client entry's password, by the owning client's group; a group not named accepts any. */
+    clientGroupMinimumScores: Record<string, number>;
+  };
   /** Texts an admin wrote to replace the default mails, by kind and language. */
   mailTemplates: Partial<Record<'reminder' | 'password_changed', Partial<Record<'en' | 'fr' | 'de' | 'es' | 'it', { subject: string; body: string }>>>>;
   /** Second-factor verification before sensitive actions (off by default). */
@@ -81,6 +95,7 @@ export const DEFAULT_SETTINGS: VaultSettings = {
   historyDepth: 10,
   defaultReminderDays: null,
   includePasswordInChangeMail: false,
+  passwordPolicy: { generator: DEFAULT_PASSWORD_RULES, staffMinimumScore: 0, clientGroupMinimumScores: {} },
   mailTemplates: {},
   stepUp: DEFAULT_STEP_UP,
 };
@@ -95,8 +110,9 @@ export function withDefaults(stored: SettingsChange): VaultSettings {
 }
 
 /** A change that names some settings, and within a group some of its fields. */
-export type SettingsChange = Omit<Partial<VaultSettings>, 'clientPrivateEntries' | 'clientServicePasswords' | 'staffPanels' | 'stepUp'> & {
+export type SettingsChange = Omit<Partial<VaultSettings>, 'clientPrivateEntries' | 'clientServicePasswords' | 'staffPanels' | 'stepUp' | 'passwordPolicy'> & {
   stepUp?: Partial<StepUpSettings>;
+  passwordPolicy?: Partial<VaultSettings['passwordPolicy']>;
   clientPrivateEntries?: Partial<VaultSettings['clientPrivateEntries']>;
   clientServicePasswords?: Partial<VaultSettings['clientServicePasswords']>;
   staffPanels?: Partial<VaultSettings['staffPanels']>;
@@ -111,5 +127,11 @@ export function applySettingsChange(current: VaultSettings, change: SettingsChan
     clientServicePasswords: { ...current.clientServicePasswords, ...change.clientServicePasswords },
     staffPanels: { ...current.staffPanels, ...change.staffPanels },
     stepUp: { ...current.stepUp, ...change.stepUp },
+    passwordPolicy: {
+      ...current.passwordPolicy,
+      ...change.passwordPolicy,
+      // Older stored settings hold rules from before passphrases: the new ones take their defaults.
+      generator: { ...DEFAULT_PASSWORD_RULES, ...current.passwordPolicy.generator, ...change.passwordPolicy?.generator },
+    },
   };
 }

@@ -13,7 +13,7 @@ import { entryRows } from './entry-rows-model.ts';
 import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
 import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
 import { transferForms } from './transfer-model.ts';
-import { adminShareTargets, namesFrom, panelBase, reminderDefault } from './panel-model.ts';
+import { adminShareTargets, namesFrom, panelBase, dialogDefaults } from './panel-model.ts';
 import { stepUpChoices } from './step-up-choices.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer'] as const;
@@ -128,33 +128,41 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     const params = context.params ?? {};
     const offset = Math.max(0, Number.parseInt(params.offset ?? '0', 10) || 0);
     const search = (params.search ?? '').slice(0, 255);
+    const tag = (params.tag ?? '').trim().slice(0, 255);
     // A search the vault refuses (a control character pasted in, say) gives the page back with what is wrong, not an error page.
     let searchProblem: string | null = null;
+    let tagProblem: string | null = null;
     // Counted up to a bound: the whole vault is "more than 1,000", not a count of every entry on every page.
-    const listing = lk.entries.list(actor, { search: search || undefined, offset, limit: PAGE_SIZE }, { countUpTo: COUNT_UP_TO }).catch((err: unknown) => {
-      if (!(err instanceof ValidationError) || err.field !== 'search') throw err;
+    const query = { search: search || undefined, tag: tag || undefined, offset, limit: PAGE_SIZE };
+    const listing = lk.entries.list(actor, query, { countUpTo: COUNT_UP_TO }).catch((err: unknown) => {
+      if (!(err instanceof ValidationError) || (err.field !== 'search' && err.field !== 'tag')) throw err;
       const problem = err.issues[0]!;
-      searchProblem = env.renderer.translator(env.language)(`validation.${problem.rule}`, problem.params ?? {});
+      const message = env.renderer.translator(env.language)(`validation.${problem.rule}`, problem.params ?? {});
+      if (err.field === 'tag') tagProblem = message;
+      else searchProblem = message;
       return { items: [], total: 0, totalIsAtLeast: false, offset, limit: PAGE_SIZE };
     });
-    const [page, categories, targets, defaultDays] = await Promise.all([
+    const [page, categories, targets, dialog] = await Promise.all([
       listing,
       lk.categories.list(actor),
       adminShareTargets(lk, null),
-      reminderDefault(lk),
+      dialogDefaults(lk),
     ]);
     const rows = await entryRows(lk, actor, page.items, categories, undefined, namesFrom(lk, targets));
     return {
-      ...panelBase(surface, actor, categories, targets, {}, defaultDays),
-      rows,
+      ...panelBase(surface, actor, categories, targets, {}, dialog),
+      // Each chip lists the entries carrying its tag.
+      rows: rows.map((row) => ({ ...row, tagLinks: row.tags.map((name) => ({ name, href: withQuery(surface.pageUrl, { page: 'entries', tag: name }) })) })),
       search,
       searchProblem,
+      tag,
+      tagProblem,
       total: page.total,
       totalIsAtLeast: page.totalIsAtLeast,
       from: page.total === 0 ? 0 : offset + 1,
       to: offset + page.items.length,
-      previous: offset > 0 ? withQuery(surface.pageUrl, { page: 'entries', search, offset: String(Math.max(0, offset - PAGE_SIZE)) }) : null,
-      next: offset + PAGE_SIZE < page.total || page.totalIsAtLeast ? withQuery(surface.pageUrl, { page: 'entries', search, offset: String(offset + PAGE_SIZE) }) : null,
+      previous: offset > 0 ? withQuery(surface.pageUrl, { page: 'entries', search, tag, offset: String(Math.max(0, offset - PAGE_SIZE)) }) : null,
+      next: offset + PAGE_SIZE < page.total || page.totalIsAtLeast ? withQuery(surface.pageUrl, { page: 'entries', search, tag, offset: String(offset + PAGE_SIZE) }) : null,
     };
   },
 
@@ -219,8 +227,11 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       kind: first.kind, language: first.language, subject: first.subject, body: first.body,
     }, env.adminName);
     return {
-      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}, settings.defaultReminderDays),
+      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}, {
+        reminderDays: settings.defaultReminderDays, generator: settings.passwordPolicy.generator,
+      }),
       settings,
+      strengthGroups: groups.map((g) => ({ id: g.id, name: g.name, score: settings.passwordPolicy.clientGroupMinimumScores[g.id] ?? 0 })),
       modes: (['full', 'restricted', 'shared'] as const).map((mode) => ({ mode, selected: settings.adminAccessMode === mode })),
       allowedAdmins: admins.map(check(settings.allowedAdminIds)),
       allowedRoles: roles.map(check(settings.allowedAdminRoleIds)),
@@ -348,7 +359,7 @@ function filterForm(pageUrl: string): { formAction: string; formHidden: Array<{ 
   return { formAction: path, formHidden: keep.map(([name, value]) => ({ name, value })) };
 }
 
-const FILTER_PARAMS = new Set(['page', 'search', 'offset', 'clientId', 'entryId', 'actorId', 'action', 'beforeSeq']);
+const FILTER_PARAMS = new Set(['page', 'search', 'tag', 'offset', 'clientId', 'entryId', 'actorId', 'action', 'beforeSeq']);
 
 /** Adds query parameters to a page URL that may already carry some. */
 export function withQuery(pageUrl: string, params: Record<string, string>): string {

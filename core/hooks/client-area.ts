@@ -5,7 +5,7 @@ import { clientMayKeepEntries } from '../policy/access-policy.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
 import { NameBook } from './name-book.ts';
-import { panelBase, reminderDefault } from './panel-model.ts';
+import { panelBase, dialogDefaults } from './panel-model.ts';
 import { transferForms } from './transfer-model.ts';
 
 /**
@@ -20,8 +20,9 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
       lk.entries.firstPage(actor, { limit: 500 }),
       lk.serviceCredentials.list(actor, actor.clientId),
       lk.categories.list(actor),
-      reminderDefault(lk),
+      dialogDefaults(lk),
       lk.settings.get({ kind: 'system' }),
+      lk.languages.of(actor),
     ]);
     data.catch(() => undefined);
     const [clients, contacts] = await Promise.all([
@@ -30,14 +31,15 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     ]);
     const client = clients.get(actor.clientId);
     if (!client) return null;
-    const [vault, services, categories, defaultDays, settings] = await data;
+    const [vault, services, categories, dialog, settings, chosen] = await data;
     const isMainAccount = actor.contactId === undefined || contacts.some((c) => c.id === actor.contactId && c.isMain);
     // The account adds its own access details only where the installer lets this client keep them.
     const keepsEntries = clientMayKeepEntries({ clientId: client.id, groupId: client.groupId }, settings);
     const names = new NameBook(lk.host).learn('client', [client]).learn('contact', contacts);
     const rows = await entryRows(lk, actor, [...services, ...vault.items], categories, undefined, names, vault.facts);
     const ownCategories = categories.filter((c) => c.owner.kind === 'client' && c.owner.id === client.id);
-    const language = pickLanguage(context.language, client.language);
+    // The person's own choice first: the host's language for the page is its default, not theirs.
+    const language = pickLanguage(chosen, context.language, client.language);
     const contactNames = new Map(contacts.map((c) => [c.id, c.name]));
     const ownedIds = new Set(isMainAccount
       ? vault.items.filter((e) => e.owner.kind === 'client' && e.owner.id === client.id).map((e) => e.id)
@@ -45,7 +47,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     return renderer.render('hooks/client-area', {
       ...panelBase(surface, actor, ownCategories, {
         admins: [], roles: [], clients: [], contacts: contacts.filter((c) => !c.isMain).map((c) => ({ id: c.id, name: c.name })),
-      }, { clientId: client.id }, defaultDays),
+      }, { clientId: client.id }, dialog),
       client: { id: client.id, name: client.name },
       isMainAccount,
       mayAdd: isMainAccount && keepsEntries,

@@ -39,6 +39,7 @@ export interface EntryRowModel {
   canWatch: boolean;
   /** ...and has asked. */
   watching: boolean;
+  tags: string[];
   /** Prefill for the edit dialog: metadata only, never a secret. */
   editable: string;
 }
@@ -115,6 +116,7 @@ export async function entryRows(
       isOwner: owns(entry),
       canWatch: mayWatch.has(entry.id),
       watching: watching.has(entry.id),
+      tags: entry.tags,
       editable: JSON.stringify({
         id: entry.id,
         version: entry.version,
@@ -136,6 +138,7 @@ export async function entryRows(
         ownerKind: entry.owner.kind,
         isOwner: owns(entry),
         grants: allowed?.grants ?? [],
+        tags: entry.tags,
       }),
     };
   });

@@ -2,6 +2,7 @@ import type { Actor } from '../domain/actor.ts';
 import type { Category } from '../domain/category.ts';
 import type { HostClient } from '../ports/host-directory.ts';
 import type { Latchkey } from '../latchkey.ts';
+import { DEFAULT_SETTINGS, type VaultSettings } from '../domain/settings.ts';
 import type { HookSurface } from './hook-contract.ts';
 import type { EntryRowModel } from './entry-rows-model.ts';
 import { NameBook } from './name-book.ts';
@@ -29,15 +30,24 @@ export interface PanelBase {
   newEntryDefaults: string;
   /** The rotation period an entry follows when it sets none (days), for the dialog's "use the default" choice. */
   defaultReminderDays: number | null;
+  /** What the dialog's generator starts from. */
+  generator: VaultSettings['passwordPolicy']['generator'];
   /** Whether the actor is a contact (a client's login that does not own the client's entries). */
   actorIsContact: boolean;
 }
 
 const SYSTEM = { kind: 'system' } as const;
 
-/** The default rotation period, read as the system: every panel's dialog names it, whoever opens it. */
-export async function reminderDefault(lk: Latchkey): Promise<number | null> {
-  return (await lk.settings.get(SYSTEM)).defaultReminderDays;
+/** What the entry dialog starts from, whoever opens it: the default rotation period and the generator's rules. */
+export interface DialogDefaults {
+  reminderDays: number | null;
+  generator: VaultSettings['passwordPolicy']['generator'];
+}
+
+/** The entry dialog's defaults, read as the system. */
+export async function dialogDefaults(lk: Latchkey): Promise<DialogDefaults> {
+  const settings = await lk.settings.get(SYSTEM);
+  return { reminderDays: settings.defaultReminderDays, generator: settings.passwordPolicy.generator };
 }
 
 /**
@@ -79,13 +89,14 @@ export function panelBase(
   categories: readonly Category[],
   shareTargets: ShareTargets,
   newEntryDefaults: Record<string, string | null>,
-  defaultReminderDays: number | null = null,
+  dialog: DialogDefaults = { reminderDays: null, generator: DEFAULT_SETTINGS.passwordPolicy.generator },
 ): PanelBase {
   return {
     surface,
     actorKind: actor.kind === 'client' ? 'client' : 'admin',
     actorIsContact: actor.kind === 'client' && actor.contactId !== undefined,
-    defaultReminderDays,
+    defaultReminderDays: dialog.reminderDays,
+    generator: dialog.generator,
     categories: categories.map((c) => ({ id: c.id, name: c.name })),
     shareGroups: [
       { kind: 'admin_role', legendKey: 'share.roles', options: shareTargets.roles },

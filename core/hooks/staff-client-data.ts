@@ -4,7 +4,7 @@ import type { EntryView } from '../domain/entry.ts';
 import type { Latchkey } from '../latchkey.ts';
 import type { HostClient } from '../ports/host-directory.ts';
 import type { RowFacts } from '../store/row-facts.ts';
-import { adminShareTargets, reminderDefault, type ShareTargets } from './panel-model.ts';
+import { adminShareTargets, dialogDefaults, type DialogDefaults, type ShareTargets } from './panel-model.ts';
 
 export interface StaffClientData {
   /** Service credentials first, then the client's vault entries this admin may see. */
@@ -14,7 +14,7 @@ export interface StaffClientData {
   facts: ReadonlyMap<string, RowFacts>;
   categories: Category[];
   targets: ShareTargets;
-  defaultDays: number | null;
+  dialog: DialogDefaults;
 }
 
 /**
@@ -23,12 +23,12 @@ export interface StaffClientData {
  * still looking the admin and the client up (`client`).
  */
 export async function staffClientData(lk: Latchkey, actor: AdminActor, clientId: string, client: Promise<HostClient | null>): Promise<StaffClientData> {
-  const [services, vault, categories, targets, defaultDays] = await Promise.all([
+  const [services, vault, categories, targets, dialog] = await Promise.all([
     lk.serviceCredentials.list(actor, clientId),
     lk.entries.firstPage(actor, { clientId, limit: 500 }),
     lk.categories.list(actor),
     adminShareTargets(lk, clientId, client),
-    reminderDefault(lk),
+    dialogDefaults(lk),
   ]);
-  return { entries: [...services, ...vault.items], more: vault.more, facts: vault.facts, categories, targets, defaultDays };
+  return { entries: [...services, ...vault.items], more: vault.more, facts: vault.facts, categories, targets, dialog };
 }

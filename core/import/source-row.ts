@@ -23,6 +23,11 @@ export interface SourceRow {
   fields: Array<{ name: string; value: string }>;
   /** Why the tool's record cannot become an entry (a card, an identity), or null. */
   skip: string | null;
+  /**
+   * The tool's tags, where it has them. Absent rather than empty, so that a
+   * record without tags keeps the fingerprint it had before tags existed.
+   */
+  tags?: string[];
   /** What only Latchkey's own export carries, for a lossless round trip. */
   exact?: ExactFields;
 }
@@ -39,6 +44,16 @@ export interface ExactFields {
 
 export function emptyRow(line: number): SourceRow {
   return { line, name: '', username: '', password: '', urls: [], notes: '', totp: '', folder: '', owner: '', fields: [], skip: null };
+}
+
+/** Tags as tools write them in one cell or element: separated by commas or semicolons. */
+export function tagsIn(text: string): string[] {
+  return text.split(/[,;]/).map((tag) => tag.trim()).filter((tag) => tag !== '');
+}
+
+/** Sets the record's tags when it has any (see `tags`). */
+export function withTags(row: SourceRow, tags: readonly string[]): void {
+  if (tags.length > 0) row.tags = [...tags];
 }
 
 /**

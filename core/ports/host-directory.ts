@@ -33,6 +33,8 @@ export interface HostContact {
   email: string;
   /** The contact who is the client's account holder and acts as the client itself; a client has at most one. */
   isMain: boolean;
+  /** The contact's own language, for hosts that keep one per contact (else the client's applies). */
+  language?: string | null;
 }
 
 export interface HostProduct {

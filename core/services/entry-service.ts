@@ -29,6 +29,9 @@ import { isServiceEntryId, type ServiceCredentials } from './service-credentials
 import { firstReminderAt, reminderPeriod } from './reminder-schedule.ts';
 import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
 import { rowFactColumns, toRowFacts, type RowFactColumns, type RowFacts } from '../store/row-facts.ts';
+import { insertTags, replaceTags, tagsColumn, tagsFrom, whereTagged } from '../store/entry-tags.ts';
+import { sameTags, tagKey } from '../domain/tags.ts';
+import { requireStrongEnough } from './password-policy.ts';
 
 const SECRET_FIELDS = { password: 'password_ct', notes: 'notes_ct', totpSecret: 'totp_ct' } as const;
 const FIELD_NAMES = { password: 'password', notes: 'notes', totpSecret: 'totp' } as const;
@@ -43,11 +46,13 @@ type LoadedRow = EntryRow & {
   g_kind: GrantRow['principal_kind'] | null; g_id: string | null; g_edit: boolean | number | null;
   m_kind: MemberRow['member_kind'] | null; m_id: string | null; m_edit: boolean | number | null;
   lk_settings: string | null;
+  lk_tags: unknown;
 };
 
 interface Loaded {
   row: EntryRow;
   facts: EntryFacts;
+  tags: string[];
 }
 
 /**
@@ -69,9 +74,13 @@ export class EntryService {
       }
       await checkLinks(this.ctx.host, clientId, data);
       if (data.categoryId != null) await checkCategory(this.ctx, facts, data.categoryId);
+      if (data.password) {
+        await requireStrongEnough(this.ctx.host, settings, facts, { ownerKind: owner.kind, ownerId: owner.id, name: data.name, username: data.username }, data.password);
+      }
       // Checked as given (problems name the caller's indexes), stored merged: one row per principal.
       await checkGrantees(this.ctx.host, facts, clientId, data.grants ?? []);
       const grants = mergeDuplicatePrincipals(data.grants ?? []);
+      const tags = data.tags ?? [];
 
       const now = this.ctx.now();
       const row = await this.sealedRow(data, owner, clientId, settings, now);
@@ -88,12 +97,13 @@ export class EntryService {
         }
         await trx(t.entries).insert(row);
         if (grants.length > 0) await trx(t.grants).insert(grants.map((g) => grantRow(id, g)));
+        await insertTags(trx, t, id, tags);
         await this.ctx.record(trx, actor, {
           action: 'entry.create', entryId: id, clientId,
-          details: { name: row.name, grants: grants.length, categoryId: row.category_id },
+          details: { name: row.name, grants: grants.length, categoryId: row.category_id, tags },
         });
       });
-      return toView(rowToListed(row));
+      return toView(rowToListed(row, tags));
     });
   }
 
@@ -184,7 +194,7 @@ export class EntryService {
     return this.ctx.guard(async () => {
       const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'view', loaded, settings);
-      return toView(rowToListed(loaded.row));
+      return toView(rowToListed(loaded.row, loaded.tags));
     });
   }
 
@@ -256,6 +266,9 @@ export class EntryService {
         patch.notify_on_change = data.notifyOnChange;
         changed.push('notifyOnChange');
       }
+      const tagsChange = data.tags !== undefined && !sameTags(data.tags, loaded.tags) ? data.tags : undefined;
+      if (tagsChange) changed.push('tags');
+      const tags = tagsChange ?? loaded.tags;
 
       const touchesSecrets = data.password !== undefined || data.notes !== undefined || data.totpSecret !== undefined;
       let history: HistoryRow | null = null;
@@ -267,6 +280,11 @@ export class EntryService {
           const column = SECRET_FIELDS[field];
           const current = this.open(dataKey, field, row[column]);
           if ((current?.expose() ?? null) === next) continue;
+          if (field === 'password' && next) {
+            await requireStrongEnough(this.ctx.host, settings, facts, {
+              ownerKind: row.owner_kind, ownerId: row.owner_id, name: patch.name ?? row.name, username: patch.username ?? row.username,
+            }, next);
+          }
           patch[column] = this.seal(dataKey, field, next ?? undefined);
           changed.push(field);
           if (field === 'password') {
@@ -284,7 +302,7 @@ export class EntryService {
 
       if (changed.length === 0) {
         if (data.version !== row.version) throw new ConflictError('entry', row.version);
-        return toView(rowToListed(row));
+        return toView(rowToListed(row, tags));
       }
       const passwordChanged = changed.includes('password');
       if (passwordChanged || changed.includes('reminderDays')) {
@@ -301,6 +319,7 @@ export class EntryService {
           .where({ id, version: data.version })
           .update({ ...patch, version: data.version + 1, updated_at: now });
         if (count === 0) throw await this.conflict(trx, id);
+        if (tagsChange) await replaceTags(trx, t, id, tagsChange);
         if (history) {
           await trx(t.history).insert(history);
           await pruneHistory(trx, t.history, id, settings.historyDepth);
@@ -310,7 +329,7 @@ export class EntryService {
         });
         if (passwordChanged && patch.password_ct !== null) await enqueueChangeNotices(trx, this.ctx, next, actor);
       });
-      return toView(rowToListed(next));
+      return toView(rowToListed(next, tags));
     });
   }
 
@@ -342,7 +361,7 @@ export class EntryService {
           },
         });
       });
-      return toView(rowToListed({ ...row, ...patch } as EntryRow));
+      return toView(rowToListed({ ...row, ...patch } as EntryRow, loaded.tags));
     });
   }
 
@@ -390,6 +409,7 @@ export class EntryService {
         await trx(t.grants).where('entry_id', id).delete();
         await trx(t.history).where('entry_id', id).delete();
         await trx(t.watchers).where('entry_id', id).delete();
+        await trx(t.tags).where('entry_id', id).delete();
         await this.ctx.record(trx, actor, {
           action: 'entry.delete', entryId: id, clientId: loaded.row.client_id, details: { name: loaded.row.name },
         });
@@ -461,13 +481,16 @@ export class EntryService {
         ['e.device_id', q.deviceId], ['e.ticket_id', q.ticketId],
       ];
       for (const [column, value] of exact) if (value !== undefined) qb.where(column, value);
+      if (q.tag !== undefined) whereTagged(qb, this.ctx.knex, t, q.tag);
       if (q.search) {
         // '!' as the escape character: a backslash means something else to MySQL and to SQLite.
         const pattern = `%${q.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
         qb.where((s) => s
           .whereRaw(`e.name LIKE ? ESCAPE '!'`, [pattern])
           .orWhereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern])
-          .orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
+          .orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern])
+          // The folded key, so that a search finds a tag whatever its case (on MariaDB too, where the key's collation is binary).
+          .orWhereIn('e.id', this.ctx.knex(t.tags).select('entry_id').whereRaw(`tag_key LIKE ? ESCAPE '!'`, [tagKey(pattern)])));
       }
       visibleEntries(qb, facts, settings, t, { hiddenServiceIds, memberCategoryIds: categoryIds, oneClient: q.clientId !== undefined });
       return qb;
@@ -477,7 +500,7 @@ export class EntryService {
   private page(qb: Knex.QueryBuilder, offset: number, limit: number): Promise<ListedRow[]> {
     return qb
       .select(LISTED_COLUMNS.map((c) => `e.${c}`))
-      .select(this.ctx.knex.raw(PRESENCE_COLUMNS.join(', ')))
+      .select(this.ctx.knex.raw(PRESENCE_COLUMNS.join(', ')), tagsColumn(this.ctx.knex, this.ctx.tables, this.ctx.dialect))
       .orderBy([{ column: 'e.name' }, { column: 'e.id' }])
       .offset(offset)
       .limit(limit) as unknown as Promise<ListedRow[]>;
@@ -559,23 +582,25 @@ export class EntryService {
     const db = this.ctx.knex;
     const withGrants = db(`${t.entries} as e`)
       .select('e.*', 'g.principal_kind as g_kind', 'g.principal_id as g_id', 'g.can_edit as g_edit')
-      .select(db.raw('NULL as m_kind, NULL as m_id, NULL as m_edit'), this.ctx.settingsColumn('lk_settings'))
+      .select(db.raw('NULL as m_kind, NULL as m_id, NULL as m_edit'), this.ctx.settingsColumn('lk_settings'), tagsColumn(db, t, this.ctx.dialect))
       .leftJoin(`${t.grants} as g`, 'g.entry_id', 'e.id')
       .where('e.id', id);
     const withMembers = db(`${t.entries} as e`)
-      .select('e.*', db.raw('NULL, NULL, NULL'), 'm.member_kind', 'm.member_id', 'm.can_edit', this.ctx.settingsColumn('lk_settings'))
+      .select('e.*', db.raw('NULL, NULL, NULL'), 'm.member_kind', 'm.member_id', 'm.can_edit', this.ctx.settingsColumn('lk_settings'), tagsColumn(db, t, this.ctx.dialect))
       .join(`${t.categoryMembers} as m`, 'm.category_id', 'e.category_id')
       .where('e.id', id);
     const rows = await withGrants.unionAll(withMembers, false) as LoadedRow[];
     const [first] = rows;
     if (!first) return undefined;
-    const { g_kind: _gk, g_id: _gi, g_edit: _ge, m_kind: _mk, m_id: _mi, m_edit: _me, lk_settings: stored, ...row } = first;
+    const { g_kind: _gk, g_id: _gi, g_edit: _ge, m_kind: _mk, m_id: _mi, m_edit: _me, lk_settings: stored, lk_tags: storedTags, ...row } = first;
     const grants: GrantRow[] = rows.filter((r) => r.g_kind !== null)
       .map((r) => ({ entry_id: id, principal_kind: r.g_kind!, principal_id: r.g_id!, can_edit: r.g_edit! }));
     const members: MemberRow[] = rows.filter((r) => r.m_kind !== null)
       .map((r) => ({ category_id: row.category_id!, member_kind: r.m_kind!, member_id: r.m_id!, can_edit: r.m_edit! }));
     const linked = await linkedServiceStatuses(this.ctx.host, [row]);
-    return { row, facts: vaultEntryFacts(row, grants, members, linked.get(row.id) ?? null), settings: settingsFrom(stored) };
+    return {
+      row, facts: vaultEntryFacts(row, grants, members, linked.get(row.id) ?? null), tags: tagsFrom(storedTags), settings: settingsFrom(stored),
+    };
   }
 
   private async conflict(trx: Knex.Transaction, id: string): Promise<Error> {

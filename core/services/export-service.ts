@@ -32,7 +32,7 @@ const IDS_PER_EVENT = 1000;
 const PAGE = 500;
 
 export const CSV_COLUMNS = [
-  'name', 'username', 'password', 'website_url', 'login_url', 'notes', 'totp', 'client_id', 'client', 'category',
+  'name', 'username', 'password', 'website_url', 'login_url', 'notes', 'totp', 'client_id', 'client', 'category', 'tags',
 ] as const;
 
 /**
@@ -72,7 +72,7 @@ export class ExportService {
     }
     const body = spreadsheetCsv(CSV_COLUMNS, exported.map((e) => [
       e.name, e.username, e.password ?? '', e.websiteUrl ?? '', e.loginUrl ?? '', e.notes ?? '', e.totpSecret ?? '',
-      e.clientId ?? '', e.clientName ?? '', e.category ?? '',
+      e.clientId ?? '', e.clientName ?? '', e.category ?? '', (e.tags ?? []).join(', '),
     ]));
     return { fileName, contentType: 'text/csv; charset=utf-8', body, entries: exported.length, revealed: revealedIds.length };
   }
@@ -112,6 +112,6 @@ function exportedEntry(
     notes: secrets?.notes ?? null, totpSecret: secrets?.totpSecret ?? null,
     clientId: e.clientId, clientName, category,
     serviceId: e.links.serviceId, contactId: e.links.contactId, deviceId: e.links.deviceId, ticketId: e.links.ticketId,
-    reminderDays: e.reminderDays, updatedAt: e.updatedAt.toISOString(),
+    reminderDays: e.reminderDays, updatedAt: e.updatedAt.toISOString(), tags: e.tags,
   };
 }

@@ -328,6 +328,7 @@ function entryInputOf(record: SourceRow, clientId: string | null): CreateEntryIn
     ...(notes !== '' ? { notes } : {}),
     ...(totp !== '' ? { totpSecret: totp } : {}),
     clientId,
+    ...(record.tags ? { tags: record.tags } : {}),
     ...(exact ? {
       serviceId: exact.serviceId, contactId: exact.contactId, deviceId: exact.deviceId, ticketId: exact.ticketId,
       reminderDays: exact.reminderDays,

@@ -1,3 +1,4 @@
+import { ContactLanguages } from './contact-languages.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '../domain/actor.ts';
 import type { VaultSettings } from '../domain/settings.ts';
@@ -80,6 +81,7 @@ export class OutboxDispatcher {
     private readonly renderer: Renderer,
     private readonly mailer: Mailer,
     options: DispatchOptions = {},
+    private readonly languages: ContactLanguages = new ContactLanguages(ctx),
   ) {
     this.#worker = options.workerId ?? `w-${randomBytes(6).toString('hex')}`;
     this.#batch = options.batchSize ?? 50;
@@ -293,14 +295,18 @@ export class OutboxDispatcher {
         ? { name: admin.name, email: admin.email, language: admin.language, actor: { kind: 'admin', adminId: admin.id } } : null;
     }
     if (r.kind === 'client') {
-      const client = (await host.clients([r.id])).get(r.id);
-      return client ? { name: client.name, email: client.email, language: client.language, actor: { kind: 'client', clientId: client.id } } : null;
+      const [client, chosen] = await Promise.all([host.clients([r.id]).then((found) => found.get(r.id)), this.languages.of({ clientId: r.id })]);
+      return client
+        ? { name: client.name, email: client.email, language: chosen ?? client.language, actor: { kind: 'client', clientId: client.id } } : null;
     }
     const contact = (await host.contacts([r.id])).get(r.id);
     if (!contact) return null;
-    const client = (await host.clients([contact.clientId])).get(contact.clientId);
+    const [client, chosen] = await Promise.all([
+      host.clients([contact.clientId]).then((found) => found.get(contact.clientId)),
+      this.languages.of({ clientId: contact.clientId, contactId: contact.id }),
+    ]);
     return {
-      name: contact.name, email: contact.email, language: client?.language ?? null,
+      name: contact.name, email: contact.email, language: chosen ?? client?.language ?? null,
       actor: { kind: 'client', clientId: contact.clientId, contactId: contact.id },
     };
   }

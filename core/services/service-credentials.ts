@@ -106,5 +106,6 @@ function serviceView(service: HostService, product: HostProduct | undefined): En
     createdAt: epoch,
     updatedAt: epoch,
     passwordChangedAt: null,
+    tags: [],
   };
 }

@@ -4,6 +4,7 @@ import { ForbiddenError } from '../errors.ts';
 import { canDo } from '../policy/access-policy.ts';
 import { visibleEntries } from '../policy/visibility-query.ts';
 import { LISTED_COLUMNS, PRESENCE_COLUMNS, toView, type ListedRow } from '../store/entry-rows.ts';
+import { tagsColumn } from '../store/entry-tags.ts';
 import type { EntryView } from '../domain/entry.ts';
 import type { VaultContext } from './context.ts';
 import type { MailKind, Recipient } from './mail-outbox.ts';
@@ -118,7 +119,7 @@ export class VaultReportService {
       const listed = (qb: Knex.QueryBuilder) => qb
         .select(LISTED_COLUMNS.map((c) => `e.${c}`))
         .select('e.next_reminder_at')
-        .select(knex.raw(PRESENCE_COLUMNS.join(', ')));
+        .select(knex.raw(PRESENCE_COLUMNS.join(', ')), tagsColumn(knex, t, this.ctx.dialect));
       const count = (qb: Knex.QueryBuilder) => qb.count({ n: '*' }).first() as Promise<{ n: number | string } | undefined>;
 
       const failed = () => knex(t.outbox).where('status', 'failed');

@@ -1,6 +1,7 @@
 import type { EntryView, Grant, HistoryItem, OwnerKind } from '../domain/entry.ts';
 import type { CategoryMember } from '../domain/category.ts';
 import type { PrincipalKind } from '../domain/actor.ts';
+import { tagsFrom } from './entry-tags.ts';
 
 /** An entries row as the database holds it. */
 export interface EntryRow {
@@ -77,6 +78,8 @@ export type ListedRow = Pick<EntryRow, (typeof LISTED_COLUMNS)[number]> & {
   has_password: number | boolean;
   has_notes: number | boolean;
   has_totp: number | boolean;
+  /** The entry's tags as `tagsColumn` reads them; absent where a caller reads none. */
+  lk_tags?: unknown;
 };
 
 export function toDate(value: number | string): Date {
@@ -106,11 +109,12 @@ export function toView(row: ListedRow): EntryView {
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
     passwordChangedAt: row.password_changed_at === null ? null : toDate(row.password_changed_at),
+    tags: tagsFrom(row.lk_tags ?? null),
   };
 }
 
-export function rowToListed(row: EntryRow): ListedRow {
-  return { ...row, has_password: row.password_ct !== null, has_notes: row.notes_ct !== null, has_totp: row.totp_ct !== null };
+export function rowToListed(row: EntryRow, tags: readonly string[] = []): ListedRow {
+  return { ...row, lk_tags: [...tags], has_password: row.password_ct !== null, has_notes: row.notes_ct !== null, has_totp: row.totp_ct !== null };
 }
 
 export function toGrant(row: GrantRow): Grant {

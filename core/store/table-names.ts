@@ -26,6 +26,10 @@ export interface TableNames {
   stepUpRecoveryCodes: string;
   stepUpChallenges: string;
   stepUpVerifications: string;
+  /** Entries' free tags (migration 0014). */
+  tags: string;
+  /** The language each client-area person chose (migration 0014). */
+  contactLanguages: string;
   migrations: string;
   migrationsLock: string;
 }
@@ -57,6 +61,8 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     stepUpRecoveryCodes: `${prefix}step_up_recovery_codes`,
     stepUpChallenges: `${prefix}step_up_challenges`,
     stepUpVerifications: `${prefix}step_up_verifications`,
+    tags: `${prefix}entry_tags`,
+    contactLanguages: `${prefix}contact_languages`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

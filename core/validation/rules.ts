@@ -52,6 +52,8 @@ export const RULES = {
   wrongCode: () => 'is not a valid code',
   noPendingEnrolment: () => 'no authenticator app is being set up',
   alreadyEnrolled: () => 'an authenticator app is already set up; a manager can reset it',
+  tagComma: () => 'a tag cannot contain a comma',
+  tooWeak: (p) => `is too weak: its strength is ${p.score} of 4, and at least ${p.min} is required`,
 } satisfies Record<string, (params: Record<string, string | number>) => string>;
 
 export type Rule = keyof typeof RULES;

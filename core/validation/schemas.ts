@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SERVICE_STATUSES } from '../ports/host-directory.ts';
 import { STEP_UP_ACTIONS } from '../domain/step-up.ts';
 import { textOf } from './text.ts';
+import { normaliseTags, tagKey, TAG_MAX_LENGTH, TAGS_PER_ENTRY } from '../domain/tags.ts';
 
 const KIB = 1024;
 
@@ -54,6 +55,11 @@ const totpSecret = z
 const reminderDays = z.number().int().min(0).max(3650);
 const defaultReminderDays = z.number().int().min(1).max(3650);
 
+/** One tag as typed: a comma separates tags in a CSV cell, so it cannot be part of one. */
+const tag = z.string().trim().max(TAG_MAX_LENGTH).superRefine(textOf('line')).refine((value) => !value.includes(','), 'tagComma');
+/** An entry's tags, normalised (see domain/tags.ts): saving the same tags in another order or case changes nothing. */
+export const tagsSchema = z.array(tag).max(TAGS_PER_ENTRY).transform(normaliseTags);
+
 export const principalKind = z.enum(['admin', 'admin_role', 'client', 'contact']);
 
 export const grantSchema = z.strictObject({
@@ -84,6 +90,7 @@ export const createEntrySchema = z.strictObject({
   reminderDays: reminderDays.nullable().optional(),
   notifyOnChange: z.boolean().default(false),
   grants: grantsSchema.optional(),
+  tags: tagsSchema.optional(),
 });
 export type CreateEntryInput = z.input<typeof createEntrySchema>;
 
@@ -105,6 +112,7 @@ export const updateEntrySchema = z.strictObject({
   private: z.boolean().optional(),
   reminderDays: reminderDays.nullable().optional(),
   notifyOnChange: z.boolean().optional(),
+  tags: tagsSchema.optional(),
 });
 export type UpdateEntryInput = z.input<typeof updateEntrySchema>;
 
@@ -131,6 +139,8 @@ export const listEntriesSchema = z.strictObject({
   deviceId: hostId.optional(),
   ticketId: hostId.optional(),
   search: z.string().trim().max(255).superRefine(textOf('line')).optional(),
+  /** Entries carrying this tag, whatever its case. */
+  tag: z.string().trim().min(1).max(TAG_MAX_LENGTH).superRefine(textOf('line')).transform(tagKey).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(500).default(50),
 });
@@ -157,20 +167,37 @@ export const updateCategorySchema = z.strictObject({
 });
 export type UpdateCategoryInput = z.input<typeof updateCategorySchema>;
 
+/** The generator's rules as settings keep them: every one named. */
+const generatorRules = z.strictObject({
+  mode: z.enum(['characters', 'passphrase']),
+  length: z.number().int().min(8).max(256),
+  lower: z.boolean(),
+  upper: z.boolean(),
+  digits: z.boolean(),
+  symbols: z.boolean(),
+  avoidAmbiguous: z.boolean(),
+  words: z.number().int().min(4).max(12),
+});
+/** A passphrase is words; random characters need at least one class to draw from. */
+const oneClassChosen = (r: { mode: string; lower: boolean; upper: boolean; digits: boolean; symbols: boolean }) =>
+  r.mode === 'passphrase' || r.lower || r.upper || r.digits || r.symbols;
+const classRule = { message: 'oneCharacterClass', path: ['lower'] };
+
 export const passwordRulesSchema = z.strictObject({
-  length: z.number().int().min(8).max(256).default(20),
+  mode: generatorRules.shape.mode.default('characters'),
+  length: generatorRules.shape.length.default(20),
   lower: z.boolean().default(true),
   upper: z.boolean().default(true),
   digits: z.boolean().default(true),
   symbols: z.boolean().default(true),
   avoidAmbiguous: z.boolean().default(false),
-}).refine((r) => r.lower || r.upper || r.digits || r.symbols, {
-  message: 'oneCharacterClass',
-  path: ['lower'],
-});
+  words: generatorRules.shape.words.default(6),
+}).refine(oneClassChosen, classRule);
 export type PasswordRulesInput = z.input<typeof passwordRulesSchema>;
 
 const idList = z.array(hostId).max(1000);
+/** A zxcvbn score: 0 (too guessable) to 4 (very unguessable). */
+const strengthScore = z.number().int().min(0).max(4);
 
 /** Plain text with {{placeholders}}; never compiled as a template, and escaped in the HTML part. */
 const mailTemplate = z.strictObject({
@@ -209,6 +236,11 @@ export const settingsSchema = z.strictObject({
   historyDepth: z.number().int().min(0).max(100),
   defaultReminderDays: defaultReminderDays.nullable(),
   includePasswordInChangeMail: z.boolean(),
+  passwordPolicy: z.strictObject({
+    generator: generatorRules.refine(oneClassChosen, classRule),
+    staffMinimumScore: strengthScore,
+    clientGroupMinimumScores: z.record(hostId, strengthScore),
+  }),
   mailTemplates: z.strictObject({
     reminder: mailTemplatesByLanguage.optional(),
     password_changed: mailTemplatesByLanguage.optional(),
@@ -230,6 +262,7 @@ export const settingsPatchSchema = settingsSchema.extend({
   clientServicePasswords: settingsSchema.shape.clientServicePasswords.partial(),
   staffPanels: settingsSchema.shape.staffPanels.partial(),
   stepUp: settingsSchema.shape.stepUp.partial(),
+  passwordPolicy: settingsSchema.shape.passwordPolicy.partial(),
 }).partial();
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 

@@ -233,7 +233,7 @@ function buildApp(parts: AppParts): Express {
 
   const mounted = mountLatchkey(app, { latchkey: parts.latchkey, basePath: LATCHKEY_BASE, secret: parts.mountSecret, identify });
 
-  const ctx = new DemoContext(parts.data, parts.sessions, parts.views, mounted, parts.logError, demoLogins(), parts.latchkey.serviceLifecycle);
+  const ctx = new DemoContext(parts.data, parts.sessions, parts.views, mounted, parts.logError, demoLogins(), parts.latchkey.serviceLifecycle, parts.latchkey.languages);
 
   // The host's own pages: strict headers (Latchkey sets its own on its routes). The pages that
   // show a mail in a sandboxed frame (the mailbox, the addon's template preview) also allow the

@@ -3,6 +3,8 @@ import { Secret, ValidationError, type PasswordRulesInput } from '../../core/ind
 import { forEachDatabase, openVault, type Vault } from '../support/databases.ts';
 import { hostFixture } from '../support/host-fixture.ts';
 import { thrown } from './support.ts';
+import { dictionary } from '@zxcvbn-ts/language-common';
+import { strengthOf } from '../../core/crypto/password-strength.ts';
 
 const CLASSES = {
   lower: /[a-z]/,
@@ -125,5 +127,26 @@ forEachDatabase('password generator', (db) => {
     expect(validationError({ avoidAmbiguous: 1 }).field).to.equal('avoidAmbiguous');
     expect(validationError({ lenght: 12 }).field).to.equal('lenght');
     expect(validationError({ length: 12, spaces: true }).field).to.equal('spaces');
+  });
+
+  it('a passphrase is the number of words asked for, each from the EFF diceware list, joined by hyphens', () => {
+    const list = new Set(dictionary['diceware-common']);
+    expect(list.size).to.equal(7776);
+    for (const words of [4, 6, 12]) {
+      const parts = generate({ mode: 'passphrase', words }).split('-');
+      expect(parts, String(words)).to.have.length(words);
+      for (const word of parts) expect(list.has(word), word).to.equal(true);
+    }
+  });
+
+  it('a passphrase needs no character class, and its word count runs from 4 to 12', () => {
+    expect(generate({ mode: 'passphrase', lower: false, upper: false, digits: false, symbols: false }).split('-')).to.have.length(6);
+    expect(validationError({ mode: 'passphrase', words: 3 }).field).to.equal('words');
+    expect(validationError({ mode: 'passphrase', words: 13 }).field).to.equal('words');
+    expect(validationError({ mode: 'sentence' }).field).to.equal('mode');
+  });
+
+  it('a passphrase of the default six words is rated very strong by the meter\'s estimator', () => {
+    expect(strengthOf(generate({ mode: 'passphrase' }))).to.equal(4);
   });
 });

@@ -127,6 +127,18 @@ forEachDatabase('HTTP: API errors', (db) => {
       }
     });
 
+    it('an error answers in the language of the panel it comes from, not the browser\'s: an Italian panel in a German browser', async () => {
+      const { browser, csrf } = await as(owner);
+      const send = (headers: Record<string, string>) => unchanged(() => browser.send('GET', `${BASE}/api/entries?limit=0`, { csrf, headers }));
+      const german = await send({ 'Accept-Language': 'de-DE,de;q=0.9' });
+      const italian = await send({ 'Accept-Language': 'de-DE,de;q=0.9', 'X-Latchkey-Language': 'it' });
+      expect(german.json<{ message: string }>().message).to.contain('mindestens 1');
+      expect(italian.json<{ message: string }>().message).to.contain('almeno 1');
+      // A panel language Latchkey does not speak falls back to the browser's.
+      const unknown = await send({ 'Accept-Language': 'de-DE', 'X-Latchkey-Language': 'xx' });
+      expect(unknown.json<{ message: string }>().message).to.equal(german.json<{ message: string }>().message);
+    });
+
     it('a body that is not JSON → 400 naming (body)', async () => {
       const { browser, csrf } = await as(owner);
       const response = await unchanged(() => browser.send('POST', `${BASE}/api/entries`, { raw: { body: '{"name": "x",', type: 'application/json' }, csrf }));

@@ -98,6 +98,23 @@ describe('import formats, read as each tool documents its export', () => {
   });
 });
 
+describe('import formats: tags where the tool has them', () => {
+  it('1Password CSV\'s Tags, KeePass XML\'s <Tags> and KeePassXC\'s Tags column become tags, split at commas and semicolons', () => {
+    const onePassword = readImportFile('1password-csv', 'Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes\nBilling,,ops,x,,false,false,"Finance,Billing",\n');
+    expect(onePassword.map((r) => r.tags)).to.deep.equal([['Finance', 'Billing']]);
+    const xml = '<KeePassFile><Root><Group><Name>db</Name><Entry><String><Key>Title</Key><Value>Router</Value></String><Tags>network;edge</Tags></Entry></Group></Root></KeePassFile>';
+    expect(readImportFile('keepass-xml', xml).map((r) => r.tags)).to.deep.equal([['network', 'edge']]);
+    const keepassxc = readImportFile('keepassxc-csv', '"Group","Title","Username","Password","URL","Notes","TOTP","Tags"\n"Root","FTP","u","p","","","","ftp,customers"\n');
+    expect(keepassxc.map((r) => r.tags)).to.deep.equal([['ftp', 'customers']]);
+  });
+
+  it('a record without tags has none, and keeps the fingerprint it had before tags existed', () => {
+    const [row] = read('keepassxc-csv', 'keepassxc.csv');
+    expect(row!.tags).to.equal(undefined);
+    expect(Object.keys(row!)).to.not.include('tags');
+  });
+});
+
 describe('CSV for spreadsheets', () => {
   it('cells a spreadsheet would run as a formula start with an apostrophe; others are left alone', () => {
     for (const lead of ['=', '+', '-', '@', '\t', '\r']) expect(neutralized(`${lead}1+1`)).to.equal(`'${lead}1+1`);

@@ -156,12 +156,14 @@ forEachDatabase('export: what the actor may see, secrets counted as reveals', (d
   beforeEach(async () => { await emptyTables(vault); });
 
   it('CSV for spreadsheets: BOM, header, formula cells neutralized, one export event naming the entries', async () => {
-    const made = await lk.entries.create(owner, { name: 'vps1 root', username: '@root', password: '=cmd|calc!A1', clientId: 'c-acme', websiteUrl: 'https://vps1.acme.test' });
+    const made = await lk.entries.create(owner, {
+      name: 'vps1 root', username: '@root', password: '=cmd|calc!A1', clientId: 'c-acme', websiteUrl: 'https://vps1.acme.test', tags: ['servers', 'Acme'],
+    });
     await lk.entries.create(sam, { name: 'Sam\'s own', password: 'mine' });
     const file = await lk.exports.export(owner, { format: 'csv' });
     expect(file.body.split('\r\n')).to.deep.equal([
-      '\uFEFFname,username,password,website_url,login_url,notes,totp,client_id,client,category',
-      "vps1 root,'@root,'=cmd|calc!A1,https://vps1.acme.test,,,,c-acme,Acme Ltd,",
+      '\uFEFFname,username,password,website_url,login_url,notes,totp,client_id,client,category,tags',
+      "vps1 root,'@root,'=cmd|calc!A1,https://vps1.acme.test,,,,c-acme,Acme Ltd,,\"Acme, servers\"",
       '',
     ]);
     expect([file.entries, file.revealed]).to.deep.equal([1, 1]);
@@ -185,12 +187,12 @@ forEachDatabase('export: what the actor may see, secrets counted as reveals', (d
     expect(await lastEvent(vault, 'entries.export')).to.deep.include({ entries: 0, entryIds: [] });
   });
 
-  it('Latchkey JSON round trip: exported, then imported into an empty vault, every field, link, category and TOTP seed comes back', async () => {
+  it('Latchkey JSON round trip: exported, then imported into an empty vault, every field, link, category, tag and TOTP seed comes back', async () => {
     const category = await lk.categories.create(owner, { name: 'Firewalls' });
     await lk.entries.create(owner, {
       name: 'Acme firewall', username: 'admin', password: 'fw-pass', websiteUrl: 'https://fw.acme.test', loginUrl: 'https://fw.acme.test/login',
       notes: 'rack 4\nport 22', totpSecret: 'JBSWY3DPEHPK3PXP', clientId: 'c-acme', serviceId: 's-acme-vps', contactId: 'k-acme-dev',
-      deviceId: 'd-fw', ticketId: 't-100', categoryId: category.id, reminderDays: 90,
+      deviceId: 'd-fw', ticketId: 't-100', categoryId: category.id, reminderDays: 90, tags: ['Perimeter', 'network'],
     });
     await lk.entries.create(owner, { name: 'No URL', loginUrl: 'https://only-login.test', clientId: 'c-globex' });
     const exported = await lk.exports.export(owner, { format: 'json' });
@@ -202,8 +204,26 @@ forEachDatabase('export: what the actor may see, secrets counted as reveals', (d
       const comparable = (body: string) => (JSON.parse(body) as { entries: Array<Record<string, unknown>> }).entries
         .map(({ id: _id, updatedAt: _u, ...rest }) => rest);
       expect(comparable(again.body)).to.deep.equal(comparable(exported.body));
+      expect(comparable(again.body).map((e) => e.tags)).to.deep.equal([['network', 'Perimeter'], []]);
     } finally {
       await target.close();
     }
+  });
+
+  it('a Latchkey JSON export written before tags existed is still read: its entries come in without tags', async () => {
+    await lk.entries.create(owner, { name: 'Old box', password: 'old', clientId: 'c-acme', tags: ['dropped'] });
+    const exported = JSON.parse((await lk.exports.export(owner, { format: 'json' })).body) as { entries: Array<Record<string, unknown>> };
+    for (const entry of exported.entries) delete entry.tags;
+    await emptyTables(vault);
+    const outcome = await lk.imports.run(owner, { format: 'latchkey-json', content: JSON.stringify(exported) });
+    expect(outcome.created).to.equal(1);
+    expect((await lk.entries.list(owner)).items.map((e) => [e.name, e.tags])).to.deep.equal([['Old box', []]]);
+  });
+
+  it('tags in a CSV column come in as tags through the column mapping', async () => {
+    const content = 'title,labels\nMail relay,"smtp; Mail , smtp"\n';
+    const outcome = await lk.imports.run(owner, { format: 'csv', content, columns: { name: 'title', tags: 'labels' } });
+    expect(outcome.created).to.equal(1);
+    expect((await lk.entries.list(owner, { tag: 'SMTP' })).items.map((e) => [e.name, e.tags])).to.deep.equal([['Mail relay', ['Mail', 'smtp']]]);
   });
 });

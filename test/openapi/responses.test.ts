@@ -80,6 +80,8 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
 
     { operation: 'listEntries', title: 'a page of entries', status: 200, call: () => call(owner, 'GET', '/entries?clientId=c-acme') },
     { operation: 'listEntries', title: 'a limit of 0', status: 400, call: () => call(owner, 'GET', '/entries?limit=0') },
+    { operation: 'listEntries', title: 'entries carrying a tag', status: 200, call: () => call(owner, 'GET', '/entries?tag=Network') },
+    { operation: 'listEntries', title: 'a tag longer than 40 characters', status: 400, call: () => call(owner, 'GET', `/entries?tag=${'x'.repeat(41)}`) },
     { operation: 'listEntries', title: 'no session', status: 401, call: () => call(null, 'GET', '/entries') },
 
     { operation: 'createEntry', title: 'a new entry', status: 201, call: () => call(owner, 'POST', '/entries', { json: { name: 'Switch', password: 'pw', clientId: 'c-acme' } }) },

@@ -32,7 +32,7 @@ forEachDatabase('query plans: lists and their counts', (db) => {
   /** The plans of the page query and the count query of one list call, and what the call returned. */
   async function listPlans(actor: Actor, query: ListEntriesQuery): Promise<{ plans: QueryPlan[]; total: number }> {
     let total = 0;
-    const plans = await plansOf(world.vault.raw, [world.vault.tables.entries], async () => {
+    const plans = await plansOf(world.vault.raw, [world.vault.tables.entries, world.vault.tables.tags], async () => {
       total = (await world.vault.lk.entries.list(actor, query)).total;
     });
     // LATCHKEY_SHOW_PLANS=1 prints every plan, for reading what each database chose.
@@ -40,13 +40,14 @@ forEachDatabase('query plans: lists and their counts', (db) => {
     return { plans, total };
   }
 
-  async function expectIndexedList(actor: Actor, query: ListEntriesQuery): Promise<void> {
+  /** `alsoIndexed`: more tables that must be read by index (the tags table, once it holds tags: an empty one is read whole, at no cost). */
+  async function expectIndexedList(actor: Actor, query: ListEntriesQuery, alsoIndexed: readonly string[] = []): Promise<void> {
     const { plans, total } = await listPlans(actor, query);
     // A list that finds nothing could come from `WHERE 1 = 0`, whose plan proves nothing.
     expect(total, 'entries listed').to.be.greaterThan(0);
     expect(plans, 'a page query and a count query').to.have.length(2);
     const t = world.vault.tables;
-    for (const table of [t.entries, t.grants, t.categoryMembers]) expect(fullScansOf(plans, table), `full scans of ${table}`).to.deep.equal([]);
+    for (const table of [t.entries, t.grants, t.categoryMembers, ...alsoIndexed]) expect(fullScansOf(plans, table), `full scans of ${table}`).to.deep.equal([]);
   }
 
   it('the plan reader sees a full scan of entries where there is one (no index on the username)', async () => {
@@ -122,6 +123,38 @@ forEachDatabase('query plans: lists and their counts', (db) => {
     it('a restricted admin\'s list of a category they are a member of reads entries by index', async () => {
       await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: [] });
       await expectIndexedList(juniorAdmin, { categoryId: adminCategoryId(2), limit: 50 });
+    });
+  });
+
+  // A tag filter starts from the tag: its index gives the entries carrying it, read by primary key.
+  describe('filtered by tag', () => {
+    before(async function () {
+      this.timeout(60_000);
+      const t = world.vault.tables;
+      const ids = await world.vault.raw(t.entries).select('id').orderBy('id') as Array<{ id: string }>;
+      // Every entry in one of 40 teams, and a rare tag on one entry in a thousand.
+      const rows = ids.flatMap(({ id }, i) => [
+        { entry_id: id, tag_key: `team-${i % 40}`, tag: `Team-${i % 40}` },
+        ...(i % 1000 === 0 ? [{ entry_id: id, tag_key: 'rare', tag: 'Rare' }] : []),
+      ]);
+      for (let i = 0; i < rows.length; i += 400) await world.vault.raw(t.tags).insert(rows.slice(i, i + 400));
+    });
+
+    it('an extended admin\'s whole-vault list by tag and its count read the tag’s index, never a whole table', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: ['r-ext'] });
+      await expectIndexedList(extendedAdmin, { tag: 'RARE', limit: 50 }, [world.vault.tables.tags]);
+    });
+
+    it('an admin\'s list of one client by tag and its count read entries by index', async () => {
+      await configure({ adminAccessMode: 'full', allowedAdminIds: [], extendedAdminRoleIds: [] });
+      await expectIndexedList(supportAdmin, { clientId: clientId(42), tag: 'TEAM-7', limit: 50 }, [world.vault.tables.tags]);
+    });
+
+    it('a client\'s list by tag and its count read entries by index', async () => {
+      const client: Actor = { kind: 'client', clientId: clientId(42) };
+      // One of the tags the client's own entries carry.
+      const [seen] = (await world.vault.lk.entries.list(client, { limit: 1 })).items;
+      await expectIndexedList(client, { tag: seen!.tags[0]!, limit: 50 }, [world.vault.tables.tags]);
     });
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { emptyHostData, type MemoryDirectory, type MemoryHostData } from '../../adapters/memory/memory-directory.ts';
 import {
-  Secret, SERVICE_STATUSES, type Actor, type CategoryMember, type Grant, type Owner, type Principal, type PrincipalKind,
+  DEFAULT_SETTINGS, Secret, SERVICE_STATUSES, type Actor, type CategoryMember, type Grant, type Owner, type Principal, type PrincipalKind,
   type ServiceStatus, type VaultSettings,
 } from '../../core/index.ts';
 import type { EntryFacts } from '../../core/policy/facts.ts';
@@ -249,6 +249,8 @@ function toWorld(raw: RawWorld): World {
     historyDepth: 10,
     defaultReminderDays: null,
     includePasswordInChangeMail: false,
+    // Decides how strong a password must be, which the policy does not.
+    passwordPolicy: DEFAULT_SETTINGS.passwordPolicy,
     mailTemplates: {},
     stepUp: DEFAULT_STEP_UP,
   };

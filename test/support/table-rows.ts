@@ -24,6 +24,8 @@ export async function snapshotTables(vault: Vault): Promise<TableSnapshot> {
     [tables.watchers, ['entry_id', 'principal_kind', 'principal_id']],
     [tables.importFingerprints, ['scope', 'fingerprint']],
     [tables.importJobs, ['id']],
+    [tables.tags, ['entry_id', 'tag_key']],
+    [tables.contactLanguages, ['client_id', 'contact_id']],
   ];
   const snapshot: TableSnapshot = {};
   for (const [table, key] of order) {
@@ -61,7 +63,8 @@ export async function rejection<E extends Error>(action: Promise<unknown>, type:
 export async function emptyTables(vault: Vault): Promise<void> {
   const { raw, tables } = vault;
   for (const table of [tables.entries, tables.grants, tables.categories, tables.categoryMembers, tables.history,
-    tables.audit, tables.settings, tables.outbox, tables.leases, tables.usedTokens, tables.watchers, tables.importFingerprints, tables.importJobs]) {
+    tables.audit, tables.settings, tables.outbox, tables.leases, tables.usedTokens, tables.watchers, tables.importFingerprints, tables.importJobs,
+    tables.tags, tables.contactLanguages]) {
     await raw(table).delete();
   }
 }

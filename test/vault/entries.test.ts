@@ -10,7 +10,7 @@ import { countRows, emptyTables, rejection, snapshotTables } from '../support/ta
 const VIEW_KEYS = [
   'id', 'source', 'name', 'username', 'websiteUrl', 'loginUrl', 'owner', 'clientId', 'links', 'categoryId',
   'sharedWithAdmin', 'private', 'reminderDays', 'notifyOnChange', 'hasPassword', 'hasNotes', 'hasTotp', 'version',
-  'createdAt', 'updatedAt', 'passwordChangedAt',
+  'createdAt', 'updatedAt', 'passwordChangedAt', 'tags',
 ];
 
 const ids = (items: EntryView[]) => items.map((e) => e.id);

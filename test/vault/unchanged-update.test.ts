@@ -35,7 +35,7 @@ forEachDatabase('entries: an update changes only what it really changes', (db) =
     websiteUrl: 'https://squareup.test/', loginUrl: 'https://squareup.test/login',
     notes: 'PIN for the till: 4711', totpSecret: TOTP,
     serviceId: 's-acme-web', contactId: 'k-acme-dev', deviceId: 'd-fw', ticketId: 't-100',
-    reminderDays: 45, notifyOnChange: true,
+    reminderDays: 45, notifyOnChange: true, tags: ['Payments', 'shop'],
   };
 
   /** Every field the entry holds, named with the value it holds, the way a form that loaded it would send it. */
@@ -57,6 +57,8 @@ forEachDatabase('entries: an update changes only what it really changes', (db) =
     sharedWithAdmin: entry.sharedWithAdmin,
     reminderDays: full.reminderDays,
     notifyOnChange: full.notifyOnChange,
+    // The same tags in another order, with spaces around: normalised, they are the stored ones.
+    tags: ['shop ', ' Payments'],
   });
 
   /** A client entry in the client's own category, seen by a contact through it, watched by the contact. */

@@ -1,5 +1,5 @@
 import { cell, readCsv, requireColumns } from '../csv-table.ts';
-import { emptyRow, type SourceRow } from '../source-row.ts';
+import { emptyRow, tagsIn, withTags, type SourceRow } from '../source-row.ts';
 
 /** 1Password 8's CSV export: `Title, Url, Username, Password, OTPAuth, Favorite, Archived, Tags, Notes`. */
 export function parseOnePasswordCsv(text: string): SourceRow[] {
@@ -14,6 +14,7 @@ export function parseOnePasswordCsv(text: string): SourceRow[] {
     row.notes = cell(record, 'notes', 'notesplain');
     row.totp = cell(record, 'otpauth', 'one-time password');
     row.folder = cell(record, 'tags', 'vault').split(/[,;]/)[0]!.trim();
+    withTags(row, tagsIn(cell(record, 'tags')));
     if (cell(record, 'archived').toLowerCase() === 'true') row.skip = 'archived';
     return row;
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readCsv, requireColumns } from '../csv-table.ts';
-import { emptyRow, type SourceRow } from '../source-row.ts';
+import { emptyRow, tagsIn, withTags, type SourceRow } from '../source-row.ts';
 
 const column = z.string().trim().min(1).max(100).transform((c) => c.toLowerCase());
 
@@ -15,6 +15,8 @@ export const columnMappingSchema = z.strictObject({
   totp: column.optional(),
   folder: column.optional(),
   owner: column.optional(),
+  /** Tags separated by commas or semicolons (Latchkey's own CSV export has a `tags` column). */
+  tags: column.optional(),
 });
 export type ColumnMapping = z.output<typeof columnMappingSchema>;
 
@@ -34,6 +36,7 @@ export function parseGenericCsv(mapping: ColumnMapping): (text: string) => Sourc
       row.totp = get(record.cells, mapping.totp);
       row.folder = get(record.cells, mapping.folder);
       row.owner = get(record.cells, mapping.owner);
+      withTags(row, tagsIn(get(record.cells, mapping.tags)));
       return row;
     });
   };

@@ -1,14 +1,14 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { cell, readCsv, requireColumns } from '../csv-table.ts';
 import { ImportFormatError } from '../import-format-error.ts';
-import { emptyRow, type SourceRow } from '../source-row.ts';
+import { emptyRow, tagsIn, withTags, type SourceRow } from '../source-row.ts';
 
 /** KeePass keeps deleted entries here; they are not carried over. */
 const RECYCLE_BIN = 'Recycle Bin';
 const STANDARD_KEYS = new Set(['Title', 'UserName', 'Password', 'URL', 'Notes', 'otp', 'TOTP Seed', 'TOTP Settings']);
 
 interface XmlString { Key?: unknown; Value?: unknown }
-interface XmlEntry { String?: XmlString[] }
+interface XmlEntry { String?: XmlString[]; Tags?: unknown }
 interface XmlGroup { Name?: unknown; Entry?: XmlEntry[]; Group?: XmlGroup[] }
 
 /** KeePass 2's XML export (File → Export → KeePass XML 2.x): nested groups become folder paths, the `otp` string the TOTP. */
@@ -43,6 +43,7 @@ export function parseKeepassXml(text: string): SourceRow[] {
       row.totp = strings.get('otp') ?? strings.get('TOTP Seed') ?? '';
       row.folder = here.join('/');
       row.fields = [...strings].filter(([key]) => !STANDARD_KEYS.has(key)).map(([key, value]) => ({ name: key, value }));
+      withTags(row, tagsIn(text0(entry.Tags)));
       rows.push(row);
     }
     for (const child of group.Group ?? []) walk(child, here, false);
@@ -77,6 +78,8 @@ export function parseKeepassCsv(format: string): (text: string) => SourceRow[] {
       row.totp = cell(record, 'totp');
       // KeePassXC writes the root group's name first ("Root/Servers"); that part is no folder.
       row.folder = cell(record, 'group').split('/').slice(format === 'KeePassXC CSV' ? 1 : 0).join('/');
+      // KeePassXC 2.7 and later add a `Tags` column.
+      withTags(row, tagsIn(cell(record, 'tags')));
       return row;
     });
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readJsonExport } from '../json-file.ts';
-import { emptyRow, type SourceRow } from '../source-row.ts';
+import { emptyRow, withTags, type SourceRow } from '../source-row.ts';
 
 export const LATCHKEY_EXPORT_FORMAT = 'latchkey-export';
 export const LATCHKEY_EXPORT_VERSION = 1;
@@ -26,6 +26,8 @@ export const exportedEntrySchema = z.strictObject({
   ticketId: nullableText,
   reminderDays: z.number().int().nullable(),
   updatedAt: z.string(),
+  /** Since tags existed; exports written before have none. */
+  tags: z.array(z.string()).optional(),
 });
 export type ExportedEntry = z.infer<typeof exportedEntrySchema>;
 
@@ -49,6 +51,7 @@ export function parseLatchkeyJson(text: string): SourceRow[] {
     row.totp = e.totpSecret ?? '';
     row.folder = e.category ?? '';
     row.owner = e.clientId ?? '';
+    withTags(row, e.tags ?? []);
     row.exact = {
       websiteUrl: e.websiteUrl, loginUrl: e.loginUrl, serviceId: e.serviceId, contactId: e.contactId,
       deviceId: e.deviceId, ticketId: e.ticketId, reminderDays: e.reminderDays,

@@ -4,7 +4,6 @@ import type { Latchkey } from '../../../core/index.ts';
 import type { AdminAccount, ClientAccount, HostData } from '../host-data.ts';
 import { fromAcceptLanguage, normaliseLanguage, type DemoLanguage } from '../i18n.ts';
 import { readCookie, setCookie, type Sessions } from '../session.ts';
-import { LANGUAGE_COOKIE } from '../../../adapters/express/index.ts';
 import type { Views } from '../views.ts';
 import type { DemoLogin } from '../app.ts';
 
@@ -32,6 +31,8 @@ export class DemoContext {
     readonly demoLogins: DemoLogin[],
     /** What Latchkey does when a service's life changes: the demo tells it in-process, as WHMCS's hooks do over HTTP. */
     readonly serviceLifecycle: Latchkey['serviceLifecycle'],
+    /** The language each client-area person chose in Latchkey's switcher: the page around the panel follows it too. */
+    readonly languages: Latchkey['languages'],
   ) {}
 
   /**
@@ -103,9 +104,10 @@ export class DemoContext {
       return;
     }
     res.locals.client = account;
-    // The language the client picked in Latchkey's own switcher (it keeps the
-    // choice in a cookie) wins over the preference stored with the client.
-    res.locals.language = normaliseLanguage(readCookie(req, LANGUAGE_COOKIE)) ?? normaliseLanguage(account.language) ?? 'en';
+    // The language this person picked in Latchkey's own switcher (Latchkey keeps
+    // it per contact) wins over the preference stored with the client.
+    const person = account.isMain ? { clientId: String(account.clientId) } : { clientId: String(account.clientId), contactId: String(account.contactId) };
+    res.locals.language = normaliseLanguage(await this.languages.of(person)) ?? normaliseLanguage(account.language) ?? 'en';
     next();
   };
 

@@ -57,7 +57,8 @@ export async function send<T = unknown>(cfg: PanelConfig, method: string, path: 
   const response = await fetch(cfg.api + path, {
     method,
     credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': cfg.csrf, Accept: 'application/json' },
+    // The panel's language: errors come back in the words the panel shows.
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': cfg.csrf, Accept: 'application/json', 'X-Latchkey-Language': cfg.language },
     body: body === undefined ? undefined : JSON.stringify(body),
     cache: 'no-store',
   });

@@ -13,6 +13,10 @@ import { fill } from './placeholders.ts';
 import { reveal } from './reveal.ts';
 import { toggleSecret } from './secret-display.ts';
 import { openShareDialog } from './share-dialog.ts';
+import { filterByTag } from './tag-filter.ts';
+import { removeChip } from './tag-input.ts';
+import { generatorRules } from './generator-rules.ts';
+import { showStrength } from './password-strength.ts';
 import { toast } from './toast.ts';
 
 /** A click on a button or link of a panel does what its `data-lk-*` attribute names; a failure shows as a toast. */
@@ -65,14 +69,21 @@ async function act(cfg: PanelConfig, target: HTMLElement): Promise<void> {
     openCategoryDialog(cfg, null);
   } else if (data.lkCategoryEdit !== undefined) {
     openCategoryDialog(cfg, parseEditable<EditableCategory>(data.lkCategoryEdit));
+  } else if (data.lkTagRemove !== undefined) {
+    removeChip(target);
+  } else if (data.lkTag !== undefined && target instanceof HTMLButtonElement) {
+    filterByTag(cfg, data.lkTag);
+  } else if (data.lkTagFilterClear !== undefined) {
+    filterByTag(cfg, null);
   } else if (data.lkClose !== undefined) {
     closeDialogOf(target);
   } else if (data.lkGenerate !== undefined) {
     const form = enclosing(target, 'form', HTMLFormElement);
-    const result = await call<{ password: string }>(cfg, 'POST', '/password', {});
+    const result = await call<{ password: string }>(cfg, 'POST', '/password', generatorRules(form));
     const input = required(form, '[data-lk-password-input]', HTMLInputElement);
     input.value = result.password;
     input.type = 'text';
+    showStrength(cfg, form);
   } else if (data.lkMailReset !== undefined) {
     resetMailEditor(enclosing(target, '[data-lk-mail-editor]', HTMLElement));
     toast(cfg, say(cfg, 'templateReset'));

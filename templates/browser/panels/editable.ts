@@ -29,6 +29,7 @@ export interface EditableEntry {
   ownerKind?: string;
   isOwner?: boolean;
   grants?: Principal[];
+  tags?: string[];
 }
 
 export interface EditableCategory {

@@ -3,10 +3,12 @@ import { all, closeDialogOf, fieldOf, inputOf, required } from './dom.ts';
 import type { EditableEntry } from './editable.ts';
 import { clearErrors, showErrors } from './form-errors.ts';
 import { say, type PanelConfig } from './panel-config.ts';
+import { showTags, tagsOf } from './tag-input.ts';
+import { showStrength } from './password-strength.ts';
 import { toast } from './toast.ts';
 
 /** What the entry form sends: a field the dialog does not show is absent. */
-type EntryPayload = Record<string, string | number | boolean | null>;
+type EntryPayload = Record<string, string | number | boolean | null | string[]>;
 
 /** How often reminders come: the default period, never, or every n days. */
 type ReminderMode = 'default' | 'off' | 'every';
@@ -31,6 +33,8 @@ export function openEntryDialog(cfg: PanelConfig, entry: EditableEntry | null): 
     else input.value = value === null || value === undefined ? '' : String(value);
   };
   showCurrentCategory(cfg, form, entry);
+  showTags(cfg, form, entry?.tags ?? []);
+  showStrength(cfg, form);
   if (entry) {
     for (const name of ['id', 'version', 'name', 'username', 'websiteUrl', 'loginUrl', 'categoryId', 'notifyOnChange', 'sharedWithAdmin', 'private'] as const) set(name, entry[name]);
   } else {
@@ -97,7 +101,7 @@ function entryPayload(form: HTMLFormElement): EntryPayload {
     return input instanceof HTMLInputElement ? input.checked : undefined;
   };
   const orNull = (text: string | undefined) => (text === undefined ? undefined : text.trim() === '' ? null : text.trim());
-  const payload: Record<string, string | number | boolean | null | undefined> = {
+  const payload: Record<string, string | number | boolean | null | string[] | undefined> = {
     name: value('name'),
     username: value('username'),
     websiteUrl: orNull(value('websiteUrl')),
@@ -120,6 +124,7 @@ function entryPayload(form: HTMLFormElement): EntryPayload {
   if (category !== undefined) payload.categoryId = category === '' ? null : category;
   if (shown('sharedWithAdmin')) payload.sharedWithAdmin = checked('sharedWithAdmin');
   if (shown('private')) payload.private = checked('private');
+  payload.tags = tagsOf(form);
   for (const secret of ['password', 'notes', 'totpSecret']) {
     const text = value(secret);
     if (text !== undefined && text !== '') payload[secret] = text;
@@ -138,7 +143,8 @@ function entryPayload(form: HTMLFormElement): EntryPayload {
 function changesFrom(shown: EntryPayload, payload: EntryPayload): EntryPayload {
   const changes: EntryPayload = {};
   for (const [key, value] of Object.entries(payload)) {
-    if (!Object.hasOwn(shown, key) || shown[key] !== value) changes[key] = value;
+    // Tags are a list: the same chips in the same order are no change.
+    if (!Object.hasOwn(shown, key) || JSON.stringify(shown[key]) !== JSON.stringify(value)) changes[key] = value;
   }
   return changes;
 }

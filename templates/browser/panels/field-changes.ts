@@ -4,6 +4,7 @@ import { enclosing, fieldOf } from './dom.ts';
 import { setReminderMode } from './entry-dialog.ts';
 import { noteMailFieldFocus, schedulePreview, showMailEditor, showMailState } from './mail-templates.ts';
 import { configOf } from './panel-config.ts';
+import { showStrength } from './password-strength.ts';
 import { toast } from './toast.ts';
 import { toggleWatch } from './watch.ts';
 
@@ -16,6 +17,8 @@ export function onPanelInput(event: Event): void {
     schedulePreview(enclosing(field, '[data-lk-mail-templates]', HTMLElement));
   } else if (field instanceof HTMLInputElement && field.form && field.matches('[data-lk-entry-form] input[name="reminderDays"]')) {
     setReminderMode(field.form, 'every');
+  } else if (field instanceof HTMLInputElement && field.form && field.matches('[data-lk-entry-form] [data-lk-password-input]')) {
+    showStrength(configOf(field), field.form);
   }
 }
 

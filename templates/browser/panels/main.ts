@@ -11,12 +11,18 @@ import { onPanelSubmit } from './form-submits.ts';
 import { reportFrameHeight } from './frame-height.ts';
 import { onTransferChange, onTransferClick, onTransferSubmit } from './transfer.ts';
 import { askForVerification } from './step-up-dialog.ts';
+import { configOf } from './panel-config.ts';
+import { onTagKey } from './tag-input.ts';
 
 if (!window.__latchkeyLoaded) {
   window.__latchkeyLoaded = true;
   document.addEventListener('click', (event) => void onPanelClick(event));
   document.addEventListener('submit', (event) => void onPanelSubmit(event));
   document.addEventListener('input', onPanelInput);
+  document.addEventListener('keydown', (event) => {
+    const input = event.target;
+    if (input instanceof HTMLInputElement && input.matches('[data-lk-api] [data-lk-tag-typed]')) onTagKey(configOf(input), input, event);
+  });
   document.addEventListener('focusin', onPanelFocus);
   document.addEventListener('change', (event) => void onPanelChange(event));
   document.addEventListener('click', (event) => void onTokenClick(event));

@@ -14,6 +14,8 @@ export interface PanelConfig {
   defaults: Record<string, unknown>;
   /** `admin` or `client`. */
   actor: string;
+  /** The language the panel is shown in. */
+  language: string;
 }
 
 /** The configuration of the panel `el` is in. */
@@ -27,6 +29,7 @@ export function configOf(el: Element): PanelConfig {
     strings: JSON.parse(panel.dataset.lkI18n || '{}') as Record<string, string>,
     defaults: JSON.parse(panel.dataset.lkDefaults || '{}') as Record<string, unknown>,
     actor: panel.dataset.lkActor ?? '',
+    language: panel.dataset.lkLanguage ?? '',
   };
 }
 
