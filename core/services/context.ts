@@ -22,10 +22,17 @@ export function settingsFrom(value: string | null): VaultSettings {
   return value === null ? DEFAULT_SETTINGS : withDefaults(JSON.parse(value) as SettingsChange);
 }
 
+/** Hears each audit event inside the transaction that appends it (the security alerts). */
+export interface AuditObserver {
+  observe(trx: Knex.Transaction, actor: Actor, event: AuditRecord & { actorKind: string; actorId: string | null }): Promise<void>;
+}
+
 /** What every service shares: the store, the keys, the host and the clock. */
 export class VaultContext {
   readonly audit: AuditLog;
   readonly auditSeal: AuditSeal;
+  /** Set once at start-up (createLatchkey); none in a bare context. */
+  observer: AuditObserver | null = null;
 
   constructor(
     readonly knex: Knex,
@@ -88,7 +95,7 @@ export class VaultContext {
   async record(trx: Knex.Transaction, actor: Actor, event: Omit<AuditRecord, 'actorKind' | 'actorId' | 'ip' | 'userAgent'>): Promise<void> {
     const who = describeActor(actor);
     const via = actor.origin?.via;
-    await this.audit.append(trx, {
+    const record = {
       ...event,
       // An event an API token caused says which token, by name and id.
       ...via ? { details: { ...event.details, via: via.tokenName, viaTokenId: via.tokenId } } : {},
@@ -96,6 +103,8 @@ export class VaultContext {
       actorId: who.id,
       ip: actor.origin?.ip ?? null,
       userAgent: actor.origin?.userAgent ?? null,
-    }, this.now());
+    };
+    await this.audit.append(trx, record, this.now());
+    await this.observer?.observe(trx, actor, record);
   }
 }

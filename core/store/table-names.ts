@@ -19,6 +19,12 @@ export interface TableNames {
   rateLimits: string;
   /** Which source record of an import each entry came from (core/import). */
   importFingerprints: string;
+  /** Addresses and browsers each person revealed from, as digests (migration 0013). */
+  sightings: string;
+  /** Each admin's host role as last seen, and when it changed (migration 0013). */
+  personRoles: string;
+  /** Security alerts raised, one per rule, person and window (migration 0013). */
+  alerts: string;
   migrations: string;
   migrationsLock: string;
 }
@@ -45,6 +51,9 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     apiTokens: `${prefix}api_tokens`,
     rateLimits: `${prefix}rate_limits`,
     importFingerprints: `${prefix}import_fingerprints`,
+    sightings: `${prefix}sightings`,
+    personRoles: `${prefix}person_roles`,
+    alerts: `${prefix}alerts`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { emptyHostData, type MemoryDirectory, type MemoryHostData } from '../../adapters/memory/memory-directory.ts';
 import {
-  Secret, SERVICE_STATUSES, type Actor, type CategoryMember, type Grant, type Owner, type Principal, type PrincipalKind,
+  DEFAULT_SETTINGS, Secret, SERVICE_STATUSES, type Actor, type CategoryMember, type Grant, type Owner, type Principal, type PrincipalKind,
   type ServiceStatus, type VaultSettings,
 } from '../../core/index.ts';
 import type { EntryFacts } from '../../core/policy/facts.ts';
@@ -242,6 +242,9 @@ function toWorld(raw: RawWorld): World {
       visibleStatuses: s.visibleStatuses,
     },
     staffPanels: { clientSummary: true, ticketSidebar: true },
+    // Alerts and reviews decide no access: the world keeps the defaults.
+    securityAlerts: DEFAULT_SETTINGS.securityAlerts,
+    accessReviewDays: DEFAULT_SETTINGS.accessReviewDays,
     // Decides import and export only, which the policy does not: the world leaves it off.
     clientImportExport: false,
     clientEntryLimit: s.entryLimit,
