@@ -23,6 +23,9 @@ export async function snapshotTables(vault: Vault): Promise<TableSnapshot> {
     [tables.usedTokens, ['jti']],
     [tables.watchers, ['entry_id', 'principal_kind', 'principal_id']],
     [tables.importFingerprints, ['scope', 'fingerprint']],
+    [tables.sightings, ['person', 'kind', 'digest']],
+    [tables.personRoles, ['person']],
+    [tables.alerts, ['id']],
   ];
   const snapshot: TableSnapshot = {};
   for (const [table, key] of order) {
@@ -60,7 +63,8 @@ export async function rejection<E extends Error>(action: Promise<unknown>, type:
 export async function emptyTables(vault: Vault): Promise<void> {
   const { raw, tables } = vault;
   for (const table of [tables.entries, tables.grants, tables.categories, tables.categoryMembers, tables.history,
-    tables.audit, tables.settings, tables.outbox, tables.leases, tables.usedTokens, tables.watchers, tables.importFingerprints]) {
+    tables.audit, tables.settings, tables.outbox, tables.leases, tables.usedTokens, tables.watchers, tables.importFingerprints,
+    tables.sightings, tables.personRoles, tables.alerts]) {
     await raw(table).delete();
   }
 }
