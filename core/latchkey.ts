@@ -149,7 +149,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   let renderer: Renderer | undefined;
   const dispatcher = (mailer: Mailer, opts?: DispatchOptions) => new OutboxDispatcher(ctx, entries, renderer ??= new Renderer(), mailer, opts);
   const runMailOnce = async (mailer: Mailer, opts?: DispatchOptions) => {
-    const queued = await reminders.enqueueDue() + await accessReviews.enqueueDue();
+    const queued = await reminders.enqueueDue() + await accessReviews.enqueueDue() + await alerts.enqueueMails();
     return { queued, ...await dispatcher(mailer, opts).drain() };
   };
   return {
@@ -157,7 +157,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     reminders,
     alerts,
     accessReviews,
-    signIns: new SignInAudit(ctx),
+    signIns: new SignInAudit(ctx, alerts),
     accessReport: new AccessReportService(ctx),
     dispatcher,
     runMailOnce,

@@ -8,7 +8,7 @@ import type { TableNames } from '../core/store/table-names.ts';
  * - last seen roles: the host's role for each admin as Latchkey last saw it,
  *   and when it last changed;
  * - alerts: one row per rule, person and window (the unique key keeps a storm
- *   to one alert), listed newest first on the dashboard.
+ *   to one alert), listed newest first on the dashboard, mailed by the mail job.
  * Two audit indexes make the rules' counts ranges over time, not walks of a
  * person's whole history: reveals by one actor since a moment, and refusals
  * of any kind since a moment.
@@ -46,6 +46,9 @@ export async function up(knex: Knex, t: TableNames): Promise<void> {
     a.bigInteger('window_start').notNullable();
     a.bigInteger('created_at').notNullable();
     a.text('details').notNullable();
+    // Null until the mail job has queued the alert's mails (it asks the host who runs the addon, outside any transaction).
+    a.bigInteger('mailed_at').nullable();
+    a.index(['mailed_at'], `${t.alerts}_unmailed`);
     a.unique(['rule', 'person', 'window_start'], { indexName: `${t.alerts}_once` });
     a.index(['created_at'], `${t.alerts}_created`);
   });

@@ -260,7 +260,7 @@ export class OutboxDispatcher {
         kind: payload.kind, language: person.language, recipientName: person.name, entryName: '', clientName: null, loginUrl: null,
         ...payload.kind === 'access_review'
           ? { days: payload.days }
-          : { alert: { rule: payload.rule, personName: await personName(this.ctx, payload.person), details: payload.details } },
+          : { alert: { rule: payload.rule, personName: await personName(this.ctx.host, payload.person), details: payload.details } },
       };
       return this.message(composeMail(this.renderer, settings, facts), person, payload.recipient, row, []);
     }

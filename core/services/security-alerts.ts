@@ -48,29 +48,81 @@ const HOUR_MS = 60 * MINUTE_MS;
  * primary-key look-up or a count over an indexed time range (migration 0013),
  * so a reveal costs a few small reads, never a scan of the trail.
  *
- * An alert is stored once per rule, person and window (the unique key), then
- * audited as `alert.raised` and mailed to every addon runner through the outbox.
+ * An alert is stored once per rule, person and window (the unique key) and
+ * audited as `alert.raised`; the mail job then mails it to every addon runner
+ * through the outbox (`enqueueMails`). Nothing here asks the host: a host
+ * directory reading the same database could need the connection this
+ * transaction holds.
  */
 export class SecurityAlerts {
   constructor(private readonly ctx: VaultContext) {}
 
-  async observe(trx: Knex.Transaction, actor: Actor, event: Observed): Promise<void> {
+  async observe(trx: Knex.Transaction, _actor: Actor, event: Observed): Promise<void> {
     const reveal = (REVEAL_ACTIONS as readonly string[]).includes(event.action);
     const refusal = (REFUSAL_ACTIONS as readonly string[]).includes(event.action);
-    const signIn = event.action === 'session.opened';
-    if (!reveal && !refusal && !signIn) return;
+    if (!reveal && !refusal) return;
     const rules = (await this.ctx.settings(trx)).securityAlerts;
     const now = this.ctx.now();
-    const person = personOf(event);
     if (refusal) await this.refusedBurst(trx, rules.refusedBurst, now);
-    if (person === null) return;
-    const roleChangedAt = event.actorKind === 'admin' ? await this.noteRole(trx, actor, person, now) : null;
-    if (!reveal) return;
+    const person = personOf(event);
+    if (!reveal || person === null) return;
     await this.revealBurst(trx, rules.revealBurst, event, person, now);
     if (rules.newPlace.enabled) await this.newPlace(trx, event, person, now);
-    if (rules.roleChange.enabled && roleChangedAt !== null && now - roleChangedAt.at < rules.roleChange.hours * HOUR_MS) {
-      await this.raise(trx, 'roleChange', person, roleChangedAt.at, { from: roleChangedAt.from, to: roleChangedAt.to, hours: rules.roleChange.hours });
+    if (rules.roleChange.enabled && event.actorKind === 'admin') {
+      const changed = await trx(this.ctx.tables.personRoles).first('role_id', 'previous_role_id', 'changed_at').where('person', person) as
+        { role_id: string; previous_role_id: string | null; changed_at: number | string | null } | undefined;
+      const at = changed?.changed_at == null ? null : Number(changed.changed_at);
+      if (at !== null && now - at < rules.roleChange.hours * HOUR_MS) {
+        await this.raise(trx, 'roleChange', person, at, { from: changed!.previous_role_id ?? '', to: changed!.role_id, hours: rules.roleChange.hours });
+      }
     }
+  }
+
+  /**
+   * Compares an admin's host role, as resolved for a session being opened,
+   * with the one last seen, and keeps it; a change is audited and opens the
+   * role-change rule's window. Database work only, in the caller's transaction.
+   */
+  async noteRole(trx: Knex.Transaction, adminId: string, roleId: string | null): Promise<void> {
+    const person = `admin:${adminId}`;
+    const role = roleId ?? '';
+    const now = this.ctx.now();
+    const t = this.ctx.tables.personRoles;
+    const seen = await trx(t).first('role_id').where('person', person) as { role_id: string } | undefined;
+    if (!seen) {
+      await trx(t).insert({ person, role_id: role, previous_role_id: null, changed_at: null, seen_at: now });
+    } else if (seen.role_id !== role) {
+      await trx(t).where('person', person).update({ role_id: role, previous_role_id: seen.role_id, changed_at: now, seen_at: now });
+      await this.ctx.record(trx, { kind: 'system' }, { action: ROLE_CHANGED_ACTION, details: { adminId, from: seen.role_id, to: role } });
+    } else {
+      await trx(t).where('person', person).update({ seen_at: now });
+    }
+  }
+
+  /**
+   * Queues the mails of alerts not mailed yet, one per addon runner, and marks
+   * them mailed: run by the mail job, since who runs the addon is the host's
+   * answer, asked outside any transaction (a host on the same database as
+   * Latchkey may have one connection to give).
+   */
+  async enqueueMails(batchSize = 100): Promise<number> {
+    return this.ctx.guard(async () => {
+      const t = this.ctx.tables.alerts;
+      const pending = await this.ctx.knex(t).select('id', 'rule', 'person', 'details').whereNull('mailed_at').orderBy('id').limit(batchSize) as
+        Array<{ id: string; rule: string; person: string; details: string }>;
+      if (pending.length === 0) return 0;
+      const recipients = await addonRunners(this.ctx, await this.ctx.settings());
+      return this.ctx.knex.transaction(async (trx) => {
+        let queued = 0;
+        for (const alert of pending) {
+          // Conditional on still being unmailed: two mail jobs at once queue each alert once.
+          const claimed = await trx(t).where({ id: alert.id }).whereNull('mailed_at').update({ mailed_at: this.ctx.now() });
+          if (claimed === 0) continue;
+          queued += await enqueueSecurityAlert(trx, this.ctx, { ...alert, details: JSON.parse(alert.details) as AlertLine['details'] }, recipients);
+        }
+        return queued;
+      });
+    });
   }
 
   /** The newest alerts, for the dashboard of those who may read the audit log. */
@@ -122,30 +174,6 @@ export class SecurityAlerts {
     if (fresh.length > 0) await this.raise(trx, 'newPlace', person, windowStart(now, HOUR_MS), { newAddress: fresh.includes('ip') ? 1 : 0, newBrowser: fresh.includes('agent') ? 1 : 0 });
   }
 
-  /**
-   * Compares the admin's host role with the one last seen and keeps the new
-   * one; a change is audited. Answers the last change, if any.
-   */
-  private async noteRole(trx: Knex.Transaction, actor: Actor, person: string, now: number): Promise<{ at: number; from: string; to: string } | null> {
-    const facts = await this.ctx.actorFacts(actor);
-    if (facts.kind !== 'admin') return null;
-    const role = facts.roleId ?? '';
-    const t = this.ctx.tables.personRoles;
-    const seen = await trx(t).first('role_id', 'changed_at', 'previous_role_id').where('person', person) as
-      { role_id: string; changed_at: number | string | null; previous_role_id: string | null } | undefined;
-    if (!seen) {
-      await trx(t).insert({ person, role_id: role, previous_role_id: null, changed_at: null, seen_at: now });
-      return null;
-    }
-    if (seen.role_id !== role) {
-      await trx(t).where('person', person).update({ role_id: role, previous_role_id: seen.role_id, changed_at: now, seen_at: now });
-      await this.ctx.record(trx, { kind: 'system' }, { action: ROLE_CHANGED_ACTION, details: { adminId: facts.adminId, from: seen.role_id, to: role } });
-      return { at: now, from: seen.role_id, to: role };
-    }
-    await trx(t).where('person', person).update({ seen_at: now });
-    return seen.changed_at === null ? null : { at: Number(seen.changed_at), from: seen.previous_role_id ?? '', to: role };
-  }
-
   private async raise(trx: Knex.Transaction, rule: AlertRule, person: string, window: number, details: AlertLine['details']): Promise<void> {
     const t = this.ctx.tables.alerts;
     if (await trx(t).first('id').where({ rule, person, window_start: window })) return;
@@ -153,8 +181,6 @@ export class SecurityAlerts {
     const id = newId(now);
     await trx(t).insert({ id, rule, person, window_start: window, created_at: now, details: JSON.stringify(details) });
     await this.ctx.record(trx, { kind: 'system' }, { action: ALERT_ACTION, details: { alertId: id, rule, person, ...details } });
-    const recipients = await addonRunners(this.ctx, await this.ctx.settings(trx));
-    await enqueueSecurityAlert(trx, this.ctx, { id, rule, person, details }, recipients);
   }
 }
 

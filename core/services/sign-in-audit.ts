@@ -1,5 +1,6 @@
 import type { Actor, RequestOrigin } from '../domain/actor.ts';
 import type { VaultContext } from './context.ts';
+import type { SecurityAlerts } from './security-alerts.ts';
 
 export const SESSION_OPENED_ACTION = 'session.opened';
 export const TOKEN_REFUSED_ACTION = 'embedToken.refused';
@@ -26,14 +27,21 @@ const REASON = /^[A-Za-z]{1,24}$/;
  * Neither ever holds the token itself, only who, where from and why.
  */
 export class SignInAudit {
-  constructor(private readonly ctx: VaultContext) {}
+  constructor(private readonly ctx: VaultContext, private readonly alerts: SecurityAlerts) {}
 
+  /** Also notes an admin's host role as the session opens: the role-change alert compares against it. */
   async opened(actor: Actor, where: SessionPlace): Promise<void> {
-    await this.ctx.guard(() => this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
-      action: SESSION_OPENED_ACTION,
-      clientId: where.clientId ?? null,
-      details: { place: where.place.slice(0, 40), ...(where.ticketId ? { ticketId: where.ticketId } : {}) },
-    })));
+    await this.ctx.guard(async () => {
+      const facts = await this.ctx.actorFacts(actor);
+      await this.ctx.knex.transaction(async (trx) => {
+        await this.ctx.record(trx, actor, {
+          action: SESSION_OPENED_ACTION,
+          clientId: where.clientId ?? null,
+          details: { place: where.place.slice(0, 40), ...(where.ticketId ? { ticketId: where.ticketId } : {}) },
+        });
+        if (facts.kind === 'admin') await this.alerts.noteRole(trx, facts.adminId, facts.roleId);
+      });
+    });
   }
 
   async refused(refusal: TokenRefusal, origin: RequestOrigin = {}): Promise<void> {

@@ -52,10 +52,12 @@ forEachDatabase('security alerts', (db) => {
       expect(await alerts()).to.deep.equal(['revealBurst admin:a-owner']);
     });
 
-    it('queues one mail per addon manager, naming the rule and never the secret', async () => {
+    it('the mail job queues one mail per addon manager, once, naming the rule and never the secret', async () => {
       await rules({ revealBurst: { count: 1, minutes: 10 }, newPlace: { enabled: false } });
       await reveal();
       await reveal();
+      expect(await vault.lk.alerts.enqueueMails()).to.equal(1);
+      expect(await vault.lk.alerts.enqueueMails(), 'already mailed').to.equal(0);
       const rows = await vault.raw(vault.tables.outbox).select('kind', 'recipient_kind', 'recipient_id', 'payload') as Array<Record<string, string>>;
       expect(rows.map((r) => `${r.kind} ${r.recipient_kind}:${r.recipient_id}`)).to.deep.equal(['security_alert admin:a-owner']);
       expect(rows[0]!.payload).not.to.include('router-secret-pw');
