@@ -61,7 +61,7 @@ describe('[sqlite] e2e: an addon admin reads the effective access report and rev
     await clickAndReload(page, '[data-lk-mark-reviewed]');
     await shot(page, 'review-after');
     expect(await page.locator('tr[data-lk-change]').count()).to.equal(0);
-    expect(await page.locator('p.lk-empty').innerText()).to.equal('Nothing changed since the last review.');
+    expect(await page.locator('[data-lk-review-empty]').innerText()).to.equal('Nothing changed since the last review.');
     const marked = await e2e.host.latchkey.audit.list(olivia, { action: 'accessReview.done' });
     expect(marked.map((e) => e.actor)).to.deep.equal([{ kind: 'admin', id: '1' }]);
     expectQuiet(w.watch, 'review');
