@@ -53,7 +53,7 @@ function linksSuite(db: TestDatabase): void {
   it('the addon manager finds "Zendesk links" in the addon pages’ navigation, after the built-in pages', async () => {
     const { html } = await signedIn(owner, 'adminPages', {});
     const nav = [...html.matchAll(/<li><a href="([^"]*)"[^>]*>([^<]*)<\/a><\/li>/g)].map((m) => m[2]);
-    expect(nav).to.deep.equal(['Dashboard', 'All access details', 'Categories', 'Settings', 'Audit log', 'Zendesk links']);
+    expect(nav).to.deep.equal(['Dashboard', 'All access details', 'Categories', 'Settings', 'Audit log', 'API tokens', 'Effective access', 'Access review', 'Zendesk links']);
     // Handlebars writes `=` in attributes as &#x3D;.
     expect(html).to.contain('href="/host/page/adminPages?page&#x3D;zendesk-links"');
   });
