@@ -66,4 +66,16 @@ describe('[sqlite] e2e: an addon admin reads the effective access report and rev
     expect(marked.map((e) => e.actor)).to.deep.equal([{ kind: 'admin', id: '1' }]);
     expectQuiet(w.watch, 'review');
   });
+
+  it('an alert shows as a line on the dashboard, naming the person and the rule', async () => {
+    const lk = e2e.host.latchkey;
+    await lk.settings.update(olivia, { securityAlerts: { revealBurst: { count: 1, minutes: 10 } } });
+    const entry = await lk.entries.create(olivia, { name: 'Edge firewall', password: 'edge-fw-pw' });
+    for (let i = 0; i < 2; i++) await lk.entries.reveal({ ...olivia, origin: { ip: '192.0.2.44', userAgent: 'e2e' } }, entry.id);
+    await visit(page, '/admin/addons/latchkey', 'dashboard-alert');
+    const line = await page.locator('[data-lk-alert="revealBurst"]').innerText();
+    expect(line).to.contain('Olivia Bennett revealed 2 secrets within 10 minutes');
+    expect(await page.content()).not.to.include('edge-fw-pw');
+    expectQuiet(w.watch, 'dashboard');
+  });
 });
