@@ -122,6 +122,15 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     sendMessage(req, res, 429, 'tooMany');
   };
 
+  // A vault that cannot write (read-only, briefly unreachable) still lets people in, or says why not: the lost line is logged.
+  const auditSignIn = async (write: () => Promise<void>) => {
+    try {
+      await write();
+    } catch (err) {
+      logger.warn(`latchkey: sign-in not audited: ${err instanceof Error ? err.name : typeof err}`);
+    }
+  };
+
   const enterFrame = async (req: Request, res: Response, grant: EmbedGrant) => {
     const opened = await lk.rateLimits.hit('signInPerActor', describeActor(grant.actor).id ?? 'system', limits.signInPerActor);
     if (!opened.allowed) {
@@ -130,7 +139,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     }
     const scope = await scopeOfGrant(lk, grant);
     // Once per session: the token is exchanged once, then the cookie carries the session.
-    await lk.signIns.opened({ ...grant.actor, origin: originOf(req) }, { place: grant.place, clientId: grant.clientId, ticketId: grant.ticketId });
+    await auditSignIn(() => lk.signIns.opened({ ...grant.actor, origin: originOf(req) }, { place: grant.place, clientId: grant.clientId, ticketId: grant.ticketId }));
     const cookie = frames.cookieName(scope);
     setCookie(req, res, cookie, await frames.start(grant.actor, scope), { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
     for (const closed of await frames.closing(req, grant.actor, cookie)) {
@@ -162,12 +171,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
         scope.fail(req, res, err);
         return;
       }
-      try {
-        await lk.signIns.refused({ token: 'embed', reason: err.reason }, originOf(req));
-      } catch (auditErr) {
-        scope.fail(req, res, auditErr);
-        return;
-      }
+      await auditSignIn(() => lk.signIns.refused({ token: 'embed', reason: err.reason }, originOf(req)));
       sendMessage(req, res, 401, 'embedRefused');
     }
   };

@@ -136,7 +136,8 @@ export function mountZendesk(app: Express, options: ZendeskOptions): ZendeskMoun
       } catch (err) {
         if (!(err instanceof ZendeskTokenError)) throw err;
         // Audited like a refused embed token: the reason in a word, never the token.
-        await lk.signIns.refused({ token: 'host', reason: err.reason }, { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512) });
+        await lk.signIns.refused({ token: 'host', reason: err.reason }, { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512) })
+          .catch((auditErr: unknown) => log(`latchkey zendesk: refusal not audited: ${auditErr instanceof Error ? auditErr.name : typeof auditErr}`));
         return refuse(req, res, err.message);
       }
       if (claims.location && claims.location !== location) return refuse(req, res, `token for ${claims.location}, not ${location}`);
