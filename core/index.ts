@@ -69,6 +69,11 @@ export {
 } from './services/import-service.ts';
 export { IMPORT_STALL_MS, type ImportJob, type ImportJobStatus } from './services/import-jobs.ts';
 export { ExportService, exportRequestSchema, type ExportRequest, type ExportFile } from './services/export-service.ts';
+export { AccessReportService, describeReason, type AccessLine, type ReachedClient } from './services/access-report.ts';
+export type { AccessReason } from './policy/access-reasons.ts';
+export type { AccessChange, ReviewState } from './services/access-reviews.ts';
+export { ALERT_RULES, type AlertLine, type AlertRule } from './services/security-alerts.ts';
+export type { SessionPlace, TokenRefusal } from './services/sign-in-audit.ts';
 export { IMPORT_FORMATS, type ImportFormat } from './import/import-formats.ts';
 export { ImportFormatError } from './import/import-format-error.ts';
 export type { ColumnMapping } from './import/formats/generic-csv.ts';

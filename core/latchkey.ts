@@ -32,6 +32,10 @@ import { asUnavailable, openDatabase, refusesWrites, type DatabaseConfig, type D
 import { Migrator } from './store/migrator.ts';
 import { ImportService } from './services/import-service.ts';
 import { ExportService } from './services/export-service.ts';
+import { SecurityAlerts } from './services/security-alerts.ts';
+import { SignInAudit } from './services/sign-in-audit.ts';
+import { AccessReportService } from './services/access-report.ts';
+import { AccessReviewService } from './services/access-reviews.ts';
 import type { Migration } from '../migrations/index.ts';
 import { DEFAULT_TABLE_PREFIX, tableNames } from './store/table-names.ts';
 import { passwordRulesSchema, type PasswordRulesInput } from './validation/schemas.ts';
@@ -88,6 +92,14 @@ export interface Latchkey {
   /** Second factors (TOTP, recovery codes) and the fresh verifications the settings ask for before sensitive actions. */
   readonly stepUp: StepUpService;
   readonly reminders: ReminderJob;
+  /** Sessions opened and tokens refused, on the audit trail. */
+  readonly signIns: SignInAudit;
+  /** Alerts on unusual access (raised as events are audited), listed for the dashboard. */
+  readonly alerts: SecurityAlerts;
+  /** Who can see what, and why, as the reference policy decides it. */
+  readonly accessReport: AccessReportService;
+  /** Periodic access reviews: what changed since the last, marking one done, the reminder. */
+  readonly accessReviews: AccessReviewService;
   /** A worker that sends the outbox through `mailer`; run as many as you like, on as many instances. */
   dispatcher(mailer: Mailer, options?: DispatchOptions): OutboxDispatcher;
   /**
@@ -137,17 +149,24 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   const entries = new EntryService(ctx, serviceCredentials);
   const categories = new CategoryService(ctx);
   const reminders = new ReminderJob(ctx);
+  const alerts = new SecurityAlerts(ctx);
+  ctx.observer = alerts;
+  const accessReviews = new AccessReviewService(ctx);
   let renderer: Renderer | undefined;
   const languages = new ContactLanguages(ctx);
   const dispatcher = (mailer: Mailer, opts?: DispatchOptions) => new OutboxDispatcher(ctx, entries, renderer ??= new Renderer(), mailer, opts, languages);
   const runMailOnce = async (mailer: Mailer, opts?: DispatchOptions) => {
-    const queued = await reminders.enqueueDue();
+    const queued = await reminders.enqueueDue() + await accessReviews.enqueueDue() + await alerts.enqueueMails();
     return { queued, ...await dispatcher(mailer, opts).drain() };
   };
   const imports = new ImportService(ctx, entries, categories, logger);
   return {
     entries,
     reminders,
+    alerts,
+    accessReviews,
+    signIns: new SignInAudit(ctx, alerts),
+    accessReport: new AccessReportService(ctx),
     dispatcher,
     runMailOnce,
     startMail(mailer, opts = {}) {

@@ -11,6 +11,7 @@ import * as apiTokens from './0008_api_tokens.ts';
 import * as importFingerprints from './0010_import_fingerprints.ts';
 import * as importJobs from './0011_import_jobs.ts';
 import * as stepUp from './0012_step_up.ts';
+import * as alertsReviews from './0013_alerts_reviews.ts';
 import * as tagsLanguages from './0014_tags_languages.ts';
 
 export interface Migration {
@@ -32,5 +33,6 @@ export const migrations: readonly Migration[] = [
   { name: '0010_import_fingerprints', ...importFingerprints },
   { name: '0011_import_jobs', ...importJobs },
   { name: '0012_step_up', ...stepUp },
+  { name: '0013_alerts_reviews', ...alertsReviews },
   { name: '0014_tags_languages', ...tagsLanguages },
 ];

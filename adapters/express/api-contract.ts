@@ -24,6 +24,7 @@ export const PATH_PARAMS = {
   clientId: hostId,
   tokenId: ownId,
   jobId: ownId,
+  adminId: hostId,
   // Names, not ids: a name no addon section has is a 404.
   section: z.string().describe('The name of an addon section'),
   action: z.string().describe('The name of one of the section\'s actions'),
@@ -161,6 +162,30 @@ export const API_ROUTES = {
   listAudit: {
     method: 'get', path: '/audit', summary: 'The audit trail, newest first (page on with `beforeSeq`)',
     access: 'unconfined', tokenScope: 'manage', query: auditQuerySchema, responses: { 200: 'AuditEventList' },
+  },
+  getClientAccess: {
+    method: 'get', path: '/access/clients/:clientId', summary: 'Everyone who can see each of the client\'s entries, and why, as the access policy decides',
+    access: 'unconfined', tokenScope: 'manage', responses: { 200: 'ClientAccess' },
+  },
+  getClientAccessCsv: {
+    method: 'get', path: '/access/clients/:clientId/csv', summary: 'The client\'s effective access as spreadsheet-safe CSV text',
+    access: 'unconfined', tokenScope: 'manage', responses: { 200: 'CsvFile' },
+  },
+  getStaffAccess: {
+    method: 'get', path: '/access/staff/:adminId', summary: 'Every client whose data the staff member reaches, with how many entries',
+    access: 'unconfined', tokenScope: 'manage', responses: { 200: 'StaffAccess' },
+  },
+  getAccessReview: {
+    method: 'get', path: '/access-review', summary: 'The last access review and what changed in access since',
+    access: 'unconfined', tokenScope: 'manage', responses: { 200: 'AccessReview' },
+  },
+  markAccessReviewed: {
+    method: 'post', path: '/access-review', summary: 'Marks access reviewed (audited)',
+    access: 'unconfined', tokenScope: 'manage', responses: { 204: null },
+  },
+  listAlerts: {
+    method: 'get', path: '/alerts', summary: 'The newest security alerts (never a secret)',
+    access: 'unconfined', tokenScope: 'manage', responses: { 200: 'AlertList' },
   },
   runAddonAction: {
     method: 'post', path: '/addon/:section/:action', summary: 'Runs an action of a section an adapter added to the addon pages',

@@ -170,6 +170,35 @@ export const API_RESPONSES = {
   Settings: settingsSchema,
   MailPreview: z.strictObject({ subject: z.string(), text: z.string(), html: z.string() }),
   AuditEventList: z.array(auditEvent),
+  ClientAccess: z.array(z.strictObject({
+    entryId: z.string(),
+    entryName: z.string(),
+    person: z.strictObject({ kind: z.enum(['admin', 'client', 'contact']), id: z.string(), name: z.string() }),
+    reasons: z.array(z.strictObject({
+      kind: z.enum(['owner', 'extendedRole', 'grant', 'roleGrant', 'category', 'mode', 'service']),
+      roleId: z.string().optional(),
+      categoryId: z.string().optional(),
+      mode: z.enum(['full', 'restricted', 'shared']).optional(),
+    })).min(1),
+    canEdit: z.boolean(),
+  })),
+  CsvFile: z.strictObject({ filename: z.string(), csv: z.string() }).describe('Cells that a spreadsheet would read as a formula are neutralised'),
+  StaffAccess: z.array(z.strictObject({ clientId: z.string(), clientName: z.string(), entries: z.number().int().min(1) })),
+  AccessReview: z.strictObject({
+    lastReviewedAt: isoDate.nullable(),
+    lastReviewedBy: z.string().nullable(),
+    changes: z.array(z.strictObject({
+      seq: z.number().int().min(1), at: isoDate, action: z.string(), actor: actorRef,
+      entryId: z.string().nullable(), clientId: z.string().nullable(), details: z.record(z.string(), z.unknown()).nullable(),
+    })),
+  }),
+  AlertList: z.array(z.strictObject({
+    id: z.string(),
+    rule: z.enum(['revealBurst', 'newPlace', 'refusedBurst', 'roleChange']),
+    person: z.string().describe('`admin:<id>`, `client:<id>`, `client:<id>/<contact>`, or `*` for everyone together'),
+    at: isoDate,
+    details: z.record(z.string(), z.unknown()),
+  })),
   Language: z.strictObject({ language: z.enum(LANGUAGES) }),
   ReminderRun: z.strictObject({
     queued: z.number().int().min(0), sent: z.number().int().min(0), failed: z.number().int().min(0), dropped: z.number().int().min(0),

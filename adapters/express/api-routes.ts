@@ -3,7 +3,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import {
-  describeActor, ForbiddenError, ImportFormatError, issue, previewMail, runAddonAction, totpCode, validate, ValidationError,
+  AccessReportService, describeActor, ForbiddenError, ImportFormatError, issue, previewMail, runAddonAction, totpCode, validate, ValidationError,
   type Actor, type AddonSection, type RelyingParty, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
 import { API_ROUTES, languageSchema, PATH_PARAMS, watchSchema, type ApiOperation, type ApiRoute, type HostJobOperation } from './api-contract.ts';
@@ -163,6 +163,21 @@ export function apiRoutes(
       return { subject: mail.subject, text: mail.text, html: mail.html };
     }),
     listAudit: handle((req, _res, actor) => lk.audit.list(actor, queryObject(req, ['beforeSeq', 'limit']))),
+    getClientAccess: handle((req, _res, actor) => lk.accessReport.forClient(actor, param(req, 'clientId'))),
+    getClientAccessCsv: handle(async (req, _res, actor) => {
+      const clientId = param(req, 'clientId');
+      const lines = await lk.accessReport.forClient(actor, clientId);
+      const t = scope.translator(req);
+      const header = ['entry', 'kind', 'person', 'id', 'reasons', 'canEdit'].map((c) => t(`accessReport.csv.${c}`)) as [string, string, string, string, string, string];
+      return { filename: `access-${clientId}.csv`, csv: AccessReportService.csv(lines, header) };
+    }),
+    getStaffAccess: handle((req, _res, actor) => lk.accessReport.forStaff(actor, param(req, 'adminId'))),
+    getAccessReview: handle((_req, _res, actor) => lk.accessReviews.state(actor)),
+    markAccessReviewed: handle(async (_req, _res, actor) => {
+      await lk.accessReviews.markReviewed(actor);
+      return undefined;
+    }),
+    listAlerts: handle((_req, _res, actor) => lk.alerts.recent(actor)),
 
     // The forms of the sections adapters add to the addon pages: admins who may run the addon only.
     runAddonAction: handle(async (req, _res, actor) => {

@@ -28,7 +28,29 @@ export interface EmbedGrant {
   language?: string;
 }
 
-export class EmbedTokenError extends Error {}
+/** Why a token was refused, in a word the audit trail keeps (never the token itself). */
+export type TokenRefusalReason =
+  | 'expired' | 'replayed' | 'forged' | 'malformed' | 'wrongAlgorithm' | 'wrongAudience' | 'wrongIssuer'
+  | 'tooOld' | 'livesTooLong' | 'badSubject' | 'badContext' | 'missing' | 'invalid';
+
+export class EmbedTokenError extends Error {
+  constructor(message: string, readonly reason: TokenRefusalReason = 'invalid') {
+    super(message);
+  }
+}
+
+/** jose's refusal codes (and the claim a failed claim check names) as the audit trail's reasons. */
+function joseReason(err: unknown): TokenRefusalReason {
+  if (!(err instanceof joseErrors.JOSEError)) return 'invalid';
+  if (err instanceof joseErrors.JWTExpired) return 'expired';
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    return err.claim === 'aud' ? 'wrongAudience' : err.claim === 'iss' ? 'wrongIssuer' : err.claim === 'iat' ? 'tooOld' : 'invalid';
+  }
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'forged';
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'wrongAlgorithm';
+  if (err instanceof joseErrors.JWSInvalid || err instanceof joseErrors.JWTInvalid) return 'malformed';
+  return 'invalid';
+}
 
 /**
  * Verifies the short-lived JWT a non-Node host signs for one user and one
@@ -58,7 +80,8 @@ export class EmbedTokenVerifier {
     const payload = await this.#verifySigned(token);
     const actor = parseSubject(payload.sub);
     const context = contextClaim.safeParse(payload.ctx);
-    if (!actor || !context.success) throw new EmbedTokenError('bad subject or context');
+    if (!actor) throw new EmbedTokenError('bad subject or context', 'badSubject');
+    if (!context.success) throw new EmbedTokenError('bad subject or context', 'badContext');
     await this.#consume(payload);
     return { actor, ...context.data };
   }
@@ -70,8 +93,8 @@ export class EmbedTokenVerifier {
    */
   async verifyJob(token: string, job: HostJob): Promise<void> {
     const payload = await this.#verifySigned(token);
-    if (payload.sub !== 'system') throw new EmbedTokenError('not a system token');
-    if (!jobClaim.safeParse(payload.ctx).success || (payload.ctx as { job: string }).job !== job) throw new EmbedTokenError('bad context');
+    if (payload.sub !== 'system') throw new EmbedTokenError('not a system token', 'badSubject');
+    if (!jobClaim.safeParse(payload.ctx).success || (payload.ctx as { job: string }).job !== job) throw new EmbedTokenError('bad context', 'badContext');
     await this.#consume(payload);
   }
 
@@ -86,8 +109,8 @@ export class EmbedTokenVerifier {
       now: this.lk.usedTokens.now(),
     });
     const { exp, iat, jti } = payload as { exp: number; iat: number; jti: unknown };
-    if (exp - iat > MAX_LIFETIME_SECONDS) throw new EmbedTokenError('token lives too long');
-    if (typeof jti !== 'string' || jti.length < 16 || jti.length > 128) throw new EmbedTokenError('bad jti');
+    if (exp - iat > MAX_LIFETIME_SECONDS) throw new EmbedTokenError('token lives too long', 'livesTooLong');
+    if (typeof jti !== 'string' || jti.length < 16 || jti.length > 128) throw new EmbedTokenError('bad jti', 'malformed');
     return payload;
   }
 
@@ -95,7 +118,7 @@ export class EmbedTokenVerifier {
   async #consume(payload: Record<string, unknown>): Promise<void> {
     const { exp, jti } = payload as { exp: number; jti: string };
     if (!(await this.lk.usedTokens.consume(`${this.options.issuer}|${jti}`, new Date(exp * 1000)))) {
-      throw new EmbedTokenError('token already used');
+      throw new EmbedTokenError('token already used', 'replayed');
     }
   }
 }
@@ -134,7 +157,7 @@ export async function verifyPinnedJwt(token: string, check: PinnedJwtCheck): Pro
     });
     return payload;
   } catch (err) {
-    throw new EmbedTokenError(err instanceof joseErrors.JOSEError ? err.code : 'invalid token');
+    throw new EmbedTokenError(err instanceof joseErrors.JOSEError ? err.code : 'invalid token', joseReason(err));
   }
 }
 

@@ -1,7 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
   createHooks, describeActor, HOOK_PLACES, hostId, outageOf, packageFile, pickLanguage, Renderer, renderUnavailablePanel, type Language, type Outage,
-  type Actor, type HookContext, type Latchkey, type HookPlace, type HookSurface, type Hooks,
+  type Actor, type HookContext, type Latchkey, type HookPlace, type HookSurface, type Hooks, type RequestOrigin,
 } from '../../core/index.ts';
 import type { HostJobOperation } from './api-contract.ts';
 import { apiRoutes } from './api-routes.ts';
@@ -122,6 +122,15 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     sendMessage(req, res, 429, 'tooMany');
   };
 
+  // A vault that cannot write (read-only, briefly unreachable) still lets people in, or says why not: the lost line is logged.
+  const auditSignIn = async (write: () => Promise<void>) => {
+    try {
+      await write();
+    } catch (err) {
+      logger.warn(`latchkey: sign-in not audited: ${err instanceof Error ? err.name : typeof err}`);
+    }
+  };
+
   const enterFrame = async (req: Request, res: Response, grant: EmbedGrant) => {
     const opened = await lk.rateLimits.hit('signInPerActor', describeActor(grant.actor).id ?? 'system', limits.signInPerActor);
     if (!opened.allowed) {
@@ -129,6 +138,8 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
       return;
     }
     const scope = await scopeOfGrant(lk, grant);
+    // Once per session: the token is exchanged once, then the cookie carries the session.
+    await auditSignIn(() => lk.signIns.opened({ ...grant.actor, origin: originOf(req) }, { place: grant.place, clientId: grant.clientId, ticketId: grant.ticketId }));
     const cookie = frames.cookieName(scope);
     setCookie(req, res, cookie, await frames.start(grant.actor, scope), { path: base, maxAgeSeconds: frames.maxAgeSeconds, framed: true });
     for (const closed of await frames.closing(req, grant.actor, cookie)) {
@@ -160,6 +171,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
         scope.fail(req, res, err);
         return;
       }
+      await auditSignIn(() => lk.signIns.refused({ token: 'embed', reason: err.reason }, originOf(req)));
       sendMessage(req, res, 401, 'embedRefused');
     }
   };
@@ -294,4 +306,9 @@ const STAFF_PLACES: readonly string[] = ['clientSummary', 'ticketSidebar'];
 async function placeSwitchedOn(lk: Latchkey, place: string): Promise<boolean> {
   const { staffPanels } = await lk.settings.get({ kind: 'system' });
   return place === 'clientSummary' ? staffPanels.clientSummary : staffPanels.ticketSidebar;
+}
+
+/** Where a request came from, as the audit trail keeps it. */
+function originOf(req: Request): RequestOrigin {
+  return { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512) };
 }

@@ -134,8 +134,11 @@ export function mountZendesk(app: Express, options: ZendeskOptions): ZendeskMoun
       try {
         claims = await verifier.verify(token);
       } catch (err) {
-        if (err instanceof ZendeskTokenError) return refuse(req, res, err.message);
-        throw err;
+        if (!(err instanceof ZendeskTokenError)) throw err;
+        // Audited like a refused embed token: the reason in a word, never the token.
+        await lk.signIns.refused({ token: 'host', reason: err.reason }, { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512) })
+          .catch((auditErr: unknown) => log(`latchkey zendesk: refusal not audited: ${auditErr instanceof Error ? auditErr.name : typeof auditErr}`));
+        return refuse(req, res, err.message);
       }
       if (claims.location && claims.location !== location) return refuse(req, res, `token for ${claims.location}, not ${location}`);
       const adminId = await adminFor(claims);

@@ -79,7 +79,7 @@ export class ZendeskTokenVerifier {
   }
 
   async verify(token: string): Promise<ZendeskClaims> {
-    if (token.length > MAX_TOKEN_LENGTH) throw new ZendeskTokenError('token too long');
+    if (token.length > MAX_TOKEN_LENGTH) throw new ZendeskTokenError('token too long', 'malformed');
     const payload = await verifyPinnedJwt(token, {
       key: this.#key,
       algorithm: 'RS256',
@@ -89,20 +89,20 @@ export class ZendeskTokenVerifier {
       maxTokenAge: this.options.maxTokenAgeSeconds ?? 300,
       now: this.ledger.now(),
     }).catch((err: unknown) => {
-      throw new ZendeskTokenError(err instanceof Error ? err.message : 'invalid token');
+      throw new ZendeskTokenError(err instanceof Error ? err.message : 'invalid token', err instanceof EmbedTokenError ? err.reason : 'invalid');
     });
     const context = isRecord(payload.context) ? payload.context : {};
-    if (context.product !== undefined && context.product !== 'support') throw new ZendeskTokenError('not a Zendesk Support app');
-    if (context.location !== undefined && !isZendeskLocation(context.location)) throw new ZendeskTokenError('not one of our locations');
+    if (context.product !== undefined && context.product !== 'support') throw new ZendeskTokenError('not a Zendesk Support app', 'badContext');
+    if (context.location !== undefined && !isZendeskLocation(context.location)) throw new ZendeskTokenError('not one of our locations', 'badContext');
     const user = agentOf(payload);
     if (!user) {
       // Verified, yet nobody to map: say which claims came, not their values.
-      throw new ZendeskTokenError(`token names no Zendesk user (claims: ${Object.keys(payload).sort().join(', ')})`);
+      throw new ZendeskTokenError(`token names no Zendesk user (claims: ${Object.keys(payload).sort().join(', ')})`, 'badSubject');
     }
     const exp = payload.exp as number;
     const signature = Buffer.from(token.split('.')[2] ?? '', 'base64url');
     const ledgerKey = `zendesk|${createHash('sha256').update(this.options.audience).update('\n').update(signature).digest('hex')}`;
-    if (!(await this.ledger.consume(ledgerKey, new Date(exp * 1000)))) throw new ZendeskTokenError('token already used');
+    if (!(await this.ledger.consume(ledgerKey, new Date(exp * 1000)))) throw new ZendeskTokenError('token already used', 'replayed');
     return {
       issuer: String(payload.iss),
       audience: this.options.audience,

@@ -67,11 +67,37 @@ export interface VaultSettings {
     /** Least score of a client entry's password, by the owning client's group; a group not named accepts any. */
     clientGroupMinimumScores: Record<string, number>;
   };
+  /** When addon managers are told of unusual access (core/services/security-alerts.ts). */
+  securityAlerts: SecurityAlertSettings;
+  /** Days between the access reviews addon managers are reminded of; null for no reminders. */
+  accessReviewDays: number | null;
   /** Texts an admin wrote to replace the default mails, by kind and language. */
   mailTemplates: Partial<Record<'reminder' | 'password_changed', Partial<Record<'en' | 'fr' | 'de' | 'es' | 'it', { subject: string; body: string }>>>>;
   /** Second-factor verification before sensitive actions (off by default). */
   stepUp: StepUpSettings;
 }
+
+/**
+ * The alert rules. Each rule alerts at most once per person and window, so a
+ * burst gives one mail, not one per event.
+ */
+export interface SecurityAlertSettings {
+  /** One person revealing more than `count` secrets within `minutes`. */
+  revealBurst: { enabled: boolean; count: number; minutes: number };
+  /** A reveal from an address or browser never seen for that person (their first ever is not news). */
+  newPlace: { enabled: boolean };
+  /** More than `count` refused tokens or failed verifications, everyone together, within `minutes`. */
+  refusedBurst: { enabled: boolean; count: number; minutes: number };
+  /** A reveal by an admin whose host role changed within the last `hours`. */
+  roleChange: { enabled: boolean; hours: number };
+}
+
+export const DEFAULT_SECURITY_ALERTS: SecurityAlertSettings = {
+  revealBurst: { enabled: true, count: 20, minutes: 10 },
+  newPlace: { enabled: true },
+  refusedBurst: { enabled: true, count: 20, minutes: 5 },
+  roleChange: { enabled: true, hours: 24 },
+};
 
 export const DEFAULT_SETTINGS: VaultSettings = {
   adminAccessMode: 'restricted',
@@ -96,6 +122,8 @@ export const DEFAULT_SETTINGS: VaultSettings = {
   defaultReminderDays: null,
   includePasswordInChangeMail: false,
   passwordPolicy: { generator: DEFAULT_PASSWORD_RULES, staffMinimumScore: 0, clientGroupMinimumScores: {} },
+  securityAlerts: DEFAULT_SECURITY_ALERTS,
+  accessReviewDays: 90,
   mailTemplates: {},
   stepUp: DEFAULT_STEP_UP,
 };
@@ -110,9 +138,10 @@ export function withDefaults(stored: SettingsChange): VaultSettings {
 }
 
 /** A change that names some settings, and within a group some of its fields. */
-export type SettingsChange = Omit<Partial<VaultSettings>, 'clientPrivateEntries' | 'clientServicePasswords' | 'staffPanels' | 'stepUp' | 'passwordPolicy'> & {
+export type SettingsChange = Omit<Partial<VaultSettings>, 'clientPrivateEntries' | 'clientServicePasswords' | 'staffPanels' | 'stepUp' | 'passwordPolicy' | 'securityAlerts'> & {
   stepUp?: Partial<StepUpSettings>;
   passwordPolicy?: Partial<VaultSettings['passwordPolicy']>;
+  securityAlerts?: { [K in keyof SecurityAlertSettings]?: Partial<SecurityAlertSettings[K]> };
   clientPrivateEntries?: Partial<VaultSettings['clientPrivateEntries']>;
   clientServicePasswords?: Partial<VaultSettings['clientServicePasswords']>;
   staffPanels?: Partial<VaultSettings['staffPanels']>;
@@ -133,5 +162,16 @@ export function applySettingsChange(current: VaultSettings, change: SettingsChan
       // Older stored settings hold rules from before passphrases: the new ones take their defaults.
       generator: { ...DEFAULT_PASSWORD_RULES, ...current.passwordPolicy.generator, ...change.passwordPolicy?.generator },
     },
+    securityAlerts: mergeAlertRules(current.securityAlerts, change.securityAlerts),
+  };
+}
+
+/** Each rule keeps the fields a change does not name. */
+function mergeAlertRules(current: SecurityAlertSettings, change: SettingsChange['securityAlerts']): SecurityAlertSettings {
+  return {
+    revealBurst: { ...current.revealBurst, ...change?.revealBurst },
+    newPlace: { ...current.newPlace, ...change?.newPlace },
+    refusedBurst: { ...current.refusedBurst, ...change?.refusedBurst },
+    roleChange: { ...current.roleChange, ...change?.roleChange },
   };
 }

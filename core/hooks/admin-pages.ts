@@ -10,13 +10,17 @@ import { API_TOKEN_MAX_DAYS, API_TOKEN_SCOPES } from '../services/api-tokens.ts'
 import { HEAD_UNVERIFIED_ACTION } from '../store/audit-log.ts';
 import { checkAddonSections, type AddonSection } from './addon-section.ts';
 import { entryRows } from './entry-rows-model.ts';
+import { accessPageModel, alertLines, reviewPageModel } from './access-pages.ts';
+import { SESSION_OPENED_ACTION, TOKEN_REFUSED_ACTION } from '../services/sign-in-audit.ts';
+import { ALERT_ACTION, ROLE_CHANGED_ACTION } from '../services/security-alerts.ts';
+import { REVIEWED_ACTION } from '../services/access-reviews.ts';
 import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
 import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
 import { transferForms } from './transfer-model.ts';
 import { adminShareTargets, namesFrom, panelBase, dialogDefaults } from './panel-model.ts';
 import { stepUpChoices } from './step-up-choices.ts';
 
-export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer'] as const;
+export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer', 'access', 'review'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
 
 const PAGE_SIZE = 50;
@@ -121,6 +125,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       })),
       failedMailCount: report.failedMailCount,
       failedMailMore: report.failedMailCount > report.failedMail.length,
+      alerts: await alertLines(lk, actor),
     };
   },
 
@@ -297,7 +302,8 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       actions: ['entry.create', 'entry.reveal', 'entry.update', 'entry.share', 'entry.delete', 'entry.history.reveal',
         'category.create', 'category.update', 'category.delete', 'settings.update', 'addon.change',
         'service.created', 'service.suspended', 'service.unsuspended', 'service.terminated',
-        ...ROTATION_ACTIONS, HEAD_UNVERIFIED_ACTION, 'apiToken.create', 'apiToken.revoke', 'apiToken.refused'].map((a) => ({ action: a, selected: a === params.action })),
+        ...ROTATION_ACTIONS, HEAD_UNVERIFIED_ACTION, 'apiToken.create', 'apiToken.revoke', 'apiToken.refused',
+        SESSION_OPENED_ACTION, TOKEN_REFUSED_ACTION, ALERT_ACTION, ROLE_CHANGED_ACTION, REVIEWED_ACTION].map((a) => ({ action: a, selected: a === params.action })),
       events: events.map((e) => ({
         ...e,
         actorName: actorName(e.actor.kind, e.actor.id),
@@ -308,6 +314,14 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
         ? withQuery(surface.pageUrl, { page: 'audit', ...definedOnly(filter), beforeSeq: String(last.seq) })
         : null,
     };
+  },
+
+  async access(lk, actor, context, surface, env) {
+    return { ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}), ...await accessPageModel(lk, actor, context, env) };
+  },
+
+  async review(lk, actor, _context, surface) {
+    return { ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}), ...await reviewPageModel(lk, actor) };
   },
 
   // Addon managers see every admin's tokens here; the token itself only ever shows in the page's script, once.

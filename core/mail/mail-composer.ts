@@ -20,6 +20,8 @@ export interface MailFacts {
   /** service_ended: the service that ended, and the entries kept for it that the recipient may see. */
   serviceName?: string;
   entryNames?: readonly string[];
+  /** security_alert: the rule, whom it names (null: everyone together) and its counts; never a secret. */
+  alert?: { rule: string; personName: string | null; details: Record<string, string | number | null> };
 }
 
 export interface ComposedMail {
@@ -39,7 +41,7 @@ export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'm
   const language = pickLanguage(facts.language);
   const t = renderer.translator(language);
   // Admins write their own text for reminders and change notices; the service-ended notice keeps Latchkey's.
-  const custom = facts.kind === 'service_ended' ? undefined : settings.mailTemplates[facts.kind]?.[language];
+  const custom = facts.kind === 'reminder' || facts.kind === 'password_changed' ? settings.mailTemplates[facts.kind]?.[language] : undefined;
   const values: Record<string, string> = {
     recipientName: facts.recipientName,
     entryName: facts.entryName,
@@ -49,6 +51,7 @@ export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'm
     newPassword: facts.newPassword ?? '',
     serviceName: facts.serviceName ?? '',
     entryList: (facts.entryNames ?? []).map((name) => `• ${name.replace(/\s+/g, ' ')}`).join('\n'),
+    alertSummary: facts.alert ? alertSummary(t, facts.alert) : '',
   };
   // A subject travels in headers that servers log: it never carries the password.
   const subject = fillPlaceholders(custom?.subject ?? t(`mail.${facts.kind}.subject`), { ...values, newPassword: '' }).replace(/[\r\n]+/g, ' ');
@@ -66,4 +69,10 @@ export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'm
     footer: t('mail.footer'),
   }, { language });
   return { language, subject, text, html };
+}
+
+/** One sentence saying what an alert's rule saw, in the mail's language. */
+function alertSummary(t: (key: string) => string, alert: NonNullable<MailFacts['alert']>): string {
+  const values = Object.fromEntries(Object.entries(alert.details).map(([k, v]) => [k, String(v ?? '')]));
+  return fillPlaceholders(t(`mail.security_alert.rules.${alert.rule}`), { ...values, person: alert.personName ?? t('mail.security_alert.everyone') });
 }

@@ -22,10 +22,17 @@ export function settingsFrom(value: string | null): VaultSettings {
   return value === null ? DEFAULT_SETTINGS : withDefaults(JSON.parse(value) as SettingsChange);
 }
 
+/** Hears each audit event inside the transaction that appends it (the security alerts). */
+export interface AuditObserver {
+  observe(trx: Knex.Transaction, actor: Actor, event: AuditRecord & { actorKind: string; actorId: string | null }): Promise<void>;
+}
+
 /** What every service shares: the store, the keys, the host and the clock. */
 export class VaultContext {
   readonly audit: AuditLog;
   readonly auditSeal: AuditSeal;
+  /** Set once at start-up (createLatchkey); none in a bare context. */
+  observer: AuditObserver | null = null;
 
   constructor(
     readonly knex: Knex,
@@ -86,12 +93,16 @@ export class VaultContext {
   }
 
   async record(trx: Knex.Transaction, actor: Actor, event: Omit<AuditRecord, 'actorKind' | 'actorId' | 'ip' | 'userAgent'>): Promise<void> {
-    await this.audit.append(trx, this.auditRecord(actor, event), this.now());
+    const record = this.auditRecord(actor, event);
+    await this.audit.append(trx, record, this.now());
+    await this.observer?.observe(trx, actor, record);
   }
 
   /** Several events by one actor, in order, in one append (a bulk write's per-entry events). */
   async recordMany(trx: Knex.Transaction, actor: Actor, events: ReadonlyArray<Omit<AuditRecord, 'actorKind' | 'actorId' | 'ip' | 'userAgent'>>): Promise<void> {
-    await this.audit.appendMany(trx, events.map((event) => this.auditRecord(actor, event)), this.now());
+    const records = events.map((event) => this.auditRecord(actor, event));
+    await this.audit.appendMany(trx, records, this.now());
+    for (const record of records) await this.observer?.observe(trx, actor, record);
   }
 
   private auditRecord(actor: Actor, event: Omit<AuditRecord, 'actorKind' | 'actorId' | 'ip' | 'userAgent'>): AuditRecord {

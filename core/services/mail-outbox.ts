@@ -6,7 +6,7 @@ import type { VaultContext } from './context.ts';
 /** The mails about one entry, whose text admins may write on the settings page. */
 export type MailKind = 'reminder' | 'password_changed';
 /** Every mail the outbox carries: those above, and the notice that a service ended (Latchkey's own text). */
-export type OutboxMailKind = MailKind | 'service_ended';
+export type OutboxMailKind = MailKind | 'service_ended' | 'security_alert' | 'access_review';
 export type RecipientKind = 'admin' | 'client' | 'contact';
 
 export interface Recipient {
@@ -15,7 +15,7 @@ export interface Recipient {
 }
 
 /** What an outbox row asks the dispatcher to compose; rendered at send time, in the recipient's language. */
-export type OutboxPayload = EntryMailPayload | ServiceEndedPayload;
+export type OutboxPayload = EntryMailPayload | ServiceEndedPayload | SecurityAlertPayload | AccessReviewPayload;
 
 /** A mail about one entry: its rotation reminder or a change notice. */
 export interface EntryMailPayload {
@@ -43,6 +43,23 @@ export interface ServiceEndedPayload {
   serviceId: string;
   serviceName: string;
   clientId: string;
+  recipient: Recipient;
+}
+
+/** A security alert for an addon runner: the rule, whom it names, and its counts (never a secret). */
+export interface SecurityAlertPayload {
+  kind: 'security_alert';
+  alertId: string;
+  rule: string;
+  person: string;
+  details: Record<string, string | number | null>;
+  recipient: Recipient;
+}
+
+/** The reminder that an access review is due, `days` after the last one. */
+export interface AccessReviewPayload {
+  kind: 'access_review';
+  days: number;
   recipient: Recipient;
 }
 
@@ -95,7 +112,7 @@ async function enqueueMany(trx: Knex.Transaction, ctx: VaultContext, items: Arra
   const rows = items.map(({ dedupePrefix, payload: p }) => ({
     dedupe_key: `${dedupePrefix}:${p.recipient.kind}:${p.recipient.id}`.slice(0, 191),
     kind: p.kind,
-    entry_id: p.kind === 'service_ended' ? null : p.entryId,
+    entry_id: 'entryId' in p ? p.entryId : null,
     recipient_kind: p.recipient.kind,
     recipient_id: p.recipient.id,
     payload: JSON.stringify(p),
@@ -149,4 +166,18 @@ export async function enqueueServiceEnded(
   return enqueue(trx, ctx, `service_ended:${service.id}:${ctx.now()}`, unique([...recipients]).map((recipient) => ({
     kind: 'service_ended', serviceId: service.id, serviceName: service.name, clientId: service.clientId, recipient,
   })));
+}
+
+/** One mail per addon runner for an alert, in the transaction that raises it. */
+export async function enqueueSecurityAlert(
+  trx: Knex.Transaction, ctx: VaultContext, alert: { id: string; rule: string; person: string; details: SecurityAlertPayload['details'] }, recipients: readonly Recipient[],
+): Promise<number> {
+  return enqueue(trx, ctx, `alert:${alert.id}`, unique([...recipients]).map((recipient) => ({
+    kind: 'security_alert', alertId: alert.id, rule: alert.rule, person: alert.person, details: alert.details, recipient,
+  })));
+}
+
+/** The review reminder for each addon runner; `dedupe` names the period it is for, so a period reminds once. */
+export async function enqueueAccessReview(trx: Knex.Transaction, ctx: VaultContext, dedupe: string, days: number, recipients: readonly Recipient[]): Promise<number> {
+  return enqueue(trx, ctx, `access_review:${dedupe}`, unique([...recipients]).map((recipient) => ({ kind: 'access_review', days, recipient })));
 }

@@ -10,6 +10,8 @@ import type { VaultContext } from './context.ts';
 import type { EntryService } from './entry-service.ts';
 import type { OutboxPayload, Recipient } from './mail-outbox.ts';
 import { serviceEndedFacts } from './service-lifecycle.ts';
+import { canDo } from '../policy/access-policy.ts';
+import { personName } from './person-names.ts';
 
 /** How long a worker's claim on a batch holds by default; SmtpMailer derives its timeouts from it. */
 export const DEFAULT_MAIL_LEASE_MS = 60_000;
@@ -251,6 +253,18 @@ export class OutboxDispatcher {
     if (payload.kind === 'service_ended') {
       const ended = await serviceEndedFacts(this.ctx, this.entries, payload, person);
       return ended && this.message(composeMail(this.renderer, settings, ended), person, payload.recipient, row, []);
+    }
+    if (payload.kind === 'security_alert' || payload.kind === 'access_review') {
+      // Only to someone who still runs the addon when the mail goes out.
+      const { facts: now, settings: current } = await this.ctx.decisionInputs(person.actor);
+      if (!canDo(now, 'changeSettings', current)) return null;
+      const facts: MailFacts = {
+        kind: payload.kind, language: person.language, recipientName: person.name, entryName: '', clientName: null, loginUrl: null,
+        ...payload.kind === 'access_review'
+          ? { days: payload.days }
+          : { alert: { rule: payload.rule, personName: await personName(this.ctx.host, payload.person), details: payload.details } },
+      };
+      return this.message(composeMail(this.renderer, settings, facts), person, payload.recipient, row, []);
     }
     const actor = person.actor;
     // Mail only about what the recipient may see now: a revoked grant stops reminders too.

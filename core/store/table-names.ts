@@ -30,6 +30,12 @@ export interface TableNames {
   tags: string;
   /** The language each client-area person chose (migration 0014). */
   contactLanguages: string;
+  /** Addresses and browsers each person revealed from, as digests (migration 0013). */
+  sightings: string;
+  /** Each admin's host role as last seen, and when it changed (migration 0013). */
+  personRoles: string;
+  /** Security alerts raised, one per rule, person and window (migration 0013). */
+  alerts: string;
   migrations: string;
   migrationsLock: string;
 }
@@ -63,6 +69,9 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     stepUpVerifications: `${prefix}step_up_verifications`,
     tags: `${prefix}entry_tags`,
     contactLanguages: `${prefix}contact_languages`,
+    sightings: `${prefix}sightings`,
+    personRoles: `${prefix}person_roles`,
+    alerts: `${prefix}alerts`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

@@ -209,6 +209,15 @@ const mailTemplatesByLanguage = z.strictObject({
   es: mailTemplate.optional(), it: mailTemplate.optional(),
 });
 
+const alertCount = z.number().int().min(1).max(10000);
+const alertMinutes = z.number().int().min(1).max(1440);
+const securityAlertsSchema = z.strictObject({
+  revealBurst: z.strictObject({ enabled: z.boolean(), count: alertCount, minutes: alertMinutes }),
+  newPlace: z.strictObject({ enabled: z.boolean() }),
+  refusedBurst: z.strictObject({ enabled: z.boolean(), count: alertCount, minutes: alertMinutes }),
+  roleChange: z.strictObject({ enabled: z.boolean(), hours: z.number().int().min(1).max(720) }),
+});
+
 export const settingsSchema = z.strictObject({
   adminAccessMode: z.enum(['full', 'restricted', 'shared']),
   allowedAdminIds: idList,
@@ -241,6 +250,8 @@ export const settingsSchema = z.strictObject({
     staffMinimumScore: strengthScore,
     clientGroupMinimumScores: z.record(hostId, strengthScore),
   }),
+  securityAlerts: securityAlertsSchema,
+  accessReviewDays: z.number().int().min(1).max(3650).nullable(),
   mailTemplates: z.strictObject({
     reminder: mailTemplatesByLanguage.optional(),
     password_changed: mailTemplatesByLanguage.optional(),
@@ -263,6 +274,12 @@ export const settingsPatchSchema = settingsSchema.extend({
   staffPanels: settingsSchema.shape.staffPanels.partial(),
   stepUp: settingsSchema.shape.stepUp.partial(),
   passwordPolicy: settingsSchema.shape.passwordPolicy.partial(),
+  securityAlerts: z.strictObject({
+    revealBurst: securityAlertsSchema.shape.revealBurst.partial(),
+    newPlace: securityAlertsSchema.shape.newPlace.partial(),
+    refusedBurst: securityAlertsSchema.shape.refusedBurst.partial(),
+    roleChange: securityAlertsSchema.shape.roleChange.partial(),
+  }).partial(),
 }).partial();
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 

@@ -29,7 +29,7 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
     const report = await e2e.host.latchkey.report.build(OLIVIA);
     const admin = page.locator('.lk-admin');
     expect(await admin.locator('.lk-admin-nav a').allInnerTexts())
-      .to.deep.equal(['Dashboard', 'All access details', 'Categories', 'Settings', 'Audit log', 'API tokens', 'Import and export']);
+      .to.deep.equal(['Dashboard', 'All access details', 'Categories', 'Settings', 'Audit log', 'API tokens', 'Import and export', 'Effective access', 'Access review']);
     expect(await admin.locator('.lk-admin-nav a[aria-current=page]').count()).to.equal(1);
     const stats = await admin.locator('.lk-stat-value').allInnerTexts();
     expect(Number(stats[0])).to.equal(report.total);

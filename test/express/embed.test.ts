@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { SignJWT } from 'jose';
 import { forEachDatabase, type TestDatabase } from '../support/databases.ts';
 import { owner } from '../support/host-fixture.ts';
-import { snapshotTables } from '../support/table-rows.ts';
+import { snapshotTables, type TableSnapshot } from '../support/table-rows.ts';
 import {
   BASE, csrfTokenIn, EMBED_AUDIENCE, EMBED_ISSUER, Harness, hs256Embed, signEmbed, unsignedToken,
   type Browser, type EmbedClaims, type HttpResponse,
@@ -17,20 +17,47 @@ async function enter(browser: Browser, token: string, via: 'GET' | 'POST' = 'GET
     : browser.send('POST', `${BASE}/embed`, { form: { token } });
 }
 
-/** A refused token: 401, no frame session, no redirect, nothing written. */
+/**
+ * A refused token: 401, no frame session, no redirect, and nothing written but
+ * the refusal on the audit trail (with its reason, never the token) when a
+ * token was checked at all.
+ */
 async function expectRefused(h: Harness, token: string, via: 'GET' | 'POST' = 'GET'): Promise<void> {
   const browser = h.browser();
   const before = await snapshotTables(h.vault);
+  const refusalsBefore = await refusals(h);
   const response = await enter(browser, token, via);
   expect(response.status, response.text.slice(0, 300)).to.equal(401);
   expect(response.headers.get('location')).to.equal(null);
   expect(response.setCookies, 'no cookie at all').to.deep.equal([]);
   expect(browser.frameCookie()).to.equal(undefined);
   expect(response.headers.get('content-type')).to.match(/^text\/html/);
-  expect(await snapshotTables(h.vault)).to.deep.equal(before);
+  const refused = (await refusals(h)).slice(refusalsBefore.length);
+  expect(refused.length, 'one refusal audited per token checked').to.be.at.most(1);
+  if (token.length >= 16 && refused.length > 0) expect(JSON.stringify(refused)).not.to.include(token.slice(-16));
+  expect(withoutAudit(h, await snapshotTables(h.vault))).to.deep.equal(withoutAudit(h, before));
   // And the browser has no session to use: the API does not know it.
   const api = await browser.api('GET', '/entries');
   expect(api.status).to.equal(401);
+}
+
+async function refusals(h: Harness): Promise<Array<Record<string, unknown>>> {
+  return await h.vault.raw(h.vault.tables.audit).select('seq', 'details', 'ip', 'user_agent').where('action', 'embedToken.refused').orderBy('seq') as Array<Record<string, unknown>>;
+}
+
+/**
+ * The tables but the audit trail and its head, which a refusal moves on, and
+ * the burst alert that this suite's many refusals raise (with its mails; the
+ * rule itself is tested in test/alerts).
+ */
+function withoutAudit(h: Harness, snapshot: TableSnapshot): TableSnapshot {
+  const t = h.vault.tables;
+  const { [t.audit]: _audit, [t.alerts]: _alerts, [t.settings]: settings, [t.outbox]: outbox, ...rest } = snapshot;
+  return {
+    ...rest,
+    settings: (settings ?? []).filter((row) => (row as { key: string }).key !== 'audit.head'),
+    outbox: (outbox ?? []).filter((row) => (row as { kind: string }).kind !== 'security_alert'),
+  };
 }
 
 interface Entered {
@@ -165,6 +192,37 @@ function embedSuite(db: TestDatabase): void {
 
   describe('refused with 401 and no session cookie', () => {
     const valid = { sub: 'client:c-acme', ctx: { place: 'clientArea' } };
+
+    const lastAudited = async (action: string) => (await h.vault.lk.audit.list({ kind: 'system' }, { action, limit: 1 }))[0];
+
+    it('each refusal is audited with its reason in a word and where it came from, never the token', async () => {
+      const reasonOf = async (token: string) => {
+        const response = await enter(h.browser(), token);
+        expect(response.status).to.equal(401);
+        const event = await lastAudited('embedToken.refused');
+        expect(event?.ip, 'the address').to.be.a('string');
+        expect(JSON.stringify(event)).not.to.include(token.slice(-16));
+        return event?.details?.reason;
+      };
+      expect(await reasonOf(await sign({ ...valid, iat: now() - 200, exp: now() - 90 }))).to.equal('expired');
+      expect(await reasonOf(await signEmbed(randomBytes(32).toString('base64url'), valid))).to.equal('forged');
+      expect(await reasonOf(await sign({ ...valid, aud: 'another-install' }))).to.equal('wrongAudience');
+      expect(await reasonOf(await sign({ ...valid, iss: 'https://evil.test' }))).to.equal('wrongIssuer');
+      expect(await reasonOf('not-a-jwt')).to.equal('malformed');
+      const used = await sign(valid);
+      await expectAccepted(h, used);
+      expect(await reasonOf(used)).to.equal('replayed');
+    });
+
+    it('an accepted token opens a session on the audit trail once: who, the place, address and browser', async () => {
+      const { browser } = await expectAccepted(h, await sign({ sub: 'client:c-acme:contact:k-acme-dev', ctx: { place: 'clientArea' } }));
+      const opened = await lastAudited('session.opened');
+      expect(opened).to.deep.include({ actor: { kind: 'client', id: 'c-acme/k-acme-dev' } });
+      expect(opened?.details).to.deep.equal({ place: 'clientArea' });
+      expect(opened?.ip).to.be.a('string');
+      await browser.api('GET', '/entries');
+      expect((await lastAudited('session.opened'))?.seq, 'not again for a request of the session').to.equal(opened?.seq);
+    });
 
     it('no token, an empty token, garbage', async () => {
       const browser = h.browser();

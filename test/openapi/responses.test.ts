@@ -172,6 +172,19 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     { operation: 'listAudit', title: 'the audit trail', status: 200, call: () => call(owner, 'GET', '/audit?limit=20') },
     { operation: 'listAudit', title: 'a limit of 0', status: 400, call: () => call(owner, 'GET', '/audit?limit=0') },
 
+    { operation: 'getClientAccess', title: 'who sees the client\'s entries', status: 200, call: () => call(owner, 'GET', '/access/clients/c-acme') },
+    { operation: 'getClientAccess', title: 'staff who do not run the addon', status: 403, call: () => call(sam, 'GET', '/access/clients/c-acme') },
+    { operation: 'getClientAccessCsv', title: 'the report as CSV', status: 200, call: () => call(owner, 'GET', '/access/clients/c-acme/csv') },
+    { operation: 'getClientAccessCsv', title: 'a client id with a space', status: 400, call: () => call(owner, 'GET', '/access/clients/c%20acme/csv') },
+    { operation: 'getStaffAccess', title: 'the clients a staff member reaches', status: 200, call: () => call(owner, 'GET', '/access/staff/a-sam') },
+    { operation: 'getStaffAccess', title: 'staff who do not run the addon', status: 403, call: () => call(sam, 'GET', '/access/staff/a-sam') },
+    { operation: 'getAccessReview', title: 'the changes since the last review', status: 200, call: () => call(owner, 'GET', '/access-review') },
+    { operation: 'getAccessReview', title: 'no session', status: 401, call: () => call(null, 'GET', '/access-review') },
+    { operation: 'markAccessReviewed', title: 'a review marked', status: 204, call: () => call(owner, 'POST', '/access-review') },
+    { operation: 'markAccessReviewed', title: 'staff who do not run the addon', status: 403, call: () => call(sam, 'POST', '/access-review') },
+    { operation: 'listAlerts', title: 'the newest alerts', status: 200, call: () => call(owner, 'GET', '/alerts') },
+    { operation: 'listAlerts', title: 'staff who do not run the addon', status: 403, call: () => call(sam, 'GET', '/alerts') },
+
     { operation: 'runAddonAction', title: 'an action run', status: 204, call: () => call(owner, 'POST', '/addon/notes/save', { json: {} }) },
     { operation: 'runAddonAction', title: 'a section nobody added', status: 404, call: () => call(owner, 'POST', '/addon/nope/save', { json: {} }) },
 

@@ -243,6 +243,9 @@ function toWorld(raw: RawWorld): World {
       visibleStatuses: s.visibleStatuses,
     },
     staffPanels: { clientSummary: true, ticketSidebar: true },
+    // Alerts and reviews decide no access: the world keeps the defaults.
+    securityAlerts: DEFAULT_SETTINGS.securityAlerts,
+    accessReviewDays: DEFAULT_SETTINGS.accessReviewDays,
     // Decides import and export only, which the policy does not: the world leaves it off.
     clientImportExport: false,
     clientEntryLimit: s.entryLimit,

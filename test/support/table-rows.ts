@@ -26,6 +26,9 @@ export async function snapshotTables(vault: Vault): Promise<TableSnapshot> {
     [tables.importJobs, ['id']],
     [tables.tags, ['entry_id', 'tag_key']],
     [tables.contactLanguages, ['client_id', 'contact_id']],
+    [tables.sightings, ['person', 'kind', 'digest']],
+    [tables.personRoles, ['person']],
+    [tables.alerts, ['id']],
   ];
   const snapshot: TableSnapshot = {};
   for (const [table, key] of order) {
@@ -64,7 +67,7 @@ export async function emptyTables(vault: Vault): Promise<void> {
   const { raw, tables } = vault;
   for (const table of [tables.entries, tables.grants, tables.categories, tables.categoryMembers, tables.history,
     tables.audit, tables.settings, tables.outbox, tables.leases, tables.usedTokens, tables.watchers, tables.importFingerprints, tables.importJobs,
-    tables.tags, tables.contactLanguages]) {
+    tables.tags, tables.contactLanguages, tables.sightings, tables.personRoles, tables.alerts]) {
     await raw(table).delete();
   }
 }

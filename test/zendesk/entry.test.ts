@@ -195,6 +195,22 @@ function entrySuite(db: TestDatabase): void {
       expectRefused(await browser.get(`${h.entryPath('ticket_sidebar')}&token=${encodeURIComponent(await sign())}`));
     });
 
+    it('each refused token is audited with its reason in a word, never the token', async () => {
+      const reasonOf = async (token: string) => {
+        expectRefused(await post(h, new Browser(h.origin), token));
+        const [event] = await h.vault.lk.audit.list({ kind: 'system' }, { action: 'embedToken.refused', limit: 1 });
+        expect(JSON.stringify(event)).not.to.include(token.slice(-16));
+        expect(event?.details?.token).to.equal('host');
+        return event?.details?.reason;
+      };
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      expect(await reasonOf(await sign({}, { key: privateKey }))).to.equal('forged');
+      expect(await reasonOf(await sign({ iat: now() - 400, exp: now() - 60 }))).to.equal('expired');
+      const used = await sign({ sub: ZD.sidAgent });
+      expect((await post(h, new Browser(h.origin), used)).status).to.equal(303);
+      expect(await reasonOf(used)).to.equal('replayed');
+    });
+
     it('forged: signed with another key pair', async () => {
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       expectRefused(await post(h, new Browser(h.origin), await sign({}, { key: privateKey })));

@@ -3,7 +3,7 @@ import { OPEN_TICKET_STATUSES } from '../host-data.ts';
 import { actionsFor, isServiceAction, SERVICE_ACTIONS } from '../service-actions.ts';
 import { idParam, type DemoContext } from './context.ts';
 
-const ADDON_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer'];
+const ADDON_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer', 'access', 'review'];
 const REPLY_STATUSES = ['Answered', 'In Progress', 'Closed'];
 
 /** The staff area: dashboard, clients, tickets, and Addons → Latchkey. */

@@ -1,3 +1,4 @@
+import { downloadCsv, markReviewed } from './access-review.ts';
 import { addonPath } from './addon-sections.ts';
 import { call, messageOf } from './api-client.ts';
 import { openCategoryDialog } from './category-dialog.ts';
@@ -91,6 +92,10 @@ async function act(cfg: PanelConfig, target: HTMLElement): Promise<void> {
     showPreviewView(mailBox(), data.lkPreviewView);
   } else if (data.lkInsert !== undefined) {
     insertToken(mailBox(), data.lkInsert);
+  } else if (data.lkMarkReviewed !== undefined) {
+    await markReviewed(cfg);
+  } else if (data.lkDownloadCsv !== undefined) {
+    await downloadCsv(cfg, data.lkDownloadCsv);
   } else if (data.lkTogglePassword !== undefined) {
     const input = required(enclosing(target, 'form', HTMLFormElement), '[data-lk-password-input]', HTMLInputElement);
     input.type = input.type === 'password' ? 'text' : 'password';

@@ -19,7 +19,7 @@ final class Bridge
     const MODULE = 'latchkey';
 
     /** The admin pages Latchkey serves (the frame has its own tabs; this only picks the first one). */
-    const ADMIN_PAGES = array('dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer');
+    const ADMIN_PAGES = array('dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer', 'access', 'review');
 
     /** Bounds of a frame's configured (starting) height, in pixels. */
     const MIN_FRAME_HEIGHT = 200;
