@@ -161,6 +161,9 @@ export function applySettingsChange(current: VaultSettings, change: SettingsChan
       ...change.passwordPolicy,
       // Older stored settings hold rules from before passphrases: the new ones take their defaults.
       generator: { ...DEFAULT_PASSWORD_RULES, ...current.passwordPolicy.generator, ...change.passwordPolicy?.generator },
+      // A score of 0 accepts any password, as a group not named does: kept one way, so a form saved unchanged changes nothing.
+      clientGroupMinimumScores: Object.fromEntries(Object.entries(change.passwordPolicy?.clientGroupMinimumScores ?? current.passwordPolicy.clientGroupMinimumScores)
+        .filter(([, score]) => score > 0)),
     },
     securityAlerts: mergeAlertRules(current.securityAlerts, change.securityAlerts),
   };

@@ -145,10 +145,17 @@ export class EntryService {
       const rows: EntryRow[] = [];
       const grants: GrantRow[] = [];
       const grantCounts = new Map<string, number>();
+      const tagsOf = new Map<string, readonly string[]>();
       const fingerprints: Array<Record<string, unknown>> = [];
       for (const [n, c] of checked.entries()) {
         const grantProblems = c.data.grants?.length ? await problemsOf(() => checkGrantees(this.ctx.host, facts, c.clientId, c.data.grants!)) : [];
-        const problems = [...linkProblems[n]!, ...(c.data.categoryId != null ? categoryProblems.get(c.data.categoryId)! : []), ...grantProblems];
+        const { password } = c.data;
+        const strengthProblems = password
+          ? await problemsOf(() => requireStrongEnough(this.ctx.host, settings, facts, { ownerKind: owner.kind, ownerId: owner.id, name: c.data.name, username: c.data.username }, password))
+          : [];
+        const problems = [
+          ...linkProblems[n]!, ...(c.data.categoryId != null ? categoryProblems.get(c.data.categoryId)! : []), ...grantProblems, ...strengthProblems,
+        ];
         if (problems.length > 0) {
           results[c.index] = { ok: false, issues: problems };
           continue;
@@ -158,6 +165,7 @@ export class EntryService {
         const merged = mergeDuplicatePrincipals(c.data.grants ?? []);
         grants.push(...merged.map((g) => grantRow(row.id, g)));
         grantCounts.set(row.id, merged.length);
+        tagsOf.set(row.id, c.data.tags ?? []);
         const fingerprint = items[c.index]!.fingerprint;
         if (fingerprint) fingerprints.push({ scope: fingerprint.scope, fingerprint: fingerprint.fingerprint, entry_id: row.id, created_at: now });
         results[c.index] = { ok: true, id: row.id };
@@ -175,6 +183,7 @@ export class EntryService {
         // Rows of 27 columns: 200 a statement stays far below MySQL's 65,535 placeholders.
         for (let i = 0; i < rows.length; i += 200) await trx(t.entries).insert(rows.slice(i, i + 200));
         for (let i = 0; i < grants.length; i += 1000) await trx(t.grants).insert(grants.slice(i, i + 1000));
+        for (const row of rows) await insertTags(trx, t, row.id, tagsOf.get(row.id) ?? []);
         for (let i = 0; i < fingerprints.length; i += 1000) {
           await trx(t.importFingerprints).insert(fingerprints.slice(i, i + 1000))
             // The record's earlier entry was deleted since: the record now names the new one.
@@ -182,7 +191,7 @@ export class EntryService {
         }
         await this.ctx.recordMany(trx, actor, rows.map((row) => ({
           action: 'entry.create', entryId: row.id, clientId: row.client_id,
-          details: { name: row.name, grants: grantCounts.get(row.id) ?? 0, categoryId: row.category_id },
+          details: { name: row.name, grants: grantCounts.get(row.id) ?? 0, categoryId: row.category_id, tags: tagsOf.get(row.id) ?? [] },
         })));
       });
       return results;
