@@ -9,6 +9,7 @@ import * as keyedAuditChain from './0006_keyed_audit_chain.ts';
 import * as listIndexes from './0007_list_indexes.ts';
 import * as apiTokens from './0008_api_tokens.ts';
 import * as importFingerprints from './0010_import_fingerprints.ts';
+import * as visibilityLevels from './0015_visibility_levels.ts';
 
 export interface Migration {
   name: string;
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   { name: '0007_list_indexes', ...listIndexes },
   { name: '0008_api_tokens', ...apiTokens },
   { name: '0010_import_fingerprints', ...importFingerprints },
+  { name: '0015_visibility_levels', ...visibilityLevels },
 ];

@@ -1,4 +1,5 @@
 import type { ServiceStatus } from '../ports/host-directory.ts';
+import { DEFAULT_CLIENT_FIELD_ACCESS, type ClientFieldAccess } from './field-access.ts';
 
 export type AdminAccessMode = 'full' | 'restricted' | 'shared';
 
@@ -34,6 +35,19 @@ export interface VaultSettings {
      */
     visibleStatuses: ServiceStatus[];
   };
+  /**
+   * Who has the client area at all: on or off for everyone, then off for the
+   * excluded groups and clients, and for single contacts of a client that has it.
+   */
+  clientArea: {
+    enabled: boolean;
+    excludedClientGroupIds: string[];
+    excludedClientIds: string[];
+    /** Contacts (other than the account holder) denied the area even though their client has it. */
+    restrictedContactIds: string[];
+  };
+  /** What the client and its contacts may do with each field of the staff entries filed under it, unless an entry says otherwise. */
+  defaultClientFieldAccess: ClientFieldAccess;
   /** Where staff find the Latchkey panel: the host's client summary page and its ticket sidebar. */
   staffPanels: {
     clientSummary: boolean;
@@ -71,6 +85,8 @@ export const DEFAULT_SETTINGS: VaultSettings = {
     // A pending service is not set up yet; suspended, ended or fraudulent ones no longer belong to the client's day.
     visibleStatuses: ['active'],
   },
+  clientArea: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [], restrictedContactIds: [] },
+  defaultClientFieldAccess: DEFAULT_CLIENT_FIELD_ACCESS,
   staffPanels: { clientSummary: true, ticketSidebar: true },
   // Off until an admin chooses: an export is every secret a client has, in one file.
   clientImportExport: false,
@@ -91,7 +107,9 @@ export function withDefaults(stored: SettingsChange): VaultSettings {
 }
 
 /** A change that names some settings, and within a group some of its fields. */
-export type SettingsChange = Omit<Partial<VaultSettings>, 'clientPrivateEntries' | 'clientServicePasswords' | 'staffPanels'> & {
+export type SettingsChange = Omit<Partial<VaultSettings>, 'clientPrivateEntries' | 'clientServicePasswords' | 'staffPanels' | 'clientArea' | 'defaultClientFieldAccess'> & {
+  clientArea?: Partial<VaultSettings['clientArea']>;
+  defaultClientFieldAccess?: Partial<ClientFieldAccess>;
   clientPrivateEntries?: Partial<VaultSettings['clientPrivateEntries']>;
   clientServicePasswords?: Partial<VaultSettings['clientServicePasswords']>;
   staffPanels?: Partial<VaultSettings['staffPanels']>;
@@ -105,5 +123,7 @@ export function applySettingsChange(current: VaultSettings, change: SettingsChan
     clientPrivateEntries: { ...current.clientPrivateEntries, ...change.clientPrivateEntries },
     clientServicePasswords: { ...current.clientServicePasswords, ...change.clientServicePasswords },
     staffPanels: { ...current.staffPanels, ...change.staffPanels },
+    clientArea: { ...current.clientArea, ...change.clientArea },
+    defaultClientFieldAccess: { ...current.defaultClientFieldAccess, ...change.defaultClientFieldAccess },
   };
 }

@@ -48,6 +48,9 @@ export const RULES = {
   noClientMatch: () => 'matches no client',
   severalClientsMatch: () => 'matches several clients',
   categoriesNotAllowed: () => 'creating categories is not allowed for you',
+  levelDisagreesWithCanEdit: () => 'disagrees with canEdit: give the level alone',
+  fieldNotEditable: () => 'may not be changed by you on this entry',
+  staffSetsFieldAccess: () => 'only staff choose what the client may do with each field',
 } satisfies Record<string, (params: Record<string, string | number>) => string>;
 
 export type Rule = keyof typeof RULES;
