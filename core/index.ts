@@ -50,7 +50,7 @@ export { entryId, hostId, ownId } from './validation/schemas.ts';
 // The schemas the services validate with: adapters describe their API with them (the OpenAPI document).
 export {
   auditQuerySchema, createCategorySchema, createEntrySchema, deleteEntrySchema, listEntriesSchema, passwordRulesSchema, principalKind,
-  settingsPatchSchema, settingsSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
+  settingsPatchSchema, settingsSchema, fieldAccessSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
 } from './validation/schemas.ts';
 export { findClientsSchema } from './services/client-finder.ts';
 export { mailPreviewSchema } from './hooks/mail-preview.ts';

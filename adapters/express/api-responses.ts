@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_TOKEN_SCOPES, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema } from '../../core/index.ts';
+import { API_TOKEN_SCOPES, fieldAccessSchema, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema } from '../../core/index.ts';
 
 /**
  * What the JSON API answers, as it travels: dates are ISO 8601 strings, ids
@@ -34,6 +34,8 @@ const entry = z.strictObject({
   private: z.boolean(),
   reminderDays: z.number().int().nullable(),
   notifyOnChange: z.boolean(),
+  clientFieldAccess: fieldAccessSchema.nullable()
+    .describe('What the client may do with each field: staff\'s choice (null: the settings\' default); to a client, its own access'),
   hasPassword: z.boolean(),
   hasNotes: z.boolean(),
   hasTotp: z.boolean(),
@@ -149,7 +151,7 @@ export const API_RESPONSES = {
       .describe('An API token that is unknown, expired, revoked, or whose admin is gone: the reason is audited, not told'),
   ]),
   Forbidden: z.union([
-    failure(['forbidden', 'csrf']),
+    failure(['forbidden', 'csrf', 'client_area_unavailable']),
     z.strictObject({ error: z.literal('insufficient_scope'), field: z.literal('authorization'), message: z.string() })
       .describe('The API token lacks the scope this route needs'),
   ]),

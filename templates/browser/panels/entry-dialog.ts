@@ -6,7 +6,7 @@ import { say, type PanelConfig } from './panel-config.ts';
 import { toast } from './toast.ts';
 
 /** What the entry form sends: a field the dialog does not show is absent. */
-type EntryPayload = Record<string, string | number | boolean | null>;
+type EntryPayload = Record<string, string | number | boolean | null | Record<string, string>>;
 
 /** How often reminders come: the default period, never, or every n days. */
 type ReminderMode = 'default' | 'off' | 'every';
@@ -56,9 +56,37 @@ export function openEntryDialog(cfg: PanelConfig, entry: EditableEntry | null): 
   for (const box of all(form, '[data-lk-staff-private]', HTMLElement)) {
     box.hidden = Boolean(entry) && (entry?.ownerKind !== 'admin' || !entry?.canShare);
   }
+  showFieldAccess(form, entry);
   opened.set(form, { original: entry, shown: entry ? entryPayload(form) : null });
   dialog.showModal();
   inputOf(form, 'name').focus();
+}
+
+/** The inputs of each field whose access toward the client staff choose. */
+const ACCESS_INPUTS: Record<string, readonly string[]> = {
+  username: ['username'], password: ['password'], urls: ['websiteUrl', 'loginUrl'], notes: ['notes'], totp: ['totpSecret'],
+};
+
+/**
+ * Staff see their choice in the selects (none chosen: the default). A client
+ * finds the fields it may only read locked, and those hidden from it gone.
+ */
+function showFieldAccess(form: HTMLFormElement, entry: EditableEntry | null): void {
+  const access = entry?.clientFieldAccess ?? null;
+  const staffDialog = form.querySelector('[data-lk-field-access]') !== null;
+  for (const select of all(form, '[data-lk-field-access-for]', HTMLSelectElement)) {
+    select.value = access?.[select.dataset.lkFieldAccessFor ?? ''] ?? '';
+  }
+  for (const [field, names] of Object.entries(ACCESS_INPUTS)) {
+    const level = staffDialog ? 'edit' : access?.[field] ?? 'edit';
+    for (const name of names) {
+      const input = fieldOf(form, name);
+      if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement)) continue;
+      input.readOnly = level === 'read';
+      const label = input.closest('label');
+      if (label) label.hidden = level === 'hidden';
+    }
+  }
 }
 
 /**
@@ -96,6 +124,7 @@ function entryPayload(form: HTMLFormElement): EntryPayload {
     const input = fieldOf(form, name);
     return input instanceof HTMLInputElement ? input.checked : undefined;
   };
+  let fieldAccess: Record<string, string> | null | undefined;
   const orNull = (text: string | undefined) => (text === undefined ? undefined : text.trim() === '' ? null : text.trim());
   const payload: Record<string, string | number | boolean | null | undefined> = {
     name: value('name'),
@@ -120,12 +149,19 @@ function entryPayload(form: HTMLFormElement): EntryPayload {
   if (category !== undefined) payload.categoryId = category === '' ? null : category;
   if (shown('sharedWithAdmin')) payload.sharedWithAdmin = checked('sharedWithAdmin');
   if (shown('private')) payload.private = checked('private');
+  const selects = all(form, '[data-lk-field-access-for]', HTMLSelectElement).filter((s) => !s.closest('[hidden]'));
+  if (selects.length > 0) {
+    // None chosen follows the default; a partial choice is sent as it is, and the server names the field left out.
+    const chosen = Object.fromEntries(selects.filter((s) => s.value !== '').map((s) => [s.dataset.lkFieldAccessFor ?? '', s.value]));
+    fieldAccess = Object.keys(chosen).length === 0 ? null : chosen;
+  }
   for (const secret of ['password', 'notes', 'totpSecret']) {
     const text = value(secret);
     if (text !== undefined && text !== '') payload[secret] = text;
   }
   const sent: EntryPayload = {};
   for (const [key, item] of Object.entries(payload)) if (item !== undefined) sent[key] = item;
+  if (fieldAccess !== undefined) sent.clientFieldAccess = fieldAccess;
   return sent;
 }
 
@@ -138,7 +174,8 @@ function entryPayload(form: HTMLFormElement): EntryPayload {
 function changesFrom(shown: EntryPayload, payload: EntryPayload): EntryPayload {
   const changes: EntryPayload = {};
   for (const [key, value] of Object.entries(payload)) {
-    if (!Object.hasOwn(shown, key) || shown[key] !== value) changes[key] = value;
+    // Compared as JSON: the field access is an object, the rest plain values.
+    if (!Object.hasOwn(shown, key) || JSON.stringify(shown[key]) !== JSON.stringify(value)) changes[key] = value;
   }
   return changes;
 }
