@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { type Actor, type AddonSection } from '../../core/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
-import { acme, owner, sam } from '../support/host-fixture.ts';
+import { acme, acmeDev, owner, sam } from '../support/host-fixture.ts';
 import { Inbox } from '../mail/support/inbox.ts';
 import { BASE, Harness, hs256Embed, signEmbed, type Browser, type HttpResponse, type SendOptions } from '../express/harness.ts';
 import { ResponseContract, type Document } from './contract.ts';
@@ -74,6 +74,16 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     { operation: 'listEntries', title: 'a page of entries', status: 200, call: () => call(owner, 'GET', '/entries?clientId=c-acme') },
     { operation: 'listEntries', title: 'a limit of 0', status: 400, call: () => call(owner, 'GET', '/entries?limit=0') },
     { operation: 'listEntries', title: 'no session', status: 401, call: () => call(null, 'GET', '/entries') },
+    {
+      operation: 'listEntries', title: 'a contact denied the client area', status: 403,
+      call: async () => {
+        await as(acmeDev);
+        await h.vault.lk.settings.update(owner, { clientArea: { restrictedContactIds: ['k-acme-dev'] } });
+        const refused = await call(acmeDev, 'GET', '/entries');
+        await h.vault.lk.settings.update(owner, { clientArea: { restrictedContactIds: [] } });
+        return refused;
+      },
+    },
 
     { operation: 'createEntry', title: 'a new entry', status: 201, call: () => call(owner, 'POST', '/entries', { json: { name: 'Switch', password: 'pw', clientId: 'c-acme' } }) },
     { operation: 'createEntry', title: 'no name', status: 400, call: () => call(owner, 'POST', '/entries', { json: { password: 'pw' } }) },
@@ -110,6 +120,10 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     {
       operation: 'shareEntry', title: 'a grant to an admin', status: 200,
       call: async () => call(owner, 'PUT', `/entries/${entryId}/grants`, { json: { version: await version(), grants: [{ kind: 'admin', id: 'a-sam' }] } }),
+    },
+    {
+      operation: 'shareEntry', title: 'a grant at the edit-and-share level', status: 200,
+      call: async () => call(owner, 'PUT', `/entries/${entryId}/grants`, { json: { version: await version(), grants: [{ kind: 'admin', id: 'a-sam', level: 'share' }] } }),
     },
     { operation: 'shareEntry', title: 'no grants', status: 400, call: async () => call(owner, 'PUT', `/entries/${entryId}/grants`, { json: { version: await version() } }) },
 
