@@ -64,8 +64,8 @@ export const principalKind = z.enum(['admin', 'admin_role', 'client', 'contact']
 export const grantSchema = z.strictObject({
   kind: principalKind,
   id: hostId,
-  canEdit: z.boolean().optional(),
-  level: z.enum(GRANT_LEVELS).optional(),
+  canEdit: z.boolean().optional().describe('Before levels: true is edit, false (or absent) view. Still accepted'),
+  level: z.enum(GRANT_LEVELS).optional().describe('view, edit, or share (edit and change who the entry is shared with)'),
 }).superRefine((g, ctx) => {
   if (g.level !== undefined && g.canEdit !== undefined && g.canEdit !== (g.level !== 'view')) {
     ctx.addIssue({ code: 'custom', path: ['level'], message: 'levelDisagreesWithCanEdit' });
