@@ -22,7 +22,8 @@ export function hiddenFields(
  * place of staff's setting.
  */
 export function viewFor(actor: ActorFacts, access: ClientFieldAccess, view: EntryView): EntryView {
-  if (actor.kind !== 'client') return view;
+  // Staff, and a client with every field (its own entries), have the entry as stored.
+  if (actor.kind !== 'client' || CLIENT_FIELDS.every((field) => access[field] === 'edit')) return view;
   const hidden = (field: ClientField) => access[field] === 'hidden';
   return {
     ...view,
