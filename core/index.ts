@@ -7,6 +7,7 @@ export { describeActor } from './domain/actor.ts';
 export type { EntryView, Grant, HistoryItem, Owner, Page, RevealedSecrets } from './domain/entry.ts';
 export type { Category, CategoryMember } from './domain/category.ts';
 export { DEFAULT_SETTINGS, type VaultSettings, type AdminAccessMode } from './domain/settings.ts';
+export { CLIENT_FIELDS, FIELD_ACCESS_LEVELS, type ClientField, type ClientFieldAccess, type FieldAccessLevel } from './domain/field-access.ts';
 export type { KeyProvider, WrappedKey } from './ports/key-provider.ts';
 export type { Clock } from './ports/clock.ts';
 export { consoleLogger, type Logger, type LogFields } from './ports/logger.ts';
@@ -50,7 +51,7 @@ export { entryId, hostId, ownId } from './validation/schemas.ts';
 // The schemas the services validate with: adapters describe their API with them (the OpenAPI document).
 export {
   auditQuerySchema, createCategorySchema, createEntrySchema, deleteEntrySchema, listEntriesSchema, passwordRulesSchema, principalKind,
-  settingsPatchSchema, settingsSchema, fieldAccessSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
+  settingsPatchSchema, settingsSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
 } from './validation/schemas.ts';
 export { findClientsSchema } from './services/client-finder.ts';
 export { mailPreviewSchema } from './hooks/mail-preview.ts';

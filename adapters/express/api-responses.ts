@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_TOKEN_SCOPES, fieldAccessSchema, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema } from '../../core/index.ts';
+import { API_TOKEN_SCOPES, CLIENT_FIELDS, FIELD_ACCESS_LEVELS, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema } from '../../core/index.ts';
 
 /**
  * What the JSON API answers, as it travels: dates are ISO 8601 strings, ids
@@ -13,6 +13,14 @@ const isoDate = z.iso.datetime().describe('ISO 8601, UTC');
 const actorRef = z.strictObject({ kind: z.string(), id: z.string().nullable() });
 const owner = z.strictObject({ kind: z.enum(['admin', 'client']), id: z.string() });
 const principal = z.strictObject({ kind: principalKind, id: z.string(), canEdit: z.boolean() });
+
+/**
+ * What the client may do with each field, keyed by field. A record, not an
+ * object of named properties: its keys name fields (`password`, `notes`), its
+ * values never hold one.
+ */
+const fieldAccess = z.partialRecord(z.enum(CLIENT_FIELDS), z.enum(FIELD_ACCESS_LEVELS))
+  .describe(`Every one of ${CLIENT_FIELDS.join(", ")}: edit, read or hidden`);
 
 const entry = z.strictObject({
   id: z.string().describe('A Latchkey id, or `service:<host id>` for a service\'s own credentials'),
@@ -34,7 +42,7 @@ const entry = z.strictObject({
   private: z.boolean(),
   reminderDays: z.number().int().nullable(),
   notifyOnChange: z.boolean(),
-  clientFieldAccess: fieldAccessSchema.nullable()
+  clientFieldAccess: fieldAccess.nullable()
     .describe('What the client may do with each field: staff\'s choice (null: the settings\' default); to a client, its own access'),
   hasPassword: z.boolean(),
   hasNotes: z.boolean(),
@@ -120,7 +128,7 @@ export const API_RESPONSES = {
   ClientList: z.array(z.strictObject({ id: z.string(), name: z.string() })).max(20),
   Category: category,
   CategoryList: z.array(category),
-  Settings: settingsSchema,
+  Settings: settingsSchema.extend({ defaultClientFieldAccess: fieldAccess }),
   MailPreview: z.strictObject({ subject: z.string(), text: z.string(), html: z.string() }),
   AuditEventList: z.array(auditEvent),
   Language: z.strictObject({ language: z.enum(LANGUAGES) }),
