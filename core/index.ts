@@ -7,6 +7,7 @@ export { describeActor } from './domain/actor.ts';
 export type { EntryView, Grant, HistoryItem, Owner, Page, RevealedSecrets } from './domain/entry.ts';
 export type { Category, CategoryMember } from './domain/category.ts';
 export { DEFAULT_SETTINGS, type VaultSettings, type AdminAccessMode } from './domain/settings.ts';
+export { CLIENT_FIELDS, FIELD_ACCESS_LEVELS, type ClientField, type ClientFieldAccess, type FieldAccessLevel } from './domain/field-access.ts';
 export type { KeyProvider, WrappedKey } from './ports/key-provider.ts';
 export type { Clock } from './ports/clock.ts';
 export { consoleLogger, type Logger, type LogFields } from './ports/logger.ts';

@@ -13,6 +13,7 @@ import * as importJobs from './0011_import_jobs.ts';
 import * as stepUp from './0012_step_up.ts';
 import * as alertsReviews from './0013_alerts_reviews.ts';
 import * as tagsLanguages from './0014_tags_languages.ts';
+import * as visibilityLevels from './0015_visibility_levels.ts';
 
 export interface Migration {
   name: string;
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
   { name: '0012_step_up', ...stepUp },
   { name: '0013_alerts_reviews', ...alertsReviews },
   { name: '0014_tags_languages', ...tagsLanguages },
+  { name: '0015_visibility_levels', ...visibilityLevels },
 ];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { API_TOKEN_SCOPES, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema, STEP_UP_METHODS } from '../../core/index.ts';
+import {
+  API_TOKEN_SCOPES, CLIENT_FIELDS, FIELD_ACCESS_LEVELS, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema, STEP_UP_METHODS,
+} from '../../core/index.ts';
 
 /**
  * What the JSON API answers, as it travels: dates are ISO 8601 strings, ids
@@ -13,6 +15,14 @@ const isoDate = z.iso.datetime().describe('ISO 8601, UTC');
 const actorRef = z.strictObject({ kind: z.string(), id: z.string().nullable() });
 const owner = z.strictObject({ kind: z.enum(['admin', 'client']), id: z.string() });
 const principal = z.strictObject({ kind: principalKind, id: z.string(), canEdit: z.boolean() });
+
+/**
+ * What the client may do with each field, keyed by field. A record, not an
+ * object of named properties: its keys name fields (`password`, `notes`), its
+ * values never hold one.
+ */
+const fieldAccess = z.partialRecord(z.enum(CLIENT_FIELDS), z.enum(FIELD_ACCESS_LEVELS))
+  .describe(`Every one of ${CLIENT_FIELDS.join(", ")}: edit, read or hidden`);
 
 const entry = z.strictObject({
   id: z.string().describe('A Latchkey id, or `service:<host id>` for a service\'s own credentials'),
@@ -34,6 +44,8 @@ const entry = z.strictObject({
   private: z.boolean(),
   reminderDays: z.number().int().nullable(),
   notifyOnChange: z.boolean(),
+  clientFieldAccess: fieldAccess.nullable()
+    .describe('What the client may do with each field: staff\'s choice (null: the settings\' default); to a client, its own access'),
   hasPassword: z.boolean(),
   hasNotes: z.boolean(),
   hasTotp: z.boolean(),
@@ -167,7 +179,7 @@ export const API_RESPONSES = {
   ClientList: z.array(z.strictObject({ id: z.string(), name: z.string() })).max(20),
   Category: category,
   CategoryList: z.array(category),
-  Settings: settingsSchema,
+  Settings: settingsSchema.extend({ defaultClientFieldAccess: fieldAccess }),
   MailPreview: z.strictObject({ subject: z.string(), text: z.string(), html: z.string() }),
   AuditEventList: z.array(auditEvent),
   ClientAccess: z.array(z.strictObject({
@@ -227,7 +239,7 @@ export const API_RESPONSES = {
       .describe('An API token that is unknown, expired, revoked, or whose admin is gone: the reason is audited, not told'),
   ]),
   Forbidden: z.union([
-    failure(['forbidden', 'csrf']),
+    failure(['forbidden', 'csrf', 'client_area_unavailable']),
     z.strictObject({ error: z.literal('insufficient_scope'), field: z.literal('authorization'), message: z.string() })
       .describe('The API token lacks the scope this route needs'),
     z.strictObject({ error: z.literal('verification_required'), methods: z.array(z.enum(STEP_UP_METHODS)), message: z.string() })

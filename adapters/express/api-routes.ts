@@ -46,6 +46,11 @@ export function apiRoutes(
         }
         const { actor, reach, token } = session;
         const route: ApiRoute = API_ROUTES[operationOf(res)];
+        // A client whose area is closed (globally, by group, by client or as a restricted contact) reaches nothing here.
+        if (actor.kind === 'client' && !await lk.settings.clientAreaOpenFor(actor)) {
+          res.status(403).set('Cache-Control', 'no-store').json({ error: 'client_area_unavailable', message: t('clientArea.unavailable') });
+          return;
+        }
         if (token) {
           // A token reaches no further than its scopes, whatever its admin may do; CSRF guards cookies only.
           const needed = route.tokenScope;

@@ -1,4 +1,5 @@
 import type { Principal } from './actor.ts';
+import type { ClientFieldAccess } from './field-access.ts';
 import type { Secret } from './secret.ts';
 
 export type OwnerKind = 'admin' | 'client';
@@ -16,8 +17,23 @@ export interface EntryLinks {
   ticketId: string | null;
 }
 
+/** What a grant lets its holder do: see the entry, also edit it, or also change whom it is shared with. */
+export const GRANT_LEVELS = ['view', 'edit', 'share'] as const;
+export type GrantLevel = typeof GRANT_LEVELS[number];
+
 export interface Grant extends Principal {
   canEdit: boolean;
+  /** Edit and share: the holder may change the entry's grants too. Only with `canEdit`. */
+  canShare?: boolean;
+}
+
+export function grantLevel(grant: Pick<Grant, 'canEdit' | 'canShare'>): GrantLevel {
+  return grant.canShare === true && grant.canEdit ? 'share' : grant.canEdit ? 'edit' : 'view';
+}
+
+/** The grant of `level` to `principal`, in the form the rest of the code reads. */
+export function grantAt(principal: Principal, level: GrantLevel): Grant {
+  return { kind: principal.kind, id: principal.id, canEdit: level !== 'view', ...level === 'share' ? { canShare: true } : {} };
 }
 
 /**
@@ -45,6 +61,8 @@ export interface EntryView {
   private: boolean;
   reminderDays: number | null;
   notifyOnChange: boolean;
+  /** What the client may do with each field, as staff set it on this entry; null follows the settings' default. */
+  clientFieldAccess: ClientFieldAccess | null;
   hasPassword: boolean;
   hasNotes: boolean;
   hasTotp: boolean;

@@ -1,6 +1,7 @@
 import type { ServiceStatus } from '../ports/host-directory.ts';
 import { DEFAULT_STEP_UP, type StepUpSettings } from './step-up.ts';
 import { DEFAULT_PASSWORD_RULES, type PasswordRules } from '../crypto/password-generator.ts';
+import { DEFAULT_CLIENT_FIELD_ACCESS, type ClientFieldAccess } from './field-access.ts';
 
 export type AdminAccessMode = 'full' | 'restricted' | 'shared';
 
@@ -36,6 +37,19 @@ export interface VaultSettings {
      */
     visibleStatuses: ServiceStatus[];
   };
+  /**
+   * Who has the client area at all: on or off for everyone, then off for the
+   * excluded groups and clients, and for single contacts of a client that has it.
+   */
+  clientArea: {
+    enabled: boolean;
+    excludedClientGroupIds: string[];
+    excludedClientIds: string[];
+    /** Contacts (other than the account holder) denied the area even though their client has it. */
+    restrictedContactIds: string[];
+  };
+  /** What the client and its contacts may do with each field of the staff entries filed under it, unless an entry says otherwise. */
+  defaultClientFieldAccess: ClientFieldAccess;
   /** Where staff find the Latchkey panel: the host's client summary page and its ticket sidebar. */
   staffPanels: {
     clientSummary: boolean;
@@ -114,6 +128,8 @@ export const DEFAULT_SETTINGS: VaultSettings = {
     // A pending service is not set up yet; suspended, ended or fraudulent ones no longer belong to the client's day.
     visibleStatuses: ['active'],
   },
+  clientArea: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [], restrictedContactIds: [] },
+  defaultClientFieldAccess: DEFAULT_CLIENT_FIELD_ACCESS,
   staffPanels: { clientSummary: true, ticketSidebar: true },
   // Off until an admin chooses: an export is every secret a client has, in one file.
   clientImportExport: false,
@@ -138,10 +154,15 @@ export function withDefaults(stored: SettingsChange): VaultSettings {
 }
 
 /** A change that names some settings, and within a group some of its fields. */
-export type SettingsChange = Omit<Partial<VaultSettings>, 'clientPrivateEntries' | 'clientServicePasswords' | 'staffPanels' | 'stepUp' | 'passwordPolicy' | 'securityAlerts'> & {
+export type SettingsChange = Omit<
+  Partial<VaultSettings>,
+  'clientPrivateEntries' | 'clientServicePasswords' | 'staffPanels' | 'stepUp' | 'passwordPolicy' | 'securityAlerts' | 'clientArea' | 'defaultClientFieldAccess'
+> & {
   stepUp?: Partial<StepUpSettings>;
   passwordPolicy?: Partial<VaultSettings['passwordPolicy']>;
   securityAlerts?: { [K in keyof SecurityAlertSettings]?: Partial<SecurityAlertSettings[K]> };
+  clientArea?: Partial<VaultSettings['clientArea']>;
+  defaultClientFieldAccess?: Partial<ClientFieldAccess>;
   clientPrivateEntries?: Partial<VaultSettings['clientPrivateEntries']>;
   clientServicePasswords?: Partial<VaultSettings['clientServicePasswords']>;
   staffPanels?: Partial<VaultSettings['staffPanels']>;
@@ -166,6 +187,8 @@ export function applySettingsChange(current: VaultSettings, change: SettingsChan
         .filter(([, score]) => score > 0)),
     },
     securityAlerts: mergeAlertRules(current.securityAlerts, change.securityAlerts),
+    clientArea: { ...current.clientArea, ...change.clientArea },
+    defaultClientFieldAccess: { ...current.defaultClientFieldAccess, ...change.defaultClientFieldAccess },
   };
 }
 

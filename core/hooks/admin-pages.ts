@@ -1,4 +1,5 @@
 import type { AdminActor } from '../domain/actor.ts';
+import { fieldAccessChoices } from './field-access-model.ts';
 import { SERVICE_STATUSES } from '../ports/host-directory.ts';
 import { ValidationError } from '../errors.ts';
 import type { Latchkey } from '../latchkey.ts';
@@ -224,6 +225,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     const check = (ids: string[]) => (item: { id: string; name: string }) => ({ id: item.id, name: item.name, checked: ids.includes(item.id) });
     const excluded = await lk.host.clients([
       ...settings.clientPrivateEntries.excludedClientIds, ...settings.clientServicePasswords.excludedClientIds,
+      ...settings.clientArea.excludedClientIds,
     ]);
     const named = (ids: string[]) => ({ ids: ids.join(', '), names: ids.map((id) => ({ id, name: excluded.get(id)?.name ?? null })) });
     const editors = mailEditors(env.renderer, settings, env.language);
@@ -247,6 +249,10 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       serviceExcludedProductGroups: productGroups.map(check(settings.clientServicePasswords.excludedProductGroupIds)),
       privateExcludedClients: named(settings.clientPrivateEntries.excludedClientIds),
       serviceExcludedClients: named(settings.clientServicePasswords.excludedClientIds),
+      areaExcludedGroups: groups.map(check(settings.clientArea.excludedClientGroupIds)),
+      areaExcludedClients: named(settings.clientArea.excludedClientIds),
+      restrictedContactIds: settings.clientArea.restrictedContactIds.join(', '),
+      defaultFieldAccess: fieldAccessChoices(settings.defaultClientFieldAccess),
       serviceVisibleStatuses: SERVICE_STATUSES.map((status) => ({
         id: status, nameKey: `settings.statuses.${status}`, checked: settings.clientServicePasswords.visibleStatuses.includes(status),
       })),

@@ -1,7 +1,7 @@
 import type { Latchkey } from '../latchkey.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { LANGUAGES, pickLanguage } from '../render/languages.ts';
-import { clientMayKeepEntries } from '../policy/access-policy.ts';
+import { clientAreaOpen, clientMayKeepEntries } from '../policy/access-policy.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
 import { NameBook } from './name-book.ts';
@@ -33,13 +33,19 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     if (!client) return null;
     const [vault, services, categories, dialog, settings, chosen] = await data;
     const isMainAccount = actor.contactId === undefined || contacts.some((c) => c.id === actor.contactId && c.isMain);
+    // The person's own choice first: the host's language for the page is its default, not theirs.
+    const language = pickLanguage(chosen, context.language, client.language);
+    // Closed to this client or contact: an honest notice, not an empty vault that looks like lost data.
+    if (!clientAreaOpen({ clientId: client.id, groupId: client.groupId, contactId: isMainAccount ? null : actor.contactId ?? null }, settings)) {
+      return renderer.render('hooks/unavailable', {
+        assetBase: surface.assetBase, cause: 'client_area', messageKey: 'clientArea.unavailable',
+      }, { language });
+    }
     // The account adds its own access details only where the installer lets this client keep them.
     const keepsEntries = clientMayKeepEntries({ clientId: client.id, groupId: client.groupId }, settings);
     const names = new NameBook(lk.host).learn('client', [client]).learn('contact', contacts);
     const rows = await entryRows(lk, actor, [...services, ...vault.items], categories, undefined, names, vault.facts);
     const ownCategories = categories.filter((c) => c.owner.kind === 'client' && c.owner.id === client.id);
-    // The person's own choice first: the host's language for the page is its default, not theirs.
-    const language = pickLanguage(chosen, context.language, client.language);
     const contactNames = new Map(contacts.map((c) => [c.id, c.name]));
     const ownedIds = new Set(isMainAccount
       ? vault.items.filter((e) => e.owner.kind === 'client' && e.owner.id === client.id).map((e) => e.id)

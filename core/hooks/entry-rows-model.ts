@@ -130,6 +130,7 @@ export async function entryRows(
         sharedWithAdmin: entry.sharedWithAdmin,
         private: entry.private,
         canShare: allowed?.share ?? false,
+        clientFieldAccess: entry.clientFieldAccess,
         reminderDays: entry.reminderDays,
         notifyOnChange: entry.notifyOnChange,
         hasPassword: entry.hasPassword,

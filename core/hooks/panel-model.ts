@@ -1,3 +1,4 @@
+import { fieldAccessChoices } from './field-access-model.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { Category } from '../domain/category.ts';
 import type { HostClient } from '../ports/host-directory.ts';
@@ -34,6 +35,8 @@ export interface PanelBase {
   generator: VaultSettings['passwordPolicy']['generator'];
   /** Whether the actor is a contact (a client's login that does not own the client's entries). */
   actorIsContact: boolean;
+  /** The entry dialog's choice of what the client may do with each field (staff only). */
+  fieldAccessFields: ReturnType<typeof fieldAccessChoices>;
 }
 
 const SYSTEM = { kind: 'system' } as const;
@@ -105,6 +108,7 @@ export function panelBase(
       { kind: 'contact', legendKey: 'share.contacts', options: shareTargets.contacts },
     ],
     newEntryDefaults: JSON.stringify(newEntryDefaults),
+    fieldAccessFields: fieldAccessChoices(null),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { VaultSettings } from '../domain/settings.ts';
 import type { Principal } from '../domain/actor.ts';
+import { CLIENT_FIELDS, FULL_FIELD_ACCESS, type ClientField, type ClientFieldAccess } from '../domain/field-access.ts';
 import type { ActorFacts, EntryFacts } from './facts.ts';
 import type { ServiceStatus } from '../ports/host-directory.ts';
 
@@ -84,7 +85,12 @@ function adminCan(admin: AdminFacts, action: EntryAction, entry: EntryFacts, set
   if (action === 'view' || action === 'reveal') return true;
   if (entry.source === 'service') return false;
   if (owns || extended) return true;
-  return action === 'update' && access.edit;
+  return grantedAction(action, access);
+}
+
+/** What a grant (or category membership) allows beyond seeing: edit lets update, share lets update and share. */
+function grantedAction(action: EntryAction, access: { edit: boolean; share: boolean }): boolean {
+  return (action === 'update' && access.edit) || (action === 'share' && access.share);
 }
 
 /**
@@ -93,9 +99,51 @@ function adminCan(admin: AdminFacts, action: EntryAction, entry: EntryFacts, set
  * membership): it views when any matches and edits when any matching one
  * carries canEdit, whatever order they come in.
  */
-function grantedAccess(entry: EntryFacts, matches: (p: Principal) => boolean): { view: boolean; edit: boolean } {
+function grantedAccess(entry: EntryFacts, matches: (p: Principal) => boolean): { view: boolean; edit: boolean; share: boolean } {
   const matching = [...entry.grants, ...entry.categoryMembers].filter(matches);
-  return { view: matching.length > 0, edit: matching.some((g) => g.canEdit) };
+  // Only a grant reaches the share level; a category membership edits at most.
+  const sharing = entry.grants.filter(matches).some((g) => g.canEdit && g.canShare === true);
+  return { view: matching.length > 0, edit: matching.some((g) => g.canEdit), share: sharing };
+}
+
+/**
+ * Whether the client area is open to this client, or this contact of it: on,
+ * neither the client's group nor the client excluded, and the contact not
+ * restricted. Closed, the client reaches nothing of the vault, through any path.
+ */
+export function clientAreaOpen(client: Pick<ClientFacts, 'clientId' | 'groupId' | 'contactId'>, settings: VaultSettings): boolean {
+  const rule = settings.clientArea;
+  return rule.enabled
+    && !(client.groupId !== null && rule.excludedClientGroupIds.includes(client.groupId))
+    && !rule.excludedClientIds.includes(client.clientId)
+    && !(client.contactId !== null && rule.restrictedContactIds.includes(client.contactId));
+}
+
+/**
+ * What the actor may do with each field of an entry it sees. Staff and the
+ * owning client have every field; the client and its contacts have, on what
+ * staff filed under the client, what staff chose for the entry (or the
+ * settings' default). A field the actor may not update at all is at most read.
+ */
+export function fieldAccess(actor: ActorFacts, entry: EntryFacts, settings: VaultSettings): ClientFieldAccess {
+  const chosen = chosenFieldAccess(actor, entry, settings);
+  if (chosen === FULL_FIELD_ACCESS || can(actor, 'update', entry, settings)) return chosen;
+  const readOnly = { ...chosen };
+  for (const field of CLIENT_FIELDS) if (readOnly[field] === 'edit') readOnly[field] = 'read';
+  return readOnly;
+}
+
+/** `fieldAccess` before asking whether the actor may update the entry at all: enough to know what is hidden. */
+export function chosenFieldAccess(
+  actor: ActorFacts, entry: Pick<EntryFacts, 'source' | 'owner' | 'clientFieldAccess'>, settings: VaultSettings,
+): ClientFieldAccess {
+  if (actor.kind !== 'client' || entry.source === 'service' || entry.owner.kind === 'client') return FULL_FIELD_ACCESS;
+  return entry.clientFieldAccess ?? settings.defaultClientFieldAccess;
+}
+
+/** The fields of `changed` the access does not let the actor change, in the order of CLIENT_FIELDS. */
+export function refusedFields(access: ClientFieldAccess, changed: readonly ClientField[]): ClientField[] {
+  return CLIENT_FIELDS.filter((field) => changed.includes(field) && access[field] !== 'edit');
 }
 
 /** Whether private entries are on for this client: on, and neither its group nor the client itself excluded. */
@@ -108,7 +156,7 @@ export function clientMayKeepEntries(client: Pick<ClientFacts, 'clientId' | 'gro
 
 /** Whether the client may keep private entries at all (creation is refused otherwise). */
 export function clientMayCreate(client: ClientFacts, settings: VaultSettings): boolean {
-  return client.active && client.contactId === null && clientMayKeepEntries(client, settings);
+  return client.active && client.contactId === null && clientAreaOpen(client, settings) && clientMayKeepEntries(client, settings);
 }
 
 export function serviceVisibleToClient(
@@ -119,6 +167,7 @@ export function serviceVisibleToClient(
   const rule = settings.clientServicePasswords;
   return client.active
     && client.contactId === null
+    && clientAreaOpen(client, settings)
     && service.clientId === client.clientId
     && rule.enabled
     && !(client.groupId !== null && rule.excludedClientGroupIds.includes(client.groupId))
@@ -134,7 +183,7 @@ export function serviceStatusVisibleToClient(status: ServiceStatus, settings: Va
 }
 
 function clientCan(client: ClientFacts, action: EntryAction, entry: EntryFacts, settings: VaultSettings): boolean {
-  if (!client.active) return false;
+  if (!client.active || !clientAreaOpen(client, settings)) return false;
   if (entry.source === 'service') {
     const service = entry.service;
     const visible = service !== null && entry.clientId !== null
@@ -158,5 +207,5 @@ function clientCan(client: ClientFacts, action: EntryAction, entry: EntryFacts, 
   if (!owns && !access.view) return false;
   if (action === 'view' || action === 'reveal') return true;
   if (owns) return true;
-  return action === 'update' && access.edit;
+  return grantedAction(action, access);
 }

@@ -1,5 +1,6 @@
 import type { CategoryMember } from '../domain/category.ts';
 import type { Grant, Owner } from '../domain/entry.ts';
+import type { ClientFieldAccess } from '../domain/field-access.ts';
 import type { ServiceStatus } from '../ports/host-directory.ts';
 
 /** The actor as the policy sees it, resolved from the host directory on every call. */
@@ -36,4 +37,6 @@ export interface EntryFacts {
    * status as the host says it now; null without such a link.
    */
   linkedServiceStatus: ServiceStatus | null;
+  /** Staff's choice of what the client may do with each field of this entry; null (or absent) follows the settings. */
+  clientFieldAccess?: ClientFieldAccess | null;
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { VaultSettings } from '../domain/settings.ts';
 import type { TableNames } from '../store/table-names.ts';
-import { clientMayKeepEntries, isAllowedAdmin, isExtended } from './access-policy.ts';
+import { clientAreaOpen, clientMayKeepEntries, isAllowedAdmin, isExtended } from './access-policy.ts';
 import type { ActorFacts } from './facts.ts';
 
 type PrincipalPairs = Array<[kind: string, id: string]>;
@@ -38,7 +38,7 @@ export function visibleEntries(
   known: { hiddenServiceIds?: readonly string[]; memberCategoryIds?: readonly string[]; oneClient?: boolean } = {},
 ): void {
   const hiddenServiceIds = known.hiddenServiceIds ?? [];
-  if (actor.kind === 'system' || !actor.active) {
+  if (actor.kind === 'system' || !actor.active || (actor.kind === 'client' && !clientAreaOpen(actor, settings))) {
     qb.whereRaw('1 = 0');
     return;
   }

@@ -2,9 +2,11 @@ import type { VaultSettings } from '../domain/settings.ts';
 import type { HostDirectory, HostService, ServiceStatus } from '../ports/host-directory.ts';
 import { serviceStatusVisibleToClient } from '../policy/access-policy.ts';
 import type { EntryFacts } from '../policy/facts.ts';
+import { parseFieldAccess } from '../domain/field-access.ts';
 import { toGrant, toMember, type EntryRow, type GrantRow, type MemberRow } from '../store/entry-rows.ts';
 
-type FactColumns = Pick<EntryRow, 'owner_kind' | 'owner_id' | 'client_id' | 'category_id' | 'shared_with_admin' | 'is_private' | 'service_id'>;
+type FactColumns = Pick<EntryRow, 'owner_kind' | 'owner_id' | 'client_id' | 'category_id' | 'shared_with_admin' | 'is_private' | 'service_id'>
+  & Partial<Pick<EntryRow, 'client_field_access'>>;
 
 /** What the policy needs of a stored entry, with the host's word on the service it is linked to. */
 export function vaultEntryFacts(
@@ -21,6 +23,7 @@ export function vaultEntryFacts(
     categoryMembers: members.map(toMember),
     service: null,
     linkedServiceStatus,
+    clientFieldAccess: parseFieldAccess(row.client_field_access),
   };
 }
 

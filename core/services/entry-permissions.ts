@@ -28,7 +28,7 @@ export interface PageFacts {
   categoryNames: Map<string, string>;
 }
 
-type FactRow = { fact: 'grant' | 'member' | 'watch' | 'category'; a: string; b: string | null; c: string | null; d: boolean | number | null; label: string | null };
+type FactRow = { fact: 'grant' | 'member' | 'watch' | 'category'; a: string; b: string | null; c: string | null; d: boolean | number | null; label: string | null; level: string | null };
 
 /**
  * What the actor may do to each listed entry, so a page shows only the buttons
@@ -57,6 +57,7 @@ export class EntryPermissionsService {
       const factRows = vault.map((e) => ({
         id: e.id, owner_kind: e.owner.kind, owner_id: e.owner.id, client_id: e.clientId, category_id: e.categoryId,
         shared_with_admin: e.sharedWithAdmin, is_private: e.private, service_id: e.links.serviceId,
+        client_field_access: e.clientFieldAccess === null ? null : JSON.stringify(e.clientFieldAccess),
       }));
       // Who asks, and the host's word on the linked services: independent look-ups, one round.
       const [{ facts, settings }, rows, linked] = await Promise.all([
@@ -71,7 +72,7 @@ export class EntryPermissionsService {
       const watching = new Set<string>();
       const categoryNames = new Map<string, string>();
       for (const row of rows) {
-        if (row.fact === 'grant') push(grantsByEntry, row.a, { entry_id: row.a, principal_kind: row.b as GrantRow['principal_kind'], principal_id: row.c!, can_edit: row.d ?? false });
+        if (row.fact === 'grant') push(grantsByEntry, row.a, { entry_id: row.a, principal_kind: row.b as GrantRow['principal_kind'], principal_id: row.c!, can_edit: row.d ?? false, level: row.level });
         else if (row.fact === 'member') push(membersByCategory, row.a, { category_id: row.a, member_kind: row.b as MemberRow['member_kind'], member_id: row.c!, can_edit: row.d ?? false });
         else if (row.fact === 'watch') watching.add(row.a);
         else categoryNames.set(row.a, row.label ?? row.a);
@@ -113,19 +114,19 @@ export class EntryPermissionsService {
     const parts: Knex.QueryBuilder[] = [];
     const fact = (name: FactRow['fact']) => knex.raw('? as fact', [name]);
     if (ids.length > 0) {
-      parts.push(knex(`${t.grants} as g`).select(fact('grant'), 'g.entry_id as a', 'g.principal_kind as b', 'g.principal_id as c', 'g.can_edit as d', knex.raw('NULL as label'))
+      parts.push(knex(`${t.grants} as g`).select(fact('grant'), 'g.entry_id as a', 'g.principal_kind as b', 'g.principal_id as c', 'g.can_edit as d', knex.raw('NULL as label'), 'g.level as level')
         .whereIn('g.entry_id', [...ids]));
     }
     if (filed.length > 0) {
-      parts.push(knex(`${t.categoryMembers} as m`).select(fact('member'), 'm.category_id', 'm.member_kind', 'm.member_id', 'm.can_edit', knex.raw('NULL'))
+      parts.push(knex(`${t.categoryMembers} as m`).select(fact('member'), 'm.category_id', 'm.member_kind', 'm.member_id', 'm.can_edit', knex.raw('NULL'), knex.raw('NULL'))
         .whereIn('m.category_id', filed));
     }
     if (who && watch.length > 0) {
-      parts.push(knex(`${t.watchers} as w`).select(fact('watch'), 'w.entry_id', knex.raw('NULL, NULL, NULL, NULL'))
+      parts.push(knex(`${t.watchers} as w`).select(fact('watch'), 'w.entry_id', knex.raw('NULL, NULL, NULL, NULL, NULL'))
         .where({ 'w.principal_kind': who.kind, 'w.principal_id': who.id }).whereIn('w.entry_id', watch));
     }
     if (named.length > 0) {
-      parts.push(knex(`${t.categories} as n`).select(fact('category'), 'n.id', knex.raw('NULL, NULL, NULL'), 'n.name').whereIn('n.id', named));
+      parts.push(knex(`${t.categories} as n`).select(fact('category'), 'n.id', knex.raw('NULL, NULL, NULL'), 'n.name', knex.raw('NULL')).whereIn('n.id', named));
     }
     const [first, ...rest] = parts;
     if (!first) return [];
@@ -143,13 +144,13 @@ function factRowsOf(
   const seenCategories = new Set<string>();
   for (const entry of vault) {
     const facts = known.get(entry.id)!;
-    for (const g of facts.grants) rows.push({ fact: 'grant', a: entry.id, b: g.principal_kind, c: g.principal_id, d: g.can_edit, label: null });
-    if (watch.has(entry.id) && facts.watching) rows.push({ fact: 'watch', a: entry.id, b: null, c: null, d: null, label: null });
+    for (const g of facts.grants) rows.push({ fact: 'grant', a: entry.id, b: g.principal_kind, c: g.principal_id, d: g.can_edit, label: null, level: g.level ?? null });
+    if (watch.has(entry.id) && facts.watching) rows.push({ fact: 'watch', a: entry.id, b: null, c: null, d: null, label: null, level: null });
     const category = entry.categoryId;
     if (category === null || seenCategories.has(category)) continue;
     seenCategories.add(category);
-    for (const m of facts.members) rows.push({ fact: 'member', a: category, b: m.member_kind, c: m.member_id, d: m.can_edit, label: null });
-    if (named.has(category) && facts.categoryName !== null) rows.push({ fact: 'category', a: category, b: null, c: null, d: null, label: facts.categoryName });
+    for (const m of facts.members) rows.push({ fact: 'member', a: category, b: m.member_kind, c: m.member_id, d: m.can_edit, label: null, level: null });
+    if (named.has(category) && facts.categoryName !== null) rows.push({ fact: 'category', a: category, b: null, c: null, d: null, label: facts.categoryName, level: null });
   }
   return rows;
 }

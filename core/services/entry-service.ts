@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../domain/actor.ts';
 import { mergeDuplicatePrincipals } from '../domain/principal-list.ts';
-import type { EntryView, Grant, HistoryItem, Page, RevealedSecrets } from '../domain/entry.ts';
+import { grantLevel, type EntryView, type Grant, type HistoryItem, type Page, type RevealedSecrets } from '../domain/entry.ts';
 import { Secret } from '../domain/secret.ts';
 import type { VaultSettings } from '../domain/settings.ts';
 import { ConflictError, ForbiddenError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
 import type { OpenDataKey } from '../crypto/entry-cipher.ts';
-import { can, clientMayCreate, type EntryAction } from '../policy/access-policy.ts';
+import { can, chosenFieldAccess, clientMayCreate, fieldAccess, refusedFields, type EntryAction } from '../policy/access-policy.ts';
+import { hiddenFields, INPUT_FIELDS, secretsFor, viewFor } from '../policy/field-masking.ts';
 import type { ActorFacts, EntryFacts } from '../policy/facts.ts';
 import { memberCategoryIds, visibleEntries } from '../policy/visibility-query.ts';
 import {
@@ -43,7 +44,7 @@ const LINK_COLUMNS = [
 
 /** An entries row as `load` reads it: with one grant or one category member, and the stored settings. */
 type LoadedRow = EntryRow & {
-  g_kind: GrantRow['principal_kind'] | null; g_id: string | null; g_edit: boolean | number | null;
+  g_kind: GrantRow['principal_kind'] | null; g_id: string | null; g_edit: boolean | number | null; g_level: string | null;
   m_kind: MemberRow['member_kind'] | null; m_id: string | null; m_edit: boolean | number | null;
   lk_settings: string | null;
   lk_tags: unknown;
@@ -72,6 +73,7 @@ export class EntryService {
       if (facts.kind === 'client' && data.clientId != null && data.clientId !== facts.clientId) {
         throw new ValidationError([issue('clientId', 'ownClientOnly')]);
       }
+      if (facts.kind === 'client' && data.clientFieldAccess != null) throw new ValidationError([issue('clientFieldAccess', 'staffSetsFieldAccess')]);
       await checkLinks(this.ctx.host, clientId, data);
       if (data.categoryId != null) await checkCategory(this.ctx, facts, data.categoryId);
       if (data.password) {
@@ -203,7 +205,7 @@ export class EntryService {
     return this.ctx.guard(async () => {
       const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'view', loaded, settings);
-      return toView(rowToListed(loaded.row, loaded.tags));
+      return viewFor(facts, fieldAccess(facts, loaded.facts, settings), toView(rowToListed(loaded.row, loaded.tags)));
     });
   }
 
@@ -222,7 +224,7 @@ export class EntryService {
       const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'reveal', loaded, settings);
       const { row } = loaded;
-      const secrets = await this.secretsOf(row);
+      const secrets = secretsFor(hiddenFields(facts, loaded.facts, settings), await this.secretsOf(row));
       await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
         action: 'entry.reveal', entryId: id, clientId: row.client_id,
         details: { fields: (Object.keys(secrets) as SecretField[]).filter((f) => secrets[f] !== null) },
@@ -239,7 +241,9 @@ export class EntryService {
       const { row } = loaded;
       const changesSharing = (data.categoryId !== undefined && data.categoryId !== row.category_id)
         || (data.sharedWithAdmin !== undefined && data.sharedWithAdmin !== Boolean(row.shared_with_admin))
-        || (data.private !== undefined && row.owner_kind === 'admin' && data.private !== Boolean(row.is_private));
+        || (data.private !== undefined && row.owner_kind === 'admin' && data.private !== Boolean(row.is_private))
+        || (data.clientFieldAccess !== undefined && JSON.stringify(data.clientFieldAccess) !== JSON.stringify(loaded.facts.clientFieldAccess ?? null));
+      if (facts.kind === 'client' && data.clientFieldAccess !== undefined) throw new ValidationError([issue('clientFieldAccess', 'staffSetsFieldAccess')]);
       if (changesSharing) this.require(facts, 'share', loaded, settings);
       // Only what changes is checked: an unchanged link to a ticket the host has since closed stays as it is.
       await checkLinks(this.ctx.host, row.client_id, changedLinks(data, row));
@@ -278,6 +282,10 @@ export class EntryService {
       const tagsChange = data.tags !== undefined && !sameTags(data.tags, loaded.tags) ? data.tags : undefined;
       if (tagsChange) changed.push('tags');
       const tags = tagsChange ?? loaded.tags;
+      if (data.clientFieldAccess !== undefined && changesSharing) {
+        patch.client_field_access = data.clientFieldAccess === null ? null : JSON.stringify(data.clientFieldAccess);
+        changed.push('clientFieldAccess');
+      }
 
       const touchesSecrets = data.password !== undefined || data.notes !== undefined || data.totpSecret !== undefined;
       let history: HistoryRow | null = null;
@@ -309,9 +317,15 @@ export class EntryService {
         }
       }
 
+      // A field the client may only read, or not see, it may not change either: refused before anything is written.
+      const access = fieldAccess(facts, loaded.facts, settings);
+      const refused = (Object.keys(INPUT_FIELDS) as Array<keyof typeof INPUT_FIELDS>)
+        .filter((input) => changed.includes(input) && refusedFields(access, [INPUT_FIELDS[input]]).length > 0);
+      if (refused.length > 0) throw new ValidationError(refused.map((input) => issue(input, 'fieldNotEditable')));
+      const shown = (r: EntryRow) => viewFor(facts, access, toView(rowToListed(r, tags)));
       if (changed.length === 0) {
         if (data.version !== row.version) throw new ConflictError('entry', row.version);
-        return toView(rowToListed(row, tags));
+        return shown(row);
       }
       const passwordChanged = changed.includes('password');
       if (passwordChanged || changed.includes('reminderDays')) {
@@ -338,7 +352,7 @@ export class EntryService {
         });
         if (passwordChanged && patch.password_ct !== null) await enqueueChangeNotices(trx, this.ctx, next, actor);
       });
-      return toView(rowToListed(next, tags));
+      return shown(next);
     });
   }
 
@@ -370,7 +384,7 @@ export class EntryService {
           },
         });
       });
-      return toView(rowToListed({ ...row, ...patch } as EntryRow, loaded.tags));
+      return viewFor(facts, fieldAccess(facts, loaded.facts, settings), toView(rowToListed({ ...row, ...patch } as EntryRow, loaded.tags)));
     });
   }
 
@@ -436,7 +450,7 @@ export class EntryService {
   async list(actor: Actor, query: ListEntriesQuery = {}, options: { countUpTo?: number } = {}): Promise<Page<EntryView> & { totalIsAtLeast: boolean }> {
     const q = validate(listEntriesSchema, query);
     return this.ctx.guard(async () => {
-      const base = await this.visible(actor, q);
+      const { base, shown } = await this.visible(actor, q);
       const cap = options.countUpTo === undefined ? null : q.offset + options.countUpTo;
       const counted = cap === null
         ? base().count({ n: '*' })
@@ -447,7 +461,7 @@ export class EntryService {
       ]);
       const total = Number(totalRow?.n ?? 0);
       const capped = cap !== null && total > cap;
-      return { items: rows.map(toView), total: capped ? cap : total, totalIsAtLeast: capped, offset: q.offset, limit: q.limit };
+      return { items: rows.map(shown), total: capped ? cap : total, totalIsAtLeast: capped, offset: q.offset, limit: q.limit };
     });
   }
 
@@ -459,12 +473,12 @@ export class EntryService {
   async firstPage(actor: Actor, query: ListEntriesQuery = {}): Promise<{ items: EntryView[]; more: boolean; facts: Map<string, RowFacts> }> {
     const q = validate(listEntriesSchema, query);
     return this.ctx.guard(async () => {
-      const base = await this.visible(actor, q);
+      const { base, shown } = await this.visible(actor, q);
       const qb = base().select(rowFactColumns(this.ctx.knex, this.ctx.tables, this.ctx.dialect, recipientOf(actor)));
       const read = await this.page(qb, 0, q.limit + 1) as Array<ListedRow & RowFactColumns>;
       const rows = read.slice(0, q.limit);
       return {
-        items: rows.map(toView),
+        items: rows.map(shown),
         more: read.length > q.limit,
         facts: new Map(rows.map((row) => [row.id, toRowFacts(row.id, row.category_id, row)])),
       };
@@ -472,7 +486,9 @@ export class EntryService {
   }
 
   /** The list's filters under the actor's visibility, as a query to build on (rows or count). */
-  private async visible(actor: Actor, q: ReturnType<typeof listEntriesSchema.parse>): Promise<() => Knex.QueryBuilder> {
+  private async visible(
+    actor: Actor, q: ReturnType<typeof listEntriesSchema.parse>,
+  ): Promise<{ base: () => Knex.QueryBuilder; shown: (row: ListedRow) => EntryView }> {
     const { facts, settings } = await this.ctx.decisionInputs(actor);
     const t = this.ctx.tables;
     const [hiddenServiceIds, categoryIds] = await Promise.all([
@@ -482,7 +498,11 @@ export class EntryService {
         ? categoryReach(this.ctx.knex, t, facts, settings).then((reach) => reach.memberIds)
         : memberCategoryIds(this.ctx.knex, facts, settings, t),
     ]);
-    return () => {
+    const shown = (row: ListedRow): EntryView => {
+      const view = toView(row);
+      return viewFor(facts, chosenFieldAccess(facts, { source: 'vault', owner: view.owner, clientFieldAccess: view.clientFieldAccess }, settings), view);
+    };
+    const base = () => {
       const qb = this.ctx.knex(`${t.entries} as e`);
       const exact: Array<[string, string | undefined]> = [
         ['e.client_id', q.clientId], ['e.owner_kind', q.ownerKind], ['e.owner_id', q.ownerId],
@@ -494,16 +514,21 @@ export class EntryService {
       if (q.search) {
         // '!' as the escape character: a backslash means something else to MySQL and to SQLite.
         const pattern = `%${q.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+        // A client may have the addresses of staff entries hidden: it finds those by name only.
+        const byUrl = (u: Knex.QueryBuilder) => {
+          if (facts.kind === 'client') u.where('e.owner_kind', 'client');
+          u.where((url) => url.whereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern]).orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
+        };
         qb.where((s) => s
           .whereRaw(`e.name LIKE ? ESCAPE '!'`, [pattern])
-          .orWhereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern])
-          .orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern])
+          .orWhere(byUrl)
           // The folded key, so that a search finds a tag whatever its case (on MariaDB too, where the key's collation is binary).
           .orWhereIn('e.id', this.ctx.knex(t.tags).select('entry_id').whereRaw(`tag_key LIKE ? ESCAPE '!'`, [tagKey(pattern)])));
       }
       visibleEntries(qb, facts, settings, t, { hiddenServiceIds, memberCategoryIds: categoryIds, oneClient: q.clientId !== undefined });
       return qb;
     };
+    return { base, shown };
   }
 
   private page(qb: Knex.QueryBuilder, offset: number, limit: number): Promise<ListedRow[]> {
@@ -519,6 +544,8 @@ export class EntryService {
     return this.ctx.guard(async () => {
       const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'reveal', loaded, settings);
+      // Old passwords are the password too: hidden with it.
+      if (hiddenFields(facts, loaded.facts, settings).includes('password')) return [];
       const rows = await this.ctx.knex(this.ctx.tables.history)
         .select('id', 'entry_id', 'version', 'changed_at', 'changed_by_kind', 'changed_by_id')
         .where('entry_id', id).orderBy('version', 'desc') as HistoryRow[];
@@ -530,7 +557,8 @@ export class EntryService {
     return this.ctx.guard(async () => {
       const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'reveal', loaded, settings);
-      const item = await this.ctx.knex(this.ctx.tables.history)
+      const passwordHidden = hiddenFields(facts, loaded.facts, settings).includes('password');
+      const item = passwordHidden ? undefined : await this.ctx.knex(this.ctx.tables.history)
         .where({ entry_id: id, id: historyId }).first() as HistoryRow | undefined;
       if (!item) throw new NotFoundError('password version');
       const dataKey = await this.openKey(loaded.row);
@@ -551,7 +579,9 @@ export class EntryService {
       const { facts, settings } = await this.ctx.decisionInputs(actor);
       const loaded = await this.load(actor, id);
       this.require(facts, 'view', loaded, settings);
-      return can(facts, 'reveal', loaded.facts, settings) ? this.secretsOf(loaded.row) : null;
+      return can(facts, 'reveal', loaded.facts, settings)
+        ? secretsFor(hiddenFields(facts, loaded.facts, settings), await this.secretsOf(loaded.row))
+        : null;
     });
   }
 
@@ -590,20 +620,20 @@ export class EntryService {
     const t = this.ctx.tables;
     const db = this.ctx.knex;
     const withGrants = db(`${t.entries} as e`)
-      .select('e.*', 'g.principal_kind as g_kind', 'g.principal_id as g_id', 'g.can_edit as g_edit')
+      .select('e.*', 'g.principal_kind as g_kind', 'g.principal_id as g_id', 'g.can_edit as g_edit', 'g.level as g_level')
       .select(db.raw('NULL as m_kind, NULL as m_id, NULL as m_edit'), this.ctx.settingsColumn('lk_settings'), tagsColumn(db, t, this.ctx.dialect))
       .leftJoin(`${t.grants} as g`, 'g.entry_id', 'e.id')
       .where('e.id', id);
     const withMembers = db(`${t.entries} as e`)
-      .select('e.*', db.raw('NULL, NULL, NULL'), 'm.member_kind', 'm.member_id', 'm.can_edit', this.ctx.settingsColumn('lk_settings'), tagsColumn(db, t, this.ctx.dialect))
+      .select('e.*', db.raw('NULL, NULL, NULL, NULL'), 'm.member_kind', 'm.member_id', 'm.can_edit', this.ctx.settingsColumn('lk_settings'), tagsColumn(db, t, this.ctx.dialect))
       .join(`${t.categoryMembers} as m`, 'm.category_id', 'e.category_id')
       .where('e.id', id);
     const rows = await withGrants.unionAll(withMembers, false) as LoadedRow[];
     const [first] = rows;
     if (!first) return undefined;
-    const { g_kind: _gk, g_id: _gi, g_edit: _ge, m_kind: _mk, m_id: _mi, m_edit: _me, lk_settings: stored, lk_tags: storedTags, ...row } = first;
+    const { g_kind: _gk, g_id: _gi, g_edit: _ge, g_level: _gl, m_kind: _mk, m_id: _mi, m_edit: _me, lk_settings: stored, lk_tags: storedTags, ...row } = first;
     const grants: GrantRow[] = rows.filter((r) => r.g_kind !== null)
-      .map((r) => ({ entry_id: id, principal_kind: r.g_kind!, principal_id: r.g_id!, can_edit: r.g_edit! }));
+      .map((r) => ({ entry_id: id, principal_kind: r.g_kind!, principal_id: r.g_id!, can_edit: r.g_edit!, level: r.g_level }));
     const members: MemberRow[] = rows.filter((r) => r.m_kind !== null)
       .map((r) => ({ category_id: row.category_id!, member_kind: r.m_kind!, member_id: r.m_id!, can_edit: r.m_edit! }));
     const linked = await linkedServiceStatuses(this.ctx.host, [row]);
@@ -642,6 +672,7 @@ export class EntryService {
       is_private: owner.kind === 'admin' && data.private,
       reminder_days: data.reminderDays ?? null,
       notify_on_change: data.notifyOnChange,
+      client_field_access: data.clientFieldAccess == null ? null : JSON.stringify(data.clientFieldAccess),
       next_reminder_at: firstReminderAt(
         data.password === undefined ? null : now, reminderPeriod(data.reminderDays ?? null, settings.defaultReminderDays),
       ),
@@ -726,5 +757,5 @@ async function pruneHistory(trx: Knex.Transaction, table: string, entryId: strin
 }
 
 function grantRow(entryId: string, grant: Grant): GrantRow {
-  return { entry_id: entryId, principal_kind: grant.kind, principal_id: grant.id, can_edit: grant.canEdit };
+  return { entry_id: entryId, principal_kind: grant.kind, principal_id: grant.id, can_edit: grant.canEdit, level: grantLevel(grant) };
 }

@@ -269,6 +269,8 @@ export class OutboxDispatcher {
     const actor = person.actor;
     // Mail only about what the recipient may see now: a revoked grant stops reminders too.
     const entry = await this.entries.get(actor, payload.entryId);
+    // A change of a password the recipient may not see (hidden from the client) is not news to it.
+    if (payload.kind === 'password_changed' && !entry.hasPassword) return null;
     const facts: MailFacts = {
       kind: payload.kind,
       language: person.language,

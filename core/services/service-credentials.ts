@@ -99,6 +99,7 @@ function serviceView(service: HostService, product: HostProduct | undefined): En
     private: false,
     reminderDays: null,
     notifyOnChange: false,
+    clientFieldAccess: null,
     hasPassword: service.password !== null,
     hasNotes: false,
     hasTotp: false,

@@ -4,7 +4,7 @@ import type { Actor } from '../domain/actor.ts';
 import { DAY_MS } from './reminder-schedule.ts';
 import { applySettingsChange, type VaultSettings } from '../domain/settings.ts';
 import { ForbiddenError } from '../errors.ts';
-import { canDo } from '../policy/access-policy.ts';
+import { canDo, clientAreaOpen } from '../policy/access-policy.ts';
 import { settingsPatchSchema, settingsSchema, type SettingsPatch } from '../validation/schemas.ts';
 import { validate } from '../validation/validate.ts';
 import { SETTINGS_KEY, SETTINGS_MEMO, type VaultContext } from './context.ts';
@@ -18,6 +18,19 @@ export class SettingsService {
       const { facts, settings } = await this.ctx.decisionInputs(actor);
       if (!canDo(facts, 'changeSettings', settings) && actor.kind !== 'system') throw new ForbiddenError('read the settings');
       return settings;
+    });
+  }
+
+  /**
+   * Whether the client area is open to this client actor now (its group,
+   * the client, the contact, as the host says they are). Another kind of
+   * actor is not in the client area: false.
+   */
+  async clientAreaOpenFor(actor: Actor): Promise<boolean> {
+    if (actor.kind !== 'client') return false;
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      return facts.kind === 'client' && clientAreaOpen(facts, settings);
     });
   }
 

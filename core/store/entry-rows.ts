@@ -2,6 +2,7 @@ import type { EntryView, Grant, HistoryItem, OwnerKind } from '../domain/entry.t
 import type { CategoryMember } from '../domain/category.ts';
 import type { PrincipalKind } from '../domain/actor.ts';
 import { tagsFrom } from './entry-tags.ts';
+import { parseFieldAccess } from '../domain/field-access.ts';
 
 /** An entries row as the database holds it. */
 export interface EntryRow {
@@ -22,6 +23,8 @@ export interface EntryRow {
   is_private: boolean | number;
   reminder_days: number | null;
   notify_on_change: boolean | number;
+  /** JSON of the entry's field access toward the client; null follows the settings. */
+  client_field_access?: string | null;
   next_reminder_at: number | string | null;
   version: number;
   kek_id: string;
@@ -40,6 +43,8 @@ export interface GrantRow {
   principal_kind: PrincipalKind;
   principal_id: string;
   can_edit: boolean | number;
+  /** view, edit or share; absent where a read asks only whether the grant edits. */
+  level?: string | null;
 }
 
 export interface MemberRow {
@@ -64,7 +69,7 @@ export interface HistoryRow {
 export const LISTED_COLUMNS = [
   'id', 'name', 'username', 'website_url', 'login_url', 'owner_kind', 'owner_id', 'client_id', 'service_id',
   'contact_id', 'device_id', 'ticket_id', 'category_id', 'shared_with_admin', 'is_private', 'reminder_days', 'notify_on_change',
-  'version', 'created_at', 'updated_at', 'password_changed_at',
+  'client_field_access', 'version', 'created_at', 'updated_at', 'password_changed_at',
 ] as const;
 
 /** Presence of each secret, computed in SQL so lists never load a ciphertext. */
@@ -102,6 +107,7 @@ export function toView(row: ListedRow): EntryView {
     private: Boolean(row.is_private),
     reminderDays: row.reminder_days,
     notifyOnChange: Boolean(row.notify_on_change),
+    clientFieldAccess: parseFieldAccess(row.client_field_access),
     hasPassword: Boolean(Number(row.has_password)),
     hasNotes: Boolean(Number(row.has_notes)),
     hasTotp: Boolean(Number(row.has_totp)),
@@ -118,7 +124,8 @@ export function rowToListed(row: EntryRow, tags: readonly string[] = []): Listed
 }
 
 export function toGrant(row: GrantRow): Grant {
-  return { kind: row.principal_kind, id: row.principal_id, canEdit: Boolean(row.can_edit) };
+  const grant: Grant = { kind: row.principal_kind, id: row.principal_id, canEdit: Boolean(row.can_edit) };
+  return row.level === 'share' ? { ...grant, canEdit: true, canShare: true } : grant;
 }
 
 export function toMember(row: MemberRow): CategoryMember {

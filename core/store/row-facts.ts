@@ -26,13 +26,13 @@ export interface RowFactColumns {
  * Columns that bring an entry's grants, its category's members and name, and
  * whether `reader` watches it, as index look-ups per listed row: a panel then
  * reads its page and everything it shows about the page in one statement.
- * Lists of grants and members come as JSON arrays of [kind, id, can_edit].
+ * Lists of grants and members come as JSON arrays of [kind, id, can_edit] (grants add their level).
  */
 export function rowFactColumns(knex: Knex, t: TableNames, dialect: Dialect, reader: { kind: string; id: string } | null): Knex.Raw[] {
   const array = dialect === 'mysql' ? 'JSON_ARRAYAGG(JSON_ARRAY(%s))' : 'json_group_array(json_array(%s))';
   const aggregate = (columns: string) => array.replace('%s', columns);
   return [
-    knex.raw(`(SELECT ${aggregate('g.principal_kind, g.principal_id, g.can_edit')} FROM ?? AS ?? WHERE g.entry_id = e.id) AS lk_grants`, [t.grants, 'g']),
+    knex.raw(`(SELECT ${aggregate('g.principal_kind, g.principal_id, g.can_edit, g.level')} FROM ?? AS ?? WHERE g.entry_id = e.id) AS lk_grants`, [t.grants, 'g']),
     knex.raw(`(SELECT ${aggregate('m.member_kind, m.member_id, m.can_edit')} FROM ?? AS ?? WHERE m.category_id = e.category_id) AS lk_members`, [t.categoryMembers, 'm']),
     knex.raw('(SELECT n.name FROM ?? AS ?? WHERE n.id = e.category_id) AS lk_category_name', [t.categories, 'n']),
     reader
@@ -42,12 +42,14 @@ export function rowFactColumns(knex: Knex, t: TableNames, dialect: Dialect, read
 }
 
 export function toRowFacts(entryId: string, categoryId: string | null, row: RowFactColumns): RowFacts {
-  const triples = (value: unknown): Array<[string, string, boolean | number]> => {
+  const triples = (value: unknown): Array<[string, string, boolean | number, string?]> => {
     const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
-    return Array.isArray(parsed) ? parsed as Array<[string, string, boolean | number]> : [];
+    return Array.isArray(parsed) ? parsed as Array<[string, string, boolean | number, string?]> : [];
   };
   return {
-    grants: triples(row.lk_grants).map(([kind, id, canEdit]) => ({ entry_id: entryId, principal_kind: kind as GrantRow['principal_kind'], principal_id: id, can_edit: canEdit })),
+    grants: triples(row.lk_grants).map(([kind, id, canEdit, level]) => ({
+      entry_id: entryId, principal_kind: kind as GrantRow['principal_kind'], principal_id: id, can_edit: canEdit, level: level ?? null,
+    })),
     members: categoryId === null ? [] : triples(row.lk_members)
       .map(([kind, id, canEdit]) => ({ category_id: categoryId, member_kind: kind as MemberRow['member_kind'], member_id: id, can_edit: canEdit })),
     categoryName: row.lk_category_name,

@@ -54,6 +54,9 @@ export const RULES = {
   alreadyEnrolled: () => 'an authenticator app is already set up; a manager can reset it',
   tagComma: () => 'a tag cannot contain a comma',
   tooWeak: (p) => `is too weak: its strength is ${p.score} of 4, and at least ${p.min} is required`,
+  levelDisagreesWithCanEdit: () => 'disagrees with canEdit: give the level alone',
+  fieldNotEditable: () => 'may not be changed by you on this entry',
+  staffSetsFieldAccess: () => 'only staff choose what the client may do with each field',
 } satisfies Record<string, (params: Record<string, string | number>) => string>;
 
 export type Rule = keyof typeof RULES;

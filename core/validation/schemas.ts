@@ -3,6 +3,8 @@ import { SERVICE_STATUSES } from '../ports/host-directory.ts';
 import { STEP_UP_ACTIONS } from '../domain/step-up.ts';
 import { textOf } from './text.ts';
 import { normaliseTags, tagKey, TAG_MAX_LENGTH, TAGS_PER_ENTRY } from '../domain/tags.ts';
+import { GRANT_LEVELS, grantAt } from '../domain/entry.ts';
+import { FIELD_ACCESS_LEVELS } from '../domain/field-access.ts';
 
 const KIB = 1024;
 
@@ -62,10 +64,28 @@ export const tagsSchema = z.array(tag).max(TAGS_PER_ENTRY).transform(normaliseTa
 
 export const principalKind = z.enum(['admin', 'admin_role', 'client', 'contact']);
 
+/**
+ * A grant names its level (view, edit, share); `canEdit` alone, as before
+ * levels, still reads as edit or view. Both, disagreeing, are refused.
+ */
 export const grantSchema = z.strictObject({
   kind: principalKind,
   id: hostId,
-  canEdit: z.boolean().default(false),
+  canEdit: z.boolean().optional().describe('Before levels: true is edit, false (or absent) view. Still accepted'),
+  level: z.enum(GRANT_LEVELS).optional().describe('view, edit, or share (edit and change who the entry is shared with)'),
+}).superRefine((g, ctx) => {
+  if (g.level !== undefined && g.canEdit !== undefined && g.canEdit !== (g.level !== 'view')) {
+    ctx.addIssue({ code: 'custom', path: ['level'], message: 'levelDisagreesWithCanEdit' });
+  }
+}).transform((g) => grantAt(g, g.level ?? (g.canEdit === true ? 'edit' : 'view')));
+
+/** What the client may do with each field of a staff entry; null follows the settings' default. */
+export const fieldAccessSchema = z.strictObject({
+  username: z.enum(FIELD_ACCESS_LEVELS),
+  password: z.enum(FIELD_ACCESS_LEVELS),
+  urls: z.enum(FIELD_ACCESS_LEVELS),
+  notes: z.enum(FIELD_ACCESS_LEVELS),
+  totp: z.enum(FIELD_ACCESS_LEVELS),
 });
 
 export const grantsSchema = z.array(grantSchema).max(200);
@@ -89,6 +109,8 @@ export const createEntrySchema = z.strictObject({
   private: z.boolean().default(false),
   reminderDays: reminderDays.nullable().optional(),
   notifyOnChange: z.boolean().default(false),
+  /** Staff only: what the client may do with each field. */
+  clientFieldAccess: fieldAccessSchema.nullable().optional(),
   grants: grantsSchema.optional(),
   tags: tagsSchema.optional(),
 });
@@ -113,6 +135,7 @@ export const updateEntrySchema = z.strictObject({
   reminderDays: reminderDays.nullable().optional(),
   notifyOnChange: z.boolean().optional(),
   tags: tagsSchema.optional(),
+  clientFieldAccess: fieldAccessSchema.nullable().optional(),
 });
 export type UpdateEntryInput = z.input<typeof updateEntrySchema>;
 
@@ -240,6 +263,13 @@ export const settingsSchema = z.strictObject({
     clientSummary: z.boolean(),
     ticketSidebar: z.boolean(),
   }),
+  clientArea: z.strictObject({
+    enabled: z.boolean(),
+    excludedClientGroupIds: idList,
+    excludedClientIds: idList,
+    restrictedContactIds: idList,
+  }),
+  defaultClientFieldAccess: fieldAccessSchema,
   clientImportExport: z.boolean(),
   clientEntryLimit: z.number().int().min(1).max(100000).nullable(),
   historyDepth: z.number().int().min(0).max(100),
@@ -280,6 +310,8 @@ export const settingsPatchSchema = settingsSchema.extend({
     refusedBurst: securityAlertsSchema.shape.refusedBurst.partial(),
     roleChange: securityAlertsSchema.shape.roleChange.partial(),
   }).partial(),
+  clientArea: settingsSchema.shape.clientArea.partial(),
+  defaultClientFieldAccess: fieldAccessSchema.partial(),
 }).partial();
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { totpCode, type Actor, type AddonSection } from '../../core/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
-import { acme, owner, sam, sid } from '../support/host-fixture.ts';
+import { acme, acmeDev, owner, sam, sid } from '../support/host-fixture.ts';
 import { Inbox } from '../mail/support/inbox.ts';
 import { SoftPasskey } from '../support/soft-passkey.ts';
 import { BASE, Harness, hs256Embed, signEmbed, type Browser, type HttpResponse, type SendOptions } from '../express/harness.ts';
@@ -83,6 +83,16 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     { operation: 'listEntries', title: 'entries carrying a tag', status: 200, call: () => call(owner, 'GET', '/entries?tag=Network') },
     { operation: 'listEntries', title: 'a tag longer than 40 characters', status: 400, call: () => call(owner, 'GET', `/entries?tag=${'x'.repeat(41)}`) },
     { operation: 'listEntries', title: 'no session', status: 401, call: () => call(null, 'GET', '/entries') },
+    {
+      operation: 'listEntries', title: 'a contact denied the client area', status: 403,
+      call: async () => {
+        await as(acmeDev);
+        await h.vault.lk.settings.update(owner, { clientArea: { restrictedContactIds: ['k-acme-dev'] } });
+        const refused = await call(acmeDev, 'GET', '/entries');
+        await h.vault.lk.settings.update(owner, { clientArea: { restrictedContactIds: [] } });
+        return refused;
+      },
+    },
 
     { operation: 'createEntry', title: 'a new entry', status: 201, call: () => call(owner, 'POST', '/entries', { json: { name: 'Switch', password: 'pw', clientId: 'c-acme' } }) },
     { operation: 'createEntry', title: 'no name', status: 400, call: () => call(owner, 'POST', '/entries', { json: { password: 'pw' } }) },
@@ -119,6 +129,10 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     {
       operation: 'shareEntry', title: 'a grant to an admin', status: 200,
       call: async () => call(owner, 'PUT', `/entries/${entryId}/grants`, { json: { version: await version(), grants: [{ kind: 'admin', id: 'a-sam' }] } }),
+    },
+    {
+      operation: 'shareEntry', title: 'a grant at the edit-and-share level', status: 200,
+      call: async () => call(owner, 'PUT', `/entries/${entryId}/grants`, { json: { version: await version(), grants: [{ kind: 'admin', id: 'a-sam', level: 'share' }] } }),
     },
     { operation: 'shareEntry', title: 'no grants', status: 400, call: async () => call(owner, 'PUT', `/entries/${entryId}/grants`, { json: { version: await version() } }) },
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import type { MemoryDirectory } from '../../adapters/memory/memory-directory.ts';
 import type { Actor, Grant } from '../../core/index.ts';
-import { can, clientMayCreate, type EntryAction } from '../../core/policy/access-policy.ts';
+import { can, clientMayCreate, fieldAccess, type EntryAction } from '../../core/policy/access-policy.ts';
+import { grantLevel, type EntryView, type RevealedSecrets } from '../../core/domain/entry.ts';
 import type { ActorFacts } from '../../core/policy/facts.ts';
 import { resolveActor } from '../../core/policy/resolve-actor.ts';
 import { forEachDatabase, openVault, type Vault } from '../support/databases.ts';
@@ -23,6 +24,7 @@ describe('access policy: the reference policy itself', () => {
           source: 'vault' as const, owner: e.owner, clientId: e.client, categoryId: e.category, sharedWithAdmin: e.sharedWithAdmin,
           private: e.private, grants: e.grants, categoryMembers: category?.members ?? [], service: null,
           linkedServiceStatus: world.services.find((s) => s.id === e.service)?.status ?? null,
+          clientFieldAccess: e.fieldAccess,
         };
         const shuffled = { ...facts, grants: rotate(e.grants, seed), categoryMembers: rotate(facts.categoryMembers, seed + 1) };
         for (const actor of world.actors) {
@@ -168,7 +170,7 @@ forEachDatabase('access policy: services agree with the reference policy', (db) 
         const owner = facts.kind === 'admin' ? { kind: 'admin' as const, id: facts.adminId } : { kind: 'client' as const, id: facts.clientId };
         built.entries.set(createdId, {
           id: createdId, name, owner, client: facts.kind === 'client' ? facts.clientId : null, category: null,
-          sharedWithAdmin: false, private: false, service: null, grants: [], version: 1,
+          sharedWithAdmin: false, private: false, service: null, grants: [], fieldAccess: null, version: 1,
         });
       }
       return;
@@ -187,17 +189,21 @@ forEachDatabase('access policy: services agree with the reference policy', (db) 
     const id = call.target === 'missing' ? MISSING_ID : built.ids.get(call.target)!;
     const entry = built.entries.get(id);
     const f = entry === undefined ? undefined : entryFacts(world, built, entry);
-    const expected = f === undefined || !can(facts, 'view', f, settings) ? 'NotFoundError'
+    let expected = f === undefined || !can(facts, 'view', f, settings) ? 'NotFoundError'
       : can(facts, rule, f, settings) ? 'ok' : 'ForbiddenError';
+    // An update also changes the username: refused, naming the field, where the client may not edit it.
+    if (expected === 'ok' && call.action === 'update' && fieldAccess(facts, f!, settings).username !== 'edit') expected = 'ValidationError';
     // A client shares with its own contacts only; an admin may keep every grant the entry has. Either sends
     // only what a share dialog can show now: a contact who has moved to another client is no longer offered.
     const contactNow = new Map(world.clients.flatMap((c) => c.contacts.map((k) => [k.id, c.id] as const)));
     const grants: Grant[] = (entry?.grants ?? [])
       .filter((g) => facts.kind !== 'client' || g.kind === 'contact')
       .filter((g) => g.kind !== 'contact' || contactNow.get(g.id) === entry?.client);
-    const got = await outcome(runOn(call, id, entry?.version ?? 1, grants));
+    let result: unknown;
+    const got = await outcome(runOn(call, id, entry?.version ?? 1, grants).then((r) => { result = r; }));
     mustAgree(call, facts, expected, got);
     if (got !== 'ok' || entry === undefined) return;
+    if (call.action === 'get' || call.action === 'reveal') mustHideFields(call, facts, fieldAccess(facts, f!, settings), result);
     if (call.action === 'update') entry.version += 1;
     if (call.action === 'share') {
       entry.version += 1;
@@ -212,10 +218,30 @@ forEachDatabase('access policy: services agree with the reference policy', (db) 
     switch (call.action) {
       case 'get': return lk.entries.get(call.actor, id);
       case 'reveal': return lk.entries.reveal(call.actor, id);
-      case 'update': return lk.entries.update(call.actor, id, { version, name: `renamed-v${version + 1}` });
+      case 'update': return lk.entries.update(call.actor, id, { version, name: `renamed-v${version + 1}`, username: `user-v${version + 1}` });
       case 'delete': return lk.entries.delete(call.actor, id, { version });
-      case 'share': return lk.entries.share(call.actor, id, { version, grants });
+      case 'share': return lk.entries.share(call.actor, id, { version, grants: grants.map((g) => ({ kind: g.kind, id: g.id, level: grantLevel(g) })) });
       case 'create': throw new Error('create has no target');
+    }
+  }
+
+  /** What `get` and `reveal` gave must leave out every field the policy hides from the actor. */
+  function mustHideFields(call: Call, facts: ActorFacts, access: ReturnType<typeof fieldAccess>, result: unknown): void {
+    const leaks: string[] = [];
+    if (call.action === 'get') {
+      const view = result as EntryView;
+      if (access.username === 'hidden' && view.username !== '') leaks.push('username');
+      if (access.urls === 'hidden' && (view.websiteUrl !== null || view.loginUrl !== null)) leaks.push('urls');
+      if (access.password === 'hidden' && (view.hasPassword || view.passwordChangedAt !== null)) leaks.push('password');
+    } else {
+      const secrets = result as RevealedSecrets;
+      if (access.password === 'hidden' && secrets.password !== null) leaks.push('password');
+      if (access.notes === 'hidden' && secrets.notes !== null) leaks.push('notes');
+      if (access.totp === 'hidden' && secrets.totpSecret !== null) leaks.push('totp');
+      if (access.password !== 'hidden' && secrets.password === null && !call.target.startsWith('new')) leaks.push('(password withheld though not hidden)');
+    }
+    if (leaks.length > 0) {
+      throw new Error(`${call.action} of ${call.target} by ${describeActor(call.actor, facts)} gave fields the policy hides: ${leaks.join(', ')}`);
     }
   }
 

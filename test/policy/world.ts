@@ -5,6 +5,8 @@ import {
   DEFAULT_SETTINGS, Secret, SERVICE_STATUSES, type Actor, type CategoryMember, type Grant, type Owner, type Principal, type PrincipalKind,
   type ServiceStatus, type VaultSettings,
 } from '../../core/index.ts';
+import { grantAt, GRANT_LEVELS, grantLevel } from '../../core/domain/entry.ts';
+import { FIELD_ACCESS_LEVELS, type ClientFieldAccess } from '../../core/domain/field-access.ts';
 import type { EntryFacts } from '../../core/policy/facts.ts';
 import { DEFAULT_STEP_UP } from '../../core/index.ts';
 import type { Vault } from '../support/databases.ts';
@@ -51,6 +53,8 @@ export interface WorldEntry {
   /** A service of the entry's client the entry is about, or null. */
   service: string | null;
   grants: Grant[];
+  /** Staff entries: what the client may do with each field, or null for the settings' default. */
+  fieldAccess: ClientFieldAccess | null;
 }
 
 export type CallAction = 'get' | 'reveal' | 'update' | 'delete' | 'share' | 'create';
@@ -82,6 +86,11 @@ function contactId(clientIndex: number, j: number, twins: boolean): string {
 const nat = (max: number) => fc.nat({ max });
 const indexList = (max: number, maxLength: number) => fc.uniqueArray(nat(max), { maxLength });
 
+const fieldAccessArbitrary = fc.record({
+  username: fc.constantFrom(...FIELD_ACCESS_LEVELS), password: fc.constantFrom(...FIELD_ACCESS_LEVELS),
+  urls: fc.constantFrom(...FIELD_ACCESS_LEVELS), notes: fc.constantFrom(...FIELD_ACCESS_LEVELS), totp: fc.constantFrom(...FIELD_ACCESS_LEVELS),
+});
+
 const rawWorld = fc.record({
   twins: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   admins: fc.array(fc.record({ role: nat(ROLE_COUNT - 1), disabled: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) }), { minLength: 1, maxLength: 6 }),
@@ -109,7 +118,8 @@ const rawWorld = fc.record({
     sharedWithAdmin: fc.boolean(),
     private: fc.boolean(),
     service: fc.option(nat(9), { freq: 2 }),
-    grants: fc.array(fc.record({ kind: fc.constantFrom<PrincipalKind>('admin', 'admin_role', 'client', 'contact'), pick: nat(99), canEdit: fc.boolean() }), { maxLength: 3 }),
+    grants: fc.array(fc.record({ kind: fc.constantFrom<PrincipalKind>('admin', 'admin_role', 'client', 'contact'), pick: nat(99), level: fc.constantFrom(...GRANT_LEVELS) }), { maxLength: 3 }),
+    fieldAccess: fc.option(fieldAccessArbitrary, { freq: 2 }),
   }), { maxLength: 15 }),
   settings: fc.record({
     mode: fc.constantFrom('full' as const, 'restricted' as const, 'shared' as const),
@@ -125,11 +135,16 @@ const rawWorld = fc.record({
     visibleStatuses: fc.subarray([...SERVICE_STATUSES]),
     excludedProducts: indexList(2, 1),
     excludedProductGroups: indexList(PRODUCT_GROUP_COUNT - 1, 1),
+    areaEnabled: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    areaExcludedGroups: indexList(GROUP_COUNT - 1, 1),
+    areaExcludedClients: indexList(3, 1),
+    areaRestrictedContacts: indexList(99, 2),
+    defaultFieldAccess: fieldAccessArbitrary,
     entryLimit: fc.option(fc.integer({ min: 1, max: 4 }), { freq: 2 }),
   }),
   calls: fc.array(fc.record({
     // Random callers mostly meet "not found"; owners and grantees reach the other outcomes.
-    who: fc.constantFrom('anyone' as const, 'owner' as const, 'grantee' as const),
+    who: fc.constantFrom('anyone' as const, 'owner' as const, 'grantee' as const, 'entryClient' as const),
     actor: nat(99),
     action: fc.constantFrom<CallAction>('get', 'reveal', 'update', 'delete', 'share', 'create'),
     target: nat(99),
@@ -200,13 +215,14 @@ function toWorld(raw: RawWorld): World {
     const grants: Grant[] = [];
     for (const g of e.grants) {
       const id = pickPrincipal(g.kind, g.pick, client);
-      if (id !== null) grants.push({ kind: g.kind, id, canEdit: g.canEdit });
+      if (id !== null) grants.push(grantAt({ kind: g.kind, id }, g.level));
     }
     const ofClient = services.filter((sv) => sv.client === client);
     const service = e.service === null || ofClient.length === 0 ? null : ofClient[e.service % ofClient.length]!.id;
     return {
       name: `e${i}`, owner, client, category, sharedWithAdmin: owner.kind === 'client' && e.sharedWithAdmin,
       private: owner.kind === 'admin' && e.private, service, grants: dedupe(grants),
+      fieldAccess: owner.kind === 'admin' ? e.fieldAccess : null,
     };
   });
 
@@ -242,6 +258,13 @@ function toWorld(raw: RawWorld): World {
       excludedProductGroupIds: s.excludedProductGroups.map((i) => productGroupIds[i]!),
       visibleStatuses: s.visibleStatuses,
     },
+    clientArea: {
+      enabled: s.areaEnabled,
+      excludedClientGroupIds: s.areaExcludedGroups.map((i) => groupIds[i]!),
+      excludedClientIds: s.areaExcludedClients.map((i) => idOf('c', i, twins)),
+      restrictedContactIds: allContacts.length === 0 ? [] : s.areaRestrictedContacts.map((i) => allContacts[i % allContacts.length]!),
+    },
+    defaultClientFieldAccess: s.defaultFieldAccess,
     staffPanels: { clientSummary: true, ticketSidebar: true },
     // Alerts and reviews decide no access: the world keeps the defaults.
     securityAlerts: DEFAULT_SETTINGS.securityAlerts,
@@ -291,6 +314,11 @@ function toWorld(raw: RawWorld): World {
     const entry = entries.find((e) => e.name === target);
     const reaching = entry === undefined ? [] : c.who === 'owner' ? [entry.owner]
       : c.who === 'grantee' ? [...entry.grants, ...(categories.find((cat) => cat.name === entry.category)?.members ?? [])]
+      // The client a staff entry is filed under, or a contact of it: where field access toward the client shows.
+      : c.who === 'entryClient' && entry.client !== null ? [
+        { kind: 'client' as const, id: entry.client },
+        ...contactsOf(entry.client).map((id) => ({ kind: 'contact' as const, id })),
+      ]
       : [];
     const chosen = reaching.length === 0 ? undefined : actorFor(reaching[c.actor % reaching.length]!);
     return { actor: chosen ?? actors[c.actor % actors.length]!, action: c.action, target };
@@ -350,6 +378,7 @@ export interface ModelEntry {
   private: boolean;
   service: string | null;
   grants: Grant[];
+  fieldAccess: ClientFieldAccess | null;
   version: number;
 }
 
@@ -389,16 +418,20 @@ export async function buildWorld(vault: Vault, host: MemoryDirectory, world: Wor
     const ownGrants = (byClient ? e.grants.filter((g) => g.kind === 'contact') : e.grants).filter(stillThere);
     const created = await lk.entries.create(actor, {
       name: e.name,
+      username: `user-${e.name}`,
+      websiteUrl: `https://${e.name}.example.test/`,
       password: `pw-${e.name}`,
       notes: `notes of ${e.name}`,
+      totpSecret: 'JBSWY3DPEHPK3PXP',
       ...(byClient ? { sharedWithAdmin: e.sharedWithAdmin } : { clientId: e.client, private: e.private }),
       ...(e.service !== null ? { serviceId: e.service } : {}),
       ...(ownCategory ? { categoryId: categoryIds.get(e.category!)! } : {}),
-      grants: ownGrants,
+      ...(e.fieldAccess !== null ? { clientFieldAccess: e.fieldAccess } : {}),
+      grants: ownGrants.map((g) => ({ kind: g.kind, id: g.id, level: grantLevel(g) })),
     });
     const extraGrants = e.grants.filter((g) => !ownGrants.includes(g));
     if (extraGrants.length > 0) {
-      await raw(t.grants).insert(extraGrants.map((g) => ({ entry_id: created.id, principal_kind: g.kind, principal_id: g.id, can_edit: g.canEdit })));
+      await raw(t.grants).insert(extraGrants.map((g) => ({ entry_id: created.id, principal_kind: g.kind, principal_id: g.id, can_edit: g.canEdit, level: grantLevel(g) })));
     }
     if (e.category !== null && !ownCategory) {
       await raw(t.entries).where('id', created.id).update({ category_id: categoryIds.get(e.category)! });
@@ -406,7 +439,7 @@ export async function buildWorld(vault: Vault, host: MemoryDirectory, world: Wor
     ids.set(e.name, created.id);
     entries.set(created.id, {
       id: created.id, name: e.name, owner: e.owner, client: e.client, category: e.category,
-      sharedWithAdmin: e.sharedWithAdmin, private: e.private, service: e.service, grants: e.grants, version: 1,
+      sharedWithAdmin: e.sharedWithAdmin, private: e.private, service: e.service, grants: e.grants, fieldAccess: e.fieldAccess, version: 1,
     });
   }
 
@@ -429,6 +462,7 @@ export function entryFacts(world: World, built: Built, entry: ModelEntry): Entry
     categoryMembers: category?.members ?? [],
     service: null,
     linkedServiceStatus: world.services.find((s) => s.id === entry.service && s.client === entry.client)?.status ?? null,
+    clientFieldAccess: entry.fieldAccess,
   };
 }
 

@@ -9,7 +9,7 @@ import { countRows, emptyTables, rejection, snapshotTables } from '../support/ta
 /** Exactly the fields a listed or fetched entry may carry: no ciphertext, no wrapped key, no secret. */
 const VIEW_KEYS = [
   'id', 'source', 'name', 'username', 'websiteUrl', 'loginUrl', 'owner', 'clientId', 'links', 'categoryId',
-  'sharedWithAdmin', 'private', 'reminderDays', 'notifyOnChange', 'hasPassword', 'hasNotes', 'hasTotp', 'version',
+  'sharedWithAdmin', 'private', 'reminderDays', 'notifyOnChange', 'clientFieldAccess', 'hasPassword', 'hasNotes', 'hasTotp', 'version',
   'createdAt', 'updatedAt', 'passwordChangedAt', 'tags',
 ];
 

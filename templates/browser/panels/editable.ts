@@ -6,6 +6,8 @@ export interface Principal {
   kind: string;
   id: string;
   canEdit: boolean;
+  /** Grants only: edit and share. */
+  canShare?: boolean;
 }
 
 /** An entry as its row offers it to the dialogs: no secret, only whether it has one. */
@@ -21,6 +23,8 @@ export interface EditableEntry {
   sharedWithAdmin?: boolean;
   private?: boolean;
   canShare?: boolean;
+  /** To staff: their choice for the client (null: the default). To a client: what it may do with each field. */
+  clientFieldAccess?: Record<string, string> | null;
   reminderDays?: number | null;
   notifyOnChange?: boolean;
   hasPassword?: boolean;

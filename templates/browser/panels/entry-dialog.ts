@@ -8,7 +8,7 @@ import { showStrength } from './password-strength.ts';
 import { toast } from './toast.ts';
 
 /** What the entry form sends: a field the dialog does not show is absent. */
-type EntryPayload = Record<string, string | number | boolean | null | string[]>;
+type EntryPayload = Record<string, string | number | boolean | null | string[] | Record<string, string>>;
 
 /** How often reminders come: the default period, never, or every n days. */
 type ReminderMode = 'default' | 'off' | 'every';
@@ -60,9 +60,37 @@ export function openEntryDialog(cfg: PanelConfig, entry: EditableEntry | null): 
   for (const box of all(form, '[data-lk-staff-private]', HTMLElement)) {
     box.hidden = Boolean(entry) && (entry?.ownerKind !== 'admin' || !entry?.canShare);
   }
+  showFieldAccess(form, entry);
   opened.set(form, { original: entry, shown: entry ? entryPayload(form) : null });
   dialog.showModal();
   inputOf(form, 'name').focus();
+}
+
+/** The inputs of each field whose access toward the client staff choose. */
+const ACCESS_INPUTS: Record<string, readonly string[]> = {
+  username: ['username'], password: ['password'], urls: ['websiteUrl', 'loginUrl'], notes: ['notes'], totp: ['totpSecret'],
+};
+
+/**
+ * Staff see their choice in the selects (none chosen: the default). A client
+ * finds the fields it may only read locked, and those hidden from it gone.
+ */
+function showFieldAccess(form: HTMLFormElement, entry: EditableEntry | null): void {
+  const access = entry?.clientFieldAccess ?? null;
+  const staffDialog = form.querySelector('[data-lk-field-access]') !== null;
+  for (const select of all(form, '[data-lk-field-access-for]', HTMLSelectElement)) {
+    select.value = access?.[select.dataset.lkFieldAccessFor ?? ''] ?? '';
+  }
+  for (const [field, names] of Object.entries(ACCESS_INPUTS)) {
+    const level = staffDialog ? 'edit' : access?.[field] ?? 'edit';
+    for (const name of names) {
+      const input = fieldOf(form, name);
+      if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement)) continue;
+      input.readOnly = level === 'read';
+      const label = input.closest('label');
+      if (label) label.hidden = level === 'hidden';
+    }
+  }
 }
 
 /**
@@ -100,6 +128,7 @@ function entryPayload(form: HTMLFormElement): EntryPayload {
     const input = fieldOf(form, name);
     return input instanceof HTMLInputElement ? input.checked : undefined;
   };
+  let fieldAccess: Record<string, string> | null | undefined;
   const orNull = (text: string | undefined) => (text === undefined ? undefined : text.trim() === '' ? null : text.trim());
   const payload: Record<string, string | number | boolean | null | string[] | undefined> = {
     name: value('name'),
@@ -125,12 +154,19 @@ function entryPayload(form: HTMLFormElement): EntryPayload {
   if (shown('sharedWithAdmin')) payload.sharedWithAdmin = checked('sharedWithAdmin');
   if (shown('private')) payload.private = checked('private');
   payload.tags = tagsOf(form);
+  const selects = all(form, '[data-lk-field-access-for]', HTMLSelectElement).filter((s) => !s.closest('[hidden]'));
+  if (selects.length > 0) {
+    // None chosen follows the default; a partial choice is sent as it is, and the server names the field left out.
+    const chosen = Object.fromEntries(selects.filter((s) => s.value !== '').map((s) => [s.dataset.lkFieldAccessFor ?? '', s.value]));
+    fieldAccess = Object.keys(chosen).length === 0 ? null : chosen;
+  }
   for (const secret of ['password', 'notes', 'totpSecret']) {
     const text = value(secret);
     if (text !== undefined && text !== '') payload[secret] = text;
   }
   const sent: EntryPayload = {};
   for (const [key, item] of Object.entries(payload)) if (item !== undefined) sent[key] = item;
+  if (fieldAccess !== undefined) sent.clientFieldAccess = fieldAccess;
   return sent;
 }
 
@@ -143,7 +179,7 @@ function entryPayload(form: HTMLFormElement): EntryPayload {
 function changesFrom(shown: EntryPayload, payload: EntryPayload): EntryPayload {
   const changes: EntryPayload = {};
   for (const [key, value] of Object.entries(payload)) {
-    // Tags are a list: the same chips in the same order are no change.
+    // Compared as JSON: tags are a list (the same chips in the same order are no change), the field access an object.
     if (!Object.hasOwn(shown, key) || JSON.stringify(shown[key]) !== JSON.stringify(value)) changes[key] = value;
   }
   return changes;

@@ -7,6 +7,7 @@ import { checkedPrincipals, checkPrincipals } from './principals.ts';
 
 const VIEW = '[data-lk-grant-view]';
 const EDIT = '[data-lk-grant-edit]';
+const SHARE = '[data-lk-grant-share]';
 
 /** Opens the share dialog with the entry's grants checked. */
 export function openShareDialog(cfg: PanelConfig, entry: EditableEntry): void {
@@ -17,15 +18,18 @@ export function openShareDialog(cfg: PanelConfig, entry: EditableEntry): void {
   inputOf(form, 'version').value = String(entry.version);
   const shared = fieldOf(form, 'sharedWithAdmin');
   if (shared instanceof HTMLInputElement) shared.checked = Boolean(entry.sharedWithAdmin);
-  checkPrincipals(form, entry.grants || [], VIEW, EDIT);
+  checkPrincipals(form, entry.grants || [], VIEW, EDIT, SHARE);
   dialog.showModal();
 }
 
 /** Replaces the entry's grants with those checked. */
 export async function submitShare(cfg: PanelConfig, form: HTMLFormElement): Promise<void> {
-  const body: { version: number; grants: ReturnType<typeof checkedPrincipals>; sharedWithAdmin?: boolean } = {
+  // Each grant at its level: view, edit, or share (edit and share).
+  const grants = checkedPrincipals(form, VIEW, EDIT, SHARE)
+    .map((p) => ({ kind: p.kind, id: p.id, level: p.canShare ? 'share' : p.canEdit ? 'edit' : 'view' }));
+  const body: { version: number; grants: typeof grants; sharedWithAdmin?: boolean } = {
     version: Number(inputOf(form, 'version').value),
-    grants: checkedPrincipals(form, VIEW, EDIT),
+    grants,
   };
   const shared = fieldOf(form, 'sharedWithAdmin');
   if (shared instanceof HTMLInputElement) body.sharedWithAdmin = shared.checked;
