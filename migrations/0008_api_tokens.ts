@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { TableNames } from '../core/store/table-names.ts';
+import { binaryText } from './binary-text.ts';
 
 /**
  * API tokens (core/services/api-tokens.ts): one row per token an admin made,
@@ -10,10 +11,7 @@ import type { TableNames } from '../core/store/table-names.ts';
 export async function up(knex: Knex, t: TableNames): Promise<void> {
   const mysql = knex.client.config.client === 'mysql2';
   await knex.schema.createTable(t.apiTokens, (a) => {
-    if (mysql) {
-      a.charset('utf8mb4');
-      a.collate('utf8mb4_bin');
-    }
+    binaryText(knex, a);
     a.string('id', 36).primary();
     a.string('name', 100).notNullable();
     // The host admin the token acts as; resolved in the host on every request.

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { TableNames } from '../core/store/table-names.ts';
+import { binaryText } from './binary-text.ts';
 
 /**
  * Which source record each imported entry came from: importing the same file
@@ -8,12 +9,8 @@ import type { TableNames } from '../core/store/table-names.ts';
  * for two clients gives each its entries.
  */
 export async function up(knex: Knex, t: TableNames): Promise<void> {
-  const mysql = knex.client.config.client === 'mysql2';
   await knex.schema.createTable(t.importFingerprints, (f) => {
-    if (mysql) {
-      f.charset('utf8mb4');
-      f.collate('utf8mb4_bin');
-    }
+    binaryText(knex, f);
     f.string('scope', 80).notNullable();
     // base64url SHA-256 of the record's content (core/import/source-row.ts).
     f.string('fingerprint', 43).notNullable();

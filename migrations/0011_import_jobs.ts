@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { TableNames } from '../core/store/table-names.ts';
+import { binaryText } from './binary-text.ts';
 
 /**
  * One row per import started from the addon pages or the client area: the
@@ -8,12 +9,8 @@ import type { TableNames } from '../core/store/table-names.ts';
  * who started it (`admin:1`, `client:7/3`): only they read it back.
  */
 export async function up(knex: Knex, t: TableNames): Promise<void> {
-  const mysql = knex.client.config.client === 'mysql2';
   await knex.schema.createTable(t.importJobs, (j) => {
-    if (mysql) {
-      j.charset('utf8mb4');
-      j.collate('utf8mb4_bin');
-    }
+    binaryText(knex, j);
     j.string('id', 36).primary();
     j.string('actor', 120).notNullable();
     // running, done or failed.

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { TableNames } from '../core/store/table-names.ts';
+import { binaryText } from './binary-text.ts';
 
 /**
  * Step-up verification (core/services/step-up.ts): each person's second
@@ -9,13 +10,7 @@ import type { TableNames } from '../core/store/table-names.ts';
  * session until they expire, shared by every app instance.
  */
 export async function up(knex: Knex, t: TableNames): Promise<void> {
-  const mysql = knex.client.config.client === 'mysql2';
-  const binary = (table: Knex.CreateTableBuilder) => {
-    if (mysql) {
-      table.charset('utf8mb4');
-      table.collate('utf8mb4_bin');
-    }
-  };
+  const binary = (table: Knex.CreateTableBuilder): void => binaryText(knex, table);
   await knex.schema.createTable(t.stepUpFactors, (f) => {
     binary(f);
     f.string('id', 36).primary();

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { TableNames } from '../core/store/table-names.ts';
+import { binaryText } from './binary-text.ts';
 
 /**
  * Security alerts and what they remember (core/services/security-alerts.ts):
@@ -14,13 +15,7 @@ import type { TableNames } from '../core/store/table-names.ts';
  * of any kind since a moment.
  */
 export async function up(knex: Knex, t: TableNames): Promise<void> {
-  const mysql = knex.client.config.client === 'mysql2';
-  const binary = (table: Knex.CreateTableBuilder) => {
-    if (mysql) {
-      table.charset('utf8mb4');
-      table.collate('utf8mb4_bin');
-    }
-  };
+  const binary = (table: Knex.CreateTableBuilder): void => binaryText(knex, table);
   await knex.schema.createTable(t.sightings, (s) => {
     binary(s);
     s.string('person', 160).notNullable();

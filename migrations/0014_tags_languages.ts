@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { TableNames } from '../core/store/table-names.ts';
+import { binaryText } from './binary-text.ts';
 
 /**
  * Free tags on entries, and the language each client-area person chose.
@@ -13,13 +14,9 @@ import type { TableNames } from '../core/store/table-names.ts';
  * account holder), for hosts that keep none of their own.
  */
 export async function up(knex: Knex, t: TableNames): Promise<void> {
-  const mysql = knex.client.config.client === 'mysql2';
   await knex.schema.createTable(t.tags, (g) => {
-    if (mysql) {
-      g.charset('utf8mb4');
-      // Binary: `tag_key` is already folded, and the filter compares it byte for byte.
-      g.collate('utf8mb4_bin');
-    }
+    // Binary: `tag_key` is already folded, and the filter compares it byte for byte.
+    binaryText(knex, g);
     g.string('entry_id', 36).notNullable();
     g.string('tag_key', 40).notNullable();
     g.string('tag', 40).notNullable();
@@ -27,10 +24,7 @@ export async function up(knex: Knex, t: TableNames): Promise<void> {
     g.index(['tag_key', 'entry_id'], `${t.tags}_key`);
   });
   await knex.schema.createTable(t.contactLanguages, (l) => {
-    if (mysql) {
-      l.charset('utf8mb4');
-      l.collate('utf8mb4_bin');
-    }
+    binaryText(knex, l);
     l.string('client_id', 64).notNullable();
     l.string('contact_id', 64).notNullable();
     l.string('language', 8).notNullable();
