@@ -1,4 +1,8 @@
 import type { VaultContext } from './context.ts';
+import { sealContext } from './step-up.ts';
+
+/** A second factor's seed is sealed under its own data key at this version, which never changes. */
+const FACTOR_KEY_VERSION = 1;
 
 /** The audit actions of a rotation run: it starts (or picks up one that stopped half-way) and finishes. */
 export const ROTATION_ACTIONS = ['key.rotation.started', 'key.rotation.resumed', 'key.rotation.finished'] as const;
@@ -27,11 +31,15 @@ export interface KeyCheck {
 export class KeyRotation {
   constructor(private readonly ctx: VaultContext) {}
 
+  /** Data keys still under another KEK: entries', and the sealed seeds of people's second factors. */
   async pending(): Promise<number> {
     return this.ctx.guard(async () => {
-      const row = await this.ctx.knex(this.ctx.tables.entries)
-        .whereNot('kek_id', this.ctx.cipher.activeKeyId).count({ n: '*' }).first() as { n: number | string };
-      return Number(row.n);
+      const active = this.ctx.cipher.activeKeyId;
+      const [entries, factors] = await Promise.all([
+        this.ctx.knex(this.ctx.tables.entries).whereNot('kek_id', active).count({ n: '*' }).first() as Promise<{ n: number | string }>,
+        this.factorsToRewrap(active).count({ n: '*' }).first() as Promise<{ n: number | string }>,
+      ]);
+      return Number(entries.n) + Number(factors.n);
     });
   }
 
@@ -47,6 +55,7 @@ export class KeyRotation {
       for (;;) {
         const rows = await this.nextBatch(active, after, batchSize);
         if (rows.length === 0) {
+          done += await this.rewrapFactors(active);
           await this.record('key.rotation.finished', { keyId: active, rewrapped: done });
           return done;
         }
@@ -92,6 +101,26 @@ export class KeyRotation {
 
   private async record(action: RotationAction, details: Record<string, string | number>): Promise<void> {
     await this.ctx.knex.transaction((trx) => this.ctx.record(trx, { kind: 'system' }, { action, details }));
+  }
+
+  /** Second factors whose seed is sealed under another KEK (passkeys seal nothing). */
+  private factorsToRewrap(active: string) {
+    return this.ctx.knex(this.ctx.tables.stepUpFactors).whereNotNull('kek_id').whereNot('kek_id', active);
+  }
+
+  /**
+   * The sealed seeds of second factors, one person each, so few: each is
+   * re-wrapped on its own, and written only while it names the KEK read.
+   */
+  private async rewrapFactors(active: string): Promise<number> {
+    const rows = await this.factorsToRewrap(active).select('id', 'kek_id', 'wrapped_key') as Array<{ id: string; kek_id: string; wrapped_key: string }>;
+    let written = 0;
+    for (const row of rows) {
+      const wrapped = await this.ctx.cipher.rewrap(sealContext(row.id), FACTOR_KEY_VERSION, { keyId: row.kek_id, blob: row.wrapped_key });
+      written += await this.ctx.knex(this.ctx.tables.stepUpFactors).where({ id: row.id, kek_id: row.kek_id })
+        .update({ kek_id: wrapped.keyId, wrapped_key: wrapped.blob });
+    }
+    return written;
   }
 
   /** The next rows still under another KEK, after `after` in primary-key order. */

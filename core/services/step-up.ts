@@ -316,7 +316,8 @@ function personOf(actor: Actor): string {
 }
 
 /** The seed's data key is bound to its factor, as an entry's is to its entry. */
-function sealContext(factorId: string): string {
+/** What a second factor's data key is wrapped for; key rotation re-wraps it under the same. */
+export function sealContext(factorId: string): string {
   return `step-up:${factorId}`;
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ConfigurationError, DecryptionError, Keyring, type Latchkey } from '../../core/index.ts';
+import { ConfigurationError, DecryptionError, Keyring, totpCode, type Latchkey } from '../../core/index.ts';
 import { parseSealed } from '../../core/crypto/aes-gcm.ts';
 import type { EntryRow, HistoryRow } from '../../core/store/entry-rows.ts';
 import { forEachDatabase, openVault, type Vault } from '../support/databases.ts';
@@ -277,6 +277,19 @@ forEachDatabase('key rotation', (db) => {
     await expectAllReveal(await sibling(keyB));
     const [id] = [...passwords.keys()];
     await expectDecryptionError(vault.lk.entries.reveal(acme, id!));
+  });
+
+  it('a person\'s sealed TOTP seed is re-wrapped too: after rotation the new KEK alone opens it to check their code', async () => {
+    const { seed } = await vault.lk.stepUp.beginTotp(acme);
+    const rotated = await sibling(keyB, keyA);
+    expect(await rotated.keyRotation.pending()).to.equal(6);
+    expect(await rotated.keyRotation.rewrapAll(2)).to.equal(6);
+    expect(await rotated.keyRotation.pending()).to.equal(0);
+    const [factor] = await vault.raw(vault.tables.stepUpFactors).select('kek_id') as Array<{ kek_id: string }>;
+    expect(factor!.kek_id).to.equal('kB');
+    const onlyB = await sibling(keyB);
+    const confirmed = await onlyB.stepUp.confirmTotp(acme, null, { code: totpCode(seed.expose(), new Date()).code });
+    expect(confirmed.recoveryCodes).to.not.be.empty;
   });
 
   /** The key rotation events on the audit trail, oldest first, as action and details. */
