@@ -262,6 +262,8 @@ export async function seedVault(options: {
   step(12, () => lk.entries.reveal(admin(2), id('cloudflare')));
   step(6, () => lk.entries.reveal(admin(1), id('stripe')));
   step(1, () => lk.entries.reveal(client(6), 'service:12'));
+  // Olivia reviewed who can see what a month ago: the next review reminder is two months away.
+  step(30, () => lk.accessReviews.markReviewed(admin(1)));
 
   plan.sort((a, b) => b.days - a.days); // stable: same-day steps keep their order
   try {

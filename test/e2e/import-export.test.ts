@@ -85,7 +85,7 @@ describe('[sqlite] e2e: an addon admin previews, confirms and follows an import,
   it('Download CSV saves a file of the entries with their passwords', async () => {
     const file = await downloaded(page, '[data-lk-export-form] [data-lk-export=csv]');
     expect(file.name).to.match(/^latchkey-export-\d{4}-\d\d-\d\d\.csv$/);
-    expect(file.text.split('\r\n')[0]).to.equal('\uFEFFname,username,password,website_url,login_url,notes,totp,client_id,client,category');
+    expect(file.text.split('\r\n')[0]).to.equal('\uFEFFname,username,password,website_url,login_url,notes,totp,client_id,client,category,tags');
     expect(file.text).to.include('Harbour router,admin,r0uter-pw,https://router.harbour.example,');
     expectQuiet(w.watch, 'export');
   });

@@ -67,11 +67,12 @@ forEachDatabase('SQL statements per panel render, reveal and create', (db) => {
   });
 
   for (const [who, actor, sees] of [['the client', client, 'Mailbox'], ['its main contact', mainContact, 'Mailbox'], ['another contact', otherContact, 'Shop admin']] as const) {
-    it(`the client area of ${who} renders with at most 3 statements`, async () => {
+    it(`the client area of ${who} renders with at most 4 statements: the staff panels' 3 and the language the person chose`, async () => {
       let html: string | null = null;
       const sent = await statementsOf(vault.raw, async () => { html = await hooks.clientArea(actor, {}, surface); });
       expect(html, 'the client area').to.contain(sees);
-    expect(sent, sent.join('\n')).to.have.length.within(1, 3);
+      expect(sent, sent.join('\n')).to.have.length.within(1, 4);
+      expect(sent.filter((sql) => sql.includes(vault.tables.contactLanguages)), 'the chosen language, read once').to.have.length(1);
     });
   }
 
@@ -92,13 +93,15 @@ forEachDatabase('SQL statements per panel render, reveal and create', (db) => {
     });
   }
 
-  it('a reveal is one read (the entry, its grants and members, the settings) and the audit transaction: 7 statements', async () => {
+  it('a reveal is one read (the entry, its grants and members, the settings) and the audit transaction with the alert rules\' checks: 9 statements', async () => {
     const [entry] = (await vault.lk.entries.list(client, { search: 'Shop admin' })).items;
     let password: string | undefined;
     const sent = await statementsOf(vault.raw, async () => { password = (await vault.lk.entries.reveal(client, entry!.id)).password?.expose(); });
     expect(password).to.equal('shop');
-    // BEGIN, the chain head locked, the last event, the event, the new head, COMMIT.
-    expect(sent, sent.join('\n')).to.have.length.within(1, 7);
+    // BEGIN, the chain head locked, the last event, the event, the new head, the alert rules (their
+    // settings as the transaction sees them, and the indexed count of the person's recent reveals), COMMIT.
+    expect(sent, sent.join('\n')).to.have.length.within(1, 9);
+    expect(sent.filter((sql) => /^select count/i.test(sql) && sql.includes(vault.tables.audit)), 'the reveal-burst count').to.have.length(1);
     expect(sent.filter((sql) => /^select/i.test(sql) && sql.includes(vault.tables.entries)), 'reads of the entry').to.have.length(1);
   });
 
