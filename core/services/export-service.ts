@@ -6,6 +6,7 @@ import { LATCHKEY_EXPORT_FORMAT, LATCHKEY_EXPORT_VERSION, type ExportedEntry } f
 import { hostId, ownId } from '../validation/schemas.ts';
 import { validate } from '../validation/validate.ts';
 import { ForbiddenError } from '../errors.ts';
+import { withinRequest } from './request-scope.ts';
 import type { CategoryService } from './category-service.ts';
 import type { VaultContext } from './context.ts';
 import type { EntryService } from './entry-service.ts';
@@ -43,7 +44,12 @@ export const CSV_COLUMNS = [
 export class ExportService {
   constructor(private readonly ctx: VaultContext, private readonly entries: EntryService, private readonly categories: CategoryService) {}
 
-  async export(actor: Actor, request: ExportRequest): Promise<ExportFile> {
+  /** One request: the actor and the settings are read once, not again for every entry the file holds. */
+  export(actor: Actor, request: ExportRequest): Promise<ExportFile> {
+    return withinRequest(() => this.exportOnce(actor, request));
+  }
+
+  private async exportOnce(actor: Actor, request: ExportRequest): Promise<ExportFile> {
     const data = validate(exportRequestSchema, request);
     const own = await this.clientScope(actor);
     const exported: ExportedEntry[] = [];
