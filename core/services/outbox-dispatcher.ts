@@ -6,6 +6,7 @@ import { composeMail, type ComposedMail, type MailFacts } from '../mail/mail-com
 import { MailRefusedError, type MailMessage, type Mailer } from '../ports/mailer.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { DatabaseUnavailableError, HostUnavailableError, NotFoundError } from '../errors.ts';
+import type { Knex } from 'knex';
 import type { VaultContext } from './context.ts';
 import type { EntryService } from './entry-service.ts';
 import type { OutboxPayload, Recipient } from './mail-outbox.ts';
@@ -95,12 +96,14 @@ export class OutboxDispatcher {
   /** Claims and sends batches until nothing is due. */
   async drain(): Promise<DispatchResult> {
     const total: DispatchResult = { sent: 0, failed: 0, dropped: 0 };
-    for (;;) {
+    for (let skipped = 0; ;) {
       const { result, claimed } = await this.batch();
       total.sent += result.sent;
       total.failed += result.failed;
       total.dropped += result.dropped;
-      if (claimed === 0) break;
+      skipped = claimed === 0 ? skipped + 1 : 0;
+      // Bounded, so a claim transaction that hangs elsewhere cannot keep this run spinning.
+      if (claimed === 0 && (skipped > 50 || !(await this.othersClaiming()))) break;
     }
     await this.purgeSent();
     return total;
@@ -119,6 +122,25 @@ export class OutboxDispatcher {
         if (ids.length < 1000) return;
       }
     });
+  }
+
+  /**
+   * A claim that skipped every due row (MySQL's SKIP LOCKED passes over rows
+   * other workers are claiming in that instant) is not an empty outbox: while a
+   * plain read still sees unclaimed due rows, wait a moment and claim again,
+   * so no worker gives up while there is work it could share.
+   */
+  private async othersClaiming(): Promise<boolean> {
+    if (this.ctx.dialect !== 'mysql') return false;
+    const due = await this.ctx.guard(async () => await this.claimable(this.ctx.knex(this.ctx.tables.outbox).select('id'), this.ctx.now()).first());
+    if (due === undefined) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    return true;
+  }
+
+  private claimable<Q extends Knex.QueryBuilder>(query: Q, now: number): Q {
+    return query.where('status', 'pending').where('next_attempt_at', '<=', now)
+      .where((free) => free.whereNull('claimed_until').orWhere('claimed_until', '<', now)) as Q;
   }
 
   async runOnce(): Promise<DispatchResult> {
@@ -151,12 +173,12 @@ export class OutboxDispatcher {
   private async claim(): Promise<Claim> {
     const t = this.ctx.tables;
     const now = this.ctx.now();
-    const claimable = (q: ReturnType<VaultContext['knex']>) => q
-      .where('status', 'pending').where('next_attempt_at', '<=', now)
-      .where((free) => free.whereNull('claimed_until').orWhere('claimed_until', '<', now));
+    const claimable = <Q extends Knex.QueryBuilder>(q: Q) => this.claimable(q, now);
     const until = now + this.#leaseMs;
     const ids = await this.ctx.knex.transaction(async (trx) => {
-      let pick = claimable(trx(t.outbox).select('id')).orderBy('id').limit(this.#batch);
+      // In the order of the due index, so a locking read stops after one batch
+      // (ordered by id alone it sorts, and locks, every due row first).
+      let pick = claimable(trx(t.outbox).select('id')).orderBy([{ column: 'next_attempt_at' }, { column: 'id' }]).limit(this.#batch);
       if (this.ctx.dialect === 'mysql') pick = pick.forUpdate().skipLocked();
       const found = (await pick as Array<{ id: number | string }>).map((r) => r.id);
       if (found.length > 0) {
