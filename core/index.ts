@@ -5,6 +5,7 @@ export { Secret } from './domain/secret.ts';
 export type { Actor, AdminActor, ApiTokenUse, ClientActor, SystemActor, RequestOrigin, Principal, PrincipalKind } from './domain/actor.ts';
 export { describeActor } from './domain/actor.ts';
 export type { EntryView, Grant, HistoryItem, Owner, Page, RevealedSecrets } from './domain/entry.ts';
+export { COPY_FIELDS, type CopiedField, type CopyField, type CurrentTotp } from './domain/copied-field.ts';
 export type { Category, CategoryMember } from './domain/category.ts';
 export { DEFAULT_SETTINGS, type VaultSettings, type AdminAccessMode } from './domain/settings.ts';
 export { CLIENT_FIELDS, FIELD_ACCESS_LEVELS, type ClientField, type ClientFieldAccess, type FieldAccessLevel } from './domain/field-access.ts';
@@ -38,7 +39,7 @@ export { formatAuditCheckpoint, parseAuditCheckpoints, type AuditCheckpoint } fr
 export { SERVICE_EVENTS, serviceEventSchema, type ServiceEvent, type ServiceEventInput, type ServiceEventOutcome } from './services/service-lifecycle.ts';
 export type {
   CreateEntryInput, UpdateEntryInput, DeleteEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
-  SettingsPatch, AuditQuery, PasswordRulesInput,
+  SettingsPatch, AuditQuery, PasswordRulesInput, CopyFieldInput,
 } from './validation/schemas.ts';
 export { createHooks, type CreateHooksOptions } from './hooks/create-hooks.ts';
 export { withinRequest } from './services/request-scope.ts';
@@ -55,7 +56,7 @@ export { validate } from './validation/validate.ts';
 export { entryId, hostId, ownId } from './validation/schemas.ts';
 // The schemas the services validate with: adapters describe their API with them (the OpenAPI document).
 export {
-  auditQuerySchema, createCategorySchema, createEntrySchema, deleteEntrySchema, listEntriesSchema, passwordRulesSchema, principalKind,
+  auditQuerySchema, copyFieldSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, listEntriesSchema, passwordRulesSchema, principalKind,
   settingsPatchSchema, settingsSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
 } from './validation/schemas.ts';
 export { findClientsSchema } from './services/client-finder.ts';

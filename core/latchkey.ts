@@ -117,6 +117,8 @@ export interface Latchkey {
   readonly host: HostDirectory;
   /** Where this instance logs; adapters mounted on it log there too unless told otherwise. */
   readonly logger: Logger;
+  /** The time this instance keeps (TOTP codes, expiries): what tests move instead of waiting. */
+  readonly clock: Clock;
   generatePassword(rules?: PasswordRulesInput): Secret;
   /** Whether this admin may open the addon's own pages (settings, categories, audit log). */
   mayRunAddon(actor: Actor): Promise<boolean>;
@@ -221,6 +223,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     dialect,
     host: options.host,
     logger,
+    clock: ctx.clock,
     generatePassword: (rules = {}) => generatePassword(validate(passwordRulesSchema, rules)),
     mayRunAddon: (actor) => ctx.guard(async () => {
       const { facts, settings } = await ctx.decisionInputs(actor);

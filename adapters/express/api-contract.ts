@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  auditQuerySchema, confirmTotpSchema, createApiTokenSchema, exportRequestSchema, importRequestSchema, MAX_IMPORT_BYTES, passkeyOptionsSchema, registerPasskeySchema, resetStepUpSchema, verifyStepUpSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
+  auditQuerySchema, confirmTotpSchema, copyFieldSchema, createApiTokenSchema, exportRequestSchema, importRequestSchema, MAX_IMPORT_BYTES, passkeyOptionsSchema, registerPasskeySchema, resetStepUpSchema, verifyStepUpSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
   mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
   type ApiTokenScope, type StepUpAction,
 } from '../../core/index.ts';
@@ -108,8 +108,15 @@ export const API_ROUTES = {
   },
   revealEntry: {
     method: 'post', path: '/entries/:id/reveal', summary: 'The entry\'s password, notes and current TOTP code (audited)',
-    // Copying takes the password from this same answer: guarding either guards the route.
-    access: 'session', tokenScope: 'reveal', responses: { 200: 'RevealedSecrets' }, stepUp: ['reveal', 'copy'],
+    access: 'session', tokenScope: 'reveal', responses: { 200: 'RevealedSecrets' }, stepUp: ['reveal'],
+  },
+  copyEntryField: {
+    method: 'post', path: '/entries/:id/copy', summary: 'One field of the entry for the clipboard, decrypting only that field (audited as `entry.copy`)',
+    access: 'session', tokenScope: 'reveal', body: { schema: copyFieldSchema }, responses: { 200: 'CopiedField' }, stepUp: ['copy'],
+  },
+  revealTotp: {
+    method: 'post', path: '/entries/:id/totp', summary: 'The entry\'s TOTP code of the moment, when the one shown ran out (audited as a reveal of the TOTP)',
+    access: 'session', tokenScope: 'reveal', responses: { 200: 'TotpCode' }, stepUp: ['reveal'],
   },
   listHistory: {
     method: 'get', path: '/entries/:id/history', summary: 'The entry\'s former passwords, without their values',

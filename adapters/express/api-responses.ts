@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  API_TOKEN_SCOPES, CLIENT_FIELDS, FIELD_ACCESS_LEVELS, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema, STEP_UP_METHODS,
+  API_TOKEN_SCOPES, CLIENT_FIELDS, COPY_FIELDS, FIELD_ACCESS_LEVELS, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema, STEP_UP_METHODS,
 } from '../../core/index.ts';
 
 /**
@@ -8,7 +8,7 @@ import {
  * are strings. Every object is strict, so the OpenAPI document says
  * `additionalProperties: false` and a field a route starts sending without
  * being described here fails the contract test. Secrets appear only in the
- * reveal responses.
+ * reveal and copy responses.
  */
 
 const isoDate = z.iso.datetime().describe('ISO 8601, UTC');
@@ -121,7 +121,16 @@ export const API_RESPONSES = {
     notes: z.string().nullable(),
     totpCode: z.string().regex(/^\d{6}$/).nullable(),
     totpSecondsLeft: z.number().int().min(1).max(30).nullable(),
-  }).describe('The only response that carries an entry\'s secrets'),
+  }).describe('The entry\'s secrets, all at once (copying takes one field: CopiedField)'),
+  CopiedField: z.strictObject({
+    field: z.enum(COPY_FIELDS),
+    value: z.string().describe('The field\'s value; for `totp` the current code, never the seed'),
+    secondsLeft: z.number().int().min(1).max(30).nullable().describe('For `totp`: the seconds before the code changes; null otherwise'),
+  }).describe('One field of an entry, for the clipboard (audited as `entry.copy`)'),
+  TotpCode: z.strictObject({
+    code: z.string().regex(/^\d{6}$/),
+    secondsLeft: z.number().int().min(1).max(30),
+  }).describe('The entry\'s current TOTP code (audited as a reveal of the TOTP)'),
   HistoryList: z.array(z.strictObject({
     id: z.string(),
     entryId: z.string(),

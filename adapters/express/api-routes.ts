@@ -126,7 +126,15 @@ export function apiRoutes(
       await lk.entries.delete(actor, id, queryObject(req, ['version']) as DeleteEntryInput);
       return undefined;
     }),
-    revealEntry: handle(async (req, _res, actor, reach) => revealBody(await lk.entries.reveal(actor, (await reachableEntry(req, actor, reach)).id))),
+    revealEntry: handle(async (req, _res, actor, reach) => revealBody(await lk.entries.reveal(actor, (await reachableEntry(req, actor, reach)).id), lk.clock.now())),
+    copyEntryField: handle(async (req, _res, actor, reach) => {
+      const copied = await lk.entries.copy(actor, (await reachableEntry(req, actor, reach)).id, req.body);
+      return { field: copied.field, value: copied.value.expose(), secondsLeft: copied.secondsLeft };
+    }),
+    revealTotp: handle(async (req, _res, actor, reach) => {
+      const totp = await lk.entries.currentTotp(actor, (await reachableEntry(req, actor, reach)).id);
+      return { code: totp.code.expose(), secondsLeft: totp.secondsLeft };
+    }),
     listHistory: handle(async (req, _res, actor, reach) => lk.entries.history(actor, (await reachableEntry(req, actor, reach)).id)),
     revealHistory: handle(async (req, _res, actor, reach) => {
       const secret = await lk.entries.revealHistory(actor, (await reachableEntry(req, actor, reach)).id, param(req, 'historyId'));
@@ -361,7 +369,7 @@ function toNumber(field: string, value: string): number {
 }
 
 /** The only response that carries secrets. */
-function revealBody(secrets: RevealedSecrets): Record<string, unknown> {
+function revealBody(secrets: RevealedSecrets, now: Date): Record<string, unknown> {
   const body: Record<string, unknown> = {
     password: secrets.password?.expose() ?? null,
     notes: secrets.notes?.expose() ?? null,
@@ -369,7 +377,7 @@ function revealBody(secrets: RevealedSecrets): Record<string, unknown> {
     totpSecondsLeft: null,
   };
   if (secrets.totpSecret) {
-    const { code, secondsLeft } = totpCode(secrets.totpSecret.expose(), new Date());
+    const { code, secondsLeft } = totpCode(secrets.totpSecret.expose(), now);
     body.totpCode = code;
     body.totpSecondsLeft = secondsLeft;
   }

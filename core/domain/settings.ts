@@ -61,6 +61,8 @@ export interface VaultSettings {
   clientEntryLimit: number | null;
   /** How many old passwords each entry keeps. */
   historyDepth: number;
+  /** Seconds a revealed password stays on screen before the panel hides it again; 0 leaves it until hidden by hand. */
+  revealHideSeconds: number;
   /** Days after which a password is due for rotation, unless the entry says otherwise; null for never. */
   defaultReminderDays: number | null;
   /**
@@ -135,6 +137,7 @@ export const DEFAULT_SETTINGS: VaultSettings = {
   clientImportExport: false,
   clientEntryLimit: null,
   historyDepth: 10,
+  revealHideSeconds: 30,
   defaultReminderDays: null,
   includePasswordInChangeMail: false,
   passwordPolicy: { generator: DEFAULT_PASSWORD_RULES, staffMinimumScore: 0, clientGroupMinimumScores: {} },

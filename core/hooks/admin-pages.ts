@@ -235,7 +235,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     }, env.adminName);
     return {
       ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}, {
-        reminderDays: settings.defaultReminderDays, generator: settings.passwordPolicy.generator,
+        reminderDays: settings.defaultReminderDays, generator: settings.passwordPolicy.generator, revealHideSeconds: settings.revealHideSeconds,
       }),
       settings,
       strengthGroups: groups.map((g) => ({ id: g.id, name: g.name, score: settings.passwordPolicy.clientGroupMinimumScores[g.id] ?? 0 })),
@@ -305,7 +305,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       filterProblem,
       invalid: Object.fromEntries(Object.keys(AUDIT_FILTERS).map((f) => [f, filterProblem?.field === f])),
       filter: { clientId: params.clientId ?? '', entryId: params.entryId ?? '', actorId: params.actorId ?? '', action: params.action ?? '' },
-      actions: ['entry.create', 'entry.reveal', 'entry.update', 'entry.share', 'entry.delete', 'entry.history.reveal',
+      actions: ['entry.create', 'entry.reveal', 'entry.copy', 'entry.update', 'entry.share', 'entry.delete', 'entry.history.reveal',
         'category.create', 'category.update', 'category.delete', 'settings.update', 'addon.change',
         'service.created', 'service.suspended', 'service.unsuspended', 'service.terminated',
         ...ROTATION_ACTIONS, HEAD_UNVERIFIED_ACTION, 'apiToken.create', 'apiToken.revoke', 'apiToken.refused',

@@ -37,20 +37,26 @@ export interface PanelBase {
   actorIsContact: boolean;
   /** The entry dialog's choice of what the client may do with each field (staff only). */
   fieldAccessFields: ReturnType<typeof fieldAccessChoices>;
+  /** Seconds a revealed password stays shown; 0 until hidden by hand. */
+  revealHideSeconds: number;
 }
 
 const SYSTEM = { kind: 'system' } as const;
 
-/** What the entry dialog starts from, whoever opens it: the default rotation period and the generator's rules. */
+/**
+ * What the entry dialog starts from, whoever opens it (the default rotation
+ * period and the generator's rules), and how long a reveal stays shown.
+ */
 export interface DialogDefaults {
   reminderDays: number | null;
   generator: VaultSettings['passwordPolicy']['generator'];
+  revealHideSeconds: number;
 }
 
 /** The entry dialog's defaults, read as the system. */
 export async function dialogDefaults(lk: Latchkey): Promise<DialogDefaults> {
   const settings = await lk.settings.get(SYSTEM);
-  return { reminderDays: settings.defaultReminderDays, generator: settings.passwordPolicy.generator };
+  return { reminderDays: settings.defaultReminderDays, generator: settings.passwordPolicy.generator, revealHideSeconds: settings.revealHideSeconds };
 }
 
 /**
@@ -92,7 +98,7 @@ export function panelBase(
   categories: readonly Category[],
   shareTargets: ShareTargets,
   newEntryDefaults: Record<string, string | null>,
-  dialog: DialogDefaults = { reminderDays: null, generator: DEFAULT_SETTINGS.passwordPolicy.generator },
+  dialog: DialogDefaults = { reminderDays: null, generator: DEFAULT_SETTINGS.passwordPolicy.generator, revealHideSeconds: DEFAULT_SETTINGS.revealHideSeconds },
 ): PanelBase {
   return {
     surface,
@@ -109,6 +115,7 @@ export function panelBase(
     ],
     newEntryDefaults: JSON.stringify(newEntryDefaults),
     fieldAccessFields: fieldAccessChoices(null),
+    revealHideSeconds: dialog.revealHideSeconds,
   };
 }
 

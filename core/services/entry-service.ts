@@ -33,6 +33,9 @@ import { rowFactColumns, toRowFacts, type RowFactColumns, type RowFacts } from '
 import { insertTags, replaceTags, tagsColumn, tagsFrom, whereTagged } from '../store/entry-tags.ts';
 import { sameTags, tagKey } from '../domain/tags.ts';
 import { requireStrongEnough } from './password-policy.ts';
+import type { CopiedField, CopyField, CurrentTotp } from '../domain/copied-field.ts';
+import { copyFieldSchema, type CopyFieldInput } from '../validation/schemas.ts';
+import { totpCode } from '../crypto/totp.ts';
 
 const SECRET_FIELDS = { password: 'password_ct', notes: 'notes_ct', totpSecret: 'totp_ct' } as const;
 const FIELD_NAMES = { password: 'password', notes: 'notes', totpSecret: 'totp' } as const;
@@ -230,6 +233,47 @@ export class EntryService {
         details: { fields: (Object.keys(secrets) as SecretField[]).filter((f) => secrets[f] !== null) },
       }));
       return secrets;
+    });
+  }
+
+  /**
+   * One field of an entry, for the clipboard: audited as `entry.copy` with the
+   * field, not as a reveal, and only that field is decrypted. A TOTP is copied
+   * as its current code. Copying asks what revealing asks; a field that is
+   * empty, or hidden from the actor, is not found.
+   */
+  async copy(actor: Actor, id: string, input: CopyFieldInput): Promise<CopiedField> {
+    const { field } = validate(copyFieldSchema, input);
+    if (isServiceEntryId(id)) return this.services.copy(actor, id, field);
+    return this.ctx.guard(async () => {
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
+      this.require(facts, 'reveal', loaded, settings);
+      const { row } = loaded;
+      const copied = hiddenFields(facts, loaded.facts, settings).includes(field) ? null : await this.fieldOf(row, field);
+      if (!copied) throw new NotFoundError(field);
+      await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
+        action: 'entry.copy', entryId: id, clientId: row.client_id, details: { field },
+      }));
+      return copied;
+    });
+  }
+
+  /**
+   * The entry's TOTP code of the moment, for a panel whose shown code ran out:
+   * a reveal of the TOTP alone (audited so), decrypting nothing else.
+   */
+  async currentTotp(actor: Actor, id: string): Promise<CurrentTotp> {
+    if (isServiceEntryId(id)) throw new NotFoundError('totp');
+    return this.ctx.guard(async () => {
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
+      this.require(facts, 'reveal', loaded, settings);
+      const { row } = loaded;
+      const copied = hiddenFields(facts, loaded.facts, settings).includes('totp') ? null : await this.fieldOf(row, 'totp');
+      if (!copied) throw new NotFoundError('totp');
+      await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
+        action: 'entry.reveal', entryId: id, clientId: row.client_id, details: { fields: ['totpSecret'] },
+      }));
+      return { code: copied.value, secondsLeft: copied.secondsLeft ?? 0 };
     });
   }
 
@@ -583,6 +627,18 @@ export class EntryService {
         ? secretsFor(hiddenFields(facts, loaded.facts, settings), await this.secretsOf(loaded.row))
         : null;
     });
+  }
+
+  /** One field's value, opening only its own ciphertext; null when the entry has none. */
+  private async fieldOf(row: EntryRow, field: CopyField): Promise<CopiedField | null> {
+    if (field === 'username') return row.username ? { field, value: new Secret(row.username), secondsLeft: null } : null;
+    const secretField: SecretField = field === 'totp' ? 'totpSecret' : field;
+    const sealed = row[SECRET_FIELDS[secretField]];
+    if (sealed === null) return null;
+    const value = this.open(await this.openKey(row), secretField, sealed)!;
+    if (field !== 'totp') return { field, value, secondsLeft: null };
+    const { code, secondsLeft } = totpCode(value.expose(), new Date(this.ctx.now()));
+    return { field, value: new Secret(code), secondsLeft };
   }
 
   private async secretsOf(row: EntryRow): Promise<RevealedSecrets> {

@@ -13,8 +13,8 @@ import { enqueueSecurityAlert } from './mail-outbox.ts';
 export const ALERT_RULES = ['revealBurst', 'newPlace', 'refusedBurst', 'roleChange'] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
-/** Audit actions that put a secret in front of someone. */
-export const REVEAL_ACTIONS = ['entry.reveal', 'entry.history.reveal'] as const;
+/** Audit actions that put a secret in front of someone (or on their clipboard). */
+export const REVEAL_ACTIONS = ['entry.reveal', 'entry.history.reveal', 'entry.copy'] as const;
 /**
  * Refusals the burst rule counts: API and embed/host tokens refused, and failed
  * step-up verifications (audited as `stepUp.failed` by the step-up feature).

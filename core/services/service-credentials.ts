@@ -1,5 +1,7 @@
 import type { Actor } from '../domain/actor.ts';
+import type { CopiedField, CopyField } from '../domain/copied-field.ts';
 import type { EntryView, RevealedSecrets } from '../domain/entry.ts';
+import { Secret } from '../domain/secret.ts';
 import type { VaultSettings } from '../domain/settings.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import type { HostProduct, HostService } from '../ports/host-directory.ts';
@@ -50,6 +52,19 @@ export class ServiceCredentials {
         action: 'entry.reveal', entryId: id, clientId: service.clientId, details: { fields: ['password'], source: 'service' },
       }));
       return { password: service.password, notes: null, totpSecret: null };
+    });
+  }
+
+  /** The service's username or password for the clipboard, audited as `entry.copy`; a service keeps no notes or TOTP. */
+  async copy(actor: Actor, id: string, field: CopyField): Promise<CopiedField> {
+    return this.ctx.guard(async () => {
+      const { service } = await this.loadVisible(actor, id, 'reveal');
+      const value = field === 'password' ? service.password : field === 'username' && service.username ? new Secret(service.username) : null;
+      if (!value) throw new NotFoundError(field);
+      await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
+        action: 'entry.copy', entryId: id, clientId: service.clientId, details: { field, source: 'service' },
+      }));
+      return { field, value, secondsLeft: null };
     });
   }
 

@@ -5,6 +5,7 @@ import { textOf } from './text.ts';
 import { normaliseTags, tagKey, TAG_MAX_LENGTH, TAGS_PER_ENTRY } from '../domain/tags.ts';
 import { GRANT_LEVELS, grantAt } from '../domain/entry.ts';
 import { FIELD_ACCESS_LEVELS } from '../domain/field-access.ts';
+import { COPY_FIELDS } from '../domain/copied-field.ts';
 
 const KIB = 1024;
 
@@ -152,6 +153,12 @@ export const deleteEntrySchema = z.strictObject({
 });
 export type DeleteEntryInput = z.input<typeof deleteEntrySchema>;
 
+/** Which one field of an entry to copy. */
+export const copyFieldSchema = z.strictObject({
+  field: z.enum(COPY_FIELDS),
+});
+export type CopyFieldInput = z.input<typeof copyFieldSchema>;
+
 export const listEntriesSchema = z.strictObject({
   clientId: hostId.optional(),
   ownerKind: z.enum(['admin', 'client']).optional(),
@@ -273,6 +280,7 @@ export const settingsSchema = z.strictObject({
   clientImportExport: z.boolean(),
   clientEntryLimit: z.number().int().min(1).max(100000).nullable(),
   historyDepth: z.number().int().min(0).max(100),
+  revealHideSeconds: z.number().int().min(0).max(3600),
   defaultReminderDays: defaultReminderDays.nullable(),
   includePasswordInChangeMail: z.boolean(),
   passwordPolicy: z.strictObject({

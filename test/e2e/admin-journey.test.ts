@@ -66,7 +66,7 @@ describe('[sqlite] e2e: an admin on a client summary page', function () {
     expect(await secret.innerText()).to.equal('••••••••');
 
     await page.evaluate(() => navigator.clipboard.writeText('nothing yet'));
-    await row.locator(`[data-lk-copy="${cloudflareId}"]`).click();
+    await row.locator(`[data-lk-copy="${cloudflareId}"][data-lk-field="password"]`).click();
     await page.waitForFunction(async (expected) => (await navigator.clipboard.readText()) === expected, password);
     expect(await page.evaluate(() => navigator.clipboard.readText())).to.equal(password);
     expect(await page.locator('[data-lk-toast]').first().innerText()).to.match(/cop/i);

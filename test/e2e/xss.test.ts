@@ -185,7 +185,7 @@ describe('[sqlite] e2e: hostile text renders inert everywhere', function () {
       await exercise(w.page, '.lk-panel.lk-summary');
       await expectInert(w.page, w.watch, `${who}: summary after reveal and dialogs`, [who === 'olivia' ? `${SCRIPT} ${ALL}` : SVG]);
       // A copied hostile username is the text itself.
-      const copy = w.page.locator(`[data-lk-row="${ids[3]}"] [data-lk-copy-text]`);
+      const copy = w.page.locator(`[data-lk-row="${ids[3]}"] [data-lk-field="username"]`);
       await copy.click();
       await w.page.waitForFunction(async (expected) => (await navigator.clipboard.readText()) === expected, IMG);
       await shot(w.page, `xss-${who}-summary`);

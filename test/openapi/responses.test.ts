@@ -139,6 +139,14 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     { operation: 'revealEntry', title: 'the secrets', status: 200, call: () => call(owner, 'POST', `/entries/${entryId}/reveal`) },
     { operation: 'revealEntry', title: 'an unknown entry', status: 404, call: () => call(owner, 'POST', `/entries/${UNKNOWN_ID}/reveal`) },
 
+    { operation: 'copyEntryField', title: 'a password copied', status: 200, call: () => call(owner, 'POST', `/entries/${entryId}/copy`, { json: { field: 'password' } }) },
+    { operation: 'copyEntryField', title: 'a TOTP code copied', status: 200, call: () => call(owner, 'POST', `/entries/${entryId}/copy`, { json: { field: 'totp' } }) },
+    { operation: 'copyEntryField', title: 'a field entries do not have', status: 400, call: () => call(owner, 'POST', `/entries/${entryId}/copy`, { json: { field: 'seed' } }) },
+    { operation: 'copyEntryField', title: 'an unknown entry', status: 404, call: () => call(owner, 'POST', `/entries/${UNKNOWN_ID}/copy`, { json: { field: 'password' } }) },
+
+    { operation: 'revealTotp', title: 'the current code', status: 200, call: () => call(owner, 'POST', `/entries/${entryId}/totp`) },
+    { operation: 'revealTotp', title: 'a service, which keeps no TOTP', status: 404, call: () => call(owner, 'POST', '/entries/service:s-acme-vps/totp') },
+
     { operation: 'listHistory', title: 'the former passwords', status: 200, call: () => call(owner, 'GET', `/entries/${entryId}/history`) },
     { operation: 'listHistory', title: 'an unknown entry', status: 404, call: () => call(owner, 'GET', `/entries/${UNKNOWN_ID}/history`) },
 

@@ -273,6 +273,7 @@ function toWorld(raw: RawWorld): World {
     clientImportExport: false,
     clientEntryLimit: s.entryLimit,
     historyDepth: 10,
+    revealHideSeconds: DEFAULT_SETTINGS.revealHideSeconds,
     defaultReminderDays: null,
     includePasswordInChangeMail: false,
     // Decides how strong a password must be, which the policy does not.

@@ -3,6 +3,7 @@ import { addonPath } from './addon-sections.ts';
 import { call, messageOf } from './api-client.ts';
 import { openCategoryDialog } from './category-dialog.ts';
 import { copyText } from './clipboard.ts';
+import { copyField } from './copy-field.ts';
 import { askToConfirm } from './confirm-dialog.ts';
 import { closeDialogOf, enclosing, required } from './dom.ts';
 import { parseEditable, type AddonConfirm, type Deletable, type EditableCategory, type EditableEntry } from './editable.ts';
@@ -11,7 +12,6 @@ import { openHistory } from './history-dialog.ts';
 import { insertToken, resetMailEditor, showPreviewView } from './mail-templates.ts';
 import { configOf, say, type PanelConfig } from './panel-config.ts';
 import { fill } from './placeholders.ts';
-import { reveal } from './reveal.ts';
 import { toggleSecret } from './secret-display.ts';
 import { openShareDialog } from './share-dialog.ts';
 import { filterByTag } from './tag-filter.ts';
@@ -38,8 +38,7 @@ async function act(cfg: PanelConfig, target: HTMLElement): Promise<void> {
   if (data.lkReveal !== undefined) {
     await toggleSecret(cfg, target, data.lkReveal);
   } else if (data.lkCopy !== undefined) {
-    const secrets = await reveal(cfg, data.lkCopy);
-    await copyText(cfg, secrets.password ?? '');
+    await copyField(cfg, data.lkCopy, data.lkField);
   } else if (data.lkCopyText !== undefined) {
     await copyText(cfg, data.lkCopyText);
   } else if (data.lkNew !== undefined) {

@@ -8,6 +8,8 @@ export interface PanelConfig {
   csrf: string;
   /** Seconds before a copied secret is wiped from the clipboard. */
   clearSeconds: number;
+  /** Seconds a revealed password stays shown before the panel hides it again; 0 never. */
+  revealHideSeconds: number;
   /** The panel's strings, by key, in the panel's language. */
   strings: Record<string, string>;
   /** What a new entry starts with (the client or ticket the panel is about). */
@@ -26,6 +28,7 @@ export function configOf(el: Element): PanelConfig {
     api: panel.dataset.lkApi ?? '',
     csrf: panel.dataset.lkCsrf ?? '',
     clearSeconds: Number(panel.dataset.lkClear || '30'),
+    revealHideSeconds: Number(panel.dataset.lkHide || '30'),
     strings: JSON.parse(panel.dataset.lkI18n || '{}') as Record<string, string>,
     defaults: JSON.parse(panel.dataset.lkDefaults || '{}') as Record<string, unknown>,
     actor: panel.dataset.lkActor ?? '',

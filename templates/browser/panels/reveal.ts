@@ -9,7 +9,7 @@ export interface Secrets {
   totpSecondsLeft?: number;
 }
 
-// A reveal and a copy clicked together (or a double click) share one request, and so one audit line.
+// A double click (or two reveal buttons of one entry) shares one request, and so one audit line.
 const pending = new Map<string, Promise<Secrets>>();
 
 /** The entry's secrets, asked for once however many clicks ask within a second. */
