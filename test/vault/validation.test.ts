@@ -365,6 +365,7 @@ function cases(): Case[] {
   all.push(settings('clientServicePasswords', { visibleStatuses: ['active', 'dormant'] }, 'clientServicePasswords.visibleStatuses.1'));
   for (const v of [0, -1, 100001, 2.5, '10']) all.push(settings('clientEntryLimit', v));
   for (const v of [-1, 101, 1.5, null, '10']) all.push(settings('historyDepth', v));
+  for (const v of [-1, 3601, 1.5, null, '30']) all.push(settings('revealHideSeconds', v));
   for (const v of [0, 3651, 'weekly']) all.push(settings('defaultReminderDays', v));
   for (const key of ['theme', 'auditHead', 'adminAccess']) all.push(settings(key, 'x'));
   const template = (subject: string, body: string) => ({ reminder: { fr: { subject, body } } });
