@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-  NotFoundError, totpCode, ValidationError, type AuditEvent, type CopyFieldInput, type Latchkey,
+  NotFoundError, totpCode, ValidationError, type Actor, type AuditEvent, type CopyFieldInput, type Latchkey,
 } from '../../core/index.ts';
 import { forEachDatabase, ManualClock, openVault, type Vault } from '../support/databases.ts';
 import { acme, acmeDev, globex, hostFixture, owner, sam } from '../support/host-fixture.ts';
@@ -34,7 +34,7 @@ forEachDatabase('copying one field of an entry', (db) => {
   afterEach(async () => { await vault.close(); });
 
   const entryEvents = async (): Promise<AuditEvent[]> => (await lk.audit.list(owner, { entryId })).filter((e) => e.action !== 'entry.create');
-  const copy = (field: CopyFieldInput['field'], actor = owner, id = entryId) => lk.entries.copy(actor, id, { field });
+  const copy = (field: CopyFieldInput['field'], actor: Actor = owner, id = entryId) => lk.entries.copy(actor, id, { field });
 
   it('a copied password is audited as entry.copy with the field, and as no reveal', async () => {
     const copied = await copy('password');
