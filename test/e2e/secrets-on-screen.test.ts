@@ -21,6 +21,8 @@ const SEED = 'JBSWY3DPEHPK3PXPJBSWY3DP';
 const PASSWORD = 'Rack-Pass-4471';
 const NOTES = 'vlan 42, rack 4';
 const CLEAR_SECONDS = 30;
+const DESKTOP = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
 
 // One Chromium for the file, shared by the suites of both databases.
 let chromium: Promise<Browser> | undefined;
@@ -61,9 +63,9 @@ forEachDatabase('e2e: secrets on screen', (db) => {
    * The client summary of Acme as `actor`, in a fresh context, its timers on a
    * paused clock that only `page.clock.runFor` moves.
    */
-  async function summary(actor: Actor = owner): Promise<{ page: Page; watch: PageWatch }> {
+  async function summary(actor: Actor = owner, viewport = DESKTOP): Promise<{ page: Page; watch: PageWatch }> {
     const browser = await chromium!;
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB', permissions: ['clipboard-read', 'clipboard-write'] });
+    const context = await browser.newContext({ viewport, locale: 'en-GB', permissions: ['clipboard-read', 'clipboard-write'] });
     context.setDefaultTimeout(15_000);
     await context.addCookies([{ name: HOST_SESSION_COOKIE, value: encodeURIComponent(subjectOf(actor)), url: h.origin }]);
     const page = await context.newPage();
@@ -113,6 +115,13 @@ forEachDatabase('e2e: secrets on screen', (db) => {
     await page.clock.runFor(5_000);
     await showing(totp, `Current code: ${next} (25 s left)`);
     await shot(page, 'secrets-totp-next-code');
+    // On a phone the code and its copy button stay within the screen.
+    await page.setViewportSize(PHONE);
+    for (const part of [totp, row(page, entryId).locator('[data-lk-field="totp"]')]) {
+      const box = (await part.boundingBox())!;
+      expect(box.x + box.width, 'right edge at 390 px').to.be.at.most(PHONE.width);
+    }
+    await shot(page, 'secrets-totp-next-code-phone');
     expect(await entryActions(entryId)).to.deep.equal(['entry.reveal', 'entry.reveal']);
     expect((await lk.audit.list(owner, { entryId, action: 'entry.reveal' }))[0]!.details).to.deep.equal({ fields: ['totpSecret'] });
 
@@ -125,9 +134,9 @@ forEachDatabase('e2e: secrets on screen', (db) => {
     await page.context().close();
   });
 
-  it('a revealed password hides itself after the settings\' seconds: shown at N-1, hidden at N', async () => {
+  it('a revealed password hides itself after the settings\' seconds: shown at N-1, hidden at N (on a phone)', async () => {
     await lk.settings.update(owner, { revealHideSeconds: 10 });
-    const { page, watch } = await summary();
+    const { page, watch } = await summary(owner, PHONE);
     const entry = row(page, entryId);
     const button = entry.locator(`[data-lk-reveal="${entryId}"]`);
     const secret = entry.locator(`[data-lk-secret-for="${entryId}"]`);
@@ -136,6 +145,7 @@ forEachDatabase('e2e: secrets on screen', (db) => {
     await page.clock.runFor(9_000);
     expect(await secret.textContent()).to.equal(PASSWORD);
     expect(await button.getAttribute('aria-pressed')).to.equal('true');
+    await shot(page, 'secrets-revealed-phone');
     await page.clock.runFor(1_000);
     expect(await secret.textContent()).to.equal('••••••••');
     expect(await button.getAttribute('aria-pressed')).to.equal('false');
