@@ -268,12 +268,12 @@ export class EntryService {
       const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'reveal', loaded, settings);
       const { row } = loaded;
-      const copied = hiddenFields(facts, loaded.facts, settings).includes('totp') ? null : await this.fieldOf(row, 'totp');
-      if (!copied) throw new NotFoundError('totp');
+      const current = hiddenFields(facts, loaded.facts, settings).includes('totp') ? null : await this.fieldOf(row, 'totp');
+      if (!current) throw new NotFoundError('totp');
       await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
         action: 'entry.reveal', entryId: id, clientId: row.client_id, details: { fields: ['totpSecret'] },
       }));
-      return { code: copied.value, secondsLeft: copied.secondsLeft ?? 0 };
+      return { code: current.value, secondsLeft: current.secondsLeft ?? 0 };
     });
   }
 
