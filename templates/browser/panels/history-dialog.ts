@@ -10,8 +10,9 @@ interface HistoryItem {
 }
 
 /** Lists an entry's former passwords, each revealed (and audited) only when its button is pressed. */
-export async function openHistory(cfg: PanelConfig, id: string): Promise<void> {
+export async function openHistory(cfg: PanelConfig, id: string, name: string): Promise<void> {
   const dialog = required(cfg.panel, '[data-lk-history-dialog]', HTMLDialogElement);
+  required(dialog, 'h2', HTMLElement).textContent = say(cfg, 'historyTitle', { name });
   const list = required(dialog, '[data-lk-history-list]', HTMLElement);
   const template = required(dialog, '[data-lk-history-item]', HTMLTemplateElement);
   list.replaceChildren();

@@ -1,6 +1,7 @@
 import { optional, required } from './dom.ts';
 import { say, type PanelConfig } from './panel-config.ts';
 import { reveal } from './reveal.ts';
+import { showRevealed } from './reveal-button.ts';
 
 /**
  * The reveal button of an entry: shows its password, and its notes and
@@ -12,8 +13,7 @@ export async function toggleSecret(cfg: PanelConfig, button: Element, id: string
   if (button.getAttribute('aria-pressed') === 'true') {
     slot.textContent = '••••••••';
     if (details) details.hidden = true;
-    button.setAttribute('aria-pressed', 'false');
-    button.textContent = say(cfg, 'reveal');
+    showRevealed(cfg, button, false);
     return;
   }
   const secrets = await reveal(cfg, id);
@@ -24,6 +24,5 @@ export async function toggleSecret(cfg: PanelConfig, button: Element, id: string
       ? say(cfg, 'totpCode', { code: secrets.totpCode, seconds: secrets.totpSecondsLeft ?? '' }) : '';
     details.hidden = !(secrets.notes || secrets.totpCode);
   }
-  button.setAttribute('aria-pressed', 'true');
-  button.textContent = say(cfg, 'hide');
+  showRevealed(cfg, button, true);
 }
