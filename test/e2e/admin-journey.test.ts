@@ -190,6 +190,7 @@ describe('[sqlite] e2e: an admin on a client summary page', function () {
     await page.locator(`[data-lk-row="${stripeId}"] [data-lk-history]`).click();
     const dialog = page.locator('.lk-panel.lk-summary [data-lk-history-dialog]');
     await dialog.waitFor({ state: 'visible' });
+    expect(await dialog.locator('h2').innerText()).to.equal('Password history of “Stripe (shop payments)”');
     const items = dialog.locator('[data-lk-history-list] li');
     expect(await items.count()).to.be.greaterThan(0);
     await items.first().locator('[data-lk-history-reveal]').click();
