@@ -172,6 +172,20 @@ export class Renderer {
       }
       return write(value);
     });
+    // Counts in the user's language: 12,345 in English, 12 345 in French, 12.345 in German.
+    const numberFormats = new Map<string, Intl.NumberFormat>();
+    hbs.registerHelper('number', function (value: unknown, options: Handlebars.HelperOptions) {
+      // A database may hand a count over as a string or a bigint; anything else not a number shows as it is.
+      const n = typeof value === 'number' ? value : typeof value === 'bigint' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) ? Number(value) : NaN;
+      if (!Number.isFinite(n)) return value === null || value === undefined ? '' : String(value);
+      const language = options.data.language as string;
+      let format = numberFormats.get(language);
+      if (!format) {
+        format = new Intl.NumberFormat(language);
+        numberFormats.set(language, format);
+      }
+      return format.format(n);
+    });
     hbs.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
     hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
     hbs.registerHelper('shortId', (id: unknown) => (typeof id === 'string' ? (id.length > 12 ? `${id.slice(0, 8)}…` : id) : ''));

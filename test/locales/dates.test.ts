@@ -6,7 +6,7 @@ const plain = (text: string) => text.replace(/\s/g, ' ');
 const EVENING = new Date('2026-12-06T17:31:00Z');
 const LATE = new Date('2026-12-06T23:30:00Z');
 
-describe('dates follow the user\'s language and the host\'s date format', () => {
+describe('dates and numbers follow the user\'s language, dates the host\'s date format', () => {
   it('without a host format, each language writes a date its own way, in UTC', () => {
     const renderer = new Renderer();
     const written = Object.fromEntries(LANGUAGES.map((language) =>
@@ -32,6 +32,13 @@ describe('dates follow the user\'s language and the host\'s date format', () => 
     expect(plain(dateWriter('de', { pattern: 'DD.MM.YYYY', timeZone: 'Asia/Tokyo' })(LATE))).to.equal('07.12.2026 08:30');
     expect(plain(dateWriter('de', { timeZone: 'America/New_York' })(LATE))).to.equal('06.12.2026, 18:30');
     expect(plain(dateWriter('de')(LATE))).to.equal('06.12.2026, 23:30');
+  });
+
+  it('counts are written in the user\'s language', () => {
+    const renderer = new Renderer();
+    const written = Object.fromEntries(LANGUAGES.map((language) =>
+      [language, plain(renderer.renderSource('{{number n}}|{{number small}}|{{number none}}', { n: 1234567, small: '7' }, { language }))]));
+    expect(written).to.deep.equal({ en: '1,234,567|7|', fr: '1 234 567|7|', de: '1.234.567|7|', es: '1.234.567|7|', it: '1.234.567|7|' });
   });
 
   it('a pattern needs DD, MM and YYYY once each and one separator; a time zone must exist', () => {
