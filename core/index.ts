@@ -47,6 +47,7 @@ export { outageOf, renderUnavailablePanel, type Outage } from './hooks/unavailab
 export { runAddonAction, type AddonSection } from './hooks/addon-section.ts';
 export { HOOK_PLACES, type Hook, type Hooks, type HookPlace, type HookContext, type HookSurface } from './hooks/hook-contract.ts';
 export { Renderer } from './render/renderer.ts';
+export { checkDateFormat, dateWriter, type DateFormat } from './render/date-format.ts';
 export { LANGUAGES, pickLanguage, type Language } from './render/languages.ts';
 export { totpCode } from './crypto/totp.ts';
 // What adapters build their routes, validation and commands on.

@@ -56,7 +56,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
   const base = normaliseBase(options.basePath);
   const lk = options.latchkey;
   const logger = options.logger ?? lk.logger;
-  const renderer = new Renderer();
+  const renderer = new Renderer({ dateFormat: options.dateFormat });
   const addonSections = options.addonSections ?? [];
   const hooks = createHooks(lk, renderer, { sections: addonSections, renderDeadlineMs: options.renderDeadlineMs });
   // Path=/ because in-process hosts render panels on their own pages, outside
@@ -77,6 +77,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
     pageUrl,
     csrfToken: csrf.issue(req, res, actor, framed),
     clipboardClearSeconds,
+    dateFormat: options.dateFormat,
   });
 
   /**

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Actor, AddonSection, DispatchOptions, Latchkey, Logger, Mailer } from '../../core/index.ts';
+import type { Actor, AddonSection, DateFormat, DispatchOptions, Latchkey, Logger, Mailer } from '../../core/index.ts';
 import type { RateLimitOptions } from './rate-limits.ts';
 
 /** How a non-Node host proves who the user is: a short-lived JWT it signs. */
@@ -50,6 +50,13 @@ export interface MountOptions {
   frameAncestors?: string[];
   /** Seconds before a copied password is cleared from the clipboard (default 30). */
   clipboardClearSeconds?: number;
+  /**
+   * How the host writes dates, so Latchkey's pages and panels match the page
+   * around them: `{ pattern: 'DD/MM/YYYY', timeZone: 'Europe/London' }`
+   * (WhmcsDatabaseDirectory.dateFormat() reads WHMCS's own). Default: each
+   * language's own medium style, in UTC.
+   */
+  dateFormat?: DateFormat;
   /** Minutes a frame session lasts after the embed token is exchanged (default 30). */
   frameSessionMinutes?: number;
   /**

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import {
-  asUnavailable, clientSearch, compareClients, DatabaseUnavailableError, pickLanguage, Secret, toServiceStatus,
-  type HostAdmin, type HostClient, type HostContact, type HostDevice, type HostDirectory, type HostProduct, type HostService,
+  asUnavailable, checkDateFormat, clientSearch, compareClients, DatabaseUnavailableError, pickLanguage, Secret, toServiceStatus,
+  type DateFormat, type HostAdmin, type HostClient, type HostContact, type HostDevice, type HostDirectory, type HostProduct, type HostService,
   type HostTicket, type Named,
 } from '../../core/index.ts';
 import { isWhmcsId, listOf, toId, toText, WhmcsUnavailableError, type WhmcsApi } from './whmcs-api.ts';
@@ -57,6 +57,24 @@ export class WhmcsDatabaseNames implements WhmcsNameSource {
         .where({ module: this.options.addonModule ?? 'latchkey', setting: 'access' }).first() as { value: unknown } | undefined;
       if (!row) return null;
       return toText(row.value).split(',').map((id) => toId(id.trim())).filter((id): id is string => id !== null);
+    });
+  }
+
+  /**
+   * WHMCS's date format (General Settings → Localisation → Date Format, such
+   * as `DD/MM/YYYY`), for mountLatchkey's `dateFormat`: Latchkey's pages then
+   * write dates as WHMCS's own pages do. `{}` (each language's own way) when
+   * the setting is missing or not one Latchkey knows.
+   */
+  async dateFormat(): Promise<DateFormat> {
+    return fromWhmcsDatabase(async () => {
+      const row = await this.knex('tblconfiguration').select('value').where('setting', 'DateFormat').first() as { value: unknown } | undefined;
+      const pattern = toText(row?.value).trim().toUpperCase();
+      try {
+        return checkDateFormat({ pattern });
+      } catch {
+        return {};
+      }
     });
   }
 }

@@ -18,6 +18,8 @@ export interface EntryRowModel {
   serviceStatus: Exclude<ServiceStatus, 'active'> | null;
   websiteUrl: string | null;
   loginUrl: string | null;
+  /** The website, shown beside the login link when the entry has both and they differ (else the login link goes there). */
+  website: { url: string; host: string } | null;
   ownerKind: 'admin' | 'client';
   ownerName: string;
   clientName: string | null;
@@ -96,6 +98,7 @@ export async function entryRows(
       serviceStatus: statusOf(entry),
       websiteUrl: safeHttpUrl(entry.websiteUrl),
       loginUrl: safeHttpUrl(entry.loginUrl) ?? safeHttpUrl(entry.websiteUrl),
+      website: besideLogin(safeHttpUrl(entry.websiteUrl), safeHttpUrl(entry.loginUrl)),
       ownerKind: entry.owner.kind,
       ownerName: names.name(entry.owner.kind, entry.owner.id),
       clientName: entry.clientId ? names.name('client', entry.clientId) : null,
@@ -147,4 +150,10 @@ export async function entryRows(
 
 function unique(ids: string[]): string[] {
   return [...new Set(ids)];
+}
+
+/** The website as a link of its own: only when a (different) login link is shown too, named by its host. */
+function besideLogin(websiteUrl: string | null, loginUrl: string | null): EntryRowModel['website'] {
+  if (websiteUrl === null || loginUrl === null || websiteUrl === loginUrl) return null;
+  return { url: websiteUrl, host: new URL(websiteUrl).host };
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor.ts';
+import type { DateFormat } from '../render/date-format.ts';
 
 /** The four places a host shows Latchkey. */
 export const HOOK_PLACES = ['clientSummary', 'ticketSidebar', 'clientArea', 'adminPages'] as const;
@@ -30,6 +31,8 @@ export interface HookSurface {
   csrfToken: string;
   /** Seconds after which a copied password is cleared from the clipboard. */
   clipboardClearSeconds: number;
+  /** How the host writes dates; the panel's script writes them the same way. */
+  dateFormat?: DateFormat;
 }
 
 /** A hook place: the HTML fragment to show, or null to hide the panel. */

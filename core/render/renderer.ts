@@ -4,6 +4,7 @@ import Handlebars from 'handlebars';
 import i18next, { type Resource, type TFunction } from 'i18next';
 import { packageFile } from '../package-root.ts';
 import { LANGUAGES, LANGUAGE_NAMES, type Language } from './languages.ts';
+import { checkDateFormat, dateWriter, type DateFormat } from './date-format.ts';
 import { safeHttpUrl } from './safe-url.ts';
 
 const TEMPLATES_DIR = packageFile('templates');
@@ -32,8 +33,11 @@ export class Renderer {
   readonly #i18n = i18next.createInstance();
   readonly #translators = new Map<string, TFunction>();
   readonly #plain = new Map<string, Map<string, string>>();
+  readonly #dateFormat: DateFormat;
 
-  constructor(options: { templatesDir?: string; localesDir?: string; extraNamespaces?: string[] } = {}) {
+  /** `dateFormat`: how the host writes dates (`{{date}}`); by default each language's own way, in UTC. */
+  constructor(options: { templatesDir?: string; localesDir?: string; extraNamespaces?: string[]; dateFormat?: DateFormat } = {}) {
+    this.#dateFormat = checkDateFormat(options.dateFormat ?? {});
     const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
     const localesDir = options.localesDir ?? LOCALES_DIR;
     const namespaces = ['latchkey', ...(options.extraNamespaces ?? [])];
@@ -157,16 +161,30 @@ export class Renderer {
     hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
     hbs.registerHelper('languageName', (code: Language) => LANGUAGE_NAMES[code] ?? code);
     // A date formatter is costly to build and a panel formats a date per row: one per language, built once.
-    const dateFormats = new Map<string, Intl.DateTimeFormat>();
+    const dateWriters = new Map<string, (value: Date) => string>();
     hbs.registerHelper('date', function (value: unknown, options: Handlebars.HelperOptions) {
       if (!(value instanceof Date) || value.getTime() === 0) return '';
       const language = options.data.language as string;
-      let format = dateFormats.get(language);
-      if (!format) {
-        format = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-        dateFormats.set(language, format);
+      let write = dateWriters.get(language);
+      if (!write) {
+        write = dateWriter(language, self.#dateFormat);
+        dateWriters.set(language, write);
       }
-      return format.format(value);
+      return write(value);
+    });
+    // Counts in the user's language: 12,345 in English, 12 345 in French, 12.345 in German.
+    const numberFormats = new Map<string, Intl.NumberFormat>();
+    hbs.registerHelper('number', function (value: unknown, options: Handlebars.HelperOptions) {
+      // A database may hand a count over as a string or a bigint; anything else not a number shows as it is.
+      const n = typeof value === 'number' ? value : typeof value === 'bigint' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) ? Number(value) : NaN;
+      if (!Number.isFinite(n)) return value === null || value === undefined ? '' : String(value);
+      const language = options.data.language as string;
+      let format = numberFormats.get(language);
+      if (!format) {
+        format = new Intl.NumberFormat(language);
+        numberFormats.set(language, format);
+      }
+      return format.format(n);
     });
     hbs.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
     hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));

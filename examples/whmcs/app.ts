@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import type { Latchkey, Mailer } from '../../core/index.ts';
+import type { DateFormat, Latchkey, Mailer } from '../../core/index.ts';
 import { databaseReadiness, healthRoutes, mountLatchkey, type LatchkeyMount } from '../../adapters/express/index.ts';
 
 export interface WhmcsLatchkeyAppOptions {
@@ -16,6 +16,8 @@ export interface WhmcsLatchkeyAppOptions {
   mailer: Mailer;
   /** Express's `trust proxy`, when a reverse proxy terminates https in front of this server. */
   trustProxy?: string | boolean | number;
+  /** How WHMCS writes dates: `await new WhmcsDatabaseNames(knex).dateFormat()` reads its Localisation setting. */
+  dateFormat?: DateFormat;
 }
 
 export interface WhmcsLatchkeyApp {
@@ -46,6 +48,7 @@ export function createWhmcsLatchkeyApp(options: WhmcsLatchkeyAppOptions): WhmcsL
     embed: options.embed,
     cron: { mailer: options.mailer },
     frameAncestors: options.frameAncestors,
+    dateFormat: options.dateFormat,
   });
   // `/healthz` (the process) and `/readyz` (the database answers, migrated); `latchkey serve` also checks WHMCS.
   app.use(healthRoutes({ checks: [databaseReadiness(options.latchkey)] }));

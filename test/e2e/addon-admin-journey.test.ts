@@ -54,33 +54,50 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
     await page.waitForURL(/page=entries/);
     const table = page.locator('.lk-panel .lk-table');
     const headers = (await table.locator('thead th').allTextContents()).map((h) => h.trim());
-    expect(headers.slice(0, 9)).to.deep.equal([
-      'ID', 'Name', 'Username', 'Password', 'Owner', 'Admins and roles allowed', 'Clients allowed', 'Category', 'Edit rights',
+    expect(headers.slice(0, 8)).to.deep.equal([
+      'Name', 'Username', 'Password', 'Owner', 'Admins and roles allowed', 'Clients allowed', 'Category', 'Edit rights',
     ]);
     const rows = table.locator('tbody tr');
     expect(await rows.count()).to.be.greaterThan(20);
 
+    // Each row is headed by the entry's name and client, never its id.
     const sophos = table.locator('tbody tr', { hasText: 'Sophos XGS — WebAdmin' });
-    const cells = await sophos.locator('td').allInnerTexts();
-    expect(cells[1]).to.contain('Bergmann & Söhne Metallbau GmbH');
-    expect(cells[2]).to.equal('admin');
-    expect(cells[4]).to.equal('Lena Hoffmann');
-    expect(cells[5]).to.contain('Support');
-    expect(cells[6]).to.contain('Petra Klein');
-    expect(cells[8]).to.contain('Support');
+    const cells = await sophos.locator('th, td').allInnerTexts();
+    expect(cells[0]).to.match(/^Sophos XGS — WebAdmin\s+Bergmann & Söhne Metallbau GmbH/);
+    expect(cells[1]).to.equal('admin');
+    expect(cells[3]).to.equal('Lena Hoffmann');
+    expect(cells[4]).to.contain('Support');
+    expect(cells[5]).to.contain('Petra Klein');
+    expect(cells[7]).to.contain('Support');
     const stripe = table.locator('tbody tr', { hasText: 'Stripe — Northwind Hosting' });
-    expect((await stripe.locator('td').allInnerTexts())[7]).to.equal('Payment providers');
+    expect((await stripe.locator('th, td').allInnerTexts())[6]).to.equal('Payment providers');
+    expect((await rows.locator('th[scope=row]').allInnerTexts()).join('\n')).not.to.match(/\b[0-9A-HJKMNP-TV-Z]{26}\b|…/);
 
     const id = (await sophos.getAttribute('data-lk-row'))!;
     await sophos.locator(`[data-lk-reveal="${id}"]`).click();
     await page.waitForFunction((x) => document.querySelector(`[data-lk-secret-for="${x}"]`)?.textContent !== '••••••••', id);
     const expected = (await e2e.host.latchkey.entries.reveal(OLIVIA, id)).password!.expose();
     expect(await sophos.locator(`[data-lk-secret-for="${id}"]`).innerText()).to.equal(expected);
+    // The pressed button says "Hide", and so does its accessible name.
+    expect(await sophos.locator(`[data-lk-reveal="${id}"]`).getAttribute('aria-label')).to.equal('Hide the password of Sophos XGS — WebAdmin');
     await shot(page, 'addon-entries');
+
+    // At 1366 px the table fits its panel; buttons keep their own height, the watch label its words, usernames one line.
+    const fit = await table.evaluate((t: any) => ({ table: t.getBoundingClientRect().width, box: t.parentElement.clientWidth }));
+    expect(fit.table).to.be.at.most(fit.box);
+    for (const height of await sophos.locator('.lk-row-actions .lk-button').evaluateAll((bs: any[]) => bs.map((b) => b.getBoundingClientRect().height))) {
+      expect(height).to.be.below(32);
+    }
+    const watchLabel = table.locator('label.lk-watch').first();
+    expect(await watchLabel.innerText()).to.equal('Notify me of password changes');
+    expect(await watchLabel.evaluate((l: any) => l.scrollWidth <= l.clientWidth && l.getBoundingClientRect().width > 60)).to.equal(true);
+    for (const lines of await table.locator('code.lk-username').evaluateAll((cs: any[]) => cs.map((c) => c.getClientRects().length))) {
+      expect(lines).to.equal(1);
+    }
 
     await page.fill('.lk-filter input[name=search]', 'Stripe');
     await Promise.all([page.waitForURL(/search=Stripe/), page.click('.lk-filter button[type=submit]')]);
-    const names = await page.locator('.lk-panel .lk-table tbody tr td:nth-child(2)').allInnerTexts();
+    const names = await page.locator('.lk-panel .lk-table tbody tr th[scope=row] .lk-name').allInnerTexts();
     expect(names.length).to.be.greaterThan(0);
     expect(names.every((n) => /stripe/i.test(n))).to.equal(true);
     await shot(page, 'addon-entries-search');

@@ -123,7 +123,7 @@ describe('[sqlite] e2e: an admin on a client summary page', function () {
     await row.locator('[data-lk-edit]').click();
     const dialog = page.locator('.lk-panel.lk-summary [data-lk-entry-dialog]');
     await dialog.waitFor({ state: 'visible' });
-    expect(await dialog.locator('h2').innerText()).to.equal('Edit access detail');
+    expect(await dialog.locator('h2').innerText()).to.equal('Edit “Plesk — e2e added”');
     expect(await dialog.locator('[name=name]').inputValue()).to.equal('Plesk — e2e added');
     expect(await dialog.locator('[name=username]').inputValue()).to.equal('e2e-admin');
     expect(await dialog.locator('[name=loginUrl]').inputValue()).to.equal('https://plesk.e2e.example:8443/');
@@ -190,8 +190,12 @@ describe('[sqlite] e2e: an admin on a client summary page', function () {
     await page.locator(`[data-lk-row="${stripeId}"] [data-lk-history]`).click();
     const dialog = page.locator('.lk-panel.lk-summary [data-lk-history-dialog]');
     await dialog.waitFor({ state: 'visible' });
+    expect(await dialog.locator('h2').innerText()).to.equal('Password history of “Stripe (shop payments)”');
     const items = dialog.locator('[data-lk-history-list] li');
     expect(await items.count()).to.be.greaterThan(0);
+    // Written as the host page writes dates in the panel's language (en: "Dec 6, 2026"), not the browser's en-GB "06/12/2026".
+    const when = await items.first().locator('[data-lk-history-when]').innerText();
+    expect(when).to.match(/^Version \d+ · [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M$/);
     await items.first().locator('[data-lk-history-reveal]').click();
     await page.waitForFunction(() => document.querySelector('[data-lk-history-list] [data-lk-history-secret]')?.textContent !== '••••••••');
     await shot(page, 'admin-history-dialog');

@@ -159,6 +159,7 @@ forEachDatabase('e2e: saving an edit dialog untouched changes nothing', (db) => 
           await page.locator(`[data-lk-row="${entry.id}"] [data-lk-edit]`).click();
           const dialog = page.locator('dialog[data-lk-entry-dialog][open]');
           await dialog.waitFor();
+          expect(await dialog.locator('h2').innerText(), `${where}: the dialog names its entry`).to.equal(`Edit “${entry.name}”`);
           const category = dialog.locator('select[name="categoryId"]');
           if (await category.count() > 0) {
             expect(await category.inputValue(), `${where}, ${entry.name}: the category shown`).to.equal(entry.categoryId ?? '');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { SignJWT, type JWTPayload } from 'jose';
 import type { KeyObject } from 'node:crypto';
-import { HOOK_PLACES, type Actor, type AddonSection, type HookContext, type HookPlace, type Latchkey } from '../../core/index.ts';
+import { HOOK_PLACES, type Actor, type AddonSection, type DateFormat, type HookContext, type HookPlace, type Latchkey } from '../../core/index.ts';
 import { mountLatchkey, type CronOptions, type EmbedOptions, type LatchkeyMount, type RateLimitOptions } from '../../adapters/express/index.ts';
 import { openVault, type TestDatabase, type Vault } from '../support/databases.ts';
 import { hostFixture } from '../support/host-fixture.ts';
@@ -32,6 +32,8 @@ export interface HarnessOptions {
   secret?: string;
   /** Express's `trust proxy`, as behind a reverse proxy that terminates https. */
   trustProxy?: boolean | string;
+  /** How the host writes dates. */
+  dateFormat?: DateFormat;
 }
 
 /**
@@ -77,6 +79,7 @@ export class Harness {
       frameAncestors: options.frameAncestors,
       rateLimits: options.rateLimits ?? LIFTED_LIMITS,
       addonSections: options.addonSections,
+      dateFormat: options.dateFormat,
     });
     app.get('/host/page/:place', async (req, res, next) => {
       try {

@@ -44,6 +44,19 @@ forEachDatabase("WHMCS directory over WHMCS's database", (db) => {
       expect(await new WhmcsDatabaseNames(knex, { addonModule: 'notinstalled' }).addonManagerRoleIds()).to.equal(null);
     });
 
+    it("reads WHMCS's date format; a missing or unknown one leaves dates to each language", async () => {
+      const names = new WhmcsDatabaseNames(knex);
+      expect(await names.dateFormat()).to.deep.equal({});
+      try {
+        await knex('tblconfiguration').insert({ setting: 'DateFormat', value: 'DD.MM.YYYY' });
+        expect(await names.dateFormat()).to.deep.equal({ pattern: 'DD.MM.YYYY' });
+        await knex('tblconfiguration').where('setting', 'DateFormat').update({ value: 'D M Y' });
+        expect(await names.dateFormat()).to.deep.equal({});
+      } finally {
+        await knex('tblconfiguration').where('setting', 'DateFormat').delete();
+      }
+    });
+
     it('plugs into the API directory: names and addon access from the database, the rest from the API', async () => {
       const api = new WhmcsApi({ url: whmcs.url, identifier: API_IDENTIFIER, secret: API_SECRET });
       const directory = new WhmcsDirectory(api, { names: new WhmcsDatabaseNames(knex) });

@@ -24,7 +24,8 @@ export function openEntryDialog(cfg: PanelConfig, entry: EditableEntry | null): 
   clearErrors(form);
   const editing = Boolean(entry);
   const title = required(dialog, 'h2', HTMLElement);
-  title.textContent = (editing ? title.dataset.lkTitleEdit : title.dataset.lkTitleNew) ?? '';
+  // The edit dialog names its entry: with several open one after another, the user sees which one this is.
+  title.textContent = entry ? say(cfg, 'editTitle', { name: entry.name }) : title.dataset.lkTitleNew ?? '';
   for (const hint of all(form, '[data-lk-edit-only]', HTMLElement)) hint.hidden = !editing;
   const set = (name: string, value: unknown) => {
     const input = fieldOf(form, name);

@@ -9,6 +9,7 @@ import { onPanelClick } from './click-actions.ts';
 import { onPanelChange, onPanelFocus, onPanelInput } from './field-changes.ts';
 import { onPanelSubmit } from './form-submits.ts';
 import { reportFrameHeight } from './frame-height.ts';
+import { focusScrollingRegions } from './scroll-regions.ts';
 import { onTransferChange, onTransferClick, onTransferSubmit } from './transfer.ts';
 import { askForVerification } from './step-up-dialog.ts';
 import { configOf } from './panel-config.ts';
@@ -33,3 +34,4 @@ if (!window.__latchkeyLoaded) {
   onVerificationRequired(askForVerification);
 }
 reportFrameHeight();
+focusScrollingRegions();

@@ -1,3 +1,4 @@
+import type { DateFormat } from '../../../core/render/date-format.ts';
 import { enclosing } from './dom.ts';
 
 /** What a panel tells its script in `data-lk-*` attributes. */
@@ -18,6 +19,8 @@ export interface PanelConfig {
   actor: string;
   /** The language the panel is shown in. */
   language: string;
+  /** How the host writes dates (the server's pages write them the same way). */
+  dateFormat: DateFormat;
 }
 
 /** The configuration of the panel `el` is in. */
@@ -33,6 +36,7 @@ export function configOf(el: Element): PanelConfig {
     defaults: JSON.parse(panel.dataset.lkDefaults || '{}') as Record<string, unknown>,
     actor: panel.dataset.lkActor ?? '',
     language: panel.dataset.lkLanguage ?? '',
+    dateFormat: (JSON.parse(panel.dataset.lkDates || 'null') ?? {}) as DateFormat,
   };
 }
 

@@ -1,6 +1,7 @@
 import { optional, required } from './dom.ts';
-import { say, type PanelConfig } from './panel-config.ts';
+import type { PanelConfig } from './panel-config.ts';
 import { reveal } from './reveal.ts';
+import { showRevealed } from './reveal-button.ts';
 import { showTotp } from './totp-countdown.ts';
 
 // What to stop when a reveal is hidden, by its button: the TOTP count and the hide timer.
@@ -27,8 +28,7 @@ export async function toggleSecret(cfg: PanelConfig, button: Element, id: string
     if (secrets.totpCode) stopTotp = showTotp(cfg, id, totp, { code: secrets.totpCode, secondsLeft: secrets.totpSecondsLeft ?? 0 });
     details.hidden = !(secrets.notes || secrets.totpCode);
   }
-  button.setAttribute('aria-pressed', 'true');
-  button.textContent = say(cfg, 'hide');
+  showRevealed(cfg, button, true);
   const hideTimer = cfg.revealHideSeconds > 0 ? setTimeout(() => hideSecret(cfg, button, id), cfg.revealHideSeconds * 1000) : undefined;
   stopShowing.get(button)?.();
   stopShowing.set(button, () => {
@@ -48,6 +48,5 @@ function hideSecret(cfg: PanelConfig, button: Element, id: string): void {
     required(details, '[data-lk-notes-for]', HTMLElement).textContent = '';
     required(details, '[data-lk-totp-for]', HTMLElement).textContent = '';
   }
-  button.setAttribute('aria-pressed', 'false');
-  button.textContent = say(cfg, 'reveal');
+  showRevealed(cfg, button, false);
 }
