@@ -91,7 +91,7 @@ export function panelBase(
   actor: Actor,
   categories: readonly Category[],
   shareTargets: ShareTargets,
-  newEntryDefaults: Record<string, string | null>,
+  newEntryDefaults: Record<string, string | null | undefined>,
   dialog: DialogDefaults = { reminderDays: null, generator: DEFAULT_SETTINGS.passwordPolicy.generator },
 ): PanelBase {
   return {
