@@ -25,10 +25,10 @@ export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
     data.catch(() => undefined);
     const [admin, client] = await Promise.all([lk.host.admins([actor.adminId]).then((found) => found.get(actor.adminId)), clientLookup]);
     if (!admin || admin.disabled || !client) return null;
-    const { entries, more, facts, categories, targets, dialog } = await data;
+    const { entries, more, facts, categories, targets, dialog, linkFields } = await data;
     const rows = await entryRows(lk, actor, entries, categories, undefined, namesFrom(lk, targets), facts);
     return renderer.render('hooks/client-summary', {
-      ...panelBase(surface, actor, categories, targets, { clientId: client.id }, dialog),
+      ...panelBase(surface, actor, categories, targets, { clientId: client.id }, dialog, linkFields),
       client: { id: client.id, name: client.name },
       rows,
       more,

@@ -37,6 +37,42 @@ export interface PanelBase {
   actorIsContact: boolean;
   /** The entry dialog's choice of what the client may do with each field (staff only). */
   fieldAccessFields: ReturnType<typeof fieldAccessChoices>;
+  /** The entry dialog's contact and device fields, on a staff panel about one client; else null. */
+  linkFields: LinkFields | null;
+}
+
+/**
+ * The entry dialog's fields that link an entry to a contact or device of the
+ * panel's client, chosen by name (the pickers ask the API); `names` names the
+ * links entries already have. `devices` is false where the host keeps no
+ * devices for the client (WHMCS keeps none).
+ */
+export interface LinkFields {
+  pickers: LinkPicker[];
+  /** JSON: `{ contactId: { id: name }, deviceId: { id: name } }`. */
+  names: string;
+}
+
+/** One link field: the entry's field, where its picker asks, and its strings. */
+export interface LinkPicker {
+  kind: 'contact' | 'device';
+  field: 'contactId' | 'deviceId';
+  source: string;
+  labelKey: string;
+  noneKey: string;
+  suggestionsKey: string;
+}
+
+export function linkFieldsOf(clientId: string, contacts: readonly Option[], devices: readonly Option[]): LinkFields {
+  const byId = (items: readonly Option[]) => Object.fromEntries(items.map((i) => [i.id, i.name]));
+  const picker = (kind: 'contact' | 'device', noneKey: string): LinkPicker => ({
+    kind, field: `${kind}Id`, source: `/clients/${encodeURIComponent(clientId)}/${kind}s`,
+    labelKey: `entry.${kind}`, noneKey, suggestionsKey: `entry.${kind}Suggestions`,
+  });
+  return {
+    pickers: [picker('contact', 'entry.noContactFound'), ...devices.length > 0 ? [picker('device', 'entry.noDeviceFound')] : []],
+    names: JSON.stringify({ contactId: byId(contacts), deviceId: byId(devices) }),
+  };
 }
 
 const SYSTEM = { kind: 'system' } as const;
@@ -93,6 +129,7 @@ export function panelBase(
   shareTargets: ShareTargets,
   newEntryDefaults: Record<string, string | null | undefined>,
   dialog: DialogDefaults = { reminderDays: null, generator: DEFAULT_SETTINGS.passwordPolicy.generator },
+  linkFields: LinkFields | null = null,
 ): PanelBase {
   return {
     surface,
@@ -109,6 +146,7 @@ export function panelBase(
     ],
     newEntryDefaults: JSON.stringify(newEntryDefaults),
     fieldAccessFields: fieldAccessChoices(null),
+    linkFields,
   };
 }
 

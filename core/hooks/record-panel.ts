@@ -35,10 +35,10 @@ export function recordPanelHook(lk: Latchkey, renderer: Renderer, kind: RecordKi
     data.catch(() => undefined);
     const [client, settings] = await Promise.all([clientLookup, lk.settings.get(SYSTEM)]);
     if (!client) return null;
-    const { entries, more, facts, categories, targets, dialog } = await data;
+    const { entries, more, facts, categories, targets, dialog, linkFields } = await data;
     const rows = await entryRows(lk, actor, entries, categories, undefined, namesFrom(lk, targets), facts);
     return renderer.render(`hooks/${kind}-panel`, {
-      ...panelBase(surface, actor, categories, targets, { clientId: client.id, ...link }, dialog),
+      ...panelBase(surface, actor, categories, targets, { clientId: client.id, ...link }, dialog, linkFields),
       client: { id: client.id, name: client.name },
       record: { id: record.id, name: record.name },
       clientDataHidden: clientDataHiddenFrom(admin, settings),

@@ -6,7 +6,7 @@ import type { Latchkey } from '../latchkey.ts';
 import { isExtended, modeAdmitsClientData } from '../policy/access-policy.ts';
 import type { HostAdmin, HostClient } from '../ports/host-directory.ts';
 import type { RowFacts } from '../store/row-facts.ts';
-import { adminShareTargets, dialogDefaults, type DialogDefaults, type ShareTargets } from './panel-model.ts';
+import { adminShareTargets, dialogDefaults, linkFieldsOf, type DialogDefaults, type LinkFields, type ShareTargets } from './panel-model.ts';
 
 export interface StaffClientData {
   /** Service credentials first, then the client's vault entries this admin may see. */
@@ -17,6 +17,8 @@ export interface StaffClientData {
   categories: Category[];
   targets: ShareTargets;
   dialog: DialogDefaults;
+  /** The client's contacts and devices, for the entry dialog's link fields. */
+  linkFields: LinkFields;
 }
 
 /** A staff panel about one host record of the client: only the entries linked to it, and no service credentials. */
@@ -32,14 +34,18 @@ export type RecordLink = { contactId: string } | { deviceId: string };
 export async function staffClientData(
   lk: Latchkey, actor: AdminActor, clientId: string, client: Promise<HostClient | null>, link?: RecordLink,
 ): Promise<StaffClientData> {
-  const [services, vault, categories, targets, dialog] = await Promise.all([
+  const [services, vault, categories, targets, dialog, devices] = await Promise.all([
     link ? [] : lk.serviceCredentials.list(actor, clientId),
     lk.entries.firstPage(actor, { clientId, ...link, limit: 500 }),
     lk.categories.list(actor),
     adminShareTargets(lk, clientId, client),
     dialogDefaults(lk),
+    lk.host.devicesOfClients([clientId]),
   ]);
-  return { entries: [...services, ...vault.items], more: vault.more, facts: vault.facts, categories, targets, dialog };
+  return {
+    entries: [...services, ...vault.items], more: vault.more, facts: vault.facts, categories, targets, dialog,
+    linkFields: linkFieldsOf(clientId, targets.contacts, devices),
+  };
 }
 
 /**

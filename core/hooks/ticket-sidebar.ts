@@ -29,7 +29,7 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
     data.catch(() => undefined);
     const client = await clientLookup;
     if (!client) return null;
-    const { entries: all, more, facts, categories, targets, dialog } = await data;
+    const { entries: all, more, facts, categories, targets, dialog, linkFields } = await data;
     const linked = (entry: EntryView) => entry.links.ticketId === ticket.id
       || (ticket.serviceId !== null && entry.links.serviceId === ticket.serviceId);
     const ordered = [...all.filter(linked), ...all.filter((e) => !linked(e))];
@@ -37,7 +37,7 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
     return renderer.render('hooks/ticket-sidebar', {
       ...panelBase(surface, actor, categories, targets, {
         clientId: client.id, ticketId: ticket.id, serviceId: ticket.serviceId,
-      }, dialog),
+      }, dialog, linkFields),
       client: { id: client.id, name: client.name },
       ticket: { id: ticket.id, subject: ticket.subject },
       rows,
