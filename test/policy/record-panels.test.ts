@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createHooks, NotFoundError, Renderer, type Hooks, type HookSurface, type Latchkey } from '../../core/index.ts';
+import { createHooks, ForbiddenError, NotFoundError, Renderer, type Actor, type Hooks, type HookSurface, type Latchkey } from '../../core/index.ts';
 import type { MemoryDirectory } from '../../adapters/memory/memory-directory.ts';
 import { forEachDatabase, openVault, type Vault } from '../support/databases.ts';
 import { acme, acmeDev, hostFixture, owner, sam } from '../support/host-fixture.ts';
@@ -58,6 +58,7 @@ forEachDatabase('contact and device panels', (db) => {
     // A service's credentials belong to the client, not to a contact.
     expect(html).not.to.contain('vps1.acme.test');
     expect(html).not.to.contain(HIDDEN_NOTICE);
+    expect(await hooks.clientSummary(sam, { clientId: 'c-acme' }, surface)).not.to.contain(HIDDEN_NOTICE);
   });
 
   it('a device panel lists the entries linked to that device, and no other entry of its client', async () => {
@@ -91,6 +92,9 @@ forEachDatabase('contact and device panels', (db) => {
       expect(contact).not.to.contain(DEV_LAPTOP).and.not.to.contain(DEV_VPN);
       const device = await devicePanel();
       expect(device).to.contain(HIDDEN_NOTICE).and.not.to.contain(FIREWALL);
+      // The client's own places say the same.
+      expect(await hooks.clientSummary(sam, { clientId: 'c-acme' }, surface)).to.contain(HIDDEN_NOTICE).and.not.to.contain(SHOP);
+      expect(await hooks.ticketSidebar(sam, { ticketId: 't-100' }, surface)).to.contain(HIDDEN_NOTICE).and.not.to.contain(SHOP);
     });
 
     it('is refused the linked entries by the services as well', async () => {
@@ -109,6 +113,46 @@ forEachDatabase('contact and device panels', (db) => {
         expect(html).to.contain(DEV_LAPTOP).and.not.to.contain(HIDDEN_NOTICE);
       } finally {
         await lk.settings.update(owner, { extendedAdminRoleIds: [] });
+      }
+    });
+  });
+
+  describe('the entry dialog’s link fields', () => {
+    const find = (kind: 'contact' | 'device', search: string, extra: Record<string, number> = {}, actor: Actor = sam, clientId = 'c-acme') =>
+      lk.linkTargets.find(actor, clientId, kind, { search, ...extra });
+
+    it('find the client’s contacts by part of a name or email, and its devices by name, never another client’s', async () => {
+      expect((await find('contact', 'acme')).items.map((c) => c.id)).to.deep.equal(['k-acme-main', 'k-acme-dev']);
+      expect((await find('contact', 'DEV@')).items).to.deep.equal([{ id: 'k-acme-dev', name: 'Dev Acme', detail: 'dev@acme.test' }]);
+      expect((await find('contact', 'globex')).items).to.deep.equal([]);
+      expect((await find('device', 'wall')).items).to.deep.equal([{ id: 'd-fw', name: 'Firewall', detail: null }]);
+      // One character asks nothing.
+      expect(await find('contact', 'a')).to.deep.equal({ items: [], more: false });
+    });
+
+    it('page at the limit: limit-1, limit and limit+1 matches', async () => {
+      const extra = (n: number) => Array.from({ length: n }, (_, i) => ({
+        id: `k-page-${i}`, clientId: 'c-acme', name: `Paging ${String(i).padStart(2, '0')}`, email: `p${i}@acme.test`, isMain: false,
+      }));
+      for (const [count, more] of [[4, false], [5, false], [6, true]] as const) {
+        host.data.contacts.push(...extra(count));
+        try {
+          const page = await find('contact', 'paging', { limit: 5 });
+          expect(page.items, `${count} matches`).to.have.length(Math.min(count, 5));
+          expect(page.more, `${count} matches`).to.equal(more);
+          if (more) expect((await find('contact', 'paging', { limit: 5, offset: 5 })).items.map((c) => c.name)).to.deep.equal(['Paging 05']);
+        } finally {
+          host.data.contacts = host.data.contacts.filter((c) => !c.id.startsWith('k-page-'));
+        }
+      }
+    });
+
+    it('are for staff and the client’s own main account; a contact, or another client, is refused', async () => {
+      expect((await find('contact', 'acme', {}, acme)).items).to.have.length(2);
+      for (const [actor, clientId] of [[acmeDev, 'c-acme'], [acme, 'c-globex']] as const) {
+        let refused: unknown;
+        try { await find('contact', 'acme', {}, actor, clientId); } catch (err) { refused = err; }
+        expect(refused).to.be.instanceOf(ForbiddenError);
       }
     });
   });
