@@ -44,8 +44,8 @@ export interface PanelBase {
 /**
  * The entry dialog's fields that link an entry to a contact or device of the
  * panel's client, chosen by name (the pickers ask the API); `names` names the
- * links entries already have. `devices` is false where the host keeps no
- * devices for the client (WHMCS keeps none).
+ * links entries already have. The device field is left out where the host
+ * keeps no devices for the client (WHMCS keeps none).
  */
 export interface LinkFields {
   pickers: LinkPicker[];
