@@ -28,10 +28,13 @@ export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
     if (!admin || admin.disabled || !client) return null;
     const { entries, more, facts, categories, targets, dialog, linkFields } = await data;
     const rows = await entryRows(lk, actor, entries, categories, undefined, namesFrom(lk, targets), facts);
+    const hidden = clientDataHiddenFrom(admin, settings);
     return renderer.render('hooks/client-summary', {
       ...panelBase(surface, actor, categories, targets, { clientId: client.id }, dialog, linkFields),
       client: { id: client.id, name: client.name },
-      clientDataHidden: clientDataHiddenFrom(admin, settings),
+      clientDataHidden: hidden,
+      // Hidden data may be there: "none yet" would not be true.
+      emptyKey: hidden ? 'entry.noneSharedWithYou' : 'entry.noneForClient',
       rows,
       more,
     }, { language: pickLanguage(context.language, admin.language) });

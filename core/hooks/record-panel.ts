@@ -37,11 +37,14 @@ export function recordPanelHook(lk: Latchkey, renderer: Renderer, kind: RecordKi
     if (!client) return null;
     const { entries, more, facts, categories, targets, dialog, linkFields } = await data;
     const rows = await entryRows(lk, actor, entries, categories, undefined, namesFrom(lk, targets), facts);
+    const hidden = clientDataHiddenFrom(admin, settings);
     return renderer.render(`hooks/${kind}-panel`, {
       ...panelBase(surface, actor, categories, targets, { clientId: client.id, ...link }, dialog, linkFields),
       client: { id: client.id, name: client.name },
       record: { id: record.id, name: record.name },
-      clientDataHidden: clientDataHiddenFrom(admin, settings),
+      clientDataHidden: hidden,
+      // Hidden data may be there: "none yet" would not be true.
+      emptyKey: hidden ? 'entry.noneSharedWithYou' : `entry.noneFor${kind === 'contact' ? 'Contact' : 'Device'}`,
       rows,
       more,
     }, { language: pickLanguage(context.language, admin.language) });

@@ -35,13 +35,16 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
       || (ticket.serviceId !== null && entry.links.serviceId === ticket.serviceId);
     const ordered = [...all.filter(linked), ...all.filter((e) => !linked(e))];
     const rows = await entryRows(lk, actor, ordered, categories, linked, namesFrom(lk, targets), facts);
+    const hidden = clientDataHiddenFrom(admin, settings);
     return renderer.render('hooks/ticket-sidebar', {
       ...panelBase(surface, actor, categories, targets, {
         clientId: client.id, ticketId: ticket.id, serviceId: ticket.serviceId,
       }, dialog, linkFields),
       client: { id: client.id, name: client.name },
       ticket: { id: ticket.id, subject: ticket.subject },
-      clientDataHidden: clientDataHiddenFrom(admin, settings),
+      clientDataHidden: hidden,
+      // Hidden data may be there: "none yet" would not be true.
+      emptyKey: hidden ? 'entry.noneSharedWithYou' : 'entry.noneForClient',
       rows,
       more,
     }, { language: pickLanguage(context.language, admin.language) });

@@ -29,6 +29,7 @@ forEachDatabase('contact and device panels', (db) => {
 
   before(async () => {
     host = hostFixture();
+    host.data.devices.push({ id: 'd-empty', clientId: 'c-acme', name: 'Spare switch' });
     vault = await openVault(db, host);
     lk = vault.lk;
     hooks = createHooks(lk, new Renderer());
@@ -66,6 +67,7 @@ forEachDatabase('contact and device panels', (db) => {
     expect(html).to.contain('lk-panel lk-device').and.to.contain('Firewall').and.to.contain('Device of Acme Ltd');
     expect(html).to.contain(FIREWALL);
     expect(html).not.to.contain(DEV_LAPTOP).and.not.to.contain(SHOP);
+    expect(await hooks.devicePanel(sam, { deviceId: 'd-empty' }, surface), 'a device with nothing linked').to.contain('No access details linked to this device yet.');
   });
 
   it('a new entry starts linked to the page’s contact or device, under its client', async () => {
@@ -92,6 +94,8 @@ forEachDatabase('contact and device panels', (db) => {
       expect(contact).not.to.contain(DEV_LAPTOP).and.not.to.contain(DEV_VPN);
       const device = await devicePanel();
       expect(device).to.contain(HIDDEN_NOTICE).and.not.to.contain(FIREWALL);
+      // An empty list says nothing is shared with them, not that there is nothing.
+      expect(device).to.contain('Nothing here is shared with you.').and.not.to.contain('No access details linked to this device yet.');
       // The client's own places say the same.
       expect(await hooks.clientSummary(sam, { clientId: 'c-acme' }, surface)).to.contain(HIDDEN_NOTICE).and.not.to.contain(SHOP);
       expect(await hooks.ticketSidebar(sam, { ticketId: 't-100' }, surface)).to.contain(HIDDEN_NOTICE).and.not.to.contain(SHOP);
