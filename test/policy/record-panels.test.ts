@@ -189,11 +189,16 @@ forEachDatabase('a framed contact panel over HTTP', (db) => {
   after(async () => { await h.close(); });
 
   async function enterContactPanel(contactId: string) {
+    return enterPanel({ place: 'contactPanel', contactId });
+  }
+
+  async function enterPanel(ctx: { place: 'contactPanel'; contactId: string } | { place: 'devicePanel'; deviceId: string }) {
     const browser = h.browser();
-    const token = await signEmbed(embed.secret, { sub: 'admin:a-sam', ctx: { place: 'contactPanel', contactId } });
+    const token = await signEmbed(embed.secret, { sub: 'admin:a-sam', ctx });
     const entered = await browser.get(`${BASE}/embed?token=${encodeURIComponent(token)}`);
     expect(entered.status, entered.text.slice(0, 200)).to.equal(303);
-    expect(entered.headers.get('location')).to.equal(`${BASE}/frame/contactPanel?contactId=${contactId}`);
+    const query = ctx.place === 'contactPanel' ? `contactId=${ctx.contactId}` : `deviceId=${ctx.deviceId}`;
+    expect(entered.headers.get('location')).to.equal(`${BASE}/frame/${ctx.place}?${query}`);
     const frame = await browser.get(entered.headers.get('location')!);
     expect(frame.status, frame.text.slice(0, 300)).to.equal(200);
     return { browser, csrf: csrfTokenIn(frame.text)! };
@@ -225,6 +230,19 @@ forEachDatabase('a framed contact panel over HTTP', (db) => {
     const refused = await browser.api('POST', '/entries', { name: 'Smuggled', clientId: 'c-globex', contactId: 'k-globex-ops' }, csrf);
     expect(refused.status, refused.text).to.equal(403);
     expect((await browser.api('GET', '/entries?clientId=c-globex')).status).to.equal(404);
+    expect(await snapshotTables(h.vault)).to.deep.equal(before);
+  });
+
+  it('a framed device panel is confined to the device’s client the same way', async () => {
+    const { browser, csrf } = await enterPanel({ place: 'devicePanel', deviceId: 'd-fw' });
+    const created = await browser.api('POST', '/entries', { name: 'Firewall console', password: 'fw-1', clientId: 'c-acme', deviceId: 'd-fw' }, csrf);
+    expect(created.status, created.text).to.equal(201);
+    const frame = await browser.get(`${BASE}/frame/devicePanel?deviceId=d-fw`);
+    expect(frame.text).to.contain('Firewall console').and.not.to.contain(SHOP);
+    expect((await browser.api('GET', '/clients/c-acme/devices?search=fire')).json<{ items: Array<{ id: string }> }>().items.map((d) => d.id)).to.deep.equal(['d-fw']);
+    expect((await browser.api('GET', '/clients/c-globex/contacts?search=ops')).status).to.equal(404);
+    const before = await snapshotTables(h.vault);
+    expect((await browser.api('POST', '/entries', { name: 'Smuggled', clientId: 'c-globex' }, csrf)).status).to.equal(403);
     expect(await snapshotTables(h.vault)).to.deep.equal(before);
   });
 
