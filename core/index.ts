@@ -61,6 +61,7 @@ export {
   settingsPatchSchema, settingsSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
 } from './validation/schemas.ts';
 export { findClientsSchema } from './services/client-finder.ts';
+export { LINK_TARGETS_PAGE_MAX, linkTargetsQuerySchema, type LinkKind, type LinkTarget } from './services/link-targets.ts';
 export { mailPreviewSchema } from './hooks/mail-preview.ts';
 export { previewMail } from './hooks/mail-preview.ts';
 export { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from './store/table-names.ts';

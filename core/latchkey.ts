@@ -12,6 +12,7 @@ import { consoleLogger, type Logger } from './ports/logger.ts';
 import { AuditService } from './services/audit-service.ts';
 import { CategoryService } from './services/category-service.ts';
 import { ClientFinder } from './services/client-finder.ts';
+import { LinkTargets } from './services/link-targets.ts';
 import { VaultContext } from './services/context.ts';
 import { EntryService } from './services/entry-service.ts';
 import { KeyRotation } from './services/key-rotation.ts';
@@ -79,6 +80,8 @@ export interface Latchkey {
   readonly exports: ExportService;
   /** The host's clients by part of their name or email, for admins' pickers. */
   readonly directory: ClientFinder;
+  /** A client's contacts and devices by name, for the entry dialog's link fields. */
+  readonly linkTargets: LinkTargets;
   readonly settings: SettingsService;
   readonly audit: AuditService;
   readonly keyRotation: KeyRotation;
@@ -209,6 +212,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     imports,
     exports: new ExportService(ctx, entries, categories),
     directory: new ClientFinder(ctx),
+    linkTargets: new LinkTargets(ctx),
     settings: new SettingsService(ctx),
     audit: new AuditService(ctx),
     keyRotation: new KeyRotation(ctx),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   auditQuerySchema, confirmTotpSchema, copyFieldSchema, createApiTokenSchema, exportRequestSchema, importRequestSchema, MAX_IMPORT_BYTES, passkeyOptionsSchema, registerPasskeySchema, resetStepUpSchema, verifyStepUpSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
-  mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
+  mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema, linkTargetsQuerySchema,
   type ApiTokenScope, type StepUpAction,
 } from '../../core/index.ts';
 import type { ApiResponseName } from './api-responses.ts';
@@ -137,6 +137,14 @@ export const API_ROUTES = {
   findClients: {
     method: 'get', path: '/clients', summary: 'Clients whose name, company or email holds the search text (admins only; at most 20)',
     access: 'unconfined', tokenScope: 'read', query: findClientsSchema, responses: { 200: 'ClientList' },
+  },
+  findClientContacts: {
+    method: 'get', path: '/clients/:clientId/contacts', summary: 'The client\'s contacts whose name or email holds the search text, to link an entry to (a page; `more` when there are more)',
+    access: 'session', tokenScope: 'read', query: linkTargetsQuerySchema, responses: { 200: 'LinkTargetPage' },
+  },
+  findClientDevices: {
+    method: 'get', path: '/clients/:clientId/devices', summary: 'The client\'s devices whose name holds the search text, to link an entry to (a page; `more` when there are more)',
+    access: 'session', tokenScope: 'read', query: linkTargetsQuerySchema, responses: { 200: 'LinkTargetPage' },
   },
   listCategories: {
     method: 'get', path: '/categories', summary: 'Categories the caller manages',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  API_TOKEN_SCOPES, CLIENT_FIELDS, COPY_FIELDS, FIELD_ACCESS_LEVELS, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema, STEP_UP_METHODS,
+  API_TOKEN_SCOPES, CLIENT_FIELDS, COPY_FIELDS, FIELD_ACCESS_LEVELS, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema, STEP_UP_METHODS, LINK_TARGETS_PAGE_MAX,
 } from '../../core/index.ts';
 
 /**
@@ -186,6 +186,10 @@ export const API_RESPONSES = {
   PasskeyOptions: z.looseObject({ challenge: z.string(), rpId: z.string().optional() })
     .describe('WebAuthn options (PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON) for the browser'),
   ClientList: z.array(z.strictObject({ id: z.string(), name: z.string() })).max(20),
+  LinkTargetPage: z.strictObject({
+    items: z.array(z.strictObject({ id: z.string(), name: z.string(), detail: z.string().nullable() })).max(LINK_TARGETS_PAGE_MAX),
+    more: z.boolean(),
+  }),
   Category: category,
   CategoryList: z.array(category),
   Settings: settingsSchema.extend({ defaultClientFieldAccess: fieldAccess }),

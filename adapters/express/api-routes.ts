@@ -154,6 +154,17 @@ export function apiRoutes(
 
     // Pickers: `?search=<text>` → `[{ id, name }]` of the host's clients, admins only.
     findClients: handle((req, _res, actor) => lk.directory.findClients(actor, queryObject(req, []))),
+    // The entry dialog's link fields: `?search=<text>&offset=&limit=` → a page of the client's `{ id, name, detail }`.
+    findClientContacts: handle((req, _res, actor, reach) => {
+      const clientId = param(req, 'clientId');
+      reach.requireClient(clientId);
+      return lk.linkTargets.find(actor, clientId, 'contact', queryObject(req, ['offset', 'limit']));
+    }),
+    findClientDevices: handle((req, _res, actor, reach) => {
+      const clientId = param(req, 'clientId');
+      reach.requireClient(clientId);
+      return lk.linkTargets.find(actor, clientId, 'device', queryObject(req, ['offset', 'limit']));
+    }),
 
     listCategories: handle((_req, _res, actor) => lk.categories.list(actor)),
     createCategory: handle(async (req, res, actor) => {

@@ -11,6 +11,8 @@ const contextClaim = z.strictObject({
   place: z.enum(HOOK_PLACES),
   clientId: idPart.optional(),
   ticketId: idPart.optional(),
+  contactId: idPart.optional(),
+  deviceId: idPart.optional(),
   page: z.string().max(40).optional(),
   language: z.string().max(16).optional(),
 });
@@ -24,6 +26,8 @@ export interface EmbedGrant {
   place: HookPlace;
   clientId?: string;
   ticketId?: string;
+  contactId?: string;
+  deviceId?: string;
   page?: string;
   language?: string;
 }

@@ -13,7 +13,9 @@ export type FrameScope =
   | { place: 'adminPages' }
   | { place: 'clientArea' }
   | { place: 'clientSummary'; clientId: string | null }
-  | { place: 'ticketSidebar'; ticketId: string | null; clientId: string | null };
+  | { place: 'ticketSidebar'; ticketId: string | null; clientId: string | null }
+  | { place: 'contactPanel'; contactId: string | null; clientId: string | null }
+  | { place: 'devicePanel'; deviceId: string | null; clientId: string | null };
 
 const hostId = z.string().min(1).max(64);
 export const frameScopeSchema = z.discriminatedUnion('place', [
@@ -21,6 +23,8 @@ export const frameScopeSchema = z.discriminatedUnion('place', [
   z.strictObject({ place: z.literal('clientArea') }),
   z.strictObject({ place: z.literal('clientSummary'), clientId: hostId.nullable() }),
   z.strictObject({ place: z.literal('ticketSidebar'), ticketId: hostId.nullable(), clientId: hostId.nullable() }),
+  z.strictObject({ place: z.literal('contactPanel'), contactId: hostId.nullable(), clientId: hostId.nullable() }),
+  z.strictObject({ place: z.literal('devicePanel'), deviceId: hostId.nullable(), clientId: hostId.nullable() }),
 ]);
 
 export async function scopeOfGrant(lk: Latchkey, grant: EmbedGrant): Promise<FrameScope> {
@@ -31,6 +35,14 @@ export async function scopeOfGrant(lk: Latchkey, grant: EmbedGrant): Promise<Fra
     case 'ticketSidebar': {
       const ticket = grant.ticketId ? (await lk.host.tickets([grant.ticketId])).get(grant.ticketId) : undefined;
       return { place: 'ticketSidebar', ticketId: grant.ticketId ?? null, clientId: ticket?.clientId ?? null };
+    }
+    case 'contactPanel': {
+      const contact = grant.contactId ? (await lk.host.contacts([grant.contactId])).get(grant.contactId) : undefined;
+      return { place: 'contactPanel', contactId: grant.contactId ?? null, clientId: contact?.clientId ?? null };
+    }
+    case 'devicePanel': {
+      const device = grant.deviceId ? (await lk.host.devices([grant.deviceId])).get(grant.deviceId) : undefined;
+      return { place: 'devicePanel', deviceId: grant.deviceId ?? null, clientId: device?.clientId ?? null };
     }
   }
 }
@@ -65,6 +77,8 @@ export class Reach {
         this.#clients.add(scope.clientId);
         this.#tickets.add(scope.ticketId);
       }
+      // A contact's or device's page reaches its client as the host said when the token was exchanged, and links no ticket.
+      if ((scope.place === 'contactPanel' || scope.place === 'devicePanel') && scope.clientId) this.#clients.add(scope.clientId);
     }
   }
 
@@ -81,6 +95,8 @@ export class Reach {
       if (scope.place !== place) return false;
       if (scope.place === 'clientSummary') return scope.clientId !== null && context.clientId === scope.clientId;
       if (scope.place === 'ticketSidebar') return scope.ticketId !== null && context.ticketId === scope.ticketId;
+      if (scope.place === 'contactPanel') return scope.contactId !== null && context.contactId === scope.contactId;
+      if (scope.place === 'devicePanel') return scope.deviceId !== null && context.deviceId === scope.deviceId;
       return true;
     });
   }

@@ -21,7 +21,7 @@ import { pageSecurityHeaders } from './security-headers.ts';
 import { staticAssets } from './static-assets.ts';
 
 /** The host ids a frame page's address may carry. */
-const FRAME_IDS = ['clientId', 'ticketId'] as const;
+const FRAME_IDS = ['clientId', 'ticketId', 'contactId', 'deviceId'] as const;
 
 export interface LatchkeyMount {
   readonly hooks: Hooks;
@@ -147,7 +147,7 @@ export function mountLatchkey(app: Express, options: MountOptions): LatchkeyMoun
       setCookie(req, res, closed, '', { path: base, maxAgeSeconds: 0, framed: true });
     }
     const query = new URLSearchParams();
-    for (const key of ['clientId', 'ticketId', 'page', 'language'] as const) if (grant[key]) query.set(key, grant[key]!);
+    for (const key of ['clientId', 'ticketId', 'contactId', 'deviceId', 'page', 'language'] as const) if (grant[key]) query.set(key, grant[key]!);
     res.redirect(303, `${base}/frame/${grant.place}${query.size ? `?${query}` : ''}`);
   };
 
@@ -279,6 +279,8 @@ function contextFromQuery(req: Request, chosenLanguage: Language | undefined): H
   return {
     clientId: text('clientId'),
     ticketId: text('ticketId'),
+    contactId: text('contactId'),
+    deviceId: text('deviceId'),
     page: text('page'),
     params,
     language: chosenLanguage ?? text('language'),

@@ -54,6 +54,7 @@ export class MemoryDirectory implements HostDirectory {
   async servicesOfClients(clientIds: readonly string[]) { return this.data.services.filter((s) => clientIds.includes(s.clientId)); }
   async tickets(ids: readonly string[]) { return byId(this.data.tickets, ids); }
   async devices(ids: readonly string[]) { return byId(this.data.devices, ids); }
+  async devicesOfClients(clientIds: readonly string[]) { return this.data.devices.filter((d) => clientIds.includes(d.clientId)); }
   async allAdmins() { return [...this.data.admins]; }
   async allProducts() { return [...this.data.products]; }
   async adminRoles() { return [...this.data.adminRoles]; }

@@ -572,6 +572,20 @@ export function describeHostDirectoryContract(name: string, open: () => Promise<
         expect(device.clientId).to.be.a('string');
         expect((await host.clients([device.clientId])).has(device.clientId), 'the client').to.equal(true);
       });
+
+      it("lists a client's devices as devices() answers them, each once, and none of another client", async () => {
+        const listed = await host.devicesOfClients([...known.clients, ...known.clients]);
+        expect(new Set(listed.map((d) => d.id)).size, 'each device once').to.equal(listed.length);
+        for (const device of listed) expect(known.clients, `the client of device ${device.id}`).to.include(device.clientId);
+        const byId = await host.devices(listed.map((d) => d.id));
+        for (const device of listed) expect(byId.get(device.id), `device ${device.id}`).to.deep.equal(device);
+        if (known.device !== undefined) {
+          const device = (await host.devices([known.device])).get(known.device)!;
+          expect((await host.devicesOfClients([device.clientId])).map((d) => d.id)).to.include(known.device);
+        }
+        expect(await host.devicesOfClients([])).to.deep.equal([]);
+        expect(await host.devicesOfClients([absentIdLike(known.clients[0], 1), ...IMPOSSIBLE_IDS])).to.deep.equal([]);
+      });
     });
   });
 }

@@ -228,6 +228,10 @@ export class WhmcsDatabaseDirectory extends WhmcsDatabaseNames implements HostDi
     });
   }
 
+  async devicesOfClients(_clientIds: readonly string[]): Promise<HostDevice[]> {
+    return [];
+  }
+
   async #adminRows(filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<HostAdmin[]> {
     const [rows, managers, language] = await Promise.all([
       filter(this.knex('tbladmins').select('id', 'roleid', 'username', 'firstname', 'lastname', 'email', 'language', 'disabled'))

@@ -409,6 +409,11 @@ export class WhmcsDirectory implements HostDirectory {
     return new Map();
   }
 
+  /** WHMCS keeps no devices. */
+  async devicesOfClients(_clientIds: readonly string[]): Promise<HostDevice[]> {
+    return [];
+  }
+
   /** Per-id look-ups, a few at a time, each remembered (misses too). */
   async #perId<V>(ids: readonly string[], cache: TtlCache<V | null>, fetchOne: (id: string) => Promise<V | null>): Promise<Map<string, V>> {
     const wanted = uniqueIds(ids);

@@ -49,6 +49,7 @@ export function withZendeskTickets(
     services: (ids) => inner.services(ids),
     servicesOfClients: (ids) => inner.servicesOfClients(ids),
     devices: (ids) => inner.devices(ids),
+    devicesOfClients: (ids) => inner.devicesOfClients(ids),
     allAdmins: () => inner.allAdmins(),
     allProducts: () => inner.allProducts(),
     adminRoles: () => inner.adminRoles(),

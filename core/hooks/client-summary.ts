@@ -4,7 +4,7 @@ import { pickLanguage } from '../render/languages.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
 import { namesFrom, panelBase } from './panel-model.ts';
-import { staffClientData } from './staff-client-data.ts';
+import { clientDataHiddenFrom, staffClientData } from './staff-client-data.ts';
 
 const SYSTEM = { kind: 'system' } as const;
 
@@ -17,7 +17,8 @@ export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
   return async (actor, context, surface) => {
     if (actor.kind !== 'admin' || !context.clientId) return null;
     // A database read, not a host call: asking first spares the host every call for a panel left out.
-    if (!(await lk.settings.get(SYSTEM)).staffPanels.clientSummary) return null;
+    const settings = await lk.settings.get(SYSTEM);
+    if (!settings.staffPanels.clientSummary) return null;
     const clientId = context.clientId;
     const clientLookup = lk.host.clients([clientId]).then((found) => found.get(clientId) ?? null);
     // Everything the panel reads starts at once; the services refuse an unknown or disabled admin on their own.
@@ -25,11 +26,15 @@ export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
     data.catch(() => undefined);
     const [admin, client] = await Promise.all([lk.host.admins([actor.adminId]).then((found) => found.get(actor.adminId)), clientLookup]);
     if (!admin || admin.disabled || !client) return null;
-    const { entries, more, facts, categories, targets, dialog } = await data;
+    const { entries, more, facts, categories, targets, dialog, linkFields } = await data;
     const rows = await entryRows(lk, actor, entries, categories, undefined, namesFrom(lk, targets), facts);
+    const hidden = clientDataHiddenFrom(admin, settings);
     return renderer.render('hooks/client-summary', {
-      ...panelBase(surface, actor, categories, targets, { clientId: client.id }, dialog),
+      ...panelBase(surface, actor, categories, targets, { clientId: client.id }, dialog, linkFields),
       client: { id: client.id, name: client.name },
+      clientDataHidden: hidden,
+      // Hidden data may be there: "none yet" would not be true.
+      emptyKey: hidden ? 'entry.noneSharedWithYou' : 'entry.noneForClient',
       rows,
       more,
     }, { language: pickLanguage(context.language, admin.language) });

@@ -4,6 +4,7 @@ import type { AddonSection } from './addon-section.ts';
 import { adminPagesHook } from './admin-pages.ts';
 import { clientAreaHook } from './client-area.ts';
 import { clientSummaryHook } from './client-summary.ts';
+import { recordPanelHook } from './record-panel.ts';
 import type { Hook, Hooks } from './hook-contract.ts';
 import { withinRequest } from '../services/request-scope.ts';
 import { DEFAULT_RENDER_DEADLINE_MS, withDeadline } from './render-deadline.ts';
@@ -20,13 +21,15 @@ export interface CreateHooksOptions {
   renderDeadlineMs?: number;
 }
 
-/** The four hook places over one Latchkey instance; adapters serve them in-process or over HTTP. */
+/** The hook places over one Latchkey instance; adapters serve them in-process or over HTTP. */
 export function createHooks(lk: Latchkey, renderer: Renderer, options: CreateHooksOptions = {}): Hooks {
   const deadline = options.renderDeadlineMs ?? DEFAULT_RENDER_DEADLINE_MS;
   const place = (hook: Hook) => withDeadline(asOneRequest(hook), deadline);
   return {
     clientSummary: place(clientSummaryHook(lk, renderer)),
     ticketSidebar: place(ticketSidebarHook(lk, renderer)),
+    contactPanel: place(recordPanelHook(lk, renderer, 'contact')),
+    devicePanel: place(recordPanelHook(lk, renderer, 'device')),
     clientArea: place(clientAreaHook(lk, renderer)),
     adminPages: place(adminPagesHook(lk, renderer, options.sections ?? [])),
   };

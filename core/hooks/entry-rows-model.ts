@@ -143,6 +143,8 @@ export async function entryRows(
         isOwner: owns(entry),
         grants: allowed?.grants ?? [],
         tags: entry.tags,
+        contactId: entry.links.contactId,
+        deviceId: entry.links.deviceId,
       }),
     };
   });

@@ -1,8 +1,8 @@
 import type { Actor } from '../domain/actor.ts';
 import type { DateFormat } from '../render/date-format.ts';
 
-/** The four places a host shows Latchkey. */
-export const HOOK_PLACES = ['clientSummary', 'ticketSidebar', 'clientArea', 'adminPages'] as const;
+/** The places a host shows Latchkey. */
+export const HOOK_PLACES = ['clientSummary', 'ticketSidebar', 'contactPanel', 'devicePanel', 'clientArea', 'adminPages'] as const;
 export type HookPlace = (typeof HOOK_PLACES)[number];
 
 /** What the host page is about. Each place reads the ids it needs. */
@@ -11,6 +11,10 @@ export interface HookContext {
   clientId?: string;
   /** ticketSidebar: the open ticket. */
   ticketId?: string;
+  /** contactPanel: the contact whose page is open. */
+  contactId?: string;
+  /** devicePanel: the device whose page is open. */
+  deviceId?: string;
   /** adminPages: dashboard | entries | categories | settings | audit | tokens, or an addon section's name; clientArea: a section. */
   page?: string;
   /** Page parameters: filters and paging of the addon pages. */

@@ -39,6 +39,42 @@ export interface PanelBase {
   fieldAccessFields: ReturnType<typeof fieldAccessChoices>;
   /** Seconds a revealed password stays shown; 0 until hidden by hand. */
   revealHideSeconds: number;
+  /** The entry dialog's contact and device fields, on a staff panel about one client; else null. */
+  linkFields: LinkFields | null;
+}
+
+/**
+ * The entry dialog's fields that link an entry to a contact or device of the
+ * panel's client, chosen by name (the pickers ask the API); `names` names the
+ * links entries already have. The device field is left out where the host
+ * keeps no devices for the client (WHMCS keeps none).
+ */
+export interface LinkFields {
+  pickers: LinkPicker[];
+  /** JSON: `{ contactId: { id: name }, deviceId: { id: name } }`. */
+  names: string;
+}
+
+/** One link field: the entry's field, where its picker asks, and its strings. */
+export interface LinkPicker {
+  kind: 'contact' | 'device';
+  field: 'contactId' | 'deviceId';
+  source: string;
+  labelKey: string;
+  noneKey: string;
+  suggestionsKey: string;
+}
+
+export function linkFieldsOf(clientId: string, contacts: readonly Option[], devices: readonly Option[]): LinkFields {
+  const byId = (items: readonly Option[]) => Object.fromEntries(items.map((i) => [i.id, i.name]));
+  const picker = (kind: 'contact' | 'device', noneKey: string): LinkPicker => ({
+    kind, field: `${kind}Id`, source: `/clients/${encodeURIComponent(clientId)}/${kind}s`,
+    labelKey: `entry.${kind}`, noneKey, suggestionsKey: `entry.${kind}Suggestions`,
+  });
+  return {
+    pickers: [picker('contact', 'entry.noContactFound'), ...devices.length > 0 ? [picker('device', 'entry.noDeviceFound')] : []],
+    names: JSON.stringify({ contactId: byId(contacts), deviceId: byId(devices) }),
+  };
 }
 
 const SYSTEM = { kind: 'system' } as const;
@@ -97,8 +133,9 @@ export function panelBase(
   actor: Actor,
   categories: readonly Category[],
   shareTargets: ShareTargets,
-  newEntryDefaults: Record<string, string | null>,
+  newEntryDefaults: Record<string, string | null | undefined>,
   dialog: DialogDefaults = { reminderDays: null, generator: DEFAULT_SETTINGS.passwordPolicy.generator, revealHideSeconds: DEFAULT_SETTINGS.revealHideSeconds },
+  linkFields: LinkFields | null = null,
 ): PanelBase {
   return {
     surface,
@@ -116,6 +153,7 @@ export function panelBase(
     newEntryDefaults: JSON.stringify(newEntryDefaults),
     fieldAccessFields: fieldAccessChoices(null),
     revealHideSeconds: dialog.revealHideSeconds,
+    linkFields,
   };
 }
 

@@ -5,7 +5,7 @@ import { pickLanguage } from '../render/languages.ts';
 import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
 import { namesFrom, panelBase } from './panel-model.ts';
-import { staffClientData } from './staff-client-data.ts';
+import { clientDataHiddenFrom, staffClientData } from './staff-client-data.ts';
 
 const SYSTEM = { kind: 'system' } as const;
 
@@ -19,7 +19,8 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
   return async (actor, context, surface) => {
     if (actor.kind !== 'admin' || !context.ticketId) return null;
     // A database read, not a host call: asking first spares the host every call for a panel left out.
-    if (!(await lk.settings.get(SYSTEM)).staffPanels.ticketSidebar) return null;
+    const settings = await lk.settings.get(SYSTEM);
+    if (!settings.staffPanels.ticketSidebar) return null;
     const [admins, tickets] = await Promise.all([lk.host.admins([actor.adminId]), lk.host.tickets([context.ticketId])]);
     const admin = admins.get(actor.adminId);
     const ticket = tickets.get(context.ticketId);
@@ -29,17 +30,21 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
     data.catch(() => undefined);
     const client = await clientLookup;
     if (!client) return null;
-    const { entries: all, more, facts, categories, targets, dialog } = await data;
+    const { entries: all, more, facts, categories, targets, dialog, linkFields } = await data;
     const linked = (entry: EntryView) => entry.links.ticketId === ticket.id
       || (ticket.serviceId !== null && entry.links.serviceId === ticket.serviceId);
     const ordered = [...all.filter(linked), ...all.filter((e) => !linked(e))];
     const rows = await entryRows(lk, actor, ordered, categories, linked, namesFrom(lk, targets), facts);
+    const hidden = clientDataHiddenFrom(admin, settings);
     return renderer.render('hooks/ticket-sidebar', {
       ...panelBase(surface, actor, categories, targets, {
         clientId: client.id, ticketId: ticket.id, serviceId: ticket.serviceId,
-      }, dialog),
+      }, dialog, linkFields),
       client: { id: client.id, name: client.name },
       ticket: { id: ticket.id, subject: ticket.subject },
+      clientDataHidden: hidden,
+      // Hidden data may be there: "none yet" would not be true.
+      emptyKey: hidden ? 'entry.noneSharedWithYou' : 'entry.noneForClient',
       rows,
       more,
     }, { language: pickLanguage(context.language, admin.language) });

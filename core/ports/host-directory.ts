@@ -142,6 +142,8 @@ export interface HostDirectory {
   servicesOfClients(clientIds: readonly string[]): Promise<HostService[]>;
   tickets(ids: readonly string[]): Promise<Map<string, HostTicket>>;
   devices(ids: readonly string[]): Promise<Map<string, HostDevice>>;
+  /** Those clients' devices, each once, the same records `devices()` answers; none of any other client ([] on a host without devices). */
+  devicesOfClients(clientIds: readonly string[]): Promise<HostDevice[]>;
   /**
    * The catalogues below fill the settings and sharing forms; hosts have tens to hundreds of each.
    * allAdmins() lists every admin, disabled ones too, as `admins()` answers them; allProducts() likewise.

@@ -83,6 +83,11 @@ export class DemoDirectory implements HostDirectory {
     return mapById(rows.map(toDevice));
   }
 
+  async devicesOfClients(clientIds: readonly string[]): Promise<HostDevice[]> {
+    const rows = await this.#byIds<DeviceRow>(clientIds, 'client_id', () => this.knex(T.devices).select('id', 'client_id', 'name').orderBy('id'));
+    return rows.map(toDevice);
+  }
+
   async allAdmins(): Promise<HostAdmin[]> {
     return (await this.#adminQuery().orderBy('a.name') as AdminJoinRow[]).map(toAdmin);
   }

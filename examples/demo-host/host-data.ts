@@ -113,6 +113,26 @@ export class HostData {
     });
   }
 
+  /** A contact with its client's name, for the contact's page. */
+  async contact(id: number): Promise<Record<string, unknown> | null> {
+    const row = await this.knex(`${T.contacts} as k`)
+      .join(`${T.clients} as c`, 'c.id', 'k.client_id')
+      .select('k.id', 'k.name', 'k.email', 'k.job_title', 'k.is_main', 'k.password_hash', 'c.id as client_id', 'c.company')
+      .where('k.id', id).first();
+    if (!row) return null;
+    const { password_hash, ...contact } = row;
+    return { ...contact, is_main: bool(row.is_main), can_login: password_hash !== null };
+  }
+
+  /** A device with its client's name, for the device's page. */
+  async device(id: number): Promise<Record<string, unknown> | null> {
+    const row = await this.knex(`${T.devices} as d`)
+      .join(`${T.clients} as c`, 'c.id', 'd.client_id')
+      .select('d.id', 'd.name', 'd.kind', 'c.id as client_id', 'c.company')
+      .where('d.id', id).first();
+    return row ?? null;
+  }
+
   async devicesOf(clientId: number): Promise<Array<Record<string, unknown>>> {
     return this.knex(T.devices).select('id', 'name', 'kind').where('client_id', clientId).orderBy('name');
   }

@@ -177,6 +177,23 @@ export async function seedVault(options: {
     grants: [{ kind: 'client', id: '6' }, { kind: 'admin_role', id: '2', canEdit: true }],
   }));
 
+  // Linked to a contact or a device: each shows on that contact's or device's own page.
+  entry(160, admin(2), () => ({
+    name: 'WordPress staging — Tom’s developer login', clientId: '1', contactId: '2', username: 'tom-dev', password: pw(),
+    loginUrl: 'https://staging.blueharbourcoffee.example/wp-admin/', notes: 'Tom builds the shop theme; remove this login when he hands over.',
+  }));
+  entry(75, admin(2), () => ({
+    name: 'Back-office NAS — DSM admin', clientId: '1', deviceId: '2', username: 'nwh-support', password: pw(),
+    loginUrl: 'https://192.168.10.20:5001/', notes: 'Hyper Backup to our off-site storage runs nightly at 02:00.',
+  }));
+  entry(110, admin(4), () => ({
+    name: 'Microsoft 365 — Petras Administratorkonto', clientId: '3', contactId: '6', username: 'it@bergmann-metallbau.example',
+    password: pw(), websiteUrl: 'https://admin.microsoft.com/',
+  }));
+  entry(50, admin(2), () => ({
+    name: 'Studio NAS — QTS admin', clientId: '6', deviceId: '5', username: 'admin', password: pw(), loginUrl: 'https://10.6.0.5:8080/',
+  }));
+
   entry(400, admin(4), () => ({
     name: 'srv00 — BMC (alter Server)', clientId: '3', serviceId: '16', username: 'ADMIN', password: pw(),
     loginUrl: 'https://203.0.113.55/', notes: 'Alter Server, wird durch srv01 ersetzt.',

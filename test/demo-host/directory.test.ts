@@ -131,7 +131,7 @@ describe('[sqlite] demo host: the HostDirectory over its own tables', () => {
     for (const lookup of [
       () => directory.admins(many), () => directory.clients(many), () => directory.contacts(many), () => directory.contactsOfClients(many),
       () => directory.products(many), () => directory.services(many), () => directory.servicesOfClients(many),
-      () => directory.tickets(many), () => directory.devices(many),
+      () => directory.tickets(many), () => directory.devices(many), () => directory.devicesOfClients(many),
     ]) {
       const { sql } = await counted(lookup as () => Promise<unknown>);
       expect(sql).to.have.length(3);

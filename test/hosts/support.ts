@@ -232,6 +232,8 @@ export class SameHosts {
     };
     app.get('/host/admin/clients/:id', (req, res, next) => page(req, res, 'clientSummary', { clientId: req.params.id }).catch(next));
     app.get('/host/admin/tickets/:id', (req, res, next) => page(req, res, 'ticketSidebar', { ticketId: req.params.id }).catch(next));
+    app.get('/host/admin/contacts/:id', (req, res, next) => page(req, res, 'contactPanel', { contactId: req.params.id }).catch(next));
+    app.get('/host/admin/devices/:id', (req, res, next) => page(req, res, 'devicePanel', { deviceId: req.params.id }).catch(next));
     app.get('/host/clientarea', (req, res, next) => page(req, res, 'clientArea', {}).catch(next));
     app.get('/host/admin/addon/:page', (req, res, next) => page(req, res, 'adminPages', { page: req.params.page }).catch(next));
   }
@@ -400,6 +402,8 @@ export function inProcessPath(place: HookPlace, id?: string): string {
   switch (place) {
     case 'clientSummary': return `/host/admin/clients/${id}`;
     case 'ticketSidebar': return `/host/admin/tickets/${id}`;
+    case 'contactPanel': return `/host/admin/contacts/${id}`;
+    case 'devicePanel': return `/host/admin/devices/${id}`;
     case 'adminPages': return `/host/admin/addon/${id ?? 'entries'}`;
     case 'clientArea': return '/host/clientarea';
   }

@@ -163,6 +163,13 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     { operation: 'findClients', title: 'no search text', status: 400, call: () => call(owner, 'GET', '/clients') },
     { operation: 'findClients', title: 'a client asking', status: 403, call: () => call(acme, 'GET', '/clients?search=ac') },
 
+    { operation: 'findClientContacts', title: 'a client\'s contacts found by name', status: 200, call: () => call(owner, 'GET', '/clients/c-acme/contacts?search=dev') },
+    { operation: 'findClientContacts', title: 'a limit past the page size', status: 400, call: () => call(owner, 'GET', '/clients/c-acme/contacts?search=dev&limit=51') },
+    { operation: 'findClientContacts', title: 'a contact asking', status: 403, call: () => call(acmeDev, 'GET', '/clients/c-acme/contacts?search=an') },
+    { operation: 'findClientDevices', title: 'a client\'s devices found by name', status: 200, call: () => call(owner, 'GET', '/clients/c-acme/devices?search=fire') },
+    { operation: 'findClientDevices', title: 'no search text', status: 400, call: () => call(owner, 'GET', '/clients/c-acme/devices') },
+    { operation: 'findClientDevices', title: 'a client asking for another client\'s', status: 403, call: () => call(acme, 'GET', '/clients/c-globex/devices?search=fi') },
+
     {
       operation: 'createCategory', title: 'a new category', status: 201,
       call: async () => {

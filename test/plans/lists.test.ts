@@ -3,7 +3,7 @@ import { createHooks, Renderer, type Actor, type Hooks, type HookSurface, type L
 import { forEachDatabase } from '../support/databases.ts';
 import { explain, fullScansOf, plansOf, recordStatements, rowsReadOnMariaDb, type QueryPlan, type Statement } from '../support/query-plan.ts';
 import {
-  adminCategoryId, allowedAdmin, clientId, contactId, extendedAdmin, juniorAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
+  adminCategoryId, allowedAdmin, clientId, contactId, deviceId, extendedAdmin, juniorAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
   type PlanWorld,
 } from './plan-world.ts';
 
@@ -118,6 +118,14 @@ forEachDatabase('query plans: lists and their counts', (db) => {
 
     it('an admin\'s list of a ticket\'s entries and its count read entries by index', async () => {
       await expectIndexedList(supportAdmin, { ticketId: ticketId(42, 0), limit: 50 });
+    });
+
+    it('a contact\'s page: an admin\'s list of the entries linked to a contact and its count read entries by index', async () => {
+      await expectIndexedList(supportAdmin, { clientId: clientId(42), contactId: contactId(42, 1), limit: 500 });
+    });
+
+    it('a device\'s page: an admin\'s list of the entries linked to a device and its count read entries by index', async () => {
+      await expectIndexedList(supportAdmin, { clientId: clientId(42), deviceId: deviceId(42, 1), limit: 500 });
     });
 
     it('a restricted admin\'s list of a category they are a member of reads entries by index', async () => {

@@ -26,6 +26,7 @@ const mainContactId = (i: number) => `k${pad(i)}-main`;
 export const contactId = (i: number, n: number) => `k${pad(i)}-${n}`;
 export const serviceId = (i: number, n: number) => `s${pad(i)}-${n}`;
 export const ticketId = (i: number, n: number) => `t${pad(i)}-${n}`;
+export const deviceId = (i: number, n: number) => `d${pad(i)}-${n}`;
 export const adminCategoryId = (n: number) => `01900000-0000-7000-8000-0000000a${pad(n).padStart(4, '0')}`;
 const clientCategoryId = (i: number, n: number) => `01900000-0000-7000-8000-00000c${pad(i)}${String(n).padStart(3, '0')}`;
 
@@ -66,7 +67,7 @@ function host(): MemoryDirectory {
     tickets: clients.flatMap((i) => [0, 1].map((n) => ({
       id: ticketId(i, n), clientId: clientId(i), contactId: contactId(i, 1), serviceId: serviceId(i, 0), subject: `Ticket ${n}`, status: 'Open',
     }))),
-    devices: [],
+    devices: clients.flatMap((i) => [0, 1].map((n) => ({ id: deviceId(i, n), clientId: clientId(i), name: `${n === 0 ? 'Router' : 'NAS'} of ${pad(i)}` }))),
   });
 }
 
@@ -113,6 +114,7 @@ export async function seedPlanWorld(db: TestDatabase): Promise<PlanWorld> {
         service_id: n % 3 === 0 ? serviceId(i, n % 2 === 0 ? 0 : 2) : null,
         ticket_id: n === 5 ? ticketId(i, 0) : null,
         contact_id: n % 7 === 0 ? contactId(i, 1) : null,
+        device_id: n % 5 === 3 ? deviceId(i, n % 2) : null,
         // Few entries are filed: the optimizer then guesses a category holds a third of the table.
         category_id: i === 42 && n % 5 === 1 ? clientCategoryId(i, 0) : i % 20 === 0 && n === 4 ? adminCategoryId(2) : null,
         shared_with_admin: !team && n % 2 === 0,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { createHooks, createLatchkey, Renderer, withinRequest, type Actor, type Hooks, type HookSurface } from '../../core/index.ts';
 import { forEachDatabase, testKeys } from '../support/databases.ts';
-import { clientId, contactId, manager, openPlanVault, serviceId, supportAdmin, system, ticketId } from './plan-world.ts';
+import { clientId, contactId, deviceId, manager, openPlanVault, serviceId, supportAdmin, system, ticketId } from './plan-world.ts';
 import type { Vault } from '../support/databases.ts';
 import { entryRows } from '../../core/hooks/entry-rows-model.ts';
 
@@ -47,6 +47,8 @@ forEachDatabase('SQL statements per panel render, reveal and create', (db) => {
     await lk.entries.watch(otherContact, shop.id, true);
     await lk.entries.create(client, { name: 'Mailbox', password: 'mail', grants: [{ kind: 'contact', id: contactId(0, 1), canEdit: true }] });
     await lk.entries.create(supportAdmin, { name: 'Router', password: 'r', clientId: clientId(0), ticketId: ticketId(0, 0), serviceId: serviceId(0, 0) });
+    await lk.entries.create(supportAdmin, { name: 'Contact router', password: 'c', clientId: clientId(0), contactId: contactId(0, 1) });
+    await lk.entries.create(supportAdmin, { name: 'Device router', password: 'd', clientId: clientId(0), deviceId: deviceId(0, 0) });
     const filed = await lk.entries.create(manager, { name: 'Backup box', password: 'b', clientId: clientId(0), categoryId: team.id });
     await lk.entries.watch(supportAdmin, filed.id, true);
   });
@@ -64,6 +66,18 @@ forEachDatabase('SQL statements per panel render, reveal and create', (db) => {
     const sent = await statementsOf(vault.raw, async () => { html = await hooks.clientSummary(supportAdmin, { clientId: clientId(0) }, surface); });
     expect(html, 'the summary').to.contain('Router').and.to.contain('Shop admin');
     expect(sent, sent.join('\n')).to.have.length.within(1, 3);
+  });
+
+  it('a contact\'s and a device\'s panels render with at most 3 statements, as the client summary', async () => {
+    for (const [render, name] of [
+      [() => hooks.contactPanel(supportAdmin, { contactId: contactId(0, 1) }, surface), 'Contact router'],
+      [() => hooks.devicePanel(supportAdmin, { deviceId: deviceId(0, 0) }, surface), 'Device router'],
+    ] as const) {
+      let html: string | null = null;
+      const sent = await statementsOf(vault.raw, async () => { html = await render(); });
+      expect(html, name).to.contain(name).and.not.to.contain('Shop admin');
+      expect(sent, sent.join('\n')).to.have.length.within(1, 3);
+    }
   });
 
   for (const [who, actor, sees] of [['the client', client, 'Mailbox'], ['its main contact', mainContact, 'Mailbox'], ['another contact', otherContact, 'Shop admin']] as const) {

@@ -97,10 +97,10 @@ describe('WHMCS module under php-cli', function () {
         ${body}`, { tables: { tbladdonmodules: addonRows() }, ...input });
     }
 
-    it("registers the client summary, both ticket places, the navbar entry, the daily cron and a service's four lifecycle events", async () => {
+    it("registers the client summary, the contact page, both ticket places, the navbar entry, the daily cron and a service's four lifecycle events", async () => {
       const out = await hooks('echo json_encode(array_keys($hooks));', {});
       expect(out).to.have.members([
-        'AdminAreaClientSummaryPage', 'AdminAreaViewTicketPageSidebar', 'AdminAreaViewTicketPage', 'ClientAreaPrimaryNavbar', 'DailyCronJob',
+        'AdminAreaClientSummaryPage', 'AdminAreaFooterOutput', 'AdminAreaViewTicketPageSidebar', 'AdminAreaViewTicketPage', 'ClientAreaPrimaryNavbar', 'DailyCronJob',
         'AfterModuleCreate', 'AfterModuleSuspend', 'AfterModuleUnsuspend', 'AfterModuleTerminate',
       ]);
     });
@@ -119,6 +119,23 @@ describe('WHMCS module under php-cli', function () {
       expect(claims.ctx).to.deep.equal({ place: 'clientSummary', language: 'de', clientId: '42' });
       expect(claims.exp - claims.iat).to.equal(120);
       expect(claims.jti).to.match(/^[0-9a-f]{32}$/);
+    });
+
+    it("contact page: an iframe for the admin and the open contact on the Contacts tab, and nothing on any other page", async () => {
+      const footer = (filename: string, contactId: string | null) => hooks(`
+        $_GET = ${contactId === null ? 'array()' : `array('userid' => '42', 'contactid' => '${contactId}')`};
+        echo json_encode(run_hook('AdminAreaFooterOutput', array('filename' => '${filename}')));`, {
+        session: { adminid: 7 },
+        tables: { tbladdonmodules: addonRows(), tbladmins: [{ id: 7, language: 'french' }] },
+      });
+      const iframe = (await footer('clientscontacts', '5') as unknown as string[])[0]!;
+      expect(iframe).to.match(/^<iframe src="https:\/\/vault\.example\.com\/latchkey\/embed\?token=/);
+      const claims = claimsOf(iframe);
+      expect(claims).to.deep.include({ sub: 'admin:7' });
+      expect(claims.ctx).to.deep.equal({ place: 'contactPanel', language: 'fr', contactId: '5' });
+      expect(await footer('clientscontacts', null)).to.deep.equal(['']);
+      expect(await footer('clientscontacts', '0')).to.deep.equal(['']);
+      expect(await footer('clientssummary', '5')).to.deep.equal(['']);
     });
 
     it('ticket: the sidebar by default; under the ticket or both when configured', async () => {

@@ -45,6 +45,23 @@ export function adminRoutes(ctx: DemoContext): Router {
     });
   });
 
+  // A contact's and a device's own page, each with the access details linked to it.
+  router.get('/contacts/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    const contact = id === null ? null : await ctx.data.contact(id);
+    if (id === null || !contact) return ctx.errorPage(req, res, 404, 'notFound');
+    const panel = await ctx.panel('contactPanel', req, res, { contactId: String(id) });
+    ctx.send(res, 'admin/contact', ctx.language(req, res), { ...(await chrome(req, res, 'clients')), contact, panel });
+  });
+
+  router.get('/devices/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    const device = id === null ? null : await ctx.data.device(id);
+    if (id === null || !device) return ctx.errorPage(req, res, 404, 'notFound');
+    const panel = await ctx.panel('devicePanel', req, res, { deviceId: String(id) });
+    ctx.send(res, 'admin/device', ctx.language(req, res), { ...(await chrome(req, res, 'clients')), device, panel });
+  });
+
   /**
    * Suspend, unsuspend or terminate a service, as WHMCS's module commands do;
    * then Latchkey is told, as WHMCS's AfterModule* hooks tell it. The host's

@@ -34,6 +34,9 @@ export interface EditableEntry {
   isOwner?: boolean;
   grants?: Principal[];
   tags?: string[];
+  /** The contact and device of the host the entry is linked to. */
+  contactId?: string | null;
+  deviceId?: string | null;
 }
 
 export interface EditableCategory {

@@ -2,6 +2,7 @@ import { call } from './api-client.ts';
 import { all, closeDialogOf, fieldOf, inputOf, required } from './dom.ts';
 import type { EditableEntry } from './editable.ts';
 import { clearErrors, showErrors } from './form-errors.ts';
+import { linksOf, showLinks } from './link-fields.ts';
 import { say, type PanelConfig } from './panel-config.ts';
 import { showTags, tagsOf } from './tag-input.ts';
 import { showStrength } from './password-strength.ts';
@@ -35,6 +36,7 @@ export function openEntryDialog(cfg: PanelConfig, entry: EditableEntry | null): 
   };
   showCurrentCategory(cfg, form, entry);
   showTags(cfg, form, entry?.tags ?? []);
+  showLinks(cfg, form, entry);
   showStrength(cfg, form);
   if (entry) {
     for (const name of ['id', 'version', 'name', 'username', 'websiteUrl', 'loginUrl', 'categoryId', 'notifyOnChange', 'sharedWithAdmin', 'private'] as const) set(name, entry[name]);
@@ -155,6 +157,7 @@ function entryPayload(form: HTMLFormElement): EntryPayload {
   if (shown('sharedWithAdmin')) payload.sharedWithAdmin = checked('sharedWithAdmin');
   if (shown('private')) payload.private = checked('private');
   payload.tags = tagsOf(form);
+  Object.assign(payload, linksOf(form));
   const selects = all(form, '[data-lk-field-access-for]', HTMLSelectElement).filter((s) => !s.closest('[hidden]'));
   if (selects.length > 0) {
     // None chosen follows the default; a partial choice is sent as it is, and the server names the field left out.

@@ -87,6 +87,27 @@ add_hook('AdminAreaClientSummaryPage', 1, function ($vars) {
 });
 
 /**
+ * Admin area → Clients → a client's Contacts tab with one contact open
+ * (clientscontacts.php?userid=…&contactid=…): the access details linked to
+ * that contact. WHMCS gives the Contacts tab no output hook of its own, so the
+ * panel comes through AdminAreaFooterOutput, which runs on every admin page
+ * and prints at the end of it; on any other page, or with no contact chosen
+ * (the "Add New" form), it returns nothing.
+ */
+add_hook('AdminAreaFooterOutput', 1, function ($vars) {
+    $page = isset($vars['filename']) ? (string) $vars['filename'] : '';
+    $contactId = isset($_GET['contactid']) && is_scalar($_GET['contactid']) ? (int) $_GET['contactid'] : 0;
+    if ($page !== 'clientscontacts' || $contactId <= 0) {
+        return '';
+    }
+    $bridge = Bridge::fromWhmcs();
+    if (!$bridge) {
+        return '';
+    }
+    return $bridge->adminFrame('contactPanel', array('contactId' => $contactId));
+});
+
+/**
  * Admin area → Support → a ticket: the access details of the ticket's client,
  * in the sidebar (the default), under the ticket, or both.
  */

@@ -8,7 +8,7 @@
  *
  *   Addons → Latchkey            the addon's admin pages (_output)
  *   index.php?m=latchkey         the client area page (_clientarea)
- *   hooks.php                    client summary, ticket, navbar entry, daily cron, service lifecycle
+ *   hooks.php                    client summary, contact page, ticket, navbar entry, daily cron, service lifecycle
  *
  * Developer documentation followed: https://developers.whmcs.com/addon-modules/
  */
