@@ -59,6 +59,9 @@ export {
   settingsPatchSchema, settingsSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
 } from './validation/schemas.ts';
 export { findClientsSchema } from './services/client-finder.ts';
+export {
+  SHARE_TARGETS_PAGE_MAX, shareTargetsQuerySchema, ShareTargetFinder, type ShareTarget, type ShareTargetPage, type ShareTargetsQuery,
+} from './services/share-targets.ts';
 export { mailPreviewSchema } from './hooks/mail-preview.ts';
 export { previewMail } from './hooks/mail-preview.ts';
 export { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from './store/table-names.ts';

@@ -12,6 +12,7 @@ import { consoleLogger, type Logger } from './ports/logger.ts';
 import { AuditService } from './services/audit-service.ts';
 import { CategoryService } from './services/category-service.ts';
 import { ClientFinder } from './services/client-finder.ts';
+import { ShareTargetFinder } from './services/share-targets.ts';
 import { VaultContext } from './services/context.ts';
 import { EntryService } from './services/entry-service.ts';
 import { KeyRotation } from './services/key-rotation.ts';
@@ -79,6 +80,8 @@ export interface Latchkey {
   readonly exports: ExportService;
   /** The host's clients by part of their name or email, for admins' pickers. */
   readonly directory: ClientFinder;
+  /** Who the actor may share an entry with, or put in a category, found by name for the pickers. */
+  readonly shareTargets: ShareTargetFinder;
   readonly settings: SettingsService;
   readonly audit: AuditService;
   readonly keyRotation: KeyRotation;
@@ -207,6 +210,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     imports,
     exports: new ExportService(ctx, entries, categories),
     directory: new ClientFinder(ctx),
+    shareTargets: new ShareTargetFinder(ctx, entries),
     settings: new SettingsService(ctx),
     audit: new AuditService(ctx),
     keyRotation: new KeyRotation(ctx),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   auditQuerySchema, confirmTotpSchema, createApiTokenSchema, exportRequestSchema, importRequestSchema, MAX_IMPORT_BYTES, passkeyOptionsSchema, registerPasskeySchema, resetStepUpSchema, verifyStepUpSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
-  mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
+  mailPreviewSchema, ownId, passwordRulesSchema, shareTargetsQuerySchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
   type ApiTokenScope, type StepUpAction,
 } from '../../core/index.ts';
 import type { ApiResponseName } from './api-responses.ts';
@@ -102,6 +102,10 @@ export const API_ROUTES = {
     method: 'put', path: '/entries/:id/grants', summary: 'Replaces who the entry is shared with',
     access: 'session', tokenScope: 'write', body: { schema: shareEntrySchema }, responses: { 200: 'Entry', 409: 'Conflict' }, stepUp: ['share'],
   },
+  findShareTargets: {
+    method: 'get', path: '/entries/:id/share-targets', summary: 'Who the caller may share the entry with, by part of a name or email (a page; `more` when there are more)',
+    access: 'session', tokenScope: 'read', query: shareTargetsQuerySchema, responses: { 200: 'ShareTargetPage' },
+  },
   deleteEntry: {
     method: 'delete', path: '/entries/:id', summary: 'Deletes the entry at the version the user decided on (`?version=<n>`)',
     access: 'session', tokenScope: 'write', query: deleteEntrySchema, responses: { 204: null, 409: 'Conflict' },
@@ -130,6 +134,10 @@ export const API_ROUTES = {
   findClients: {
     method: 'get', path: '/clients', summary: 'Clients whose name, company or email holds the search text (admins only; at most 20)',
     access: 'unconfined', tokenScope: 'read', query: findClientsSchema, responses: { 200: 'ClientList' },
+  },
+  findCategoryMembers: {
+    method: 'get', path: '/category-members', summary: 'Who the caller may put in a category, by part of a name or email (a page; `more` when there are more)',
+    access: 'session', tokenScope: 'read', query: shareTargetsQuerySchema, responses: { 200: 'ShareTargetPage' },
   },
   listCategories: {
     method: 'get', path: '/categories', summary: 'Categories the caller manages',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  API_TOKEN_SCOPES, CLIENT_FIELDS, FIELD_ACCESS_LEVELS, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema, STEP_UP_METHODS,
+  API_TOKEN_SCOPES, CLIENT_FIELDS, FIELD_ACCESS_LEVELS, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema, SHARE_TARGETS_PAGE_MAX, STEP_UP_METHODS,
 } from '../../core/index.ts';
 
 /**
@@ -177,6 +177,12 @@ export const API_RESPONSES = {
   PasskeyOptions: z.looseObject({ challenge: z.string(), rpId: z.string().optional() })
     .describe('WebAuthn options (PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON) for the browser'),
   ClientList: z.array(z.strictObject({ id: z.string(), name: z.string() })).max(20),
+  ShareTargetPage: z.strictObject({
+    items: z.array(z.strictObject({
+      kind: z.enum(['admin', 'admin_role', 'client', 'contact']), id: z.string(), name: z.string(), detail: z.string().nullable(),
+    })).max(SHARE_TARGETS_PAGE_MAX),
+    more: z.boolean(),
+  }),
   Category: category,
   CategoryList: z.array(category),
   Settings: settingsSchema.extend({ defaultClientFieldAccess: fieldAccess }),

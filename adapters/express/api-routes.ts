@@ -146,6 +146,10 @@ export function apiRoutes(
 
     // Pickers: `?search=<text>` → `[{ id, name }]` of the host's clients, admins only.
     findClients: handle((req, _res, actor) => lk.directory.findClients(actor, queryObject(req, []))),
+    // The sharing pickers: `?search=<text>&offset=&limit=` → a page of `{ kind, id, name, detail }`.
+    findShareTargets: handle(async (req, _res, actor, reach) =>
+      lk.shareTargets.forEntry(actor, (await reachableEntry(req, actor, reach)).id, queryObject(req, ['offset', 'limit']))),
+    findCategoryMembers: handle((req, _res, actor) => lk.shareTargets.forCategory(actor, queryObject(req, ['offset', 'limit']))),
 
     listCategories: handle((_req, _res, actor) => lk.categories.list(actor)),
     createCategory: handle(async (req, res, actor) => {

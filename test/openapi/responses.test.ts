@@ -136,6 +136,10 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     },
     { operation: 'shareEntry', title: 'no grants', status: 400, call: async () => call(owner, 'PUT', `/entries/${entryId}/grants`, { json: { version: await version() } }) },
 
+    { operation: 'findShareTargets', title: 'people found by part of a name', status: 200, call: () => call(owner, 'GET', `/entries/${entryId}/share-targets?search=ac&limit=2`) },
+    { operation: 'findShareTargets', title: 'a limit past 50', status: 400, call: () => call(owner, 'GET', `/entries/${entryId}/share-targets?search=ac&limit=51`) },
+    { operation: 'findShareTargets', title: 'an admin who may not share the entry', status: 403, call: () => call(sid, 'GET', `/entries/${entryId}/share-targets?search=ac`) },
+
     { operation: 'revealEntry', title: 'the secrets', status: 200, call: () => call(owner, 'POST', `/entries/${entryId}/reveal`) },
     { operation: 'revealEntry', title: 'an unknown entry', status: 404, call: () => call(owner, 'POST', `/entries/${UNKNOWN_ID}/reveal`) },
 
@@ -164,6 +168,10 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
       },
     },
     { operation: 'createCategory', title: 'no name', status: 400, call: () => call(owner, 'POST', '/categories', { json: {} }) },
+
+    { operation: 'findCategoryMembers', title: 'people and clients found by part of a name', status: 200, call: () => call(owner, 'GET', '/category-members?search=su') },
+    { operation: 'findCategoryMembers', title: 'no search text', status: 400, call: () => call(owner, 'GET', '/category-members') },
+    { operation: 'findCategoryMembers', title: 'an admin who may not run the addon', status: 403, call: () => call(sam, 'GET', '/category-members?search=su') },
 
     { operation: 'listCategories', title: 'the categories', status: 200, call: () => call(owner, 'GET', '/categories') },
     { operation: 'listCategories', title: 'no session', status: 401, call: () => call(null, 'GET', '/categories') },
