@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
 import { T } from '../../examples/demo-host/schema.ts';
-import { adminLogin, clickAndReload, expectQuiet, requireChromium, shot, startE2E, visit, type E2E } from './support.ts';
+import { adminLogin, clickAndReload, expectQuiet, requireChromium, SCREENSHOT_DIR, startE2E, visit, type E2E } from './support.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib.
 declare const window: any;
@@ -28,6 +28,11 @@ async function pickByKeyboard(dialog: Locator, text: string, name: string): Prom
   expect(await input.getAttribute('aria-activedescendant')).to.equal(await option.first().getAttribute('id'));
   await input.press('Enter');
   await dialog.locator('[data-lk-grant-rows] li', { hasText: name }).waitFor({ state: 'visible' });
+}
+
+/** What the screen shows (the modal dialog where it is, not the page from its top) in test-output/screenshots/<name>.png. */
+async function screenShot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
 /** Accessibility violations (axe-core) inside the element `selector` finds. */
@@ -98,14 +103,14 @@ describe('[sqlite] e2e: sharing with a searchable picker among hundreds of peopl
       await dialog.locator('[role=listbox] [data-lk-more-option]').click();
       await dialog.locator('[role=option]', { hasText: 'Barista 39 Okafor' }).waitFor({ state: 'visible' });
       expect(await options.count()).to.equal(41);
-      await shot(sam.page, `share-picker-suggestions-${viewport.width}`);
+      await screenShot(sam.page, `share-picker-suggestions-${viewport.width}`);
       expect(await axeViolations(sam.page, '.lk-panel [data-lk-share-dialog]'), 'axe, suggestions open').to.deep.equal([]);
       await dialog.locator('[role=option]', { hasText: 'Barista 07 Okafor' }).click();
       await dialog.locator('[data-lk-grant-rows] li', { hasText: 'Barista 07 Okafor' }).waitFor({ state: 'visible' });
 
       const width = await dialog.evaluate((d: { scrollWidth: number; clientWidth: number }) => [d.scrollWidth, d.clientWidth]);
       expect(width[0], 'the dialog needs no sideways scrolling').to.be.at.most(width[1]!);
-      await shot(sam.page, `share-picker-dialog-${viewport.width}`);
+      await screenShot(sam.page, `share-picker-dialog-${viewport.width}`);
       await clickAndReload(sam.page, dialog.locator('button[type=submit]'));
       expect(await lk.entries.grants(SAM, entry.id)).to.have.deep.members([
         { kind: 'admin', id: String(1000 + STAFF), canEdit: true },
