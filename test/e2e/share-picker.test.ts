@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { T } from '../../examples/demo-host/schema.ts';
+import { grantRow, pickByKeyboard } from './picker.ts';
 import { adminLogin, clickAndReload, expectQuiet, requireChromium, SCREENSHOT_DIR, startE2E, visit, type E2E } from './support.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib.
@@ -15,20 +16,6 @@ const BLUE_HARBOUR = '1';
 const STAFF = 260;
 const CONTACTS = 60;
 const AXE = join(dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js');
-
-/** Picks, in the dialog's picker, the suggestion named `name` after typing `text`, by keyboard. */
-async function pickByKeyboard(dialog: Locator, text: string, name: string): Promise<void> {
-  const input = dialog.locator('[data-lk-search-picker] input[role=combobox]');
-  await input.fill(text);
-  const option = dialog.locator('[role=listbox] [role=option]', { hasText: name });
-  await option.first().waitFor({ state: 'visible' });
-  const options = await dialog.locator('[role=listbox] [role=option]').allInnerTexts();
-  const index = options.findIndex((o) => o.includes(name));
-  for (let i = 0; i <= index; i += 1) await input.press('ArrowDown');
-  expect(await input.getAttribute('aria-activedescendant')).to.equal(await option.first().getAttribute('id'));
-  await input.press('Enter');
-  await dialog.locator('[data-lk-grant-rows] li', { hasText: name }).waitFor({ state: 'visible' });
-}
 
 /** What the screen shows (the modal dialog where it is, not the page from its top) in test-output/screenshots/<name>.png. */
 async function screenShot(page: Page, name: string): Promise<void> {
@@ -90,7 +77,7 @@ describe('[sqlite] e2e: sharing with a searchable picker among hundreds of peopl
       expect(await dialog.locator('input[type=checkbox][data-kind]').count()).to.equal(0);
 
       await pickByKeyboard(dialog, 'ramanat', 'Priya Ramanathan');
-      const priya = dialog.locator('[data-lk-grant-rows] li', { hasText: 'Priya Ramanathan' });
+      const priya = grantRow(dialog, 'Priya Ramanathan');
       expect(await priya.locator('select').inputValue()).to.equal('view');
       await priya.locator('select').selectOption('edit');
 
@@ -106,7 +93,7 @@ describe('[sqlite] e2e: sharing with a searchable picker among hundreds of peopl
       await screenShot(sam.page, `share-picker-suggestions-${viewport.width}`);
       expect(await axeViolations(sam.page, '.lk-panel [data-lk-share-dialog]'), 'axe, suggestions open').to.deep.equal([]);
       await dialog.locator('[role=option]', { hasText: 'Barista 07 Okafor' }).click();
-      await dialog.locator('[data-lk-grant-rows] li', { hasText: 'Barista 07 Okafor' }).waitFor({ state: 'visible' });
+      await grantRow(dialog, 'Barista 07 Okafor').waitFor({ state: 'visible' });
 
       const width = await dialog.evaluate((d: { scrollWidth: number; clientWidth: number }) => [d.scrollWidth, d.clientWidth]);
       expect(width[0], 'the dialog needs no sideways scrolling').to.be.at.most(width[1]!);
@@ -123,7 +110,7 @@ describe('[sqlite] e2e: sharing with a searchable picker among hundreds of peopl
       const rows = dialog.locator('[data-lk-grant-rows] li');
       expect(await rows.count()).to.equal(2);
       expect(await priya.locator('select').inputValue()).to.equal('edit');
-      const barista = dialog.locator('[data-lk-grant-rows] li', { hasText: 'Barista 07 Okafor' });
+      const barista = grantRow(dialog, 'Barista 07 Okafor');
       expect(await barista.locator('select').inputValue()).to.equal('view');
       expect(await barista.locator('select').getAttribute('aria-label')).to.equal('Access for Barista 07 Okafor');
       await barista.locator('select').selectOption('share');
