@@ -135,6 +135,10 @@ export const API_ROUTES = {
     method: 'get', path: '/clients', summary: 'Clients whose name, company or email holds the search text (admins only; at most 20)',
     access: 'unconfined', tokenScope: 'read', query: findClientsSchema, responses: { 200: 'ClientList' },
   },
+  listClientContacts: {
+    method: 'get', path: '/clients/:clientId/contacts', summary: 'The client\'s contacts besides its account holder, by name (admins only)',
+    access: 'unconfined', tokenScope: 'read', responses: { 200: 'ContactList' },
+  },
   findCategoryMembers: {
     method: 'get', path: '/category-members', summary: 'Who the caller may put in a category, by part of a name or email (a page; `more` when there are more)',
     access: 'session', tokenScope: 'read', query: shareTargetsQuerySchema, responses: { 200: 'ShareTargetPage' },

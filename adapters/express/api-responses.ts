@@ -177,6 +177,7 @@ export const API_RESPONSES = {
   PasskeyOptions: z.looseObject({ challenge: z.string(), rpId: z.string().optional() })
     .describe('WebAuthn options (PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON) for the browser'),
   ClientList: z.array(z.strictObject({ id: z.string(), name: z.string() })).max(20),
+  ContactList: z.array(z.strictObject({ id: z.string(), name: z.string() })),
   ShareTargetPage: z.strictObject({
     items: z.array(z.strictObject({
       kind: z.enum(['admin', 'admin_role', 'client', 'contact']), id: z.string(), name: z.string(), detail: z.string().nullable(),

@@ -146,6 +146,7 @@ export function apiRoutes(
 
     // Pickers: `?search=<text>` → `[{ id, name }]` of the host's clients, admins only.
     findClients: handle((req, _res, actor) => lk.directory.findClients(actor, queryObject(req, []))),
+    listClientContacts: handle((req, _res, actor) => lk.directory.contactsOf(actor, param(req, 'clientId'))),
     // The sharing pickers: `?search=<text>&offset=&limit=` → a page of `{ kind, id, name, detail }`.
     findShareTargets: handle(async (req, _res, actor, reach) =>
       lk.shareTargets.forEntry(actor, (await reachableEntry(req, actor, reach)).id, queryObject(req, ['offset', 'limit']))),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../domain/actor.ts';
 import { ForbiddenError } from '../errors.ts';
-import type { Named } from '../ports/host-directory.ts';
+import { compareClients, type Named } from '../ports/host-directory.ts';
 import { resolveActor } from '../policy/resolve-actor.ts';
 import { textOf } from '../validation/text.ts';
 import { validate } from '../validation/validate.ts';
@@ -29,6 +29,22 @@ export class ClientFinder {
       if (facts.kind !== 'admin' || !facts.active) throw new ForbiddenError('find clients');
       const clients = await this.ctx.host.findClients(search, CLIENT_SUGGESTIONS);
       return clients.slice(0, CLIENT_SUGGESTIONS).map((c) => ({ id: c.id, name: c.name }));
+    });
+  }
+
+  /**
+   * The client's contacts besides its account holder (who is the client
+   * itself), `{ id, name }` by name, for admin forms that pick one after the
+   * client (the step-up reset). Admins only, as `findClients`.
+   */
+  async contactsOf(actor: Actor, clientId: string): Promise<Named[]> {
+    return this.ctx.guard(async () => {
+      const facts = await resolveActor(actor, this.ctx.host);
+      if (facts.kind !== 'admin' || !facts.active) throw new ForbiddenError('list contacts');
+      const contacts = await this.ctx.host.contactsOfClients([clientId]);
+      return contacts.filter((c) => c.clientId === clientId && !c.isMain)
+        .map((c) => ({ id: c.id, name: c.name }))
+        .sort(compareClients);
     });
   }
 }

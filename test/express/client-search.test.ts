@@ -88,4 +88,14 @@ forEachDatabase('HTTP: finding clients for a picker', (db) => {
     expect(unknown.status).to.equal(400);
     expect(unknown.json()).to.include({ field: 'limit' });
   });
+
+  it('an admin lists a client\'s contacts by name, without its account holder; clients are refused', async () => {
+    const contacts = await h.browser(sam).api('GET', '/clients/c-acme/contacts');
+    expect(contacts.status, contacts.text).to.equal(200);
+    expect(contacts.json()).to.deep.equal([{ id: 'k-acme-dev', name: 'Dev Acme' }]);
+    expect((await h.browser(sam).api('GET', '/clients/c-nobody/contacts')).json()).to.deep.equal([]);
+    const refused = await h.browser(acme).api('GET', '/clients/c-acme/contacts');
+    expect(refused.status).to.equal(403);
+    expect(refused.text).not.to.contain('Dev Acme');
+  });
 });

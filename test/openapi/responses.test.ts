@@ -169,6 +169,9 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     },
     { operation: 'createCategory', title: 'no name', status: 400, call: () => call(owner, 'POST', '/categories', { json: {} }) },
 
+    { operation: 'listClientContacts', title: 'a client\'s contacts', status: 200, call: () => call(owner, 'GET', '/clients/c-acme/contacts') },
+    { operation: 'listClientContacts', title: 'a client asking', status: 403, call: () => call(acme, 'GET', '/clients/c-acme/contacts') },
+
     { operation: 'findCategoryMembers', title: 'people and clients found by part of a name', status: 200, call: () => call(owner, 'GET', '/category-members?search=su') },
     { operation: 'findCategoryMembers', title: 'no search text', status: 400, call: () => call(owner, 'GET', '/category-members') },
     { operation: 'findCategoryMembers', title: 'an admin who may not run the addon', status: 403, call: () => call(sam, 'GET', '/category-members?search=su') },

@@ -13,6 +13,8 @@ import { onTransferChange, onTransferClick, onTransferSubmit } from './transfer.
 import { askForVerification } from './step-up-dialog.ts';
 import { configOf } from './panel-config.ts';
 import { onTagKey } from './tag-input.ts';
+import { PICK_EVENT } from './search-picker.ts';
+import { onResetPick } from './step-up-reset.ts';
 
 if (!window.__latchkeyLoaded) {
   window.__latchkeyLoaded = true;
@@ -30,6 +32,7 @@ if (!window.__latchkeyLoaded) {
   document.addEventListener('click', (event) => void onTransferClick(event));
   document.addEventListener('submit', (event) => void onTransferSubmit(event));
   document.addEventListener('change', onTransferChange);
+  document.addEventListener(PICK_EVENT, (event) => void onResetPick(event));
   onVerificationRequired(askForVerification);
 }
 reportFrameHeight();
