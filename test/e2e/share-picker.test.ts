@@ -123,4 +123,31 @@ describe('[sqlite] e2e: sharing with a searchable picker among hundreds of peopl
       await sam.context.close();
     });
   }
+
+  it('an addon manager excludes a client from its private entries by name, and removes the exclusion, never typing an id', async () => {
+    const lk = e2e.host.latchkey;
+    const olivia = await e2e.newPage();
+    await adminLogin(olivia.page, 'olivia', 'share-picker-olivia');
+    await visit(olivia.page, '/admin/addons/latchkey?page=settings', 'share-picker-settings');
+    const list = olivia.page.locator('[data-lk-client-list]:has(input[name="clientPrivateEntries.excludedClientIds"])');
+    const input = list.locator('input[role=combobox]');
+    await input.fill('atelier');
+    await list.locator('[role=option]', { hasText: 'Atelier Lumière' }).waitFor({ state: 'visible' });
+    await input.press('ArrowDown');
+    await input.press('Enter');
+    expect(await list.locator('.lk-chip').allInnerTexts()).to.deep.equal(['Atelier Lumière ×']);
+    const save = async () => {
+      await olivia.page.locator('[data-lk-settings-form] button[type=submit]').click();
+      await olivia.page.waitForFunction(() => window.document.querySelector('[data-lk-toast]')?.textContent === 'Saved.');
+      await olivia.page.evaluate(() => { window.document.querySelector('[data-lk-toast]').textContent = ''; });
+    };
+    await save();
+    expect((await lk.settings.get({ kind: 'system' })).clientPrivateEntries.excludedClientIds).to.deep.equal(['2']);
+    await olivia.page.reload();
+    await list.getByRole('button', { name: 'Stop excluding Atelier Lumière' }).click();
+    expect(await list.locator('.lk-chip').count()).to.equal(0);
+    await save();
+    expect((await lk.settings.get({ kind: 'system' })).clientPrivateEntries.excludedClientIds).to.deep.equal([]);
+    expectQuiet(olivia.watch, 'excluding by name');
+  });
 });
