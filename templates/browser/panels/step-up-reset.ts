@@ -18,8 +18,10 @@ export function stepUpResetPayload(form: HTMLFormElement): Record<string, string
   const value = (name: string) => fieldOf(form, name)?.value.trim() ?? '';
   if (value('adminId')) return { adminId: value('adminId') };
   const picker = fieldOf(form, 'clientId');
-  const clientId = picker instanceof HTMLInputElement ? picker.dataset.lkPickedId ?? picker.value.trim() : '';
-  return value('contactId') ? { clientId, contactId: value('contactId') } : { clientId };
+  const picked = picker instanceof HTMLInputElement ? picker.dataset.lkPickedId : undefined;
+  const clientId = picked ?? value('clientId');
+  // The contact list belongs to the client picked: text typed since names another client, or none.
+  return picked && value('contactId') ? { clientId, contactId: value('contactId') } : { clientId };
 }
 
 /** A client picked in the reset form: its contacts fill the contact list, by name. */
