@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { T } from '../../examples/demo-host/schema.ts';
 import { grantRow, pickByKeyboard } from './picker.ts';
-import { adminLogin, clickAndReload, expectQuiet, requireChromium, SCREENSHOT_DIR, startE2E, visit, type E2E } from './support.ts';
+import { adminLogin, clickAndReload, clientLogin, expectQuiet, requireChromium, SCREENSHOT_DIR, startE2E, visit, type E2E } from './support.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib.
 declare const window: any;
@@ -123,6 +123,37 @@ describe('[sqlite] e2e: sharing with a searchable picker among hundreds of peopl
       await sam.context.close();
     });
   }
+
+  it('a client shares its own entry with one of its sixty contacts found by name, and is offered neither staff nor itself', async () => {
+    const lk = e2e.host.latchkey;
+    const blueHarbour = { kind: 'client', clientId: BLUE_HARBOUR } as const;
+    const entry = await lk.entries.create(blueHarbour, { name: 'Roastery wifi', password: 'Wifi-share-pw-3307' });
+    const emma = await e2e.newPage();
+    await emma.page.setViewportSize({ width: 390, height: 844 });
+    await clientLogin(emma.page, 'hello@blueharbourcoffee.example', 'share-picker-emma');
+    await visit(emma.page, '/clientarea/passwords', 'share-picker-client-area');
+    const panel = emma.page.locator('.lk-panel.lk-clientarea');
+    await panel.locator(`[data-lk-row="${entry.id}"] [data-lk-share]`).click();
+    const dialog = panel.locator('[data-lk-share-dialog]');
+    await dialog.waitFor({ state: 'visible' });
+    expect(await dialog.locator('h2').innerText()).to.equal('Share “Roastery wifi”');
+    const input = dialog.locator('[data-lk-search-picker] input[role=combobox]');
+    for (const text of ['priya', 'emma clarke']) {
+      const [answer] = await Promise.all([
+        emma.page.waitForResponse((r) => r.url().includes(`/entries/${entry.id}/share-targets?search=${encodeURIComponent(text)}`)),
+        input.fill(text),
+      ]);
+      expect(await answer.json(), text).to.deep.equal({ items: [], more: false });
+      await dialog.locator('[data-lk-picker-status]', { hasText: 'No match' }).waitFor({ state: 'attached' });
+      expect(await dialog.locator('[role=option]').count(), text).to.equal(0);
+    }
+    await pickByKeyboard(dialog, 'barista 12', 'Barista 12 Okafor');
+    await screenShot(emma.page, 'share-picker-client-dialog-390');
+    await clickAndReload(emma.page, dialog.locator('button[type=submit]'));
+    expect(await lk.entries.grants(blueHarbour, entry.id)).to.deep.equal([{ kind: 'contact', id: '1012', canEdit: false }]);
+    expectQuiet(emma.watch, 'a client sharing by name');
+    await emma.context.close();
+  });
 
   it('an addon manager excludes a client from its private entries by name, and removes the exclusion, never typing an id', async () => {
     const lk = e2e.host.latchkey;
