@@ -62,6 +62,9 @@ export {
 } from './validation/schemas.ts';
 export { findClientsSchema } from './services/client-finder.ts';
 export { LINK_TARGETS_PAGE_MAX, linkTargetsQuerySchema, type LinkKind, type LinkTarget } from './services/link-targets.ts';
+export {
+  SHARE_TARGETS_PAGE_MAX, shareTargetsQuerySchema, ShareTargetFinder, type ShareTarget, type ShareTargetPage, type ShareTargetsQuery,
+} from './services/share-targets.ts';
 export { mailPreviewSchema } from './hooks/mail-preview.ts';
 export { previewMail } from './hooks/mail-preview.ts';
 export { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from './store/table-names.ts';

@@ -13,6 +13,7 @@ import { AuditService } from './services/audit-service.ts';
 import { CategoryService } from './services/category-service.ts';
 import { ClientFinder } from './services/client-finder.ts';
 import { LinkTargets } from './services/link-targets.ts';
+import { ShareTargetFinder } from './services/share-targets.ts';
 import { VaultContext } from './services/context.ts';
 import { EntryService } from './services/entry-service.ts';
 import { KeyRotation } from './services/key-rotation.ts';
@@ -82,6 +83,8 @@ export interface Latchkey {
   readonly directory: ClientFinder;
   /** A client's contacts and devices by name, for the entry dialog's link fields. */
   readonly linkTargets: LinkTargets;
+  /** Who the actor may share an entry with, or put in a category, found by name for the pickers. */
+  readonly shareTargets: ShareTargetFinder;
   readonly settings: SettingsService;
   readonly audit: AuditService;
   readonly keyRotation: KeyRotation;
@@ -213,6 +216,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     exports: new ExportService(ctx, entries, categories),
     directory: new ClientFinder(ctx),
     linkTargets: new LinkTargets(ctx),
+    shareTargets: new ShareTargetFinder(ctx, entries),
     settings: new SettingsService(ctx),
     audit: new AuditService(ctx),
     keyRotation: new KeyRotation(ctx),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   auditQuerySchema, confirmTotpSchema, copyFieldSchema, createApiTokenSchema, exportRequestSchema, importRequestSchema, MAX_IMPORT_BYTES, passkeyOptionsSchema, registerPasskeySchema, resetStepUpSchema, verifyStepUpSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
-  mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema, linkTargetsQuerySchema,
+  mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema, linkTargetsQuerySchema, shareTargetsQuerySchema,
   type ApiTokenScope, type StepUpAction,
 } from '../../core/index.ts';
 import type { ApiResponseName } from './api-responses.ts';
@@ -102,6 +102,10 @@ export const API_ROUTES = {
     method: 'put', path: '/entries/:id/grants', summary: 'Replaces who the entry is shared with',
     access: 'session', tokenScope: 'write', body: { schema: shareEntrySchema }, responses: { 200: 'Entry', 409: 'Conflict' }, stepUp: ['share'],
   },
+  findShareTargets: {
+    method: 'get', path: '/entries/:id/share-targets', summary: 'Who the caller may share the entry with, by part of a name or email (a page; `more` when there are more)',
+    access: 'session', tokenScope: 'read', query: shareTargetsQuerySchema, responses: { 200: 'ShareTargetPage' },
+  },
   deleteEntry: {
     method: 'delete', path: '/entries/:id', summary: 'Deletes the entry at the version the user decided on (`?version=<n>`)',
     access: 'session', tokenScope: 'write', query: deleteEntrySchema, responses: { 204: null, 409: 'Conflict' },
@@ -145,6 +149,10 @@ export const API_ROUTES = {
   findClientDevices: {
     method: 'get', path: '/clients/:clientId/devices', summary: 'The client\'s devices whose name holds the search text, to link an entry to (a page; `more` when there are more)',
     access: 'session', tokenScope: 'read', query: linkTargetsQuerySchema, responses: { 200: 'LinkTargetPage' },
+  },
+  findCategoryMembers: {
+    method: 'get', path: '/category-members', summary: 'Who the caller may put in a category, by part of a name or email (a page; `more` when there are more)',
+    access: 'session', tokenScope: 'read', query: shareTargetsQuerySchema, responses: { 200: 'ShareTargetPage' },
   },
   listCategories: {
     method: 'get', path: '/categories', summary: 'Categories the caller manages',

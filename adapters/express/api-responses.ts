@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  API_TOKEN_SCOPES, CLIENT_FIELDS, COPY_FIELDS, FIELD_ACCESS_LEVELS, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema, STEP_UP_METHODS, LINK_TARGETS_PAGE_MAX,
+  API_TOKEN_SCOPES, CLIENT_FIELDS, COPY_FIELDS, FIELD_ACCESS_LEVELS, LANGUAGES, principalKind, RULE_NAMES, SERVICE_EVENTS, settingsSchema, STEP_UP_METHODS, LINK_TARGETS_PAGE_MAX, SHARE_TARGETS_PAGE_MAX,
 } from '../../core/index.ts';
 
 /**
@@ -188,6 +188,12 @@ export const API_RESPONSES = {
   ClientList: z.array(z.strictObject({ id: z.string(), name: z.string() })).max(20),
   LinkTargetPage: z.strictObject({
     items: z.array(z.strictObject({ id: z.string(), name: z.string(), detail: z.string().nullable() })).max(LINK_TARGETS_PAGE_MAX),
+    more: z.boolean(),
+  }),
+  ShareTargetPage: z.strictObject({
+    items: z.array(z.strictObject({
+      kind: z.enum(['admin', 'admin_role', 'client', 'contact']), id: z.string(), name: z.string(), detail: z.string().nullable(),
+    })).max(SHARE_TARGETS_PAGE_MAX),
     more: z.boolean(),
   }),
   Category: category,

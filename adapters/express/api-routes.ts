@@ -165,6 +165,14 @@ export function apiRoutes(
       reach.requireClient(clientId);
       return lk.linkTargets.find(actor, clientId, 'device', queryObject(req, ['offset', 'limit']));
     }),
+    // The sharing pickers: `?search=<text>&offset=&limit=` → a page of `{ kind, id, name, detail }`.
+    findShareTargets: handle(async (req, _res, actor, reach) =>
+      lk.shareTargets.forEntry(actor, (await reachableEntry(req, actor, reach)).id, queryObject(req, ['offset', 'limit']))),
+    // Staff fill admin categories on the addon pages only: a panel confined to one client finds no other clients here.
+    findCategoryMembers: handle(async (req, _res, actor, reach) => {
+      if (actor.kind !== 'client') reach.requireUnconfined('use the addon pages here');
+      return lk.shareTargets.forCategory(actor, queryObject(req, ['offset', 'limit']));
+    }),
 
     listCategories: handle((_req, _res, actor) => lk.categories.list(actor)),
     createCategory: handle(async (req, res, actor) => {

@@ -47,6 +47,14 @@ export class MemoryDirectory implements HostDirectory {
       .sort(compareClients)
       .slice(0, search.limit);
   }
+  async findAdmins(text: string, limit: number) {
+    const search = clientSearch(text, limit);
+    if (!search) return [];
+    return this.data.admins
+      .filter((a) => a.name.toLowerCase().includes(search.lower) || a.email.toLowerCase().includes(search.lower))
+      .sort(compareClients)
+      .slice(0, search.limit);
+  }
   async contacts(ids: readonly string[]) { return byId(this.data.contacts, ids); }
   async contactsOfClients(clientIds: readonly string[]) { return this.data.contacts.filter((c) => clientIds.includes(c.clientId)); }
   async products(ids: readonly string[]) { return byId(this.data.products, ids); }

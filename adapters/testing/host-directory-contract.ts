@@ -396,6 +396,63 @@ export function describeHostDirectoryContract(name: string, open: () => Promise<
       });
     });
 
+    describe('finding admins', () => {
+      /** The known admins (the disabled one too) as admins() answers them. */
+      const knownAdmins = async () => {
+        const ids = knownIds(known, 'admins');
+        const byId = await host.admins(ids);
+        return ids.map((id) => byId.get(id)!);
+      };
+      const partOf = (text: string, length: number) => {
+        const part = text.slice(1, 1 + length);
+        return part === part.toUpperCase() ? part.toLowerCase() : part.toUpperCase();
+      };
+
+      it('finds each known admin, disabled ones too, by part of its name and by part of its email, in any case', async () => {
+        for (const admin of await knownAdmins()) {
+          const word = admin.name.split(/\s+/).sort((a, b) => b.length - a.length)[0]!;
+          expect(word.length, `admin ${admin.id} has a name of three letters or more`).to.be.at.least(3);
+          const part = partOf(word, Math.min(4, word.length - 1));
+          expect((await host.findAdmins(part, 50)).map((a) => a.id), `${admin.id} by "${part}" of "${admin.name}"`).to.include(admin.id);
+          const byEmail = await host.findAdmins(`  ${partOf(admin.email, 4)} `, 50);
+          expect(byEmail.map((a) => a.id), `${admin.id} by part of "${admin.email}"`).to.include(admin.id);
+        }
+      });
+
+      it('answers the same records admins() answers, each once, by name then id, at most `limit` (clamped to 1..50)', async () => {
+        const [manager] = await knownAdmins();
+        const found = await host.findAdmins(partOf(manager!.email, 4), 50);
+        const ids = found.map((a) => a.id);
+        expect(ids).to.include(manager!.id);
+        expect(new Set(ids).size, 'each admin once').to.equal(ids.length);
+        const byId = await host.admins(ids);
+        for (const admin of found) expect(admin, `admin ${admin.id}`).to.deep.equal(byId.get(admin.id));
+        expect(ids, 'ordered by name, then id').to.deep.equal([...found].sort(compareClients).map((a) => a.id));
+        // Two letters every known admin's email shares ('ex' of example.com...): a text that matches them all.
+        const emails = (await knownAdmins()).map((a) => a.email.toLowerCase());
+        const first = emails[0]!;
+        const shared = Array.from({ length: Math.max(0, first.length - 1) }, (_, i) => first.slice(i, i + 2))
+          .find((pair) => emails.every((e) => e.includes(pair)));
+        expect(shared, 'the known admins\' emails share two letters').to.not.equal(undefined);
+        const all = (await host.findAdmins(shared!, 50)).map((a) => a.id);
+        expect(all.length).to.be.at.least(2);
+        expect(await host.findAdmins(shared!, 1)).to.have.length(1);
+        expect(await host.findAdmins(shared!, 2)).to.have.length(2);
+        for (const limit of [0, -5, Number.NaN]) expect(await host.findAdmins(shared!, limit), `limit ${limit}`).to.have.length(1);
+        expect((await host.findAdmins(shared!, 1000)).length, 'limit 1000').to.be.at.most(50);
+      });
+
+      it('answers [] for a one-character text, and takes %, _ and quotes literally', async () => {
+        const [manager] = await knownAdmins();
+        for (const text of ['', '  ', manager!.name.slice(0, 1), '%%', '__', "' OR '1'='1", '%\' OR 1=1 --']) {
+          expect(await host.findAdmins(text, 50), JSON.stringify(text)).to.deep.equal([]);
+        }
+        const word = manager!.email.slice(0, 4);
+        const wild = `${word.slice(0, 1)}%${word.slice(2)}`;
+        expect((await host.findAdmins(wild, 50)).map((a) => a.id), JSON.stringify(wild)).not.to.include(manager!.id);
+      });
+    });
+
     describe('contacts', () => {
       it('lists the contacts of many clients at once, and only theirs', async () => {
         const both = await host.contactsOfClients(known.clients);

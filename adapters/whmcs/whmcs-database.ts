@@ -112,6 +112,27 @@ export class WhmcsDatabaseDirectory extends WhmcsDatabaseNames implements HostDi
     });
   }
 
+  /**
+   * One query: firstname, lastname, "firstname lastname" or email contains
+   * the text (the username when the admin has no name, as `name` falls back
+   * to it); the first `limit` matches by id, answered by name.
+   */
+  async findAdmins(text: string, limit: number): Promise<HostAdmin[]> {
+    const search = clientSearch(text, limit);
+    if (!search) return [];
+    return fromWhmcsDatabase(async () => {
+      const pattern = `%${escapeLike(search.lower)}%`;
+      const admins = await this.#adminRows((q) => q.where((w) => {
+        for (const column of ['firstname', 'lastname', this.#fullName(), 'email']) {
+          w.orWhereRaw(`lower(${column}) like ? escape '!'`, [pattern]);
+        }
+        w.orWhere((nameless) => nameless.where('firstname', '').where('lastname', '')
+          .whereRaw("lower(username) like ? escape '!'", [pattern]));
+      }).limit(search.limit));
+      return admins.sort(compareClients);
+    });
+  }
+
   async clients(ids: readonly string[]): Promise<Map<string, HostClient>> {
     return fromWhmcsDatabase(async () => {
       const wanted = numericIds(ids);
@@ -130,10 +151,8 @@ export class WhmcsDatabaseDirectory extends WhmcsDatabaseNames implements HostDi
     if (!search) return [];
     return fromWhmcsDatabase(async () => {
       const pattern = `%${escapeLike(search.lower)}%`;
-      const fullName = /sqlite/i.test(String(this.knex.client.dialect ?? ''))
-        ? "firstname || ' ' || lastname" : "concat(firstname, ' ', lastname)";
       const clients = await this.#clientRows((q) => q.where((w) => {
-        for (const column of ['firstname', 'lastname', fullName, 'companyname', 'email']) {
+        for (const column of ['firstname', 'lastname', this.#fullName(), 'companyname', 'email']) {
           w.orWhereRaw(`lower(${column}) like ? escape '!'`, [pattern]);
         }
       }).orderBy('id').limit(search.limit));
@@ -230,6 +249,11 @@ export class WhmcsDatabaseDirectory extends WhmcsDatabaseNames implements HostDi
 
   async devicesOfClients(_clientIds: readonly string[]): Promise<HostDevice[]> {
     return [];
+  }
+
+  /** "firstname lastname" in the database's own SQL. */
+  #fullName(): string {
+    return /sqlite/i.test(String(this.knex.client.dialect ?? '')) ? "firstname || ' ' || lastname" : "concat(firstname, ' ', lastname)";
   }
 
   async #adminRows(filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<HostAdmin[]> {

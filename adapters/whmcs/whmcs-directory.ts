@@ -155,6 +155,16 @@ export class WhmcsDirectory implements HostDirectory {
     return [...await this.#allAdmins()];
   }
 
+  /** GetAdminUsers has no search: the one remembered list of every admin, filtered by name, username or email. */
+  async findAdmins(text: string, limit: number): Promise<HostAdmin[]> {
+    const search = clientSearch(text, limit);
+    if (!search) return [];
+    return (await this.#allAdmins())
+      .filter((a) => a.name.toLowerCase().includes(search.lower) || a.email.toLowerCase().includes(search.lower))
+      .sort(compareClients)
+      .slice(0, search.limit);
+  }
+
   async adminRoles(): Promise<Named[]> {
     const names = this.#options.names;
     if (names) return [...await this.#named.load('adminRoles', () => names.adminRoles())];

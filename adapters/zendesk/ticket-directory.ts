@@ -43,6 +43,7 @@ export function withZendeskTickets(
     admins: (ids) => inner.admins(ids),
     clients: (ids) => inner.clients(ids),
     findClients: (text, limit) => inner.findClients(text, limit),
+    findAdmins: (text, limit) => inner.findAdmins(text, limit),
     contacts: (ids) => inner.contacts(ids),
     contactsOfClients: (ids) => inner.contactsOfClients(ids),
     products: (ids) => inner.products(ids),

@@ -188,16 +188,11 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       : kind === 'admin_role' ? roleNames.get(id) : kind === 'client' ? clients.get(id)?.name : undefined;
     return {
       ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}),
-      categoryMemberGroups: [
-        { kind: 'admin_role', legendKey: 'share.roles', options: roles },
-        { kind: 'admin', legendKey: 'share.admins', options: admins.filter((a) => !a.disabled).map((a) => ({ id: a.id, name: a.name })) },
-      ],
-      clientMembersById: true,
       categoryList: categories.map((c) => ({
         id: c.id,
         name: c.name,
         members: c.members.map((m) => ({ ...m, name: nameOf(m.kind, m.id) ?? m.id })),
-        editable: JSON.stringify({ id: c.id, name: c.name, members: c.members }),
+        editable: JSON.stringify({ id: c.id, name: c.name, members: c.members.map((m) => ({ ...m, name: nameOf(m.kind, m.id) ?? m.id })) }),
       })),
       clientCategoryList: ofClients.items.map((c) => ({
         id: c.id,

@@ -141,7 +141,8 @@ export async function entryRows(
         hasTotp: entry.hasTotp,
         ownerKind: entry.owner.kind,
         isOwner: owns(entry),
-        grants: allowed?.grants ?? [],
+        // Named, so the share dialog lists who has access without asking the host again.
+        grants: allowed?.grants?.map((g) => ({ ...g, name: nameOf(g) })) ?? [],
         tags: entry.tags,
         contactId: entry.links.contactId,
         deviceId: entry.links.deviceId,

@@ -133,6 +133,13 @@ export interface HostDirectory {
    * `clientSearch()` reads `text` and `limit` as every directory should.
    */
   findClients(text: string, limit: number): Promise<HostClient[]>;
+  /**
+   * Admins whose name or email contains `text`, for the sharing pickers: the
+   * same records `admins()` answers, disabled ones too. `text` and `limit`
+   * read as in `findClients` (`clientSearch`), the answer in its order
+   * (`compareClients`): hosts with hundreds of staff answer a few by name.
+   */
+  findAdmins(text: string, limit: number): Promise<HostAdmin[]>;
   contacts(ids: readonly string[]): Promise<Map<string, HostContact>>;
   /** Those clients' contacts, each once, the same records `contacts()` answers; none of any other client. */
   contactsOfClients(clientIds: readonly string[]): Promise<HostContact[]>;

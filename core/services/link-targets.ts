@@ -10,9 +10,13 @@ import type { VaultContext } from './context.ts';
 /** Most suggestions one page of a link picker holds. */
 export const LINK_TARGETS_PAGE_MAX = 50;
 
-/** A link picker's query: `?search=<text>`, paged with `offset` and `limit` (default 20). */
+/**
+ * A link picker's query: `?search=<text>`, paged with `offset` and `limit`
+ * (default 20). No text lists every one (forms that pick a contact after the
+ * client); a single letter finds nothing, as every picker waits for two.
+ */
 export const linkTargetsQuerySchema = z.strictObject({
-  search: z.string().max(100).superRefine(textOf('line')),
+  search: z.string().max(100).superRefine(textOf('line')).default(''),
   offset: z.number().int().min(0).max(10_000).default(0),
   limit: z.number().int().min(1).max(LINK_TARGETS_PAGE_MAX).default(20),
 });
@@ -45,7 +49,7 @@ export class LinkTargets {
         || (facts.kind === 'client' && facts.active && facts.clientId === clientId && facts.contactId === null);
       if (!allowed) throw new ForbiddenError(`find the ${kind}s of this client`);
       const text = search.trim().toLowerCase();
-      if (text.length < 2) return { items: [], more: false };
+      if (text.length === 1) return { items: [], more: false };
       const found: LinkTarget[] = kind === 'contact'
         ? (await this.ctx.host.contactsOfClients([clientId]))
           .filter((c) => c.clientId === clientId && (c.name.toLowerCase().includes(text) || c.email.toLowerCase().includes(text)))

@@ -46,6 +46,18 @@ export class DemoDirectory implements HostDirectory {
     return rows.map(toClient).sort(compareClients);
   }
 
+  /** One query: the admin's name or email contains the text (LIKE, escaped as in findClients), the first `limit` by name. */
+  async findAdmins(text: string, limit: number): Promise<HostAdmin[]> {
+    const search = clientSearch(text, limit);
+    if (!search) return [];
+    const pattern = `%${escapeLike(search.lower)}%`;
+    const rows = await this.#adminQuery()
+      .where((q) => q.whereRaw("lower(a.name) like ? escape '!'", [pattern]).orWhereRaw("lower(a.email) like ? escape '!'", [pattern]))
+      .orderBy([{ column: 'a.name' }, { column: 'a.id' }])
+      .limit(search.limit) as AdminJoinRow[];
+    return rows.map(toAdmin).sort(compareClients);
+  }
+
   async contacts(ids: readonly string[]): Promise<Map<string, HostContact>> {
     const rows = await this.#byIds<ContactRow>(ids, 'id', () => this.knex(T.contacts).select('id', 'client_id', 'name', 'email', 'is_main'));
     return mapById(rows.map(toContact));

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { adminLogin, clickAndReload, expectQuiet, shot, startE2E, visit, type E2E, type WatchedPage, requireChromium } from './support.ts';
+import { grantRow, pickByKeyboard } from './picker.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
 declare const document: any;
@@ -117,9 +118,11 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
     const dialog = page.locator('[data-lk-category-dialog]');
     await dialog.waitFor({ state: 'visible' });
     await dialog.locator('[name=name]').fill('Backups — e2e');
-    await dialog.locator('[data-lk-member-view][data-kind="admin_role"][data-id="2"]').check();
-    await dialog.locator('[data-lk-member-edit][data-kind="admin"][data-id="4"]').check();
-    await dialog.locator('[data-lk-client-ids]').fill('1');
+    await pickByKeyboard(dialog, 'suppo', 'Support');
+    await pickByKeyboard(dialog, 'hoffm', 'Lena Hoffmann');
+    await grantRow(dialog, 'Lena Hoffmann').locator('select').selectOption('edit');
+    // A client member is found by name, never typed as an id.
+    await pickByKeyboard(dialog, 'blue harb', 'Blue Harbour Coffee Roasters');
     await shot(page, 'addon-category-dialog');
     await clickAndReload(page, dialog.locator('button[type=submit]'));
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import {
   adminLogin, clickAndReload, entryIdByName, expectQuiet, shot, startE2E, visit, type E2E, type WatchedPage, requireChromium } from './support.ts';
+import { grantRow, pickByKeyboard } from './picker.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
 declare const document: any;
@@ -147,17 +148,16 @@ describe('[sqlite] e2e: an admin on a client summary page', function () {
     await page.locator(`[data-lk-row="${newId}"] [data-lk-share]`).click();
     const dialog = page.locator('.lk-panel.lk-summary [data-lk-share-dialog]');
     await dialog.waitFor({ state: 'visible' });
-    const billingView = dialog.locator('[data-lk-grant-view][data-kind="admin_role"][data-id="3"]');
-    expect(await billingView.isChecked()).to.equal(false);
-    await billingView.check();
+    await pickByKeyboard(dialog, 'bill', 'Billing');
+    expect(await grantRow(dialog, 'Billing').locator('select').inputValue()).to.equal('view');
     await shot(page, 'admin-share-dialog');
     await clickAndReload(page, dialog.locator('button[type=submit]'));
 
     const editable = JSON.parse((await page.locator(`[data-lk-row="${newId}"] [data-lk-share]`).getAttribute('data-lk-share'))!) as { grants: Array<{ kind: string; id: string; canEdit: boolean }> };
-    expect(editable.grants).to.deep.include({ kind: 'admin_role', id: '3', canEdit: false });
+    expect(editable.grants).to.deep.include({ kind: 'admin_role', id: '3', canEdit: false, name: 'Billing' });
     // Reopening the dialog shows the grant.
     await page.locator(`[data-lk-row="${newId}"] [data-lk-share]`).click();
-    expect(await dialog.locator('[data-lk-grant-view][data-kind="admin_role"][data-id="3"]').isChecked()).to.equal(true);
+    expect(await grantRow(dialog, 'Billing').locator('select').inputValue()).to.equal('view');
     await dialog.locator('[data-lk-close]').click();
     // Carmen (Billing) can now see it, through the role.
     const forCarmen = await e2e.host.latchkey.entries.get({ kind: 'admin', adminId: '5' }, newId);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { totpCode } from '../../core/index.ts';
+import { describeActor, totpCode } from '../../core/index.ts';
 import { DEMO_PASSWORD } from '../../examples/demo-host/seed-data.ts';
 import { adminLogin, api, expectQuiet, requireChromium, shot, startE2E, visit, type E2E, type WatchedPage } from './support.ts';
 
@@ -118,10 +118,29 @@ describe('[sqlite] e2e: step-up verification with an authenticator app', functio
     await reset.locator('button[type=submit]').click();
     await admin.page.locator('[data-lk-toast]:not(:empty)').waitFor();
     expect((await e2e.host.latchkey.stepUp.status(sam, null)).methods).to.deep.equal([]);
+    // A contact's factor: the client found by typing part of its name, then the contact chosen from its list by name.
+    const client = reset.locator('input[role=combobox][name=clientId]');
+    await client.fill('blue harb');
+    await reset.locator('[role=option]', { hasText: 'Blue Harbour Coffee Roasters' }).waitFor({ state: 'visible' });
+    await client.press('ArrowDown');
+    await client.press('Enter');
+    expect(await client.inputValue()).to.equal('Blue Harbour Coffee Roasters');
+    const contact = reset.locator('select[name=contactId]');
+    await contact.locator('option', { hasText: 'Tom Whitaker' }).waitFor({ state: 'attached' });
+    await contact.selectOption({ label: 'Tom Whitaker' });
+    await reset.locator('select[name=adminId]').selectOption('');
+    const [answer] = await Promise.all([
+      admin.page.waitForResponse((r) => r.url().endsWith('/api/step-up/reset')),
+      reset.locator('button[type=submit]').click(),
+    ]);
+    expect(answer.status()).to.equal(204);
     expectQuiet(admin.watch, 'reset');
     const events = await e2e.host.latchkey.audit.list({ kind: 'system' }, {});
     const actions = events.filter((e) => e.action.startsWith('stepUp.')).map((e) => e.action);
     expect(actions).to.include.members(['stepUp.enrol', 'stepUp.verify', 'stepUp.failed', 'stepUp.reset']);
+    const tom = describeActor({ kind: 'client', clientId: '1', contactId: '2' });
+    const resets = events.filter((e) => e.action === 'stepUp.reset').map((e) => (e.details as { person?: string }).person);
+    expect(resets).to.include(`${tom.kind}:${tom.id}`);
     expect(JSON.stringify(events)).not.to.include(recoveryCodes[0]!);
   });
 });

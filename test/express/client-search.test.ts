@@ -88,4 +88,14 @@ forEachDatabase('HTTP: finding clients for a picker', (db) => {
     expect(unknown.status).to.equal(400);
     expect(unknown.json()).to.include({ field: 'limit' });
   });
+
+  it('with no search text an admin gets every contact of the client, a page at a time; another client\'s account is refused', async () => {
+    const contacts = await h.browser(sam).api('GET', '/clients/c-acme/contacts');
+    expect(contacts.status, contacts.text).to.equal(200);
+    expect(contacts.json<{ items: Array<{ id: string }> }>().items.map((c) => c.id)).to.include('k-acme-dev');
+    expect((await h.browser(sam).api('GET', '/clients/c-nobody/contacts')).json()).to.deep.equal({ items: [], more: false });
+    const refused = await h.browser(acme).api('GET', '/clients/c-globex/contacts');
+    expect(refused.status).to.equal(403);
+    expect(refused.text).not.to.contain('Dev Acme');
+  });
 });

@@ -142,6 +142,8 @@ function frameScopeSuite(db: TestDatabase): void {
         ['GET', '/categories', undefined],
         ['POST', '/categories', { name: 'Sidebar category' }],
         ['GET', '/clients?search=glo', undefined],
+        ['GET', '/clients/c-globex/contacts', undefined],
+        ['GET', '/category-members?search=glo', undefined],
         ['POST', '/mail/preview', {}],
         ['POST', '/addon/zendesk-links/link', {}],
       ];
@@ -167,6 +169,8 @@ function frameScopeSuite(db: TestDatabase): void {
       expect(edited.status, edited.text).to.equal(200);
       const shared = await browser.api('PUT', `/entries/${id}/grants`, { version: 2, grants: [{ kind: 'contact', id: 'k-acme-dev' }, { kind: 'admin', id: 'a-sys' }] }, csrf);
       expect(shared.status, shared.text).to.equal(200);
+      const found = await browser.api('GET', `/entries/${id}/share-targets?search=acme`);
+      expect(found.json<{ items: Array<{ id: string }> }>().items.map((t) => t.id), found.text).to.include('k-acme-dev');
       const history = await browser.api('GET', `/entries/${id}/history`);
       expect(history.status, history.text).to.equal(200);
       expect((await browser.api('GET', `/entries?ticketId=t-100`)).status).to.equal(200);

@@ -136,6 +136,10 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     },
     { operation: 'shareEntry', title: 'no grants', status: 400, call: async () => call(owner, 'PUT', `/entries/${entryId}/grants`, { json: { version: await version() } }) },
 
+    { operation: 'findShareTargets', title: 'people found by part of a name', status: 200, call: () => call(owner, 'GET', `/entries/${entryId}/share-targets?search=ac&limit=2`) },
+    { operation: 'findShareTargets', title: 'a limit past 50', status: 400, call: () => call(owner, 'GET', `/entries/${entryId}/share-targets?search=ac&limit=51`) },
+    { operation: 'findShareTargets', title: 'an admin who may not share the entry', status: 403, call: () => call(sid, 'GET', `/entries/${entryId}/share-targets?search=ac`) },
+
     { operation: 'revealEntry', title: 'the secrets', status: 200, call: () => call(owner, 'POST', `/entries/${entryId}/reveal`) },
     { operation: 'revealEntry', title: 'an unknown entry', status: 404, call: () => call(owner, 'POST', `/entries/${UNKNOWN_ID}/reveal`) },
 
@@ -167,7 +171,7 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     { operation: 'findClientContacts', title: 'a limit past the page size', status: 400, call: () => call(owner, 'GET', '/clients/c-acme/contacts?search=dev&limit=51') },
     { operation: 'findClientContacts', title: 'a contact asking', status: 403, call: () => call(acmeDev, 'GET', '/clients/c-acme/contacts?search=an') },
     { operation: 'findClientDevices', title: 'a client\'s devices found by name', status: 200, call: () => call(owner, 'GET', '/clients/c-acme/devices?search=fire') },
-    { operation: 'findClientDevices', title: 'no search text', status: 400, call: () => call(owner, 'GET', '/clients/c-acme/devices') },
+    { operation: 'findClientDevices', title: 'a search past 100 characters', status: 400, call: () => call(owner, 'GET', `/clients/c-acme/devices?search=${'x'.repeat(101)}`) },
     { operation: 'findClientDevices', title: 'a client asking for another client\'s', status: 403, call: () => call(acme, 'GET', '/clients/c-globex/devices?search=fi') },
 
     {
@@ -179,6 +183,10 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
       },
     },
     { operation: 'createCategory', title: 'no name', status: 400, call: () => call(owner, 'POST', '/categories', { json: {} }) },
+
+    { operation: 'findCategoryMembers', title: 'people and clients found by part of a name', status: 200, call: () => call(owner, 'GET', '/category-members?search=su') },
+    { operation: 'findCategoryMembers', title: 'no search text', status: 400, call: () => call(owner, 'GET', '/category-members') },
+    { operation: 'findCategoryMembers', title: 'an admin who may not run the addon', status: 403, call: () => call(sam, 'GET', '/category-members?search=su') },
 
     { operation: 'listCategories', title: 'the categories', status: 200, call: () => call(owner, 'GET', '/categories') },
     { operation: 'listCategories', title: 'no session', status: 401, call: () => call(null, 'GET', '/categories') },

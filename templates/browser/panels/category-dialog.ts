@@ -1,14 +1,19 @@
 import { call } from './api-client.ts';
-import { all, closeDialogOf, inputOf, optional, required } from './dom.ts';
-import type { EditableCategory, Principal } from './editable.ts';
+import { all, closeDialogOf, inputOf, required } from './dom.ts';
+import type { EditableCategory } from './editable.ts';
 import { clearErrors, showErrors } from './form-errors.ts';
+import { addToGrantList, fillGrantList, grantListPrincipals } from './grant-list.ts';
 import type { PanelConfig } from './panel-config.ts';
-import { checkedPrincipals, checkPrincipals } from './principals.ts';
+import { PICK_EVENT, startSearchPicker, type PickerHit } from './search-picker.ts';
 
-const VIEW = '[data-lk-member-view]';
-const EDIT = '[data-lk-member-edit]';
+const listening = new WeakSet<HTMLFormElement>();
 
-/** Opens the add dialog (`category` null) or the edit dialog, with the members checked. */
+/**
+ * Opens the add dialog (`category` null) or the edit dialog: its members
+ * listed by name, each able to view or edit, and a picker that finds more by
+ * name (`/category-members`: staff, roles and clients for an addon manager,
+ * a client's own contacts in the client area).
+ */
 export function openCategoryDialog(cfg: PanelConfig, category: EditableCategory | null): void {
   const dialog = required(cfg.panel, '[data-lk-category-dialog]', HTMLDialogElement);
   const form = required(dialog, 'form', HTMLFormElement);
@@ -18,10 +23,15 @@ export function openCategoryDialog(cfg: PanelConfig, category: EditableCategory 
   title.textContent = (category ? title.dataset.lkTitleEdit : title.dataset.lkTitleNew) ?? '';
   inputOf(form, 'id').value = category ? category.id : '';
   inputOf(form, 'name').value = category ? category.name : '';
-  const members = category?.members || [];
-  checkPrincipals(form, members, VIEW, EDIT);
-  const clientIds = optional(form, '[data-lk-client-ids]', HTMLInputElement);
-  if (clientIds) clientIds.value = uniqueClients(members).join(', ');
+  const list = required(form, '[data-lk-grant-list]', HTMLElement);
+  fillGrantList(list, (category?.members ?? []).map((m) => ({ ...m, name: m.name ?? m.id })));
+  startSearchPicker(required(form, '[data-lk-search-picker]', HTMLElement));
+  if (!listening.has(form)) {
+    listening.add(form);
+    form.addEventListener(PICK_EVENT, (event) => {
+      if (event instanceof CustomEvent) addToGrantList(list, event.detail as PickerHit);
+    });
+  }
   // A client's category: staff rename it; who is in it is the client's to say, so members are neither shown nor sent.
   const renameOnly = Boolean(category && category.renameOnly);
   form.dataset.lkRenameOnly = renameOnly ? '1' : '';
@@ -31,18 +41,10 @@ export function openCategoryDialog(cfg: PanelConfig, category: EditableCategory 
   inputOf(form, 'name').focus();
 }
 
-/** The ids of the client members, each once. */
-function uniqueClients(members: readonly Principal[]): string[] {
-  return [...new Map(members.filter((m) => m.kind === 'client').map((m) => [m.id, m.id])).values()];
-}
-
 /** Creates or saves the category: its name, and its members unless staff may only rename it. */
 export async function submitCategory(cfg: PanelConfig, form: HTMLFormElement): Promise<void> {
-  const members = checkedPrincipals(form, VIEW, EDIT);
-  const clientIds = optional(form, '[data-lk-client-ids]', HTMLInputElement);
-  if (clientIds) {
-    for (const id of clientIds.value.split(/[\s,;]+/).filter(Boolean)) members.push({ kind: 'client', id, canEdit: false });
-  }
+  const members = grantListPrincipals(required(form, '[data-lk-grant-list]', HTMLElement))
+    .map((m) => ({ kind: m.kind, id: m.id, canEdit: m.canEdit }));
   const id = inputOf(form, 'id').value;
   const name = inputOf(form, 'name').value;
   const body = form.dataset.lkRenameOnly ? { name } : { name, members };

@@ -8,6 +8,8 @@ export interface Principal {
   canEdit: boolean;
   /** Grants only: edit and share. */
   canShare?: boolean;
+  /** The name the page knew it by, for the dialogs' lists. */
+  name?: string;
 }
 
 /** An entry as its row offers it to the dialogs: no secret, only whether it has one. */

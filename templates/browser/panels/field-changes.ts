@@ -26,7 +26,7 @@ export function onPanelInput(event: Event): void {
 export function onPanelFocus(event: FocusEvent): void {
   const target = event.target;
   if (!(target instanceof Element)) return;
-  const picker = target.closest('[data-lk-client-picker]');
+  const picker = target.closest('[data-lk-client-picker], [data-lk-search-picker]');
   if (picker instanceof HTMLElement && picker.closest('[data-lk-api]')) startClientPicker(picker);
   if (target.matches('[data-lk-mail-field]')) noteMailFieldFocus(target);
 }

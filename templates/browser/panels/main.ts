@@ -14,6 +14,8 @@ import { onTransferChange, onTransferClick, onTransferSubmit } from './transfer.
 import { askForVerification } from './step-up-dialog.ts';
 import { configOf } from './panel-config.ts';
 import { onTagKey } from './tag-input.ts';
+import { PICK_EVENT } from './search-picker.ts';
+import { onPanelPick, onPickedClick } from './pick-actions.ts';
 
 if (!window.__latchkeyLoaded) {
   window.__latchkeyLoaded = true;
@@ -31,6 +33,8 @@ if (!window.__latchkeyLoaded) {
   document.addEventListener('click', (event) => void onTransferClick(event));
   document.addEventListener('submit', (event) => void onTransferSubmit(event));
   document.addEventListener('change', onTransferChange);
+  document.addEventListener(PICK_EVENT, (event) => void onPanelPick(event));
+  document.addEventListener('click', onPickedClick);
   onVerificationRequired(askForVerification);
 }
 reportFrameHeight();
