@@ -7,8 +7,6 @@ import type { Hook } from './hook-contract.ts';
 import { namesFrom, panelBase } from './panel-model.ts';
 import { staffClientData } from './staff-client-data.ts';
 
-const SYSTEM = { kind: 'system' } as const;
-
 /**
  * The helpdesk ticket sidebar: the access details of the ticket's client that
  * this staff member may see, those of the ticket's service (or linked to the
@@ -18,9 +16,12 @@ const SYSTEM = { kind: 'system' } as const;
 export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
   return async (actor, context, surface) => {
     if (actor.kind !== 'admin' || !context.ticketId) return null;
-    // A database read, not a host call: asking first spares the host every call for a panel left out.
-    if (!(await lk.settings.get(SYSTEM)).staffPanels.ticketSidebar) return null;
+    // Started first, so the services below read the settings from it: one statement for the settings and
+    // the admin's categories. A panel left out is known when the first round of host look-ups is back.
+    const settings = lk.settings.forPanelOf(actor);
+    settings.catch(() => undefined);
     const [admins, tickets] = await Promise.all([lk.host.admins([actor.adminId]), lk.host.tickets([context.ticketId])]);
+    if (!(await settings).staffPanels.ticketSidebar) return null;
     const admin = admins.get(actor.adminId);
     const ticket = tickets.get(context.ticketId);
     if (!admin || admin.disabled || !ticket) return null;
