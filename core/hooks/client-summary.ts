@@ -23,8 +23,9 @@ export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
     // Everything the panel reads starts at once; the services refuse an unknown or disabled admin on their own.
     const data = staffClientData(lk, actor, clientId, clientLookup);
     data.catch(() => undefined);
+    if (!(await settings).staffPanels.clientSummary) return null;
     const [admin, client] = await Promise.all([lk.host.admins([actor.adminId]).then((found) => found.get(actor.adminId)), clientLookup]);
-    if (!admin || admin.disabled || !client || !(await settings).staffPanels.clientSummary) return null;
+    if (!admin || admin.disabled || !client) return null;
     const { entries, more, facts, categories, targets, dialog } = await data;
     const rows = await entryRows(lk, actor, entries, categories, undefined, namesFrom(lk, targets), facts);
     return renderer.render('hooks/client-summary', {

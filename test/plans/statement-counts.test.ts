@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { createHooks, createLatchkey, Renderer, withinRequest, type Actor, type Hooks, type HookSurface } from '../../core/index.ts';
 import { forEachDatabase, testKeys } from '../support/databases.ts';
-import { clientId, contactId, manager, openPlanVault, serviceId, supportAdmin, system, ticketId } from './plan-world.ts';
+import { clientId, contactId, extendedAdmin, manager, openPlanVault, serviceId, supportAdmin, system, ticketId } from './plan-world.ts';
 import type { Vault } from '../support/databases.ts';
 import { entryRows } from '../../core/hooks/entry-rows-model.ts';
 
@@ -67,7 +67,7 @@ forEachDatabase('SQL statements per panel render, reveal and create', (db) => {
   });
 
   for (const [who, actor, sees] of [['the client', client, 'Mailbox'], ['its main contact', mainContact, 'Mailbox'], ['another contact', otherContact, 'Shop admin']] as const) {
-    it(`the client area of ${who} renders with at most 4 statements: the settings, the categories, the page and the language the person chose`, async () => {
+    it(`the client area of ${who} renders with at most 4 statements: the staff panels' 3 and the language the person chose`, async () => {
       let html: string | null = null;
       const sent = await statementsOf(vault.raw, async () => { html = await hooks.clientArea(actor, {}, surface); });
       expect(html, 'the client area').to.contain(sees);
@@ -127,6 +127,27 @@ forEachDatabase('SQL statements per panel render, reveal and create', (db) => {
       expect((await lk.settings.get(system)).defaultReminderDays).to.equal(days === 30 ? 31 : 30);
     });
   });
+
+  for (const [who, actor] of [['a support admin', supportAdmin], ['an extended admin who is also a category member', extendedAdmin]] as const) {
+    it(`the settings read in one statement with the categories of ${who} give the categories and the page that reading them apart gives`, async () => {
+      const lk = vault.lk;
+      const team = await lk.categories.create(manager, { name: `Team of ${who}`, members: [{ kind: 'admin', id: 'a-ext', canEdit: false }] });
+      await lk.settings.update(system, { extendedAdminRoleIds: ['r-ext'] });
+      try {
+        const read = () => Promise.all([lk.categories.list(actor), lk.entries.firstPage(actor, { clientId: clientId(0), limit: 500 })]);
+        let together: unknown;
+        const sent = await statementsOf(vault.raw, () => withinRequest(async () => {
+          const settings = lk.settings.forPanelOf(actor);
+          together = [await settings, ...await read()];
+        }));
+        expect(sent, sent.join('\n')).to.have.length(2);
+        expect(together).to.deep.equal([await lk.settings.get(system), ...await read()]);
+      } finally {
+        await lk.settings.update(system, { extendedAdminRoleIds: [] });
+        await lk.categories.delete(manager, team.id);
+      }
+    });
+  }
 
   it('a settings change made by another app instance on the same database counts from the next render', async () => {
     const other = await createLatchkey({ database: { knex: vault.raw }, keys: testKeys(), host: vault.lk.host, tablePrefix: vault.tables.entries.replace(/entries$/, '') });
