@@ -46,6 +46,8 @@ function reachKey(facts: ActorFacts): string {
 }
 
 const REACH_MEMO = 'categories:';
+/** The union row the settings are joined to. */
+const SETTINGS_ROW = 2;
 
 /** After a category was written in this request: its next list reads afresh. */
 export function forgetCategoryReach(): void {
@@ -79,10 +81,11 @@ export function settingsWithCategoryReach(
 }
 
 /**
- * The reach, and with `settings` null the stored settings too (a row of their
- * own, last in the union). Memberships are asked for unless the settings
- * already say the actor is an extended admin, who reaches every entry
- * without them.
+ * The reach, and with `settings` null the stored settings too: joined to a
+ * row of their own, last in the union, after the union is sorted. Outside
+ * the union, because a text column in it would make MariaDB sort the union
+ * in an on-disk table. Memberships are asked for unless the settings already
+ * say the actor is an extended admin, who reaches every entry without them.
  */
 async function readCategoryReach(
   knex: Knex, t: TableNames, facts: Exclude<ActorFacts, { kind: 'system' }>, settings: VaultSettings | null,
@@ -90,30 +93,33 @@ async function readCategoryReach(
   const principals = principalsOf(facts);
   const listed = knex(`${t.categories} as c`)
     .select('c.id', 'c.name', 'c.owner_kind', 'c.owner_id', 'c.created_at', 'c.updated_at', 'm.member_kind', 'm.member_id', 'm.can_edit')
-    .select(knex.raw('0 as membership, NULL as settings_value'))
+    .select(knex.raw('0 as membership'))
     .leftJoin(`${t.categoryMembers} as m`, 'm.category_id', 'c.id');
   listedBy(listed, facts, principals, t);
   const parts = [listed];
   if (!(settings !== null && facts.kind === 'admin' && isExtended(facts, settings))) {
     parts.push(knex(`${t.categoryMembers} as r`).distinct('r.category_id as id')
-      .select(knex.raw('NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1, NULL'))
+      .select(knex.raw('NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1'))
       .where((any) => { for (const [kind, id] of principals) any.orWhere((one) => one.where('r.member_kind', kind).andWhere('r.member_id', id)); }));
   }
-  if (settings === null) {
-    parts.push(knex(t.settings).select(knex.raw('NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 2'), 'value').where('key', SETTINGS_KEY));
-  }
+  if (settings === null) parts.push(knex.select(knex.raw(`NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ${SETTINGS_ROW}`)));
   const [first, ...rest] = parts;
   const union = rest.length === 0 ? first! : first!.unionAll(rest, false);
-  const rows = await knex.select('*').from(union.as('u')).orderBy([{ column: 'membership' }, { column: 'name' }, { column: 'id' }]) as Array<
-    CategoryRow & Pick<MemberRow, 'member_kind' | 'member_id' | 'can_edit'> & { membership: number | string; settings_value: string | null }
+  const query = knex.select('u.*').from(union.as('u')).orderBy([{ column: 'u.membership' }, { column: 'u.name' }, { column: 'u.id' }]);
+  if (settings === null) {
+    query.select('s.value as settings_value')
+      .leftJoin(`${t.settings} as s`, (on) => on.on(knex.raw(`u.membership = ${SETTINGS_ROW}`)).andOnVal('s.key', '=', SETTINGS_KEY));
+  }
+  const rows = await query as Array<
+    CategoryRow & Pick<MemberRow, 'member_kind' | 'member_id' | 'can_edit'> & { membership: number | string; settings_value?: string | null }
   >;
   const byId = new Map<string, Category>();
   let memberIds: string[] = [];
   let stored: string | null = null;
   for (const row of rows) {
     const membership = Number(row.membership);
-    if (membership === 2) {
-      stored = row.settings_value;
+    if (membership === SETTINGS_ROW) {
+      stored = row.settings_value ?? null;
       continue;
     }
     if (membership === 1) {
