@@ -7,7 +7,7 @@ import {
   Keyring, LatchkeyError, Migrator, openDatabase, packageFile, parseAuditCheckpoints, redactDatabaseUrl, tableNames,
   type AuditCheckpoint, type HostDirectory, type Latchkey,
 } from '../../core/index.ts';
-import { readEnvironment } from './environment.ts';
+import { describeDatabase, keyringFor, readEnvironment, requireExistingDatabase, type CliEnvironment } from './environment.ts';
 import { loadHostModule } from './host-module.ts';
 import { adapterMigrationsOf } from './adapter-migrations.ts';
 import { addTransferCommands } from './transfer-commands.ts';
@@ -38,9 +38,13 @@ for (const [name, description] of [
   ['rollback', 'undo the last batch of migrations'],
   ['status', 'list applied and pending migrations'],
 ] as const) {
-  migrate.command(name).description(description).action(() => withMigrator(async (migrator) => {
+  // Only "latest" may create a SQLite file; asked about a vault, the others refuse one that is not there.
+  // "status" names its database in its report.
+  const options = { mayCreate: name === 'latest', announce: name !== 'status' };
+  migrate.command(name).description(description).action(() => withMigrator(options, async (migrator, env) => {
     if (name === 'status') {
       const { applied, pending } = await migrator.status();
+      console.log(describeDatabase(env));
       for (const m of applied) console.log(`applied  ${m}`);
       for (const m of pending) console.log(`pending  ${m}`);
       if (applied.length + pending.length === 0) console.log('no migrations');
@@ -135,11 +139,13 @@ function readText(path: string, what: string): string {
   }
 }
 
-async function withMigrator(body: (migrator: Migrator) => Promise<void>): Promise<void> {
-  const env = readEnvironment();
+async function withMigrator(
+  options: { mayCreate: boolean; announce: boolean }, body: (migrator: Migrator, env: CliEnvironment) => Promise<void>,
+): Promise<void> {
+  const env = databaseEnvironment(options);
   const { knex } = openDatabase({ url: env.databaseUrl });
   try {
-    await body(new Migrator(knex, tableNames(env.tablePrefix ?? DEFAULT_TABLE_PREFIX), adapterMigrationsOf(env.hostKind)));
+    await body(new Migrator(knex, tableNames(env.tablePrefix ?? DEFAULT_TABLE_PREFIX), adapterMigrationsOf(env.hostKind)), env);
   } catch (err) {
     throw asUnavailable(err);
   } finally {
@@ -166,11 +172,23 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 }
 
-async function withVault(body: (lk: Latchkey) => Promise<void>, needsHost = false): Promise<void> {
+/**
+ * The environment of a command that opens the database. A database picked
+ * without LATCHKEY_DATABASE_URL (the default, or the demo's) is named on
+ * stderr, so that stdout stays the command's answer.
+ */
+function databaseEnvironment({ mayCreate = false, announce = true } = {}): CliEnvironment {
   const env = readEnvironment();
+  if (!mayCreate) requireExistingDatabase(env);
+  if (announce && env.databaseSource !== 'LATCHKEY_DATABASE_URL') console.error(describeDatabase(env));
+  return env;
+}
+
+async function withVault(body: (lk: Latchkey) => Promise<void>, needsHost = false): Promise<void> {
+  const env = databaseEnvironment();
   const lk = await createLatchkey({
     database: { url: env.databaseUrl },
-    keys: Keyring.fromEnv(),
+    keys: keyringFor(env),
     host: await hostDirectory(needsHost),
     tablePrefix: env.tablePrefix,
     adapterMigrations: adapterMigrationsOf(env.hostKind),

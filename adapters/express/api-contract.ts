@@ -13,6 +13,12 @@ export const watchSchema = z.strictObject({ watch: z.boolean() });
  * escaping (quotes and line breaks, all over a CSV) can double it.
  */
 export const IMPORT_BODY_LIMIT_BYTES = 2 * MAX_IMPORT_BYTES + 64 * 1024;
+/**
+ * How far past the page's offset `GET /entries` counts: a caller who sees
+ * most of a large vault is told "at least this many" instead of having every
+ * entry read for an exact total.
+ */
+export const ENTRIES_COUNT_UP_TO = 1_000;
 /** `?all=true` as a query string says it. */
 const listApiTokensQuery = z.strictObject({ all: z.enum(['true', 'false']).optional() });
 
@@ -83,7 +89,7 @@ export interface ApiRoute {
  */
 export const API_ROUTES = {
   listEntries: {
-    method: 'get', path: '/entries', summary: 'Entries the caller may see, a page at a time',
+    method: 'get', path: '/entries', summary: `Entries the caller may see, a page at a time; \`total\` counts at most ${ENTRIES_COUNT_UP_TO} past \`offset\` (\`totalIsAtLeast\` then says there are more)`,
     access: 'session', tokenScope: 'read', query: listEntriesSchema, responses: { 200: 'EntryPage' },
   },
   createEntry: {

@@ -6,7 +6,7 @@ import {
   AccessReportService, describeActor, ForbiddenError, ImportFormatError, issue, previewMail, runAddonAction, totpCode, validate, ValidationError,
   type Actor, type AddonSection, type RelyingParty, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
-import { API_ROUTES, languageSchema, PATH_PARAMS, watchSchema, type ApiOperation, type ApiRoute, type HostJobOperation } from './api-contract.ts';
+import { API_ROUTES, ENTRIES_COUNT_UP_TO, languageSchema, PATH_PARAMS, watchSchema, type ApiOperation, type ApiRoute, type HostJobOperation } from './api-contract.ts';
 import type { Reach } from './frame-scope.ts';
 import { jsonBody, refuseUnreadableJson } from './body-limits.ts';
 import { openApiDocument } from './openapi-document.ts';
@@ -103,7 +103,7 @@ export function apiRoutes(
   let document: string | undefined;
 
   const handlers: Record<ApiOperation, RequestHandler> = {
-    listEntries: handle((req, _res, actor, reach) => lk.entries.list(actor, reach.listQuery(queryObject(req, ['offset', 'limit'])))),
+    listEntries: handle((req, _res, actor, reach) => lk.entries.list(actor, reach.listQuery(queryObject(req, ['offset', 'limit'])), { countUpTo: ENTRIES_COUNT_UP_TO })),
     createEntry: handle(async (req, res, actor, reach) => {
       await reach.requireNewEntry(lk, req.body);
       res.status(201);

@@ -6,8 +6,6 @@ import type { Hook } from './hook-contract.ts';
 import { namesFrom, panelBase } from './panel-model.ts';
 import { clientDataHiddenFrom, staffClientData } from './staff-client-data.ts';
 
-const SYSTEM = { kind: 'system' } as const;
-
 /**
  * The admin's client summary page: the client's access details this admin may
  * see, service credentials first, and a form to add one. The installer may
@@ -16,19 +14,22 @@ const SYSTEM = { kind: 'system' } as const;
 export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
   return async (actor, context, surface) => {
     if (actor.kind !== 'admin' || !context.clientId) return null;
-    // A database read, not a host call: asking first spares the host every call for a panel left out.
-    const settings = await lk.settings.get(SYSTEM);
-    if (!settings.staffPanels.clientSummary) return null;
+    // Started first, so the services below read the settings from it: one statement for the settings and
+    // the admin's categories. A panel left out is known when the first round of host look-ups is back.
+    const settings = lk.settings.forPanelOf(actor);
+    settings.catch(() => undefined);
     const clientId = context.clientId;
     const clientLookup = lk.host.clients([clientId]).then((found) => found.get(clientId) ?? null);
     // Everything the panel reads starts at once; the services refuse an unknown or disabled admin on their own.
     const data = staffClientData(lk, actor, clientId, clientLookup);
     data.catch(() => undefined);
+    const panelSettings = await settings;
+    if (!panelSettings.staffPanels.clientSummary) return null;
     const [admin, client] = await Promise.all([lk.host.admins([actor.adminId]).then((found) => found.get(actor.adminId)), clientLookup]);
     if (!admin || admin.disabled || !client) return null;
     const { entries, more, facts, categories, targets, dialog, linkFields } = await data;
     const rows = await entryRows(lk, actor, entries, categories, undefined, namesFrom(lk, targets), facts);
-    const hidden = clientDataHiddenFrom(admin, settings);
+    const hidden = clientDataHiddenFrom(admin, panelSettings);
     return renderer.render('hooks/client-summary', {
       ...panelBase(surface, actor, categories, targets, { clientId: client.id }, dialog, linkFields),
       client: { id: client.id, name: client.name },

@@ -7,8 +7,6 @@ import type { Hook } from './hook-contract.ts';
 import { namesFrom, panelBase } from './panel-model.ts';
 import { clientDataHiddenFrom, staffClientData } from './staff-client-data.ts';
 
-const SYSTEM = { kind: 'system' } as const;
-
 /**
  * The helpdesk ticket sidebar: the access details of the ticket's client that
  * this staff member may see, those of the ticket's service (or linked to the
@@ -18,10 +16,13 @@ const SYSTEM = { kind: 'system' } as const;
 export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
   return async (actor, context, surface) => {
     if (actor.kind !== 'admin' || !context.ticketId) return null;
-    // A database read, not a host call: asking first spares the host every call for a panel left out.
-    const settings = await lk.settings.get(SYSTEM);
-    if (!settings.staffPanels.ticketSidebar) return null;
+    // Started first, so the services below read the settings from it: one statement for the settings and
+    // the admin's categories. A panel left out is known when the first round of host look-ups is back.
+    const settings = lk.settings.forPanelOf(actor);
+    settings.catch(() => undefined);
     const [admins, tickets] = await Promise.all([lk.host.admins([actor.adminId]), lk.host.tickets([context.ticketId])]);
+    const panelSettings = await settings;
+    if (!panelSettings.staffPanels.ticketSidebar) return null;
     const admin = admins.get(actor.adminId);
     const ticket = tickets.get(context.ticketId);
     if (!admin || admin.disabled || !ticket) return null;
@@ -35,7 +36,7 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
       || (ticket.serviceId !== null && entry.links.serviceId === ticket.serviceId);
     const ordered = [...all.filter(linked), ...all.filter((e) => !linked(e))];
     const rows = await entryRows(lk, actor, ordered, categories, linked, namesFrom(lk, targets), facts);
-    const hidden = clientDataHiddenFrom(admin, settings);
+    const hidden = clientDataHiddenFrom(admin, panelSettings);
     return renderer.render('hooks/ticket-sidebar', {
       ...panelBase(surface, actor, categories, targets, {
         clientId: client.id, ticketId: ticket.id, serviceId: ticket.serviceId,

@@ -65,11 +65,13 @@ export class VaultContext {
    * request (see request-scope.ts); inside one (`db` a transaction) always afresh.
    */
   async settings(db: Knex | Knex.Transaction = this.knex): Promise<VaultSettings> {
-    const read = async () => {
-      const row = await db(this.tables.settings).select('value').where('key', SETTINGS_KEY).first() as { value: string } | undefined;
-      return settingsFrom(row?.value ?? null);
-    };
-    return db === this.knex ? oncePerRequest(SETTINGS_MEMO, read) : read();
+    return db === this.knex ? oncePerRequest(SETTINGS_MEMO, () => this.storedSettings(db)) : this.storedSettings(db);
+  }
+
+  /** The settings as stored now, read on every call (`settings` keeps them for the request). */
+  async storedSettings(db: Knex | Knex.Transaction = this.knex): Promise<VaultSettings> {
+    const row = await db(this.tables.settings).select('value').where('key', SETTINGS_KEY).first() as { value: string } | undefined;
+    return settingsFrom(row?.value ?? null);
   }
 
   /** The stored settings as a scalar subquery, for a statement that reads them along with something else. */

@@ -21,6 +21,11 @@ export class RequestMemo {
     return value;
   }
 
+  /** Whether this request already read (or is reading) `key`. */
+  has(key: string): boolean {
+    return this.#values.has(key);
+  }
+
   /** After a write this request made: the next read sees it. A key ending in `*` forgets every key it starts. */
   forget(key: string): void {
     if (!key.endsWith('*')) {

@@ -9,6 +9,7 @@ import { settingsPatchSchema, settingsSchema, type SettingsPatch } from '../vali
 import { validate } from '../validation/validate.ts';
 import { SETTINGS_KEY, SETTINGS_MEMO, type VaultContext } from './context.ts';
 import { currentRequest } from './request-scope.ts';
+import { settingsWithCategoryReach } from './category-reach.ts';
 
 export class SettingsService {
   constructor(private readonly ctx: VaultContext) {}
@@ -19,6 +20,20 @@ export class SettingsService {
       if (!canDo(facts, 'changeSettings', settings) && actor.kind !== 'system') throw new ForbiddenError('read the settings');
       return settings;
     });
+  }
+
+  /**
+   * The settings a panel shown to `actor` follows, read as the system (the
+   * panel is not the settings page). Within a request they come in one
+   * statement with the categories the actor reaches, which the panel lists
+   * and filters its entries by next. Call it before the panel's other
+   * services, so that they read the settings from this statement.
+   */
+  async forPanelOf(actor: Actor): Promise<VaultSettings> {
+    return this.ctx.guard(() => settingsWithCategoryReach(this.ctx.knex, this.ctx.tables, this.ctx.actorFacts(actor), {
+      settings: () => this.ctx.settings(),
+      storedSettings: () => this.ctx.storedSettings(),
+    }));
   }
 
   /**

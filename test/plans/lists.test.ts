@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createHooks, Renderer, type Actor, type Hooks, type HookSurface, type ListEntriesQuery, type SettingsPatch } from '../../core/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
+import { Harness } from '../express/harness.ts';
 import { explain, fullScansOf, plansOf, recordStatements, rowsReadOnMariaDb, type QueryPlan, type Statement } from '../support/query-plan.ts';
 import {
   adminCategoryId, allowedAdmin, clientId, contactId, deviceId, extendedAdmin, juniorAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
@@ -208,6 +209,26 @@ forEachDatabase('query plans: lists and their counts', (db) => {
         }
       });
     }
+
+    it('the API\'s GET /entries counts as the page does: "at least 1000" from a count that stops after 1,001 entries', async () => {
+      await configure(managerSettings[0]![1]);
+      const api = await Harness.start(db, { vault: world.vault });
+      try {
+        let body: unknown;
+        const statements = await recordStatements(world.vault.raw, async () => {
+          const response = await api.browser(manager).api('GET', '/entries?limit=25');
+          expect(response.status, response.text).to.equal(200);
+          body = JSON.parse(response.text);
+        });
+        expect(body).to.include({ total: 1000, totalIsAtLeast: true, offset: 0, limit: 25 });
+        const counts = statements.filter((s) => /^select count\(/i.test(s.sql) && s.sql.includes(world.vault.tables.entries));
+        expect(counts, 'one count of entries').to.have.length(1);
+        expect(counts[0]!.sql).to.match(/limit \?\) as [`"]capped[`"]/);
+        expect(counts[0]!.bindings).to.include(1001);
+      } finally {
+        await api.close();
+      }
+    });
 
     it('an extended admin\'s page is read off the name index in list order, with no sort', async () => {
       await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: ['r-ext'] });
