@@ -20,6 +20,7 @@ import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
 import { transferForms } from './transfer-model.ts';
 import { adminShareTargets, namesFrom, panelBase, dialogDefaults } from './panel-model.ts';
 import { stepUpChoices } from './step-up-choices.ts';
+import { withQuery } from './page-url.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer', 'access', 'review'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
@@ -381,14 +382,4 @@ function filterForm(pageUrl: string): { formAction: string; formHidden: Array<{ 
 
 const FILTER_PARAMS = new Set(['page', 'search', 'tag', 'offset', 'clientId', 'entryId', 'actorId', 'action', 'beforeSeq']);
 
-/** Adds query parameters to a page URL that may already carry some. */
-export function withQuery(pageUrl: string, params: Record<string, string>): string {
-  const [path, existing] = pageUrl.split('?', 2) as [string, string | undefined];
-  const query = new URLSearchParams(existing);
-  for (const [key, value] of Object.entries(params)) {
-    if (value === '') query.delete(key);
-    else query.set(key, value);
-  }
-  const text = query.toString();
-  return text ? `${path}?${text}` : path;
-}
+export { withQuery };

@@ -1,10 +1,11 @@
 import type { Latchkey } from '../latchkey.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage } from '../render/languages.ts';
-import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
-import { namesFrom, panelBase } from './panel-model.ts';
+import { readListChoice } from './list-controls.ts';
+import { panelBase } from './panel-model.ts';
 import { staffClientData } from './staff-client-data.ts';
+import { PANEL_LIST_PREFIX, staffList } from './staff-list.ts';
 
 const SYSTEM = { kind: 'system' } as const;
 
@@ -21,17 +22,18 @@ export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
     const clientId = context.clientId;
     const clientLookup = lk.host.clients([clientId]).then((found) => found.get(clientId) ?? null);
     // Everything the panel reads starts at once; the services refuse an unknown or disabled admin on their own.
-    const data = staffClientData(lk, actor, clientId, clientLookup);
+    const choice = readListChoice(context.params, PANEL_LIST_PREFIX);
+    const data = staffClientData(lk, actor, clientId, clientLookup, choice);
     data.catch(() => undefined);
     const [admin, client] = await Promise.all([lk.host.admins([actor.adminId]).then((found) => found.get(actor.adminId)), clientLookup]);
     if (!admin || admin.disabled || !client) return null;
-    const { entries, more, facts, categories, targets, dialog } = await data;
-    const rows = await entryRows(lk, actor, entries, categories, undefined, namesFrom(lk, targets), facts);
+    const loaded = await data;
+    const language = pickLanguage(context.language, admin.language);
+    const list = await staffList(lk, actor, loaded, choice, surface, renderer.translator(language));
     return renderer.render('hooks/client-summary', {
-      ...panelBase(surface, actor, categories, targets, { clientId: client.id }, dialog),
+      ...panelBase(surface, actor, loaded.categories, loaded.targets, { clientId: client.id }, loaded.dialog),
       client: { id: client.id, name: client.name },
-      rows,
-      more,
-    }, { language: pickLanguage(context.language, admin.language) });
+      ...list,
+    }, { language });
   };
 }

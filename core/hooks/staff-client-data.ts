@@ -4,14 +4,25 @@ import type { EntryView } from '../domain/entry.ts';
 import type { Latchkey } from '../latchkey.ts';
 import type { HostClient } from '../ports/host-directory.ts';
 import type { RowFacts } from '../store/row-facts.ts';
+import type { Issue } from '../validation/rules.ts';
+import { entryQuery, LIST_COUNT_UP_TO, LIST_PAGE_SIZE, listedOrRefused, type ListChoice } from './list-controls.ts';
 import { adminShareTargets, dialogDefaults, type DialogDefaults, type ShareTargets } from './panel-model.ts';
 
 export interface StaffClientData {
-  /** Service credentials first, then the client's vault entries this admin may see. */
+  /** The client's service credentials this admin may see (all of them: the host holds few a client). */
+  services: EntryView[];
+  /** One page of the client's vault entries this admin may see, as the list's choice asks. */
   entries: EntryView[];
   more: boolean;
+  /** The vault entries the choice finds, counted up to LIST_COUNT_UP_TO past the page. */
+  total: number;
+  totalIsAtLeast: boolean;
+  /** Why the search was refused; the list is then empty. */
+  searchIssue: Issue | null;
   /** What the page's query brought along about each vault entry, for `entryRows`. */
   facts: ReadonlyMap<string, RowFacts>;
+  /** Whether the access mode shows this admin the client's data, or only what is shared with them. */
+  seesClientData: boolean;
   categories: Category[];
   targets: ShareTargets;
   dialog: DialogDefaults;
@@ -22,13 +33,23 @@ export interface StaffClientData {
  * look-ups. It needs only the client's id, so it starts while the panel is
  * still looking the admin and the client up (`client`).
  */
-export async function staffClientData(lk: Latchkey, actor: AdminActor, clientId: string, client: Promise<HostClient | null>): Promise<StaffClientData> {
-  const [services, vault, categories, targets, dialog] = await Promise.all([
+export async function staffClientData(
+  lk: Latchkey, actor: AdminActor, clientId: string, client: Promise<HostClient | null>,
+  choice: ListChoice,
+): Promise<StaffClientData> {
+  const [services, { listed, searchIssue }, categories, targets, dialog, seesClientData] = await Promise.all([
     lk.serviceCredentials.list(actor, clientId),
-    lk.entries.firstPage(actor, { clientId, limit: 500 }),
+    listedOrRefused(
+      lk.entries.firstPage(actor, { ...entryQuery(choice, actor), clientId, offset: choice.offset, limit: LIST_PAGE_SIZE }, { countUpTo: LIST_COUNT_UP_TO }),
+      { items: [], more: false, facts: new Map<string, RowFacts>(), total: 0, totalIsAtLeast: false },
+    ),
     lk.categories.list(actor),
     adminShareTargets(lk, clientId, client),
     dialogDefaults(lk),
+    lk.entries.seesClientData(actor),
   ]);
-  return { entries: [...services, ...vault.items], more: vault.more, facts: vault.facts, categories, targets, dialog };
+  return {
+    services, entries: listed.items, more: listed.more, total: listed.total, totalIsAtLeast: listed.totalIsAtLeast, searchIssue,
+    facts: listed.facts, seesClientData, categories, targets, dialog,
+  };
 }
