@@ -21,6 +21,7 @@ import { transferForms } from './transfer-model.ts';
 import { adminShareTargets, namesFrom, panelBase, dialogDefaults } from './panel-model.ts';
 import { stepUpChoices } from './step-up-choices.ts';
 import { withQuery } from './page-url.ts';
+import { entryQuery, isNarrowed, listControls, listPager, readListChoice } from './list-controls.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer', 'access', 'review'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
@@ -133,14 +134,14 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
 
   async entries(lk, actor, context, surface, env) {
     const params = context.params ?? {};
-    const offset = Math.max(0, Number.parseInt(params.offset ?? '0', 10) || 0);
-    const search = (params.search ?? '').slice(0, 255);
+    const choice = readListChoice(params, '');
+    const offset = choice.offset;
     const tag = (params.tag ?? '').trim().slice(0, 255);
     // A search the vault refuses (a control character pasted in, say) gives the page back with what is wrong, not an error page.
     let searchProblem: string | null = null;
     let tagProblem: string | null = null;
     // Counted up to a bound: the whole vault is "more than 1,000", not a count of every entry on every page.
-    const query = { search: search || undefined, tag: tag || undefined, offset, limit: PAGE_SIZE };
+    const query = { ...entryQuery(choice, actor), tag: tag || undefined, offset, limit: PAGE_SIZE };
     const listing = lk.entries.list(actor, query, { countUpTo: COUNT_UP_TO }).catch((err: unknown) => {
       if (!(err instanceof ValidationError) || (err.field !== 'search' && err.field !== 'tag')) throw err;
       const problem = err.issues[0]!;
@@ -160,16 +161,14 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       ...panelBase(surface, actor, categories, targets, {}, dialog),
       // Each chip lists the entries carrying its tag.
       rows: rows.map((row) => ({ ...row, tagLinks: row.tags.map((name) => ({ name, href: withQuery(surface.pageUrl, { page: 'entries', tag: name }) })) })),
-      search,
-      searchProblem,
-      tag,
-      tagProblem,
-      total: page.total,
-      totalIsAtLeast: page.totalIsAtLeast,
-      from: page.total === 0 ? 0 : offset + 1,
-      to: offset + page.items.length,
-      previous: offset > 0 ? withQuery(surface.pageUrl, { page: 'entries', search, tag, offset: String(Math.max(0, offset - PAGE_SIZE)) }) : null,
-      next: offset + PAGE_SIZE < page.total || page.totalIsAtLeast ? withQuery(surface.pageUrl, { page: 'entries', search, tag, offset: String(offset + PAGE_SIZE) }) : null,
+      controls: listControls(surface.pageUrl, '', choice, {
+        categories: categories.map((c) => ({ id: c.id, name: c.name })), owners: ['client', 'staff', 'mine'], statuses: false,
+        searchProblem, idPrefix: 'lk-entries', tag: { value: tag, problem: tagProblem },
+      }),
+      pager: listPager(withQuery(surface.pageUrl, { page: 'entries' }), 'offset', {
+        offset, shown: page.items.length, more: offset + page.items.length < page.total || page.totalIsAtLeast, total: page.total, totalIsAtLeast: page.totalIsAtLeast,
+      }, PAGE_SIZE),
+      emptyKey: isNarrowed(choice) || tag !== '' ? 'list.noMatch' : 'entries.empty',
     };
   },
 

@@ -115,6 +115,10 @@ export interface ListControls {
   owners: Array<{ value: OwnerChoice; labelKey: string; selected: boolean }> | null;
   statuses: Array<{ value: ServiceStatus; labelKey: string; selected: boolean }> | null;
   overdue: boolean;
+  /** The addon list's tag field, which rides in the same form. */
+  tag: { value: string; problem: string | null } | null;
+  /** Column headers that sort: where each leads, and how the list is sorted by it now (aria-sort). */
+  columns: Record<'name' | 'username', { href: string; ariaSort: 'ascending' | 'descending' | 'none' }>;
   narrowed: boolean;
   clearHref: string;
   /** Ids unique on the page. */
@@ -123,7 +127,10 @@ export interface ListControls {
 
 export function listControls(
   pageUrl: string, prefix: string, choice: ListChoice,
-  offer: { categories: readonly Option[]; owners: readonly OwnerChoice[]; statuses: boolean; searchProblem?: string | null; idPrefix: string },
+  offer: {
+    categories: readonly Option[]; owners: readonly OwnerChoice[]; statuses: boolean; searchProblem?: string | null; idPrefix: string;
+    tag?: { value: string; problem: string | null };
+  },
 ): ListControls {
   const names = Object.fromEntries(KEYS.map((k) => [k, paramName(prefix, k)])) as Record<Key, string>;
   // The form's GET replaces the page's query: what it does not ask for itself rides along hidden.
@@ -145,7 +152,12 @@ export function listControls(
       ? SERVICE_STATUSES.map((value) => ({ value, labelKey: `entry.serviceStatus.${value}`, selected: value === choice.serviceStatus }))
       : null,
     overdue: choice.overdue,
-    narrowed: isNarrowed(choice),
+    tag: offer.tag ?? null,
+    columns: {
+      name: columnSort(pageUrl, names, choice, 'name'),
+      username: columnSort(pageUrl, names, choice, 'username'),
+    },
+    narrowed: isNarrowed(choice) || (offer.tag?.value ?? '') !== '',
     clearHref: withQuery(pageUrl, Object.fromEntries([...new URLSearchParams(query)].filter(([name]) => own(name)).map(([name]) => [name, '']))),
     idPrefix: offer.idPrefix,
   };
@@ -200,6 +212,16 @@ export async function listedOrRefused<T>(listing: Promise<T>, empty: T): Promise
 /** The refusal in the user's words. */
 export function problemText(problem: Issue | null, translate: (key: string, params: Record<string, unknown>) => string): string | null {
   return problem === null ? null : translate(`validation.${problem.rule}`, problem.params ?? {});
+}
+
+/** A column header's link: sorts by the column, the other way round when it already does; back to the first page. */
+function columnSort(pageUrl: string, names: Record<Key, string>, choice: ListChoice, sort: 'name' | 'username'): ListControls['columns']['name'] {
+  const current = choice.sort === sort;
+  const direction = current && choice.direction === 'asc' ? 'desc' : 'asc';
+  return {
+    href: withQuery(pageUrl, { [names.sort]: sortValue({ sort, direction }), [names.offset]: '' }),
+    ariaSort: !current ? 'none' : choice.direction === 'asc' ? 'ascending' : 'descending',
+  };
 }
 
 function sortValue(choice: { sort: EntrySort; direction: 'asc' | 'desc' }): string {
