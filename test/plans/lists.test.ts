@@ -50,9 +50,9 @@ forEachDatabase('query plans: lists and their counts', (db) => {
     for (const table of [t.entries, t.grants, t.categoryMembers, ...alsoIndexed]) expect(fullScansOf(plans, table), `full scans of ${table}`).to.deep.equal([]);
   }
 
-  it('the plan reader sees a full scan of entries where there is one (no index on the username)', async () => {
+  it('the plan reader sees a full scan of entries where there is one (no index on the website address)', async () => {
     const t = world.vault.tables;
-    const unindexed = await explain(world.vault.raw, world.vault.raw(`${t.entries} as e`).select('e.id').where('e.username', 'user3'));
+    const unindexed = await explain(world.vault.raw, world.vault.raw(`${t.entries} as e`).select('e.id').where('e.website_url', 'https://user3.test'));
     expect(fullScansOf([unindexed], t.entries)).to.have.length(1);
     const indexed = await explain(world.vault.raw, world.vault.raw(`${t.entries} as e`).select('e.id').where('e.client_id', clientId(3)));
     expect(fullScansOf([indexed], t.entries)).to.deep.equal([]);
@@ -184,10 +184,10 @@ forEachDatabase('query plans: lists and their counts', (db) => {
     ];
     for (const [who, settings] of managerSettings) {
       // The page's addon managers see most of the vault here: the page's count stops where it may.
-      it(`${who}'s count stops after 1,001 entries and says "more than 1000": it never reads the whole table`, async () => {
+      it(`${who}'s count stops after 1,001 entries and says "more than 1,000": it never reads the whole table`, async () => {
         await configure(settings);
         const { count, html } = await pageCount(manager);
-        expect(html).to.contain('of more than 1000');
+        expect(html).to.contain('of more than 1,000');
         // Read under LIMIT 1001 with nothing sorted or grouped first, the scan of entries stops at 1,001 rows.
         expect(count.sql).to.match(/limit \?\) as [`"]capped[`"]/).and.not.to.match(/order by|group by/i);
         expect(count.bindings).to.include(1001);
