@@ -3,7 +3,7 @@ import { createHooks, Renderer, type Actor, type Hooks, type HookSurface, type L
 import { forEachDatabase } from '../support/databases.ts';
 import { explain, fullScansOf, plansOf, recordStatements, rowsReadOnMariaDb, type QueryPlan, type Statement } from '../support/query-plan.ts';
 import {
-  adminCategoryId, allowedAdmin, clientId, contactId, extendedAdmin, juniorAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
+  adminCategoryId, allowedAdmin, clientCategoryId, clientId, contactId, extendedAdmin, juniorAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
   type PlanWorld,
 } from './plan-world.ts';
 
@@ -208,6 +208,77 @@ forEachDatabase('query plans: lists and their counts', (db) => {
       const reads = page.accesses.filter((a) => a.table === world.vault.tables.entries);
       expect(reads.map((a) => a.index), page.lines.join(' | ')).to.deep.equal([`${world.vault.tables.entries}_name`]);
       expect(page.sorts, page.lines.join(' | ')).to.equal(false);
+    });
+  });
+
+  // The panels' and the client area's search, sorts and filters, and the addon list's sorts (issue 17).
+  describe('searched, sorted and filtered as the lists offer', () => {
+    before(async () => {
+      await configure({
+        adminAccessMode: 'full', allowedAdminIds: [], extendedAdminRoleIds: [],
+        clientPrivateEntries: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [] },
+      });
+      // Two of the client's passwords overdue, one of them granted to its second contact.
+      await world.vault.raw(world.vault.tables.entries).whereIn('name', ['mail.client042.test 0', 'db.client042.test 2'])
+        .update({ next_reminder_at: Date.now() - 86_400_000 });
+    });
+
+    const choices: Array<[string, ListEntriesQuery]> = [
+      ['sorted by username, last first', { sort: 'username', direction: 'desc' }],
+      ['sorted by last change', { sort: 'updatedAt', direction: 'desc' }],
+      ['sorted by password age', { sort: 'passwordChangedAt' }],
+      ['searched by username', { search: 'user1' }],
+      ['overdue for rotation', { rotation: 'overdue' }],
+      ['linked to a suspended service', { serviceStatus: 'suspended' }],
+      ['owned by staff', { ownerKind: 'admin' }],
+    ];
+    for (const [what, query] of choices) {
+      it(`an admin's list of one client ${what}, and its count, read entries by index`, async () => {
+        await expectIndexedList(supportAdmin, { clientId: clientId(42), limit: 50, ...query });
+      });
+    }
+
+    it('a main account\'s own section and what the team shares with it, searched and sorted, read entries by index', async () => {
+      const client: Actor = { kind: 'client', clientId: clientId(42) };
+      await expectIndexedList(client, { ownerKind: 'client', search: 'user', sort: 'username', limit: 50 });
+      await expectIndexedList(client, { ownerKind: 'admin', sort: 'updatedAt', direction: 'desc', limit: 50 });
+    });
+
+    it('a contact\'s list overdue for rotation reads entries by index', async () => {
+      await expectIndexedList({ kind: 'client', clientId: clientId(42), contactId: contactId(42, 2) }, { rotation: 'overdue', limit: 50 });
+    });
+
+    it('a restricted admin who is not allowed lists what was shared with them by username, by index', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: [] });
+      await expectIndexedList(juniorAdmin, { sort: 'username', limit: 25 });
+      await configure({ adminAccessMode: 'full' });
+    });
+
+    for (const sort of ['username', 'updatedAt', 'passwordChangedAt'] as const) {
+      for (const direction of ['asc', 'desc'] as const) {
+        it(`an extended admin's whole-vault page by ${sort} (${direction}) is read off its index in list order, with no sort`, async () => {
+          await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: ['r-ext'] });
+          const { plans } = await listPlans(extendedAdmin, { sort, direction, offset: 0, limit: 25 });
+          const page = plans.find((p) => !isCount(p))!;
+          const index = { username: 'username', updatedAt: 'updated', passwordChangedAt: 'password_changed' }[sort];
+          const reads = page.accesses.filter((a) => a.table === world.vault.tables.entries);
+          expect(reads.map((a) => a.index), page.lines.join(' | ')).to.deep.equal([`${world.vault.tables.entries}_${index}`]);
+          expect(page.sorts, page.lines.join(' | ')).to.equal(false);
+          await configure({ adminAccessMode: 'full', extendedAdminRoleIds: [] });
+        });
+      }
+    }
+
+    it('how many entries each of a client\'s categories holds is one grouped count that reads entries by index', async () => {
+      const t = world.vault.tables;
+      const client: Actor = { kind: 'client', clientId: clientId(42) };
+      let counts = new Map<string, number>();
+      const plans = await plansOf(world.vault.raw, [t.entries], async () => {
+        counts = await world.vault.lk.entries.countsByCategory(client, [clientCategoryId(42, 0), clientCategoryId(42, 1)]);
+      });
+      expect(counts.get(clientCategoryId(42, 0)), 'entries filed in the first category').to.be.greaterThan(0);
+      expect(plans, 'one statement').to.have.length(1);
+      for (const table of [t.entries, t.grants, t.categoryMembers]) expect(fullScansOf(plans, table), `full scans of ${table}`).to.deep.equal([]);
     });
   });
 
