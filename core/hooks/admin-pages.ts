@@ -21,7 +21,7 @@ import { transferForms } from './transfer-model.ts';
 import { adminShareTargets, namesFrom, panelBase, dialogDefaults } from './panel-model.ts';
 import { stepUpChoices } from './step-up-choices.ts';
 import { withQuery } from './page-url.ts';
-import { entryQuery, isNarrowed, listControls, listPager, readListChoice } from './list-controls.ts';
+import { entryQuery, isNarrowed, listControls, listedOrRefused, listPager, problemText, readListChoice } from './list-controls.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer', 'access', 'review'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
@@ -172,10 +172,13 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     };
   },
 
-  async categories(lk, actor, context, surface) {
+  async categories(lk, actor, context, surface, env) {
     const offset = Math.max(0, Number.parseInt(context.params?.offset ?? '0', 10) || 0);
-    const [categories, ofClients, admins, roles] = await Promise.all([
-      lk.categories.list(actor), lk.categories.listOfClients(actor, { offset, limit: PAGE_SIZE }), lk.host.allAdmins(), lk.host.adminRoles(),
+    const search = (context.params?.search ?? '').trim().slice(0, 255);
+    const empty = { items: [], total: 0, offset, limit: PAGE_SIZE };
+    const [categories, { listed: ofClients, searchIssue }, admins, roles] = await Promise.all([
+      lk.categories.list(actor), listedOrRefused(lk.categories.listOfClients(actor, { search: search || undefined, offset, limit: PAGE_SIZE }), empty),
+      lk.host.allAdmins(), lk.host.adminRoles(),
     ]);
     const clientIds = [
       ...categories.flatMap((c) => c.members.filter((m) => m.kind === 'client').map((m) => m.id)),
@@ -208,12 +211,14 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
         editable: JSON.stringify({ id: c.id, name: c.name, renameOnly: true }),
       })),
       clientCategories: {
-        total: ofClients.total,
-        from: ofClients.total === 0 ? 0 : offset + 1,
-        to: offset + ofClients.items.length,
-        previous: offset > 0 ? withQuery(surface.pageUrl, { page: 'categories', offset: String(Math.max(0, offset - PAGE_SIZE)) }) : null,
-        next: offset + PAGE_SIZE < ofClients.total ? withQuery(surface.pageUrl, { page: 'categories', offset: String(offset + PAGE_SIZE) }) : null,
+        ...filterForm(surface.pageUrl),
+        search,
+        searchProblem: problemText(searchIssue, env.renderer.translator(env.language)),
+        emptyKey: search === '' ? 'category.noneOfClients' : 'category.noMatch',
       },
+      pager: listPager(withQuery(surface.pageUrl, { page: 'categories', search }), 'offset', {
+        offset, shown: ofClients.items.length, more: offset + ofClients.items.length < ofClients.total, total: ofClients.total, totalIsAtLeast: false,
+      }, PAGE_SIZE),
     };
   },
 

@@ -15,6 +15,7 @@ import {
   type EntryRow, type GrantRow, type HistoryRow, type ListedRow, type MemberRow,
 } from '../store/entry-rows.ts';
 import { newId } from '../store/ids.ts';
+import { containsPattern } from '../store/like-pattern.ts';
 import {
   createEntrySchema, listEntriesSchema, shareEntrySchema, updateEntrySchema, deleteEntrySchema,
   type CreateEntryInput, type EntrySort, type DeleteEntryInput, type ListEntriesQuery, type ShareEntryInput, type UpdateEntryInput,
@@ -564,8 +565,7 @@ export class EntryService {
         else qb.whereIn('e.service_id', servicesInStatus);
       }
       if (q.search) {
-        // '!' as the escape character: a backslash means something else to MySQL and to SQLite.
-        const pattern = `%${q.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+        const pattern = containsPattern(q.search);
         // A client may have the addresses of staff entries hidden: it finds those by name only.
         const byUrl = (u: Knex.QueryBuilder) => {
           if (facts.kind === 'client') u.where('e.owner_kind', 'client');

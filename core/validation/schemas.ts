@@ -327,6 +327,8 @@ export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 
 export const clientCategoriesSchema = z.strictObject({
   clientId: hostId.optional(),
+  /** Categories whose name contains this. */
+  search: z.string().trim().max(255).superRefine(textOf('line')).optional(),
   offset: z.number().int().min(0).max(1_000_000).default(0),
   limit: z.number().int().min(1).max(200).default(50),
 });

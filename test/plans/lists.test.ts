@@ -308,7 +308,7 @@ forEachDatabase('query plans: lists and their counts', (db) => {
   });
 
   describe('on the addon\'s Categories page', () => {
-    async function categoryPlans(query: { clientId?: string }): Promise<{ page: QueryPlan; count: QueryPlan; all: QueryPlan[] }> {
+    async function categoryPlans(query: { clientId?: string; search?: string }): Promise<{ page: QueryPlan; count: QueryPlan; all: QueryPlan[] }> {
       const t = world.vault.tables;
       const all = await plansOf(world.vault.raw, [t.categories, t.entries],
         () => world.vault.lk.categories.listOfClients(manager, { ...query, limit: 25 }));
@@ -326,6 +326,18 @@ forEachDatabase('query plans: lists and their counts', (db) => {
       // A look-up of every client category, cut short by the page's LIMIT: ordered reads and no sort prove it.
       expect(page.accesses.map((a) => a.index), page.lines.join(' | ')).to.deep.equal([`${t.categories}_kind_name`]);
       expect(page.sorts, page.lines.join(' | ')).to.equal(false);
+    });
+
+    // A name contains the search anywhere: no index finds it, so the page walks the name index in order until it
+    // is full, and the count, like the unsearched one, reads every client category (never an entry).
+    it('every client\'s categories searched by name are read off the name index in order, a page at a time, and never from entries', async () => {
+      const t = world.vault.tables;
+      const { page, all } = await categoryPlans({ search: 'Servers 04' });
+      expect(page.accesses.map((a) => a.index), page.lines.join(' | ')).to.deep.equal([`${t.categories}_kind_name`]);
+      expect(page.sorts, page.lines.join(' | ')).to.equal(false);
+      expect(all.flatMap((p) => p.accesses).filter((a) => a.table === t.entries)).to.deep.equal([]);
+      const found = await world.vault.lk.categories.listOfClients(manager, { search: 'Servers 04', limit: 25 });
+      expect(found.total, 'the servers categories of clients 040-049').to.be.greaterThan(0);
     });
 
     it('one client\'s categories and their count are read by index', async () => {
