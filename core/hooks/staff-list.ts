@@ -27,11 +27,11 @@ export async function staffList(
   const firstPage = choice.offset === 0;
   const all = await entryRows(lk, actor, [...data.services, ...data.entries], data.categories, isLinked, namesFrom(lk, data.targets), data.facts);
   const services = servicesChosen(all.filter((r) => r.isService), choice, (r) => r.serviceStatus);
-  const vault = all.filter((r) => !r.isService);
-  const linkedFirst = [...vault.filter((r) => r.linkedToContext), ...vault.filter((r) => !r.linkedToContext)];
+  // The client's service credentials lead the first page, and count in every page's range and total;
+  // what the page's context is linked to (a ticket, its service) comes before the rest.
+  const shown = [...(firstPage ? services : []), ...all.filter((r) => !r.isService)];
   return {
-    // The client's service credentials lead the first page, and count in every page's range and total.
-    rows: [...(firstPage ? [...services.filter((r) => r.linkedToContext), ...services.filter((r) => !r.linkedToContext)] : []), ...linkedFirst],
+    rows: [...shown.filter((r) => r.linkedToContext), ...shown.filter((r) => !r.linkedToContext)],
     controls: listControls(surface.pageUrl, PANEL_LIST_PREFIX, choice, {
       categories: data.categories.map((c) => ({ id: c.id, name: c.name })),
       owners: ['client', 'staff', 'mine'],
