@@ -27,6 +27,10 @@ export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'a
 type AdminPage = (typeof ADMIN_PAGES)[number];
 
 const PAGE_SIZE = 50;
+/** The addon list's fields whose refusal the page shows next to its form, by their label. */
+const LIST_FIELD_LABELS: Record<string, string> = {
+  search: 'list.search', tag: 'tags.filter', clientId: 'list.clientId', serviceStatus: 'list.serviceStatus',
+};
 /** How far the "all access details" page counts before it says "more than" instead. */
 const COUNT_UP_TO = 1_000;
 
@@ -143,11 +147,12 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     // Counted up to a bound: the whole vault is "more than 1,000", not a count of every entry on every page.
     const query = { ...entryQuery(choice, actor), tag: tag || undefined, offset, limit: PAGE_SIZE };
     const listing = lk.entries.list(actor, query, { countUpTo: COUNT_UP_TO }).catch((err: unknown) => {
-      if (!(err instanceof ValidationError) || (err.field !== 'search' && err.field !== 'tag')) throw err;
+      if (!(err instanceof ValidationError) || !(err.field in LIST_FIELD_LABELS)) throw err;
       const problem = err.issues[0]!;
-      const message = env.renderer.translator(env.language)(`validation.${problem.rule}`, problem.params ?? {});
-      if (err.field === 'tag') tagProblem = message;
-      else searchProblem = message;
+      const t = env.renderer.translator(env.language);
+      if (err.field === 'tag') tagProblem = t(`validation.${problem.rule}`, problem.params ?? {});
+      // The line under the form names the field, whichever it was (a client id that is no id, a status without a client).
+      else searchProblem = problemText(problem, t, LIST_FIELD_LABELS[err.field]);
       return { items: [], total: 0, totalIsAtLeast: false, offset, limit: PAGE_SIZE };
     });
     const [page, categories, targets, dialog] = await Promise.all([
@@ -162,8 +167,8 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       // Each chip lists the entries carrying its tag.
       rows: rows.map((row) => ({ ...row, tagLinks: row.tags.map((name) => ({ name, href: withQuery(surface.pageUrl, { page: 'entries', tag: name }) })) })),
       controls: listControls(surface.pageUrl, '', choice, {
-        categories: categories.map((c) => ({ id: c.id, name: c.name })), owners: ['client', 'staff', 'mine'], statuses: false,
-        searchProblem, idPrefix: 'lk-entries', tag: { value: tag, problem: tagProblem },
+        categories: categories.map((c) => ({ id: c.id, name: c.name })), owners: ['client', 'staff', 'mine'], statuses: true,
+        searchProblem, idPrefix: 'lk-entries', tag: { value: tag, problem: tagProblem }, client: true,
       }),
       pager: listPager(withQuery(surface.pageUrl, { page: 'entries' }), 'offset', {
         offset, shown: page.items.length, more: offset + page.items.length < page.total || page.totalIsAtLeast, total: page.total, totalIsAtLeast: page.totalIsAtLeast,

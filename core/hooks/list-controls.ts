@@ -22,7 +22,7 @@ const SORT_CHOICES: ReadonlyArray<{ sort: EntrySort; direction: 'asc' | 'desc' }
 ];
 
 /** The parameters of a list's form, each named `<prefix><Key>` so that a host page's own query stays apart. */
-const KEYS = ['search', 'sort', 'category', 'owner', 'due', 'status', 'offset'] as const;
+const KEYS = ['search', 'sort', 'client', 'category', 'owner', 'due', 'status', 'offset'] as const;
 type Key = (typeof KEYS)[number];
 
 /** What the user asked a list for, read leniently from the page's query: an unknown choice is no choice. */
@@ -30,6 +30,8 @@ export interface ListChoice {
   search: string;
   sort: EntrySort;
   direction: 'asc' | 'desc';
+  /** The addon list's client filter, as typed: the vault checks it is an id. */
+  clientId: string | null;
   categoryId: string | null;
   owner: OwnerChoice | null;
   overdue: boolean;
@@ -51,6 +53,7 @@ export function readListChoice(params: Readonly<Record<string, string>> = {}, pr
     search: read('search').slice(0, 255),
     sort: sort.sort,
     direction: sort.direction,
+    clientId: read('client').slice(0, 255) || null,
     categoryId: read('category') || null,
     owner: (OWNERS as readonly string[]).includes(owner) ? owner as OwnerChoice : null,
     overdue: read('due') === 'overdue',
@@ -67,7 +70,7 @@ export function readOffset(params: Readonly<Record<string, string>>, name: strin
 
 /** Whether the user narrowed the list: an empty one then says nothing matched, not that nothing is stored. */
 export function isNarrowed(choice: ListChoice): boolean {
-  return choice.search !== '' || choice.categoryId !== null || choice.owner !== null || choice.overdue || choice.serviceStatus !== null;
+  return choice.search !== '' || choice.clientId !== null || choice.categoryId !== null || choice.owner !== null || choice.overdue || choice.serviceStatus !== null;
 }
 
 /** The vault query a choice asks (the caller adds what the page itself is about: the client, the owner of a section). */
@@ -77,6 +80,7 @@ export function entryQuery(choice: ListChoice, actor: Actor): ListEntriesQuery {
       : choice.owner === 'mine' && actor.kind === 'admin' ? { ownerKind: 'admin', ownerId: actor.adminId } : {};
   return {
     search: choice.search || undefined,
+    clientId: choice.clientId ?? undefined,
     sort: choice.sort,
     direction: choice.direction,
     // A category id edited by hand into something that is no id is no choice; one the actor cannot see finds nothing.
@@ -115,6 +119,8 @@ export interface ListControls {
   owners: Array<{ value: OwnerChoice; labelKey: string; selected: boolean }> | null;
   statuses: Array<{ value: ServiceStatus; labelKey: string; selected: boolean }> | null;
   overdue: boolean;
+  /** The addon list's client field (a panel is about one client already). */
+  client: { value: string } | null;
   /** The addon list's tag field, which rides in the same form. */
   tag: { value: string; problem: string | null } | null;
   /** Column headers that sort: where each leads, and how the list is sorted by it now (aria-sort). */
@@ -130,6 +136,7 @@ export function listControls(
   offer: {
     categories: readonly Option[]; owners: readonly OwnerChoice[]; statuses: boolean; searchProblem?: string | null; idPrefix: string;
     tag?: { value: string; problem: string | null };
+    client?: boolean;
   },
 ): ListControls {
   const names = Object.fromEntries(KEYS.map((k) => [k, paramName(prefix, k)])) as Record<Key, string>;
@@ -153,6 +160,7 @@ export function listControls(
       : null,
     overdue: choice.overdue,
     tag: offer.tag ?? null,
+    client: offer.client ? { value: choice.clientId ?? '' } : null,
     columns: {
       name: columnSort(pageUrl, names, choice, 'name'),
       username: columnSort(pageUrl, names, choice, 'username'),
@@ -209,9 +217,11 @@ export async function listedOrRefused<T>(listing: Promise<T>, empty: T): Promise
   }
 }
 
-/** The refusal in the user's words. */
-export function problemText(problem: Issue | null, translate: (key: string, params: Record<string, unknown>) => string): string | null {
-  return problem === null ? null : translate(`validation.${problem.rule}`, problem.params ?? {});
+/** The refusal in the user's words, after the label of the field refused (the list's search unless told). */
+export function problemText(
+  problem: Issue | null, translate: (key: string, params?: Record<string, unknown>) => string, labelKey = 'list.search',
+): string | null {
+  return problem === null ? null : `${translate(labelKey)}: ${translate(`validation.${problem.rule}`, problem.params ?? {})}`;
 }
 
 /** A column header's link: sorts by the column, the other way round when it already does; back to the first page. */

@@ -22,7 +22,7 @@ export interface StaffList {
 
 export async function staffList(
   lk: Latchkey, actor: AdminActor, data: StaffClientData, choice: ListChoice, surface: HookSurface,
-  translate: (key: string, params: Record<string, unknown>) => string, isLinked?: (entry: EntryView) => boolean,
+  translate: (key: string, params?: Record<string, unknown>) => string, isLinked?: (entry: EntryView) => boolean,
 ): Promise<StaffList> {
   const firstPage = choice.offset === 0;
   const all = await entryRows(lk, actor, [...data.services, ...data.entries], data.categories, isLinked, namesFrom(lk, data.targets), data.facts);

@@ -83,6 +83,16 @@ forEachDatabase('lists: pages, totals, sorts and filters', (db) => {
     expect((refused as ValidationError).field).to.equal('serviceStatus');
   });
 
+  it("the addon's list filters by a client's id and its services' status, and names the field it cannot take", async () => {
+    const page = (params: Record<string, string>) => hooks.adminPages(owner, { page: 'entries', params }, surface) as Promise<string>;
+    const linked = await page({ client: 'c-acme', status: 'active' });
+    expect(linked).to.contain('VPS console').and.to.contain('Showing 1–1 of 1');
+    expect(linked).not.to.contain('Box 00');
+    expect(await page({ status: 'active' })).to.contain('Service status: needs one client: choose a client too');
+    expect(await page({ client: 'no such id!' })).to.contain('Client id: must be an id of 1 to 64 letters');
+    expect(await page({ client: 'c-globex' })).to.contain('No access details match your search or filters.');
+  });
+
   it('tells staff the mode keeps from a client so, tells a search that found nothing so, and tells a contact why they cannot add', async () => {
     expect(await hooks.clientSummary(owner, { clientId: 'c-acme', params: { lkSearch: 'nothing like this' } }, surface))
       .to.contain('No access details match your search or filters.');
