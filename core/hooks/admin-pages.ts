@@ -20,11 +20,17 @@ import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
 import { transferForms } from './transfer-model.ts';
 import { adminShareTargets, namesFrom, panelBase, dialogDefaults } from './panel-model.ts';
 import { stepUpChoices } from './step-up-choices.ts';
+import { withQuery } from './page-url.ts';
+import { entryQuery, isNarrowed, listControls, listedOrRefused, listPager, problemText, readListChoice } from './list-controls.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer', 'access', 'review'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
 
 const PAGE_SIZE = 50;
+/** The addon list's fields whose refusal the page shows next to its form, by their label. */
+const LIST_FIELD_LABELS: Record<string, string> = {
+  search: 'list.search', tag: 'tags.filter', clientId: 'list.clientId', serviceStatus: 'list.serviceStatus',
+};
 /** How far the "all access details" page counts before it says "more than" instead. */
 const COUNT_UP_TO = 1_000;
 
@@ -132,20 +138,21 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
 
   async entries(lk, actor, context, surface, env) {
     const params = context.params ?? {};
-    const offset = Math.max(0, Number.parseInt(params.offset ?? '0', 10) || 0);
-    const search = (params.search ?? '').slice(0, 255);
+    const choice = readListChoice(params, '');
+    const offset = choice.offset;
     const tag = (params.tag ?? '').trim().slice(0, 255);
     // A search the vault refuses (a control character pasted in, say) gives the page back with what is wrong, not an error page.
     let searchProblem: string | null = null;
     let tagProblem: string | null = null;
     // Counted up to a bound: the whole vault is "more than 1,000", not a count of every entry on every page.
-    const query = { search: search || undefined, tag: tag || undefined, offset, limit: PAGE_SIZE };
+    const query = { ...entryQuery(choice, actor), tag: tag || undefined, offset, limit: PAGE_SIZE };
     const listing = lk.entries.list(actor, query, { countUpTo: COUNT_UP_TO }).catch((err: unknown) => {
-      if (!(err instanceof ValidationError) || (err.field !== 'search' && err.field !== 'tag')) throw err;
+      if (!(err instanceof ValidationError) || !(err.field in LIST_FIELD_LABELS)) throw err;
       const problem = err.issues[0]!;
-      const message = env.renderer.translator(env.language)(`validation.${problem.rule}`, problem.params ?? {});
-      if (err.field === 'tag') tagProblem = message;
-      else searchProblem = message;
+      const t = env.renderer.translator(env.language);
+      if (err.field === 'tag') tagProblem = t(`validation.${problem.rule}`, problem.params ?? {});
+      // The line under the form names the field, whichever it was (a client id that is no id, a status without a client).
+      else searchProblem = problemText(problem, t, LIST_FIELD_LABELS[err.field]);
       return { items: [], total: 0, totalIsAtLeast: false, offset, limit: PAGE_SIZE };
     });
     const [page, categories, targets, dialog] = await Promise.all([
@@ -159,23 +166,24 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       ...panelBase(surface, actor, categories, targets, {}, dialog),
       // Each chip lists the entries carrying its tag.
       rows: rows.map((row) => ({ ...row, tagLinks: row.tags.map((name) => ({ name, href: withQuery(surface.pageUrl, { page: 'entries', tag: name }) })) })),
-      search,
-      searchProblem,
-      tag,
-      tagProblem,
-      total: page.total,
-      totalIsAtLeast: page.totalIsAtLeast,
-      from: page.total === 0 ? 0 : offset + 1,
-      to: offset + page.items.length,
-      previous: offset > 0 ? withQuery(surface.pageUrl, { page: 'entries', search, tag, offset: String(Math.max(0, offset - PAGE_SIZE)) }) : null,
-      next: offset + PAGE_SIZE < page.total || page.totalIsAtLeast ? withQuery(surface.pageUrl, { page: 'entries', search, tag, offset: String(offset + PAGE_SIZE) }) : null,
+      controls: listControls(surface.pageUrl, '', choice, {
+        categories: categories.map((c) => ({ id: c.id, name: c.name })), owners: ['client', 'staff', 'mine'], statuses: true,
+        searchProblem, idPrefix: 'lk-entries', tag: { value: tag, problem: tagProblem }, client: true,
+      }),
+      pager: listPager(withQuery(surface.pageUrl, { page: 'entries' }), 'offset', {
+        offset, shown: page.items.length, more: offset + page.items.length < page.total || page.totalIsAtLeast, total: page.total, totalIsAtLeast: page.totalIsAtLeast,
+      }, PAGE_SIZE),
+      emptyKey: isNarrowed(choice) || tag !== '' ? 'list.noMatch' : 'entries.empty',
     };
   },
 
-  async categories(lk, actor, context, surface) {
+  async categories(lk, actor, context, surface, env) {
     const offset = Math.max(0, Number.parseInt(context.params?.offset ?? '0', 10) || 0);
-    const [categories, ofClients, admins, roles] = await Promise.all([
-      lk.categories.list(actor), lk.categories.listOfClients(actor, { offset, limit: PAGE_SIZE }), lk.host.allAdmins(), lk.host.adminRoles(),
+    const search = (context.params?.search ?? '').trim().slice(0, 255);
+    const empty = { items: [], total: 0, offset, limit: PAGE_SIZE };
+    const [categories, { listed: ofClients, searchIssue }, admins, roles] = await Promise.all([
+      lk.categories.list(actor), listedOrRefused(lk.categories.listOfClients(actor, { search: search || undefined, offset, limit: PAGE_SIZE }), empty),
+      lk.host.allAdmins(), lk.host.adminRoles(),
     ]);
     const clientIds = [
       ...categories.flatMap((c) => c.members.filter((m) => m.kind === 'client').map((m) => m.id)),
@@ -203,12 +211,14 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
         editable: JSON.stringify({ id: c.id, name: c.name, renameOnly: true }),
       })),
       clientCategories: {
-        total: ofClients.total,
-        from: ofClients.total === 0 ? 0 : offset + 1,
-        to: offset + ofClients.items.length,
-        previous: offset > 0 ? withQuery(surface.pageUrl, { page: 'categories', offset: String(Math.max(0, offset - PAGE_SIZE)) }) : null,
-        next: offset + PAGE_SIZE < ofClients.total ? withQuery(surface.pageUrl, { page: 'categories', offset: String(offset + PAGE_SIZE) }) : null,
+        ...filterForm(surface.pageUrl),
+        search,
+        searchProblem: problemText(searchIssue, env.renderer.translator(env.language)),
+        emptyKey: search === '' ? 'category.noneOfClients' : 'category.noMatch',
       },
+      pager: listPager(withQuery(surface.pageUrl, { page: 'categories', search }), 'offset', {
+        offset, shown: ofClients.items.length, more: offset + ofClients.items.length < ofClients.total, total: ofClients.total, totalIsAtLeast: false,
+      }, PAGE_SIZE),
     };
   },
 
@@ -376,14 +386,4 @@ function filterForm(pageUrl: string): { formAction: string; formHidden: Array<{ 
 
 const FILTER_PARAMS = new Set(['page', 'search', 'tag', 'offset', 'clientId', 'entryId', 'actorId', 'action', 'beforeSeq']);
 
-/** Adds query parameters to a page URL that may already carry some. */
-export function withQuery(pageUrl: string, params: Record<string, string>): string {
-  const [path, existing] = pageUrl.split('?', 2) as [string, string | undefined];
-  const query = new URLSearchParams(existing);
-  for (const [key, value] of Object.entries(params)) {
-    if (value === '') query.delete(key);
-    else query.set(key, value);
-  }
-  const text = query.toString();
-  return text ? `${path}?${text}` : path;
-}
+export { withQuery };

@@ -3,6 +3,12 @@ import type { Renderer } from '../render/renderer.ts';
 import { LANGUAGES, pickLanguage } from '../render/languages.ts';
 import { clientAreaOpen, clientMayKeepEntries } from '../policy/access-policy.ts';
 import { entryRows } from './entry-rows-model.ts';
+import {
+  entryQuery, isNarrowed, LIST_COUNT_UP_TO, LIST_PAGE_SIZE, listControls, listedOrRefused, listPager, paramName, problemText,
+  readListChoice, readOffset, servicesChosen,
+} from './list-controls.ts';
+import type { RowFacts } from '../store/row-facts.ts';
+import type { ListEntriesQuery } from '../validation/schemas.ts';
 import type { Hook } from './hook-contract.ts';
 import { NameBook } from './name-book.ts';
 import { panelBase, dialogDefaults } from './panel-model.ts';
@@ -15,9 +21,21 @@ import { transferForms } from './transfer-model.ts';
 export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
   return async (actor, context, surface) => {
     if (actor.kind !== 'client') return null;
-    // The client's record and its vault are read at once: the services check the client on their own.
+    const choice = readListChoice(context.params, CLIENT_LIST_PREFIX, 'ownedOffset');
+    const sharedOffset = readOffset(context.params ?? {}, paramName(CLIENT_LIST_PREFIX, 'sharedOffset'));
+    const hosted = Promise.all([lk.host.clients([actor.clientId]), lk.host.contactsOfClients([actor.clientId])]);
+    // A main account's own entries and what the team shares are two lists; a contact owns nothing, so all is shared.
+    // Which one the person is, the host's contacts say: the vault is asked once they have.
+    const vault = hosted.then(([, contacts]) => {
+      const main = actor.contactId === undefined || contacts.some((c) => c.id === actor.contactId && c.isMain);
+      const page = (narrow: ListEntriesQuery, offset: number) => listedOrRefused(
+        lk.entries.firstPage(actor, { ...entryQuery(choice, actor), ...narrow, offset, limit: LIST_PAGE_SIZE }, { countUpTo: LIST_COUNT_UP_TO }),
+        { items: [], more: false, facts: new Map<string, RowFacts>(), total: 0, totalIsAtLeast: false },
+      );
+      return Promise.all([main ? page({ ownerKind: 'client' }, choice.offset) : null, page(main ? { ownerKind: 'admin' } : {}, sharedOffset)]);
+    });
     const data = Promise.all([
-      lk.entries.firstPage(actor, { limit: 500 }),
+      vault,
       lk.serviceCredentials.list(actor, actor.clientId),
       lk.categories.list(actor),
       dialogDefaults(lk),
@@ -25,13 +43,10 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
       lk.languages.of(actor),
     ]);
     data.catch(() => undefined);
-    const [clients, contacts] = await Promise.all([
-      lk.host.clients([actor.clientId]),
-      lk.host.contactsOfClients([actor.clientId]),
-    ]);
+    const [clients, contacts] = await hosted;
     const client = clients.get(actor.clientId);
     if (!client) return null;
-    const [vault, services, categories, dialog, settings, chosen] = await data;
+    const [[owned, shared], services, categories, dialog, settings, chosen] = await data;
     const isMainAccount = actor.contactId === undefined || contacts.some((c) => c.id === actor.contactId && c.isMain);
     // The person's own choice first: the host's language for the page is its default, not theirs.
     const language = pickLanguage(chosen, context.language, client.language);
@@ -44,12 +59,22 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     // The account adds its own access details only where the installer lets this client keep them.
     const keepsEntries = clientMayKeepEntries({ clientId: client.id, groupId: client.groupId }, settings);
     const names = new NameBook(lk.host).learn('client', [client]).learn('contact', contacts);
-    const rows = await entryRows(lk, actor, [...services, ...vault.items], categories, undefined, names, vault.facts);
+    const ownedItems = owned?.listed.items ?? [];
+    const facts = new Map([...(owned?.listed.facts ?? []), ...shared.listed.facts]);
     const ownCategories = categories.filter((c) => c.owner.kind === 'client' && c.owner.id === client.id);
+    const [rows, counts] = await Promise.all([
+      entryRows(lk, actor, [...services, ...ownedItems, ...shared.listed.items], categories, undefined, names, facts),
+      lk.entries.countsByCategory(actor, ownCategories.map((c) => c.id)),
+    ]);
     const contactNames = new Map(contacts.map((c) => [c.id, c.name]));
-    const ownedIds = new Set(isMainAccount
-      ? vault.items.filter((e) => e.owner.kind === 'client' && e.owner.id === client.id).map((e) => e.id)
-      : []);
+    const ownedIds = new Set(ownedItems.map((e) => e.id));
+    const serviceRows = servicesChosen(rows.filter((r) => r.isService), choice, (r) => r.serviceStatus);
+    const pageUrl = surface.pageUrl;
+    const pagerOf = (listed: ListedPage, offsetKey: string, offset: number) => listPager(pageUrl, paramName(CLIENT_LIST_PREFIX, offsetKey), {
+      offset, shown: listed.items.length, more: listed.more, total: listed.total, totalIsAtLeast: listed.totalIsAtLeast,
+    });
+    const narrowed = isNarrowed(choice);
+    const t = renderer.translator(language);
     return renderer.render('hooks/client-area', {
       ...panelBase(surface, actor, ownCategories, {
         admins: [], roles: [], clients: [], contacts: contacts.filter((c) => !c.isMain).map((c) => ({ id: c.id, name: c.name })),
@@ -58,20 +83,37 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
       isMainAccount,
       mayAdd: isMainAccount && keepsEntries,
       ownEntriesOff: isMainAccount && !keepsEntries,
+      controls: listControls(pageUrl, CLIENT_LIST_PREFIX, choice, {
+        categories: ownCategories.map((c) => ({ id: c.id, name: c.name })),
+        owners: [],
+        statuses: true,
+        searchProblem: problemText(owned?.searchIssue ?? shared.searchIssue, t),
+        idPrefix: 'lk-clientarea',
+      }),
       owned: rows.filter((r) => ownedIds.has(r.id)),
+      ownedPager: owned ? pagerOf(owned.listed, 'ownedOffset', choice.offset) : null,
+      ownedEmptyKey: narrowed ? 'list.noMatch' : 'clientArea.ownedEmpty',
       shared: rows.filter((r) => !r.isService && !ownedIds.has(r.id)),
-      services: rows.filter((r) => r.isService),
+      sharedPager: pagerOf(shared.listed, 'sharedOffset', sharedOffset),
+      sharedEmptyKey: narrowed ? 'list.noMatch' : 'clientArea.sharedEmpty',
+      services: serviceRows,
+      servicesEmptyKey: narrowed ? 'list.noMatch' : 'clientArea.servicesEmpty',
+      counts: { owned: owned?.listed.total ?? 0, shared: shared.listed.total, services: serviceRows.length },
       categoryList: ownCategories.map((c) => ({
         id: c.id,
         name: c.name,
-        count: vault.items.filter((e) => e.categoryId === c.id).length,
+        count: counts.get(c.id) ?? 0,
         members: c.members.map((m) => ({ ...m, name: contactNames.get(m.id) ?? m.id })),
         editable: JSON.stringify({ id: c.id, name: c.name, members: c.members.map((m) => ({ ...m, name: contactNames.get(m.id) ?? m.id })) }),
       })),
       languages: LANGUAGES.map((code) => ({ code, selected: code === language })),
-      more: vault.more,
       // Importing creates entries the account owns, so only where it may keep its own; an admin allows it in the settings.
       transfer: settings.clientImportExport && isMainAccount && keepsEntries ? transferForms() : null,
     }, { language });
   };
 }
+
+type ListedPage = Awaited<ReturnType<Latchkey['entries']['firstPage']>>;
+
+/** The prefix of the client area's list parameters: the host page's own query keeps its names. */
+const CLIENT_LIST_PREFIX = 'lk';

@@ -1,10 +1,11 @@
 import type { Latchkey } from '../latchkey.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage } from '../render/languages.ts';
-import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
-import { namesFrom, panelBase } from './panel-model.ts';
-import { clientDataHiddenFrom, staffClientData } from './staff-client-data.ts';
+import { readListChoice } from './list-controls.ts';
+import { panelBase } from './panel-model.ts';
+import { staffClientData } from './staff-client-data.ts';
+import { PANEL_LIST_PREFIX, staffList } from './staff-list.ts';
 
 /**
  * The admin's client summary page: the client's access details this admin may
@@ -21,23 +22,20 @@ export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
     const clientId = context.clientId;
     const clientLookup = lk.host.clients([clientId]).then((found) => found.get(clientId) ?? null);
     // Everything the panel reads starts at once; the services refuse an unknown or disabled admin on their own.
-    const data = staffClientData(lk, actor, clientId, clientLookup);
+    const choice = readListChoice(context.params, PANEL_LIST_PREFIX);
+    const data = staffClientData(lk, actor, clientId, clientLookup, choice);
     data.catch(() => undefined);
     const panelSettings = await settings;
     if (!panelSettings.staffPanels.clientSummary) return null;
     const [admin, client] = await Promise.all([lk.host.admins([actor.adminId]).then((found) => found.get(actor.adminId)), clientLookup]);
     if (!admin || admin.disabled || !client) return null;
-    const { entries, more, facts, categories, targets, dialog, linkFields } = await data;
-    const rows = await entryRows(lk, actor, entries, categories, undefined, namesFrom(lk, targets), facts);
-    const hidden = clientDataHiddenFrom(admin, panelSettings);
+    const loaded = await data;
+    const language = pickLanguage(context.language, admin.language);
+    const list = await staffList(lk, actor, loaded, choice, surface, renderer.translator(language));
     return renderer.render('hooks/client-summary', {
-      ...panelBase(surface, actor, categories, targets, { clientId: client.id }, dialog, linkFields),
+      ...panelBase(surface, actor, loaded.categories, loaded.targets, { clientId: client.id }, loaded.dialog, loaded.linkFields),
       client: { id: client.id, name: client.name },
-      clientDataHidden: hidden,
-      // Hidden data may be there: "none yet" would not be true.
-      emptyKey: hidden ? 'entry.noneSharedWithYou' : 'entry.noneForClient',
-      rows,
-      more,
-    }, { language: pickLanguage(context.language, admin.language) });
+      ...list,
+    }, { language });
   };
 }

@@ -1,12 +1,11 @@
 import type { Latchkey } from '../latchkey.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage } from '../render/languages.ts';
-import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
-import { namesFrom, panelBase } from './panel-model.ts';
-import { clientDataHiddenFrom, staffClientData, type RecordLink } from './staff-client-data.ts';
-
-const SYSTEM = { kind: 'system' } as const;
+import { readListChoice } from './list-controls.ts';
+import { panelBase } from './panel-model.ts';
+import { staffClientData, type RecordLink } from './staff-client-data.ts';
+import { PANEL_LIST_PREFIX, staffList } from './staff-list.ts';
 
 /** The host records a staff page can be about besides clients and tickets. */
 export type RecordKind = 'contact' | 'device';
@@ -31,22 +30,20 @@ export function recordPanelHook(lk: Latchkey, renderer: Renderer, kind: RecordKi
     if (!admin || admin.disabled || !record) return null;
     const clientLookup = lk.host.clients([record.clientId]).then((found) => found.get(record.clientId) ?? null);
     const link: RecordLink = kind === 'contact' ? { contactId: record.id } : { deviceId: record.id };
-    const data = staffClientData(lk, actor, record.clientId, clientLookup, link);
+    const choice = readListChoice(context.params, PANEL_LIST_PREFIX);
+    const data = staffClientData(lk, actor, record.clientId, clientLookup, choice, link);
     data.catch(() => undefined);
-    const [client, settings] = await Promise.all([clientLookup, lk.settings.get(SYSTEM)]);
+    const client = await clientLookup;
     if (!client) return null;
-    const { entries, more, facts, categories, targets, dialog, linkFields } = await data;
-    const rows = await entryRows(lk, actor, entries, categories, undefined, namesFrom(lk, targets), facts);
-    const hidden = clientDataHiddenFrom(admin, settings);
+    const loaded = await data;
+    const language = pickLanguage(context.language, admin.language);
+    const list = await staffList(lk, actor, loaded, choice, surface, renderer.translator(language), undefined,
+      `entry.noneFor${kind === 'contact' ? 'Contact' : 'Device'}`);
     return renderer.render(`hooks/${kind}-panel`, {
-      ...panelBase(surface, actor, categories, targets, { clientId: client.id, ...link }, dialog, linkFields),
+      ...panelBase(surface, actor, loaded.categories, loaded.targets, { clientId: client.id, ...link }, loaded.dialog, loaded.linkFields),
       client: { id: client.id, name: client.name },
       record: { id: record.id, name: record.name },
-      clientDataHidden: hidden,
-      // Hidden data may be there: "none yet" would not be true.
-      emptyKey: hidden ? 'entry.noneSharedWithYou' : `entry.noneFor${kind === 'contact' ? 'Contact' : 'Device'}`,
-      rows,
-      more,
-    }, { language: pickLanguage(context.language, admin.language) });
+      ...list,
+    }, { language });
   };
 }

@@ -2,10 +2,11 @@ import type { EntryView } from '../domain/entry.ts';
 import type { Latchkey } from '../latchkey.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage } from '../render/languages.ts';
-import { entryRows } from './entry-rows-model.ts';
 import type { Hook } from './hook-contract.ts';
-import { namesFrom, panelBase } from './panel-model.ts';
-import { clientDataHiddenFrom, staffClientData } from './staff-client-data.ts';
+import { readListChoice } from './list-controls.ts';
+import { panelBase } from './panel-model.ts';
+import { staffClientData } from './staff-client-data.ts';
+import { PANEL_LIST_PREFIX, staffList } from './staff-list.ts';
 
 /**
  * The helpdesk ticket sidebar: the access details of the ticket's client that
@@ -27,27 +28,23 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
     const ticket = tickets.get(context.ticketId);
     if (!admin || admin.disabled || !ticket) return null;
     const clientLookup = lk.host.clients([ticket.clientId]).then((found) => found.get(ticket.clientId) ?? null);
-    const data = staffClientData(lk, actor, ticket.clientId, clientLookup);
+    const choice = readListChoice(context.params, PANEL_LIST_PREFIX);
+    const data = staffClientData(lk, actor, ticket.clientId, clientLookup, choice);
     data.catch(() => undefined);
     const client = await clientLookup;
     if (!client) return null;
-    const { entries: all, more, facts, categories, targets, dialog, linkFields } = await data;
+    const loaded = await data;
     const linked = (entry: EntryView) => entry.links.ticketId === ticket.id
       || (ticket.serviceId !== null && entry.links.serviceId === ticket.serviceId);
-    const ordered = [...all.filter(linked), ...all.filter((e) => !linked(e))];
-    const rows = await entryRows(lk, actor, ordered, categories, linked, namesFrom(lk, targets), facts);
-    const hidden = clientDataHiddenFrom(admin, panelSettings);
+    const language = pickLanguage(context.language, admin.language);
+    const list = await staffList(lk, actor, loaded, choice, surface, renderer.translator(language), linked);
     return renderer.render('hooks/ticket-sidebar', {
-      ...panelBase(surface, actor, categories, targets, {
+      ...panelBase(surface, actor, loaded.categories, loaded.targets, {
         clientId: client.id, ticketId: ticket.id, serviceId: ticket.serviceId,
-      }, dialog, linkFields),
+      }, loaded.dialog, loaded.linkFields),
       client: { id: client.id, name: client.name },
       ticket: { id: ticket.id, subject: ticket.subject },
-      clientDataHidden: hidden,
-      // Hidden data may be there: "none yet" would not be true.
-      emptyKey: hidden ? 'entry.noneSharedWithYou' : 'entry.noneForClient',
-      rows,
-      more,
-    }, { language: pickLanguage(context.language, admin.language) });
+      ...list,
+    }, { language });
   };
 }

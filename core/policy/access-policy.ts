@@ -45,6 +45,15 @@ export function isAllowedAdmin(admin: AdminFacts, settings: VaultSettings): bool
 }
 
 /**
+ * Whether the mode opens clients' data to this admin at all (`shared` mode:
+ * what each client marked): otherwise the admin sees only what is shared
+ * with them, and a client's panel says so rather than "nothing stored yet".
+ */
+export function adminSeesClientData(admin: AdminFacts, settings: VaultSettings): boolean {
+  return admin.active && (isExtended(admin, settings) || settings.adminAccessMode === 'full' || isAllowedAdmin(admin, settings));
+}
+
+/**
  * Client data: a client's own entries, its services' credentials, and what
  * staff filed under the client for the team (a staff entry concerning a
  * client that its author did not mark private).

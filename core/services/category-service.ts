@@ -16,6 +16,7 @@ import { validate } from '../validation/validate.ts';
 import { issue, type Issue } from '../validation/rules.ts';
 import type { VaultContext } from './context.ts';
 import { categoryReach, forgetCategoryReach, toCategory, type CategoryRow } from './category-reach.ts';
+import { containsPattern } from '../store/like-pattern.ts';
 
 /**
  * Admin categories are run by addon managers and give their members (admins,
@@ -81,6 +82,7 @@ export class CategoryService {
       const base = () => {
         const qb = this.ctx.knex(`${t.categories} as c`).where('c.owner_kind', 'client');
         if (q.clientId !== undefined) qb.andWhere('c.owner_id', q.clientId);
+        if (q.search) qb.andWhereRaw(`c.name LIKE ? ESCAPE '!'`, [containsPattern(q.search)]);
         return qb;
       };
       const [rows, total] = await Promise.all([

@@ -51,3 +51,9 @@ export async function servicesHiddenFromClient(host: HostDirectory, clientId: st
   const services = await host.servicesOfClients([clientId]);
   return services.filter((s) => s.clientId === clientId && !serviceStatusVisibleToClient(s.status, settings)).map((s) => s.id);
 }
+
+/** The client's services the host has in `status`: a list's "service status" filter keeps the entries linked to them. */
+export async function servicesInStatusOf(host: HostDirectory, clientId: string, status: ServiceStatus): Promise<string[]> {
+  const services = await host.servicesOfClients([clientId]);
+  return services.filter((s) => s.clientId === clientId && s.status === status).map((s) => s.id);
+}

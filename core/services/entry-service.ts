@@ -6,7 +6,7 @@ import { Secret } from '../domain/secret.ts';
 import type { VaultSettings } from '../domain/settings.ts';
 import { ConflictError, ForbiddenError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
 import type { OpenDataKey } from '../crypto/entry-cipher.ts';
-import { can, chosenFieldAccess, clientMayCreate, fieldAccess, refusedFields, type EntryAction } from '../policy/access-policy.ts';
+import { adminSeesClientData, can, chosenFieldAccess, clientMayCreate, fieldAccess, refusedFields, type EntryAction } from '../policy/access-policy.ts';
 import { hiddenFields, INPUT_FIELDS, secretsFor, viewFor } from '../policy/field-masking.ts';
 import type { ActorFacts, EntryFacts } from '../policy/facts.ts';
 import { memberCategoryIds, visibleEntries } from '../policy/visibility-query.ts';
@@ -15,9 +15,10 @@ import {
   type EntryRow, type GrantRow, type HistoryRow, type ListedRow, type MemberRow,
 } from '../store/entry-rows.ts';
 import { newId } from '../store/ids.ts';
+import { containsPattern } from '../store/like-pattern.ts';
 import {
   createEntrySchema, listEntriesSchema, shareEntrySchema, updateEntrySchema, deleteEntrySchema,
-  type CreateEntryInput, type DeleteEntryInput, type ListEntriesQuery, type ShareEntryInput, type UpdateEntryInput,
+  type CreateEntryInput, type EntrySort, type DeleteEntryInput, type ListEntriesQuery, type ShareEntryInput, type UpdateEntryInput,
 } from '../validation/schemas.ts';
 import { validate } from '../validation/validate.ts';
 import { issue, type Issue } from '../validation/rules.ts';
@@ -25,7 +26,7 @@ import { settingsFrom, type VaultContext } from './context.ts';
 import { checkLinks, checkGrantees, checkCategory, linkProblemsOf } from './host-references.ts';
 import { categoryReach } from './category-reach.ts';
 import { currentRequest } from './request-scope.ts';
-import { linkedServiceStatuses, servicesHiddenFromClient, vaultEntryFacts } from './entry-facts.ts';
+import { linkedServiceStatuses, servicesHiddenFromClient, servicesInStatusOf, vaultEntryFacts } from './entry-facts.ts';
 import { isServiceEntryId, type ServiceCredentials } from './service-credentials.ts';
 import { firstReminderAt, reminderPeriod } from './reminder-schedule.ts';
 import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
@@ -36,7 +37,11 @@ import { requireStrongEnough } from './password-policy.ts';
 import type { CopiedField, CopyField, CurrentTotp } from '../domain/copied-field.ts';
 import { copyFieldSchema, type CopyFieldInput } from '../validation/schemas.ts';
 import { totpCode } from '../crypto/totp.ts';
+import { whereOverdue } from './rotation-due.ts';
 
+const SORT_COLUMNS: Record<EntrySort, string> = {
+  name: 'e.name', username: 'e.username', updatedAt: 'e.updated_at', passwordChangedAt: 'e.password_changed_at',
+};
 const SECRET_FIELDS = { password: 'password_ct', notes: 'notes_ct', totpSecret: 'totp_ct' } as const;
 const FIELD_NAMES = { password: 'password', notes: 'notes', totpSecret: 'totp' } as const;
 type SecretField = keyof typeof SECRET_FIELDS;
@@ -209,6 +214,14 @@ export class EntryService {
       const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'view', loaded, settings);
       return viewFor(facts, fieldAccess(facts, loaded.facts, settings), toView(rowToListed(loaded.row, loaded.tags)));
+    });
+  }
+
+  /** Whether the access mode shows this admin clients' data, or only what is shared with them (false for anyone else). */
+  async seesClientData(actor: Actor): Promise<boolean> {
+    return this.ctx.guard(async () => {
+      const { facts, settings } = await this.ctx.decisionInputs(actor);
+      return facts.kind === 'admin' && adminSeesClientData(facts, settings);
     });
   }
 
@@ -500,7 +513,7 @@ export class EntryService {
         ? base().count({ n: '*' })
         : this.ctx.knex.count({ n: '*' }).from(base().select('e.id').limit(cap + 1).as('capped'));
       const [rows, totalRow] = await Promise.all([
-        this.page(base(), q.offset, q.limit),
+        this.page(base(), q, q.offset, q.limit),
         counted.first() as Promise<{ n: number | string } | undefined>,
       ]);
       const total = Number(totalRow?.n ?? 0);
@@ -510,22 +523,53 @@ export class EntryService {
   }
 
   /**
-   * The first `limit` entries of a list and whether there are more, with what
-   * a panel shows about each (grants, its category's members and name, the
-   * reader's watch), all in one statement: one row more than asked, no count.
+   * A page of a list from `offset`, and whether there are more, with what a
+   * panel shows about each (grants, its category's members and name, the
+   * reader's watch), all in one statement: one row more than asked. Only when
+   * there are more does a second statement count them, up to `countUpTo`
+   * past the page (`totalIsAtLeast` then says the list holds more still).
    */
-  async firstPage(actor: Actor, query: ListEntriesQuery = {}): Promise<{ items: EntryView[]; more: boolean; facts: Map<string, RowFacts> }> {
+  async firstPage(
+    actor: Actor, query: ListEntriesQuery = {}, options: { countUpTo?: number } = {},
+  ): Promise<{ items: EntryView[]; more: boolean; facts: Map<string, RowFacts>; total: number; totalIsAtLeast: boolean }> {
     const q = validate(listEntriesSchema, query);
     return this.ctx.guard(async () => {
       const { base, shown } = await this.visible(actor, q);
       const qb = base().select(rowFactColumns(this.ctx.knex, this.ctx.tables, this.ctx.dialect, recipientOf(actor)));
-      const read = await this.page(qb, 0, q.limit + 1) as Array<ListedRow & RowFactColumns>;
+      const read = await this.page(qb, q, q.offset, q.limit + 1) as Array<ListedRow & RowFactColumns>;
       const rows = read.slice(0, q.limit);
+      const more = read.length > q.limit;
+      let total = q.offset + rows.length;
+      let totalIsAtLeast = false;
+      if (more) {
+        const cap = options.countUpTo === undefined ? null : q.offset + options.countUpTo;
+        const counted = cap === null
+          ? base().count({ n: '*' })
+          : this.ctx.knex.count({ n: '*' }).from(base().select('e.id').limit(cap + 1).as('capped'));
+        const row = await counted.first() as { n: number | string } | undefined;
+        total = Number(row?.n ?? 0);
+        totalIsAtLeast = cap !== null && total > cap;
+        if (totalIsAtLeast) total = cap!;
+      }
       return {
         items: rows.map(shown),
-        more: read.length > q.limit,
+        more,
         facts: new Map(rows.map((row) => [row.id, toRowFacts(row.id, row.category_id, row)])),
+        total,
+        totalIsAtLeast,
       };
+    });
+  }
+
+  /** How many of the entries the actor sees each of these categories holds: one grouped count. */
+  async countsByCategory(actor: Actor, categoryIds: readonly string[]): Promise<Map<string, number>> {
+    if (categoryIds.length === 0) return new Map();
+    const q = validate(listEntriesSchema, {});
+    return this.ctx.guard(async () => {
+      const { base } = await this.visible(actor, q);
+      const rows = await base().whereIn('e.category_id', [...categoryIds])
+        .select('e.category_id').count({ n: '*' }).groupBy('e.category_id') as Array<{ category_id: string; n: number | string }>;
+      return new Map(rows.map((r) => [r.category_id, Number(r.n)]));
     });
   }
 
@@ -535,12 +579,16 @@ export class EntryService {
   ): Promise<{ base: () => Knex.QueryBuilder; shown: (row: ListedRow) => EntryView }> {
     const { facts, settings } = await this.ctx.decisionInputs(actor);
     const t = this.ctx.tables;
-    const [hiddenServiceIds, categoryIds] = await Promise.all([
+    const statusClientId = facts.kind === 'client' ? facts.clientId : q.clientId;
+    if (q.serviceStatus !== undefined && statusClientId === undefined) throw new ValidationError([issue('serviceStatus', 'needsClient')]);
+    const [hiddenServiceIds, categoryIds, servicesInStatus] = await Promise.all([
       facts.kind === 'client' && facts.active ? servicesHiddenFromClient(this.ctx.host, facts.clientId, settings) : [],
       // Within a request the panel's category list brings the memberships along (one statement for both).
       currentRequest()
         ? categoryReach(this.ctx.knex, t, facts, settings).then((reach) => reach.memberIds)
         : memberCategoryIds(this.ctx.knex, facts, settings, t),
+      q.serviceStatus === undefined || statusClientId === undefined ? []
+        : servicesInStatusOf(this.ctx.host, statusClientId, q.serviceStatus),
     ]);
     const shown = (row: ListedRow): EntryView => {
       const view = toView(row);
@@ -555,9 +603,13 @@ export class EntryService {
       ];
       for (const [column, value] of exact) if (value !== undefined) qb.where(column, value);
       if (q.tag !== undefined) whereTagged(qb, this.ctx.knex, t, q.tag);
+      if (q.rotation === 'overdue') whereOverdue(qb, this.ctx.knex, settings.defaultReminderDays, this.ctx.now());
+      if (q.serviceStatus !== undefined) {
+        if (servicesInStatus.length === 0) qb.whereRaw('1 = 0');
+        else qb.whereIn('e.service_id', servicesInStatus);
+      }
       if (q.search) {
-        // '!' as the escape character: a backslash means something else to MySQL and to SQLite.
-        const pattern = `%${q.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+        const pattern = containsPattern(q.search);
         // A client may have the addresses of staff entries hidden: it finds those by name only.
         const byUrl = (u: Knex.QueryBuilder) => {
           if (facts.kind === 'client') u.where('e.owner_kind', 'client');
@@ -565,6 +617,7 @@ export class EntryService {
         };
         qb.where((s) => s
           .whereRaw(`e.name LIKE ? ESCAPE '!'`, [pattern])
+          .orWhereRaw(`e.username LIKE ? ESCAPE '!'`, [pattern])
           .orWhere(byUrl)
           // The folded key, so that a search finds a tag whatever its case (on MariaDB too, where the key's collation is binary).
           .orWhereIn('e.id', this.ctx.knex(t.tags).select('entry_id').whereRaw(`tag_key LIKE ? ESCAPE '!'`, [tagKey(pattern)])));
@@ -575,11 +628,13 @@ export class EntryService {
     return { base, shown };
   }
 
-  private page(qb: Knex.QueryBuilder, offset: number, limit: number): Promise<ListedRow[]> {
+  private page(qb: Knex.QueryBuilder, q: { sort: EntrySort; direction: 'asc' | 'desc' }, offset: number, limit: number): Promise<ListedRow[]> {
+    const order = q.direction;
     return qb
       .select(LISTED_COLUMNS.map((c) => `e.${c}`))
       .select(this.ctx.knex.raw(PRESENCE_COLUMNS.join(', ')), tagsColumn(this.ctx.knex, this.ctx.tables, this.ctx.dialect))
-      .orderBy([{ column: 'e.name' }, { column: 'e.id' }])
+      // The id last and in the same direction: each sort has an index on (column, id) to read in order.
+      .orderBy([{ column: SORT_COLUMNS[q.sort], order }, { column: 'e.id', order }])
       .offset(offset)
       .limit(limit) as unknown as Promise<ListedRow[]>;
   }

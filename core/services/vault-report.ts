@@ -9,6 +9,7 @@ import type { EntryView } from '../domain/entry.ts';
 import type { VaultContext } from './context.ts';
 import type { MailKind, Recipient } from './mail-outbox.ts';
 import { DAY_MS } from './reminder-schedule.ts';
+import { periodOf, whereOverdue } from './rotation-due.ts';
 
 /** How far ahead the dashboard looks for passwords coming due. */
 export const DUE_SOON_DAYS = 14;
@@ -108,10 +109,8 @@ export class VaultReportService {
       const now = this.ctx.now();
       const soon = now + DUE_SOON_DAYS * DAY_MS;
       // The period each entry follows, in ms; entries without one have no next_reminder_at.
-      const periodMs = knex.raw('COALESCE(e.reminder_days, ?) * ?', [settings.defaultReminderDays ?? 0, DAY_MS]);
-      const overdue = (qb: Knex.QueryBuilder) => qb
-        .whereNotNull('e.next_reminder_at').whereNotNull('e.password_changed_at')
-        .where((q) => q.where('e.next_reminder_at', '<=', now).orWhere('e.next_reminder_at', '>', knex.raw('e.password_changed_at + ?', [periodMs])));
+      const periodMs = periodOf(knex, settings.defaultReminderDays);
+      const overdue = (qb: Knex.QueryBuilder) => whereOverdue(qb, knex, settings.defaultReminderDays, now);
       const dueSoon = (qb: Knex.QueryBuilder) => qb
         .where('e.next_reminder_at', '>', now).where('e.next_reminder_at', '<=', soon)
         .whereNotNull('e.password_changed_at')

@@ -159,6 +159,10 @@ export const copyFieldSchema = z.strictObject({
 });
 export type CopyFieldInput = z.input<typeof copyFieldSchema>;
 
+/** The columns a list of entries can be sorted by; each has an index that keeps a page's read short. */
+export const ENTRY_SORTS = ['name', 'username', 'updatedAt', 'passwordChangedAt'] as const;
+export type EntrySort = (typeof ENTRY_SORTS)[number];
+
 export const listEntriesSchema = z.strictObject({
   clientId: hostId.optional(),
   ownerKind: z.enum(['admin', 'client']).optional(),
@@ -171,6 +175,12 @@ export const listEntriesSchema = z.strictObject({
   search: z.string().trim().max(255).superRefine(textOf('line')).optional(),
   /** Entries carrying this tag, whatever its case. */
   tag: z.string().trim().min(1).max(TAG_MAX_LENGTH).superRefine(textOf('line')).transform(tagKey).optional(),
+  /** Entries whose password is older than its rotation period (as the dashboard counts them). */
+  rotation: z.enum(['overdue']).optional(),
+  /** Entries linked to one of the client's services in this status: needs one client (`clientId`, or a client's own list). */
+  serviceStatus: z.enum(SERVICE_STATUSES).optional(),
+  sort: z.enum(ENTRY_SORTS).default('name'),
+  direction: z.enum(['asc', 'desc']).default('asc'),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(500).default(50),
 });
@@ -325,6 +335,8 @@ export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 
 export const clientCategoriesSchema = z.strictObject({
   clientId: hostId.optional(),
+  /** Categories whose name contains this. */
+  search: z.string().trim().max(255).superRefine(textOf('line')).optional(),
   offset: z.number().int().min(0).max(1_000_000).default(0),
   limit: z.number().int().min(1).max(200).default(50),
 });

@@ -4,7 +4,7 @@ import { forEachDatabase } from '../support/databases.ts';
 import { Harness } from '../express/harness.ts';
 import { explain, fullScansOf, plansOf, recordStatements, rowsReadOnMariaDb, type QueryPlan, type Statement } from '../support/query-plan.ts';
 import {
-  adminCategoryId, allowedAdmin, clientId, contactId, deviceId, extendedAdmin, juniorAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
+  adminCategoryId, allowedAdmin, clientCategoryId, clientId, contactId, deviceId, extendedAdmin, juniorAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
   type PlanWorld,
 } from './plan-world.ts';
 
@@ -51,9 +51,9 @@ forEachDatabase('query plans: lists and their counts', (db) => {
     for (const table of [t.entries, t.grants, t.categoryMembers, ...alsoIndexed]) expect(fullScansOf(plans, table), `full scans of ${table}`).to.deep.equal([]);
   }
 
-  it('the plan reader sees a full scan of entries where there is one (no index on the username)', async () => {
+  it('the plan reader sees a full scan of entries where there is one (no index on the website address)', async () => {
     const t = world.vault.tables;
-    const unindexed = await explain(world.vault.raw, world.vault.raw(`${t.entries} as e`).select('e.id').where('e.username', 'user3'));
+    const unindexed = await explain(world.vault.raw, world.vault.raw(`${t.entries} as e`).select('e.id').where('e.website_url', 'https://user3.test'));
     expect(fullScansOf([unindexed], t.entries)).to.have.length(1);
     const indexed = await explain(world.vault.raw, world.vault.raw(`${t.entries} as e`).select('e.id').where('e.client_id', clientId(3)));
     expect(fullScansOf([indexed], t.entries)).to.deep.equal([]);
@@ -193,10 +193,10 @@ forEachDatabase('query plans: lists and their counts', (db) => {
     ];
     for (const [who, settings] of managerSettings) {
       // The page's addon managers see most of the vault here: the page's count stops where it may.
-      it(`${who}'s count stops after 1,001 entries and says "more than 1000": it never reads the whole table`, async () => {
+      it(`${who}'s count stops after 1,001 entries and says "more than 1,000": it never reads the whole table`, async () => {
         await configure(settings);
         const { count, html } = await pageCount(manager);
-        expect(html).to.contain('of more than 1000');
+        expect(html).to.contain('of more than 1,000');
         // Read under LIMIT 1001 with nothing sorted or grouped first, the scan of entries stops at 1,001 rows.
         expect(count.sql).to.match(/limit \?\) as [`"]capped[`"]/).and.not.to.match(/order by|group by/i);
         expect(count.bindings).to.include(1001);
@@ -240,6 +240,77 @@ forEachDatabase('query plans: lists and their counts', (db) => {
     });
   });
 
+  // The panels' and the client area's search, sorts and filters, and the addon list's sorts (issue 17).
+  describe('searched, sorted and filtered as the lists offer', () => {
+    before(async () => {
+      await configure({
+        adminAccessMode: 'full', allowedAdminIds: [], extendedAdminRoleIds: [],
+        clientPrivateEntries: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [] },
+      });
+      // Two of the client's passwords overdue, one of them granted to its second contact.
+      await world.vault.raw(world.vault.tables.entries).whereIn('name', ['mail.client042.test 0', 'db.client042.test 2'])
+        .update({ next_reminder_at: Date.now() - 86_400_000 });
+    });
+
+    const choices: Array<[string, ListEntriesQuery]> = [
+      ['sorted by username, last first', { sort: 'username', direction: 'desc' }],
+      ['sorted by last change', { sort: 'updatedAt', direction: 'desc' }],
+      ['sorted by password age', { sort: 'passwordChangedAt' }],
+      ['searched by username', { search: 'user1' }],
+      ['overdue for rotation', { rotation: 'overdue' }],
+      ['linked to a suspended service', { serviceStatus: 'suspended' }],
+      ['owned by staff', { ownerKind: 'admin' }],
+    ];
+    for (const [what, query] of choices) {
+      it(`an admin's list of one client ${what}, and its count, read entries by index`, async () => {
+        await expectIndexedList(supportAdmin, { clientId: clientId(42), limit: 50, ...query });
+      });
+    }
+
+    it('a main account\'s own section and what the team shares with it, searched and sorted, read entries by index', async () => {
+      const client: Actor = { kind: 'client', clientId: clientId(42) };
+      await expectIndexedList(client, { ownerKind: 'client', search: 'user', sort: 'username', limit: 50 });
+      await expectIndexedList(client, { ownerKind: 'admin', sort: 'updatedAt', direction: 'desc', limit: 50 });
+    });
+
+    it('a contact\'s list overdue for rotation reads entries by index', async () => {
+      await expectIndexedList({ kind: 'client', clientId: clientId(42), contactId: contactId(42, 2) }, { rotation: 'overdue', limit: 50 });
+    });
+
+    it('a restricted admin who is not allowed lists what was shared with them by username, by index', async () => {
+      await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: [] });
+      await expectIndexedList(juniorAdmin, { sort: 'username', limit: 25 });
+      await configure({ adminAccessMode: 'full' });
+    });
+
+    for (const sort of ['username', 'updatedAt', 'passwordChangedAt'] as const) {
+      for (const direction of ['asc', 'desc'] as const) {
+        it(`an extended admin's whole-vault page by ${sort} (${direction}) is read off its index in list order, with no sort`, async () => {
+          await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: ['r-ext'] });
+          const { plans } = await listPlans(extendedAdmin, { sort, direction, offset: 0, limit: 25 });
+          const page = plans.find((p) => !isCount(p))!;
+          const index = { username: 'username', updatedAt: 'updated', passwordChangedAt: 'password_changed' }[sort];
+          const reads = page.accesses.filter((a) => a.table === world.vault.tables.entries);
+          expect(reads.map((a) => a.index), page.lines.join(' | ')).to.deep.equal([`${world.vault.tables.entries}_${index}`]);
+          expect(page.sorts, page.lines.join(' | ')).to.equal(false);
+          await configure({ adminAccessMode: 'full', extendedAdminRoleIds: [] });
+        });
+      }
+    }
+
+    it('how many entries each of a client\'s categories holds is one grouped count that reads entries by index', async () => {
+      const t = world.vault.tables;
+      const client: Actor = { kind: 'client', clientId: clientId(42) };
+      let counts = new Map<string, number>();
+      const plans = await plansOf(world.vault.raw, [t.entries], async () => {
+        counts = await world.vault.lk.entries.countsByCategory(client, [clientCategoryId(42, 0), clientCategoryId(42, 1)]);
+      });
+      expect(counts.get(clientCategoryId(42, 0)), 'entries filed in the first category').to.be.greaterThan(0);
+      expect(plans, 'one statement').to.have.length(1);
+      for (const table of [t.entries, t.grants, t.categoryMembers]) expect(fullScansOf(plans, table), `full scans of ${table}`).to.deep.equal([]);
+    });
+  });
+
   describe('a panel\'s page with what it shows of each entry (grants, category members, watches)', () => {
     async function expectIndexedPanelPage(actor: Actor, query: ListEntriesQuery): Promise<void> {
       const t = world.vault.tables;
@@ -266,7 +337,7 @@ forEachDatabase('query plans: lists and their counts', (db) => {
   });
 
   describe('on the addon\'s Categories page', () => {
-    async function categoryPlans(query: { clientId?: string }): Promise<{ page: QueryPlan; count: QueryPlan; all: QueryPlan[] }> {
+    async function categoryPlans(query: { clientId?: string; search?: string }): Promise<{ page: QueryPlan; count: QueryPlan; all: QueryPlan[] }> {
       const t = world.vault.tables;
       const all = await plansOf(world.vault.raw, [t.categories, t.entries],
         () => world.vault.lk.categories.listOfClients(manager, { ...query, limit: 25 }));
@@ -284,6 +355,18 @@ forEachDatabase('query plans: lists and their counts', (db) => {
       // A look-up of every client category, cut short by the page's LIMIT: ordered reads and no sort prove it.
       expect(page.accesses.map((a) => a.index), page.lines.join(' | ')).to.deep.equal([`${t.categories}_kind_name`]);
       expect(page.sorts, page.lines.join(' | ')).to.equal(false);
+    });
+
+    // A name contains the search anywhere: no index finds it, so the page walks the name index in order until it
+    // is full, and the count, like the unsearched one, reads every client category (never an entry).
+    it('every client\'s categories searched by name are read off the name index in order, a page at a time, and never from entries', async () => {
+      const t = world.vault.tables;
+      const { page, all } = await categoryPlans({ search: 'Servers 04' });
+      expect(page.accesses.map((a) => a.index), page.lines.join(' | ')).to.deep.equal([`${t.categories}_kind_name`]);
+      expect(page.sorts, page.lines.join(' | ')).to.equal(false);
+      expect(all.flatMap((p) => p.accesses).filter((a) => a.table === t.entries)).to.deep.equal([]);
+      const found = await world.vault.lk.categories.listOfClients(manager, { search: 'Servers 04', limit: 25 });
+      expect(found.total, 'the servers categories of clients 040-049').to.be.greaterThan(0);
     });
 
     it('one client\'s categories and their count are read by index', async () => {

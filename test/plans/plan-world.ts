@@ -28,7 +28,7 @@ export const serviceId = (i: number, n: number) => `s${pad(i)}-${n}`;
 export const ticketId = (i: number, n: number) => `t${pad(i)}-${n}`;
 export const deviceId = (i: number, n: number) => `d${pad(i)}-${n}`;
 export const adminCategoryId = (n: number) => `01900000-0000-7000-8000-0000000a${pad(n).padStart(4, '0')}`;
-const clientCategoryId = (i: number, n: number) => `01900000-0000-7000-8000-00000c${pad(i)}${String(n).padStart(3, '0')}`;
+export const clientCategoryId = (i: number, n: number) => `01900000-0000-7000-8000-00000c${pad(i)}${String(n).padStart(3, '0')}`;
 
 /** Staff: one in an extended role, one allowed by id, one in a role nobody allowed, and the addon's manager. */
 export const extendedAdmin: Actor = { kind: 'admin', adminId: 'a-ext' };

@@ -73,7 +73,10 @@ export class DemoContext {
    */
   async panel(place: PanelPlace, req: Request, res: Response, context: PanelContext): Promise<Panel> {
     try {
-      return { html: await this.latchkey.render(place, req, res, context), failed: false };
+      // The panels' list forms (search, sort, filters, pages) name their parameters `lk…`: they pass through.
+      const params: Record<string, string> = {};
+      for (const [key, value] of Object.entries(req.query)) if (/^lk[A-Z]/.test(key) && typeof value === 'string') params[key] = value.slice(0, 255);
+      return { html: await this.latchkey.render(place, req, res, { ...context, params: { ...params, ...context.params } }), failed: false };
     } catch (err) {
       this.logError(`demo host: Latchkey panel "${place}" failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
       return { html: null, failed: true };
