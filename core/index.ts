@@ -37,7 +37,7 @@ export type { AddonChange, AuditEvent, AuditVerdict, AuditVerifyOptions } from '
 export { formatAuditCheckpoint, parseAuditCheckpoints, type AuditCheckpoint } from './services/audit-checkpoint.ts';
 export { SERVICE_EVENTS, serviceEventSchema, type ServiceEvent, type ServiceEventInput, type ServiceEventOutcome } from './services/service-lifecycle.ts';
 export type {
-  CreateEntryInput, UpdateEntryInput, DeleteEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
+  CreateEntryInput, UpdateEntryInput, DeleteEntryInput, RestoreEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
   SettingsPatch, AuditQuery, PasswordRulesInput,
 } from './validation/schemas.ts';
 export { createHooks, type CreateHooksOptions } from './hooks/create-hooks.ts';
@@ -56,7 +56,7 @@ export { entryId, hostId, ownId } from './validation/schemas.ts';
 // The schemas the services validate with: adapters describe their API with them (the OpenAPI document).
 export {
   auditQuerySchema, createCategorySchema, createEntrySchema, deleteEntrySchema, listEntriesSchema, passwordRulesSchema, principalKind,
-  settingsPatchSchema, settingsSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
+  settingsPatchSchema, settingsSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema, restoreEntrySchema,
 } from './validation/schemas.ts';
 export { findClientsSchema } from './services/client-finder.ts';
 export { mailPreviewSchema } from './hooks/mail-preview.ts';

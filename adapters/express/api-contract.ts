@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   auditQuerySchema, confirmTotpSchema, createApiTokenSchema, exportRequestSchema, importRequestSchema, MAX_IMPORT_BYTES, passkeyOptionsSchema, registerPasskeySchema, resetStepUpSchema, verifyStepUpSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
-  mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
+  mailPreviewSchema, ownId, passwordRulesSchema, restoreEntrySchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
   type ApiTokenScope, type StepUpAction,
 } from '../../core/index.ts';
 import type { ApiResponseName } from './api-responses.ts';
@@ -118,6 +118,11 @@ export const API_ROUTES = {
   revealHistory: {
     method: 'post', path: '/entries/:id/history/:historyId/reveal', summary: 'One former password (audited)',
     access: 'session', tokenScope: 'reveal', responses: { 200: 'Password' }, stepUp: ['historyReveal'],
+  },
+  restoreHistory: {
+    method: 'post', path: '/entries/:id/history/:historyId/restore', summary: 'Makes a former password the current one again, at the version read (audited; 409 with `currentVersion` when stale)',
+    // Restoring puts the old password back in use: the settings that guard revealing it guard this too.
+    access: 'session', tokenScope: 'write', body: { schema: restoreEntrySchema }, responses: { 200: 'Entry', 409: 'Conflict' }, stepUp: ['historyReveal'],
   },
   watchEntry: {
     method: 'put', path: '/entries/:id/watch', summary: 'Asks, or stops asking, to be told by mail when the entry\'s password changes',

@@ -132,6 +132,10 @@ export function apiRoutes(
       const secret = await lk.entries.revealHistory(actor, (await reachableEntry(req, actor, reach)).id, param(req, 'historyId'));
       return { password: secret.expose() };
     }),
+    restoreHistory: handle(async (req, _res, actor, reach) => {
+      const { id } = await reachableEntry(req, actor, reach);
+      return lk.entries.restore(actor, id, param(req, 'historyId'), req.body);
+    }),
     // Anyone who sees an entry may ask to hear when its password changes (owners use the entry's notifyOnChange).
     watchEntry: handle(async (req, _res, actor, reach) => {
       const { watch } = validate(watchSchema, req.body);

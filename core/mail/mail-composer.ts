@@ -17,6 +17,8 @@ export interface MailFacts {
   newPassword?: string;
   /** A change notice that would carry the password, sent after the password changed once more. */
   passwordChangedAgain?: boolean;
+  /** A change notice about a former password set back from the history: its version there. */
+  restoredVersion?: number;
   /** service_ended: the service that ended, and the entries kept for it that the recipient may see. */
   serviceName?: string;
   entryNames?: readonly string[];
@@ -60,6 +62,7 @@ export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'm
   if (facts.newPassword !== undefined && !/\{\{\s*newPassword\s*\}\}/.test(custom?.body ?? '')) {
     body += `\n\n${fillPlaceholders(t('mail.newPasswordLine'), values)}`;
   }
+  if (facts.restoredVersion !== undefined) body += `\n\n${fillPlaceholders(t('mail.passwordRestoredLine'), { version: String(facts.restoredVersion) })}`;
   if (facts.passwordChangedAgain) body += `\n\n${t('mail.passwordChangedAgainLine')}`;
   const text = `${body}\n\n-- \n${t('mail.footer')}\n`;
   const html = renderer.render('emails/layout', {

@@ -301,6 +301,7 @@ export class OutboxDispatcher {
       clientName: entry.clientId ? (await this.ctx.host.clients([entry.clientId])).get(entry.clientId)?.name ?? null : null,
       loginUrl: entry.loginUrl ?? entry.websiteUrl,
       days: payload.days,
+      ...payload.restoredVersion === undefined ? {} : { restoredVersion: payload.restoredVersion },
     };
     if (payload.kind === 'password_changed' && settings.includePasswordInChangeMail && entry.hasPassword) {
       const changedSince = payload.passwordChangedAt !== undefined && entry.passwordChangedAt?.getTime() !== payload.passwordChangedAt;

@@ -152,6 +152,12 @@ export const deleteEntrySchema = z.strictObject({
 });
 export type DeleteEntryInput = z.input<typeof deleteEntrySchema>;
 
+/** A restore names the version it was decided on, as an update does. */
+export const restoreEntrySchema = z.strictObject({
+  version: z.number().int().min(1),
+});
+export type RestoreEntryInput = z.input<typeof restoreEntrySchema>;
+
 export const listEntriesSchema = z.strictObject({
   clientId: hostId.optional(),
   ownerKind: z.enum(['admin', 'client']).optional(),

@@ -144,6 +144,12 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
 
     { operation: 'revealHistory', title: 'a former password', status: 200, call: () => call(owner, 'POST', `/entries/${entryId}/history/${historyId}/reveal`) },
     { operation: 'revealHistory', title: 'an unknown former password', status: 404, call: () => call(owner, 'POST', `/entries/${entryId}/history/${UNKNOWN_ID}/reveal`) },
+    {
+      operation: 'restoreHistory', title: 'a former password restored', status: 200,
+      call: async () => call(owner, 'POST', `/entries/${entryId}/history/${historyId}/restore`, { json: { version: await version() } }),
+    },
+    { operation: 'restoreHistory', title: 'a stale version', status: 409, call: () => call(owner, 'POST', `/entries/${entryId}/history/${historyId}/restore`, { json: { version: 1 } }) },
+    { operation: 'restoreHistory', title: 'no version', status: 400, call: () => call(owner, 'POST', `/entries/${entryId}/history/${historyId}/restore`, { json: {} }) },
 
     { operation: 'watchEntry', title: 'watching', status: 200, call: () => call(sam, 'PUT', `/entries/${entryId}/watch`, { json: { watch: true } }) },
     { operation: 'watchEntry', title: 'a watch that is not true or false', status: 400, call: () => call(sam, 'PUT', `/entries/${entryId}/watch`, { json: { watch: 'yes' } }) },
