@@ -2,7 +2,7 @@
 export { createLatchkey, type Latchkey, type LatchkeyOptions, type MailLoopOptions } from './latchkey.ts';
 export * from './errors.ts';
 export { Secret } from './domain/secret.ts';
-export type { Actor, AdminActor, ApiTokenUse, ClientActor, SystemActor, RequestOrigin, Principal, PrincipalKind } from './domain/actor.ts';
+export type { Actor, AdminActor, ApiTokenUse, ClientActor, SystemActor, RequestOrigin, PanelPlace, Principal, PrincipalKind } from './domain/actor.ts';
 export { describeActor } from './domain/actor.ts';
 export type { EntryView, Grant, HistoryItem, Owner, Page, RevealedSecrets } from './domain/entry.ts';
 export type { Category, CategoryMember } from './domain/category.ts';
@@ -38,7 +38,7 @@ export { formatAuditCheckpoint, parseAuditCheckpoints, type AuditCheckpoint } fr
 export { SERVICE_EVENTS, serviceEventSchema, type ServiceEvent, type ServiceEventInput, type ServiceEventOutcome } from './services/service-lifecycle.ts';
 export type {
   CreateEntryInput, UpdateEntryInput, DeleteEntryInput, RestoreEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
-  SettingsPatch, AuditQuery, PasswordRulesInput,
+  SettingsPatch, AuditQuery, AuditExportQuery, PasswordRulesInput,
 } from './validation/schemas.ts';
 export { createHooks, type CreateHooksOptions } from './hooks/create-hooks.ts';
 export { withinRequest } from './services/request-scope.ts';
@@ -55,10 +55,15 @@ export { validate } from './validation/validate.ts';
 export { entryId, hostId, ownId } from './validation/schemas.ts';
 // The schemas the services validate with: adapters describe their API with them (the OpenAPI document).
 export {
-  auditQuerySchema, createCategorySchema, createEntrySchema, deleteEntrySchema, listEntriesSchema, passwordRulesSchema, principalKind,
+  auditExportQuerySchema, auditQuerySchema, createCategorySchema, createEntrySchema, deleteEntrySchema, listEntriesSchema, passwordRulesSchema, principalKind,
   settingsPatchSchema, settingsSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema, restoreEntrySchema,
 } from './validation/schemas.ts';
+export { entryFragment, entryLinkTemplates, type EntryLinks, type LinkedEntry } from './mail/entry-links.ts';
 export { findClientsSchema } from './services/client-finder.ts';
+export { auditSearchSchema, type AuditSuggestion, type SubjectNames } from './services/audit-service.ts';
+export { AUDIT_ACTIONS, type AuditAction } from './services/audit-actions.ts';
+export { auditCsv, AUDIT_CSV_COLUMNS, AUDIT_CSV_MAX_EVENTS } from './hooks/audit-csv.ts';
+export { auditLines, type AuditLine } from './hooks/audit-lines.ts';
 export { mailPreviewSchema } from './hooks/mail-preview.ts';
 export { previewMail } from './hooks/mail-preview.ts';
 export { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from './store/table-names.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  auditQuerySchema, confirmTotpSchema, createApiTokenSchema, exportRequestSchema, importRequestSchema, MAX_IMPORT_BYTES, passkeyOptionsSchema, registerPasskeySchema, resetStepUpSchema, verifyStepUpSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
+  auditExportQuerySchema, auditQuerySchema, auditSearchSchema, confirmTotpSchema, createApiTokenSchema, exportRequestSchema, importRequestSchema, MAX_IMPORT_BYTES, passkeyOptionsSchema, registerPasskeySchema, resetStepUpSchema, verifyStepUpSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
   mailPreviewSchema, ownId, passwordRulesSchema, restoreEntrySchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
   type ApiTokenScope, type StepUpAction,
 } from '../../core/index.ts';
@@ -167,6 +167,18 @@ export const API_ROUTES = {
   listAudit: {
     method: 'get', path: '/audit', summary: 'The audit trail, newest first (page on with `beforeSeq`)',
     access: 'unconfined', tokenScope: 'manage', query: auditQuerySchema, responses: { 200: 'AuditEventList' },
+  },
+  exportAuditCsv: {
+    method: 'get', path: '/audit/csv', summary: 'The events the filters match as spreadsheet-safe CSV: a sentence each, then time, action, actor, client, entry, place and IP',
+    access: 'unconfined', tokenScope: 'manage', query: auditExportQuerySchema, download: ['text/csv'], responses: { 200: null },
+  },
+  findAuditActors: {
+    method: 'get', path: '/audit/actors', summary: 'Staff and clients by part of their name, keyed as the audit filter takes them (at most 20)',
+    access: 'unconfined', tokenScope: 'manage', query: auditSearchSchema, responses: { 200: 'AuditSuggestionList' },
+  },
+  findAuditEntries: {
+    method: 'get', path: '/audit/entries', summary: 'Entries by part of their name, for the audit filter (at most 20; names only)',
+    access: 'unconfined', tokenScope: 'manage', query: auditSearchSchema, responses: { 200: 'AuditSuggestionList' },
   },
   getClientAccess: {
     method: 'get', path: '/access/clients/:clientId', summary: 'Everyone who can see each of the client\'s entries, and why, as the access policy decides',

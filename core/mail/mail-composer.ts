@@ -12,6 +12,8 @@ export interface MailFacts {
   entryName: string;
   clientName: string | null;
   loginUrl: string | null;
+  /** reminder: where the recipient opens the entry in the host to update the stored password (http(s) only). */
+  entryUrl?: string | null;
   days?: number;
   /** Only when the settings ask for it, and only in change notices. */
   newPassword?: string;
@@ -50,6 +52,7 @@ export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'm
     clientName: facts.clientName ?? '',
     days: String(facts.days ?? ''),
     loginUrl: safeHttpUrl(facts.loginUrl) ?? '',
+    entryUrl: safeHttpUrl(facts.entryUrl) ?? '',
     newPassword: facts.newPassword ?? '',
     serviceName: facts.serviceName ?? '',
     entryList: (facts.entryNames ?? []).map((name) => `• ${name.replace(/\s+/g, ' ')}`).join('\n'),
@@ -62,6 +65,10 @@ export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'm
   if (facts.newPassword !== undefined && !/\{\{\s*newPassword\s*\}\}/.test(custom?.body ?? '')) {
     body += `\n\n${fillPlaceholders(t('mail.newPasswordLine'), values)}`;
   }
+  // A reminder says where the stored password is updated, unless the admin's text places the link itself.
+  if (values.entryUrl && facts.kind === 'reminder' && !/\{\{\s*entryUrl\s*\}\}/.test(custom?.body ?? '')) {
+    body += `\n\n${fillPlaceholders(t('mail.entryLinkLine'), values)}`;
+  }
   if (facts.restoredVersion !== undefined) body += `\n\n${fillPlaceholders(t('mail.passwordRestoredLine'), { version: String(facts.restoredVersion) })}`;
   if (facts.passwordChangedAgain) body += `\n\n${t('mail.passwordChangedAgainLine')}`;
   const text = `${body}\n\n-- \n${t('mail.footer')}\n`;
@@ -69,6 +76,7 @@ export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'm
     subject,
     paragraphs: body.split(/\n{2,}/).map((p) => ({ lines: p.split('\n') })),
     loginUrl: values.loginUrl || null,
+    entryUrl: facts.kind === 'reminder' ? values.entryUrl || null : null,
     footer: t('mail.footer'),
   }, { language });
   return { language, subject, text, html };

@@ -3,10 +3,11 @@ import { all, required } from './dom.ts';
 import { configOf } from './panel-config.ts';
 import { fill } from './placeholders.ts';
 
-/** A client as `/clients?search=` lists it. */
+/** A client as `/clients?search=` lists it; other searches may add a word that tells like-named ones apart. */
 interface FoundClient {
   id: string;
   name: string;
+  detail?: string;
 }
 
 const started = new WeakSet<Element>();
@@ -18,6 +19,10 @@ const started = new WeakSet<Element>();
  * click picks (the input then shows the name and the form sends the id, as
  * `data-lk-picked-id`), Escape closes. Anything typed afterwards, a pasted
  * id say, is sent as typed. Started on the box's first focus.
+ *
+ * `data-lk-search` asks another search of the same shape (the audit page's
+ * people and entries); a `[data-lk-picked-value]` field in the box holds the
+ * id picked for a plain GET form, and empties as soon as the text changes.
  */
 export function startClientPicker(box: HTMLElement): void {
   if (started.has(box)) return;
@@ -26,6 +31,8 @@ export function startClientPicker(box: HTMLElement): void {
   const input = required(box, 'input[role=combobox]', HTMLInputElement);
   const list = required(box, '[role=listbox]', HTMLElement);
   const status = required(box, '[data-lk-picker-status]', HTMLElement);
+  const pickedValue = box.querySelector('[data-lk-picked-value]');
+  const searchPath = box.dataset.lkSearch || '/clients?search=';
   let timer: ReturnType<typeof setTimeout> | undefined;
   let asked = 0;
   let active = -1;
@@ -61,7 +68,7 @@ export function startClientPicker(box: HTMLElement): void {
       name.textContent = client.name;
       const id = document.createElement('span');
       id.className = 'lk-muted';
-      id.textContent = client.id;
+      id.textContent = client.detail ?? client.id;
       option.append(name, id);
       return option;
     }));
@@ -73,6 +80,7 @@ export function startClientPicker(box: HTMLElement): void {
   };
   const search = () => {
     delete input.dataset.lkPickedId;
+    if (pickedValue instanceof HTMLInputElement) pickedValue.value = '';
     const text = input.value.trim();
     const question = ++asked;
     close();
@@ -82,7 +90,7 @@ export function startClientPicker(box: HTMLElement): void {
     }
     timer = setTimeout(async () => {
       try {
-        const clients = await call<FoundClient[]>(cfg, 'GET', `/clients?search=${encodeURIComponent(text.slice(0, 100))}`);
+        const clients = await call<FoundClient[]>(cfg, 'GET', `${searchPath}${encodeURIComponent(text.slice(0, 100))}`);
         if (question === asked && document.activeElement === input) show(clients);
       } catch {
         if (question === asked) close();
@@ -94,6 +102,7 @@ export function startClientPicker(box: HTMLElement): void {
     const id = option.dataset.id ?? '';
     input.value = name;
     input.dataset.lkPickedId = id;
+    if (pickedValue instanceof HTMLInputElement) pickedValue.value = id;
     asked += 1;
     close();
     status.textContent = fill(box.dataset.lkPicked ?? '', { name, id });

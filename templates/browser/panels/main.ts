@@ -12,6 +12,7 @@ import { reportFrameHeight } from './frame-height.ts';
 import { onTransferChange, onTransferClick, onTransferSubmit } from './transfer.ts';
 import { askForVerification } from './step-up-dialog.ts';
 import { configOf } from './panel-config.ts';
+import { openLinkedEntry } from './linked-entry.ts';
 import { onTagKey } from './tag-input.ts';
 
 if (!window.__latchkeyLoaded) {
@@ -31,5 +32,6 @@ if (!window.__latchkeyLoaded) {
   document.addEventListener('submit', (event) => void onTransferSubmit(event));
   document.addEventListener('change', onTransferChange);
   onVerificationRequired(askForVerification);
+  openLinkedEntry();
 }
 reportFrameHeight();

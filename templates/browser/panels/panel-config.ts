@@ -16,6 +16,8 @@ export interface PanelConfig {
   actor: string;
   /** The language the panel is shown in. */
   language: string;
+  /** Which panel this is (`ticket`, `summary`, `clientarea`, `admin-…`): the audit trail says where things were done. */
+  place: string;
 }
 
 /** The configuration of the panel `el` is in. */
@@ -30,6 +32,7 @@ export function configOf(el: Element): PanelConfig {
     defaults: JSON.parse(panel.dataset.lkDefaults || '{}') as Record<string, unknown>,
     actor: panel.dataset.lkActor ?? '',
     language: panel.dataset.lkLanguage ?? '',
+    place: panel.dataset.lkPlace ?? '',
   };
 }
 
