@@ -14,6 +14,7 @@ import * as stepUp from './0012_step_up.ts';
 import * as alertsReviews from './0013_alerts_reviews.ts';
 import * as tagsLanguages from './0014_tags_languages.ts';
 import * as visibilityLevels from './0015_visibility_levels.ts';
+import * as auditFilters from './0017_audit_filters.ts';
 
 export interface Migration {
   name: string;
@@ -37,4 +38,5 @@ export const migrations: readonly Migration[] = [
   { name: '0013_alerts_reviews', ...alertsReviews },
   { name: '0014_tags_languages', ...tagsLanguages },
   { name: '0015_visibility_levels', ...visibilityLevels },
+  { name: '0017_audit_filters', ...auditFilters },
 ];

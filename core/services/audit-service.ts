@@ -40,6 +40,8 @@ export interface SubjectNames {
 }
 
 const DAY_MS = 86_400_000;
+/** Longer than any wait for the chain's lock (MySQL gives up on a lock after 50 s by default). */
+const SPAN_SLACK_MS = 5 * 60_000;
 
 /** Suggestions an audit picker gets at most. */
 export const AUDIT_SUGGESTIONS = 20;
@@ -81,8 +83,15 @@ export class AuditService {
       if (q.actorId !== undefined) qb.where('actor_id', q.actorId);
       if (q.action !== undefined) qb.where('action', q.action);
       if (q.beforeSeq !== undefined) qb.where('seq', '<', q.beforeSeq);
-      if (q.from !== undefined) qb.where('at', '>=', Date.parse(`${q.from}T00:00:00Z`));
-      if (q.to !== undefined) qb.where('at', '<', Date.parse(`${q.to}T00:00:00Z`) + DAY_MS);
+      if (q.from !== undefined || q.to !== undefined) {
+        const from = q.from === undefined ? null : Date.parse(`${q.from}T00:00:00Z`);
+        const until = q.to === undefined ? null : Date.parse(`${q.to}T00:00:00Z`) + DAY_MS;
+        const span = await this.seqSpan(from, until);
+        if (span.after !== null) qb.where('seq', '>', span.after);
+        if (span.before !== null) qb.where('seq', '<', span.before);
+        if (from !== null) qb.where('at', '>=', from);
+        if (until !== null) qb.where('at', '<', until);
+      }
       const rows = await qb as AuditRow[];
       return rows.map((row) => ({
         seq: Number(row.seq),
@@ -155,6 +164,28 @@ export class AuditService {
         .whereRaw(`name LIKE ? ESCAPE '!'`, [pattern])
         .orderBy([{ column: 'name' }, { column: 'id' }]).limit(AUDIT_SUGGESTIONS) as Array<{ id: string; name: string; clientId: string | null }>;
     });
+  }
+
+  /**
+   * Bounds of the sequence numbers of a span of time, by at most one probe
+   * each down the time index. One lock orders every append, but each event is
+   * stamped as it asks for the lock, so two events can be stamped out of
+   * order by as long as a wait for the lock lasts (under SPAN_SLACK_MS): every
+   * event of the span comes after the last one stamped SPAN_SLACK_MS before
+   * it starts, and before the first one stamped SPAN_SLACK_MS after it ends.
+   * The caller keeps the time condition: the bounds only narrow the walk.
+   */
+  private async seqSpan(from: number | null, until: number | null): Promise<{ after: number | null; before: number | null }> {
+    const t = this.ctx.tables.audit;
+    const seqOf = (row: { seq: number | string } | undefined) => row === undefined ? null : Number(row.seq);
+    const [earlier, later] = await Promise.all([
+      from === null ? undefined : this.ctx.knex(t).first('seq').where('at', '<', from - SPAN_SLACK_MS)
+        .orderBy([{ column: 'at', order: 'desc' }, { column: 'seq', order: 'desc' }]) as Promise<{ seq: number | string } | undefined>,
+      until === null ? undefined : this.ctx.knex(t).first('seq').where('at', '>=', until + SPAN_SLACK_MS)
+        .orderBy([{ column: 'at', order: 'asc' }, { column: 'seq', order: 'asc' }]) as Promise<{ seq: number | string } | undefined>,
+    ]);
+    // No event before the span: it starts with the log; none after: it runs to the log's end.
+    return { after: from === null ? null : seqOf(earlier) ?? 0, before: until === null ? null : seqOf(later) ?? Number.MAX_SAFE_INTEGER };
   }
 
   private async requireReader(actor: Actor): Promise<void> {
