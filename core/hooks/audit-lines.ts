@@ -100,7 +100,7 @@ function lineOf(event: AuditEvent, names: Names, t: Translate): AuditLine {
   const place = placeOf(d, t);
   let sentence = t(`auditSentence.${event.action}`, values);
   if (sentence === `auditSentence.${event.action}`) sentence = t('auditSentence.other', { ...values, action: event.action });
-  if (clientName && event.entryId !== null) sentence += t('auditLine.forClient', { client: clientName });
+  if (clientName) sentence += t('auditLine.forClient', { client: clientName });
   sentence += place;
   const via = text(d.via);
   if (via) sentence += t('auditLine.viaToken', { token: via });
