@@ -292,6 +292,13 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
     await page.locator(`[data-lk-row="${created.id}"] [data-lk-delete]`).click();
     expect(await confirm.locator('button[type=submit]').innerText()).to.equal('Delete');
     await confirm.locator('[data-lk-close]').click();
+
+    // A reminder's link: the client's page marks the entry and opens its edit dialog, where the stored password is updated.
+    await page.goto(`/admin/clients/6#lk-entry-${created.id}`, { waitUntil: 'load' });
+    await page.locator(`.lk-entry.lk-target[data-lk-row="${created.id}"]`).waitFor();
+    await page.waitForFunction(() => document.querySelector('.lk-panel [data-lk-entry-dialog]')?.open === true);
+    expect(await page.locator('.lk-panel [data-lk-entry-dialog] [name=name]').inputValue()).to.equal('E2E restore');
+    await shot(page, 'client-summary-linked-entry');
     expectQuiet(w.watch, 'history restore');
   });
 

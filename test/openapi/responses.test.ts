@@ -191,6 +191,14 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
 
     { operation: 'listAudit', title: 'the audit trail', status: 200, call: () => call(owner, 'GET', '/audit?limit=20') },
     { operation: 'listAudit', title: 'a limit of 0', status: 400, call: () => call(owner, 'GET', '/audit?limit=0') },
+    { operation: 'listAudit', title: 'a day that does not exist', status: 400, call: () => call(owner, 'GET', '/audit?from=2026-02-30') },
+    { operation: 'exportAuditCsv', title: 'the filtered events as CSV', status: 200, call: () => call(owner, 'GET', '/audit/csv?action=entry.create&from=2026-01-01') },
+    { operation: 'exportAuditCsv', title: 'an end before the start', status: 400, call: () => call(owner, 'GET', '/audit/csv?from=2026-03-02&to=2026-03-01') },
+    { operation: 'exportAuditCsv', title: 'staff who do not run the addon', status: 403, call: () => call(sam, 'GET', '/audit/csv') },
+    { operation: 'findAuditActors', title: 'people by name', status: 200, call: () => call(owner, 'GET', '/audit/actors?search=sa') },
+    { operation: 'findAuditActors', title: 'no search text', status: 400, call: () => call(owner, 'GET', '/audit/actors') },
+    { operation: 'findAuditEntries', title: 'entries by name', status: 200, call: () => call(owner, 'GET', '/audit/entries?search=rout') },
+    { operation: 'findAuditEntries', title: 'staff who do not run the addon', status: 403, call: () => call(sam, 'GET', '/audit/entries?search=rout') },
 
     { operation: 'getClientAccess', title: 'who sees the client\'s entries', status: 200, call: () => call(owner, 'GET', '/access/clients/c-acme') },
     { operation: 'getClientAccess', title: 'staff who do not run the addon', status: 403, call: () => call(sam, 'GET', '/access/clients/c-acme') },
