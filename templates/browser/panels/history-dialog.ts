@@ -35,7 +35,8 @@ export async function openHistory(cfg: PanelConfig, id: string, version?: number
       button.remove();
     });
     const restore = required(li, '[data-lk-history-restore]', HTMLElement);
-    if (version !== undefined) {
+    if (version === undefined) restore.remove();
+    else {
       restore.hidden = false;
       restore.addEventListener('click', () => confirmRestore(cfg, dialog, id, item, version));
     }
