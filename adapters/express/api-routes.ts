@@ -68,7 +68,8 @@ export function apiRoutes(
           await countAttempt(lk, 'revealPerActor', describeActor(actor).id ?? 'system', limits.revealPerActor);
           await countAttempt(lk, 'revealPerAddress', req.ip ?? 'unknown', limits.revealPerAddress);
         }
-        const acting = withOrigin(session, req, panelPlace(req, reach));
+        // A script's API token is no panel: only a panel's session says where it is.
+        const acting = withOrigin(session, req, token ? null : panelPlace(req, reach));
         for (const action of route.stepUp ?? []) await lk.stepUp.requireFresh(acting, sessionKeyOf(req), action);
         // Set first: a handler that sends a file itself (an export) sends it not to be stored either.
         res.set('Cache-Control', 'no-store');
@@ -337,8 +338,8 @@ function withOrigin({ actor, token }: ApiSession, req: Request, place: PanelPlac
 }
 
 /** The panel names its place in these headers (latchkey.js sends them), for the audit trail's "from the ticket sidebar of #1042". */
-export const PANEL_PLACE_HEADER = 'x-latchkey-place';
-export const PANEL_TICKET_HEADER = 'x-latchkey-ticket';
+const PANEL_PLACE_HEADER = 'x-latchkey-place';
+const PANEL_TICKET_HEADER = 'x-latchkey-ticket';
 
 const PANEL_PLACES: Record<string, PanelPlace['name']> = { summary: 'clientSummary', ticket: 'ticketSidebar', clientarea: 'clientArea' };
 

@@ -44,6 +44,10 @@ forEachDatabase('HTTP: the audit page', (db) => {
     expect(await revealFrom(browser, csrf, { 'x-latchkey-place': 'summary' })).to.deep.equal({ fields: ['password'], place: 'clientSummary' });
     expect(await revealFrom(browser, csrf, { 'x-latchkey-place': 'elsewhere' })).to.deep.equal({ fields: ['password'] });
     expect(await revealFrom(browser, csrf, { 'x-latchkey-place': 'ticket', 'x-latchkey-ticket': 'bad id!' })).to.deep.equal({ fields: ['password'], place: 'ticketSidebar' });
+    // A script's API token is no panel, whatever it says.
+    const { token } = await h.vault.lk.apiTokens.create(owner, { name: 'Script', scopes: ['reveal'], expiresInDays: 1 });
+    expect(await revealFrom(h.browser(), '', { authorization: `Bearer ${token.expose()}`, 'x-latchkey-place': 'ticket', 'x-latchkey-ticket': 't-100' }))
+      .to.deep.equal({ fields: ['password'], via: 'Script', viaTokenId: (await h.vault.lk.apiTokens.list(owner))[0]!.id });
 
     // A frame session opened for ticket t-100 cannot say it was in ticket t-200.
     const framed = h.browser();
