@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { adminLogin, clickAndReload, expectQuiet, shot, startE2E, visit, type E2E, type WatchedPage, requireChromium } from './support.ts';
 
@@ -286,6 +288,7 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
     expect(await confirm.locator('h2').innerText()).to.equal('Restore this password?');
     expect(await confirm.locator('[data-lk-confirm-text]').innerText()).to.contain('version 1 becomes the current one again');
     await shot(page, 'addon-history-restore-confirm');
+    expect(await axeViolations(page), 'the history and confirm dialogs').to.deep.equal([]);
     await clickAndReload(page, confirm.locator('button[type=submit]'));
     expect((await lk.entries.reveal(OLIVIA, created.id)).password?.expose()).to.equal('Restore-me-1st!');
     // The confirm dialog says "Delete" again for the next delete.
@@ -353,6 +356,11 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
       'Olivia Bennett created “E2E restore”',
     ]);
     await shot(page, 'addon-audit-by-entry');
+    // The page and its pickers, one of them open, pass axe-core's rules.
+    await page.getByRole('combobox', { name: 'Client' }).pressSequentially('pi');
+    await page.getByRole('option').first().waitFor();
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.keyboard.press('Escape');
 
     const csv = await page.locator('[data-lk-audit-csv]').getAttribute('href');
     expect(csv).to.match(new RegExp(`/api/audit/csv\\?entryId=[^&]+&from=${today}&to=${today}&actorKind=admin&actorId=1$`));
@@ -371,3 +379,10 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
     await shot(sam.page, 'addon-forbidden-for-support');
   });
 });
+
+/** axe-core's violations in Latchkey's panel, as `rule: targets`. Evaluated, not added as a script tag: the host's CSP allows no inline script. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => (await (globalThis as any).axe.run('.lk-panel')).violations
+    .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`)) as Promise<string[]>;
+}
