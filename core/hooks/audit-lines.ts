@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/actor.ts';
 import type { Latchkey } from '../latchkey.ts';
 import type { AuditEvent, SubjectNames } from '../services/audit-service.ts';
-import type { HostAdmin, HostClient, HostContact } from '../ports/host-directory.ts';
+import type { HostAdmin, HostClient, HostContact, HostService } from '../ports/host-directory.ts';
 
 /** Looks a key up in one language, filling `{{name}}` values. */
 export type Translate = (key: string, values?: Record<string, unknown>) => string;
@@ -22,24 +22,27 @@ interface Names {
   admins: Map<string, HostAdmin>;
   clients: Map<string, HostClient>;
   contacts: Map<string, HostContact>;
+  services: Map<string, HostService>;
   subjects: SubjectNames;
 }
 
 const PLACES = ['clientSummary', 'ticketSidebar', 'clientArea', 'adminPages'];
 
 /**
- * The sentences of a page of events, in one language: people's names come
- * from the host in three bulk look-ups (admins, clients, contacts), entry
- * and category names in two queries, whatever the page holds. Someone or
- * something gone since is named by what the event itself kept (an entry's
- * name at deletion), else as gone. Details never hold a secret, and only the
- * details named below make it into a sentence.
+ * The sentences of a page of events, in one language: names come from the
+ * host in a bulk look-up of each kind (admins, clients, contacts, services),
+ * entry and category names in two queries, whatever the page holds. Someone
+ * or something gone since is named by what the event itself kept (an entry's
+ * name at deletion), else as gone; a service the host forgot, by its id.
+ * Details never hold a secret, and only the details named below make it into
+ * a sentence.
  */
 export async function auditLines(lk: Latchkey, actor: Actor, events: readonly AuditEvent[], t: Translate): Promise<AuditLine[]> {
   if (events.length === 0) return [];
   const adminIds = new Set<string>();
   const clientIds = new Set<string>();
   const contactIds = new Set<string>();
+  const serviceIds = new Set<string>();
   const addPerson = (kind: string, id: string | null | undefined) => {
     if (!id) return;
     if (kind === 'admin') adminIds.add(id);
@@ -52,18 +55,21 @@ export async function auditLines(lk: Latchkey, actor: Actor, events: readonly Au
     addPerson(e.actor.kind, e.actor.id);
     if (e.clientId) clientIds.add(e.clientId);
     addPerson('admin', text(e.details?.adminId));
+    const service = text(e.details?.serviceId);
+    if (service) serviceIds.add(service);
     const person = personKey(e.details?.person);
     if (person) addPerson(person.kind, person.id);
   }
-  const [admins, clients, contacts, subjects] = await Promise.all([
+  const [admins, clients, contacts, services, subjects] = await Promise.all([
     lk.host.admins([...adminIds]), lk.host.clients([...clientIds]),
     contactIds.size > 0 ? lk.host.contacts([...contactIds]) : Promise.resolve(new Map<string, HostContact>()),
+    serviceIds.size > 0 ? lk.host.services([...serviceIds]) : Promise.resolve(new Map<string, HostService>()),
     lk.audit.subjectNames(actor, {
       entryIds: events.map((e) => e.entryId).filter((id): id is string => id !== null),
       categoryIds: events.map((e) => e.categoryId).filter((id): id is string => id !== null),
     }),
   ]);
-  const names: Names = { admins, clients, contacts, subjects };
+  const names: Names = { admins, clients, contacts, services, subjects };
   return events.map((event) => lineOf(event, names, t));
 }
 
@@ -92,7 +98,7 @@ function lineOf(event: AuditEvent, names: Names, t: Translate): AuditLine {
     reason: text(d.reason) ?? '',
     person: text(d.adminId) ? personName('admin', text(d.adminId)!, names, t) : personNamed(d.person, names, t),
     from: text(d.from) ?? '', to: text(d.to) ?? '',
-    service: text(d.serviceId) ?? '',
+    service: text(d.serviceId) ? names.services.get(text(d.serviceId)!)?.label ?? text(d.serviceId)! : '',
     changed: Array.isArray(d.changed) ? d.changed.filter((c): c is string => typeof c === 'string').join(', ') : '',
     headSeq: numberText(d.headSeq),
   };

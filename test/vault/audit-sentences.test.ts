@@ -103,6 +103,18 @@ forEachDatabase('audit: sentences', (db) => {
     ]);
   });
 
+  it('a service the host reported is named by its label, and by its id once the host forgot it', async () => {
+    await vault.lk.serviceLifecycle.record({ kind: 'system' }, { serviceId: 's-acme-vps', event: 'suspended' });
+    const events = await newest();
+    expect(await sentences(events)).to.deep.equal(['The host reported service vps1.acme.test suspended for Acme Ltd.']);
+    host.data.services = host.data.services.filter((s) => s.id !== 's-acme-vps');
+    try {
+      expect(await sentences(events)).to.deep.equal(['The host reported service s-acme-vps suspended for Acme Ltd.']);
+    } finally {
+      host.data.services = hostFixture().data.services;
+    }
+  });
+
   it('never puts a secret into a sentence or the CSV', async () => {
     const entry = await vault.lk.entries.create(owner, { name: 'Mail', password: 'S3cret-one', notes: 'n0tes-secret', clientId: 'c-acme' });
     await vault.lk.entries.update(owner, entry.id, { version: 1, password: 'S3cret-two' });
