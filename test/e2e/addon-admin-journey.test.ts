@@ -361,6 +361,15 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
     await page.getByRole('option').first().waitFor();
     expect(await axeViolations(page)).to.deep.equal([]);
     await page.keyboard.press('Escape');
+    // At a phone's width the page fits without sideways scrolling.
+    const wide = page.viewportSize()!;
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(390);
+      await shot(page, 'addon-audit-phone');
+    } finally {
+      await page.setViewportSize(wide);
+    }
 
     const csv = await page.locator('[data-lk-audit-csv]').getAttribute('href');
     expect(csv).to.match(new RegExp(`/api/audit/csv\\?entryId=[^&]+&from=${today}&to=${today}&actorKind=admin&actorId=1$`));
