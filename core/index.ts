@@ -2,7 +2,7 @@
 export { createLatchkey, type Latchkey, type LatchkeyOptions, type MailLoopOptions } from './latchkey.ts';
 export * from './errors.ts';
 export { Secret } from './domain/secret.ts';
-export type { Actor, AdminActor, ApiTokenUse, ClientActor, SystemActor, RequestOrigin, Principal, PrincipalKind } from './domain/actor.ts';
+export type { Actor, AdminActor, ApiTokenUse, ClientActor, SystemActor, RequestOrigin, PanelPlace, Principal, PrincipalKind } from './domain/actor.ts';
 export { describeActor } from './domain/actor.ts';
 export type { EntryView, Grant, HistoryItem, Owner, Page, RevealedSecrets } from './domain/entry.ts';
 export { COPY_FIELDS, type CopiedField, type CopyField, type CurrentTotp } from './domain/copied-field.ts';
@@ -39,7 +39,7 @@ export { formatAuditCheckpoint, parseAuditCheckpoints, type AuditCheckpoint } fr
 export { SERVICE_EVENTS, serviceEventSchema, type ServiceEvent, type ServiceEventInput, type ServiceEventOutcome } from './services/service-lifecycle.ts';
 export type {
   CreateEntryInput, UpdateEntryInput, DeleteEntryInput, ShareEntryInput, ListEntriesQuery, CreateCategoryInput, UpdateCategoryInput,
-  SettingsPatch, AuditQuery, PasswordRulesInput, CopyFieldInput,
+  SettingsPatch, AuditQuery, PasswordRulesInput, CopyFieldInput, RestoreEntryInput, AuditExportQuery,
 } from './validation/schemas.ts';
 export { createHooks, type CreateHooksOptions } from './hooks/create-hooks.ts';
 export { withinRequest } from './services/request-scope.ts';
@@ -58,13 +58,18 @@ export { entryId, hostId, ownId } from './validation/schemas.ts';
 // The schemas the services validate with: adapters describe their API with them (the OpenAPI document).
 export {
   auditQuerySchema, copyFieldSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, listEntriesSchema, passwordRulesSchema, principalKind,
-  settingsPatchSchema, settingsSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema,
+  settingsPatchSchema, settingsSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema, auditExportQuerySchema, restoreEntrySchema,
 } from './validation/schemas.ts';
+export { entryFragment, entryLinkTemplates, type EntryLinks, type LinkedEntry } from './mail/entry-links.ts';
 export { findClientsSchema } from './services/client-finder.ts';
 export { LINK_TARGETS_PAGE_MAX, linkTargetsQuerySchema, type LinkKind, type LinkTarget } from './services/link-targets.ts';
 export {
   SHARE_TARGETS_PAGE_MAX, shareTargetsQuerySchema, ShareTargetFinder, type ShareTarget, type ShareTargetPage, type ShareTargetsQuery,
 } from './services/share-targets.ts';
+export { auditSearchSchema, type AuditSuggestion, type SubjectNames } from './services/audit-service.ts';
+export { AUDIT_ACTIONS, type AuditAction } from './services/audit-actions.ts';
+export { auditCsv, AUDIT_CSV_COLUMNS, AUDIT_CSV_MAX_EVENTS } from './hooks/audit-csv.ts';
+export { auditLines, type AuditLine } from './hooks/audit-lines.ts';
 export { mailPreviewSchema } from './hooks/mail-preview.ts';
 export { previewMail } from './hooks/mail-preview.ts';
 export { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from './store/table-names.ts';

@@ -15,6 +15,7 @@ import * as alertsReviews from './0013_alerts_reviews.ts';
 import * as tagsLanguages from './0014_tags_languages.ts';
 import * as visibilityLevels from './0015_visibility_levels.ts';
 import * as listSearch from './0016_list_search.ts';
+import * as auditFilters from './0017_audit_filters.ts';
 
 export interface Migration {
   name: string;
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   { name: '0014_tags_languages', ...tagsLanguages },
   { name: '0015_visibility_levels', ...visibilityLevels },
   { name: '0016_list_search', ...listSearch },
+  { name: '0017_audit_filters', ...auditFilters },
 ];

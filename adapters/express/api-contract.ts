@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   auditQuerySchema, confirmTotpSchema, copyFieldSchema, createApiTokenSchema, exportRequestSchema, importRequestSchema, MAX_IMPORT_BYTES, passkeyOptionsSchema, registerPasskeySchema, resetStepUpSchema, verifyStepUpSchema, createCategorySchema, createEntrySchema, deleteEntrySchema, entryId, findClientsSchema, hostId, LANGUAGES, listEntriesSchema,
-  mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema, linkTargetsQuerySchema, shareTargetsQuerySchema,
+  mailPreviewSchema, ownId, passwordRulesSchema, serviceEventSchema, settingsPatchSchema, shareEntrySchema, updateCategorySchema, updateEntrySchema, linkTargetsQuerySchema, shareTargetsQuerySchema, auditExportQuerySchema, auditSearchSchema, restoreEntrySchema,
   type ApiTokenScope, type StepUpAction,
 } from '../../core/index.ts';
 import type { ApiResponseName } from './api-responses.ts';
@@ -136,6 +136,11 @@ export const API_ROUTES = {
     method: 'post', path: '/entries/:id/history/:historyId/reveal', summary: 'One former password (audited)',
     access: 'session', tokenScope: 'reveal', responses: { 200: 'Password' }, stepUp: ['historyReveal'],
   },
+  restoreHistory: {
+    method: 'post', path: '/entries/:id/history/:historyId/restore', summary: 'Makes a former password the current one again, at the version read (audited; 409 with `currentVersion` when stale)',
+    // Restoring puts the old password back in use: the settings that guard revealing it guard this too.
+    access: 'session', tokenScope: 'write', body: { schema: restoreEntrySchema }, responses: { 200: 'Entry', 409: 'Conflict' }, stepUp: ['historyReveal'],
+  },
   watchEntry: {
     method: 'put', path: '/entries/:id/watch', summary: 'Asks, or stops asking, to be told by mail when the entry\'s password changes',
     access: 'session', tokenScope: 'write', body: { schema: watchSchema }, responses: { 200: 'Watching' },
@@ -191,6 +196,18 @@ export const API_ROUTES = {
   listAudit: {
     method: 'get', path: '/audit', summary: 'The audit trail, newest first (page on with `beforeSeq`)',
     access: 'unconfined', tokenScope: 'manage', query: auditQuerySchema, responses: { 200: 'AuditEventList' },
+  },
+  exportAuditCsv: {
+    method: 'get', path: '/audit/csv', summary: 'The events the filters match as spreadsheet-safe CSV: a sentence each, then time, action, actor, client, entry, place and IP',
+    access: 'unconfined', tokenScope: 'manage', query: auditExportQuerySchema, download: ['text/csv'], responses: { 200: null },
+  },
+  findAuditActors: {
+    method: 'get', path: '/audit/actors', summary: 'Staff and clients by part of their name, keyed as the audit filter takes them (at most 20)',
+    access: 'unconfined', tokenScope: 'manage', query: auditSearchSchema, responses: { 200: 'AuditSuggestionList' },
+  },
+  findAuditEntries: {
+    method: 'get', path: '/audit/entries', summary: 'Entries by part of their name, for the audit filter (at most 20; names only)',
+    access: 'unconfined', tokenScope: 'manage', query: auditSearchSchema, responses: { 200: 'AuditSuggestionList' },
   },
   getClientAccess: {
     method: 'get', path: '/access/clients/:clientId', summary: 'Everyone who can see each of the client\'s entries, and why, as the access policy decides',

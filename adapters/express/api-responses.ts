@@ -201,6 +201,7 @@ export const API_RESPONSES = {
   Settings: settingsSchema.extend({ defaultClientFieldAccess: fieldAccess }),
   MailPreview: z.strictObject({ subject: z.string(), text: z.string(), html: z.string() }),
   AuditEventList: z.array(auditEvent),
+  AuditSuggestionList: z.array(z.strictObject({ id: z.string(), name: z.string(), detail: z.string() })).max(20),
   ClientAccess: z.array(z.strictObject({
     entryId: z.string(),
     entryName: z.string(),

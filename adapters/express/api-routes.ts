@@ -3,8 +3,8 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import {
-  AccessReportService, describeActor, ForbiddenError, ImportFormatError, issue, previewMail, runAddonAction, totpCode, validate, ValidationError,
-  type Actor, type AddonSection, type RelyingParty, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
+  AccessReportService, auditCsv, describeActor, ForbiddenError, ImportFormatError, issue, previewMail, runAddonAction, totpCode, validate, ValidationError,
+  type Actor, type AddonSection, type PanelPlace, type RelyingParty, type DeleteEntryInput, type Renderer, type Latchkey, type RevealedSecrets,
 } from '../../core/index.ts';
 import { API_ROUTES, ENTRIES_COUNT_UP_TO, languageSchema, PATH_PARAMS, watchSchema, type ApiOperation, type ApiRoute, type HostJobOperation } from './api-contract.ts';
 import type { Reach } from './frame-scope.ts';
@@ -68,7 +68,8 @@ export function apiRoutes(
           await countAttempt(lk, 'revealPerActor', describeActor(actor).id ?? 'system', limits.revealPerActor);
           await countAttempt(lk, 'revealPerAddress', req.ip ?? 'unknown', limits.revealPerAddress);
         }
-        const acting = withOrigin(session, req);
+        // A script's API token is no panel: only a panel's session says where it is.
+        const acting = withOrigin(session, req, token ? null : panelPlace(req, reach));
         for (const action of route.stepUp ?? []) await lk.stepUp.requireFresh(acting, sessionKeyOf(req), action);
         // Set first: a handler that sends a file itself (an export) sends it not to be stored either.
         res.set('Cache-Control', 'no-store');
@@ -140,6 +141,10 @@ export function apiRoutes(
       const secret = await lk.entries.revealHistory(actor, (await reachableEntry(req, actor, reach)).id, param(req, 'historyId'));
       return { password: secret.expose() };
     }),
+    restoreHistory: handle(async (req, _res, actor, reach) => {
+      const { id } = await reachableEntry(req, actor, reach);
+      return lk.entries.restore(actor, id, param(req, 'historyId'), req.body);
+    }),
     // Anyone who sees an entry may ask to hear when its password changes (owners use the entry's notifyOnChange).
     watchEntry: handle(async (req, _res, actor, reach) => {
       const { watch } = validate(watchSchema, req.body);
@@ -195,6 +200,21 @@ export function apiRoutes(
       return { subject: mail.subject, text: mail.text, html: mail.html };
     }),
     listAudit: handle((req, _res, actor) => lk.audit.list(actor, queryObject(req, ['beforeSeq', 'limit']))),
+    exportAuditCsv: handle(async (req, res, actor) => {
+      const csv = await auditCsv(lk, actor, queryObject(req, []), scope.translator(req));
+      res.set('Content-Disposition', 'attachment; filename="latchkey-audit.csv"').type('text/csv; charset=utf-8').send(csv);
+      return SENT;
+    }),
+    // The audit page's pickers: people keyed as the filter takes them, entries by name; a word tells like-named ones apart.
+    findAuditActors: handle(async (req, _res, actor) => {
+      const t = scope.translator(req);
+      return (await lk.audit.findActors(actor, queryObject(req, []))).map((p) => ({ id: p.id, name: p.name, detail: t(`audit.actorKinds.${p.kind}`) }));
+    }),
+    findAuditEntries: handle(async (req, _res, actor) => {
+      const entries = await lk.audit.findEntries(actor, queryObject(req, []));
+      const clients = await lk.host.clients([...new Set(entries.map((e) => e.clientId).filter((id): id is string => id !== null))]);
+      return entries.map((e) => ({ id: e.id, name: e.name, detail: e.clientId ? clients.get(e.clientId)?.name ?? '' : '' }));
+    }),
     getClientAccess: handle((req, _res, actor) => lk.accessReport.forClient(actor, param(req, 'clientId'))),
     getClientAccessCsv: handle(async (req, _res, actor) => {
       const clientId = param(req, 'clientId');
@@ -339,9 +359,30 @@ function operationOf(res: Response): ApiOperation {
   return res.locals.operation as ApiOperation;
 }
 
-function withOrigin({ actor, token }: ApiSession, req: Request): Actor {
+function withOrigin({ actor, token }: ApiSession, req: Request, place: PanelPlace | null): Actor {
   const via = token ? { tokenId: token.tokenId, tokenName: token.tokenName } : undefined;
-  return { ...actor, origin: { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512), ...via ? { via } : {} } };
+  return { ...actor, origin: { ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512), ...via ? { via } : {}, ...place ? { place } : {} } };
+}
+
+/** The panel names its place in these headers (latchkey.js sends them), for the audit trail's "from the ticket sidebar of #1042". */
+const PANEL_PLACE_HEADER = 'x-latchkey-place';
+const PANEL_TICKET_HEADER = 'x-latchkey-ticket';
+
+const PANEL_PLACES: Record<string, PanelPlace['name']> = { summary: 'clientSummary', ticket: 'ticketSidebar', clientarea: 'clientArea' };
+
+/**
+ * Where the panel that sent the request says it is, when the session could
+ * be there: a framed session only in a ticket its tokens opened. A name the
+ * panels never send is no place at all.
+ */
+function panelPlace(req: Request, reach: Reach): PanelPlace | null {
+  const said = req.get(PANEL_PLACE_HEADER) ?? '';
+  const name = said.startsWith('admin-') ? 'adminPages' : PANEL_PLACES[said];
+  if (!name) return null;
+  if (name !== 'ticketSidebar') return { name };
+  const ticketId = req.get(PANEL_TICKET_HEADER) ?? '';
+  if (!/^[A-Za-z0-9_.:@-]{1,64}$/.test(ticketId)) return { name };
+  return reach.mayOpen('ticketSidebar', { ticketId }) ? { name, ticketId } : { name };
 }
 
 /**

@@ -4,6 +4,14 @@ export interface RequestOrigin {
   userAgent?: string;
   /** The API token the request came with: every event it causes names it. */
   via?: ApiTokenUse;
+  /** The panel the request came from, as its session allows: every event it causes says where. */
+  place?: PanelPlace;
+}
+
+/** Which of the host's places a panel is in, and for a ticket sidebar which ticket. */
+export interface PanelPlace {
+  name: 'clientSummary' | 'ticketSidebar' | 'clientArea' | 'adminPages';
+  ticketId?: string;
 }
 
 /** Which API token acted, as the audit trail names it (never the token itself). */

@@ -6,15 +6,10 @@ import type { Latchkey } from '../latchkey.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { pickLanguage, type Language } from '../render/languages.ts';
 import { DUE_SOON_DAYS, type DueEntry } from '../services/vault-report.ts';
-import { ROTATION_ACTIONS } from '../services/key-rotation.ts';
 import { API_TOKEN_MAX_DAYS, API_TOKEN_SCOPES } from '../services/api-tokens.ts';
-import { HEAD_UNVERIFIED_ACTION } from '../store/audit-log.ts';
 import { checkAddonSections, type AddonSection } from './addon-section.ts';
 import { entryRows } from './entry-rows-model.ts';
 import { accessPageModel, alertLines, reviewPageModel } from './access-pages.ts';
-import { SESSION_OPENED_ACTION, TOKEN_REFUSED_ACTION } from '../services/sign-in-audit.ts';
-import { ALERT_ACTION, ROLE_CHANGED_ACTION } from '../services/security-alerts.ts';
-import { REVIEWED_ACTION } from '../services/access-reviews.ts';
 import type { Hook, HookContext, HookSurface } from './hook-contract.ts';
 import { MAIL_PLACEHOLDERS, mailEditors, previewMail } from './mail-preview.ts';
 import { transferForms } from './transfer-model.ts';
@@ -22,6 +17,7 @@ import { adminShareTargets, namesFrom, panelBase, dialogDefaults } from './panel
 import { stepUpChoices } from './step-up-choices.ts';
 import { withQuery } from './page-url.ts';
 import { entryQuery, isNarrowed, listControls, listedOrRefused, listPager, problemText, readListChoice } from './list-controls.ts';
+import { auditPageModel } from './audit-page.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer', 'access', 'review'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
@@ -271,60 +267,12 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
   },
 
   async audit(lk, actor, context, surface, env) {
-    const params = context.params ?? {};
-    const filter = {
-      clientId: params.clientId || undefined,
-      entryId: params.entryId || undefined,
-      actorId: params.actorId || undefined,
-      action: params.action || undefined,
-      beforeSeq: params.beforeSeq ? Number.parseInt(params.beforeSeq, 10) || undefined : undefined,
-    };
-    // A filter the log cannot take (a client typed by name, say) gives the page back with what is wrong, not an error page.
-    let events: Awaited<ReturnType<Latchkey['audit']['list']>> = [];
-    let filterProblem: { field: string; labelKey: string; message: string } | null = null;
-    try {
-      events = await lk.audit.list(actor, { ...filter, limit: PAGE_SIZE });
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      const problem = err.issues[0]!;
-      const field = AUDIT_FILTERS[problem.field] ? problem.field : 'clientId';
-      filterProblem = {
-        field,
-        labelKey: AUDIT_FILTERS[field]!,
-        message: env.renderer.translator(env.language)(`validation.${problem.rule}`, problem.params ?? {}),
-      };
-    }
-    const last = events.at(-1);
-    // Names for the people in this page of events, in two bulk look-ups.
-    const clientOf = (id: string) => id.split('/')[0]!;
-    const adminIds = [...new Set(events.filter((e) => e.actor.kind === 'admin' && e.actor.id).map((e) => e.actor.id!))];
-    const clientIds = [...new Set([
-      ...events.map((e) => e.clientId).filter((id): id is string => id !== null),
-      ...events.filter((e) => e.actor.kind === 'client' && e.actor.id).map((e) => clientOf(e.actor.id!)),
-    ])];
-    const [admins, clients] = await Promise.all([lk.host.admins(adminIds), lk.host.clients(clientIds)]);
-    const actorName = (kind: string, id: string | null) => id === null ? ''
-      : kind === 'admin' ? admins.get(id)?.name ?? id
-      : kind === 'client' ? clients.get(clientOf(id))?.name ?? id : id;
-    return {
-      filterProblem,
-      invalid: Object.fromEntries(Object.keys(AUDIT_FILTERS).map((f) => [f, filterProblem?.field === f])),
-      filter: { clientId: params.clientId ?? '', entryId: params.entryId ?? '', actorId: params.actorId ?? '', action: params.action ?? '' },
-      actions: ['entry.create', 'entry.reveal', 'entry.copy', 'entry.update', 'entry.share', 'entry.delete', 'entry.history.reveal',
-        'category.create', 'category.update', 'category.delete', 'settings.update', 'addon.change',
-        'service.created', 'service.suspended', 'service.unsuspended', 'service.terminated',
-        ...ROTATION_ACTIONS, HEAD_UNVERIFIED_ACTION, 'apiToken.create', 'apiToken.revoke', 'apiToken.refused',
-        SESSION_OPENED_ACTION, TOKEN_REFUSED_ACTION, ALERT_ACTION, ROLE_CHANGED_ACTION, REVIEWED_ACTION].map((a) => ({ action: a, selected: a === params.action })),
-      events: events.map((e) => ({
-        ...e,
-        actorName: actorName(e.actor.kind, e.actor.id),
-        clientName: e.clientId ? clients.get(e.clientId)?.name ?? e.clientId : '',
-        detailText: e.details ? JSON.stringify(e.details) : '',
-      })),
-      older: events.length === PAGE_SIZE && last
-        ? withQuery(surface.pageUrl, { page: 'audit', ...definedOnly(filter), beforeSeq: String(last.seq) })
-        : null,
-    };
+    const t = env.renderer.translator(env.language);
+    const model = await auditPageModel(lk, actor, context.params ?? {}, t, {
+      page: (query) => withQuery(surface.pageUrl, { page: 'audit', ...query }),
+      csv: (query) => withQuery(`${surface.apiBase}/audit/csv`, query),
+    });
+    return { ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}), ...model };
   },
 
   async access(lk, actor, context, surface, env) {
@@ -364,17 +312,8 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
   },
 };
 
-/** The audit page's filters and the label each has on the page. */
-const AUDIT_FILTERS: Record<string, string> = {
-  clientId: 'audit.client', actorId: 'audit.actor', entryId: 'audit.entry', action: 'audit.action',
-};
-
 function unique(ids: string[]): string[] {
   return [...new Set(ids)];
-}
-
-function definedOnly(filter: Record<string, string | number | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(filter).filter(([k, v]) => v !== undefined && k !== 'beforeSeq').map(([k, v]) => [k, String(v)]));
 }
 
 /** A GET form that lands on the same page: the page URL's own query becomes hidden fields. */
@@ -384,6 +323,6 @@ function filterForm(pageUrl: string): { formAction: string; formHidden: Array<{ 
   return { formAction: path, formHidden: keep.map(([name, value]) => ({ name, value })) };
 }
 
-const FILTER_PARAMS = new Set(['page', 'search', 'tag', 'offset', 'clientId', 'entryId', 'actorId', 'action', 'beforeSeq']);
+const FILTER_PARAMS = new Set(['page', 'search', 'tag', 'offset', 'clientId', 'entryId', 'actorId', 'action', 'beforeSeq', 'actor', 'from', 'to']);
 
 export { withQuery };

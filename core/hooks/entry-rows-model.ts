@@ -92,6 +92,8 @@ export async function entryRows(
     const allowed = permissions.get(entry.id);
     return {
       id: entry.id,
+      // The version a restore from the history is decided at.
+      version: entry.version,
       name: entry.name,
       username: entry.username,
       isService: entry.source === 'service',

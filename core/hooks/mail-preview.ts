@@ -12,6 +12,8 @@ export const MAIL_KINDS: readonly MailKind[] = ['reminder', 'password_changed'];
 
 /** A made-up password for previews: never one from the vault. */
 const SAMPLE_PASSWORD = 'Kx7#mP2v-sample-9Qe';
+/** Where a reminder's link would lead, for previews. */
+const SAMPLE_ENTRY_URL = 'https://billing.example.com/clientarea/passwords#lk-entry-sample';
 
 /**
  * What the settings page asks to preview: the text being typed, unsaved.
@@ -54,6 +56,7 @@ export function previewMail(
     entryName: t('mailEditor.sample.entryName'),
     clientName: t('mailEditor.sample.clientName'),
     loginUrl: 'https://www.example.com/wp-admin/',
+    entryUrl: data.kind === 'reminder' ? SAMPLE_ENTRY_URL : null,
     days: data.kind === 'reminder' ? 97 : undefined,
     newPassword: data.kind === 'password_changed' && includePassword ? SAMPLE_PASSWORD : undefined,
   });

@@ -12,11 +12,15 @@ export interface MailFacts {
   entryName: string;
   clientName: string | null;
   loginUrl: string | null;
+  /** reminder: where the recipient opens the entry in the host to update the stored password (http(s) only). */
+  entryUrl?: string | null;
   days?: number;
   /** Only when the settings ask for it, and only in change notices. */
   newPassword?: string;
   /** A change notice that would carry the password, sent after the password changed once more. */
   passwordChangedAgain?: boolean;
+  /** A change notice about a former password set back from the history: its version there. */
+  restoredVersion?: number;
   /** service_ended: the service that ended, and the entries kept for it that the recipient may see. */
   serviceName?: string;
   entryNames?: readonly string[];
@@ -48,6 +52,7 @@ export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'm
     clientName: facts.clientName ?? '',
     days: String(facts.days ?? ''),
     loginUrl: safeHttpUrl(facts.loginUrl) ?? '',
+    entryUrl: safeHttpUrl(facts.entryUrl) ?? '',
     newPassword: facts.newPassword ?? '',
     serviceName: facts.serviceName ?? '',
     entryList: (facts.entryNames ?? []).map((name) => `• ${name.replace(/\s+/g, ' ')}`).join('\n'),
@@ -60,12 +65,18 @@ export function composeMail(renderer: Renderer, settings: Pick<VaultSettings, 'm
   if (facts.newPassword !== undefined && !/\{\{\s*newPassword\s*\}\}/.test(custom?.body ?? '')) {
     body += `\n\n${fillPlaceholders(t('mail.newPasswordLine'), values)}`;
   }
+  // A reminder says where the stored password is updated, unless the admin's text places the link itself.
+  if (values.entryUrl && facts.kind === 'reminder' && !/\{\{\s*entryUrl\s*\}\}/.test(custom?.body ?? '')) {
+    body += `\n\n${fillPlaceholders(t('mail.entryLinkLine'), values)}`;
+  }
+  if (facts.restoredVersion !== undefined) body += `\n\n${fillPlaceholders(t('mail.passwordRestoredLine'), { version: String(facts.restoredVersion) })}`;
   if (facts.passwordChangedAgain) body += `\n\n${t('mail.passwordChangedAgainLine')}`;
   const text = `${body}\n\n-- \n${t('mail.footer')}\n`;
   const html = renderer.render('emails/layout', {
     subject,
     paragraphs: body.split(/\n{2,}/).map((p) => ({ lines: p.split('\n') })),
     loginUrl: values.loginUrl || null,
+    entryUrl: facts.kind === 'reminder' ? values.entryUrl || null : null,
     footer: t('mail.footer'),
   }, { language });
   return { language, subject, text, html };

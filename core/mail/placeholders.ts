@@ -9,4 +9,4 @@ export function fillPlaceholders(template: string, values: Readonly<Record<strin
 }
 
 /** The placeholders a mail template may use, for the settings page and the preview. */
-export const MAIL_PLACEHOLDERS = ['recipientName', 'entryName', 'clientName', 'days', 'loginUrl', 'newPassword'] as const;
+export const MAIL_PLACEHOLDERS = ['recipientName', 'entryName', 'clientName', 'days', 'loginUrl', 'entryUrl', 'newPassword'] as const;

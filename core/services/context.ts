@@ -110,10 +110,15 @@ export class VaultContext {
   private auditRecord(actor: Actor, event: Omit<AuditRecord, 'actorKind' | 'actorId' | 'ip' | 'userAgent'>): AuditRecord {
     const who = describeActor(actor);
     const via = actor.origin?.via;
+    const place = actor.origin?.place;
+    // An event an API token caused says which token, by name and id; one a panel caused, which panel.
+    const said = {
+      ...via ? { via: via.tokenName, viaTokenId: via.tokenId } : {},
+      ...place ? { place: place.name, ...place.ticketId ? { ticketId: place.ticketId } : {} } : {},
+    };
     return {
       ...event,
-      // An event an API token caused says which token, by name and id.
-      ...via ? { details: { ...event.details, via: via.tokenName, viaTokenId: via.tokenId } } : {},
+      ...Object.keys(said).length > 0 ? { details: { ...event.details, ...said } } : {},
       actorKind: who.kind,
       actorId: who.id,
       ip: actor.origin?.ip ?? null,

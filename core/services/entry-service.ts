@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { z } from 'zod';
 import type { Actor } from '../domain/actor.ts';
 import { mergeDuplicatePrincipals } from '../domain/principal-list.ts';
 import { grantLevel, type EntryView, type Grant, type HistoryItem, type Page, type RevealedSecrets } from '../domain/entry.ts';
@@ -18,8 +19,13 @@ import { newId } from '../store/ids.ts';
 import { containsPattern } from '../store/like-pattern.ts';
 import {
   createEntrySchema, listEntriesSchema, shareEntrySchema, updateEntrySchema, deleteEntrySchema,
-  type CreateEntryInput, type EntrySort, type DeleteEntryInput, type ListEntriesQuery, type ShareEntryInput, type UpdateEntryInput,
+  type CreateEntryInput, type EntrySort, type DeleteEntryInput, type ListEntriesQuery, type ShareEntryInput, type UpdateEntryInput, restoreEntrySchema, type RestoreEntryInput,
 } from '../validation/schemas.ts';
+
+type UpdateEntryData = z.output<typeof updateEntrySchema>;
+
+/** What the trail records when a former password becomes the current one again. */
+export const RESTORE_ACTION = 'entry.restore';
 import { validate } from '../validation/validate.ts';
 import { issue, type Issue } from '../validation/rules.ts';
 import { settingsFrom, type VaultContext } from './context.ts';
@@ -291,7 +297,33 @@ export class EntryService {
   }
 
   async update(actor: Actor, id: string, input: UpdateEntryInput): Promise<EntryView> {
-    const data = validate(updateEntrySchema, input);
+    return this.change(actor, id, validate(updateEntrySchema, input), null);
+  }
+
+  /**
+   * Makes a former password the current one again, at the version the user
+   * decided on: the current password goes to the history like any change,
+   * watchers hear of it, and the trail records `entry.restore` with the
+   * version restored. Needs the right to edit the entry and to see its
+   * password (a hidden password has no history to restore from).
+   */
+  async restore(actor: Actor, id: string, historyId: string, input: RestoreEntryInput): Promise<EntryView> {
+    const { version } = validate(restoreEntrySchema, input);
+    return this.ctx.guard(async () => {
+      const { facts, settings, loaded } = await this.loadFor(actor, id);
+      this.require(facts, 'update', loaded, settings);
+      const passwordHidden = hiddenFields(facts, loaded.facts, settings).includes('password');
+      const item = passwordHidden ? undefined : await this.ctx.knex(this.ctx.tables.history)
+        .where({ entry_id: id, id: historyId }).first() as HistoryRow | undefined;
+      if (!item) throw new NotFoundError('password version');
+      const dataKey = await this.openKey(loaded.row);
+      const password = this.ctx.cipher.decrypt(dataKey, `history:${item.version}`, item.password_ct);
+      return this.change(actor, id, { version, password }, { restoredVersion: Number(item.version) });
+    });
+  }
+
+  /** An update, or (`restoring` set) a restore of a former password, audited as such. */
+  private async change(actor: Actor, id: string, data: UpdateEntryData, restoring: { restoredVersion: number } | null): Promise<EntryView> {
     return this.ctx.guard(async () => {
       const { facts, settings, loaded } = await this.loadFor(actor, id);
       this.require(facts, 'update', loaded, settings);
@@ -404,10 +436,10 @@ export class EntryService {
           await trx(t.history).insert(history);
           await pruneHistory(trx, t.history, id, settings.historyDepth);
         }
-        await this.ctx.record(trx, actor, {
-          action: 'entry.update', entryId: id, clientId: row.client_id, details: { fields: changed },
-        });
-        if (passwordChanged && patch.password_ct !== null) await enqueueChangeNotices(trx, this.ctx, next, actor);
+        await this.ctx.record(trx, actor, restoring
+          ? { action: RESTORE_ACTION, entryId: id, clientId: row.client_id, details: { fields: changed, restoredVersion: restoring.restoredVersion } }
+          : { action: 'entry.update', entryId: id, clientId: row.client_id, details: { fields: changed } });
+        if (passwordChanged && patch.password_ct !== null) await enqueueChangeNotices(trx, this.ctx, next, actor, restoring?.restoredVersion);
       });
       return shown(next);
     });

@@ -30,6 +30,8 @@ export interface EntryMailPayload {
    * carry a password: it would be the later one, which its own notice carries.
    */
   passwordChangedAt?: number;
+  /** password_changed: the history version the password was set back to, when it was a restore. */
+  restoredVersion?: number;
 }
 
 /**
@@ -128,13 +130,16 @@ async function enqueueMany(trx: Knex.Transaction, ctx: VaultContext, items: Arra
 }
 
 /** A changed password: the owner if it asked, and everyone watching the entry, except whoever made the change. */
-export async function enqueueChangeNotices(trx: Knex.Transaction, ctx: VaultContext, row: EntryRow, actor: Actor): Promise<void> {
+export async function enqueueChangeNotices(
+  trx: Knex.Transaction, ctx: VaultContext, row: EntryRow, actor: Actor, restoredVersion?: number,
+): Promise<void> {
   const changer = recipientOf(actor);
   const recipients = unique([...(row.notify_on_change ? [ownerOf(row)] : []), ...await watchersOf(trx, ctx, row.id)])
     .filter((r) => !(changer && r.kind === changer.kind && r.id === changer.id));
   await enqueue(trx, ctx, `changed:${row.id}:${row.version}`, recipients.map((recipient) => ({
     kind: 'password_changed', entryId: row.id, recipient,
     ...(row.password_changed_at === null ? {} : { passwordChangedAt: Number(row.password_changed_at) }),
+    ...(restoredVersion === undefined ? {} : { restoredVersion }),
   })));
 }
 

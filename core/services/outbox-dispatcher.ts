@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '../domain/actor.ts';
 import type { VaultSettings } from '../domain/settings.ts';
 import { composeMail, type ComposedMail, type MailFacts } from '../mail/mail-composer.ts';
+import { entryLinkFor, type EntryLinks } from '../mail/entry-links.ts';
 import { MailRefusedError, type MailMessage, type Mailer } from '../ports/mailer.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { DatabaseUnavailableError, HostUnavailableError, NotFoundError } from '../errors.ts';
@@ -42,6 +43,8 @@ export interface DispatchOptions {
    * when the entry's next reminder time comes round.
    */
   keepSentDays?: number;
+  /** Where the host shows an entry: each reminder links to it, for staff and for clients (see EntryLinks). */
+  entryLinks?: EntryLinks;
 }
 
 interface OutboxRow {
@@ -77,6 +80,7 @@ export class OutboxDispatcher {
   readonly #leaseMs: number;
   readonly #maxAttempts: number;
   readonly #keepSentMs: number;
+  readonly #entryLinks: EntryLinks | undefined;
 
   constructor(
     private readonly ctx: VaultContext,
@@ -91,6 +95,7 @@ export class OutboxDispatcher {
     this.#leaseMs = options.leaseMs ?? DEFAULT_MAIL_LEASE_MS;
     this.#maxAttempts = options.maxAttempts ?? 20;
     this.#keepSentMs = (options.keepSentDays ?? 30) * 86_400_000;
+    this.#entryLinks = options.entryLinks;
   }
 
   /** Claims and sends batches until nothing is due. */
@@ -301,6 +306,8 @@ export class OutboxDispatcher {
       clientName: entry.clientId ? (await this.ctx.host.clients([entry.clientId])).get(entry.clientId)?.name ?? null : null,
       loginUrl: entry.loginUrl ?? entry.websiteUrl,
       days: payload.days,
+      ...payload.kind === 'reminder' ? { entryUrl: entryLinkFor(this.#entryLinks, payload.recipient.kind, { id: entry.id, clientId: entry.clientId }) } : {},
+      ...payload.restoredVersion === undefined ? {} : { restoredVersion: payload.restoredVersion },
     };
     if (payload.kind === 'password_changed' && settings.includePasswordInChangeMail && entry.hasPassword) {
       const changedSince = payload.passwordChangedAt !== undefined && entry.passwordChangedAt?.getTime() !== payload.passwordChangedAt;

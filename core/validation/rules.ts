@@ -58,6 +58,8 @@ export const RULES = {
   fieldNotEditable: () => 'may not be changed by you on this entry',
   staffSetsFieldAccess: () => 'only staff choose what the client may do with each field',
   needsClient: () => 'needs one client: give clientId too',
+  isoDay: () => 'must be a date written YYYY-MM-DD',
+  endBeforeStart: () => 'must not be before the start date',
 } satisfies Record<string, (params: Record<string, string | number>) => string>;
 
 export type Rule = keyof typeof RULES;

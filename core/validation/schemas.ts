@@ -162,6 +162,11 @@ export type CopyFieldInput = z.input<typeof copyFieldSchema>;
 /** The columns a list of entries can be sorted by; each has an index that keeps a page's read short. */
 export const ENTRY_SORTS = ['name', 'username', 'updatedAt', 'passwordChangedAt'] as const;
 export type EntrySort = (typeof ENTRY_SORTS)[number];
+/** A restore names the version it was decided on, as an update does. */
+export const restoreEntrySchema = z.strictObject({
+  version: z.number().int().min(1),
+});
+export type RestoreEntryInput = z.input<typeof restoreEntrySchema>;
 
 export const listEntriesSchema = z.strictObject({
   clientId: hostId.optional(),
@@ -342,13 +347,33 @@ export const clientCategoriesSchema = z.strictObject({
 });
 export type ClientCategoriesQuery = z.input<typeof clientCategoriesSchema>;
 
-export const auditQuerySchema = z.strictObject({
+/** A calendar day as a date input sends it; a day that does not exist (2026-02-30) is refused too. */
+const auditDay = z.string().refine((s) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const day = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(s);
+}, 'isoDay');
+
+/** What the audit page filters on: by client, entry, person, action and days. */
+const auditFilters = {
   clientId: hostId.optional(),
   entryId: entryId.optional(),
   actorKind: z.enum(['admin', 'client', 'system']).optional(),
   actorId: line().max(140).optional(),
   action: line().max(40).optional(),
+  /** Events from the start of this day (UTC), `YYYY-MM-DD`. */
+  from: auditDay.optional(),
+  /** Events up to the end of this day (UTC), `YYYY-MM-DD`. */
+  to: auditDay.optional(),
+};
+const daysInOrder = (q: { from?: string; to?: string }) => q.from === undefined || q.to === undefined || q.from <= q.to;
+
+export const auditQuerySchema = z.strictObject({
+  ...auditFilters,
   beforeSeq: z.number().int().min(1).optional(),
   limit: z.number().int().min(1).max(500).default(100),
-});
+}).refine(daysInOrder, { path: ['to'], message: 'endBeforeStart' });
+/** The audit CSV: every event the filters match, newest first. */
+export const auditExportQuerySchema = z.strictObject(auditFilters).refine(daysInOrder, { path: ['to'], message: 'endBeforeStart' });
+export type AuditExportQuery = z.input<typeof auditExportQuerySchema>;
 export type AuditQuery = z.input<typeof auditQuerySchema>;

@@ -6,7 +6,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Knex } from 'knex';
 import { mountLatchkey } from '../../adapters/express/index.ts';
 import { SmtpMailer } from '../../adapters/smtp/index.ts';
-import { createLatchkey, outageOf, type Actor, type DispatchResult, type Latchkey } from '../../core/index.ts';
+import { createLatchkey, entryFragment, outageOf, type Actor, type DispatchResult, type EntryLinks, type Latchkey } from '../../core/index.ts';
 import { hostCsp } from './csp.ts';
 import { openHostDatabase } from './database.ts';
 import { DemoDirectory } from './demo-directory.ts';
@@ -122,12 +122,15 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
     const smtp = new SmtpMailer({ url: mailbox.url, from: DEMO_MAIL_FROM });
     mailer = smtp;
     const lkForMail = latchkey;
+    // Reminders link to the page that shows the entry; the address is known once the server listens.
+    let siteUrl = '';
+    const entryLinks = demoEntryLinks(() => siteUrl);
     const manualRuns = new Set<Promise<unknown>>();
     const mail: DemoMail = {
       mailbox,
       everyMs: options.mailEveryMs ?? 15_000,
       runOnce: () => {
-        const run = lkForMail.runMailOnce(smtp);
+        const run = lkForMail.runMailOnce(smtp, { entryLinks });
         manualRuns.add(run);
         void run.finally(() => manualRuns.delete(run)).catch(() => undefined);
         return run;
@@ -149,9 +152,10 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
     const lk = latchkey;
     const box = mailbox;
     // Reminders that are due go out at once, then every mailEveryMs.
-    const loop = lk.startMail(smtp, { everyMs: mail.everyMs });
+    siteUrl = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+    const loop = lk.startMail(smtp, { everyMs: mail.everyMs, entryLinks });
     return {
-      url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+      url: siteUrl,
       port, app, latchkey: lk, knex, seeded, key, databaseUrl, logins: demoLogins(), mail,
       close: async () => {
         await new Promise<void>((ok) => {
@@ -285,4 +289,18 @@ function httpStatusOf(err: unknown): number | null {
 function describeError(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}${err.stack ? `\n${err.stack.split('\n').slice(1, 6).join('\n')}` : ''}`;
   return String(err);
+}
+
+/**
+ * Where the demo shows an entry: staff see one filed under a client in that
+ * client's page, any other on the addon's entries page; clients in their
+ * password page. The panel opens the entry the fragment names.
+ */
+function demoEntryLinks(siteUrl: () => string): EntryLinks {
+  return {
+    staff: (entry) => entry.clientId !== null && /^\d+$/.test(entry.clientId)
+      ? `${siteUrl()}/admin/clients/${entry.clientId}${entryFragment(entry.id)}`
+      : `${siteUrl()}/admin/addons/latchkey?page=entries${entryFragment(entry.id)}`,
+    client: (entry) => `${siteUrl()}/clientarea/passwords${entryFragment(entry.id)}`,
+  };
 }

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { adminLogin, clickAndReload, expectQuiet, shot, startE2E, visit, type E2E, type WatchedPage, requireChromium } from './support.ts';
 import { grantRow, pickByKeyboard } from './picker.ts';
@@ -291,64 +293,110 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
     expectQuiet(w.watch, 'mail editor');
   });
 
-  it('audit log: the events, filtered by action, client, actor and entry', async () => {
+  it('history: a former password is restored from the history dialog, once confirmed', async () => {
+    const lk = e2e.host.latchkey;
+    const created = await lk.entries.create(OLIVIA, { name: 'E2E restore', password: 'Restore-me-1st!', clientId: '6' });
+    await lk.entries.update(OLIVIA, created.id, { version: 1, password: 'Second-one-2nd!' });
+    await visit(page, `${ADDON}?page=entries&search=E2E%20restore`, 'addon-history-restore');
+    const row = page.locator(`[data-lk-row="${created.id}"]`);
+    await row.locator('[data-lk-history]').click();
+    const dialog = page.locator('.lk-panel [data-lk-history-dialog]');
+    await dialog.locator('[data-lk-history-restore]').first().waitFor();
+    expect(await dialog.locator('li').count()).to.equal(1);
+    await dialog.locator('[data-lk-history-restore]').click();
+    const confirm = page.locator('.lk-panel [data-lk-confirm-dialog]');
+    expect(await confirm.locator('h2').innerText()).to.equal('Restore this password?');
+    expect(await confirm.locator('[data-lk-confirm-text]').innerText()).to.contain('version 1 becomes the current one again');
+    await shot(page, 'addon-history-restore-confirm');
+    expect(await axeViolations(page), 'the history and confirm dialogs').to.deep.equal([]);
+    await clickAndReload(page, confirm.locator('button[type=submit]'));
+    expect((await lk.entries.reveal(OLIVIA, created.id)).password?.expose()).to.equal('Restore-me-1st!');
+    // The confirm dialog says "Delete" again for the next delete.
+    await page.locator(`[data-lk-row="${created.id}"] [data-lk-delete]`).click();
+    expect(await confirm.locator('button[type=submit]').innerText()).to.equal('Delete');
+    await confirm.locator('[data-lk-close]').click();
+
+    // A reminder's link: the client's page marks the entry and opens its edit dialog, where the stored password is updated.
+    await page.goto(`/admin/clients/6#lk-entry-${created.id}`, { waitUntil: 'load' });
+    await page.locator(`.lk-entry.lk-target[data-lk-row="${created.id}"]`).waitFor();
+    await page.waitForFunction(() => document.querySelector('.lk-panel [data-lk-entry-dialog]')?.open === true);
+    expect(await page.locator('.lk-panel [data-lk-entry-dialog] [name=name]').inputValue()).to.equal('E2E restore');
+    await shot(page, 'client-summary-linked-entry');
+    expectQuiet(w.watch, 'history restore');
+  });
+
+  it('audit log: sentences, filtered by action, by client, person and entry chosen by name, and by day; exported as CSV', async () => {
     await visit(page, `${ADDON}?page=audit`, 'addon-audit-page');
-    const rows = page.locator('.lk-panel .lk-table tbody tr, .lk-admin .lk-table tbody tr');
-    expect(await rows.count()).to.be.greaterThan(10);
-    const actions = new Set((await rows.locator('td:nth-child(4)').allInnerTexts()).map((a) => a.trim()));
-    expect(actions.size).to.be.greaterThan(2);
-    expect([...actions]).to.include.members(['Settings changed', 'Revealed']);
+    const sentences = () => page.locator('.lk-panel table.lk-audit tbody tr td:nth-child(2)').allInnerTexts();
+    const all = await sentences();
+    expect(all.length).to.be.greaterThan(10);
+    expect(all.slice(0, 2)).to.include('Olivia Bennett restored version 1 of the password of “E2E restore” for Pixelforge Studio, from the addon pages.');
+    expect(all.join('\n')).to.not.match(/[{}]|"fields"/);
     await shot(page, 'addon-audit');
 
     await page.selectOption('.lk-filter select[name=action]', 'entry.reveal');
     await Promise.all([page.waitForURL(/action=entry\.reveal/), page.click('.lk-filter button[type=submit]')]);
-    const filtered = page.locator('.lk-admin .lk-table tbody tr');
-    expect(await filtered.count()).to.be.greaterThan(0);
-    expect(new Set(await filtered.locator('td:nth-child(4)').allInnerTexts())).to.deep.equal(new Set(['Revealed']));
-    expect(await page.locator('.lk-filter select[name=action]').inputValue()).to.equal('entry.reveal');
-    await shot(page, 'addon-audit-filtered');
+    expect((await sentences()).every((line) => / revealed /.test(line))).to.equal(true);
 
-    // By client: only that client's events.
+    /** Types into a picker, picks the suggestion named `name`, and checks that the form will send its id. */
+    const pick = async (label: string, typed: string, name: string) => {
+      const input = page.getByRole('combobox', { name: label });
+      await input.fill('');
+      await input.pressSequentially(typed);
+      const option = page.getByRole('option', { name: new RegExp(`^${name}`) });
+      await option.waitFor();
+      await option.click();
+      expect(await input.inputValue()).to.equal(name);
+    };
     await page.selectOption('.lk-filter select[name=action]', '');
-    await page.fill('.lk-filter input[name=clientId]', '6');
+    await pick('Client', 'pixel', 'Pixelforge Studio');
+    expect(await page.locator('.lk-filter input[type=hidden][name=clientId]').inputValue()).to.equal('6');
     await Promise.all([page.waitForURL(/clientId=6/), page.click('.lk-filter button[type=submit]')]);
-    // The client cell names the client, with its id beneath.
-    const clients = await page.locator('.lk-admin .lk-table tbody tr td:nth-child(6)').allInnerTexts();
-    expect(clients.length).to.be.greaterThan(0);
-    expect(new Set(clients.map((c) => c.replace(/\s+/g, ' ').trim()))).to.deep.equal(new Set(['Pixelforge Studio 6']));
+    expect((await sentences()).every((line) => line.includes(' for Pixelforge Studio'))).to.equal(true);
+    expect(await page.getByRole('combobox', { name: 'Client' }).inputValue()).to.equal('Pixelforge Studio');
     await shot(page, 'addon-audit-by-client');
 
-    // By actor.
-    await page.fill('.lk-filter input[name=clientId]', '');
-    await page.fill('.lk-filter input[name=actorId]', '2');
-    await Promise.all([page.waitForURL(/actorId=2/), page.click('.lk-filter button[type=submit]')]);
-    const actors = await page.locator('.lk-admin .lk-table tbody tr td:nth-child(3)').allInnerTexts();
-    expect(actors.length).to.be.greaterThan(0);
-    expect(actors.every((a) => /\b2\b|Sam Patel/.test(a))).to.equal(true);
-    await shot(page, 'addon-audit-by-actor');
+    // A name typed but not picked filters nothing: the page comes back whole, with no "unavailable" notice.
+    await page.getByRole('combobox', { name: 'Client' }).fill('Pixelforge');
+    await pick('Actor', 'olivia', 'Olivia Bennett');
+    await Promise.all([page.waitForURL(/actor=admin%3A1/), page.click('.lk-filter button[type=submit]')]);
+    expect(page.url()).to.not.match(/clientId=6/);
+    expect((await sentences()).every((line) => line.startsWith('Olivia Bennett '))).to.equal(true);
 
-    // By entry.
-    const events = await e2e.host.latchkey.audit.list(OLIVIA, { action: 'entry.create', limit: 1 });
-    const entryId = events[0]!.entryId!;
-    await page.fill('.lk-filter input[name=actorId]', '');
-    await page.fill('.lk-filter input[name=entryId]', entryId);
+    await pick('Access detail', 'E2E rest', 'E2E restore');
+    const today = new Date().toISOString().slice(0, 10);
+    await page.fill('.lk-filter input[name=from]', today);
+    await page.fill('.lk-filter input[name=to]', today);
     await Promise.all([page.waitForURL(/entryId=/), page.click('.lk-filter button[type=submit]')]);
-    const entries = await page.locator('.lk-admin .lk-table tbody tr td:nth-child(5) code').evaluateAll((els) => els.map((el) => el.getAttribute('title')));
-    expect(entries.length).to.be.greaterThan(0);
-    expect(new Set(entries)).to.deep.equal(new Set([entryId]));
+    const forEntry = await sentences();
+    expect(forEntry.map((line) => line.replace(/ for Pixelforge Studio.*$/, ''))).to.deep.equal([
+      'Olivia Bennett revealed “E2E restore” (password)',
+      'Olivia Bennett restored version 1 of the password of “E2E restore”',
+      'Olivia Bennett changed “E2E restore” (password)',
+      'Olivia Bennett created “E2E restore”',
+    ]);
     await shot(page, 'addon-audit-by-entry');
-    expectQuiet(w.watch, 'audit');
-  });
+    // The page and its pickers, one of them open, pass axe-core's rules.
+    await page.getByRole('combobox', { name: 'Client' }).pressSequentially('pi');
+    await page.getByRole('option').first().waitFor();
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.keyboard.press('Escape');
+    // At a phone's width the page fits without sideways scrolling.
+    const wide = page.viewportSize()!;
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(390);
+      await shot(page, 'addon-audit-phone');
+    } finally {
+      await page.setViewportSize(wide);
+    }
 
-  it('audit log: a client typed by name into the client filter gives the page back, not "unavailable"', async () => {
-    await visit(page, `${ADDON}?page=audit`, 'addon-audit-page-2');
-    await page.fill('.lk-filter input[name=clientId]', 'Blue Harbour');
-    await Promise.all([page.waitForURL(/clientId=Blue/), page.click('.lk-filter button[type=submit]')]);
-    await shot(page, 'addon-audit-filter-by-name');
-    // The filter form is still there, with what was typed, and no "panel unavailable" notice.
-    expect(await page.locator('.lk-filter').count(), 'the audit page with its filter form').to.equal(1);
-    expect(await page.locator('.lk-filter input[name=clientId]').inputValue()).to.equal('Blue Harbour');
-    expect(w.watch.errors).to.deep.equal([]);
+    const csv = await page.locator('[data-lk-audit-csv]').getAttribute('href');
+    expect(csv).to.match(new RegExp(`/api/audit/csv\\?entryId=[^&]+&from=${today}&to=${today}&actorKind=admin&actorId=1$`));
+    const download = await page.evaluate(async (href: string) => (await fetch(href, { credentials: 'same-origin' })).text(), csv!);
+    expect(download.replace(/^\uFEFF/, '').trimEnd().split('\r\n')).to.have.length(5);
+    expect(download).to.contain('Olivia Bennett restored version 1 of the password of “E2E restore”').and.to.not.contain('Restore-me-1st!');
+    expectQuiet(w.watch, 'audit');
   });
 
   it('is not offered to staff who do not run the addon', async () => {
@@ -360,3 +408,10 @@ describe('[sqlite] e2e: the addon admin on the addon pages', function () {
     await shot(sam.page, 'addon-forbidden-for-support');
   });
 });
+
+/** axe-core's violations in Latchkey's panel, as `rule: targets`. Evaluated, not added as a script tag: the host's CSP allows no inline script. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => (await (globalThis as any).axe.run('.lk-panel')).violations
+    .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`)) as Promise<string[]>;
+}

@@ -52,9 +52,6 @@ const HOSTILE_HTTP_URLS = [
   `https://xss.example/?q=' onmouseover='window.__xss=1`,
 ];
 
-/** A string as it appears inside JSON text. */
-const json = (text: string) => JSON.stringify(text).slice(1, -1);
-
 const OLIVIA: Actor = { kind: 'admin', adminId: '1' };
 const BLUE_HARBOUR: Actor = { kind: 'client', clientId: '1' };
 
@@ -234,13 +231,13 @@ describe('[sqlite] e2e: hostile text renders inert everywhere', function () {
     await visit(page, `${base}?page=audit`, 'xss-addon-audit-page');
     await expectInert(page, w.watch, 'addon audit');
     await visit(page, `${base}?page=audit&action=entry.create`, 'xss-addon-audit-creations');
-    // The audit details are JSON: quotes come out escaped.
-    await expectInert(page, w.watch, 'addon audit, creations', [json(`XSS ui ${IMG}`), json(`XSS staff 5 ${JS_TEXT}`)]);
+    // The audit's sentences name entries and categories as the text they are.
+    await expectInert(page, w.watch, 'addon audit, creations', [`XSS ui ${IMG}`, `XSS staff 5 ${JS_TEXT}`]);
     await visit(page, `${base}?page=audit&action=category.create`, 'xss-addon-audit-categories');
-    await expectInert(page, w.watch, 'addon audit, categories', [json(`Admin cat ${SCRIPT}${IMG}`), json(`Client cat ${ATTR}${SVG}`)]);
+    await expectInert(page, w.watch, 'addon audit, categories', [`Admin cat ${SCRIPT}${IMG}`, `Client cat ${ATTR}${SVG}`]);
     await shot(page, 'xss-addon-audit');
     for (const [i, payload] of [SCRIPT, IMG, ATTR].entries()) {
-      await visit(page, `${base}?page=audit&clientId=${q(payload)}&actorId=${q(payload)}&entryId=${q(payload)}&action=${q(payload)}`, `xss-addon-audit-hostile-filter-${i}`);
+      await visit(page, `${base}?page=audit&clientId=${q(payload)}&actor=${q(payload)}&entryId=${q(payload)}&action=${q(payload)}&from=${q(payload)}`, `xss-addon-audit-hostile-filter-${i}`);
       await expectInert(page, w.watch, `addon audit, hostile filter ${payload}`);
     }
   });

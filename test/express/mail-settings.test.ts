@@ -75,7 +75,8 @@ forEachDatabase('HTTP: mail template preview', (db) => {
     const mail = response.json<Preview>();
     expect(Object.keys(mail).sort()).to.deep.equal(['html', 'subject', 'text']);
     expect(mail.subject).to.equal('Rotate WordPress admin — example.com now');
-    expect(mail.text).to.match(/^Dear Olivia Owner,\n\nWordPress admin — example\.com is 97 days old\.\n\n-- \n/);
+    // A reminder says where the stored password is updated, as the host's link would.
+    expect(mail.text).to.match(/^Dear Olivia Owner,\n\nWordPress admin — example\.com is 97 days old\.\n\nUpdate the stored password here once you have changed it: https:\/\/billing\.example\.com\/clientarea\/passwords#lk-entry-sample\n\n-- \n/);
     expect(mail.html).to.contain('<html lang="en">').and.to.contain('Dear Olivia Owner,');
     expect(await snapshotTables(h.vault)).to.deep.equal(before);
   });

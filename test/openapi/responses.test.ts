@@ -156,6 +156,12 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
 
     { operation: 'revealHistory', title: 'a former password', status: 200, call: () => call(owner, 'POST', `/entries/${entryId}/history/${historyId}/reveal`) },
     { operation: 'revealHistory', title: 'an unknown former password', status: 404, call: () => call(owner, 'POST', `/entries/${entryId}/history/${UNKNOWN_ID}/reveal`) },
+    {
+      operation: 'restoreHistory', title: 'a former password restored', status: 200,
+      call: async () => call(owner, 'POST', `/entries/${entryId}/history/${historyId}/restore`, { json: { version: await version() } }),
+    },
+    { operation: 'restoreHistory', title: 'a stale version', status: 409, call: () => call(owner, 'POST', `/entries/${entryId}/history/${historyId}/restore`, { json: { version: 1 } }) },
+    { operation: 'restoreHistory', title: 'no version', status: 400, call: () => call(owner, 'POST', `/entries/${entryId}/history/${historyId}/restore`, { json: {} }) },
 
     { operation: 'watchEntry', title: 'watching', status: 200, call: () => call(sam, 'PUT', `/entries/${entryId}/watch`, { json: { watch: true } }) },
     { operation: 'watchEntry', title: 'a watch that is not true or false', status: 400, call: () => call(sam, 'PUT', `/entries/${entryId}/watch`, { json: { watch: 'yes' } }) },
@@ -208,6 +214,14 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
 
     { operation: 'listAudit', title: 'the audit trail', status: 200, call: () => call(owner, 'GET', '/audit?limit=20') },
     { operation: 'listAudit', title: 'a limit of 0', status: 400, call: () => call(owner, 'GET', '/audit?limit=0') },
+    { operation: 'listAudit', title: 'a day that does not exist', status: 400, call: () => call(owner, 'GET', '/audit?from=2026-02-30') },
+    { operation: 'exportAuditCsv', title: 'the filtered events as CSV', status: 200, call: () => call(owner, 'GET', '/audit/csv?action=entry.create&from=2026-01-01') },
+    { operation: 'exportAuditCsv', title: 'an end before the start', status: 400, call: () => call(owner, 'GET', '/audit/csv?from=2026-03-02&to=2026-03-01') },
+    { operation: 'exportAuditCsv', title: 'staff who do not run the addon', status: 403, call: () => call(sam, 'GET', '/audit/csv') },
+    { operation: 'findAuditActors', title: 'people by name', status: 200, call: () => call(owner, 'GET', '/audit/actors?search=sa') },
+    { operation: 'findAuditActors', title: 'no search text', status: 400, call: () => call(owner, 'GET', '/audit/actors') },
+    { operation: 'findAuditEntries', title: 'entries by name', status: 200, call: () => call(owner, 'GET', '/audit/entries?search=rout') },
+    { operation: 'findAuditEntries', title: 'staff who do not run the addon', status: 403, call: () => call(sam, 'GET', '/audit/entries?search=rout') },
 
     { operation: 'getClientAccess', title: 'who sees the client\'s entries', status: 200, call: () => call(owner, 'GET', '/access/clients/c-acme') },
     { operation: 'getClientAccess', title: 'staff who do not run the addon', status: 403, call: () => call(sam, 'GET', '/access/clients/c-acme') },

@@ -84,7 +84,7 @@ forEachDatabase('step-up verification before guarded actions', (db) => {
     expect((await reveal((await session(owner)).api)).status, 'owner (r-full)').to.equal(403);
   });
 
-  it('each action is guarded on its own: with only former passwords and sharing checked, a reveal passes and those are refused', async () => {
+  it('each action is guarded on its own: with only former passwords and sharing checked, a reveal passes and those (and a restore) are refused', async () => {
     await vault.lk.settings.update(owner, { stepUp: { actions: ['historyReveal', 'share'] } });
     const entry = await vault.lk.entries.get(owner, entryId);
     await vault.lk.entries.update(owner, entryId, { version: entry.version, password: 'router-pw-2' });
@@ -96,6 +96,10 @@ forEachDatabase('step-up verification before guarded actions', (db) => {
     expect(former.text).not.to.include('router-pw');
     const version = (await vault.lk.entries.get(owner, entryId)).version;
     expect((await api('PUT', `/entries/${entryId}/grants`, { version, grants: [] })).json(), 'share').to.include({ error: 'verification_required' });
+    // Restoring puts a former password back in use: guarded with revealing one, and nothing is written.
+    const owners = await session(owner);
+    expect((await owners.api('POST', `/entries/${entryId}/history/${historyId}/restore`, { version })).json(), 'restore').to.include({ error: 'verification_required' });
+    expect((await vault.lk.entries.get(owner, entryId)).version).to.equal(version);
   });
 
   it('a verification holds up to its expiry instant, and is refused one second after', async () => {

@@ -58,7 +58,7 @@ export async function send<T = unknown>(cfg: PanelConfig, method: string, path: 
     method,
     credentials: 'same-origin',
     // The panel's language: errors come back in the words the panel shows.
-    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': cfg.csrf, Accept: 'application/json', 'X-Latchkey-Language': cfg.language },
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': cfg.csrf, Accept: 'application/json', 'X-Latchkey-Language': cfg.language, ...placeHeaders(cfg) },
     body: body === undefined ? undefined : JSON.stringify(body),
     cache: 'no-store',
   });
@@ -73,4 +73,10 @@ export async function send<T = unknown>(cfg: PanelConfig, method: string, path: 
 /** The message of whatever a call threw. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : '';
+}
+
+/** Where the panel is, for the audit trail: the place, and in a ticket sidebar the ticket. */
+function placeHeaders(cfg: PanelConfig): Record<string, string> {
+  const ticket = cfg.place === 'ticket' ? cfg.defaults.ticketId : undefined;
+  return { 'X-Latchkey-Place': cfg.place, ...typeof ticket === 'string' && ticket ? { 'X-Latchkey-Ticket': ticket } : {} };
 }

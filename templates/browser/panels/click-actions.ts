@@ -48,7 +48,7 @@ async function act(cfg: PanelConfig, target: HTMLElement): Promise<void> {
   } else if (data.lkShare !== undefined) {
     openShareDialog(cfg, parseEditable<EditableEntry>(data.lkShare));
   } else if (data.lkHistory !== undefined) {
-    await openHistory(cfg, data.lkHistory, data.lkEntryName ?? '');
+    await openHistory(cfg, data.lkHistory, data.lkEntryName ?? '', data.lkHistoryVersion ? Number(data.lkHistoryVersion) : undefined);
   } else if (data.lkDelete !== undefined || data.lkCategoryDelete !== undefined) {
     const entry = data.lkDelete !== undefined;
     const item = parseEditable<Deletable>(data.lkDelete ?? data.lkCategoryDelete ?? '');

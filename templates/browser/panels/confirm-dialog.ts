@@ -11,6 +11,7 @@ const confirmed = new WeakMap<HTMLFormElement, () => Promise<unknown>>();
  */
 export function askToConfirm(cfg: PanelConfig, say: (dialog: HTMLDialogElement) => void, action: () => Promise<unknown>): void {
   const dialog = required(cfg.panel, '[data-lk-confirm-dialog]', HTMLDialogElement);
+  resetWording(dialog);
   say(dialog);
   const form = required(dialog, 'form', HTMLFormElement);
   clearErrors(form);
@@ -21,4 +22,15 @@ export function askToConfirm(cfg: PanelConfig, say: (dialog: HTMLDialogElement) 
 /** The action the form was opened for, if it is a confirm form. */
 export function confirmedAction(form: HTMLFormElement): (() => Promise<unknown>) | undefined {
   return confirmed.get(form);
+}
+
+/**
+ * Puts back the title and button the dialog was rendered with, remembered at
+ * the first opening: one use's wording (a restore's) never leaks into the next.
+ */
+function resetWording(dialog: HTMLDialogElement): void {
+  for (const el of [required(dialog, 'h2', HTMLElement), required(dialog, 'button[type=submit]', HTMLElement)]) {
+    el.dataset.lkDefaultText ??= el.textContent ?? '';
+    el.textContent = el.dataset.lkDefaultText;
+  }
 }

@@ -13,6 +13,7 @@ import { focusScrollingRegions } from './scroll-regions.ts';
 import { onTransferChange, onTransferClick, onTransferSubmit } from './transfer.ts';
 import { askForVerification } from './step-up-dialog.ts';
 import { configOf } from './panel-config.ts';
+import { openLinkedEntry } from './linked-entry.ts';
 import { onTagKey } from './tag-input.ts';
 import { PICK_EVENT } from './search-picker.ts';
 import { onPanelPick, onPickedClick } from './pick-actions.ts';
@@ -36,6 +37,7 @@ if (!window.__latchkeyLoaded) {
   document.addEventListener(PICK_EVENT, (event) => void onPanelPick(event));
   document.addEventListener('click', onPickedClick);
   onVerificationRequired(askForVerification);
+  openLinkedEntry();
 }
 reportFrameHeight();
 focusScrollingRegions();

@@ -21,6 +21,8 @@ export interface PanelConfig {
   language: string;
   /** How the host writes dates (the server's pages write them the same way). */
   dateFormat: DateFormat;
+  /** Which panel this is (`ticket`, `summary`, `clientarea`, `admin-…`): the audit trail says where things were done. */
+  place: string;
 }
 
 /** The configuration of the panel `el` is in. */
@@ -37,6 +39,7 @@ export function configOf(el: Element): PanelConfig {
     actor: panel.dataset.lkActor ?? '',
     language: panel.dataset.lkLanguage ?? '',
     dateFormat: (JSON.parse(panel.dataset.lkDates || 'null') ?? {}) as DateFormat,
+    place: panel.dataset.lkPlace ?? '',
   };
 }
 

@@ -48,6 +48,9 @@ const started = new WeakSet<Element>();
  * id say, is sent as typed). In `add` mode the input empties for the next
  * pick: the listener keeps the hits (the share dialog's grant list).
  *
+ * A `[data-lk-picked-value]` hidden field in the box holds the id picked, for
+ * plain GET forms.
+ *
  * `data-lk-source` may change while the page lives (the share dialog points it
  * at the entry it opens); started on the box's first focus.
  */
@@ -127,8 +130,11 @@ export function startSearchPicker(box: HTMLElement): void {
     const answer = await call<PickerAnswer>(cfg, 'GET', `${source}${source.includes('?') ? '&' : '?'}${query}`);
     return Array.isArray(answer) ? { items: answer, more: false } : answer;
   };
+  // A plain GET form (the audit filters) sends the id picked from a hidden field, emptied as soon as the text changes.
+  const pickedValue = box.querySelector('[data-lk-picked-value]');
   const search = () => {
     delete input.dataset.lkPickedId;
+    if (pickedValue instanceof HTMLInputElement) pickedValue.value = '';
     const text = input.value.trim();
     const question = ++asked;
     close();
@@ -168,6 +174,7 @@ export function startSearchPicker(box: HTMLElement): void {
     else {
       input.value = hit.name;
       input.dataset.lkPickedId = hit.id;
+      if (pickedValue instanceof HTMLInputElement) pickedValue.value = hit.id;
     }
     status.textContent = fill(box.dataset.lkPicked ?? '', { name: hit.name, id: hit.id });
     box.dispatchEvent(new CustomEvent<PickerHit>(PICK_EVENT, { bubbles: true, detail: hit }));
