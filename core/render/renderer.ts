@@ -188,7 +188,6 @@ export class Renderer {
     });
     hbs.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
     hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
-    hbs.registerHelper('shortId', (id: unknown) => (typeof id === 'string' ? (id.length > 12 ? `${id.slice(0, 8)}…` : id) : ''));
     // The browser script's strings, the same object for every render in a language: built once.
     const scriptStrings = new Map<string, unknown>();
     hbs.registerHelper('lkStrings', (options: Handlebars.HelperOptions) => {
