@@ -204,7 +204,7 @@ forEachDatabase('e2e: saving an edit dialog untouched changes nothing', (db) => 
     const after = await snapshotTables(hosts.vault);
     expect(changedColumns(before, after, hosts.vault.tables.entries, pos.id)).to.deep.equal(['updated_at', 'username', 'version']);
     const events = await lk.audit.list(olivia, { action: 'entry.update' });
-    expect(events.map((e) => [e.entryId, e.details])).to.deep.equal([[pos.id, { fields: ['username'] }]]);
+    expect(events.map((e) => [e.entryId, e.details])).to.deep.equal([[pos.id, { fields: ['username'], place: 'clientSummary' }]]);
     const now: EntryView = await lk.entries.get(olivia, pos.id);
     expect(now.categoryId).to.equal(stored.categoryId);
     expectQuiet(watch, 'one change');

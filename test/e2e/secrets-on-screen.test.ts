@@ -123,7 +123,7 @@ forEachDatabase('e2e: secrets on screen', (db) => {
     }
     await shot(page, 'secrets-totp-next-code-phone');
     expect(await entryActions(entryId)).to.deep.equal(['entry.reveal', 'entry.reveal']);
-    expect((await lk.audit.list(owner, { entryId, action: 'entry.reveal' }))[0]!.details).to.deep.equal({ fields: ['totpSecret'] });
+    expect((await lk.audit.list(owner, { entryId, action: 'entry.reveal' }))[0]!.details).to.deep.equal({ fields: ['totpSecret'], place: 'clientSummary' });
 
     // Hidden, the count stops: no further code is asked for.
     await row(page, entryId).locator(`[data-lk-reveal="${entryId}"]`).click();
@@ -183,7 +183,7 @@ forEachDatabase('e2e: secrets on screen', (db) => {
     await entry.locator('[data-lk-field="password"]').click();
     await clipboardBecomes(page, 'printer-pw');
     const [copied] = await lk.audit.list(owner, { entryId: plainId });
-    expect([copied!.action, copied!.details]).to.deep.equal(['entry.copy', { field: 'password' }]);
+    expect([copied!.action, copied!.details]).to.deep.equal(['entry.copy', { field: 'password', place: 'clientSummary' }]);
     expect(await entryActions(plainId), 'no reveal').to.deep.equal(['entry.copy', ...before]);
 
     await page.clock.runFor((CLEAR_SECONDS - 1) * 1000);
@@ -198,7 +198,7 @@ forEachDatabase('e2e: secrets on screen', (db) => {
     await row(page, entryId).locator('[data-lk-field="totp"]').click();
     const code = totpCode(SEED, clock.now()).code;
     await clipboardBecomes(page, code);
-    expect((await lk.audit.list(owner, { action: 'entry.copy' })).slice(0, 2).map((e) => e.details)).to.deep.equal([{ field: 'totp' }, { field: 'username' }]);
+    expect((await lk.audit.list(owner, { action: 'entry.copy' })).slice(0, 2).map((e) => e.details)).to.deep.equal([{ field: 'totp', place: 'clientSummary' }, { field: 'username', place: 'clientSummary' }]);
     expectQuiet(watch, 'copy and clear');
     await page.context().close();
   });

@@ -75,12 +75,13 @@ forEachDatabase('entries: list and search', (db) => {
     expect((await lk.entries.list(owner, { clientId: 'c-acme', serviceId: 's-acme-vps', deviceId: 'd-fw' })).total).to.equal(0);
   });
 
-  it('searches text in the name, the website URL and the login URL, ignoring case', async () => {
+  it('searches text in the name, the username, the website URL and the login URL, ignoring case; never in the sealed notes', async () => {
     const byName = await lk.entries.create(acme, { name: 'Webmail' });
     const byWebsite = await lk.entries.create(acme, { name: 'Portal', websiteUrl: 'https://mail.acme.test/' });
     const byLogin = await lk.entries.create(acme, { name: 'Admin', loginUrl: 'https://acme.test/MAIL/login' });
-    await lk.entries.create(acme, { name: 'Database', username: 'mail', notes: 'mail' });
-    expect(ids((await lk.entries.list(acme, { search: 'mail' })).items)).to.have.members([byName.id, byWebsite.id, byLogin.id]);
+    const byUsername = await lk.entries.create(acme, { name: 'Database', username: 'Mailer' });
+    await lk.entries.create(acme, { name: 'Backups', notes: 'mail' });
+    expect(ids((await lk.entries.list(acme, { search: 'mail' })).items)).to.have.members([byName.id, byWebsite.id, byLogin.id, byUsername.id]);
     expect(ids((await lk.entries.list(acme, { search: '  WEBMAIL ' })).items)).to.deep.equal([byName.id]);
   });
 
