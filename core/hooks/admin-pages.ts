@@ -53,7 +53,7 @@ export function adminPagesHook(lk: Latchkey, renderer: Renderer, sections: reado
     if (section) {
       const sectionHtml = renderer.renderSource(section.template, { surface, ...await section.model(actor, context, surface) }, { language });
       return renderer.render('admin/section', {
-        ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}),
+        ...panelBase(surface, actor, [], {}),
         surface, nav, page, section: { name: section.name, navLabelKey: section.navLabelKey }, sectionHtml,
       }, { language });
     }
@@ -159,7 +159,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     ]);
     const rows = await entryRows(lk, actor, page.items, categories, undefined, namesFrom(lk, targets));
     return {
-      ...panelBase(surface, actor, categories, targets, {}, dialog),
+      ...panelBase(surface, actor, categories, {}, dialog),
       // Each chip lists the entries carrying its tag.
       rows: rows.map((row) => ({ ...row, tagLinks: row.tags.map((name) => ({ name, href: withQuery(surface.pageUrl, { page: 'entries', tag: name }) })) })),
       controls: listControls(surface.pageUrl, '', choice, {
@@ -191,7 +191,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     const nameOf = (kind: string, id: string) => kind === 'admin' ? adminNames.get(id)
       : kind === 'admin_role' ? roleNames.get(id) : kind === 'client' ? clients.get(id)?.name : undefined;
     return {
-      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}),
+      ...panelBase(surface, actor, [], {}),
       categoryList: categories.map((c) => ({
         id: c.id,
         name: c.name,
@@ -235,7 +235,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       kind: first.kind, language: first.language, subject: first.subject, body: first.body,
     }, env.adminName);
     return {
-      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}, {
+      ...panelBase(surface, actor, [], {}, {
         reminderDays: settings.defaultReminderDays, generator: settings.passwordPolicy.generator, revealHideSeconds: settings.revealHideSeconds,
       }),
       settings,
@@ -272,15 +272,15 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       page: (query) => withQuery(surface.pageUrl, { page: 'audit', ...query }),
       csv: (query) => withQuery(`${surface.apiBase}/audit/csv`, query),
     });
-    return { ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}), ...model };
+    return { ...panelBase(surface, actor, [], {}), ...model };
   },
 
   async access(lk, actor, context, surface, env) {
-    return { ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}), ...await accessPageModel(lk, actor, context, env) };
+    return { ...panelBase(surface, actor, [], {}), ...await accessPageModel(lk, actor, context, env) };
   },
 
   async review(lk, actor, _context, surface) {
-    return { ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}), ...await reviewPageModel(lk, actor) };
+    return { ...panelBase(surface, actor, [], {}), ...await reviewPageModel(lk, actor) };
   },
 
   // Addon managers see every admin's tokens here; the token itself only ever shows in the page's script, once.
@@ -288,7 +288,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
     const tokens = await lk.apiTokens.list(actor, { all: true });
     const admins = await lk.host.admins(unique(tokens.map((t) => t.adminId)));
     return {
-      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}),
+      ...panelBase(surface, actor, [], {}),
       tokenScopes: API_TOKEN_SCOPES.map((scope) => ({ scope, labelKey: `apiTokens.scope.${scope}`, checked: scope === 'read' })),
       maxDays: API_TOKEN_MAX_DAYS,
       defaultDays: 90,
@@ -306,7 +306,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
   async transfer(lk, actor, _context, surface) {
     const categories = await lk.categories.list(actor);
     return {
-      ...panelBase(surface, actor, [], { admins: [], roles: [], clients: [], contacts: [] }, {}),
+      ...panelBase(surface, actor, [], {}),
       ...transferForms(categories),
     };
   },

@@ -76,9 +76,7 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     const narrowed = isNarrowed(choice);
     const t = renderer.translator(language);
     return renderer.render('hooks/client-area', {
-      ...panelBase(surface, actor, ownCategories, {
-        admins: [], roles: [], clients: [], contacts: contacts.filter((c) => !c.isMain).map((c) => ({ id: c.id, name: c.name })),
-      }, { clientId: client.id }, dialog),
+      ...panelBase(surface, actor, ownCategories, { clientId: client.id }, dialog),
       client: { id: client.id, name: client.name },
       isMainAccount,
       mayAdd: isMainAccount && keepsEntries,

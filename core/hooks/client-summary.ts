@@ -33,7 +33,7 @@ export function clientSummaryHook(lk: Latchkey, renderer: Renderer): Hook {
     const language = pickLanguage(context.language, admin.language);
     const list = await staffList(lk, actor, loaded, choice, surface, renderer.translator(language));
     return renderer.render('hooks/client-summary', {
-      ...panelBase(surface, actor, loaded.categories, loaded.targets, { clientId: client.id }, loaded.dialog, loaded.linkFields),
+      ...panelBase(surface, actor, loaded.categories, { clientId: client.id }, loaded.dialog, loaded.linkFields),
       client: { id: client.id, name: client.name },
       ...list,
     }, { language });

@@ -26,7 +26,6 @@ export interface PanelBase {
   surface: HookSurface;
   actorKind: 'admin' | 'client';
   categories: Option[];
-  shareGroups: Array<{ kind: 'admin' | 'admin_role' | 'client' | 'contact'; legendKey: string; options: Option[] }>;
   /** Fields a new entry starts with (client, ticket, service of the page). */
   newEntryDefaults: string;
   /** The rotation period an entry follows when it sets none (days), for the dialog's "use the default" choice. */
@@ -132,7 +131,6 @@ export function panelBase(
   surface: HookSurface,
   actor: Actor,
   categories: readonly Category[],
-  shareTargets: ShareTargets,
   newEntryDefaults: Record<string, string | null | undefined>,
   dialog: DialogDefaults = { reminderDays: null, generator: DEFAULT_SETTINGS.passwordPolicy.generator, revealHideSeconds: DEFAULT_SETTINGS.revealHideSeconds },
   linkFields: LinkFields | null = null,
@@ -144,12 +142,6 @@ export function panelBase(
     defaultReminderDays: dialog.reminderDays,
     generator: dialog.generator,
     categories: categories.map((c) => ({ id: c.id, name: c.name })),
-    shareGroups: [
-      { kind: 'admin_role', legendKey: 'share.roles', options: shareTargets.roles },
-      { kind: 'admin', legendKey: 'share.admins', options: shareTargets.admins },
-      { kind: 'client', legendKey: 'share.client', options: shareTargets.clients },
-      { kind: 'contact', legendKey: 'share.contacts', options: shareTargets.contacts },
-    ],
     newEntryDefaults: JSON.stringify(newEntryDefaults),
     fieldAccessFields: fieldAccessChoices(null),
     revealHideSeconds: dialog.revealHideSeconds,

@@ -40,7 +40,7 @@ export function recordPanelHook(lk: Latchkey, renderer: Renderer, kind: RecordKi
     const list = await staffList(lk, actor, loaded, choice, surface, renderer.translator(language), undefined,
       `entry.noneFor${kind === 'contact' ? 'Contact' : 'Device'}`);
     return renderer.render(`hooks/${kind}-panel`, {
-      ...panelBase(surface, actor, loaded.categories, loaded.targets, { clientId: client.id, ...link }, loaded.dialog, loaded.linkFields),
+      ...panelBase(surface, actor, loaded.categories, { clientId: client.id, ...link }, loaded.dialog, loaded.linkFields),
       client: { id: client.id, name: client.name },
       record: { id: record.id, name: record.name },
       ...list,

@@ -39,7 +39,7 @@ export function ticketSidebarHook(lk: Latchkey, renderer: Renderer): Hook {
     const language = pickLanguage(context.language, admin.language);
     const list = await staffList(lk, actor, loaded, choice, surface, renderer.translator(language), linked);
     return renderer.render('hooks/ticket-sidebar', {
-      ...panelBase(surface, actor, loaded.categories, loaded.targets, {
+      ...panelBase(surface, actor, loaded.categories, {
         clientId: client.id, ticketId: ticket.id, serviceId: ticket.serviceId,
       }, loaded.dialog, loaded.linkFields),
       client: { id: client.id, name: client.name },
