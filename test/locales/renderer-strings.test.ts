@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import Handlebars from 'handlebars';
 import { LANGUAGES, Renderer } from '../../core/index.ts';
@@ -28,4 +31,43 @@ describe('translated strings a render reuses', () => {
       }
     });
   }
+});
+
+/**
+ * `{{reuse}}` renders a partial once per language and inputs and hands the
+ * same HTML to later renders (the panels' dialogs): what it prints must follow
+ * every input and the language, and nothing outside its inputs may reach it.
+ */
+describe('fragments a render reuses', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lk-reuse-'));
+  mkdirSync(join(dir, 'partials'));
+  writeFileSync(join(dir, 'partials', 'peek.hbs'), '[{{secret}}|{{shown}}|{{t "action.reveal"}}]');
+  const own = new Renderer({ templatesDir: dir });
+  const renderer = new Renderer();
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a reused fragment sees only the inputs it is given, not the page around it', () => {
+    const html = own.renderSource('{{reuse "peek" shown=shown}}', { secret: 'csrf-of-someone', shown: 'a<b>' }, { language: 'en' });
+    expect(html).to.equal(`[|a&lt;b&gt;|${own.translator('en')('action.reveal')}]`);
+  });
+
+  it('the dialogs follow the categories they are given, render after render', () => {
+    const source = '{{reuse "panel-dialogs" place="ticket" actorKind="admin" categories=categories generator=generator}}';
+    const generator = { mode: 'characters', length: 20, lower: true, upper: true, digits: true, symbols: true, avoidAmbiguous: false, words: 4 };
+    const first = renderer.renderSource(source, { categories: [{ id: 'cat-1', name: 'Alpha' }], generator }, { language: 'en' });
+    const again = renderer.renderSource(source, { categories: [{ id: 'cat-1', name: 'Alpha' }], generator }, { language: 'en' });
+    const other = renderer.renderSource(source, { categories: [{ id: 'cat-2', name: 'Beta <i>' }], generator }, { language: 'en' });
+    expect(again).to.equal(first);
+    expect(first).to.contain('Alpha').and.not.contain('Beta');
+    expect(other).to.contain('Beta &lt;i&gt;').and.not.contain('Alpha');
+  });
+
+  it('the dialogs are in the language of the render that asks for them', () => {
+    const source = '{{reuse "panel-dialogs" place="ticket" actorKind="admin"}}';
+    const en = renderer.renderSource(source, {}, { language: 'en' });
+    const fr = renderer.renderSource(source, {}, { language: 'fr' });
+    expect(en).to.contain(renderer.translator('en')('action.cancel'));
+    expect(fr).to.contain(renderer.translator('fr')('action.cancel'));
+    expect(fr).to.not.equal(en);
+  });
 });
