@@ -17,7 +17,8 @@ const HELPERS = ['t', 'safeUrl', 'eq', 'not', 'and', 'or', 'includes', 'language
 /** Fragments `{{reuse}}` keeps: one per language, place and set of inputs a panel's dialogs are rendered with. */
 const REUSED_FRAGMENTS_KEPT = 500;
 const COMPILE_OPTIONS: CompileOptions = { strict: false, preventIndent: true, knownHelpers: Object.fromEntries(HELPERS.map((h) => [h, true])) };
-const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+/** `{{name}}` or `{{name, number}}`: what the renderer fills in itself, as i18next would. */
+const PLACEHOLDER = /\{\{\s*(\w+)\s*(?:,\s*(number)\s*)?\}\}/g;
 
 export interface RenderOptions {
   language: Language;
@@ -132,13 +133,23 @@ export class Renderer {
     const known = plain.get(cacheKey);
     if (known !== undefined) return known === '' ? null : known;
     const stored: unknown = this.#i18n.getResource(language, namespace, key);
-    const simple = typeof stored === 'string' && stored !== '' && !stored.includes('$t(') && !/\{\{(?!\s*\w+\s*\}\})/.test(stored) ? stored : null;
+    const simple = typeof stored === 'string' && stored !== '' && !stored.includes('$t(') && !/\{\{(?!\s*\w+\s*(?:,\s*number\s*)?\}\})/.test(stored) ? stored : null;
     if (plain.size < PLAIN_STRINGS_KEPT) plain.set(cacheKey, simple ?? '');
     return simple;
   }
 
   #registerHelpers(): void {
     const hbs = this.#hbs;
+    // Counts in the user's language (12,345 / 12 345 / 12.345): one format per language, made once.
+    const numberFormats = new Map<string, Intl.NumberFormat>();
+    const numberFormat = (language: string) => {
+      let format = numberFormats.get(language);
+      if (!format) {
+        format = new Intl.NumberFormat(language);
+        numberFormats.set(language, format);
+      }
+      return format;
+    };
     const self = this;
     hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
       const t = options.data.t as TFunction;
@@ -149,7 +160,17 @@ export class Renderer {
       if (Object.keys(hash).length > 0) {
         if ('count' in hash || 'context' in hash) return t(key, hash);
         const raw = self.#simpleTemplate(options.data.language as Language, options.data.namespace as string, key, plain);
-        return raw === null ? t(key, hash) : raw.replace(PLACEHOLDER, (_, name: string) => String(hash[name] ?? ''));
+        if (raw === null) return t(key, hash);
+        const language = options.data.language as string;
+        let unformatted = false;
+        const text = raw.replace(PLACEHOLDER, (_, name: string, format: string | undefined) => {
+          const value = hash[name];
+          if (format !== 'number') return String(value ?? '');
+          if (typeof value !== 'number') unformatted = true;
+          return typeof value === 'number' ? numberFormat(language).format(value) : '';
+        });
+        // A number format given something else than a number: i18next says what becomes of it.
+        return unformatted ? t(key, hash) : text;
       }
       let text = plain.get(key);
       if (text === undefined) {
@@ -179,18 +200,13 @@ export class Renderer {
       return write(value);
     });
     // Counts in the user's language: 12,345 in English, 12 345 in French, 12.345 in German.
-    const numberFormats = new Map<string, Intl.NumberFormat>();
+
     hbs.registerHelper('number', function (value: unknown, options: Handlebars.HelperOptions) {
       // A database may hand a count over as a string or a bigint; anything else not a number shows as it is.
       const n = typeof value === 'number' ? value : typeof value === 'bigint' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) ? Number(value) : NaN;
       if (!Number.isFinite(n)) return value === null || value === undefined ? '' : String(value);
       const language = options.data.language as string;
-      let format = numberFormats.get(language);
-      if (!format) {
-        format = new Intl.NumberFormat(language);
-        numberFormats.set(language, format);
-      }
-      return format.format(n);
+      return numberFormat(language).format(n);
     });
     hbs.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
     hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));

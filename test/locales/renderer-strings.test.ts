@@ -24,6 +24,15 @@ describe('translated strings a render reuses', () => {
       expect(render(source, { name: 'Other' }, language)).to.equal(`${escaped(t('action.revealPasswordOf', { name: 'Other' }))}|${escaped(t('action.reveal'))}`);
     });
 
+    it(`a number in a label is written as i18next writes it in ${language}`, () => {
+      const t = renderer.translator(language);
+      for (const total of [7, 1234, 1234567]) {
+        const source = '{{t "list.range" from=from to=to total=total}}';
+        expect(render(source, { from: 1, to: 50, total }, language)).to.equal(Handlebars.escapeExpression(t('list.range', { from: 1, to: 50, total })));
+      }
+      expect(render('{{t "list.rangeMore" from=1 to=50 total="1000"}}', {}, language)).to.equal(Handlebars.escapeExpression(t('list.rangeMore', { from: 1, to: 50, total: '1000' })));
+    });
+
     it(`a count still picks the plural form in ${language}`, () => {
       const t = renderer.translator(language);
       for (const count of [1, 2]) {
