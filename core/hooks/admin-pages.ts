@@ -18,6 +18,7 @@ import { stepUpChoices } from './step-up-choices.ts';
 import { withQuery } from './page-url.ts';
 import { entryQuery, isNarrowed, listControls, listedOrRefused, listPager, problemText, readListChoice } from './list-controls.ts';
 import { auditPageModel } from './audit-page.ts';
+import { hostId } from '../validation/schemas.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer', 'access', 'review'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
@@ -25,7 +26,7 @@ type AdminPage = (typeof ADMIN_PAGES)[number];
 const PAGE_SIZE = 50;
 /** The addon list's fields whose refusal the page shows next to its form, by their label. */
 const LIST_FIELD_LABELS: Record<string, string> = {
-  search: 'list.search', tag: 'tags.filter', clientId: 'list.clientId', serviceStatus: 'list.serviceStatus',
+  search: 'list.search', tag: 'tags.filter', clientId: 'list.client', serviceStatus: 'list.serviceStatus',
 };
 /** How far the "all access details" page counts before it says "more than" instead. */
 const COUNT_UP_TO = 1_000;
@@ -151,11 +152,14 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       else searchProblem = problemText(problem, t, LIST_FIELD_LABELS[err.field]);
       return { items: [], total: 0, totalIsAtLeast: false, offset, limit: PAGE_SIZE };
     });
-    const [page, categories, targets, dialog] = await Promise.all([
+    const [page, categories, targets, dialog, chosenClient] = await Promise.all([
       listing,
       lk.categories.list(actor),
       adminShareTargets(lk, null),
       dialogDefaults(lk),
+      // An id edited by hand into something that is no id is refused by the list; the host is not asked about it.
+      choice.clientId === null || !hostId.safeParse(choice.clientId).success ? null
+        : lk.host.clients([choice.clientId]).then((found) => found.get(choice.clientId!)),
     ]);
     const rows = await entryRows(lk, actor, page.items, categories, undefined, namesFrom(lk, targets));
     return {
@@ -164,7 +168,9 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       rows: rows.map((row) => ({ ...row, tagLinks: row.tags.map((name) => ({ name, href: withQuery(surface.pageUrl, { page: 'entries', tag: name }) })) })),
       controls: listControls(surface.pageUrl, '', choice, {
         categories: categories.map((c) => ({ id: c.id, name: c.name })), owners: ['client', 'staff', 'mine'], statuses: true,
-        searchProblem, idPrefix: 'lk-entries', tag: { value: tag, problem: tagProblem }, client: true,
+        searchProblem, idPrefix: 'lk-entries', tag: { value: tag, problem: tagProblem },
+        // The picker shows the client chosen by name, also on a page opened from a link that carries only the id.
+        client: { name: choice.clientId === null ? '' : chosenClient?.name ?? env.renderer.translator(env.language)('settings.unknownClient', { id: choice.clientId }) },
       }),
       pager: listPager(withQuery(surface.pageUrl, { page: 'entries' }), 'offset', {
         offset, shown: page.items.length, more: offset + page.items.length < page.total || page.totalIsAtLeast, total: page.total, totalIsAtLeast: page.totalIsAtLeast,
