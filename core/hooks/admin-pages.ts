@@ -18,6 +18,7 @@ import { stepUpChoices } from './step-up-choices.ts';
 import { withQuery } from './page-url.ts';
 import { entryQuery, isNarrowed, listControls, listedOrRefused, listPager, problemText, readListChoice } from './list-controls.ts';
 import { auditPageModel } from './audit-page.ts';
+import { EXCLUDED_CLIENT_WORDS, idPickList, RESTRICTED_CONTACT_WORDS } from './id-pick-list.ts';
 import { hostId } from '../validation/schemas.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer', 'access', 'review'] as const;
@@ -230,11 +231,14 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       lk.host.allProducts(), lk.host.productGroups(),
     ]);
     const check = (ids: string[]) => (item: { id: string; name: string }) => ({ id: item.id, name: item.name, checked: ids.includes(item.id) });
-    const excluded = await lk.host.clients([
-      ...settings.clientPrivateEntries.excludedClientIds, ...settings.clientServicePasswords.excludedClientIds,
-      ...settings.clientArea.excludedClientIds,
+    const [excluded, restricted] = await Promise.all([
+      lk.host.clients([
+        ...settings.clientPrivateEntries.excludedClientIds, ...settings.clientServicePasswords.excludedClientIds,
+        ...settings.clientArea.excludedClientIds,
+      ]),
+      lk.host.contacts(settings.clientArea.restrictedContactIds),
     ]);
-    const named = (ids: string[]) => ({ ids: ids.join(', '), names: ids.map((id) => ({ id, name: excluded.get(id)?.name ?? null })) });
+    const named = (ids: string[]) => idPickList(ids, excluded, '/clients', EXCLUDED_CLIENT_WORDS);
     const editors = mailEditors(env.renderer, settings, env.language);
     const first = editors[0]!.editors.find((e) => e.selected) ?? editors[0]!.editors[0]!;
     const preview = previewMail(env.renderer, settings, {
@@ -258,7 +262,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       serviceExcludedClients: named(settings.clientServicePasswords.excludedClientIds),
       areaExcludedGroups: groups.map(check(settings.clientArea.excludedClientGroupIds)),
       areaExcludedClients: named(settings.clientArea.excludedClientIds),
-      restrictedContactIds: settings.clientArea.restrictedContactIds.join(', '),
+      restrictedContacts: idPickList(settings.clientArea.restrictedContactIds, restricted, '/contacts', RESTRICTED_CONTACT_WORDS),
       defaultFieldAccess: fieldAccessChoices(settings.defaultClientFieldAccess),
       serviceVisibleStatuses: SERVICE_STATUSES.map((status) => ({
         id: status, nameKey: `settings.statuses.${status}`, checked: settings.clientServicePasswords.visibleStatuses.includes(status),
