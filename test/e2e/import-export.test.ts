@@ -5,6 +5,7 @@ import { adminLogin, clientLogin, expectQuiet, requireChromium, shot, startE2E, 
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
 declare const document: any;
+declare const window: any;
 
 const TRANSFER_PAGE = '/admin/addons/latchkey?page=transfer';
 const OLIVIA = { kind: 'admin', adminId: '1' } as const;
@@ -60,7 +61,7 @@ describe('[sqlite] e2e: an addon admin previews, confirms and follows an import,
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.locator('[data-lk-import-rows] tr').first().locator('td').nth(1).getAttribute('data-lk-label')).to.equal('Name');
     expect(await page.locator('[data-lk-import-plan]').evaluate((plan) => [...plan.querySelectorAll('*')]
-      .filter((el) => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX)).length)).to.equal(0);
+      .filter((el) => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(window.getComputedStyle(el).overflowX)).length)).to.equal(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(390);
     await shot(page, 'transfer-preview-phone');
     await page.setViewportSize({ width: 1366, height: 800 });
