@@ -153,6 +153,10 @@ export const API_ROUTES = {
     method: 'get', path: '/clients', summary: 'Clients whose name, company or email holds the search text (admins only; at most 20)',
     access: 'unconfined', tokenScope: 'read', query: findClientsSchema, responses: { 200: 'ClientList' },
   },
+  findContacts: {
+    method: 'get', path: '/contacts', summary: 'Contacts of any client whose name or email holds the search text, with their client (admins only; at most 20)',
+    access: 'unconfined', tokenScope: 'read', query: findClientsSchema, responses: { 200: 'ContactList' },
+  },
   findClientContacts: {
     method: 'get', path: '/clients/:clientId/contacts', summary: 'The client\'s contacts whose name or email holds the search text, to link an entry to (a page; `more` when there are more)',
     access: 'session', tokenScope: 'read', query: linkTargetsQuerySchema, responses: { 200: 'LinkTargetPage' },

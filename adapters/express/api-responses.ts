@@ -186,6 +186,7 @@ export const API_RESPONSES = {
   PasskeyOptions: z.looseObject({ challenge: z.string(), rpId: z.string().optional() })
     .describe('WebAuthn options (PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON) for the browser'),
   ClientList: z.array(z.strictObject({ id: z.string(), name: z.string() })).max(20),
+  ContactList: z.array(z.strictObject({ id: z.string(), name: z.string(), detail: z.string() })).max(20),
   LinkTargetPage: z.strictObject({
     items: z.array(z.strictObject({ id: z.string(), name: z.string(), detail: z.string().nullable() })).max(LINK_TARGETS_PAGE_MAX),
     more: z.boolean(),

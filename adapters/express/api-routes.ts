@@ -159,6 +159,8 @@ export function apiRoutes(
 
     // Pickers: `?search=<text>` → `[{ id, name }]` of the host's clients, admins only.
     findClients: handle((req, _res, actor) => lk.directory.findClients(actor, queryObject(req, []))),
+    // The settings' restricted contacts: `?search=<text>` → `{ id, name, detail }` of any client's contacts.
+    findContacts: handle((req, _res, actor) => lk.directory.findContacts(actor, queryObject(req, []))),
     // The entry dialog's link fields: `?search=<text>&offset=&limit=` → a page of the client's `{ id, name, detail }`.
     findClientContacts: handle((req, _res, actor, reach) => {
       const clientId = param(req, 'clientId');

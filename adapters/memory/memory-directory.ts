@@ -56,6 +56,14 @@ export class MemoryDirectory implements HostDirectory {
       .slice(0, search.limit);
   }
   async contacts(ids: readonly string[]) { return byId(this.data.contacts, ids); }
+  async findContacts(text: string, limit: number) {
+    const search = clientSearch(text, limit);
+    if (!search) return [];
+    return this.data.contacts
+      .filter((c) => c.name.toLowerCase().includes(search.lower) || c.email.toLowerCase().includes(search.lower))
+      .sort(compareClients)
+      .slice(0, search.limit);
+  }
   async contactsOfClients(clientIds: readonly string[]) { return this.data.contacts.filter((c) => clientIds.includes(c.clientId)); }
   async products(ids: readonly string[]) { return byId(this.data.products, ids); }
   async services(ids: readonly string[]) { return byId(this.data.services, ids); }

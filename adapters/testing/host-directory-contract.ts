@@ -453,6 +453,42 @@ export function describeHostDirectoryContract(name: string, open: () => Promise<
       });
     });
 
+    describe('finding contacts', () => {
+      const partOf = (text: string, length: number) => {
+        const part = text.slice(1, 1 + length);
+        return part === part.toUpperCase() ? part.toLowerCase() : part.toUpperCase();
+      };
+
+      it("finds a contact of any client by part of its name or email, in any case, as contacts() answers it, by name then id", async () => {
+        const contact = (await host.contacts([known.contact])).get(known.contact)!;
+        const word = contact.name.split(/\s+/).sort((a, b) => b.length - a.length)[0]!;
+        expect(word.length, `contact ${contact.id} has a name of three letters or more`).to.be.at.least(3);
+        const byName = await host.findContacts(partOf(word, Math.min(4, word.length - 1)), 50);
+        expect(byName.map((c) => c.id), `by part of "${contact.name}"`).to.include(contact.id);
+        const byEmail = await host.findContacts(`  ${partOf(contact.email, 4)} `, 50);
+        expect(byEmail.map((c) => c.id), `by part of "${contact.email}"`).to.include(contact.id);
+        const ids = byEmail.map((c) => c.id);
+        expect(new Set(ids).size, 'each contact once').to.equal(ids.length);
+        const byId = await host.contacts(ids);
+        for (const found of byEmail) expect(found, `contact ${found.id}`).to.deep.equal(byId.get(found.id));
+        expect(ids, 'ordered by name, then id').to.deep.equal([...byEmail].sort(compareClients).map((c) => c.id));
+        // The second client's contacts are found too: the search is not confined to one client.
+        const other = (await host.contactsOfClients([known.clients[1]]))[0]!;
+        expect((await host.findContacts(other.email, 50)).map((c) => c.id), `contact ${other.id} of the second client`).to.include(other.id);
+        expect(await host.findContacts(contact.email, 1)).to.have.length(1);
+      });
+
+      it('answers [] for a one-character text, and takes %, _ and quotes literally', async () => {
+        const contact = (await host.contacts([known.contact])).get(known.contact)!;
+        for (const text of ['', '  ', contact.name.slice(0, 1), '%%', '__', "' OR '1'='1", '%\' OR 1=1 --']) {
+          expect(await host.findContacts(text, 50), JSON.stringify(text)).to.deep.equal([]);
+        }
+        const word = contact.email.slice(0, 4);
+        const wild = `${word.slice(0, 1)}%${word.slice(2)}`;
+        expect((await host.findContacts(wild, 50)).map((c) => c.id), JSON.stringify(wild)).not.to.include(contact.id);
+      });
+    });
+
     describe('contacts', () => {
       it('lists the contacts of many clients at once, and only theirs', async () => {
         const both = await host.contactsOfClients(known.clients);

@@ -168,6 +168,25 @@ export class WhmcsDatabaseDirectory extends WhmcsDatabaseNames implements HostDi
     });
   }
 
+  /**
+   * One query: firstname, lastname, "firstname lastname" or email contains
+   * the text (LIKE as in findClients); the first `limit` matches by id,
+   * answered by name.
+   */
+  async findContacts(text: string, limit: number): Promise<HostContact[]> {
+    const search = clientSearch(text, limit);
+    if (!search) return [];
+    return fromWhmcsDatabase(async () => {
+      const pattern = `%${escapeLike(search.lower)}%`;
+      const contacts = await this.#contactRows((q) => q.where((w) => {
+        for (const column of ['firstname', 'lastname', this.#fullName(), 'email']) {
+          w.orWhereRaw(`lower(${column}) like ? escape '!'`, [pattern]);
+        }
+      }).limit(search.limit));
+      return contacts.sort(compareClients);
+    });
+  }
+
   async contactsOfClients(clientIds: readonly string[]): Promise<HostContact[]> {
     return fromWhmcsDatabase(async () => {
       const wanted = numericIds(clientIds);

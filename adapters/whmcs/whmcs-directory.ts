@@ -275,6 +275,31 @@ export class WhmcsDirectory implements HostDirectory {
     return lists.flat();
   }
 
+  /**
+   * GetContacts has no search: its pages are read until `limit` contacts
+   * whose name or email holds the text are found (remembered a while, as
+   * findClients' answers are).
+   */
+  async findContacts(text: string, limit: number): Promise<HostContact[]> {
+    const search = clientSearch(text, limit);
+    if (!search) return [];
+    const ids = await this.#found.load(`contacts:${search.limit}:${search.lower}`, async () => {
+      const matching: string[] = [];
+      scan: for await (const page of this.api.pages('GetContacts', {}, 'contacts', 'contact', this.#pageSize)) {
+        for (const raw of page) {
+          const contact = toContact(raw);
+          if (!contact) continue;
+          this.#contacts.set(contact.id, contact);
+          if (contact.name.toLowerCase().includes(search.lower) || contact.email.toLowerCase().includes(search.lower)) matching.push(contact.id);
+          if (matching.length >= search.limit) break scan;
+        }
+      }
+      return uniqueIds(matching);
+    });
+    const contacts = await this.contacts(ids);
+    return ids.flatMap((id) => contacts.get(id) ?? []).sort(compareClients);
+  }
+
   async contacts(ids: readonly string[]): Promise<Map<string, HostContact>> {
     const wanted = uniqueIds(ids);
     const found = new Map<string, HostContact>();

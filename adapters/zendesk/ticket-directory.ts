@@ -45,6 +45,7 @@ export function withZendeskTickets(
     findClients: (text, limit) => inner.findClients(text, limit),
     findAdmins: (text, limit) => inner.findAdmins(text, limit),
     contacts: (ids) => inner.contacts(ids),
+    findContacts: (text, limit) => inner.findContacts(text, limit),
     contactsOfClients: (ids) => inner.contactsOfClients(ids),
     products: (ids) => inner.products(ids),
     services: (ids) => inner.services(ids),

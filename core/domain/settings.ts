@@ -50,10 +50,12 @@ export interface VaultSettings {
   };
   /** What the client and its contacts may do with each field of the staff entries filed under it, unless an entry says otherwise. */
   defaultClientFieldAccess: ClientFieldAccess;
-  /** Where staff find the Latchkey panel: the host's client summary page and its ticket sidebar. */
+  /** Where staff find the Latchkey panel: the host's client summary page, its ticket sidebar, and its contact and device pages. */
   staffPanels: {
     clientSummary: boolean;
     ticketSidebar: boolean;
+    contactPanel: boolean;
+    devicePanel: boolean;
   };
   /** Clients (and their contacts) may import into and export their own entries from the client area. */
   clientImportExport: boolean;
@@ -132,7 +134,7 @@ export const DEFAULT_SETTINGS: VaultSettings = {
   },
   clientArea: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [], restrictedContactIds: [] },
   defaultClientFieldAccess: DEFAULT_CLIENT_FIELD_ACCESS,
-  staffPanels: { clientSummary: true, ticketSidebar: true },
+  staffPanels: { clientSummary: true, ticketSidebar: true, contactPanel: true, devicePanel: true },
   // Off until an admin chooses: an export is every secret a client has, in one file.
   clientImportExport: false,
   clientEntryLimit: null,

@@ -22,10 +22,13 @@ export async function accessPageModel(lk: Latchkey, actor: AdminActor, context: 
     : r.kind === 'category' ? categoryNames.get(r.categoryId) ?? r.categoryId : r.kind === 'mode' ? r.mode : '';
   let problem: string | null = null;
   let clientReport: object | null = null;
+  // The client picker shows the name of the client chosen, the id as given when the host knows no such client.
+  let clientShown = clientId;
   if (clientId) {
     try {
       const lines = await lk.accessReport.forClient(actor, clientId);
       const client = (await lk.host.clients([clientId])).get(clientId);
+      clientShown = client?.name ?? clientId;
       clientReport = {
         name: client?.name ?? clientId,
         csvPath: `/access/clients/${encodeURIComponent(clientId)}/csv`,
@@ -40,7 +43,7 @@ export async function accessPageModel(lk: Latchkey, actor: AdminActor, context: 
   const staff = admins.find((a) => a.id === adminId);
   const staffReport = staff ? { name: staff.name, clients: await lk.accessReport.forStaff(actor, staff.id) } : null;
   return {
-    clientId, problem, clientReport, staffReport,
+    clientId, clientShown, problem, clientReport, staffReport,
     staff: admins.map((a) => ({ id: a.id, name: a.name, selected: a.id === adminId })),
   };
 }

@@ -18,6 +18,8 @@ import { stepUpChoices } from './step-up-choices.ts';
 import { withQuery } from './page-url.ts';
 import { entryQuery, isNarrowed, listControls, listedOrRefused, listPager, problemText, readListChoice } from './list-controls.ts';
 import { auditPageModel } from './audit-page.ts';
+import { EXCLUDED_CLIENT_WORDS, idPickList, RESTRICTED_CONTACT_WORDS } from './id-pick-list.ts';
+import { hostId } from '../validation/schemas.ts';
 
 export const ADMIN_PAGES = ['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer', 'access', 'review'] as const;
 type AdminPage = (typeof ADMIN_PAGES)[number];
@@ -25,7 +27,7 @@ type AdminPage = (typeof ADMIN_PAGES)[number];
 const PAGE_SIZE = 50;
 /** The addon list's fields whose refusal the page shows next to its form, by their label. */
 const LIST_FIELD_LABELS: Record<string, string> = {
-  search: 'list.search', tag: 'tags.filter', clientId: 'list.clientId', serviceStatus: 'list.serviceStatus',
+  search: 'list.search', tag: 'tags.filter', clientId: 'list.client', serviceStatus: 'list.serviceStatus',
 };
 /** How far the "all access details" page counts before it says "more than" instead. */
 const COUNT_UP_TO = 1_000;
@@ -151,11 +153,14 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       else searchProblem = problemText(problem, t, LIST_FIELD_LABELS[err.field]);
       return { items: [], total: 0, totalIsAtLeast: false, offset, limit: PAGE_SIZE };
     });
-    const [page, categories, targets, dialog] = await Promise.all([
+    const [page, categories, targets, dialog, chosenClient] = await Promise.all([
       listing,
       lk.categories.list(actor),
       adminShareTargets(lk, null),
       dialogDefaults(lk),
+      // An id edited by hand into something that is no id is refused by the list; the host is not asked about it.
+      choice.clientId === null || !hostId.safeParse(choice.clientId).success ? null
+        : lk.host.clients([choice.clientId]).then((found) => found.get(choice.clientId!)),
     ]);
     const rows = await entryRows(lk, actor, page.items, categories, undefined, namesFrom(lk, targets));
     return {
@@ -164,7 +169,9 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       rows: rows.map((row) => ({ ...row, tagLinks: row.tags.map((name) => ({ name, href: withQuery(surface.pageUrl, { page: 'entries', tag: name }) })) })),
       controls: listControls(surface.pageUrl, '', choice, {
         categories: categories.map((c) => ({ id: c.id, name: c.name })), owners: ['client', 'staff', 'mine'], statuses: true,
-        searchProblem, idPrefix: 'lk-entries', tag: { value: tag, problem: tagProblem }, client: true,
+        searchProblem, idPrefix: 'lk-entries', tag: { value: tag, problem: tagProblem },
+        // The picker shows the client chosen by name, also on a page opened from a link that carries only the id.
+        client: { name: choice.clientId === null ? '' : chosenClient?.name ?? env.renderer.translator(env.language)('settings.unknownClient', { id: choice.clientId }) },
       }),
       pager: listPager(withQuery(surface.pageUrl, { page: 'entries' }), 'offset', {
         offset, shown: page.items.length, more: offset + page.items.length < page.total || page.totalIsAtLeast, total: page.total, totalIsAtLeast: page.totalIsAtLeast,
@@ -224,11 +231,14 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       lk.host.allProducts(), lk.host.productGroups(),
     ]);
     const check = (ids: string[]) => (item: { id: string; name: string }) => ({ id: item.id, name: item.name, checked: ids.includes(item.id) });
-    const excluded = await lk.host.clients([
-      ...settings.clientPrivateEntries.excludedClientIds, ...settings.clientServicePasswords.excludedClientIds,
-      ...settings.clientArea.excludedClientIds,
+    const [excluded, restricted] = await Promise.all([
+      lk.host.clients([
+        ...settings.clientPrivateEntries.excludedClientIds, ...settings.clientServicePasswords.excludedClientIds,
+        ...settings.clientArea.excludedClientIds,
+      ]),
+      lk.host.contacts(settings.clientArea.restrictedContactIds),
     ]);
-    const named = (ids: string[]) => ({ ids: ids.join(', '), names: ids.map((id) => ({ id, name: excluded.get(id)?.name ?? null })) });
+    const named = (ids: string[]) => idPickList(ids, excluded, '/clients', EXCLUDED_CLIENT_WORDS);
     const editors = mailEditors(env.renderer, settings, env.language);
     const first = editors[0]!.editors.find((e) => e.selected) ?? editors[0]!.editors[0]!;
     const preview = previewMail(env.renderer, settings, {
@@ -252,7 +262,7 @@ const PAGE_MODELS: Record<AdminPage, PageModel> = {
       serviceExcludedClients: named(settings.clientServicePasswords.excludedClientIds),
       areaExcludedGroups: groups.map(check(settings.clientArea.excludedClientGroupIds)),
       areaExcludedClients: named(settings.clientArea.excludedClientIds),
-      restrictedContactIds: settings.clientArea.restrictedContactIds.join(', '),
+      restrictedContacts: idPickList(settings.clientArea.restrictedContactIds, restricted, '/contacts', RESTRICTED_CONTACT_WORDS),
       defaultFieldAccess: fieldAccessChoices(settings.defaultClientFieldAccess),
       serviceVisibleStatuses: SERVICE_STATUSES.map((status) => ({
         id: status, nameKey: `settings.statuses.${status}`, checked: settings.clientServicePasswords.visibleStatuses.includes(status),

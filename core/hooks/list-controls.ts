@@ -119,8 +119,8 @@ export interface ListControls {
   owners: Array<{ value: OwnerChoice; labelKey: string; selected: boolean }> | null;
   statuses: Array<{ value: ServiceStatus; labelKey: string; selected: boolean }> | null;
   overdue: boolean;
-  /** The addon list's client field (a panel is about one client already). */
-  client: { value: string } | null;
+  /** The addon list's client picker (a panel is about one client already): the id chosen, and the name it shows. */
+  client: { value: string; name: string } | null;
   /** The addon list's tag field, which rides in the same form. */
   tag: { value: string; problem: string | null } | null;
   /** Column headers that sort: where each leads, and how the list is sorted by it now (aria-sort). */
@@ -136,7 +136,8 @@ export function listControls(
   offer: {
     categories: readonly Option[]; owners: readonly OwnerChoice[]; statuses: boolean; searchProblem?: string | null; idPrefix: string;
     tag?: { value: string; problem: string | null };
-    client?: boolean;
+    /** The name the client picker shows for the client chosen (the id when the host knows none). */
+    client?: { name: string };
   },
 ): ListControls {
   const names = Object.fromEntries(KEYS.map((k) => [k, paramName(prefix, k)])) as Record<Key, string>;
@@ -160,7 +161,7 @@ export function listControls(
       : null,
     overdue: choice.overdue,
     tag: offer.tag ?? null,
-    client: offer.client ? { value: choice.clientId ?? '' } : null,
+    client: offer.client ? { value: choice.clientId ?? '', name: offer.client.name } : null,
     columns: {
       name: columnSort(pageUrl, names, choice, 'name'),
       username: columnSort(pageUrl, names, choice, 'username'),

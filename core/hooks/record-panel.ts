@@ -14,18 +14,24 @@ export type RecordKind = 'contact' | 'device';
  * A staff page about one contact or device of a client: the access details
  * linked to it that this admin may see, and a form to add one already
  * linked. The record's client is the host's answer now, so a contact who
- * moved to another client lists only what is linked to it there.
+ * moved to another client lists only what is linked to it there. The
+ * installer may leave either place out (settings: `staffPanels.contactPanel`,
+ * `staffPanels.devicePanel`).
  */
 export function recordPanelHook(lk: Latchkey, renderer: Renderer, kind: RecordKind): Hook {
   return async (actor, context, surface) => {
     const recordId = kind === 'contact' ? context.contactId : context.deviceId;
     if (actor.kind !== 'admin' || !recordId) return null;
+    // Started first, as on the client summary: the services below read the settings from it.
+    const settings = lk.settings.forPanelOf(actor);
+    settings.catch(() => undefined);
     const [admins, record] = await Promise.all([
       lk.host.admins([actor.adminId]),
       kind === 'contact'
         ? lk.host.contacts([recordId]).then((found) => found.get(recordId) ?? null)
         : lk.host.devices([recordId]).then((found) => found.get(recordId) ?? null),
     ]);
+    if (!(await settings).staffPanels[kind === 'contact' ? 'contactPanel' : 'devicePanel']) return null;
     const admin = admins.get(actor.adminId);
     if (!admin || admin.disabled || !record) return null;
     const clientLookup = lk.host.clients([record.clientId]).then((found) => found.get(record.clientId) ?? null);

@@ -141,6 +141,13 @@ export interface HostDirectory {
    */
   findAdmins(text: string, limit: number): Promise<HostAdmin[]>;
   contacts(ids: readonly string[]): Promise<Map<string, HostContact>>;
+  /**
+   * Contacts of any client whose name or email contains `text`, for the
+   * settings' contact pickers: the same records `contacts()` answers. `text`
+   * and `limit` read as in `findClients` (`clientSearch`), the answer in its
+   * order (`compareClients`).
+   */
+  findContacts(text: string, limit: number): Promise<HostContact[]>;
   /** Those clients' contacts, each once, the same records `contacts()` answers; none of any other client. */
   contactsOfClients(clientIds: readonly string[]): Promise<HostContact[]>;
   products(ids: readonly string[]): Promise<Map<string, HostProduct>>;

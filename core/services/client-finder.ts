@@ -10,6 +10,14 @@ import type { VaultContext } from './context.ts';
 /** Suggestions a picker gets at most. */
 export const CLIENT_SUGGESTIONS = 20;
 
+/** A contact a picker offers: its name, and whose contact it is. */
+export interface ContactSuggestion {
+  id: string;
+  name: string;
+  /** The contact's client and email, "Blue Harbour Coffee Roasters · tom@…". */
+  detail: string;
+}
+
 /** A picker's query: `?search=<text>`. */
 export const findClientsSchema = z.strictObject({ search: z.string().max(100).superRefine(textOf('line')) });
 
@@ -29,6 +37,25 @@ export class ClientFinder {
       if (facts.kind !== 'admin' || !facts.active) throw new ForbiddenError('find clients');
       const clients = await this.ctx.host.findClients(search, CLIENT_SUGGESTIONS);
       return clients.slice(0, CLIENT_SUGGESTIONS).map((c) => ({ id: c.id, name: c.name }));
+    });
+  }
+
+  /**
+   * Contacts of any client by part of their name or email, for the settings'
+   * contact pickers: `{ id, name, detail }`, the detail naming the contact's
+   * client and email (two contacts may share a name). Admins only, as
+   * `findClients`.
+   */
+  async findContacts(actor: Actor, query: unknown): Promise<ContactSuggestion[]> {
+    const { search } = validate(findClientsSchema, query);
+    return this.ctx.guard(async () => {
+      const facts = await resolveActor(actor, this.ctx.host);
+      if (facts.kind !== 'admin' || !facts.active) throw new ForbiddenError('find contacts');
+      const contacts = (await this.ctx.host.findContacts(search, CLIENT_SUGGESTIONS)).slice(0, CLIENT_SUGGESTIONS);
+      const clients = await this.ctx.host.clients([...new Set(contacts.map((c) => c.clientId))]);
+      return contacts.map((c) => ({
+        id: c.id, name: c.name, detail: [clients.get(c.clientId)?.name, c.email].filter((part) => part).join(' · '),
+      }));
     });
   }
 }

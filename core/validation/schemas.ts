@@ -284,6 +284,8 @@ export const settingsSchema = z.strictObject({
   staffPanels: z.strictObject({
     clientSummary: z.boolean(),
     ticketSidebar: z.boolean(),
+    contactPanel: z.boolean(),
+    devicePanel: z.boolean(),
   }),
   clientArea: z.strictObject({
     enabled: z.boolean(),

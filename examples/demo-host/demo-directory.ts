@@ -63,6 +63,18 @@ export class DemoDirectory implements HostDirectory {
     return mapById(rows.map(toContact));
   }
 
+  /** One query: the contact's name or email contains the text (LIKE, escaped as in findClients), the first `limit` by name. */
+  async findContacts(text: string, limit: number): Promise<HostContact[]> {
+    const search = clientSearch(text, limit);
+    if (!search) return [];
+    const pattern = `%${escapeLike(search.lower)}%`;
+    const rows = await this.knex(T.contacts).select('id', 'client_id', 'name', 'email', 'is_main')
+      .where((q) => q.whereRaw("lower(name) like ? escape '!'", [pattern]).orWhereRaw("lower(email) like ? escape '!'", [pattern]))
+      .orderBy([{ column: 'name' }, { column: 'id' }])
+      .limit(search.limit) as ContactRow[];
+    return rows.map(toContact).sort(compareClients);
+  }
+
   async contactsOfClients(clientIds: readonly string[]): Promise<HostContact[]> {
     const rows = await this.#byIds<ContactRow>(clientIds, 'client_id', () =>
       this.knex(T.contacts).select('id', 'client_id', 'name', 'email', 'is_main').orderBy([{ column: 'is_main', order: 'desc' }, 'id']));

@@ -23,7 +23,7 @@ describe('[sqlite] e2e: an addon admin reads the effective access report and rev
   });
   after(async () => e2e?.close());
 
-  it('the report names everyone who sees each of a client\'s entries, as the policy decides, with a reason each', async () => {
+  it('the report names everyone who sees each of a client\'s entries, as the policy decides, with a reason each, for a client chosen by name', async () => {
     const lk = e2e.host.latchkey;
     await lk.entries.create({ kind: 'client', clientId: '1' }, { name: 'Roastery Wi-Fi', password: 'roastery-wifi-pw' });
     await visit(page, `${ACCESS_PAGE}&clientId=1`, 'access-client');
@@ -34,6 +34,16 @@ describe('[sqlite] e2e: an addon admin reads the effective access report and rev
     expect(shown).to.deep.equal(expected);
     for (const reasons of await page.locator('tr[data-lk-access-line] td:nth-child(3)').allInnerTexts()) expect(reasons.trim()).not.to.equal('');
     expect(await page.content()).not.to.include('roastery-wifi-pw');
+
+    // The client is chosen by name, and shown by name.
+    const client = page.locator('#lk-access-client-pick');
+    expect(await client.inputValue()).to.equal('Blue Harbour Coffee Roasters');
+    await client.fill('atelier');
+    await page.locator('[role=option]', { hasText: 'Atelier Lumière' }).click();
+    await clickAndReload(page, page.locator('form:has(#lk-access-client-pick) button[type=submit]'));
+    expect(new URL(page.url()).searchParams.get('clientId')).to.equal('2');
+    expect(await page.locator('#lk-access-client').innerText()).to.contain('Atelier Lumière');
+    await visit(page, `${ACCESS_PAGE}&clientId=1`, 'access-client-again');
     expectQuiet(w.watch, 'report');
   });
 

@@ -17,6 +17,8 @@ const STAFF_PAGES: readonly (readonly [name: string, path: string])[] = [
   ['ticket-sidebar', '/admin/tickets/1'],
   ...['dashboard', 'entries', 'categories', 'settings', 'audit', 'tokens', 'transfer', 'access', 'review']
     .map((page) => [`addon-${page}`, `${ADDON}?page=${page}`] as const),
+  // The access report with its table filled: who reaches a client's entries, and why.
+  ['addon-access-client', `${ADDON}?page=access&clientId=1`],
 ];
 
 /** What axe finds in Latchkey's own markup (everything under `.lk`), one line per rule and element. */
@@ -34,16 +36,28 @@ async function axeViolations(page: Page): Promise<string[]> {
   return violations as string[];
 }
 
-/** How far the page is wider than its window, in px (0 when it fits), and the innermost elements that stick out. */
-function overflow(page: Page): Promise<{ px: number; culprits: string[] }> {
+/**
+ * How far the page is wider than its window, in px (0 when it fits), and the
+ * innermost elements that stick out; and Latchkey's boxes that scroll
+ * sideways inside the page (a table in a scrolling box fits the page, yet
+ * still scrolls sideways).
+ */
+function overflow(page: Page): Promise<{ px: number; culprits: string[]; scrollers: string[] }> {
   return page.evaluate(() => {
     const px = Math.max(0, document.documentElement.scrollWidth - window.innerWidth);
     const out = px === 0 ? [] : [...document.querySelectorAll('body *')]
       .filter((el: any) => el.getBoundingClientRect().right > window.innerWidth + 1)
       .filter((el: any, _: number, all: any[]) => !all.some((other: any) => other !== el && el.contains(other)));
-    const names = out.slice(0, 40).map((el: any) =>
-      `${el.tagName.toLowerCase()}${typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`);
-    return { px, culprits: [...new Set(names)].slice(0, 4) as string[] };
+    const scrollers = [...document.querySelectorAll('.lk *')]
+      .filter((el: any) => ['auto', 'scroll'].includes(window.getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1);
+    // Named the same way in both lists; no named function here: the test's compiler would wrap it in a helper the page lacks.
+    const [outNames, scrollerNames] = [out.slice(0, 40), scrollers].map((els: any[]) => els.map((el: any) =>
+      `${el.tagName.toLowerCase()}${typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`));
+    return {
+      px,
+      culprits: [...new Set(outNames)].slice(0, 4) as string[],
+      scrollers: [...new Set(scrollerNames!.map((name: string, i: number) => `${name} (${scrollers[i].scrollWidth - scrollers[i].clientWidth} px)`))] as string[],
+    };
   });
 }
 
@@ -59,6 +73,7 @@ async function check(page: Page, what: string, name: string): Promise<string[]> 
   const problems = (await axeViolations(page)).map((v) => `${what}: ${v}`);
   const wider = await overflow(page);
   if (wider.px > 0) problems.push(`${what}: ${wider.px} px wider than the window, past it: ${wider.culprits.join(', ')}`);
+  for (const scroller of wider.scrollers) problems.push(`${what}: scrolls sideways inside ${scroller}`);
   return problems;
 }
 
@@ -87,7 +102,7 @@ async function checkRevealed(page: Page, what: string, name: string): Promise<st
   return problems;
 }
 
-describe('[sqlite] e2e: every page and dialog is accessible and fits the window, at desktop and phone widths', function () {
+describe('[sqlite] e2e: every page and dialog is accessible and fits the window without sideways scrolling, at desktop and phone widths', function () {
   let e2e: E2E;
   let staff: Page;
   let client: Page;
@@ -95,6 +110,8 @@ describe('[sqlite] e2e: every page and dialog is accessible and fits the window,
   before(async function () {
     requireChromium(this);
     e2e = await startE2E();
+    // A token in the list, so that its table is checked too.
+    await e2e.host.latchkey.apiTokens.create({ kind: 'admin', adminId: '1' }, { name: 'Nightly export to the accounting system', scopes: ['read', 'reveal'], expiresInDays: 90 });
     staff = (await e2e.newPage()).page;
     await adminLogin(staff, 'olivia', 'a11y-olivia');
     client = (await e2e.newPage()).page;
@@ -105,7 +122,7 @@ describe('[sqlite] e2e: every page and dialog is accessible and fits the window,
   for (const size of WIDTHS) {
     const at = `${size.width}px`;
 
-    it(`the staff panels and every addon page pass axe and scroll no sideways at ${at}`, async () => {
+    it(`the staff panels and every addon page pass axe and nothing on them scrolls sideways at ${at}`, async () => {
       await staff.setViewportSize(size);
       const problems: string[] = [];
       for (const [name, path] of STAFF_PAGES) {

@@ -65,7 +65,7 @@ describe('[sqlite] e2e: an addon admin makes, copies and revokes an API token', 
     await visit(page, TOKENS_PAGE, 'tokens-listed');
     expect(await page.content()).not.to.include(token.slice(3));
     expect(await page.locator('[data-lk-token-created]').isHidden()).to.equal(true);
-    const cells = await page.locator('tr[data-lk-token-row] td').allInnerTexts();
+    const cells = await page.locator('tr[data-lk-token-row] > *').allInnerTexts();
     expect(cells[0]).to.equal('Nightly export');
     expect(cells[1]).to.equal('Olivia Bennett');
     expect(cells[2]).to.contain('read').and.contain('reveal');
@@ -80,7 +80,7 @@ describe('[sqlite] e2e: an addon admin makes, copies and revokes an API token', 
     expect(await dialog.locator('[data-lk-token-revoke-text]').innerText()).to.contain('"Nightly export"');
     await shot(page, 'tokens-revoke');
     await clickAndReload(page, dialog.locator('[data-lk-token-confirm]'));
-    expect(await page.locator('tr[data-lk-token-row] td').nth(6).innerText()).to.equal('Revoked');
+    expect(await page.locator('tr[data-lk-token-row] > *').nth(6).innerText()).to.equal('Revoked');
     expect(await page.locator('[data-lk-token-revoke]').count()).to.equal(0);
     expect(await scriptCall()).to.equal(401);
     await shot(page, 'tokens-revoked');

@@ -110,4 +110,23 @@ describe('[sqlite] e2e: contact and device pages in the demo host', function () 
     expect(await carmen.page.locator('.lk-panel.lk-contact p.lk-empty:not([hidden])').innerText()).to.equal('No tiene permiso para ver los datos de acceso de este cliente.');
     expectQuiet(carmen.watch, 'carmen on a contact page');
   });
+
+  it('an addon manager switches the contact page off in the settings: contact pages show no panel, device pages still do', async () => {
+    const olivia = await e2e.newPage();
+    await olivia.page.setViewportSize({ width: 1366, height: 800 });
+    await adminLogin(olivia.page, 'olivia', 'places-olivia');
+    await visit(olivia.page, '/admin/addons/latchkey?page=settings', 'places-settings');
+    const contactPlace = olivia.page.getByLabel("On a contact's page");
+    expect(await contactPlace.isChecked()).to.equal(true);
+    await contactPlace.uncheck();
+    await olivia.page.locator('[data-lk-settings-form] button[type=submit]').click();
+    await olivia.page.waitForFunction("document.querySelector('[data-lk-toast]')?.textContent === 'Saved.'");
+    expect((await e2e.host.latchkey.settings.get({ kind: 'system' })).staffPanels).to.include({ contactPanel: false, devicePanel: true });
+    await visit(page, '/admin/contacts/2', 'places-contact-switched-off');
+    expect(await page.locator('.lk-panel').count()).to.equal(0);
+    await visit(page, '/admin/devices/2', 'places-device-still-on');
+    expect(await page.locator('.lk-panel.lk-device .lk-name').allInnerTexts()).to.deep.equal([NAS_LOGIN]);
+    await e2e.host.latchkey.settings.update({ kind: 'system' }, { staffPanels: { contactPanel: true } });
+    expectQuiet(olivia.watch, 'switching the contact page off');
+  });
 });

@@ -5,6 +5,7 @@ import { adminLogin, clientLogin, expectQuiet, requireChromium, shot, startE2E, 
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
 declare const document: any;
+declare const window: any;
 
 const TRANSFER_PAGE = '/admin/addons/latchkey?page=transfer';
 const OLIVIA = { kind: 'admin', adminId: '1' } as const;
@@ -42,7 +43,7 @@ describe('[sqlite] e2e: an addon admin previews, confirms and follows an import,
   });
   after(async () => e2e?.close());
 
-  it('the preview lists every row with its status and its problems by field, in words, and writes nothing', async () => {
+  it('the preview lists every row with its status and its problems by field, in words, as cards on a phone, and writes nothing', async () => {
     await visit(page, TRANSFER_PAGE, 'transfer-empty');
     expect(await page.locator('.lk-admin-nav a[aria-current=page]').innerText()).to.equal('Import and export');
     const before = (await e2e.host.latchkey.entries.list(OLIVIA, { search: 'harbour' })).total;
@@ -56,6 +57,14 @@ describe('[sqlite] e2e: an addon admin previews, confirms and follows an import,
     expect(await page.locator('[data-lk-import-counts]').innerText()).to.equal('2 to create, 0 already there, 0 skipped, 1 invalid, 0 matching no client.');
     expect((await e2e.host.latchkey.entries.list(OLIVIA, { search: 'harbour' })).total).to.equal(before);
     await shot(page, 'transfer-preview');
+    // On a phone each row is a card whose cells name their column; nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.locator('[data-lk-import-rows] tr').first().locator('td').nth(1).getAttribute('data-lk-label')).to.equal('Name');
+    expect(await page.locator('[data-lk-import-plan]').evaluate((plan) => [...plan.querySelectorAll('*')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(window.getComputedStyle(el).overflowX)).length)).to.equal(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(390);
+    await shot(page, 'transfer-preview-phone');
+    await page.setViewportSize({ width: 1366, height: 800 });
     expectQuiet(w.watch, 'preview');
   });
 

@@ -135,7 +135,7 @@ describe('[sqlite] e2e: lists are searched, sorted, filtered and paged on the se
     expectQuiet(tom.watch, 'tom client area');
   });
 
-  it("the addon's list sorts by a column header, filters by owner and pages, with the total (1366 and 390 px)", async () => {
+  it("the addon's list sorts by a column header, filters by owner and by a client chosen by name, and pages, with the total (1366 and 390 px)", async () => {
     const { page, watch } = await e2e.newPage();
     await page.setViewportSize(WIDE);
     await adminLogin(page, 'olivia', 'lists-olivia-addon');
@@ -158,6 +158,23 @@ describe('[sqlite] e2e: lists are searched, sorted, filtered and paged on the se
     await clickAndReload(page, panel.locator('a[rel=next]'));
     expect(await range.textContent()).to.equal(`Showing 51–${MANY} of ${MANY}`);
     await shot(page, 'lists-addon-second-page');
+
+    // The client is chosen by name; the list keeps it on every page and names it, also when opened from its address.
+    const client = form.locator('[data-lk-client-picker] input[role=combobox]');
+    await client.fill('harbour');
+    await form.locator('[role=option]', { hasText: 'Blue Harbour Coffee Roasters' }).click();
+    await choose(page, form, { search: '', owner: '' });
+    expect(new URL(page.url()).searchParams.get('client')).to.equal('1');
+    expect(await range.textContent()).to.match(/^Showing 1–50 of \d+$/);
+    await clickAndReload(page, panel.locator('a[rel=next]'));
+    expect(new URL(page.url()).searchParams.get('client')).to.equal('1');
+    expect(await client.inputValue()).to.equal('Blue Harbour Coffee Roasters');
+    await visit(page, '/admin/addons/latchkey?page=entries&client=2', 'lists-addon-client-by-address');
+    expect(await client.inputValue()).to.equal(await e2e.host.latchkey.host.clients(['2']).then((c) => c.get('2')!.name));
+    expect(await rowNames(panel)).not.to.include('Switch 00');
+    await client.fill('');
+    await choose(page, form, {});
+    expect(new URL(page.url()).searchParams.get('client')).to.equal('');
 
     await page.setViewportSize(PHONE);
     await choose(page, form, { search: 'nothing is called this' });

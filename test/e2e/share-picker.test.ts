@@ -155,7 +155,7 @@ describe('[sqlite] e2e: sharing with a searchable picker among hundreds of peopl
     await emma.context.close();
   });
 
-  it('an addon manager excludes a client from its private entries by name, and removes the exclusion, never typing an id', async () => {
+  it('an addon manager excludes a client from its private entries and denies a contact the client area by name, and undoes both, never typing an id', async () => {
     const lk = e2e.host.latchkey;
     const olivia = await e2e.newPage();
     await adminLogin(olivia.page, 'olivia', 'share-picker-olivia');
@@ -179,6 +179,24 @@ describe('[sqlite] e2e: sharing with a searchable picker among hundreds of peopl
     expect(await list.locator('.lk-chip').count()).to.equal(0);
     await save();
     expect((await lk.settings.get({ kind: 'system' })).clientPrivateEntries.excludedClientIds).to.deep.equal([]);
+
+    // A contact of any client is denied the client area by name; the setting keeps the id, the page shows the name.
+    const contacts = olivia.page.locator('[data-lk-client-list]:has(input[name="clientArea.restrictedContactIds"])');
+    const contactInput = contacts.locator('input[role=combobox]');
+    await contactInput.fill('whitaker');
+    const tom = contacts.locator('[role=option]', { hasText: 'Tom Whitaker' });
+    await tom.waitFor({ state: 'visible' });
+    expect(await tom.innerText()).to.contain('Blue Harbour Coffee Roasters');
+    await contactInput.press('ArrowDown');
+    await contactInput.press('Enter');
+    await save();
+    expect((await lk.settings.get({ kind: 'system' })).clientArea.restrictedContactIds).to.deep.equal(['2']);
+    await olivia.page.reload();
+    expect(await contacts.locator('.lk-chip').allInnerTexts()).to.deep.equal(['Tom Whitaker ×']);
+    await screenShot(olivia.page, 'share-picker-restricted-contacts');
+    await contacts.getByRole('button', { name: 'Let Tom Whitaker into the client area again' }).click();
+    await save();
+    expect((await lk.settings.get({ kind: 'system' })).clientArea.restrictedContactIds).to.deep.equal([]);
     expectQuiet(olivia.watch, 'excluding by name');
   });
 });

@@ -62,8 +62,8 @@ forEachDatabase('HTTP: the audit page', (db) => {
   it('shows sentences, not JSON, and pickers that send ids the page shows by name', async () => {
     const { html } = await signedIn(owner, { clientId: 'c-acme', actor: 'admin:a-owner', entryId: vpsId });
     expect(html).to.contain('Olivia Owner revealed “vps1 root” (password) for Acme Ltd, from the ticket sidebar of #t-100.');
-    const table = /<table class="lk-table lk-audit">[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
-    expect(table).to.contain('<td>Olivia Owner created “vps1 root” for Acme Ltd.</td>');
+    const table = /<table class="lk-table lk-stack lk-audit">[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
+    expect(table).to.contain('<td data-lk-label="What happened">Olivia Owner created “vps1 root” for Acme Ltd.</td>');
     expect(table).to.not.contain('{&quot;').and.to.not.contain('fields');
     // Each picker shows the name, and holds the id in a hidden field the form sends.
     for (const [name, id, shown] of [['clientId', 'c-acme', 'Acme Ltd'], ['actor', 'admin:a-owner', 'Olivia Owner'], ['entryId', vpsId, 'vps1 root']]) {

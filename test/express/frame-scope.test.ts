@@ -142,6 +142,7 @@ function frameScopeSuite(db: TestDatabase): void {
         ['GET', '/categories', undefined],
         ['POST', '/categories', { name: 'Sidebar category' }],
         ['GET', '/clients?search=glo', undefined],
+        ['GET', '/contacts?search=glo', undefined],
         ['GET', '/category-members?search=glo', undefined],
         ['POST', '/mail/preview', {}],
         ['POST', '/addon/zendesk-links/link', {}],

@@ -173,6 +173,9 @@ forEachDatabase('OpenAPI: every route answers as its document says', (db) => {
     { operation: 'findClients', title: 'no search text', status: 400, call: () => call(owner, 'GET', '/clients') },
     { operation: 'findClients', title: 'a client asking', status: 403, call: () => call(acme, 'GET', '/clients?search=ac') },
 
+    { operation: 'findContacts', title: 'contacts of any client found', status: 200, call: () => call(owner, 'GET', '/contacts?search=ac') },
+    { operation: 'findContacts', title: 'a client asking', status: 403, call: () => call(acme, 'GET', '/contacts?search=ac') },
+
     { operation: 'findClientContacts', title: 'a client\'s contacts found by name', status: 200, call: () => call(owner, 'GET', '/clients/c-acme/contacts?search=dev') },
     { operation: 'findClientContacts', title: 'a limit past the page size', status: 400, call: () => call(owner, 'GET', '/clients/c-acme/contacts?search=dev&limit=51') },
     { operation: 'findClientContacts', title: 'a contact asking', status: 403, call: () => call(acmeDev, 'GET', '/clients/c-acme/contacts?search=an') },

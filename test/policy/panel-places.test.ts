@@ -36,6 +36,18 @@ forEachDatabase('where staff and clients find the panel', (db) => {
     expect(await hooks.ticketSidebar(sam, { ticketId: 't-100' }, surface)).to.contain('lk-panel');
   });
 
+  it('the contact page and the device page can each be switched off on their own', async () => {
+    await lk.settings.update(owner, { staffPanels: { contactPanel: false } });
+    expect(await hooks.contactPanel(sam, { contactId: 'k-acme-dev' }, surface)).to.equal(null);
+    expect(await hooks.devicePanel(sam, { deviceId: 'd-fw' }, surface)).to.contain('lk-panel');
+    await lk.settings.update(owner, { staffPanels: { contactPanel: true, devicePanel: false } });
+    expect(await hooks.devicePanel(sam, { deviceId: 'd-fw' }, surface)).to.equal(null);
+    expect(await hooks.contactPanel(sam, { contactId: 'k-acme-dev' }, surface)).to.contain('lk-panel');
+    expect(await hooks.clientSummary(sam, { clientId: 'c-acme' }, surface)).to.contain('lk-panel');
+    await lk.settings.update(owner, { staffPanels: { devicePanel: true } });
+    expect(await hooks.devicePanel(sam, { deviceId: 'd-fw' }, surface)).to.contain('lk-panel');
+  });
+
   describe('the client area when private entries are off for the client', () => {
     it('offers no "Add" and says why, and shows none of the client\'s own entries', async () => {
       await lk.entries.create(acme, { name: 'Acme shop login', password: 'shop' });

@@ -265,7 +265,7 @@ function toWorld(raw: RawWorld): World {
       restrictedContactIds: allContacts.length === 0 ? [] : s.areaRestrictedContacts.map((i) => allContacts[i % allContacts.length]!),
     },
     defaultClientFieldAccess: s.defaultFieldAccess,
-    staffPanels: { clientSummary: true, ticketSidebar: true },
+    staffPanels: { clientSummary: true, ticketSidebar: true, contactPanel: true, devicePanel: true },
     // Alerts and reviews decide no access: the world keeps the defaults.
     securityAlerts: DEFAULT_SETTINGS.securityAlerts,
     accessReviewDays: DEFAULT_SETTINGS.accessReviewDays,

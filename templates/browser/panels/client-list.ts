@@ -3,7 +3,7 @@ import { fill } from './placeholders.ts';
 import type { PickerHit } from './search-picker.ts';
 
 /**
- * `[data-lk-client-list]` (templates/partials/client-id-list.hbs): clients
+ * `[data-lk-client-list]` (templates/partials/id-pick-list.hbs): clients or contacts
  * chosen by name, shown as chips with a remove button; its hidden
  * `data-lk-id-list` field holds their ids for the form.
  */

@@ -160,17 +160,20 @@ function showPlan(section: HTMLElement, rows: PlannedRow[], counts: Counts): voi
   const body = required(plan, '[data-lk-import-rows]', HTMLElement);
   const label = (status: string) => body.dataset[`status${status[0]!.toUpperCase()}${status.slice(1)}`] ?? status;
   const reason = (r: string) => body.dataset[r === 'notALogin' ? 'reasonNotALogin' : 'reasonArchived'] ?? r;
+  // Each cell carries its column's name: on a narrow panel the rows become cards (latchkey.css, .lk-stack).
+  const headers = all(required(plan, 'table', HTMLTableElement), 'thead th', HTMLElement).map((th) => th.textContent ?? '');
   body.replaceChildren(...rows.map((row) => {
     const tr = document.createElement('tr');
     tr.dataset.lkImportRow = String(row.line);
     tr.dataset.status = row.status;
     const problems = row.problems.map((p) => `${p.field}: ${p.message}`);
     if (row.reason) problems.push(reason(row.reason));
-    for (const value of [String(row.line), row.name, label(row.status), row.clientName ?? row.clientId ?? '', row.category ?? '', problems.join('; ')]) {
+    [String(row.line), row.name, label(row.status), row.clientName ?? row.clientId ?? '', row.category ?? '', problems.join('; ')].forEach((value, i) => {
       const td = document.createElement('td');
+      td.dataset.lkLabel = headers[i] ?? '';
       td.textContent = value;
       tr.append(td);
-    }
+    });
     return tr;
   }));
   const countsText = required(plan, '[data-lk-import-counts]', HTMLElement);
