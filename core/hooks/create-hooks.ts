@@ -6,7 +6,6 @@ import { clientAreaHook } from './client-area.ts';
 import { clientSummaryHook } from './client-summary.ts';
 import { recordPanelHook } from './record-panel.ts';
 import type { Hook, Hooks } from './hook-contract.ts';
-import { withinRequest } from '../services/request-scope.ts';
 import { DEFAULT_RENDER_DEADLINE_MS, withDeadline } from './render-deadline.ts';
 import { ticketSidebarHook } from './ticket-sidebar.ts';
 
@@ -24,7 +23,7 @@ export interface CreateHooksOptions {
 /** The hook places over one Latchkey instance; adapters serve them in-process or over HTTP. */
 export function createHooks(lk: Latchkey, renderer: Renderer, options: CreateHooksOptions = {}): Hooks {
   const deadline = options.renderDeadlineMs ?? DEFAULT_RENDER_DEADLINE_MS;
-  const place = (hook: Hook) => withDeadline(asOneRequest(hook), deadline);
+  const place = (hook: Hook) => withDeadline(asOneRequest(lk, hook), deadline);
   return {
     clientSummary: place(clientSummaryHook(lk, renderer)),
     ticketSidebar: place(ticketSidebarHook(lk, renderer)),
@@ -35,7 +34,10 @@ export function createHooks(lk: Latchkey, renderer: Renderer, options: CreateHoo
   };
 }
 
-/** Each render is one request: its services read the settings, the actor and its categories once between them. */
-function asOneRequest(hook: Hook): Hook {
-  return (actor, context, surface) => withinRequest(() => hook(actor, context, surface));
+/**
+ * Each render is one request: its services read the settings, the actor and its categories once between them
+ * (or take them from an earlier render, proved current before the render is returned).
+ */
+function asOneRequest(lk: Latchkey, hook: Hook): Hook {
+  return (actor, context, surface) => lk.settings.renderPanel(() => hook(actor, context, surface));
 }

@@ -8,6 +8,7 @@ import { toDate, toMember, type MemberRow } from '../store/entry-rows.ts';
 import type { TableNames } from '../store/table-names.ts';
 import { currentRequest, oncePerRequest } from './request-scope.ts';
 import { SETTINGS_KEY, SETTINGS_MEMO, settingsFrom } from './context.ts';
+import { panelStampColumn, type PanelCache } from './panel-cache.ts';
 
 export interface CategoryRow {
   id: string;
@@ -66,6 +67,7 @@ export function forgetCategoryReach(): void {
 export function settingsWithCategoryReach(
   knex: Knex, t: TableNames, actorFacts: Promise<ActorFacts>,
   reads: { settings: () => Promise<VaultSettings>; storedSettings: () => Promise<VaultSettings> },
+  kept: PanelCache,
 ): Promise<VaultSettings> {
   const memo = currentRequest();
   if (!memo || memo.has(SETTINGS_MEMO)) return reads.settings();
@@ -73,10 +75,20 @@ export function settingsWithCategoryReach(
     const facts = await actorFacts;
     const key = `${REACH_MEMO}${reachKey(facts)}`;
     if (facts.kind === 'system' || !facts.active || memo.has(key)) return reads.storedSettings();
+    // Kept by who the actor is to the host now: a new role or a contact's move is another actor.
+    const keptKey = `${reachKey(facts)}|${JSON.stringify(principalsOf(facts))}`;
+    const known = memo.provesKeptReads ? kept.get(keptKey) : undefined;
+    if (known) {
+      memo.relyOnStamp(known.stamp);
+      void memo.once(key, () => Promise.resolve(known.reach));
+      return known.settings;
+    }
     const both = readCategoryReach(knex, t, facts, null);
     // Whoever reads the reach next hears a failure; this statement's own caller hears it from the settings.
     memo.once(key, async () => (await both).reach).catch(() => undefined);
-    return (await both).settings!;
+    const read = await both;
+    kept.keep(keptKey, { stamp: read.stamp, settings: read.settings!, reach: read.reach });
+    return read.settings!;
   });
 }
 
@@ -89,7 +101,7 @@ export function settingsWithCategoryReach(
  */
 async function readCategoryReach(
   knex: Knex, t: TableNames, facts: Exclude<ActorFacts, { kind: 'system' }>, settings: VaultSettings | null,
-): Promise<{ reach: CategoryReach; settings: VaultSettings | null }> {
+): Promise<{ reach: CategoryReach; settings: VaultSettings | null; stamp: string | null }> {
   const principals = principalsOf(facts);
   const listed = knex(`${t.categories} as c`)
     .select('c.id', 'c.name', 'c.owner_kind', 'c.owner_id', 'c.created_at', 'c.updated_at', 'm.member_kind', 'm.member_id', 'm.can_edit')
@@ -107,19 +119,21 @@ async function readCategoryReach(
   const union = rest.length === 0 ? first! : first!.unionAll(rest, false);
   const query = knex.select('u.*').from(union.as('u')).orderBy([{ column: 'u.membership' }, { column: 'u.name' }, { column: 'u.id' }]);
   if (settings === null) {
-    query.select('s.value as settings_value')
+    query.select('s.value as settings_value', panelStampColumn(knex, t, 'panel_stamp'))
       .leftJoin(`${t.settings} as s`, (on) => on.on(knex.raw(`u.membership = ${SETTINGS_ROW}`)).andOnVal('s.key', '=', SETTINGS_KEY));
   }
   const rows = await query as Array<
-    CategoryRow & Pick<MemberRow, 'member_kind' | 'member_id' | 'can_edit'> & { membership: number | string; settings_value?: string | null }
+    CategoryRow & Pick<MemberRow, 'member_kind' | 'member_id' | 'can_edit'> & { membership: number | string; settings_value?: string | null; panel_stamp?: string | null }
   >;
   const byId = new Map<string, Category>();
   let memberIds: string[] = [];
   let stored: string | null = null;
+  let stamp: string | null = null;
   for (const row of rows) {
     const membership = Number(row.membership);
     if (membership === SETTINGS_ROW) {
       stored = row.settings_value ?? null;
+      stamp = row.panel_stamp ?? null;
       continue;
     }
     if (membership === 1) {
@@ -136,7 +150,7 @@ async function readCategoryReach(
   const read = settings === null ? settingsFrom(stored) : null;
   // Asked for before the settings were known: an extended admin's memberships are dropped as if never asked.
   if (read !== null && facts.kind === 'admin' && isExtended(facts, read)) memberIds = [];
-  return { reach: { listed: [...byId.values()], memberIds }, settings: read };
+  return { reach: { listed: [...byId.values()], memberIds }, settings: read, stamp };
 }
 
 /** Admins see every admin category; a client its own and those it is a member of. */

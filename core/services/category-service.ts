@@ -17,6 +17,7 @@ import { issue, type Issue } from '../validation/rules.ts';
 import type { VaultContext } from './context.ts';
 import { categoryReach, forgetCategoryReach, toCategory, type CategoryRow } from './category-reach.ts';
 import { containsPattern } from '../store/like-pattern.ts';
+import { movePanelStamp } from './panel-cache.ts';
 
 /**
  * Admin categories are run by addon managers and give their members (admins,
@@ -39,6 +40,7 @@ export class CategoryService {
         await this.ctx.audit.lock(trx, now);
         await trx(this.ctx.tables.categories).insert(row);
         await this.writeMembers(trx, row.id, members);
+        await movePanelStamp(trx, this.ctx.tables, now);
         await this.ctx.record(trx, actor, {
           action: 'category.create', categoryId: row.id, clientId: owner.kind === 'client' ? owner.id : null,
           details: { name: row.name, members },
@@ -126,6 +128,7 @@ export class CategoryService {
         // Nothing to change (no field, or each as it is): nothing is written, and there is no event to audit.
         if (!renamed && (!wanted || sameMembers(wanted, storedMembers))) return;
         await trx(t.categories).where('id', id).update({ ...(renamed ? { name: data.name } : {}), updated_at: now });
+        await movePanelStamp(trx, t, now);
         next = { ...stored, ...(renamed ? { name: data.name! } : {}), updated_at: now };
         if (wanted) {
           members = wanted;
@@ -151,7 +154,9 @@ export class CategoryService {
       const { facts, row } = await this.loadManaged(actor, id);
       const t = this.ctx.tables;
       await this.ctx.knex.transaction(async (trx) => {
-        await this.ctx.audit.lock(trx, this.ctx.now());
+        const now = this.ctx.now();
+        await this.ctx.audit.lock(trx, now);
+        await movePanelStamp(trx, t, now);
         await trx(t.entries).where('category_id', id).update({ category_id: null });
         await trx(t.categoryMembers).where('category_id', id).delete();
         await trx(t.categories).where('id', id).delete();

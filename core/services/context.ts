@@ -12,6 +12,7 @@ import { AuditSeal } from '../store/audit-seal.ts';
 import { asUnavailable, type Dialect } from '../store/database.ts';
 import type { TableNames } from '../store/table-names.ts';
 import { oncePerRequest } from './request-scope.ts';
+import { PanelCache } from './panel-cache.ts';
 
 export const SETTINGS_KEY = 'vault';
 /** The request memo's key for the settings (see request-scope.ts). */
@@ -33,6 +34,8 @@ export class VaultContext {
   readonly auditSeal: AuditSeal;
   /** Set once at start-up (createLatchkey); none in a bare context. */
   observer: AuditObserver | null = null;
+  /** The settings and category reach staff panels keep between renders (see panel-cache.ts). */
+  readonly panelCache = new PanelCache();
 
   constructor(
     readonly knex: Knex,

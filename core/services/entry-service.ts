@@ -32,6 +32,7 @@ import { settingsFrom, type VaultContext } from './context.ts';
 import { checkLinks, checkGrantees, checkCategory, linkProblemsOf } from './host-references.ts';
 import { categoryReach } from './category-reach.ts';
 import { currentRequest } from './request-scope.ts';
+import { panelStampColumn } from './panel-cache.ts';
 import { linkedServiceStatuses, servicesHiddenFromClient, servicesInStatusOf, vaultEntryFacts } from './entry-facts.ts';
 import { isServiceEntryId, type ServiceCredentials } from './service-credentials.ts';
 import { firstReminderAt, reminderPeriod } from './reminder-schedule.ts';
@@ -44,6 +45,9 @@ import type { CopiedField, CopyField, CurrentTotp } from '../domain/copied-field
 import { copyFieldSchema, type CopyFieldInput } from '../validation/schemas.ts';
 import { totpCode } from '../crypto/totp.ts';
 import { whereOverdue } from './rotation-due.ts';
+
+/** The column an entry page reads the panel stamp into (see panel-cache.ts). */
+const PAGE_STAMP = 'lk_panel_stamp';
 
 const SORT_COLUMNS: Record<EntrySort, string> = {
   name: 'e.name', username: 'e.username', updatedAt: 'e.updated_at', passwordChangedAt: 'e.password_changed_at',
@@ -568,7 +572,12 @@ export class EntryService {
     return this.ctx.guard(async () => {
       const { base, shown } = await this.visible(actor, q);
       const qb = base().select(rowFactColumns(this.ctx.knex, this.ctx.tables, this.ctx.dialect, recipientOf(actor)));
-      const read = await this.page(qb, q, q.offset, q.limit + 1) as Array<ListedRow & RowFactColumns>;
+      // A panel that took the settings and categories from an earlier render proves them current in this statement.
+      const memo = currentRequest();
+      const proving = memo !== undefined && memo.reliedOnStamp() !== undefined;
+      if (proving) qb.select(panelStampColumn(this.ctx.knex, this.ctx.tables, PAGE_STAMP));
+      const read = await this.page(qb, q, q.offset, q.limit + 1) as Array<ListedRow & RowFactColumns & { [PAGE_STAMP]?: string | null }>;
+      if (proving && read.length > 0) memo.sawStamp(read[0]![PAGE_STAMP] ?? null);
       const rows = read.slice(0, q.limit);
       const more = read.length > q.limit;
       let total = q.offset + rows.length;

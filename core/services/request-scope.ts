@@ -10,6 +10,34 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 export class RequestMemo {
   readonly #values = new Map<string, Promise<unknown>>();
+  /** The panel stamp of the kept read this request used instead of the database (see panel-cache.ts). */
+  #reliedOnStamp: string | null | undefined = undefined;
+  /** The panel stamp a statement of this request read along with its rows. */
+  #seenStamp: string | null | undefined = undefined;
+
+  /**
+   * `provesKeptReads`: a panel render, which proves current whatever it takes
+   * from an earlier render before it is returned (panel-cache.ts); any other
+   * request reads from the database.
+   */
+  constructor(readonly provesKeptReads = false) {}
+
+  /** This request uses a kept read of the settings and categories, current while the stamp is `stamp`. */
+  relyOnStamp(stamp: string | null): void {
+    this.#reliedOnStamp = stamp;
+  }
+
+  reliedOnStamp(): string | null | undefined {
+    return this.#reliedOnStamp;
+  }
+
+  sawStamp(stamp: string | null): void {
+    this.#seenStamp = stamp;
+  }
+
+  seenStamp(): string | null | undefined {
+    return this.#seenStamp;
+  }
 
   /** The value under `key`, loaded once per request; a failed load fails every caller of this request alike. */
   once<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -39,8 +67,8 @@ export class RequestMemo {
 const scope = new AsyncLocalStorage<RequestMemo>();
 
 /** Runs `body` as one request: the services it calls share their reads. Nested calls join the outer request. */
-export function withinRequest<T>(body: () => Promise<T>): Promise<T> {
-  return scope.getStore() ? body() : scope.run(new RequestMemo(), body);
+export function withinRequest<T>(body: () => Promise<T>, memo: RequestMemo = new RequestMemo()): Promise<T> {
+  return scope.getStore() ? body() : scope.run(memo, body);
 }
 
 /** The memo of the request being served, or none outside `withinRequest` (every call then reads afresh). */

@@ -10,6 +10,7 @@ import { validate } from '../validation/validate.ts';
 import { SETTINGS_KEY, SETTINGS_MEMO, type VaultContext } from './context.ts';
 import { currentRequest } from './request-scope.ts';
 import { settingsWithCategoryReach } from './category-reach.ts';
+import { movePanelStamp } from './panel-cache.ts';
 
 export class SettingsService {
   constructor(private readonly ctx: VaultContext) {}
@@ -33,7 +34,16 @@ export class SettingsService {
     return this.ctx.guard(() => settingsWithCategoryReach(this.ctx.knex, this.ctx.tables, this.ctx.actorFacts(actor), {
       settings: () => this.ctx.settings(),
       storedSettings: () => this.ctx.storedSettings(),
-    }));
+    }, this.ctx.panelCache));
+  }
+
+  /**
+   * Runs a panel's render as one request, in which `forPanelOf` may answer
+   * from what an earlier render read; the render is proved current before it
+   * is returned, and rendered again from the database when it is not.
+   */
+  async renderPanel<T>(body: () => Promise<T>): Promise<T> {
+    return this.ctx.guard(() => this.ctx.panelCache.render(this.ctx.knex, this.ctx.tables, body));
   }
 
   /**
@@ -68,6 +78,7 @@ export class SettingsService {
         if (changed.length === 0) return current;
         await trx(t.settings).insert({ key: SETTINGS_KEY, value: JSON.stringify(next), updated_at: now })
           .onConflict('key').merge(['value', 'updated_at']);
+        await movePanelStamp(trx, t, now);
         if (changed.includes('defaultReminderDays')) await rescheduleDefaultReminders(trx, t.entries, next.defaultReminderDays);
         await this.ctx.record(trx, actor, { action: 'settings.update', details: { changed } });
         return next;

@@ -5,6 +5,7 @@ import { forEachDatabase, testKeys } from '../support/databases.ts';
 import { clientId, contactId, deviceId, extendedAdmin, manager, openPlanVault, serviceId, supportAdmin, system, ticketId } from './plan-world.ts';
 import type { Vault } from '../support/databases.ts';
 import { entryRows } from '../../core/hooks/entry-rows-model.ts';
+import type { MemoryDirectory } from '../../adapters/memory/index.ts';
 
 const surface: HookSurface = { apiBase: '/lk/api', assetBase: '/lk/assets', pageUrl: '/page', csrfToken: 'csrf', clipboardClearSeconds: 30 };
 const client: Actor = { kind: 'client', clientId: clientId(0) };
@@ -59,6 +60,22 @@ forEachDatabase('SQL statements per panel render, reveal and create', (db) => {
     const sent = await statementsOf(vault.raw, async () => { html = await hooks.ticketSidebar(supportAdmin, { ticketId: ticketId(0, 0) }, surface); });
     expect(html, 'the sidebar').to.contain('Router').and.to.contain('Backup box').and.to.contain('Shop admin');
     expect(sent, sent.join('\n')).to.have.length.within(1, 2);
+  });
+
+  it('a later render of the ticket sidebar is one statement: the page, which reads the stamp that proves the kept settings and categories current', async () => {
+    await hooks.ticketSidebar(supportAdmin, { ticketId: ticketId(0, 0) }, surface);
+    let html: string | null = null;
+    const sent = await statementsOf(vault.raw, async () => { html = await hooks.ticketSidebar(supportAdmin, { ticketId: ticketId(0, 0) }, surface); });
+    expect(html, 'the sidebar').to.contain('Router').and.to.contain('Backup box').and.to.contain('Shop admin');
+    expect(sent, sent.join('\n')).to.have.length(1);
+    expect(sent[0]).to.contain(vault.tables.entries).and.to.contain(vault.tables.settings);
+  });
+
+  it('a later render of a client without entries is two statements: the empty page, and the stamp read alone', async () => {
+    const empty = clientId(7);
+    await hooks.clientSummary(supportAdmin, { clientId: empty }, surface);
+    const sent = await statementsOf(vault.raw, () => hooks.clientSummary(supportAdmin, { clientId: empty }, surface));
+    expect(sent, sent.join('\n')).to.have.length(2);
   });
 
   it('the client summary renders with at most 2 statements: the settings with the admin\'s categories, and the page', async () => {
@@ -166,6 +183,69 @@ forEachDatabase('SQL statements per panel render, reveal and create', (db) => {
       }
     });
   }
+
+  describe('what a panel keeps between renders follows every change, made here or by another app instance', () => {
+    let other: Awaited<ReturnType<typeof createLatchkey>>;
+    const sidebar = () => hooks.ticketSidebar(supportAdmin, { ticketId: ticketId(0, 0) }, surface);
+    before(async () => {
+      other = await createLatchkey({ database: { knex: vault.raw }, keys: testKeys(), host: vault.lk.host, tablePrefix: vault.tables.entries.replace(/entries$/, '') });
+    });
+
+    it('restricted mode set by another instance hides the client\'s entries from the next render on', async () => {
+      expect(await sidebar()).to.contain('Shop admin');
+      await other.settings.update(system, { adminAccessMode: 'restricted' });
+      try {
+        expect(await sidebar()).to.not.contain('Shop admin');
+      } finally {
+        await other.settings.update(system, { adminAccessMode: 'full' });
+      }
+      expect(await sidebar()).to.contain('Shop admin');
+    });
+
+    it('a category another instance gives the admin shows its entries on the next render, and taking it back hides them', async () => {
+      const filed = await vault.lk.entries.create(manager, { name: 'Filed for Sue', password: 'f', clientId: clientId(0) });
+      await vault.lk.settings.update(system, { adminAccessMode: 'shared' });
+      try {
+        expect(await sidebar()).to.not.contain('Filed for Sue');
+        const category = await other.categories.create(manager, { name: 'Sue only', members: [{ kind: 'admin', id: 'a-support', canEdit: false }] });
+        const refiled = await other.entries.update(manager, filed.id, { categoryId: category.id, version: filed.version });
+        expect(await sidebar()).to.contain('Filed for Sue');
+        await other.categories.update(manager, category.id, { members: [] });
+        expect(await sidebar()).to.not.contain('Filed for Sue');
+        await other.categories.delete(manager, category.id);
+        await vault.lk.entries.delete(manager, filed.id, { version: refiled.version });
+      } finally {
+        await vault.lk.settings.update(system, { adminAccessMode: 'full' });
+      }
+    });
+
+    it('a category renamed by another instance is named anew in the next render\'s dialog', async () => {
+      const category = await vault.lk.categories.create(manager, { name: 'Old name' });
+      try {
+        expect(await sidebar()).to.contain('Old name');
+        await other.categories.update(manager, category.id, { name: 'New name' });
+        const html = await sidebar();
+        expect(html).to.contain('New name').and.to.not.contain('Old name');
+      } finally {
+        await vault.lk.categories.delete(manager, category.id);
+      }
+    });
+
+    it('an admin whose role the host changes reaches what the new role reaches from the next render, without waiting for a stamp', async () => {
+      const sue = (vault.lk.host as MemoryDirectory).data.admins.find((a) => a.id === 'a-support')!;
+      await vault.lk.settings.update(system, { adminAccessMode: 'shared' });
+      try {
+        expect(await sidebar()).to.contain('Backup box');
+        sue.roleId = 'r-junior';
+        expect(await sidebar()).to.not.contain('Backup box');
+        sue.roleId = 'r-support';
+        expect(await sidebar()).to.contain('Backup box');
+      } finally {
+        sue.roleId = 'r-support';
+        await vault.lk.settings.update(system, { adminAccessMode: 'full' });
+      }
+    });
+  });
 
   it('a settings change made by another app instance on the same database counts from the next render', async () => {
     const other = await createLatchkey({ database: { knex: vault.raw }, keys: testKeys(), host: vault.lk.host, tablePrefix: vault.tables.entries.replace(/entries$/, '') });
