@@ -12,6 +12,7 @@ import { AuditSeal } from '../store/audit-seal.ts';
 import { asUnavailable, type Dialect } from '../store/database.ts';
 import type { TableNames } from '../store/table-names.ts';
 import { oncePerRequest } from './request-scope.ts';
+import { SearchKey } from './search-key.ts';
 
 export const SETTINGS_KEY = 'vault';
 /** The request memo's key for the settings (see request-scope.ts). */
@@ -31,6 +32,8 @@ export interface AuditObserver {
 export class VaultContext {
   readonly audit: AuditLog;
   readonly auditSeal: AuditSeal;
+  /** The notes' blind index key, kept unwrapped once read: one per Latchkey instance. */
+  readonly searchKey: SearchKey;
   /** Set once at start-up (createLatchkey); none in a bare context. */
   observer: AuditObserver | null = null;
 
@@ -45,6 +48,7 @@ export class VaultContext {
   ) {
     this.auditSeal = new AuditSeal(keys);
     this.audit = new AuditLog(tables, dialect, this.auditSeal);
+    this.searchKey = new SearchKey(knex, tables, cipher, () => this.now());
   }
 
   now(): number {
