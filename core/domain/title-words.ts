@@ -6,8 +6,8 @@ export const TITLE_LINE_MAX = 200;
 export const WORD_PREFIX_MIN = 3;
 /** Prefixes stop here: a search longer than this finds nothing by notes. */
 export const WORD_PREFIX_MAX = 20;
-/** At most this many prefixes per entry (the first words of the line keep theirs). */
-export const PREFIXES_PER_ENTRY = 256;
+/** At most this many prefixes per entry (the first words of the line keep theirs): a title of 200 characters could give about 170. */
+export const PREFIXES_PER_ENTRY = 128;
 
 /** Letters (with their combining marks) and digits; anything else separates words. */
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;

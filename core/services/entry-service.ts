@@ -386,7 +386,7 @@ export class EntryService {
       const touchesSecrets = data.password !== undefined || data.notes !== undefined || data.totpSecret !== undefined;
       let history: HistoryRow | null = null;
       // Set only when the notes change: their terms are then written again (if their first line's words changed, or none were yet).
-      let noteTerms: string[] | null = null;
+      let notesChange: { before: string | undefined; after: string | null } | null = null;
       if (touchesSecrets) {
         const dataKey = await this.openKey(row);
         for (const field of Object.keys(SECRET_FIELDS) as SecretField[]) {
@@ -402,11 +402,7 @@ export class EntryService {
           }
           patch[column] = this.seal(dataKey, field, next ?? undefined);
           changed.push(field);
-          if (field === 'notes') {
-            const [before, after] = await Promise.all([this.ctx.searchKey.termsOf(current?.expose()), this.ctx.searchKey.termsOf(next)]);
-            if (!row.notes_indexed || !sameTerms(before, after)) noteTerms = after;
-            patch.notes_indexed = true;
-          }
+          if (field === 'notes') notesChange = { before: current?.expose(), after: next };
           if (field === 'password') {
             patch.password_changed_at = next === null ? null : now;
             if (current !== null) {
@@ -429,6 +425,12 @@ export class EntryService {
       if (changed.length === 0) {
         if (data.version !== row.version) throw new ConflictError('entry', row.version);
         return shown(row);
+      }
+      let noteTerms: string[] | null = null;
+      if (notesChange) {
+        const [before, after] = await Promise.all([this.ctx.searchKey.termsOf(notesChange.before), this.ctx.searchKey.termsOf(notesChange.after)]);
+        if (!row.notes_indexed || !sameTerms(before, after)) noteTerms = after;
+        patch.notes_indexed = true;
       }
       const passwordChanged = changed.includes('password');
       if (passwordChanged || changed.includes('reminderDays')) {
