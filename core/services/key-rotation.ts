@@ -73,9 +73,9 @@ export class KeyRotation {
 
   /**
    * Whether the keyring opens this vault: for each key id the data keys are
-   * wrapped under, one data key is unwrapped. Answers the ids checked and
-   * those that fail (missing from the keyring, or another key under that
-   * name); the reason never carries key material.
+   * wrapped under, one data key is unwrapped, and so is the notes' search key.
+   * Answers the ids checked and those that fail (missing from the keyring, or
+   * another key under that name); the reason never carries key material.
    */
   async check(): Promise<KeyCheck> {
     return this.ctx.guard(async () => {
@@ -91,6 +91,9 @@ export class KeyRotation {
           failing.push({ keyId, reason: err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : 'does not unwrap' });
         }
       }
+      // The notes' search key is wrapped under a KEK too: without it, searches by notes fail.
+      const searchKey = await this.ctx.searchKey.problem();
+      if (searchKey && !failing.some((f) => f.keyId === searchKey.keyId)) failing.push(searchKey);
       return { keyIds: ids, failing };
     });
   }

@@ -77,6 +77,18 @@ export class SearchKey {
       .update({ kek_id: wrapped.keyId, wrapped_key: wrapped.blob });
   }
 
+  /** Whether the keyring opens the stored key: null when it does (or none was made), else its KEK id and why not. */
+  async problem(): Promise<{ keyId: string; reason: string } | null> {
+    const row = await this.read();
+    if (!row) return null;
+    try {
+      await this.cipher.openDataKey(WRAP_CONTEXT, KEY_VERSION, wrappedOf(row));
+      return null;
+    } catch (err) {
+      return { keyId: row.kek_id, reason: err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : 'does not unwrap' };
+    }
+  }
+
   private async read(): Promise<KeyRow | undefined> {
     return await this.knex(this.tables.searchKeys).select('kek_id', 'wrapped_key').where('id', NOTES_KEY_ID).first() as KeyRow | undefined;
   }

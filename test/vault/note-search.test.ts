@@ -161,6 +161,17 @@ forEachDatabase('entries: search by the notes\' title line', (db) => {
     expect(await (await reopen(new Keyring([kA, kB]))).keyRotation.rewrapAll()).to.equal(3);
   });
 
+  it('the key check fails for a keyring that cannot open the search key, naming its KEK, even with no entry left under it', async () => {
+    const entry = await lk.entries.create(owner, { name: 'Router', notes: 'Production cluster' });
+    await lk.entries.delete(owner, entry.id, { version: entry.version });
+    const kB = { id: 'kB', key: randomBytes(32) };
+    const check = await (await reopen(new Keyring([kB]))).keyRotation.check();
+    expect(check.keyIds).to.deep.equal([]);
+    expect(check.failing.map((f) => f.keyId)).to.deep.equal(['kA']);
+    expect(check.failing[0]!.reason).to.not.include(kA.key.toString('base64'));
+    expect(await (await reopen(new Keyring([kA]))).keyRotation.check()).to.deep.equal({ keyIds: [], failing: [] });
+  });
+
   describe('entries saved before the index (migration 0018)', () => {
     /** What a database migrated from before 0018 holds: entries unmarked, and no terms. */
     async function forgetIndex(): Promise<void> {
