@@ -667,10 +667,11 @@ export class EntryService {
           if (facts.kind === 'client') u.where('e.owner_kind', 'client');
           u.where((url) => url.whereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern]).orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
         };
-        // Notes may be hidden from a client as addresses may: it finds staff entries by their notes never.
-        const byNotes = (n: Knex.QueryBuilder) => {
+        // A search of one word of 3 to 20 letters also finds the entries with a word on their notes' first line starting so.
+        // Notes may be hidden from a client, as addresses may: a client never finds staff entries by their notes.
+        const byNotes = (term: string) => (n: Knex.QueryBuilder) => {
           if (facts.kind === 'client') n.where('e.owner_kind', 'client');
-          n.whereIn('e.id', entriesWithNoteTerm(this.ctx.knex, t, noteTerm!));
+          n.whereIn('e.id', entriesWithNoteTerm(this.ctx.knex, t, term));
         };
         qb.where((s) => {
           s.whereRaw(`e.name LIKE ? ESCAPE '!'`, [pattern])
@@ -678,8 +679,7 @@ export class EntryService {
             .orWhere(byUrl)
             // The folded key, so that a search finds a tag whatever its case (on MariaDB too, where the key's collation is binary).
             .orWhereIn('e.id', this.ctx.knex(t.tags).select('entry_id').whereRaw(`tag_key LIKE ? ESCAPE '!'`, [tagKey(pattern)]));
-          // A search that is one word of 3 to 20 letters also finds the entries with a word on their notes' first line starting so.
-          if (noteTerm) s.orWhere(byNotes);
+          if (noteTerm) s.orWhere(byNotes(noteTerm));
         });
       }
       visibleEntries(qb, facts, settings, t, { hiddenServiceIds, memberCategoryIds: categoryIds, oneClient: q.clientId !== undefined });
