@@ -90,3 +90,4 @@ export { IMPORT_FORMATS, type ImportFormat } from './import/import-formats.ts';
 export { ImportFormatError } from './import/import-format-error.ts';
 export type { ColumnMapping } from './import/formats/generic-csv.ts';
 export type { KeyCheck } from './services/key-rotation.ts';
+export type { BackfillOptions } from './services/note-index.ts';

@@ -17,6 +17,7 @@ import { ShareTargetFinder } from './services/share-targets.ts';
 import { VaultContext } from './services/context.ts';
 import { EntryService } from './services/entry-service.ts';
 import { KeyRotation } from './services/key-rotation.ts';
+import { NoteIndex } from './services/note-index.ts';
 import { ServiceCredentials } from './services/service-credentials.ts';
 import { ServiceLifecycle } from './services/service-lifecycle.ts';
 import { SettingsService } from './services/settings-service.ts';
@@ -88,6 +89,11 @@ export interface Latchkey {
   readonly settings: SettingsService;
   readonly audit: AuditService;
   readonly keyRotation: KeyRotation;
+  /**
+   * The notes' search terms of entries saved before migration 0018: `backfill()` writes them
+   * (resumable; `latchkey migrate latest` and `latchkey serve` run it), `pending()` counts what is left.
+   */
+  readonly noteIndex: NoteIndex;
   readonly permissions: EntryPermissionsService;
   readonly report: VaultReportService;
   readonly usedTokens: TokenLedger;
@@ -220,6 +226,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     settings: new SettingsService(ctx),
     audit: new AuditService(ctx),
     keyRotation: new KeyRotation(ctx),
+    noteIndex: new NoteIndex(ctx),
     permissions: new EntryPermissionsService(ctx),
     report: new VaultReportService(ctx),
     usedTokens: new TokenLedger(ctx),

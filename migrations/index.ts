@@ -16,6 +16,7 @@ import * as tagsLanguages from './0014_tags_languages.ts';
 import * as visibilityLevels from './0015_visibility_levels.ts';
 import * as listSearch from './0016_list_search.ts';
 import * as auditFilters from './0017_audit_filters.ts';
+import * as noteTerms from './0018_note_terms.ts';
 
 export interface Migration {
   name: string;
@@ -41,4 +42,5 @@ export const migrations: readonly Migration[] = [
   { name: '0015_visibility_levels', ...visibilityLevels },
   { name: '0016_list_search', ...listSearch },
   { name: '0017_audit_filters', ...auditFilters },
+  { name: '0018_note_terms', ...noteTerms },
 ];

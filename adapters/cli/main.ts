@@ -34,7 +34,7 @@ program.command('doctor')
 
 const migrate = program.command('migrate').description('create or update the Latchkey tables');
 for (const [name, description] of [
-  ['latest', 'apply every pending migration'],
+  ['latest', 'apply every pending migration, then (keys set) index the notes of older entries for search'],
   ['rollback', 'undo the last batch of migrations'],
   ['status', 'list applied and pending migrations'],
 ] as const) {
@@ -52,7 +52,32 @@ for (const [name, description] of [
     }
     const names = name === 'latest' ? await migrator.latest() : await migrator.rollback();
     console.log(names.length === 0 ? 'nothing to do' : `${name === 'latest' ? 'applied' : 'rolled back'}: ${names.join(', ')}`);
-  }));
+  }).then((env) => (name === 'latest' ? indexNotes(env) : undefined)));
+}
+
+/**
+ * After "migrate latest": the notes of entries saved before their search
+ * index get their terms, when the keys are at hand (they must be decrypted).
+ * Without keys, `latchkey serve` does it when it starts.
+ */
+async function indexNotes(env: CliEnvironment): Promise<void> {
+  let keys: Keyring;
+  try {
+    keys = keyringFor(env);
+  } catch (err) {
+    if (err instanceof ConfigurationError) return;
+    throw err;
+  }
+  const lk = await createLatchkey({
+    database: { url: env.databaseUrl }, keys, host: new MemoryDirectory(), tablePrefix: env.tablePrefix, adapterMigrations: adapterMigrationsOf(env.hostKind),
+  });
+  try {
+    if (await lk.noteIndex.pending() === 0) return;
+    const done = await lk.noteIndex.backfill({ onBatch: (n) => console.log(`notes indexed for search: ${n}`) });
+    console.log(`done: ${done} entries' notes indexed for search`);
+  } finally {
+    await lk.close();
+  }
 }
 
 const keys = program.command('keys').description('key-encryption keys');
@@ -139,13 +164,15 @@ function readText(path: string, what: string): string {
   }
 }
 
+/** Runs `body` on the migrator of the configured database; answers that environment. */
 async function withMigrator(
   options: { mayCreate: boolean; announce: boolean }, body: (migrator: Migrator, env: CliEnvironment) => Promise<void>,
-): Promise<void> {
+): Promise<CliEnvironment> {
   const env = databaseEnvironment(options);
   const { knex } = openDatabase({ url: env.databaseUrl });
   try {
     await body(new Migrator(knex, tableNames(env.tablePrefix ?? DEFAULT_TABLE_PREFIX), adapterMigrationsOf(env.hostKind)), env);
+    return env;
   } catch (err) {
     throw asUnavailable(err);
   } finally {

@@ -82,12 +82,13 @@ export async function startServer(config: ServerConfig, log: Pino): Promise<Runn
       },
     })
     : null;
+  const indexing = indexOlderNotes(latchkey, log);
 
   let server: Server;
   try {
     server = await listen(app, config.listen.port, config.listen.host);
   } catch (err) {
-    await mail?.stop();
+    await Promise.all([mail?.stop(), indexing.stop()]);
     await host.close();
     await latchkey.close();
     await knex.destroy();
@@ -106,11 +107,31 @@ export async function startServer(config: ServerConfig, log: Pino): Promise<Runn
       connections.closeFromNowOn();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await Promise.all([drained, mail?.stop()]);
+      await Promise.all([drained, mail?.stop(), indexing.stop()]);
       await served.close();
       await latchkey.close();
       await knex.destroy();
     })(),
+  };
+}
+
+/**
+ * Entries saved before the notes' search index get their terms in the
+ * background, a batch at a time, so an upgraded vault finds them without
+ * anyone running a command; a stop waits for the batch under way only.
+ * A run that fails is logged and tried again at the next start.
+ */
+function indexOlderNotes(latchkey: Latchkey, log: Pino): { stop(): Promise<void> } {
+  const stopping = new AbortController();
+  const run = latchkey.noteIndex.backfill({ signal: stopping.signal }).then(
+    (done) => { if (done > 0) log.info({ entries: done }, 'notes indexed for search'); },
+    (err: unknown) => { log.error({ err: err instanceof Error ? err.message : String(err) }, 'indexing notes for search stopped'); },
+  );
+  return {
+    stop: async () => {
+      stopping.abort();
+      await run;
+    },
   };
 }
 

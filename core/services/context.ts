@@ -13,6 +13,7 @@ import { asUnavailable, type Dialect } from '../store/database.ts';
 import type { TableNames } from '../store/table-names.ts';
 import { oncePerRequest } from './request-scope.ts';
 import { PanelCache } from './panel-cache.ts';
+import { SearchKey } from './search-key.ts';
 
 export const SETTINGS_KEY = 'vault';
 /** The request memo's key for the settings (see request-scope.ts). */
@@ -32,6 +33,8 @@ export interface AuditObserver {
 export class VaultContext {
   readonly audit: AuditLog;
   readonly auditSeal: AuditSeal;
+  /** The notes' blind index key, kept unwrapped once read: one per Latchkey instance. */
+  readonly searchKey: SearchKey;
   /** Set once at start-up (createLatchkey); none in a bare context. */
   observer: AuditObserver | null = null;
   /** The settings and category reach staff panels keep between renders (see panel-cache.ts). */
@@ -48,6 +51,7 @@ export class VaultContext {
   ) {
     this.auditSeal = new AuditSeal(keys);
     this.audit = new AuditLog(tables, dialect, this.auditSeal);
+    this.searchKey = new SearchKey(knex, tables, cipher, () => this.now());
   }
 
   now(): number {

@@ -39,6 +39,8 @@ import { firstReminderAt, reminderPeriod } from './reminder-schedule.ts';
 import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
 import { rowFactColumns, toRowFacts, type RowFactColumns, type RowFacts } from '../store/row-facts.ts';
 import { insertTags, replaceTags, tagsColumn, tagsFrom, whereTagged } from '../store/entry-tags.ts';
+import { deleteNoteTerms, entriesWithNoteTerm, insertNoteTerms, replaceNoteTerms } from '../store/note-terms.ts';
+import { searchedWordPrefix } from '../domain/title-words.ts';
 import { sameTags, tagKey } from '../domain/tags.ts';
 import { requireStrongEnough } from './password-policy.ts';
 import type { CopiedField, CopyField, CurrentTotp } from '../domain/copied-field.ts';
@@ -105,6 +107,7 @@ export class EntryService {
       const now = this.ctx.now();
       const row = await this.sealedRow(data, owner, clientId, settings, now);
       const id = row.id;
+      const noteTerms = await this.ctx.searchKey.termsOf(data.notes);
       const t = this.ctx.tables;
       await this.ctx.knex.transaction(async (trx) => {
         if (owner.kind === 'client' && settings.clientEntryLimit !== null) {
@@ -118,6 +121,7 @@ export class EntryService {
         await trx(t.entries).insert(row);
         if (grants.length > 0) await trx(t.grants).insert(grants.map((g) => grantRow(id, g)));
         await insertTags(trx, t, id, tags);
+        await insertNoteTerms(trx, t, noteTerms.map((term) => ({ entry_id: id, term })));
         await this.ctx.record(trx, actor, {
           action: 'entry.create', entryId: id, clientId,
           details: { name: row.name, grants: grants.length, categoryId: row.category_id, tags },
@@ -167,6 +171,7 @@ export class EntryService {
       const grantCounts = new Map<string, number>();
       const tagsOf = new Map<string, readonly string[]>();
       const fingerprints: Array<Record<string, unknown>> = [];
+      const noteTerms: Array<{ entry_id: string; term: string }> = [];
       for (const [n, c] of checked.entries()) {
         const grantProblems = c.data.grants?.length ? await problemsOf(() => checkGrantees(this.ctx.host, facts, c.clientId, c.data.grants!)) : [];
         const { password } = c.data;
@@ -186,6 +191,7 @@ export class EntryService {
         grants.push(...merged.map((g) => grantRow(row.id, g)));
         grantCounts.set(row.id, merged.length);
         tagsOf.set(row.id, c.data.tags ?? []);
+        for (const term of await this.ctx.searchKey.termsOf(c.data.notes)) noteTerms.push({ entry_id: row.id, term });
         const fingerprint = items[c.index]!.fingerprint;
         if (fingerprint) fingerprints.push({ scope: fingerprint.scope, fingerprint: fingerprint.fingerprint, entry_id: row.id, created_at: now });
         results[c.index] = { ok: true, id: row.id };
@@ -204,6 +210,7 @@ export class EntryService {
         for (let i = 0; i < rows.length; i += 200) await trx(t.entries).insert(rows.slice(i, i + 200));
         for (let i = 0; i < grants.length; i += 1000) await trx(t.grants).insert(grants.slice(i, i + 1000));
         for (const row of rows) await insertTags(trx, t, row.id, tagsOf.get(row.id) ?? []);
+        await insertNoteTerms(trx, t, noteTerms);
         for (let i = 0; i < fingerprints.length; i += 1000) {
           await trx(t.importFingerprints).insert(fingerprints.slice(i, i + 1000))
             // The record's earlier entry was deleted since: the record now names the new one.
@@ -382,6 +389,8 @@ export class EntryService {
 
       const touchesSecrets = data.password !== undefined || data.notes !== undefined || data.totpSecret !== undefined;
       let history: HistoryRow | null = null;
+      // Set only when the notes change: their terms are then written again (if their first line's words changed, or none were yet).
+      let notesChange: { before: string | undefined; after: string | null } | null = null;
       if (touchesSecrets) {
         const dataKey = await this.openKey(row);
         for (const field of Object.keys(SECRET_FIELDS) as SecretField[]) {
@@ -397,6 +406,7 @@ export class EntryService {
           }
           patch[column] = this.seal(dataKey, field, next ?? undefined);
           changed.push(field);
+          if (field === 'notes') notesChange = { before: current?.expose(), after: next };
           if (field === 'password') {
             patch.password_changed_at = next === null ? null : now;
             if (current !== null) {
@@ -420,6 +430,12 @@ export class EntryService {
         if (data.version !== row.version) throw new ConflictError('entry', row.version);
         return shown(row);
       }
+      let noteTerms: string[] | null = null;
+      if (notesChange) {
+        const [before, after] = await Promise.all([this.ctx.searchKey.termsOf(notesChange.before), this.ctx.searchKey.termsOf(notesChange.after)]);
+        if (!row.notes_indexed || !sameTerms(before, after)) noteTerms = after;
+        patch.notes_indexed = true;
+      }
       const passwordChanged = changed.includes('password');
       if (passwordChanged || changed.includes('reminderDays')) {
         const changedAt = patch.password_changed_at !== undefined ? patch.password_changed_at : row.password_changed_at;
@@ -436,6 +452,7 @@ export class EntryService {
           .update({ ...patch, version: data.version + 1, updated_at: now });
         if (count === 0) throw await this.conflict(trx, id);
         if (tagsChange) await replaceTags(trx, t, id, tagsChange);
+        if (noteTerms) await replaceNoteTerms(trx, t, id, noteTerms);
         if (history) {
           await trx(t.history).insert(history);
           await pruneHistory(trx, t.history, id, settings.historyDepth);
@@ -526,6 +543,7 @@ export class EntryService {
         await trx(t.history).where('entry_id', id).delete();
         await trx(t.watchers).where('entry_id', id).delete();
         await trx(t.tags).where('entry_id', id).delete();
+        await deleteNoteTerms(trx, t, [id]);
         await this.ctx.record(trx, actor, {
           action: 'entry.delete', entryId: id, clientId: loaded.row.client_id, details: { name: loaded.row.name },
         });
@@ -622,7 +640,8 @@ export class EntryService {
     const t = this.ctx.tables;
     const statusClientId = facts.kind === 'client' ? facts.clientId : q.clientId;
     if (q.serviceStatus !== undefined && statusClientId === undefined) throw new ValidationError([issue('serviceStatus', 'needsClient')]);
-    const [hiddenServiceIds, categoryIds, servicesInStatus] = await Promise.all([
+    const searchedPrefix = q.search ? searchedWordPrefix(q.search) : null;
+    const [hiddenServiceIds, categoryIds, servicesInStatus, noteTerm] = await Promise.all([
       facts.kind === 'client' && facts.active ? servicesHiddenFromClient(this.ctx.host, facts.clientId, settings) : [],
       // Within a request the panel's category list brings the memberships along (one statement for both).
       currentRequest()
@@ -630,6 +649,7 @@ export class EntryService {
         : memberCategoryIds(this.ctx.knex, facts, settings, t),
       q.serviceStatus === undefined || statusClientId === undefined ? []
         : servicesInStatusOf(this.ctx.host, statusClientId, q.serviceStatus),
+      searchedPrefix === null ? null : this.ctx.searchKey.term(searchedPrefix),
     ]);
     const shown = (row: ListedRow): EntryView => {
       const view = toView(row);
@@ -656,12 +676,20 @@ export class EntryService {
           if (facts.kind === 'client') u.where('e.owner_kind', 'client');
           u.where((url) => url.whereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern]).orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
         };
-        qb.where((s) => s
-          .whereRaw(`e.name LIKE ? ESCAPE '!'`, [pattern])
-          .orWhereRaw(`e.username LIKE ? ESCAPE '!'`, [pattern])
-          .orWhere(byUrl)
-          // The folded key, so that a search finds a tag whatever its case (on MariaDB too, where the key's collation is binary).
-          .orWhereIn('e.id', this.ctx.knex(t.tags).select('entry_id').whereRaw(`tag_key LIKE ? ESCAPE '!'`, [tagKey(pattern)])));
+        // A search of one word of 3 to 20 letters also finds the entries with a word on their notes' first line starting so.
+        // Notes may be hidden from a client, as addresses may: a client never finds staff entries by their notes.
+        const byNotes = (term: string) => (n: Knex.QueryBuilder) => {
+          if (facts.kind === 'client') n.where('e.owner_kind', 'client');
+          n.whereIn('e.id', entriesWithNoteTerm(this.ctx.knex, t, term));
+        };
+        qb.where((s) => {
+          s.whereRaw(`e.name LIKE ? ESCAPE '!'`, [pattern])
+            .orWhereRaw(`e.username LIKE ? ESCAPE '!'`, [pattern])
+            .orWhere(byUrl)
+            // The folded key, so that a search finds a tag whatever its case (on MariaDB too, where the key's collation is binary).
+            .orWhereIn('e.id', this.ctx.knex(t.tags).select('entry_id').whereRaw(`tag_key LIKE ? ESCAPE '!'`, [tagKey(pattern)]));
+          if (noteTerm) s.orWhere(byNotes(noteTerm));
+        });
       }
       visibleEntries(qb, facts, settings, t, { hiddenServiceIds, memberCategoryIds: categoryIds, oneClient: q.clientId !== undefined });
       return qb;
@@ -838,6 +866,8 @@ export class EntryService {
       created_at: now,
       updated_at: now,
       password_changed_at: data.password === undefined ? null : now,
+      // Its terms are written with it (create, createMany).
+      notes_indexed: true,
     };
   }
 
@@ -910,4 +940,9 @@ async function pruneHistory(trx: Knex.Transaction, table: string, entryId: strin
 
 function grantRow(entryId: string, grant: Grant): GrantRow {
   return { entry_id: entryId, principal_kind: grant.kind, principal_id: grant.id, can_edit: grant.canEdit, level: grantLevel(grant) };
+}
+
+/** Whether two entries' notes are found by the same terms (titleWordPrefixes gives them in a stable order). */
+function sameTerms(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((term, i) => term === b[i]);
 }

@@ -15,7 +15,8 @@ export interface KeyCheck {
 }
 
 /**
- * Re-wraps every entry's data key under the active KEK, a batch at a time.
+ * Re-wraps every entry's data key under the active KEK, a batch at a time
+ * (then the second factors' and the notes' search key, which are few).
  * The walk goes forward through the primary key (`id > last ORDER BY id`), so
  * each batch costs the same at the end of the table as at the start, and a
  * batch is written by one statement. A row's `kek_id` says whether it is done:
@@ -31,15 +32,16 @@ export interface KeyCheck {
 export class KeyRotation {
   constructor(private readonly ctx: VaultContext) {}
 
-  /** Data keys still under another KEK: entries', and the sealed seeds of people's second factors. */
+  /** Data keys still under another KEK: entries', the sealed seeds of people's second factors, and the notes' search key. */
   async pending(): Promise<number> {
     return this.ctx.guard(async () => {
       const active = this.ctx.cipher.activeKeyId;
-      const [entries, factors] = await Promise.all([
+      const [entries, factors, searchKey] = await Promise.all([
         this.ctx.knex(this.ctx.tables.entries).whereNot('kek_id', active).count({ n: '*' }).first() as Promise<{ n: number | string }>,
         this.factorsToRewrap(active).count({ n: '*' }).first() as Promise<{ n: number | string }>,
+        this.ctx.searchKey.pendingRewrap(active),
       ]);
-      return Number(entries.n) + Number(factors.n);
+      return Number(entries.n) + Number(factors.n) + searchKey;
     });
   }
 
@@ -55,7 +57,7 @@ export class KeyRotation {
       for (;;) {
         const rows = await this.nextBatch(active, after, batchSize);
         if (rows.length === 0) {
-          done += await this.rewrapFactors(active);
+          done += await this.rewrapFactors(active) + await this.ctx.searchKey.rewrap(active);
           await this.record('key.rotation.finished', { keyId: active, rewrapped: done });
           return done;
         }
@@ -71,9 +73,9 @@ export class KeyRotation {
 
   /**
    * Whether the keyring opens this vault: for each key id the data keys are
-   * wrapped under, one data key is unwrapped. Answers the ids checked and
-   * those that fail (missing from the keyring, or another key under that
-   * name); the reason never carries key material.
+   * wrapped under, one data key is unwrapped, and so is the notes' search key.
+   * Answers the ids checked and those that fail (missing from the keyring, or
+   * another key under that name); the reason never carries key material.
    */
   async check(): Promise<KeyCheck> {
     return this.ctx.guard(async () => {
@@ -89,6 +91,9 @@ export class KeyRotation {
           failing.push({ keyId, reason: err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : 'does not unwrap' });
         }
       }
+      // The notes' search key is wrapped under a KEK too: without it, searches by notes fail.
+      const searchKey = await this.ctx.searchKey.problem();
+      if (searchKey && !failing.some((f) => f.keyId === searchKey.keyId)) failing.push(searchKey);
       return { keyIds: ids, failing };
     });
   }

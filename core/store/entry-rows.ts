@@ -36,6 +36,8 @@ export interface EntryRow {
   created_at: number | string;
   updated_at: number | string;
   password_changed_at: number | string | null;
+  /** Whether the notes' search terms are written: null on entries from before migration 0018 until the backfill reaches them. */
+  notes_indexed?: boolean | number | null;
 }
 
 export interface GrantRow {

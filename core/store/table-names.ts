@@ -36,6 +36,10 @@ export interface TableNames {
   personRoles: string;
   /** Security alerts raised, one per rule, person and window (migration 0013). */
   alerts: string;
+  /** Keyed blind index of the words on entries' notes' first line (migration 0018). */
+  noteTerms: string;
+  /** The blind index's key, wrapped under a KEK (migration 0018). */
+  searchKeys: string;
   migrations: string;
   migrationsLock: string;
 }
@@ -72,6 +76,8 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     sightings: `${prefix}sightings`,
     personRoles: `${prefix}person_roles`,
     alerts: `${prefix}alerts`,
+    noteTerms: `${prefix}note_terms`,
+    searchKeys: `${prefix}search_keys`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

@@ -250,14 +250,17 @@ forEachDatabase('key rotation', (db) => {
     expect(row.kek_id).to.equal('kB');
   });
 
-  it('rewrapAll moves every data key to the new active KEK in batches, leaves field ciphertexts alone, and every entry still reveals', async () => {
+  it('rewrapAll moves every data key (and the notes\' search key) to the new active KEK in batches, leaves field ciphertexts alone, and every entry still reveals', async () => {
     const before = await rows();
     const historyBefore = await vault.raw(vault.tables.history).orderBy('id') as HistoryRow[];
     const rotated = await sibling(keyB, keyA);
-    expect(await rotated.keyRotation.pending()).to.equal(5);
+    // Five entries' data keys and the search key their notes are indexed under.
+    expect(await rotated.keyRotation.pending()).to.equal(6);
     const batches: number[] = [];
-    expect(await rotated.keyRotation.rewrapAll(2, (done) => batches.push(done))).to.equal(5);
+    expect(await rotated.keyRotation.rewrapAll(2, (done) => batches.push(done))).to.equal(6);
     expect(batches).to.deep.equal([2, 4, 5]);
+    const [searchKey] = await vault.raw(vault.tables.searchKeys).select('kek_id') as Array<{ kek_id: string }>;
+    expect(searchKey!.kek_id).to.equal('kB');
     expect(await rotated.keyRotation.pending()).to.equal(0);
 
     const after = await rows();
@@ -282,8 +285,8 @@ forEachDatabase('key rotation', (db) => {
   it('a person\'s sealed TOTP seed is re-wrapped too: after rotation the new KEK alone opens it to check their code', async () => {
     const { seed } = await vault.lk.stepUp.beginTotp(acme);
     const rotated = await sibling(keyB, keyA);
-    expect(await rotated.keyRotation.pending()).to.equal(6);
-    expect(await rotated.keyRotation.rewrapAll(2)).to.equal(6);
+    expect(await rotated.keyRotation.pending()).to.equal(7);
+    expect(await rotated.keyRotation.rewrapAll(2)).to.equal(7);
     expect(await rotated.keyRotation.pending()).to.equal(0);
     const [factor] = await vault.raw(vault.tables.stepUpFactors).select('kek_id') as Array<{ kek_id: string }>;
     expect(factor!.kek_id).to.equal('kB');
@@ -302,8 +305,8 @@ forEachDatabase('key rotation', (db) => {
     const rotated = await sibling(keyB, keyA);
     await rotated.keyRotation.rewrapAll(2);
     expect(await rotationEvents(rotated)).to.deep.equal([
-      ['key.rotation.started', { keyId: 'kB', pending: 5 }],
-      ['key.rotation.finished', { keyId: 'kB', rewrapped: 5 }],
+      ['key.rotation.started', { keyId: 'kB', pending: 6 }],
+      ['key.rotation.finished', { keyId: 'kB', rewrapped: 6 }],
     ]);
     const [started] = await rotated.audit.list({ kind: 'system' }, { action: 'key.rotation.started' });
     expect(started!.actor).to.deep.equal({ kind: 'system', id: null });
@@ -339,21 +342,21 @@ forEachDatabase('key rotation', (db) => {
     const crash = new Error('simulated crash after the first batch');
     const err = await rejection(rotated.keyRotation.rewrapAll(1, () => { throw crash; }));
     expect(err).to.equal(crash);
-    expect(await rotated.keyRotation.pending()).to.equal(4);
+    expect(await rotated.keyRotation.pending()).to.equal(5);
     expect((await rows()).map((r) => r.kek_id).sort()).to.deep.equal(['kA', 'kA', 'kA', 'kA', 'kB']);
     await expectAllReveal(rotated);
 
     const batches: number[] = [];
-    expect(await rotated.keyRotation.rewrapAll(1, (done) => batches.push(done))).to.equal(4);
+    expect(await rotated.keyRotation.rewrapAll(1, (done) => batches.push(done))).to.equal(5);
     expect(batches).to.deep.equal([1, 2, 3, 4]);
     expect(await rotated.keyRotation.pending()).to.equal(0);
     expect(await rotated.keyRotation.rewrapAll(1)).to.equal(0);
     expect((await rows()).every((r) => r.kek_id === 'kB')).to.equal(true);
     await expectAllReveal(await sibling(keyB));
     expect(await rotationEvents(rotated), 'the second run picked up where the first stopped').to.deep.equal([
-      ['key.rotation.started', { keyId: 'kB', pending: 5 }],
-      ['key.rotation.resumed', { keyId: 'kB', pending: 4 }],
-      ['key.rotation.finished', { keyId: 'kB', rewrapped: 4 }],
+      ['key.rotation.started', { keyId: 'kB', pending: 6 }],
+      ['key.rotation.resumed', { keyId: 'kB', pending: 5 }],
+      ['key.rotation.finished', { keyId: 'kB', rewrapped: 5 }],
     ]);
     expect(await rotated.audit.verify()).to.have.property('ok', true);
   });
@@ -361,7 +364,7 @@ forEachDatabase('key rotation', (db) => {
   it('two rotations running at once both finish and every entry ends under the new KEK', async () => {
     const [one, two] = [await sibling(keyB, keyA), await sibling(keyB, keyA)];
     const done = await Promise.all([one.keyRotation.rewrapAll(1), two.keyRotation.rewrapAll(2)]);
-    expect(done[0] + done[1]).to.be.at.least(5);
+    expect(done[0] + done[1]).to.be.at.least(6);
     expect(await one.keyRotation.pending()).to.equal(0);
     await expectAllReveal(await sibling(keyB));
   });
@@ -369,7 +372,7 @@ forEachDatabase('key rotation', (db) => {
   it('rotation without the old KEK fails with DecryptionError and changes nothing', async () => {
     const before = await rows();
     const onlyB = await sibling(keyB);
-    expect(await onlyB.keyRotation.pending()).to.equal(5);
+    expect(await onlyB.keyRotation.pending()).to.equal(6);
     const err = await expectDecryptionError(onlyB.keyRotation.rewrapAll(2));
     expect(err).to.be.instanceOf(DecryptionError);
     expect(await rows()).to.deep.equal(before);

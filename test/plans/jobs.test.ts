@@ -40,6 +40,24 @@ forEachDatabase('query plans: the reminder and mail jobs', (db) => {
     expect(fullScansOf(plans, t.entries)).to.deep.equal([]);
   });
 
+  it('the notes backfill finds the entries still to index, and counts them, through their index, not the whole table', async () => {
+    const t = world.vault.tables;
+    // An upgrade caught half-way: one entry in a hundred not indexed yet.
+    const ids = (await world.vault.raw(t.entries).select('id').orderBy('id') as Array<{ id: string }>).filter((_, i) => i % 100 === 0).map((r) => r.id);
+    await world.vault.raw(t.entries).whereIn('id', ids).update({ notes_indexed: null });
+    let pending = 0;
+    let done = 0;
+    const plans = await plansOf(world.vault.raw, [t.entries], async () => {
+      pending = await world.vault.lk.noteIndex.pending();
+      done = await world.vault.lk.noteIndex.backfill({ batchSize: 20 });
+    });
+    expect([pending, done]).to.deep.equal([ids.length, ids.length]);
+    const reads = plans.filter((p) => /notes_indexed/.test(p.sql));
+    expect(reads.length, 'the count and each batch').to.be.greaterThan(2);
+    for (const plan of reads) expect(plan.accesses.map((a) => a.index), describePlan(plan)).to.deep.equal([`${t.entries}_notes_indexed`]);
+    expect(fullScansOf(plans, t.entries)).to.deep.equal([]);
+  });
+
   it('claiming mail to send and purging sent mail read the outbox by index', async () => {
     const t = world.vault.tables;
     const inbox = new Inbox();

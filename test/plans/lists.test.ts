@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { createHooks, Renderer, type Actor, type Hooks, type HookSurface, type ListEntriesQuery, type SettingsPatch } from '../../core/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { Harness } from '../express/harness.ts';
 import { explain, fullScansOf, plansOf, recordStatements, rowsReadOnMariaDb, type QueryPlan, type Statement } from '../support/query-plan.ts';
 import {
-  adminCategoryId, allowedAdmin, clientCategoryId, clientId, contactId, deviceId, extendedAdmin, juniorAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
+  adminCategoryId, allowedAdmin, clientCategoryId, clientId, contactId, deviceId, extendedAdmin, insertAll, juniorAdmin, manager, seedPlanWorld, serviceId, supportAdmin, system, ticketId,
   type PlanWorld,
 } from './plan-world.ts';
 
@@ -297,6 +298,29 @@ forEachDatabase('query plans: lists and their counts', (db) => {
         });
       }
     }
+
+    // A one-word search also looks up the notes' blind index: from the term to its entries, by the (term, entry_id) index.
+    describe('by a word of the notes\' title line', () => {
+      before(async function () {
+        this.timeout(120_000);
+        const t = world.vault.tables;
+        const client: Actor = { kind: 'client', clientId: clientId(42) };
+        await world.vault.lk.entries.create(client, { name: 'Shop backend', notes: 'Production database of the shop' });
+        await world.vault.lk.entries.create(supportAdmin, { name: 'Shop relay', clientId: clientId(42), notes: 'Production mail relay' });
+        // Every other entry with a few terms of its own, so the index is as full as a real vault's.
+        const ids = await world.vault.raw(t.entries).select('id').orderBy('id') as Array<{ id: string }>;
+        const rows = ids.flatMap(({ id }) => Array.from({ length: 5 }, () => ({ entry_id: id, term: randomBytes(16).toString('hex') })));
+        await insertAll(world.vault.raw, t.noteTerms, rows);
+      });
+
+      it('an admin\'s list of one client searched by a notes word, and its count, read entries and the terms by index', async () => {
+        await expectIndexedList(supportAdmin, { clientId: clientId(42), search: 'produc', limit: 50 }, [world.vault.tables.noteTerms]);
+      });
+
+      it('a client\'s own list searched by a notes word, and its count, read entries and the terms by index', async () => {
+        await expectIndexedList({ kind: 'client', clientId: clientId(42) }, { search: 'produc', limit: 50 }, [world.vault.tables.noteTerms]);
+      });
+    });
 
     it('how many entries each of a client\'s categories holds is one grouped count that reads entries by index', async () => {
       const t = world.vault.tables;

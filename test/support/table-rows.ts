@@ -29,6 +29,8 @@ export async function snapshotTables(vault: Vault): Promise<TableSnapshot> {
     [tables.sightings, ['person', 'kind', 'digest']],
     [tables.personRoles, ['person']],
     [tables.alerts, ['id']],
+    [tables.noteTerms, ['entry_id', 'term']],
+    [tables.searchKeys, ['id']],
   ];
   const snapshot: TableSnapshot = {};
   for (const [table, key] of order) {
@@ -67,7 +69,7 @@ export async function emptyTables(vault: Vault): Promise<void> {
   const { raw, tables } = vault;
   for (const table of [tables.entries, tables.grants, tables.categories, tables.categoryMembers, tables.history,
     tables.audit, tables.settings, tables.outbox, tables.leases, tables.usedTokens, tables.watchers, tables.importFingerprints, tables.importJobs,
-    tables.tags, tables.contactLanguages, tables.sightings, tables.personRoles, tables.alerts]) {
+    tables.tags, tables.contactLanguages, tables.sightings, tables.personRoles, tables.alerts, tables.noteTerms]) {
     await raw(table).delete();
   }
 }

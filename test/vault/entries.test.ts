@@ -75,13 +75,15 @@ forEachDatabase('entries: list and search', (db) => {
     expect((await lk.entries.list(owner, { clientId: 'c-acme', serviceId: 's-acme-vps', deviceId: 'd-fw' })).total).to.equal(0);
   });
 
-  it('searches text in the name, the username, the website URL and the login URL, ignoring case; never in the sealed notes', async () => {
+  it('searches text in the name, the username, the website URL and the login URL, ignoring case; in the sealed notes only the start of a word of their first line', async () => {
     const byName = await lk.entries.create(acme, { name: 'Webmail' });
     const byWebsite = await lk.entries.create(acme, { name: 'Portal', websiteUrl: 'https://mail.acme.test/' });
     const byLogin = await lk.entries.create(acme, { name: 'Admin', loginUrl: 'https://acme.test/MAIL/login' });
     const byUsername = await lk.entries.create(acme, { name: 'Database', username: 'Mailer' });
-    await lk.entries.create(acme, { name: 'Backups', notes: 'mail' });
-    expect(ids((await lk.entries.list(acme, { search: 'mail' })).items)).to.have.members([byName.id, byWebsite.id, byLogin.id, byUsername.id]);
+    const byNotes = await lk.entries.create(acme, { name: 'Relay', notes: 'Mailrelay of the office' });
+    await lk.entries.create(acme, { name: 'Backups', notes: 'nightly\nmail' });
+    await lk.entries.create(acme, { name: 'Printer', notes: 'Hotmail gateway' });
+    expect(ids((await lk.entries.list(acme, { search: 'mail' })).items)).to.have.members([byName.id, byWebsite.id, byLogin.id, byUsername.id, byNotes.id]);
     expect(ids((await lk.entries.list(acme, { search: '  WEBMAIL ' })).items)).to.deep.equal([byName.id]);
   });
 
