@@ -671,10 +671,11 @@ export class EntryService {
       }
       if (q.search) {
         const pattern = containsPattern(q.search);
-        // A client may have the addresses of staff entries hidden: it finds those by name only.
-        const byUrl = (u: Knex.QueryBuilder) => {
+        // A client may have the username and addresses of staff entries hidden: it finds those by name and tags only.
+        const byUsernameOrUrl = (u: Knex.QueryBuilder) => {
           if (facts.kind === 'client') u.where('e.owner_kind', 'client');
-          u.where((url) => url.whereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern]).orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
+          u.where((field) => field.whereRaw(`e.username LIKE ? ESCAPE '!'`, [pattern])
+            .orWhereRaw(`e.website_url LIKE ? ESCAPE '!'`, [pattern]).orWhereRaw(`e.login_url LIKE ? ESCAPE '!'`, [pattern]));
         };
         // A search of one word of 3 to 20 letters also finds the entries with a word on their notes' first line starting so.
         // Notes may be hidden from a client, as addresses may: a client never finds staff entries by their notes.
@@ -684,8 +685,7 @@ export class EntryService {
         };
         qb.where((s) => {
           s.whereRaw(`e.name LIKE ? ESCAPE '!'`, [pattern])
-            .orWhereRaw(`e.username LIKE ? ESCAPE '!'`, [pattern])
-            .orWhere(byUrl)
+            .orWhere(byUsernameOrUrl)
             // The folded key, so that a search finds a tag whatever its case (on MariaDB too, where the key's collation is binary).
             .orWhereIn('e.id', this.ctx.knex(t.tags).select('entry_id').whereRaw(`tag_key LIKE ? ESCAPE '!'`, [tagKey(pattern)]));
           if (noteTerm) s.orWhere(byNotes(noteTerm));

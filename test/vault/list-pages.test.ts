@@ -89,7 +89,7 @@ forEachDatabase('lists: pages, totals, sorts and filters', (db) => {
     expect(linked).to.contain('VPS console').and.to.contain('Showing 1–1 of 1');
     expect(linked).not.to.contain('Box 00');
     expect(await page({ status: 'active' })).to.contain('Service status: needs one client: choose a client too');
-    expect(await page({ client: 'no such id!' })).to.contain('Client id: must be an id of 1 to 64 letters');
+    expect(await page({ client: 'no such id!' })).to.contain('Client: must be an id of 1 to 64 letters');
     expect(await page({ client: 'c-globex' })).to.contain('No access details match your search or filters.');
   });
 

@@ -114,6 +114,19 @@ forEachDatabase('entries: search by the notes\' title line', (db) => {
     expect(await found('mail', owner)).to.deep.equal(['Acme relay', 'Acme shop']);
   });
 
+  it('a client never finds a staff entry by its username or address (they may be hidden from it), but finds its own by theirs', async () => {
+    await lk.settings.update(owner, { clientPrivateEntries: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [] } });
+    await lk.entries.create(owner, {
+      name: 'Acme relay', clientId: 'c-acme', username: 'postmaster', websiteUrl: 'https://relay.example/', grants: [{ kind: 'client', id: 'c-acme' }],
+      clientFieldAccess: { username: 'hidden', password: 'read', urls: 'hidden', notes: 'read', totp: 'read' },
+    });
+    await lk.entries.create(acme, { name: 'Acme shop', username: 'postmaster-shop', websiteUrl: 'https://relay.example/shop' });
+    expect(await found('postmaster', acme)).to.deep.equal(['Acme shop']);
+    expect(await found('relay.example', acme)).to.deep.equal(['Acme shop']);
+    expect(await found('relay', acme), 'by name it is found').to.deep.equal(['Acme relay', 'Acme shop']);
+    expect(await found('postmaster', owner)).to.deep.equal(['Acme relay', 'Acme shop']);
+  });
+
   it('an entry deleted takes its terms with it', async () => {
     const entry = await lk.entries.create(owner, { name: 'Router', notes: 'Production cluster' });
     expect(await terms()).to.have.length.greaterThan(0);
