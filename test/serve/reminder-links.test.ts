@@ -1,8 +1,9 @@
 /**
- * `latchkey reminders run`, as a WHMCS install's cron runs it (a child
- * process configured by the environment, mail to a real SMTP server on
- * loopback): each reminder links to the WHMCS page where the recipient
- * updates the stored password, with the fragment that opens the entry.
+ * `latchkey reminders run` (a child process configured by the environment,
+ * mail to a real SMTP server on loopback) and `latchkey serve` answering
+ * WHMCS's daily cron (mail to clients through the fake WHMCS's SendEmail):
+ * each reminder links to the WHMCS page where the recipient updates the
+ * stored password, with the fragment that opens the entry.
  */
 import { execFile } from 'node:child_process';
 import { expect } from 'chai';
@@ -11,9 +12,13 @@ import { DAY_MS } from '../../core/services/reminder-schedule.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { acme, hostFixture, owner } from '../support/host-fixture.ts';
 import { parseMail, SmtpSink, type ParsedMail } from '../mail/support/smtp-sink.ts';
-import { KEYS, ServeDatabase, WHMCS_ORIGIN } from './support.ts';
+import { signEmbed } from '../express/harness.ts';
+import { WhmcsApi, WhmcsDirectory } from '../../adapters/whmcs/index.ts';
+import { API_IDENTIFIER, API_SECRET, FakeWhmcs } from '../whmcs/fake-whmcs.ts';
+import { EMBED_SECRET, KEYS, ServeDatabase, ServeProcess, WHMCS_ORIGIN, whmcsEnv } from './support.ts';
 
 const LINE = /Update the stored password here once you have changed it: (\S+)/;
+const MONTH_AGO = { now: () => new Date(Date.now() - 31 * DAY_MS) };
 
 forEachDatabase('latchkey reminders run links each reminder to its entry in WHMCS', (testDb) => {
   let db: ServeDatabase;
@@ -24,10 +29,9 @@ forEachDatabase('latchkey reminders run links each reminder to its entry in WHMC
     db = await ServeDatabase.open(testDb);
     smtp = await SmtpSink.start();
     // Entries made 31 days ago with a 30-day reminder are due when the command runs.
-    const monthAgo = Date.now() - 31 * DAY_MS;
     vault = await createLatchkey({
       database: { url: db.directUrl }, keys: Keyring.parse(KEYS, 'test keys'), host: hostFixture(),
-      tablePrefix: db.tablePrefix, migrate: true, clock: { now: () => new Date(monthAgo) },
+      tablePrefix: db.tablePrefix, migrate: true, clock: MONTH_AGO,
     });
     await vault.settings.update(owner, { accessReviewDays: null });
   });
@@ -74,5 +78,44 @@ forEachDatabase('latchkey reminders run links each reminder to its entry in WHMC
     expect(linkIn(mail)).to.equal(`${WHMCS_ORIGIN}/index.php?m=latchkey#lk-entry-${entry.id}`);
     expect(`${mail!.text}${mail!.html}`).to.not.contain('mail-pw');
     expect(linkIn(mailTo('olivia@host.test')[0])).to.equal(`${WHMCS_ORIGIN}/backoffice/addonmodules.php?module=latchkey&view=entries#lk-entry-${loose.id}`);
+  });
+});
+
+forEachDatabase('latchkey serve links the reminders WHMCS\'s daily cron asks for', (testDb) => {
+  let whmcs: FakeWhmcs;
+  let db: ServeDatabase;
+  let serve: ServeProcess | undefined;
+
+  beforeEach(async () => {
+    whmcs = await FakeWhmcs.start();
+    db = await ServeDatabase.open(testDb);
+  });
+  afterEach(async () => {
+    await serve?.kill();
+    await whmcs?.close();
+    await db?.drop();
+  });
+
+  it('a client\'s reminder, sent through WHMCS, links to the addon\'s client area page', async () => {
+    const directory = new WhmcsDirectory(new WhmcsApi({ url: whmcs.url, identifier: API_IDENTIFIER, secret: API_SECRET }));
+    const vault = await createLatchkey({
+      database: { url: db.directUrl }, keys: Keyring.parse(KEYS, 'test keys'), host: directory,
+      tablePrefix: db.tablePrefix, migrate: true, clock: MONTH_AGO,
+    });
+    let entryId: string;
+    try {
+      entryId = (await vault.entries.create({ kind: 'client', clientId: '1' }, { name: 'Shop admin', password: 'shop-pw', reminderDays: 30 })).id;
+    } finally {
+      await vault.close();
+    }
+    let url: string;
+    ({ process: serve, url } = await ServeProcess.start(whmcsEnv(db, whmcs.url)));
+    const token = await signEmbed(EMBED_SECRET, { iss: 'whmcs', aud: 'latchkey', sub: 'system', ctx: { job: 'reminders' } });
+    const res = await fetch(`${url}/latchkey/api/cron/reminders`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status, await res.clone().text()).to.equal(200);
+    const mail = whmcs.mails.find((m) => m.kind === 'client' && m.params.id === '1');
+    // WHMCS takes the HTML part, where `=` is written as an entity.
+    expect(mail?.params.custommessage).to.contain(`<a href="${whmcs.url}/index.php?m&#x3D;latchkey#lk-entry-${entryId}"`);
+    expect(mail?.params.custommessage).to.not.contain('shop-pw');
   });
 });
