@@ -5,7 +5,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import {
   asUnavailable, AuditTrailBrokenError, ConfigurationError, createLatchkey, DatabaseUnavailableError, DEFAULT_TABLE_PREFIX, formatAuditCheckpoint,
   Keyring, LatchkeyError, Migrator, openDatabase, packageFile, parseAuditCheckpoints, redactDatabaseUrl, tableNames,
-  type AuditCheckpoint, type HostDirectory, type Latchkey,
+  type AuditCheckpoint, type EntryLinks, type HostDirectory, type Latchkey,
 } from '../../core/index.ts';
 import { describeDatabase, keyringFor, readEnvironment, requireExistingDatabase, type CliEnvironment } from './environment.ts';
 import { loadHostModule } from './host-module.ts';
@@ -100,14 +100,15 @@ keys.command('rotate')
 
 program.command('reminders').description('rotation reminders and change notifications')
   .command('run')
-  .description("queue due reminders and send the mail outbox once (for the host's daily cron); reads LATCHKEY_SMTP_URL, LATCHKEY_MAIL_FROM and LATCHKEY_HOST_MODULE")
+  .description("queue due reminders and send the mail outbox once (for the host's daily cron); reads LATCHKEY_SMTP_URL, LATCHKEY_MAIL_FROM and LATCHKEY_HOST_MODULE, and WHMCS_URL (WHMCS_ADMIN_PATH) for the link to the entry in each reminder")
   .action(() => withVault(async (lk) => {
     const url = process.env.LATCHKEY_SMTP_URL;
     const from = process.env.LATCHKEY_MAIL_FROM;
     if (!url || !from) throw new LatchkeyError('configuration', 'set LATCHKEY_SMTP_URL (smtp://user:pass@host:587) and LATCHKEY_MAIL_FROM to send mail');
+    const entryLinks = await reminderEntryLinks(readEnvironment().hostKind);
     const mailer = new SmtpMailer({ url, from });
     try {
-      const result = await lk.runMailOnce(mailer);
+      const result = await lk.runMailOnce(mailer, { entryLinks });
       console.log(`reminders queued: ${result.queued}; mail sent: ${result.sent}, failed: ${result.failed} (retried later unless refused for good; see the addon dashboard), dropped: ${result.dropped}`);
       if (result.failed > 0) process.exitCode = 1;
     } finally {
@@ -192,6 +193,20 @@ async function hostDirectory(required: boolean): Promise<HostDirectory> {
     throw new ConfigurationError('this command needs the host\'s directory: set LATCHKEY_HOST_MODULE to a module exporting createHostDirectory()');
   }
   return loadHostModule(modulePath);
+}
+
+/**
+ * Where reminders link to, as `serve` would: WHMCS's pages when WHMCS_URL is
+ * set (WHMCS being serve's default host); none for Zendesk, which has no page
+ * of one entry, nor for a host that names no pages.
+ */
+async function reminderEntryLinks(hostKind: string | undefined): Promise<EntryLinks | undefined> {
+  if (hostKind !== undefined && hostKind !== 'whmcs') return undefined;
+  const { readWhmcsPages } = await import('./server-config.ts');
+  const pages = readWhmcsPages();
+  if (!pages) return undefined;
+  const { whmcsEntryLinks } = await import('../whmcs/index.ts');
+  return whmcsEntryLinks(pages);
 }
 
 /** The version of the installed package, which `latchkey --version` prints. */

@@ -66,7 +66,7 @@ export async function startServer(config: ServerConfig, log: Pino): Promise<Runn
     // Nobody is logged in to this server itself: every user arrives with a token the platform signed.
     identify: () => null,
     embed: host.embed,
-    cron: host.embed && host.mailer ? { mailer: host.mailer } : undefined,
+    cron: host.embed && host.mailer ? { mailer: host.mailer, dispatch: { entryLinks: host.entryLinks } } : undefined,
     frameAncestors: config.frameAncestors,
     logger,
   });
@@ -77,6 +77,7 @@ export async function startServer(config: ServerConfig, log: Pino): Promise<Runn
   const mail = config.mailEveryMinutes > 0 && host.mailer
     ? latchkey.startMail(host.mailer, {
       everyMs: config.mailEveryMinutes * 60_000,
+      entryLinks: host.entryLinks,
       onRound: (outcome) => {
         if (!(outcome instanceof Error)) log.info({ queued: outcome.queued, sent: outcome.sent, failed: outcome.failed }, 'mail round');
       },

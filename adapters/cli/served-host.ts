@@ -1,11 +1,11 @@
 import { hkdfSync } from 'node:crypto';
 import type { Express } from 'express';
 import type { Knex } from 'knex';
-import { openDatabase, type HostDirectory, type Latchkey, type Logger, type Mailer } from '../../core/index.ts';
+import { openDatabase, type EntryLinks, type HostDirectory, type Latchkey, type Logger, type Mailer } from '../../core/index.ts';
 import { hostReadiness, type EmbedOptions, type LatchkeyMount, type ReadinessCheck } from '../express/index.ts';
 import { SmtpMailer } from '../smtp/index.ts';
 import {
-  WhmcsApi, WhmcsApiError, WhmcsDatabaseDirectory, WhmcsDatabaseNames, WhmcsDirectory, WhmcsMailer,
+  WhmcsApi, WhmcsApiError, WhmcsDatabaseDirectory, WhmcsDatabaseNames, WhmcsDirectory, WhmcsMailer, whmcsEntryLinks,
 } from '../whmcs/index.ts';
 import { KnexZendeskMapping, mountZendesk, withZendeskTickets, zendeskInstallation } from '../zendesk/index.ts';
 import { loadHostModule } from './host-module.ts';
@@ -16,6 +16,11 @@ export interface ServedHost {
   readonly directory: HostDirectory;
   /** How reminders leave; null when nothing can send them (Zendesk without SMTP). */
   readonly mailer: Mailer | null;
+  /**
+   * Where the platform shows an entry, for the link in each reminder; none
+   * for Zendesk, which has no page of one entry (its sidebars show a client's).
+   */
+  readonly entryLinks: EntryLinks | undefined;
   /** Signed tokens the platform sends its users and its cron with (WHMCS's module). */
   readonly embed: EmbedOptions | undefined;
   readonly readiness: ReadinessCheck;
@@ -54,6 +59,7 @@ function servedWhmcs(config: ServerConfig, whmcs: WhmcsServerConfig, smtp: SmtpM
   return {
     directory,
     mailer: new WhmcsMailer(api, { fallback: smtp ?? undefined }),
+    entryLinks: whmcsEntryLinks({ url: whmcs.url, adminPath: whmcs.adminPath }),
     embed: whmcs.embed,
     readiness: {
       name: 'whmcs',
@@ -87,6 +93,7 @@ async function servedZendesk(
   return {
     directory: withZendeskTickets(inner, mapping),
     mailer: smtp,
+    entryLinks: undefined,
     embed: undefined,
     readiness: hostReadiness(() => inner.allAdmins(), 'host'),
     mountRoutes: (app, mount, lk) => {

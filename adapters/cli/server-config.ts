@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigurationError, Keyring } from '../../core/index.ts';
+import type { WhmcsPages } from '../whmcs/index.ts';
 import { DEFAULT_DATABASE_URL } from './environment.ts';
 
 /** The platforms `latchkey serve` can stand beside. */
@@ -9,6 +10,8 @@ export type HostKind = typeof HOST_KINDS[number];
 export interface WhmcsServerConfig {
   /** The WHMCS System URL. */
   url: string;
+  /** The admin area's folder under it (WHMCS's `$customadminpath`), for the links in reminder mails. */
+  adminPath: string;
   identifier: string;
   secret: string;
   accessKey: string | undefined;
@@ -92,7 +95,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     const databaseUrl = read('WHMCS_DATABASE_URL') || undefined;
     if (directory === 'database' && !databaseUrl) throw new ConfigurationError('WHMCS_DIRECTORY=database needs WHMCS_DATABASE_URL');
     whmcs = {
-      url: required('WHMCS_URL'),
+      ...whmcsPagesOrThrow(env),
       identifier: required('WHMCS_API_IDENTIFIER'),
       secret: required('WHMCS_API_SECRET'),
       accessKey: read('WHMCS_API_ACCESS_KEY') || undefined,
@@ -105,7 +108,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
         audience: read('LATCHKEY_EMBED_AUDIENCE') || 'latchkey',
       },
     };
-    if (!/^https?:\/\//i.test(whmcs.url)) throw new ConfigurationError('WHMCS_URL must be the http(s) System URL of WHMCS');
   } else {
     zendesk = {
       subdomain: required('ZENDESK_SUBDOMAIN'),
@@ -144,6 +146,27 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     whmcs,
     zendesk,
   };
+}
+
+/**
+ * Where WHMCS's pages are, from WHMCS_URL and WHMCS_ADMIN_PATH (checked), or
+ * null without WHMCS_URL. Reminder mails link to them.
+ */
+export function readWhmcsPages(env: NodeJS.ProcessEnv = process.env): Required<WhmcsPages> | null {
+  const url = env.WHMCS_URL?.trim() ?? '';
+  if (url === '') return null;
+  if (!/^https?:\/\/[^/]/i.test(url)) throw new ConfigurationError('WHMCS_URL must be the http(s) System URL of WHMCS');
+  const adminPath = env.WHMCS_ADMIN_PATH?.trim() || 'admin';
+  if (!/^[A-Za-z0-9_-]+$/.test(adminPath)) {
+    throw new ConfigurationError('WHMCS_ADMIN_PATH must be the name of the admin folder, such as admin (letters, digits, - and _)');
+  }
+  return { url, adminPath };
+}
+
+function whmcsPagesOrThrow(env: NodeJS.ProcessEnv): Required<WhmcsPages> {
+  const pages = readWhmcsPages(env);
+  if (!pages) throw new ConfigurationError('WHMCS_URL is required');
+  return pages;
 }
 
 /**

@@ -9,3 +9,4 @@ export {
 export { WhmcsDirectory, type WhmcsDirectoryOptions, type WhmcsNameSource, type WhmcsCredentialCheck } from './whmcs-directory.ts';
 export { WhmcsDatabaseDirectory, WhmcsDatabaseNames, type WhmcsDatabaseOptions } from './whmcs-database.ts';
 export { WhmcsMailer, WhmcsMailUnsupportedError, smartyLiteral, type WhmcsMailerOptions } from './whmcs-mailer.ts';
+export { whmcsEntryLinks, type WhmcsPages } from './entry-links.ts';

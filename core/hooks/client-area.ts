@@ -11,7 +11,7 @@ import type { RowFacts } from '../store/row-facts.ts';
 import type { ListEntriesQuery } from '../validation/schemas.ts';
 import type { Hook } from './hook-contract.ts';
 import { NameBook } from './name-book.ts';
-import { panelBase, dialogDefaults } from './panel-model.ts';
+import { dialogDefaults, linkFieldsOf, panelBase } from './panel-model.ts';
 import { transferForms } from './transfer-model.ts';
 
 /**
@@ -76,7 +76,9 @@ export function clientAreaHook(lk: Latchkey, renderer: Renderer): Hook {
     const narrowed = isNarrowed(choice);
     const t = renderer.translator(language);
     return renderer.render('hooks/client-area', {
-      ...panelBase(surface, actor, ownCategories, { clientId: client.id }, dialog),
+      // The account links its entries to its own contacts by name; other contacts see no names but their own.
+      ...panelBase(surface, actor, ownCategories, { clientId: client.id }, dialog,
+        isMainAccount && keepsEntries ? linkFieldsOf(client.id, contacts.map((c) => ({ id: c.id, name: c.name })), []) : null),
       client: { id: client.id, name: client.name },
       isMainAccount,
       mayAdd: isMainAccount && keepsEntries,

@@ -38,7 +38,7 @@ export interface PanelBase {
   fieldAccessFields: ReturnType<typeof fieldAccessChoices>;
   /** Seconds a revealed password stays shown; 0 until hidden by hand. */
   revealHideSeconds: number;
-  /** The entry dialog's contact and device fields, on a staff panel about one client; else null. */
+  /** The entry dialog's contact and device fields, on a staff panel about one client or a client's main account; else null. */
   linkFields: LinkFields | null;
 }
 

@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import type { DateFormat, Latchkey, Mailer } from '../../core/index.ts';
+import type { DateFormat, EntryLinks, Latchkey, Mailer } from '../../core/index.ts';
 import { databaseReadiness, healthRoutes, mountLatchkey, type LatchkeyMount } from '../../adapters/express/index.ts';
 
 export interface WhmcsLatchkeyAppOptions {
@@ -14,6 +14,8 @@ export interface WhmcsLatchkeyAppOptions {
   frameAncestors: string[];
   /** How reminders leave when WHMCS's daily cron calls in. */
   mailer: Mailer;
+  /** Where each reminder links to: `whmcsEntryLinks({ url: 'https://billing.example.com' })` (adapters/whmcs). */
+  entryLinks?: EntryLinks;
   /** Express's `trust proxy`, when a reverse proxy terminates https in front of this server. */
   trustProxy?: string | boolean | number;
   /** How WHMCS writes dates: `await new WhmcsDatabaseNames(knex).dateFormat()` reads its Localisation setting. */
@@ -46,7 +48,7 @@ export function createWhmcsLatchkeyApp(options: WhmcsLatchkeyAppOptions): WhmcsL
     // No in-process host here: every user arrives with a token WHMCS signed.
     identify: () => null,
     embed: options.embed,
-    cron: { mailer: options.mailer },
+    cron: { mailer: options.mailer, dispatch: { entryLinks: options.entryLinks } },
     frameAncestors: options.frameAncestors,
     dateFormat: options.dateFormat,
   });

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { adminLogin, clientLogin, requireChromium, shot, startE2E, type E2E } from './support.ts';
+import { sidewaysOverflow } from '../support/chromium.ts';
 
 // In-page callbacks run in Chromium; the project compiles without the DOM lib, so its globals are declared loosely here.
 declare const document: any;
@@ -36,31 +37,6 @@ async function axeViolations(page: Page): Promise<string[]> {
   return violations as string[];
 }
 
-/**
- * How far the page is wider than its window, in px (0 when it fits), and the
- * innermost elements that stick out; and Latchkey's boxes that scroll
- * sideways inside the page (a table in a scrolling box fits the page, yet
- * still scrolls sideways).
- */
-function overflow(page: Page): Promise<{ px: number; culprits: string[]; scrollers: string[] }> {
-  return page.evaluate(() => {
-    const px = Math.max(0, document.documentElement.scrollWidth - window.innerWidth);
-    const out = px === 0 ? [] : [...document.querySelectorAll('body *')]
-      .filter((el: any) => el.getBoundingClientRect().right > window.innerWidth + 1)
-      .filter((el: any, _: number, all: any[]) => !all.some((other: any) => other !== el && el.contains(other)));
-    const scrollers = [...document.querySelectorAll('.lk *')]
-      .filter((el: any) => ['auto', 'scroll'].includes(window.getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1);
-    // Named the same way in both lists; no named function here: the test's compiler would wrap it in a helper the page lacks.
-    const [outNames, scrollerNames] = [out.slice(0, 40), scrollers].map((els: any[]) => els.map((el: any) =>
-      `${el.tagName.toLowerCase()}${typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`));
-    return {
-      px,
-      culprits: [...new Set(outNames)].slice(0, 4) as string[],
-      scrollers: [...new Set(scrollerNames!.map((name: string, i: number) => `${name} (${scrollers[i].scrollWidth - scrollers[i].clientWidth} px)`))] as string[],
-    };
-  });
-}
-
 /** Opens `path` and waits for the page and Latchkey's deferred script. */
 async function open(page: Page, path: string): Promise<void> {
   const response = await page.goto(path, { waitUntil: 'load' });
@@ -71,7 +47,7 @@ async function open(page: Page, path: string): Promise<void> {
 async function check(page: Page, what: string, name: string): Promise<string[]> {
   await shot(page, name);
   const problems = (await axeViolations(page)).map((v) => `${what}: ${v}`);
-  const wider = await overflow(page);
+  const wider = await sidewaysOverflow(page);
   if (wider.px > 0) problems.push(`${what}: ${wider.px} px wider than the window, past it: ${wider.culprits.join(', ')}`);
   for (const scroller of wider.scrollers) problems.push(`${what}: scrolls sideways inside ${scroller}`);
   return problems;

@@ -60,6 +60,13 @@ describe('[sqlite] e2e: a client in the client area', function () {
     await dialog.locator('[name=username]').fill('orders@blueharbourcoffee.example');
     await dialog.locator('[name=password]').fill('Beans-e2e-2024!');
     await dialog.locator('[name=websiteUrl]').fill('https://portal.green-beans.example/');
+    // The account links the entry to one of its own contacts, found by name.
+    const contact = dialog.locator('[data-lk-link-field="contactId"] input');
+    await contact.fill('tom');
+    const option = dialog.locator('[data-lk-link-field="contactId"] [role=option]', { hasText: 'Tom Whitaker' });
+    await option.waitFor({ state: 'visible' });
+    await option.click();
+    expect(await contact.inputValue()).to.equal('Tom Whitaker');
     await shot(page, 'client-add-dialog');
     await clickAndReload(page, dialog.locator('button[type=submit]'));
 
@@ -73,6 +80,7 @@ describe('[sqlite] e2e: a client in the client area', function () {
     const stored = await e2e.host.latchkey.entries.get(OLIVIA, entryId);
     expect(stored.owner).to.deep.equal({ kind: 'client', id: '1' });
     expect(stored.sharedWithAdmin).to.equal(false);
+    expect(stored.links.contactId).to.equal('2');
     expectQuiet(w.watch, 'create');
   });
 
@@ -139,6 +147,8 @@ describe('[sqlite] e2e: a client in the client area', function () {
     expect(await panel.locator('#lk-shared .lk-name').allInnerTexts()).to.include('Coffee supplier portal');
     // A contact who is not the main account adds nothing of the client's own.
     expect(await panel.locator('#lk-owned [data-lk-new]').count()).to.equal(0);
+    // Nor does it pick among the client's contacts: no contact field, no list of their names.
+    expect(await panel.locator('[data-lk-link-fields]').count()).to.equal(0);
     await shot(tom.page, 'client-contact-passwords');
     expectQuiet(tom.watch, 'contact');
     // In restricted mode Billing still sees nothing of it.

@@ -98,4 +98,16 @@ forEachDatabase('HTTP: finding clients for a picker', (db) => {
     expect(refused.status).to.equal(403);
     expect(refused.text).not.to.contain('Dev Acme');
   });
+
+  it("a client's main account finds its own contacts by name, never another client's; its other contacts find none", async () => {
+    const own = await h.browser(acme).api('GET', '/clients/c-acme/contacts?search=dev');
+    expect(own.status, own.text).to.equal(200);
+    expect(own.json()).to.deep.equal({ items: [{ id: 'k-acme-dev', name: 'Dev Acme', detail: 'dev@acme.test' }], more: false });
+    const other = await h.browser(acme).api('GET', '/clients/c-globex/contacts?search=ops');
+    expect(other.status).to.equal(403);
+    expect(other.text).not.to.contain('Ops Globex');
+    const contact = await h.browser(acmeDev).api('GET', '/clients/c-acme/contacts?search=acme');
+    expect(contact.status).to.equal(403);
+    expect(contact.text).not.to.contain('Ann Acme');
+  });
 });

@@ -47,6 +47,15 @@ describe('the configuration of latchkey serve', () => {
     expect(failure({ ...GOOD, LATCHKEY_KEYS: '' })).to.match(/^no encryption key configured/);
   });
 
+  it('takes WHMCS_URL as an http(s) address and WHMCS_ADMIN_PATH as one folder name, for the links in reminders', () => {
+    expect(readServerConfig(GOOD).whmcs).to.include({ url: 'https://billing.example.com', adminPath: 'admin' });
+    expect(readServerConfig({ ...GOOD, WHMCS_ADMIN_PATH: 'staff_area-2' }).whmcs?.adminPath).to.equal('staff_area-2');
+    expect(failure({ ...GOOD, WHMCS_URL: 'javascript:alert(1)' })).to.equal('WHMCS_URL must be the http(s) System URL of WHMCS');
+    for (const bad of ['admin/../x', 'a b', 'https://evil.example']) {
+      expect(failure({ ...GOOD, WHMCS_ADMIN_PATH: bad }), bad).to.match(/^WHMCS_ADMIN_PATH must be the name of the admin folder/);
+    }
+  });
+
   it('takes a frame ancestor only as an exact https origin', () => {
     for (const good of ['https://billing.example.com', 'https://billing.example.com:8443', 'https://xn--bcher-kva.example']) {
       expect(frameAncestorProblem(good), good).to.equal(null);

@@ -50,3 +50,30 @@ export async function eventually(page: Page, check: () => Promise<void>, timeout
     }
   }
 }
+
+/**
+ * How far the page is wider than its window, in px (0 when it fits), and the
+ * innermost elements that stick out; and Latchkey's boxes that scroll
+ * sideways inside the page (a table in a scrolling box fits the page, yet
+ * still scrolls sideways).
+ */
+export function sidewaysOverflow(page: Page): Promise<{ px: number; culprits: string[]; scrollers: string[] }> {
+  return page.evaluate(() => {
+    const document = (globalThis as any).document;
+    const window = (globalThis as any).window;
+    const px = Math.max(0, document.documentElement.scrollWidth - window.innerWidth);
+    const out = px === 0 ? [] : [...document.querySelectorAll('body *')]
+      .filter((el: any) => el.getBoundingClientRect().right > window.innerWidth + 1)
+      .filter((el: any, _: number, all: any[]) => !all.some((other: any) => other !== el && el.contains(other)));
+    const scrollers = [...document.querySelectorAll('.lk *')]
+      .filter((el: any) => ['auto', 'scroll'].includes(window.getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1);
+    // Named the same way in both lists; no named function here: the test's compiler would wrap it in a helper the page lacks.
+    const [outNames, scrollerNames] = [out.slice(0, 40), scrollers].map((els: any[]) => els.map((el: any) =>
+      `${el.tagName.toLowerCase()}${typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`));
+    return {
+      px,
+      culprits: [...new Set(outNames)].slice(0, 4) as string[],
+      scrollers: [...new Set(scrollerNames!.map((name: string, i: number) => `${name} (${scrollers[i].scrollWidth - scrollers[i].clientWidth} px)`))] as string[],
+    };
+  });
+}

@@ -39,6 +39,7 @@ const iframeHeight = (page: Page) => page.locator('iframe.latchkey-frame').evalu
 forEachDatabase('WHMCS: a framed panel sizes its iframe to its content', (db) => {
   let browser: Browser;
   let hosts: SameHosts;
+  let linkedId: string;
 
   before(async function () {
     requireChromium(this);
@@ -48,9 +49,10 @@ forEachDatabase('WHMCS: a framed panel sizes its iframe to its content', (db) =>
     await hosts.seed();
     // Initech keeps many entries of its own; Globex has one, and one service.
     for (let i = 1; i <= MANY; i += 1) {
-      await hosts.vault.lk.entries.create({ kind: 'client', clientId: ID.initech }, {
+      const entry = await hosts.vault.lk.entries.create({ kind: 'client', clientId: ID.initech }, {
         name: `Initech system ${String(i).padStart(2, '0')}`, username: `user${i}`, password: `initech-pw-${i}`,
       });
+      if (i === MANY - 2) linkedId = entry.id;
     }
   });
   afterEach(async () => hosts?.closeContexts());
@@ -165,6 +167,20 @@ forEachDatabase('WHMCS: a framed panel sizes its iframe to its content', (db) =>
     expect(tall).to.be.greaterThan(CONFIGURED * 2);
     expect(short).to.be.lessThan(CONFIGURED);
     expectQuiet(watch, 'two panels');
+  });
+
+  it("a reminder's link marks its entry in the framed panel: the module hands the page's #lk-entry-<id> to the frame", async () => {
+    const html = await hosts.whmcsHookHtml('AdminAreaClientSummaryPage', { userid: Number(ID.initech) }, ID.sam);
+    const page = hosts.whmcsPage('WHMCS admin', `<h1>Client Profile</h1><div style="width:960px">${html}</div>`);
+    const visit = await hosts.whmcs(`${page}#lk-entry-${linkedId}`, 'clientSummary');
+    const frame = frameOf(visit);
+    await frame.locator(`[data-lk-row="${linkedId}"].lk-target`).waitFor();
+    expect(await frame.locator('.lk-target').count()).to.equal(1);
+    // The page without the fragment marks nothing.
+    const plain = await summary(ID.initech);
+    await fitted(plain.page);
+    expect(await frameOf(plain).locator('.lk-target').count()).to.equal(0);
+    expectQuiet(visit.watch, 'linked entry');
   });
 
   it('an admin in the demo host (not framed) posts nothing', async () => {

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Frame, Page } from 'playwright-core';
-import { SCREENSHOT_DIR, waitForFrame } from '../support/chromium.ts';
+import { SCREENSHOT_DIR, sidewaysOverflow, waitForFrame } from '../support/chromium.ts';
 import { zendeskBrowserSuite } from './browser-suite.ts';
 import { forEachDatabase, type TestDatabase } from '../support/databases.ts';
 import { ACME_ENTRY, BASE, GLOBEX_ENTRY, ticketZaf, ZD, ZENDESK_BASE } from './support.ts';
@@ -152,6 +152,16 @@ function linksBrowserSuite(db: TestDatabase): void {
     expect(await linked.innerText()).to.contain('Sam Support').and.to.contain('Stranger, now in support');
     await page.screenshot({ path: join(SCREENSHOT_DIR, `zendesk-links-${db.name}.png`), fullPage: true });
     expect((await z.host.mapping.find('agent', [ZD.strangerAgent])).get(ZD.strangerAgent)?.latchkeyId).to.equal('a-sam');
+
+    // On a phone each link is a card, its cells after their column's names, and nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      expect(await sidewaysOverflow(page)).to.deep.equal({ px: 0, culprits: [], scrollers: [] });
+      expect(await linked.locator('td[data-lk-label]').first().evaluate((td) => (globalThis as any).getComputedStyle(td).display as string)).to.equal('block');
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `zendesk-links-phone-${db.name}.png`), fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1100, height: 900 });
+    }
 
     const visit = await sidebarFor(ZD.strangerAgent);
     expect(visit.entryStatus).to.equal(303);

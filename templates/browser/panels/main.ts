@@ -13,7 +13,7 @@ import { focusScrollingRegions } from './scroll-regions.ts';
 import { onTransferChange, onTransferClick, onTransferSubmit } from './transfer.ts';
 import { askForVerification } from './step-up-dialog.ts';
 import { configOf } from './panel-config.ts';
-import { openLinkedEntry } from './linked-entry.ts';
+import { openEntryTheParentNames, openLinkedEntry } from './linked-entry.ts';
 import { onTagKey } from './tag-input.ts';
 import { PICK_EVENT } from './search-picker.ts';
 import { onPanelPick, onPickedClick } from './pick-actions.ts';
@@ -38,6 +38,7 @@ if (!window.__latchkeyLoaded) {
   document.addEventListener('click', onPickedClick);
   onVerificationRequired(askForVerification);
   openLinkedEntry();
+  openEntryTheParentNames();
 }
 reportFrameHeight();
 focusScrollingRegions();

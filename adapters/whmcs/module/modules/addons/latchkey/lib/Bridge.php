@@ -202,6 +202,11 @@ final class Bridge
      * that come from this frame's own window, and keeps the height between
      * MIN_AUTO_HEIGHT and MAX_FRAME_HEIGHT. Where a Content-Security-Policy
      * forbids inline scripts, the frame keeps its configured height.
+     *
+     * A reminder mail links to this page with `#lk-entry-<id>`, which the
+     * frame cannot read: once the frame has spoken (its panel is listening
+     * then), the listener passes that id on to it, to Latchkey's origin only,
+     * as `{type: 'latchkey:open-entry', id}`, and the panel opens the entry.
      */
     private static function autoHeightScript($id, $origin)
     {
@@ -218,6 +223,11 @@ final class Bridge
             . 'var data = event.data;'
             . 'if (event.origin !== origin || event.source !== frame.contentWindow) { return; }'
             . 'if (!data || typeof data !== "object" || data.type !== "latchkey:height") { return; }'
+            . 'var linked = /^#lk-entry-([A-Za-z0-9-]{1,64})$/.exec(window.location.hash);'
+            . 'if (linked && !frame.latchkeyEntrySent) {'
+            . 'frame.latchkeyEntrySent = true;'
+            . 'event.source.postMessage({ type: "latchkey:open-entry", id: linked[1] }, origin);'
+            . '}'
             . 'var height = Math.ceil(Number(data.height));'
             . 'if (!isFinite(height)) { return; }'
             . 'frame.style.height = Math.max(' . self::MIN_AUTO_HEIGHT . ', Math.min(' . self::MAX_FRAME_HEIGHT . ', height)) + "px";'
