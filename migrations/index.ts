@@ -17,6 +17,7 @@ import * as visibilityLevels from './0015_visibility_levels.ts';
 import * as listSearch from './0016_list_search.ts';
 import * as auditFilters from './0017_audit_filters.ts';
 import * as noteTerms from './0018_note_terms.ts';
+import * as categorySort from './0019_category_sort.ts';
 
 export interface Migration {
   name: string;
@@ -43,4 +44,5 @@ export const migrations: readonly Migration[] = [
   { name: '0016_list_search', ...listSearch },
   { name: '0017_audit_filters', ...auditFilters },
   { name: '0018_note_terms', ...noteTerms },
+  { name: '0019_category_sort', ...categorySort },
 ];

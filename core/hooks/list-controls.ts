@@ -19,7 +19,11 @@ const SORT_CHOICES: ReadonlyArray<{ sort: EntrySort; direction: 'asc' | 'desc' }
   { sort: 'username', direction: 'asc' }, { sort: 'username', direction: 'desc' },
   { sort: 'updatedAt', direction: 'desc' }, { sort: 'updatedAt', direction: 'asc' },
   { sort: 'passwordChangedAt', direction: 'asc' }, { sort: 'passwordChangedAt', direction: 'desc' },
+  { sort: 'category', direction: 'asc' }, { sort: 'category', direction: 'desc' },
 ];
+
+/** The columns whose header sorts the list. */
+type SortedColumn = 'name' | 'username' | 'category';
 
 /** The parameters of a list's form, each named `<prefix><Key>` so that a host page's own query stays apart. */
 const KEYS = ['search', 'sort', 'client', 'category', 'owner', 'due', 'status', 'offset'] as const;
@@ -124,7 +128,7 @@ export interface ListControls {
   /** The addon list's tag field, which rides in the same form. */
   tag: { value: string; problem: string | null } | null;
   /** Column headers that sort: where each leads, and how the list is sorted by it now (aria-sort). */
-  columns: Record<'name' | 'username', { href: string; ariaSort: 'ascending' | 'descending' | 'none' }>;
+  columns: Record<SortedColumn, { href: string; ariaSort: 'ascending' | 'descending' | 'none' }>;
   narrowed: boolean;
   clearHref: string;
   /** Ids unique on the page. */
@@ -165,6 +169,7 @@ export function listControls(
     columns: {
       name: columnSort(pageUrl, names, choice, 'name'),
       username: columnSort(pageUrl, names, choice, 'username'),
+      category: columnSort(pageUrl, names, choice, 'category'),
     },
     narrowed: isNarrowed(choice) || (offer.tag?.value ?? '') !== '',
     clearHref: withQuery(pageUrl, Object.fromEntries([...new URLSearchParams(query)].filter(([name]) => own(name)).map(([name]) => [name, '']))),
@@ -226,7 +231,7 @@ export function problemText(
 }
 
 /** A column header's link: sorts by the column, the other way round when it already does; back to the first page. */
-function columnSort(pageUrl: string, names: Record<Key, string>, choice: ListChoice, sort: 'name' | 'username'): ListControls['columns']['name'] {
+function columnSort(pageUrl: string, names: Record<Key, string>, choice: ListChoice, sort: SortedColumn): ListControls['columns']['name'] {
   const current = choice.sort === sort;
   const direction = current && choice.direction === 'asc' ? 'desc' : 'asc';
   return {

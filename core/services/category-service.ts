@@ -128,6 +128,8 @@ export class CategoryService {
         // Nothing to change (no field, or each as it is): nothing is written, and there is no event to audit.
         if (!renamed && (!wanted || sameMembers(wanted, storedMembers))) return;
         await trx(t.categories).where('id', id).update({ ...(renamed ? { name: data.name } : {}), updated_at: now });
+        // Its entries carry its name for the sort by category (migration 0019).
+        if (renamed) await trx(t.entries).where('category_id', id).update({ category_name: data.name });
         await movePanelStamp(trx, t, now);
         next = { ...stored, ...(renamed ? { name: data.name! } : {}), updated_at: now };
         if (wanted) {
@@ -157,7 +159,7 @@ export class CategoryService {
         const now = this.ctx.now();
         await this.ctx.audit.lock(trx, now);
         await movePanelStamp(trx, t, now);
-        await trx(t.entries).where('category_id', id).update({ category_id: null });
+        await trx(t.entries).where('category_id', id).update({ category_id: null, category_name: null });
         await trx(t.categoryMembers).where('category_id', id).delete();
         await trx(t.categories).where('id', id).delete();
         await this.ctx.record(trx, actor, {

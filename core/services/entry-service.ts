@@ -38,6 +38,7 @@ import { isServiceEntryId, type ServiceCredentials } from './service-credentials
 import { firstReminderAt, reminderPeriod } from './reminder-schedule.ts';
 import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
 import { rowFactColumns, toRowFacts, type RowFactColumns, type RowFacts } from '../store/row-facts.ts';
+import { categoryNameOf, categoryNamesOf } from '../store/category-names.ts';
 import { insertTags, replaceTags, tagsColumn, tagsFrom, whereTagged } from '../store/entry-tags.ts';
 import { deleteNoteTerms, entriesWithNoteTerm, insertNoteTerms, replaceNoteTerms } from '../store/note-terms.ts';
 import { searchedWordPrefix } from '../domain/title-words.ts';
@@ -53,6 +54,7 @@ const PAGE_STAMP = 'lk_panel_stamp';
 
 const SORT_COLUMNS: Record<EntrySort, string> = {
   name: 'e.name', username: 'e.username', updatedAt: 'e.updated_at', passwordChangedAt: 'e.password_changed_at',
+  category: 'e.category_name',
 };
 const SECRET_FIELDS = { password: 'password_ct', notes: 'notes_ct', totpSecret: 'totp_ct' } as const;
 const FIELD_NAMES = { password: 'password', notes: 'notes', totpSecret: 'totp' } as const;
@@ -110,15 +112,17 @@ export class EntryService {
       const noteTerms = await this.ctx.searchKey.termsOf(data.notes);
       const t = this.ctx.tables;
       await this.ctx.knex.transaction(async (trx) => {
-        if (owner.kind === 'client' && settings.clientEntryLimit !== null) {
-          // Serialise with every other write first (each appends to the audit chain), so that
-          // concurrent creates cannot all count below the limit and all insert. Nothing in this
-          // transaction reads before the lock, so the count's snapshot (MySQL) starts after it.
-          await this.ctx.audit.lock(trx, now);
+        const limit = owner.kind === 'client' ? settings.clientEntryLimit : null;
+        // Serialise with every other write first (each appends to the audit chain), so that
+        // concurrent creates cannot all count below the limit and all insert, and a rename of the
+        // category cannot pass between reading its name and filing the entry. Nothing in this
+        // transaction reads before the lock, so its snapshot (MySQL) starts after it.
+        if (limit !== null || row.category_id !== null) await this.ctx.audit.lock(trx, now);
+        if (limit !== null) {
           const owned = await countOwned(trx, t.entries, owner.id);
-          if (owned >= settings.clientEntryLimit) throw new LimitExceededError('entry', settings.clientEntryLimit);
+          if (owned >= limit) throw new LimitExceededError('entry', limit);
         }
-        await trx(t.entries).insert(row);
+        await trx(t.entries).insert({ ...row, category_name: await categoryNameOf(trx, t, row.category_id) });
         if (grants.length > 0) await trx(t.grants).insert(grants.map((g) => grantRow(id, g)));
         await insertTags(trx, t, id, tags);
         await insertNoteTerms(trx, t, noteTerms.map((term) => ({ entry_id: id, term })));
@@ -206,8 +210,10 @@ export class EntryService {
           const owned = await countOwned(trx, t.entries, owner.id);
           if (owned + rows.length > settings.clientEntryLimit) throw new LimitExceededError('entry', settings.clientEntryLimit);
         }
-        // Rows of 27 columns: 200 a statement stays far below MySQL's 65,535 placeholders.
-        for (let i = 0; i < rows.length; i += 200) await trx(t.entries).insert(rows.slice(i, i + 200));
+        const names = await categoryNamesOf(trx, t, rows.map((row) => row.category_id));
+        const filed = rows.map((row) => ({ ...row, category_name: row.category_id === null ? null : names.get(row.category_id) ?? null }));
+        // Rows of 28 columns: 200 a statement stays far below MySQL's 65,535 placeholders.
+        for (let i = 0; i < filed.length; i += 200) await trx(t.entries).insert(filed.slice(i, i + 200));
         for (let i = 0; i < grants.length; i += 1000) await trx(t.grants).insert(grants.slice(i, i + 1000));
         for (const row of rows) await insertTags(trx, t, row.id, tagsOf.get(row.id) ?? []);
         await insertNoteTerms(trx, t, noteTerms);
@@ -446,10 +452,14 @@ export class EntryService {
       }
       const t = this.ctx.tables;
       const next: EntryRow = { ...row, ...patch, version: row.version + 1, updated_at: now };
+      const refiled = patch.category_id !== undefined;
       await this.ctx.knex.transaction(async (trx) => {
+        // The new category's name under the chain's lock, as `create` reads it.
+        if (refiled) await this.ctx.audit.lock(trx, now);
+        const filed = refiled ? { category_name: await categoryNameOf(trx, t, patch.category_id ?? null) } : {};
         const count = await trx(t.entries)
           .where({ id, version: data.version })
-          .update({ ...patch, version: data.version + 1, updated_at: now });
+          .update({ ...patch, ...filed, version: data.version + 1, updated_at: now });
         if (count === 0) throw await this.conflict(trx, id);
         if (tagsChange) await replaceTags(trx, t, id, tagsChange);
         if (noteTerms) await replaceNoteTerms(trx, t, id, noteTerms);
@@ -848,6 +858,8 @@ export class EntryService {
       device_id: data.deviceId ?? null,
       ticket_id: data.ticketId ?? null,
       category_id: data.categoryId ?? null,
+      // Read with the lock where the row is written (create, createMany).
+      category_name: null,
       shared_with_admin: owner.kind === 'client' && data.sharedWithAdmin,
       is_private: owner.kind === 'admin' && data.private,
       reminder_days: data.reminderDays ?? null,

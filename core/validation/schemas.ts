@@ -160,7 +160,7 @@ export const copyFieldSchema = z.strictObject({
 export type CopyFieldInput = z.input<typeof copyFieldSchema>;
 
 /** The columns a list of entries can be sorted by; each has an index that keeps a page's read short. */
-export const ENTRY_SORTS = ['name', 'username', 'updatedAt', 'passwordChangedAt'] as const;
+export const ENTRY_SORTS = ['name', 'username', 'updatedAt', 'passwordChangedAt', 'category'] as const;
 export type EntrySort = (typeof ENTRY_SORTS)[number];
 /** A restore names the version it was decided on, as an update does. */
 export const restoreEntrySchema = z.strictObject({

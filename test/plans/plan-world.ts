@@ -95,7 +95,7 @@ export async function seedPlanWorld(db: TestDatabase): Promise<PlanWorld> {
   const row = (i: number, fields: Partial<EntryRow>): EntryRow => ({
     ...envelope,
     id: newId(now - 1_000_000 + entries.length), name: `entry ${entries.length}`, website_url: null, login_url: null,
-    service_id: null, contact_id: null, device_id: null, ticket_id: null, category_id: null,
+    service_id: null, contact_id: null, device_id: null, ticket_id: null, category_id: null, category_name: null,
     shared_with_admin: false, is_private: false, reminder_days: 90, notify_on_change: false,
     // Most passwords are due in the coming months; one entry in a hundred is overdue.
     next_reminder_at: i % 100 === 0 ? now - 86_400_000 : now + (i % 90 + 1) * 86_400_000,
@@ -107,6 +107,8 @@ export async function seedPlanWorld(db: TestDatabase): Promise<PlanWorld> {
     for (let n = 0; n < ENTRIES_PER_CLIENT; n++) {
       const k = entries.length;
       const team = n >= ENTRIES_PER_CLIENT - 3;
+      // Few entries are filed: the optimizer then guesses a category holds a third of the table.
+      const categoryId = i === 42 && n % 5 === 1 ? clientCategoryId(i, 0) : i % 20 === 0 && n === 4 ? adminCategoryId(2) : null;
       const entry = row(k, {
         name: `${['mail', 'ftp', 'db', 'panel', 'dns', 'ssh'][n % 6]}.client${pad(i)}.test ${n}`,
         username: `user${n}`, website_url: `https://client${pad(i)}.test/`,
@@ -115,8 +117,8 @@ export async function seedPlanWorld(db: TestDatabase): Promise<PlanWorld> {
         ticket_id: n === 5 ? ticketId(i, 0) : null,
         contact_id: n % 7 === 0 ? contactId(i, 1) : null,
         device_id: n % 5 === 3 ? deviceId(i, n % 2) : null,
-        // Few entries are filed: the optimizer then guesses a category holds a third of the table.
-        category_id: i === 42 && n % 5 === 1 ? clientCategoryId(i, 0) : i % 20 === 0 && n === 4 ? adminCategoryId(2) : null,
+        category_id: categoryId,
+        category_name: categoryId === null ? null : categoryId === adminCategoryId(2) ? 'Team 2' : `Servers ${pad(i)}`,
         shared_with_admin: !team && n % 2 === 0,
         is_private: team && n % 2 === 0,
       });
