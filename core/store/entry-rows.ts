@@ -19,8 +19,8 @@ export interface EntryRow {
   device_id: string | null;
   ticket_id: string | null;
   category_id: string | null;
-  /** The category's name, for the sort by category: null when uncategorised. */
-  category_name: string | null;
+  /** The category's name, for the sort by category (migration 0019): null when uncategorised. */
+  category_name?: string | null;
   shared_with_admin: boolean | number;
   is_private: boolean | number;
   reminder_days: number | null;

@@ -257,6 +257,8 @@ forEachDatabase('query plans: lists and their counts', (db) => {
       ['sorted by username, last first', { sort: 'username', direction: 'desc' }],
       ['sorted by last change', { sort: 'updatedAt', direction: 'desc' }],
       ['sorted by password age', { sort: 'passwordChangedAt' }],
+      ['sorted by category', { sort: 'category' }],
+      ['sorted by category, last first', { sort: 'category', direction: 'desc' }],
       ['searched by username', { search: 'user1' }],
       ['overdue for rotation', { rotation: 'overdue' }],
       ['linked to a suspended service', { serviceStatus: 'suspended' }],
@@ -274,23 +276,31 @@ forEachDatabase('query plans: lists and their counts', (db) => {
       await expectIndexedList(client, { ownerKind: 'admin', sort: 'updatedAt', direction: 'desc', limit: 50 });
     });
 
+    it('a main account\'s and a contact\'s lists sorted by category, either way, read entries by index', async () => {
+      for (const direction of ['asc', 'desc'] as const) {
+        await expectIndexedList({ kind: 'client', clientId: clientId(42) }, { sort: 'category', direction, limit: 50 });
+        await expectIndexedList({ kind: 'client', clientId: clientId(42), contactId: contactId(42, 1) }, { sort: 'category', direction, limit: 50 });
+      }
+    });
+
     it('a contact\'s list overdue for rotation reads entries by index', async () => {
       await expectIndexedList({ kind: 'client', clientId: clientId(42), contactId: contactId(42, 2) }, { rotation: 'overdue', limit: 50 });
     });
 
-    it('a restricted admin who is not allowed lists what was shared with them by username, by index', async () => {
+    it('a restricted admin who is not allowed lists what was shared with them by username and by category, by index', async () => {
       await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: [] });
       await expectIndexedList(juniorAdmin, { sort: 'username', limit: 25 });
+      await expectIndexedList(juniorAdmin, { sort: 'category', direction: 'desc', limit: 25 });
       await configure({ adminAccessMode: 'full' });
     });
 
-    for (const sort of ['username', 'updatedAt', 'passwordChangedAt'] as const) {
+    for (const sort of ['username', 'updatedAt', 'passwordChangedAt', 'category'] as const) {
       for (const direction of ['asc', 'desc'] as const) {
         it(`an extended admin's whole-vault page by ${sort} (${direction}) is read off its index in list order, with no sort`, async () => {
           await configure({ adminAccessMode: 'restricted', allowedAdminIds: [], extendedAdminRoleIds: ['r-ext'] });
           const { plans } = await listPlans(extendedAdmin, { sort, direction, offset: 0, limit: 25 });
           const page = plans.find((p) => !isCount(p))!;
-          const index = { username: 'username', updatedAt: 'updated', passwordChangedAt: 'password_changed' }[sort];
+          const index = { username: 'username', updatedAt: 'updated', passwordChangedAt: 'password_changed', category: 'category_name' }[sort];
           const reads = page.accesses.filter((a) => a.table === world.vault.tables.entries);
           expect(reads.map((a) => a.index), page.lines.join(' | ')).to.deep.equal([`${world.vault.tables.entries}_${index}`]);
           expect(page.sorts, page.lines.join(' | ')).to.equal(false);

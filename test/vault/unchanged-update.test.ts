@@ -135,7 +135,7 @@ forEachDatabase('entries: an update changes only what it really changes', (db) =
     ['notes', 'PIN for the till: 0815', ['notes_ct']],
     ['reminderDays', 30, ['next_reminder_at', 'reminder_days']],
     ['ticketId', null, ['ticket_id']],
-    ['categoryId', null, ['category_id']],
+    ['categoryId', null, ['category_id', 'category_name']],
   ];
   for (const [field, value, columns] of oneChange) {
     it(`changing ${field} among unchanged values changes only ${columns.join(' and ')} (with version and time), and audits only ${field}`, async () => {
