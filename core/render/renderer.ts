@@ -20,6 +20,20 @@ const COMPILE_OPTIONS: CompileOptions = { strict: false, preventIndent: true, kn
 /** `{{name}}` or `{{name, number}}`: what the renderer fills in itself, as i18next would. */
 const PLACEHOLDER = /\{\{\s*(\w+)\s*(?:,\s*(number)\s*)?\}\}/g;
 
+/** A string's text between placeholders, or a placeholder (`{{name}}`, `{{name, number}}`). */
+type Part = string | { name: string; number: boolean };
+
+interface KeptStrings {
+  plain: Map<string, string>;
+  templates: Map<string, Part[] | null>;
+}
+
+/** Whether a helper's hash has any parameter (without building the array of its keys). */
+function hasAny(hash: Record<string, unknown>): boolean {
+  for (const _ in hash) return true;
+  return false;
+}
+
 export interface RenderOptions {
   language: Language;
   /** i18next namespace for `{{t}}` (default `latchkey`). */
@@ -39,7 +53,7 @@ export class Renderer {
   readonly #sources = new Map<string, Handlebars.TemplateDelegate>();
   readonly #i18n = i18next.createInstance();
   readonly #translators = new Map<string, TFunction>();
-  readonly #plain = new Map<string, Map<string, string>>();
+  readonly #kept = new Map<string, KeptStrings>();
   readonly #dateFormat: DateFormat;
 
   /** `dateFormat`: how the host writes dates (`{{date}}`); by default each language's own way, in UTC. */
@@ -98,19 +112,22 @@ export class Renderer {
   #run(template: Handlebars.TemplateDelegate, model: object, options: RenderOptions): string {
     const namespace = options.namespace ?? 'latchkey';
     return template(model, {
-      data: { t: this.translator(options.language, namespace), language: options.language, namespace, plain: this.#plainStrings(options.language, namespace) },
+      data: { t: this.translator(options.language, namespace), language: options.language, namespace, ...this.#keptStrings(options.language, namespace) },
     });
   }
 
-  /** Strings without parameters, by key, for one language and namespace: each looked up once, then reused by every render. */
-  #plainStrings(language: Language, namespace: string): Map<string, string> {
+  /**
+   * Strings without parameters, by key, and those with `{{name}}` placeholders only, cut into their parts,
+   * for one language and namespace: each looked up once, then reused by every render.
+   */
+  #keptStrings(language: Language, namespace: string): KeptStrings {
     const key = `${language}:${namespace}`;
-    let strings = this.#plain.get(key);
-    if (!strings) {
-      strings = new Map();
-      this.#plain.set(key, strings);
+    let kept = this.#kept.get(key);
+    if (!kept) {
+      kept = { plain: new Map(), templates: new Map() };
+      this.#kept.set(key, kept);
     }
-    return strings;
+    return kept;
   }
 
   /** One fixed `t` per language and namespace, made once (every render asks for one). */
@@ -125,17 +142,22 @@ export class Renderer {
   }
 
   /**
-   * The stored string of `key` when it is plain text with `{{name}}`
-   * placeholders only (what i18next would fill in as is), else null.
+   * The stored string of `key` cut into text and placeholders when it has
+   * `{{name}}` (or `{{name, number}}`) placeholders only, which the renderer
+   * fills in as i18next would; else null (i18next fills it in).
    */
-  #simpleTemplate(language: Language, namespace: string, key: string, plain: Map<string, string>): string | null {
-    const cacheKey = `\u0000raw:${key}`;
-    const known = plain.get(cacheKey);
-    if (known !== undefined) return known === '' ? null : known;
+  #simpleTemplate(language: Language, namespace: string, key: string): Part[] | null {
     const stored: unknown = this.#i18n.getResource(language, namespace, key);
-    const simple = typeof stored === 'string' && stored !== '' && !stored.includes('$t(') && !/\{\{(?!\s*\w+\s*(?:,\s*number\s*)?\}\})/.test(stored) ? stored : null;
-    if (plain.size < PLAIN_STRINGS_KEPT) plain.set(cacheKey, simple ?? '');
-    return simple;
+    if (typeof stored !== 'string' || stored === '' || stored.includes('$t(') || /\{\{(?!\s*\w+\s*(?:,\s*number\s*)?\}\})/.test(stored)) return null;
+    const parts: Part[] = [];
+    let at = 0;
+    for (const match of stored.matchAll(PLACEHOLDER)) {
+      if (match.index > at) parts.push(stored.slice(at, match.index));
+      parts.push({ name: match[1]!, number: match[2] === 'number' });
+      at = match.index + match[0].length;
+    }
+    if (at < stored.length) parts.push(stored.slice(at));
+    return parts;
   }
 
   #registerHelpers(): void {
@@ -157,20 +179,28 @@ export class Renderer {
       // A panel asks for the same labels on every row: those without parameters are translated once,
       // and a plain "{{name}}" string is filled in here (no plural, no nesting: i18next does those).
       const plain = options.data.plain as Map<string, string>;
-      if (Object.keys(hash).length > 0) {
+      if (hasAny(hash)) {
         if ('count' in hash || 'context' in hash) return t(key, hash);
-        const raw = self.#simpleTemplate(options.data.language as Language, options.data.namespace as string, key, plain);
-        if (raw === null) return t(key, hash);
-        const language = options.data.language as string;
-        let unformatted = false;
-        const text = raw.replace(PLACEHOLDER, (_, name: string, format: string | undefined) => {
-          const value = hash[name];
-          if (format !== 'number') return String(value ?? '');
-          if (typeof value !== 'number') unformatted = true;
-          return typeof value === 'number' ? numberFormat(language).format(value) : '';
-        });
-        // A number format given something else than a number: i18next says what becomes of it.
-        return unformatted ? t(key, hash) : text;
+        const language = options.data.language as Language;
+        const templates = options.data.templates as Map<string, Part[] | null>;
+        let parts = templates.get(key);
+        if (parts === undefined) {
+          parts = self.#simpleTemplate(language, options.data.namespace as string, key);
+          if (templates.size < PLAIN_STRINGS_KEPT) templates.set(key, parts);
+        }
+        if (parts === null) return t(key, hash);
+        let text = '';
+        for (const part of parts) {
+          if (typeof part === 'string') {
+            text += part;
+            continue;
+          }
+          const value = hash[part.name];
+          // A number format given something else than a number: i18next says what becomes of it.
+          if (part.number && typeof value !== 'number') return t(key, hash);
+          text += part.number ? numberFormat(language).format(value as number) : value === undefined || value === null ? '' : String(value);
+        }
+        return text;
       }
       let text = plain.get(key);
       if (text === undefined) {
@@ -210,8 +240,6 @@ export class Renderer {
     });
     hbs.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
     hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
-    // The browser script's strings, the same object for every render in a language: built once.
-    const scriptStrings = new Map<string, unknown>();
     // `{{reuse "partial" a=… b=…}}` renders the partial with the hash as its whole context (nothing else is
     // in reach), so the same language and hash give the same HTML: made once, then reused by every render.
     // The panels' dialogs are the same for every sidebar of a staff member and make a third of its markup.
@@ -229,15 +257,22 @@ export class Renderer {
           partial = hbs.compile(source, COMPILE_OPTIONS);
           compiledPartials.set(name, partial);
         }
-        html = new hbs.SafeString(partial({ ...options.hash }, { data: { t: options.data.t, language: data.language, namespace: data.namespace, plain: options.data.plain } }));
+        const kept = { plain: options.data.plain as KeptStrings['plain'], templates: options.data.templates as KeptStrings['templates'] };
+        html = new hbs.SafeString(partial({ ...options.hash }, { data: { t: options.data.t, language: data.language, namespace: data.namespace, ...kept } }));
         reused.set(key, html);
       }
       return html;
     });
+    // The browser script's strings as the JSON of an attribute, the same for every render in a language: built and escaped once.
+    const scriptStrings = new Map<string, Handlebars.SafeString>();
     hbs.registerHelper('lkStrings', (options: Handlebars.HelperOptions) => {
       const key = `${options.data.language as string}:${options.data.namespace as string}`;
-      if (!scriptStrings.has(key)) scriptStrings.set(key, (options.data.t as TFunction)('js', { returnObjects: true }));
-      return scriptStrings.get(key);
+      let json = scriptStrings.get(key);
+      if (!json) {
+        json = new hbs.SafeString(hbs.Utils.escapeExpression(JSON.stringify((options.data.t as TFunction)('js', { returnObjects: true }))));
+        scriptStrings.set(key, json);
+      }
+      return json;
     });
   }
 }
