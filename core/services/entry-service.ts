@@ -267,7 +267,7 @@ export class EntryService {
       await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
         action: 'entry.reveal', entryId: id, clientId: row.client_id,
         details: { fields: (Object.keys(secrets) as SecretField[]).filter((f) => secrets[f] !== null) },
-      }));
+      }, settings));
       return secrets;
     });
   }
@@ -289,7 +289,7 @@ export class EntryService {
       if (!copied) throw new NotFoundError(field);
       await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
         action: 'entry.copy', entryId: id, clientId: row.client_id, details: { field },
-      }));
+      }, settings));
       return copied;
     });
   }
@@ -308,7 +308,7 @@ export class EntryService {
       if (!current) throw new NotFoundError('totp');
       await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
         action: 'entry.reveal', entryId: id, clientId: row.client_id, details: { fields: ['totpSecret'] },
-      }));
+      }, settings));
       return { code: current.value, secondsLeft: current.secondsLeft ?? 0 };
     });
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Actor } from '../domain/actor.ts';
-import type { SecurityAlertSettings } from '../domain/settings.ts';
+import type { SecurityAlertSettings, VaultSettings } from '../domain/settings.ts';
 import { ForbiddenError } from '../errors.ts';
 import { canDo } from '../policy/access-policy.ts';
 import type { AuditRecord } from '../store/audit-log.ts';
@@ -57,11 +57,11 @@ const HOUR_MS = 60 * MINUTE_MS;
 export class SecurityAlerts {
   constructor(private readonly ctx: VaultContext) {}
 
-  async observe(trx: Knex.Transaction, _actor: Actor, event: Observed): Promise<void> {
+  async observe(trx: Knex.Transaction, _actor: Actor, event: Observed, decidedWith?: VaultSettings): Promise<void> {
     const reveal = (REVEAL_ACTIONS as readonly string[]).includes(event.action);
     const refusal = (REFUSAL_ACTIONS as readonly string[]).includes(event.action);
     if (!reveal && !refusal) return;
-    const rules = (await this.ctx.settings(trx)).securityAlerts;
+    const rules = (decidedWith ?? await this.ctx.settings(trx)).securityAlerts;
     const now = this.ctx.now();
     if (refusal) await this.refusedBurst(trx, rules.refusedBurst, now);
     const person = personOf(event);
@@ -139,19 +139,16 @@ export class SecurityAlerts {
   private async revealBurst(trx: Knex.Transaction, rule: SecurityAlertSettings['revealBurst'], event: Observed, person: string, now: number): Promise<void> {
     if (!rule.enabled) return;
     const windowMs = rule.minutes * MINUTE_MS;
-    const row = await trx(this.ctx.tables.audit).count({ n: '*' })
-      .where({ actor_kind: event.actorKind, actor_id: event.actorId }).whereIn('action', REVEAL_ACTIONS).where('at', '>', now - windowMs)
-      .first() as { n: number | string } | undefined;
-    const count = Number(row?.n ?? 0);
+    const count = await countUpTo(trx, rule.count + 1, trx(this.ctx.tables.audit)
+      .where({ actor_kind: event.actorKind, actor_id: event.actorId }).whereIn('action', REVEAL_ACTIONS).where('at', '>', now - windowMs));
     if (count > rule.count) await this.raise(trx, 'revealBurst', person, windowStart(now, windowMs), { count, limit: rule.count, minutes: rule.minutes });
   }
 
   private async refusedBurst(trx: Knex.Transaction, rule: SecurityAlertSettings['refusedBurst'], now: number): Promise<void> {
     if (!rule.enabled) return;
     const windowMs = rule.minutes * MINUTE_MS;
-    const row = await trx(this.ctx.tables.audit).count({ n: '*' })
-      .whereIn('action', REFUSAL_ACTIONS).where('at', '>', now - windowMs).first() as { n: number | string } | undefined;
-    const count = Number(row?.n ?? 0);
+    const count = await countUpTo(trx, rule.count + 1, trx(this.ctx.tables.audit)
+      .whereIn('action', REFUSAL_ACTIONS).where('at', '>', now - windowMs));
     if (count > rule.count) await this.raise(trx, 'refusedBurst', EVERYONE, windowStart(now, windowMs), { count, limit: rule.count, minutes: rule.minutes });
   }
 
@@ -187,6 +184,17 @@ export class SecurityAlerts {
 /** `admin:<id>`, `client:<id>` or `client:<id>/<contact>`: the actor as the audit trail names it; null for the system. */
 function personOf(event: Observed): string | null {
   return event.actorKind === 'system' || event.actorId === null ? null : `${event.actorKind}:${event.actorId}`;
+}
+
+/**
+ * The rows `rows` selects, counted up to `cap`: a rule only asks whether the
+ * count passed its limit, and the first pass is the count `limit + 1` the
+ * alert reports. Bounded, so a person revealing all day costs each reveal no
+ * more than the limit's worth of index entries.
+ */
+async function countUpTo(trx: Knex.Transaction, cap: number, rows: Knex.QueryBuilder): Promise<number> {
+  const row = await trx.count({ n: '*' }).from(rows.select(trx.raw('1')).limit(cap).as('recent')).first() as { n: number | string } | undefined;
+  return Number(row?.n ?? 0);
 }
 
 function windowStart(now: number, windowMs: number): number {
