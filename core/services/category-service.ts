@@ -18,6 +18,7 @@ import type { VaultContext } from './context.ts';
 import { categoryReach, forgetCategoryReach, toCategory, type CategoryRow } from './category-reach.ts';
 import { containsPattern } from '../store/like-pattern.ts';
 import { movePanelStamp } from './panel-cache.ts';
+import { categoryNamesOf } from '../store/category-names.ts';
 
 /**
  * Admin categories are run by addon managers and give their members (admins,
@@ -57,10 +58,7 @@ export class CategoryService {
    */
   async namesOf(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    return this.ctx.guard(async () => {
-      const rows = await this.ctx.knex(this.ctx.tables.categories).select('id', 'name').whereIn('id', [...ids]) as Array<{ id: string; name: string }>;
-      return new Map(rows.map((r) => [r.id, r.name]));
-    });
+    return this.ctx.guard(() => categoryNamesOf(this.ctx.knex, this.ctx.tables, ids));
   }
 
   /** Admins see every admin category; a client its own and those it is a member of. */
