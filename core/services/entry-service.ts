@@ -13,7 +13,7 @@ import type { ActorFacts, EntryFacts } from '../policy/facts.ts';
 import { memberCategoryIds, visibleEntries } from '../policy/visibility-query.ts';
 import {
   LISTED_COLUMNS, PRESENCE_COLUMNS, rowToListed, toHistoryItem, toView,
-  type EntryRow, type GrantRow, type HistoryRow, type ListedRow, type MemberRow,
+  type EntryRow, type GrantRow, type HistoryRow, type ListedRow,
 } from '../store/entry-rows.ts';
 import { newId } from '../store/ids.ts';
 import { containsPattern } from '../store/like-pattern.ts';
@@ -37,7 +37,7 @@ import { linkedServiceStatuses, servicesHiddenFromClient, servicesInStatusOf, va
 import { isServiceEntryId, type ServiceCredentials } from './service-credentials.ts';
 import { firstReminderAt, reminderPeriod } from './reminder-schedule.ts';
 import { enqueueChangeNotices, recipientOf } from './mail-outbox.ts';
-import { rowFactColumns, toRowFacts, type RowFactColumns, type RowFacts } from '../store/row-facts.ts';
+import { rowFactColumns, sharingColumns, sharingOf, toRowFacts, type RowFactColumns, type RowFacts } from '../store/row-facts.ts';
 import { categoryNameOf, categoryNamesOf } from '../store/category-names.ts';
 import { insertTags, replaceTags, tagsColumn, tagsFrom, whereTagged } from '../store/entry-tags.ts';
 import { deleteNoteTerms, entriesWithNoteTerm, insertNoteTerms, replaceNoteTerms } from '../store/note-terms.ts';
@@ -64,10 +64,10 @@ const LINK_COLUMNS = [
   ['serviceId', 'service_id'], ['contactId', 'contact_id'], ['deviceId', 'device_id'], ['ticketId', 'ticket_id'],
 ] as const satisfies ReadonlyArray<readonly [keyof LinkFields, keyof EntryRow]>;
 
-/** An entries row as `load` reads it: with one grant or one category member, and the stored settings. */
+/** An entries row as `load` reads it: with its grants, its category's members, its tags and the stored settings. */
 type LoadedRow = EntryRow & {
-  g_kind: GrantRow['principal_kind'] | null; g_id: string | null; g_edit: boolean | number | null; g_level: string | null;
-  m_kind: MemberRow['member_kind'] | null; m_id: string | null; m_edit: boolean | number | null;
+  lk_grants: unknown;
+  lk_members: unknown;
   lk_settings: string | null;
   lk_tags: unknown;
 };
@@ -743,7 +743,7 @@ export class EntryService {
       const secret = new Secret(this.ctx.cipher.decrypt(dataKey, `history:${item.version}`, item.password_ct));
       await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
         action: 'entry.history.reveal', entryId: id, clientId: loaded.row.client_id, details: { version: item.version },
-      }));
+      }, settings));
       return secret;
     });
   }
@@ -796,11 +796,7 @@ export class EntryService {
     return { facts, settings: loaded?.settings ?? await this.ctx.settings(), loaded };
   }
 
-  /**
-   * The entry with its grants, its category's members and the settings, in
-   * one statement: the entry row with each grant (or none), then with each
-   * member of its category.
-   */
+  /** The entry with its grants, its category's members, its tags and the settings, in one statement of one row. */
   private async load(actor: Actor, id: string): Promise<(Loaded & { settings: VaultSettings }) | undefined> {
     if (isServiceEntryId(id)) {
       // Service credentials are read-only: visible ones are forbidden to change, the rest not found.
@@ -809,23 +805,12 @@ export class EntryService {
     }
     const t = this.ctx.tables;
     const db = this.ctx.knex;
-    const withGrants = db(`${t.entries} as e`)
-      .select('e.*', 'g.principal_kind as g_kind', 'g.principal_id as g_id', 'g.can_edit as g_edit', 'g.level as g_level')
-      .select(db.raw('NULL as m_kind, NULL as m_id, NULL as m_edit'), this.ctx.settingsColumn('lk_settings'), tagsColumn(db, t, this.ctx.dialect))
-      .leftJoin(`${t.grants} as g`, 'g.entry_id', 'e.id')
-      .where('e.id', id);
-    const withMembers = db(`${t.entries} as e`)
-      .select('e.*', db.raw('NULL, NULL, NULL, NULL'), 'm.member_kind', 'm.member_id', 'm.can_edit', this.ctx.settingsColumn('lk_settings'), tagsColumn(db, t, this.ctx.dialect))
-      .join(`${t.categoryMembers} as m`, 'm.category_id', 'e.category_id')
-      .where('e.id', id);
-    const rows = await withGrants.unionAll(withMembers, false) as LoadedRow[];
-    const [first] = rows;
-    if (!first) return undefined;
-    const { g_kind: _gk, g_id: _gi, g_edit: _ge, g_level: _gl, m_kind: _mk, m_id: _mi, m_edit: _me, lk_settings: stored, lk_tags: storedTags, ...row } = first;
-    const grants: GrantRow[] = rows.filter((r) => r.g_kind !== null)
-      .map((r) => ({ entry_id: id, principal_kind: r.g_kind!, principal_id: r.g_id!, can_edit: r.g_edit!, level: r.g_level }));
-    const members: MemberRow[] = rows.filter((r) => r.m_kind !== null)
-      .map((r) => ({ category_id: row.category_id!, member_kind: r.m_kind!, member_id: r.m_id!, can_edit: r.m_edit! }));
+    const read = await db(`${t.entries} as e`)
+      .select('e.*', ...sharingColumns(db, t, this.ctx.dialect), this.ctx.settingsColumn('lk_settings'), tagsColumn(db, t, this.ctx.dialect))
+      .where('e.id', id).first() as LoadedRow | undefined;
+    if (!read) return undefined;
+    const { lk_grants: _g, lk_members: _m, lk_settings: stored, lk_tags: storedTags, ...row } = read;
+    const { grants, members } = sharingOf(id, row.category_id, read);
     const linked = await linkedServiceStatuses(this.ctx.host, [row]);
     return {
       row, facts: vaultEntryFacts(row, grants, members, linked.get(row.id) ?? null), tags: tagsFrom(storedTags), settings: settingsFrom(stored),

@@ -4,7 +4,7 @@ import type { Actor } from '../domain/actor.ts';
 import type { SecurityAlertSettings, VaultSettings } from '../domain/settings.ts';
 import { ForbiddenError } from '../errors.ts';
 import { canDo } from '../policy/access-policy.ts';
-import type { AuditRecord } from '../store/audit-log.ts';
+import type { AuditRecord, ReadsAlongside } from '../store/audit-log.ts';
 import { newId } from '../store/ids.ts';
 import { addonRunners } from './addon-runners.ts';
 import type { VaultContext } from './context.ts';
@@ -38,6 +38,11 @@ export interface AlertLine {
 
 type Observed = AuditRecord & { actorKind: string; actorId: string | null };
 
+/** The column a reveal's earlier reveals in the burst window are read under, with the chain's last event. */
+const EARLIER_REVEALS = 'lk_earlier_reveals';
+/** The column naming this window's reveal-burst alert of the person, if raised already. */
+const BURST_RAISED = 'lk_burst_raised';
+
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
@@ -57,16 +62,34 @@ const HOUR_MS = 60 * MINUTE_MS;
 export class SecurityAlerts {
   constructor(private readonly ctx: VaultContext) {}
 
-  async observe(trx: Knex.Transaction, _actor: Actor, event: Observed, decidedWith?: VaultSettings): Promise<void> {
-    const reveal = (REVEAL_ACTIONS as readonly string[]).includes(event.action);
+  /**
+   * For a reveal, what the burst rule asks, read with the chain's last event
+   * (no statement of its own): the person's earlier reveals in the window, up
+   * to the limit, and whether this window's alert is raised already.
+   */
+  readsAlongside(event: Observed, at: number, settings: VaultSettings): ReadsAlongside {
+    const rule = settings.securityAlerts.revealBurst;
+    const person = personOf(event);
+    if (!isReveal(event) || person === null || !rule.enabled) return {};
+    const windowMs = rule.minutes * MINUTE_MS;
+    return {
+      [EARLIER_REVEALS]: this.countedUpTo(rule.count, this.revealsOf(event, at - windowMs)),
+      [BURST_RAISED]: this.ctx.knex(this.ctx.tables.alerts).select('id').where({ rule: 'revealBurst', person, window_start: windowStart(at, windowMs) }).limit(1),
+    };
+  }
+
+  /** `now`: when the event was appended; `read`: the answers to `readsAlongside`, when it was asked. */
+  async observe(trx: Knex.Transaction, event: Observed, now: number, decidedWith?: VaultSettings, read: Record<string, unknown> = {}): Promise<void> {
+    const reveal = isReveal(event);
     const refusal = (REFUSAL_ACTIONS as readonly string[]).includes(event.action);
     if (!reveal && !refusal) return;
     const rules = (decidedWith ?? await this.ctx.settings(trx)).securityAlerts;
-    const now = this.ctx.now();
     if (refusal) await this.refusedBurst(trx, rules.refusedBurst, now);
     const person = personOf(event);
     if (!reveal || person === null) return;
-    await this.revealBurst(trx, rules.revealBurst, event, person, now);
+    const earlier = read[EARLIER_REVEALS];
+    await this.revealBurst(trx, rules.revealBurst, event, person, now,
+      earlier === undefined ? null : { earlier: Number(earlier), raised: read[BURST_RAISED] != null });
     if (rules.newPlace.enabled) await this.newPlace(trx, event, person, now);
     if (rules.roleChange.enabled && event.actorKind === 'admin') {
       const changed = await trx(this.ctx.tables.personRoles).first('role_id', 'previous_role_id', 'changed_at').where('person', person) as
@@ -136,20 +159,48 @@ export class SecurityAlerts {
     });
   }
 
-  private async revealBurst(trx: Knex.Transaction, rule: SecurityAlertSettings['revealBurst'], event: Observed, person: string, now: number): Promise<void> {
-    if (!rule.enabled) return;
+  /**
+   * `read`: the reveals before this one in the window (up to the limit) and
+   * whether the window's alert is raised, when read with the chain; else the
+   * reveals are counted now, this one included.
+   */
+  private async revealBurst(
+    trx: Knex.Transaction, rule: SecurityAlertSettings['revealBurst'], event: Observed, person: string, now: number,
+    read: { earlier: number; raised: boolean } | null,
+  ): Promise<void> {
+    if (!rule.enabled || read?.raised) return;
     const windowMs = rule.minutes * MINUTE_MS;
-    const count = await countUpTo(trx, rule.count + 1, trx(this.ctx.tables.audit)
-      .where({ actor_kind: event.actorKind, actor_id: event.actorId }).whereIn('action', REVEAL_ACTIONS).where('at', '>', now - windowMs));
+    const count = read ? read.earlier + 1 : await this.counted(trx, this.countedUpTo(rule.count + 1, this.revealsOf(event, now - windowMs)));
     if (count > rule.count) await this.raise(trx, 'revealBurst', person, windowStart(now, windowMs), { count, limit: rule.count, minutes: rule.minutes });
   }
 
   private async refusedBurst(trx: Knex.Transaction, rule: SecurityAlertSettings['refusedBurst'], now: number): Promise<void> {
     if (!rule.enabled) return;
     const windowMs = rule.minutes * MINUTE_MS;
-    const count = await countUpTo(trx, rule.count + 1, trx(this.ctx.tables.audit)
-      .whereIn('action', REFUSAL_ACTIONS).where('at', '>', now - windowMs));
+    const count = await this.counted(trx, this.countedUpTo(rule.count + 1, this.ctx.knex(this.ctx.tables.audit)
+      .whereIn('action', REFUSAL_ACTIONS).where('at', '>', now - windowMs)));
     if (count > rule.count) await this.raise(trx, 'refusedBurst', EVERYONE, windowStart(now, windowMs), { count, limit: rule.count, minutes: rule.minutes });
+  }
+
+  /** The person's reveals after `since`. */
+  private revealsOf(event: Observed, since: number): Knex.QueryBuilder {
+    return this.ctx.knex(this.ctx.tables.audit)
+      .where({ actor_kind: event.actorKind, actor_id: event.actorId }).whereIn('action', REVEAL_ACTIONS).where('at', '>', since);
+  }
+
+  /**
+   * The rows `rows` selects, counted up to `cap`: a rule only asks whether the
+   * count passed its limit, and the first pass is the count `limit + 1` the
+   * alert reports. Bounded, so a person revealing all day costs each reveal no
+   * more than the limit's worth of index entries.
+   */
+  private countedUpTo(cap: number, rows: Knex.QueryBuilder): Knex.QueryBuilder {
+    return this.ctx.knex.count({ n: '*' }).from(rows.select(this.ctx.knex.raw('1')).limit(cap).as('recent'));
+  }
+
+  private async counted(trx: Knex.Transaction, count: Knex.QueryBuilder): Promise<number> {
+    const row = await count.transacting(trx).first() as { n: number | string } | undefined;
+    return Number(row?.n ?? 0);
   }
 
   /**
@@ -181,20 +232,13 @@ export class SecurityAlerts {
   }
 }
 
+function isReveal(event: Observed): boolean {
+  return (REVEAL_ACTIONS as readonly string[]).includes(event.action);
+}
+
 /** `admin:<id>`, `client:<id>` or `client:<id>/<contact>`: the actor as the audit trail names it; null for the system. */
 function personOf(event: Observed): string | null {
   return event.actorKind === 'system' || event.actorId === null ? null : `${event.actorKind}:${event.actorId}`;
-}
-
-/**
- * The rows `rows` selects, counted up to `cap`: a rule only asks whether the
- * count passed its limit, and the first pass is the count `limit + 1` the
- * alert reports. Bounded, so a person revealing all day costs each reveal no
- * more than the limit's worth of index entries.
- */
-async function countUpTo(trx: Knex.Transaction, cap: number, rows: Knex.QueryBuilder): Promise<number> {
-  const row = await trx.count({ n: '*' }).from(rows.select(trx.raw('1')).limit(cap).as('recent')).first() as { n: number | string } | undefined;
-  return Number(row?.n ?? 0);
 }
 
 function windowStart(now: number, windowMs: number): number {

@@ -47,10 +47,10 @@ export class ServiceCredentials {
 
   async reveal(actor: Actor, id: string): Promise<RevealedSecrets> {
     return this.ctx.guard(async () => {
-      const { service } = await this.loadVisible(actor, id, 'reveal');
+      const { service, settings } = await this.loadVisible(actor, id, 'reveal');
       await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
         action: 'entry.reveal', entryId: id, clientId: service.clientId, details: { fields: ['password'], source: 'service' },
-      }));
+      }, settings));
       return { password: service.password, notes: null, totpSecret: null };
     });
   }
@@ -58,12 +58,12 @@ export class ServiceCredentials {
   /** The service's username or password for the clipboard, audited as `entry.copy`; a service keeps no notes or TOTP. */
   async copy(actor: Actor, id: string, field: CopyField): Promise<CopiedField> {
     return this.ctx.guard(async () => {
-      const { service } = await this.loadVisible(actor, id, 'reveal');
+      const { service, settings } = await this.loadVisible(actor, id, 'reveal');
       const value = field === 'password' ? service.password : field === 'username' && service.username ? new Secret(service.username) : null;
       if (!value) throw new NotFoundError(field);
       await this.ctx.knex.transaction((trx) => this.ctx.record(trx, actor, {
         action: 'entry.copy', entryId: id, clientId: service.clientId, details: { field, source: 'service' },
-      }));
+      }, settings));
       return { field, value, secondsLeft: null };
     });
   }

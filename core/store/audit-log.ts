@@ -51,6 +51,15 @@ export interface ChainMark {
   at: string;
 }
 
+/**
+ * Reads a caller wants answered with the chain's last event, under the
+ * chain's lock: each a subquery returning one value, by the column name it is
+ * answered under. The lock makes them exact for the event being appended (no
+ * other writer can add a row meanwhile), and riding on the read the append
+ * makes anyway costs no statement of their own.
+ */
+export type ReadsAlongside = Readonly<Record<string, Knex.QueryBuilder>>;
+
 export type ChainVerdict = { ok: true; events: number } | { ok: false; seq: number; reason: string };
 
 type Link = { seq: number; hash: string };
@@ -90,9 +99,10 @@ export class AuditLog {
     return headRow ? JSON.parse(headRow.value) as Head : { seq: 0, hash: GENESIS_HASH };
   }
 
-  async append(trx: Knex.Transaction, record: AuditRecord, at: number): Promise<void> {
+  /** Appends `record` after the chain's head; answers `alongside`'s reads, made before the record was added. */
+  async append(trx: Knex.Transaction, record: AuditRecord, at: number, alongside: ReadsAlongside = {}): Promise<Record<string, unknown>> {
     const head = await this.lock(trx, at);
-    const last = await this.lastEvent(trx);
+    const { last, read } = await this.lastEvent(trx, alongside);
     let previous: Link = head;
     if (!await this.headIsGenuine(trx, head, last)) {
       previous = await this.insert(trx, last ?? { seq: 0, hash: GENESIS_HASH }, {
@@ -101,6 +111,7 @@ export class AuditLog {
       }, at);
     }
     await this.writeHead(trx, await this.insert(trx, previous, record, at), at);
+    return read;
   }
 
   /**
@@ -111,7 +122,7 @@ export class AuditLog {
   async appendMany(trx: Knex.Transaction, records: readonly AuditRecord[], at: number): Promise<void> {
     if (records.length === 0) return;
     const head = await this.lock(trx, at);
-    const last = await this.lastEvent(trx);
+    const { last } = await this.lastEvent(trx);
     let previous: Link = head;
     if (!await this.headIsGenuine(trx, head, last)) {
       previous = await this.insert(trx, last ?? { seq: 0, hash: GENESIS_HASH }, {
@@ -328,9 +339,14 @@ export class AuditLog {
     if (updated === 0) await trx(this.t.settings).insert({ key: AUDIT_HEAD_KEY, value, updated_at: at });
   }
 
-  private async lastEvent(trx: Knex.Transaction): Promise<Link | null> {
-    const row = await trx(this.t.audit).select('seq', 'hash').orderBy('seq', 'desc').first() as { seq: number | string; hash: string } | undefined;
-    return row ? { seq: Number(row.seq), hash: row.hash } : null;
+  /** The last event, with `alongside` read in the same statement (on an empty trail, in one of their own). */
+  private async lastEvent(trx: Knex.Transaction, alongside: ReadsAlongside = {}): Promise<{ last: Link | null; read: Record<string, unknown> }> {
+    const reads = Object.entries(alongside).map(([column, query]) => query.clone().as(column));
+    const row = await trx(this.t.audit).select('seq', 'hash', ...reads).orderBy('seq', 'desc').first() as
+      ({ seq: number | string; hash: string } & Record<string, unknown>) | undefined;
+    if (!row) return { last: null, read: reads.length > 0 ? await trx.first(...reads) as Record<string, unknown> : {} };
+    const { seq, hash, ...read } = row;
+    return { last: { seq: Number(seq), hash }, read };
   }
 
   private async readHead(db: Knex | Knex.Transaction, forUpdate: boolean): Promise<{ value: string } | undefined> {

@@ -41,6 +41,19 @@ forEachDatabase('security alerts', (db) => {
       expect(raised.map((e) => e.details?.rule)).to.deep.equal(['revealBurst']);
     });
 
+    it('counts from nothing on a trail emptied behind its back: the doubt is recorded and the N+1th reveal after it alerts', async () => {
+      await rules({ revealBurst: { count: 2, minutes: 10 }, newPlace: { enabled: false } });
+      await reveal();
+      await vault.raw(vault.tables.audit).delete();
+      await reveal();
+      await reveal();
+      expect(await alerts(), 'N after emptying').to.deep.equal([]);
+      await reveal();
+      expect(await alerts(), 'N+1 after emptying').to.deep.equal(['revealBurst admin:a-owner']);
+      const doubts = await vault.raw(vault.tables.audit).where('action', 'audit.head.unverified').count({ n: '*' }).first() as { n: number | string };
+      expect(Number(doubts.n), 'the emptied trail is on record').to.equal(1);
+    });
+
     it('a reveal exactly M minutes old no longer counts', async () => {
       await rules({ revealBurst: { count: 1, minutes: 10 }, newPlace: { enabled: false } });
       await reveal();
