@@ -11,6 +11,7 @@ import type { KeyProvider } from './ports/key-provider.ts';
 import { consoleLogger, type Logger } from './ports/logger.ts';
 import { AuditService } from './services/audit-service.ts';
 import { CategoryService } from './services/category-service.ts';
+import { boundedHost, DEFAULT_HOST_SEARCH_DEADLINE_MS } from './services/bounded-host.ts';
 import { ClientFinder } from './services/client-finder.ts';
 import { LinkTargets } from './services/link-targets.ts';
 import { ShareTargetFinder } from './services/share-targets.ts';
@@ -59,6 +60,11 @@ export interface LatchkeyOptions {
   logger?: Logger;
   /** Where start-up warnings go, one line each; kept for older hosts (`logger` supersedes it). */
   warn?: (line: string) => void;
+  /**
+   * How long the pickers (clients, contacts, share targets, link targets, audit actors) wait for each
+   * answer of the host directory before answering "platform unavailable" (default 10 s).
+   */
+  hostSearchDeadlineMs?: number;
 }
 
 export interface MailLoopOptions extends DispatchOptions {
@@ -174,6 +180,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     return { queued, ...await dispatcher(mailer, opts).drain() };
   };
   const imports = new ImportService(ctx, entries, categories, logger);
+  const pickerHost = boundedHost(options.host, options.hostSearchDeadlineMs ?? DEFAULT_HOST_SEARCH_DEADLINE_MS);
   return {
     entries,
     reminders,
@@ -220,11 +227,11 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     categories,
     imports,
     exports: new ExportService(ctx, entries, categories),
-    directory: new ClientFinder(ctx),
-    linkTargets: new LinkTargets(ctx),
-    shareTargets: new ShareTargetFinder(ctx, entries),
+    directory: new ClientFinder(ctx, pickerHost),
+    linkTargets: new LinkTargets(ctx, pickerHost),
+    shareTargets: new ShareTargetFinder(ctx, entries, pickerHost),
     settings: new SettingsService(ctx),
-    audit: new AuditService(ctx),
+    audit: new AuditService(ctx, pickerHost),
     keyRotation: new KeyRotation(ctx),
     noteIndex: new NoteIndex(ctx),
     permissions: new EntryPermissionsService(ctx),

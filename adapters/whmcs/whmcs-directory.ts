@@ -5,7 +5,8 @@ import {
 } from '../../core/index.ts';
 import { mapLimit, TtlCache } from './ttl-cache.ts';
 import {
-  isWhmcsId, listOf, toFlag, toId, toText, WhmcsApi, WhmcsApiError, type WhmcsApiOptions, type WhmcsResponse,
+  isWhmcsId, listOf, toFlag, toId, toText, WhmcsApi, WhmcsApiError, WhmcsUnavailableError, type WhmcsApiOptions, type WhmcsParams,
+  type WhmcsResponse,
 } from './whmcs-api.ts';
 
 /**
@@ -175,7 +176,7 @@ export class WhmcsDirectory implements HostDirectory {
   #allAdmins(): Promise<HostAdmin[]> {
     return this.#admins.load(ALL, async () => {
       const [response, managers] = await Promise.all([
-        this.api.call('GetAdminUsers', { include_disabled: true }),
+        this.#call('GetAdminUsers', { include_disabled: true }),
         this.#addonManagerRoles(),
       ]);
       const admins: HostAdmin[] = [];
@@ -209,7 +210,7 @@ export class WhmcsDirectory implements HostDirectory {
 
   async clients(ids: readonly string[]): Promise<Map<string, HostClient>> {
     return this.#perId(ids, this.#clients, async (id) => {
-      const r = await this.#unlessNotFound(() => this.api.call('GetClientsDetails', { clientid: id }));
+      const r = await this.#unlessNotFound(() => this.#call('GetClientsDetails', { clientid: id }));
       return r ? this.#client(r, id) : null;
     });
   }
@@ -224,7 +225,7 @@ export class WhmcsDirectory implements HostDirectory {
     const search = clientSearch(text, limit);
     if (!search) return [];
     const ids = await this.#found.load(`${search.limit}:${search.lower}`, async () => {
-      const r = await this.api.call('GetClients', { search: search.text, limitstart: 0, limitnum: search.limit });
+      const r = await this.#call('GetClients', { search: search.text, limitstart: 0, limitnum: search.limit });
       return uniqueIds(listOf(r.clients, 'client').flatMap((c) => toId(c.id) ?? [])).slice(0, search.limit);
     });
     const clients = await this.clients(ids);
@@ -233,7 +234,7 @@ export class WhmcsDirectory implements HostDirectory {
 
   async clientGroups(): Promise<Named[]> {
     return [...await this.#clientGroups.load(ALL, async () => {
-      const r = await this.api.call('GetClientGroups');
+      const r = await this.#call('GetClientGroups');
       return listOf(r.groups, 'group').flatMap((g) => {
         const id = toId(g.id);
         return id ? [{ id, name: toText(g.groupname) || `Client group #${id}` }] : [];
@@ -262,7 +263,7 @@ export class WhmcsDirectory implements HostDirectory {
     const wanted = uniqueIds(clientIds);
     const lists = await mapLimit(wanted, this.#concurrency, (clientId) => this.#contactsOf.load(clientId, async () => {
       const contacts: HostContact[] = [];
-      for await (const page of this.api.pages('GetContacts', { userid: clientId }, 'contacts', 'contact', this.#pageSize)) {
+      for await (const page of this.#pages('GetContacts', { userid: clientId }, 'contacts', 'contact')) {
         for (const raw of page) {
           const contact = toContact(raw);
           if (!contact || contact.clientId !== clientId) continue;
@@ -285,7 +286,7 @@ export class WhmcsDirectory implements HostDirectory {
     if (!search) return [];
     const ids = await this.#found.load(`contacts:${search.limit}:${search.lower}`, async () => {
       const matching: string[] = [];
-      scan: for await (const page of this.api.pages('GetContacts', {}, 'contacts', 'contact', this.#pageSize)) {
+      scan: for await (const page of this.#pages('GetContacts', {}, 'contacts', 'contact')) {
         for (const raw of page) {
           const contact = toContact(raw);
           if (!contact) continue;
@@ -310,7 +311,7 @@ export class WhmcsDirectory implements HostDirectory {
       else if (cached === undefined) missing.add(id);
     }
     if (missing.size > 0) {
-      scan: for await (const page of this.api.pages('GetContacts', {}, 'contacts', 'contact', this.#pageSize)) {
+      scan: for await (const page of this.#pages('GetContacts', {}, 'contacts', 'contact')) {
         for (const raw of page) {
           const contact = toContact(raw);
           if (!contact) continue;
@@ -337,7 +338,7 @@ export class WhmcsDirectory implements HostDirectory {
     }
     for (let i = 0; i < missing.length; i += 50) {
       const chunk = missing.slice(i, i + 50);
-      const r = await this.api.call('GetProducts', { pid: chunk.join(',') });
+      const r = await this.#call('GetProducts', { pid: chunk.join(',') });
       const answered = new Map(listOf(r.products, 'product').flatMap((p) => {
         const product = toProduct(p);
         return product ? [[product.id, product] as const] : [];
@@ -353,7 +354,7 @@ export class WhmcsDirectory implements HostDirectory {
 
   async allProducts(): Promise<HostProduct[]> {
     return [...await this.#allProducts.load(ALL, async () => {
-      const r = await this.api.call('GetProducts');
+      const r = await this.#call('GetProducts');
       const products = listOf(r.products, 'product').flatMap((p) => toProduct(p) ?? []);
       for (const product of products) this.#products.set(product.id, product);
       return products;
@@ -373,7 +374,7 @@ export class WhmcsDirectory implements HostDirectory {
     const wanted = uniqueIds(clientIds);
     const lists = await mapLimit(wanted, this.#concurrency, (clientId) => this.#servicesOf.load(clientId, async () => {
       const services: HostService[] = [];
-      for await (const page of this.api.pages('GetClientsProducts', { clientid: clientId }, 'products', 'product', this.#pageSize)) {
+      for await (const page of this.#pages('GetClientsProducts', { clientid: clientId }, 'products', 'product')) {
         for (const raw of page) {
           const service = this.#service(raw);
           if (!service || service.clientId !== clientId) continue;
@@ -388,7 +389,7 @@ export class WhmcsDirectory implements HostDirectory {
 
   async services(ids: readonly string[]): Promise<Map<string, HostService>> {
     return this.#perId(ids, this.#services, async (id) => {
-      const r = await this.api.call('GetClientsProducts', { serviceid: id });
+      const r = await this.#call('GetClientsProducts', { serviceid: id });
       for (const raw of listOf(r.products, 'product')) {
         const service = this.#service(raw);
         if (service?.id === id) return service;
@@ -423,7 +424,7 @@ export class WhmcsDirectory implements HostDirectory {
 
   async tickets(ids: readonly string[]): Promise<Map<string, HostTicket>> {
     return this.#perId(ids, this.#tickets, async (id) => {
-      const r = await this.#unlessNotFound(() => this.api.call('GetTicket', { ticketid: id }));
+      const r = await this.#unlessNotFound(() => this.#call('GetTicket', { ticketid: id }));
       if (!r || toId(r.ticketid ?? r.id) !== id) return null;
       // A ticket opened by a guest (no client account, userid 0) concerns no client Latchkey knows.
       const clientId = toId(r.userid);
@@ -461,6 +462,24 @@ export class WhmcsDirectory implements HostDirectory {
     return found;
   }
 
+  /** One call of a look-up: WHMCS refusing it (but for "not found") is WHMCS not answering it (see `unanswered`). */
+  async #call(action: string, params: WhmcsParams = {}): Promise<WhmcsResponse> {
+    try {
+      return await this.api.call(action, params);
+    } catch (err) {
+      throw unanswered(err);
+    }
+  }
+
+  /** Every page of a look-up's list action, as `#call` reads a refusal. */
+  async *#pages(action: string, params: WhmcsParams, listKey: string, itemKey: string): AsyncGenerator<Record<string, unknown>[]> {
+    try {
+      yield* this.api.pages(action, params, listKey, itemKey, this.#pageSize);
+    } catch (err) {
+      throw unanswered(err);
+    }
+  }
+
   /** The answer, or null when WHMCS says the thing does not exist. Every other error stands. */
   async #unlessNotFound(call: () => Promise<WhmcsResponse>): Promise<WhmcsResponse | null> {
     try {
@@ -474,6 +493,17 @@ export class WhmcsDirectory implements HostDirectory {
   #language(raw: unknown): string {
     return pickLanguage(toText(raw), this.#options.defaultLanguage);
   }
+}
+
+/**
+ * WHMCS answering a look-up with an error other than "not found" (a credential
+ * or an IP refused, a permission the API role lacks, its own database down)
+ * leaves the look-up unanswered: WhmcsUnavailableError, which edges show as
+ * the platform not answering (a 503) and log with WHMCS's own words (the
+ * credentials scrubbed from them), instead of an unexplained internal error.
+ */
+function unanswered(err: unknown): unknown {
+  return err instanceof WhmcsApiError && !err.notFound ? new WhmcsUnavailableError(err.action, `answered "${err.apiMessage}"`, err.httpStatus) : err;
 }
 
 function toContact(raw: Record<string, unknown>): HostContact | null {

@@ -4,6 +4,7 @@ import { AuditTrailBrokenError, ForbiddenError } from '../errors.ts';
 import { canDo } from '../policy/access-policy.ts';
 import { toDate } from '../store/entry-rows.ts';
 import type { AuditRow } from '../store/audit-log.ts';
+import type { HostDirectory } from '../ports/host-directory.ts';
 import { auditQuerySchema, type AuditQuery } from '../validation/schemas.ts';
 import { textOf } from '../validation/text.ts';
 import { validate } from '../validation/validate.ts';
@@ -68,7 +69,8 @@ export interface AuditVerifyOptions {
 }
 
 export class AuditService {
-  constructor(private readonly ctx: VaultContext) {}
+  /** `pickerHost`: the directory as pickers ask it (boundedHost), for the actor picker. */
+  constructor(private readonly ctx: VaultContext, private readonly pickerHost: HostDirectory) {}
 
   /** Newest first; page on with `beforeSeq` set to the last seq seen. */
   async list(actor: Actor, query: AuditQuery = {}): Promise<AuditEvent[]> {
@@ -139,7 +141,7 @@ export class AuditService {
       await this.requireReader(actor);
       const text = search.trim().toLowerCase();
       if (text.length < 2) return [];
-      const [admins, clients] = await Promise.all([this.ctx.host.allAdmins(), this.ctx.host.findClients(text, AUDIT_SUGGESTIONS)]);
+      const [admins, clients] = await Promise.all([this.pickerHost.allAdmins(), this.pickerHost.findClients(text, AUDIT_SUGGESTIONS)]);
       const staff = admins.filter((a) => a.name.toLowerCase().includes(text) || a.email.toLowerCase().includes(text))
         .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
         .map((a) => ({ id: `admin:${a.id}`, name: a.name, kind: 'admin' as const }));

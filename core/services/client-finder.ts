@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../domain/actor.ts';
 import { ForbiddenError } from '../errors.ts';
-import type { Named } from '../ports/host-directory.ts';
+import type { HostDirectory, Named } from '../ports/host-directory.ts';
 import { resolveActor } from '../policy/resolve-actor.ts';
 import { textOf } from '../validation/text.ts';
 import { validate } from '../validation/validate.ts';
@@ -27,15 +27,16 @@ export const findClientsSchema = z.strictObject({ search: z.string().max(100).su
  * (enabled ones); clients and the system are refused.
  */
 export class ClientFinder {
-  constructor(private readonly ctx: VaultContext) {}
+  /** `host`: the directory as pickers ask it (boundedHost), so a host failing or hanging answers 503. */
+  constructor(private readonly ctx: VaultContext, private readonly host: HostDirectory) {}
 
   /** `query` is `{ search }` (at most 100 characters); fewer than two characters answer []. */
   async findClients(actor: Actor, query: unknown): Promise<Named[]> {
     const { search } = validate(findClientsSchema, query);
     return this.ctx.guard(async () => {
-      const facts = await resolveActor(actor, this.ctx.host);
+      const facts = await resolveActor(actor, this.host);
       if (facts.kind !== 'admin' || !facts.active) throw new ForbiddenError('find clients');
-      const clients = await this.ctx.host.findClients(search, CLIENT_SUGGESTIONS);
+      const clients = await this.host.findClients(search, CLIENT_SUGGESTIONS);
       return clients.slice(0, CLIENT_SUGGESTIONS).map((c) => ({ id: c.id, name: c.name }));
     });
   }
@@ -49,10 +50,10 @@ export class ClientFinder {
   async findContacts(actor: Actor, query: unknown): Promise<ContactSuggestion[]> {
     const { search } = validate(findClientsSchema, query);
     return this.ctx.guard(async () => {
-      const facts = await resolveActor(actor, this.ctx.host);
+      const facts = await resolveActor(actor, this.host);
       if (facts.kind !== 'admin' || !facts.active) throw new ForbiddenError('find contacts');
-      const contacts = (await this.ctx.host.findContacts(search, CLIENT_SUGGESTIONS)).slice(0, CLIENT_SUGGESTIONS);
-      const clients = await this.ctx.host.clients([...new Set(contacts.map((c) => c.clientId))]);
+      const contacts = (await this.host.findContacts(search, CLIENT_SUGGESTIONS)).slice(0, CLIENT_SUGGESTIONS);
+      const clients = await this.host.clients([...new Set(contacts.map((c) => c.clientId))]);
       return contacts.map((c) => ({
         id: c.id, name: c.name, detail: [clients.get(c.clientId)?.name, c.email].filter((part) => part).join(' · '),
       }));

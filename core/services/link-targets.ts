@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../domain/actor.ts';
 import { ForbiddenError } from '../errors.ts';
-import { compareClients } from '../ports/host-directory.ts';
+import { compareClients, type HostDirectory } from '../ports/host-directory.ts';
 import { resolveActor } from '../policy/resolve-actor.ts';
 import { textOf } from '../validation/text.ts';
 import { validate } from '../validation/validate.ts';
@@ -39,22 +39,23 @@ export interface LinkTarget {
  * answer an empty page without asking the host.
  */
 export class LinkTargets {
-  constructor(private readonly ctx: VaultContext) {}
+  /** `host`: the directory as pickers ask it (boundedHost), so a host failing or hanging answers 503. */
+  constructor(private readonly ctx: VaultContext, private readonly host: HostDirectory) {}
 
   async find(actor: Actor, clientId: string, kind: LinkKind, query: unknown): Promise<{ items: LinkTarget[]; more: boolean }> {
     const { search, offset, limit } = validate(linkTargetsQuerySchema, query);
     return this.ctx.guard(async () => {
-      const facts = await resolveActor(actor, this.ctx.host);
+      const facts = await resolveActor(actor, this.host);
       const allowed = (facts.kind === 'admin' && facts.active)
         || (facts.kind === 'client' && facts.active && facts.clientId === clientId && facts.contactId === null);
       if (!allowed) throw new ForbiddenError(`find the ${kind}s of this client`);
       const text = search.trim().toLowerCase();
       if (text.length === 1) return { items: [], more: false };
       const found: LinkTarget[] = kind === 'contact'
-        ? (await this.ctx.host.contactsOfClients([clientId]))
+        ? (await this.host.contactsOfClients([clientId]))
           .filter((c) => c.clientId === clientId && (c.name.toLowerCase().includes(text) || c.email.toLowerCase().includes(text)))
           .map((c) => ({ id: c.id, name: c.name, detail: c.email }))
-        : (await this.ctx.host.devicesOfClients([clientId]))
+        : (await this.host.devicesOfClients([clientId]))
           .filter((d) => d.clientId === clientId && d.name.toLowerCase().includes(text))
           .map((d) => ({ id: d.id, name: d.name, detail: null }));
       found.sort(compareClients);

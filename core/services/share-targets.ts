@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Actor, PrincipalKind } from '../domain/actor.ts';
 import { ForbiddenError } from '../errors.ts';
 import { canDo } from '../policy/access-policy.ts';
-import { clientSearch, compareClients, FIND_CLIENTS_MAX } from '../ports/host-directory.ts';
+import { clientSearch, compareClients, FIND_CLIENTS_MAX, type HostDirectory } from '../ports/host-directory.ts';
 import { textOf } from '../validation/text.ts';
 import { validate } from '../validation/validate.ts';
 import type { VaultContext } from './context.ts';
@@ -51,7 +51,8 @@ export interface ShareTargetPage {
  * (`findClients`); a client account its own contacts.
  */
 export class ShareTargetFinder {
-  constructor(private readonly ctx: VaultContext, private readonly entries: EntryService) {}
+  /** `host`: the directory as pickers ask it (boundedHost), so a host failing or hanging answers 503. */
+  constructor(private readonly ctx: VaultContext, private readonly entries: EntryService, private readonly host: HostDirectory) {}
 
   async forEntry(actor: Actor, entryId: string, query: unknown): Promise<ShareTargetPage> {
     const { search, offset, limit } = validate(shareTargetsQuerySchema, query);
@@ -68,7 +69,7 @@ export class ShareTargetFinder {
       }
       const [staff, client, contacts] = await Promise.all([
         this.staff(text.text, text.lower),
-        clientId ? this.ctx.host.clients([clientId]) : Promise.resolve(new Map()),
+        clientId ? this.host.clients([clientId]) : Promise.resolve(new Map()),
         clientId ? this.contactsOf(clientId, text.lower, true) : Promise.resolve([]),
       ]);
       const theClient = clientId ? client.get(clientId) : undefined;
@@ -88,14 +89,14 @@ export class ShareTargetFinder {
       }
       if (facts.kind !== 'admin' || !canDo(facts, 'manageAdminCategories', settings)) throw new ForbiddenError('find category members');
       if (!text) return { items: [], more: false };
-      const [staff, clients] = await Promise.all([this.staff(text.text, text.lower), this.ctx.host.findClients(text.text, FIND_CLIENTS_MAX)]);
+      const [staff, clients] = await Promise.all([this.staff(text.text, text.lower), this.host.findClients(text.text, FIND_CLIENTS_MAX)]);
       return page([...staff, ...clients.map((c): ShareTarget => ({ kind: 'client', id: c.id, name: c.name, detail: null }))], offset, limit);
     });
   }
 
   /** Roles by name, and enabled admins by name or email. */
   private async staff(text: string, lower: string): Promise<ShareTarget[]> {
-    const [roles, admins] = await Promise.all([this.ctx.host.adminRoles(), this.ctx.host.findAdmins(text, FIND_CLIENTS_MAX)]);
+    const [roles, admins] = await Promise.all([this.host.adminRoles(), this.host.findAdmins(text, FIND_CLIENTS_MAX)]);
     return [
       ...roles.filter((r) => contains(lower, r.name)).map((r): ShareTarget => ({ kind: 'admin_role', id: r.id, name: r.name, detail: null })),
       ...admins.filter((a) => !a.disabled).map((a): ShareTarget => ({ kind: 'admin', id: a.id, name: a.name, detail: a.email || null })),
@@ -104,7 +105,7 @@ export class ShareTargetFinder {
 
   /** The client's contacts by name or email; the account holder only to staff (to a client it is the account itself). */
   private async contactsOf(clientId: string, lower: string, withMain: boolean): Promise<ShareTarget[]> {
-    const contacts = await this.ctx.host.contactsOfClients([clientId]);
+    const contacts = await this.host.contactsOfClients([clientId]);
     return contacts
       .filter((c) => c.clientId === clientId && (withMain || !c.isMain) && contains(lower, c.name, c.email))
       .map((c) => ({ kind: 'contact', id: c.id, name: c.name, detail: c.email || null }));

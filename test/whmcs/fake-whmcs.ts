@@ -44,8 +44,21 @@ export interface FakeWhmcsOptions {
   delayMs?: number;
 }
 
+/**
+ * How an action fails instead of answering: `error`, WHMCS's own error
+ * answer quoting its database's failure (what a WHMCS whose MySQL is down
+ * sends); `silence`, no answer at all (a stuck PHP worker): the request stays
+ * open until the caller gives up or the fake closes.
+ */
+export type WhmcsFault = 'error' | 'silence';
+
+/** The message of an `error` fault: WHMCS passing on its database driver's words. */
+export const FAULT_MESSAGE = 'SQLSTATE[HY000] [2002] Connection refused';
+
 export class FakeWhmcs {
   readonly requests: ApiRequest[] = [];
+  /** Actions that fail as their fault says, every other action answering as usual; reset() clears them. */
+  readonly faults = new Map<string, WhmcsFault>();
   readonly mails: SentMail[] = [];
   /** Answer every request with this instead (HTML error pages, redirects...). */
   override: ((res: ServerResponse) => void) | null = null;
@@ -170,6 +183,7 @@ export class FakeWhmcs {
     this.requests.length = 0;
     this.mails.length = 0;
     this.override = null;
+    this.faults.clear();
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -187,6 +201,8 @@ export class FakeWhmcs {
     const action = params.action ?? '';
     const request: ApiRequest = { action, params, arrivedAt: performance.now(), answeredAt: null };
     this.requests.push(request);
+    const fault = this.faults.get(action);
+    if (fault === 'silence') return;
     // Unref'd: a call still waiting must not keep the test process alive once everything else is done.
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs).unref());
     const identifier = params.identifier ?? params.username;
@@ -194,6 +210,7 @@ export class FakeWhmcs {
     let body: Row;
     if (identifier !== API_IDENTIFIER || secret !== API_SECRET) body = error('Authentication Failed');
     else if (params.responsetype !== 'json') body = error('Only the json response type is modelled here');
+    else if (fault === 'error') body = error(FAULT_MESSAGE);
     else body = this.#answer(action, params);
     request.answeredAt = performance.now();
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));

@@ -305,30 +305,36 @@ describe('WHMCS directory over the external API', () => {
   });
 
   describe('errors', () => {
-    it('bad credentials: a WhmcsApiError with WHMCS\'s message, and no secret anywhere in it', async () => {
+    it('bad credentials: the look-up goes unanswered (WhmcsUnavailableError, a 503 at the edges) with WHMCS\'s message, and no secret anywhere in it', async () => {
       const wrong = 'a-wrong-secret-that-must-not-leak';
       const d = new WhmcsDirectory(new WhmcsApi({ url: whmcs.url, identifier: API_IDENTIFIER, secret: wrong }));
       const err = await d.clients(['1']).then(() => null, (e: unknown) => e);
-      expect(err).to.be.instanceOf(WhmcsApiError);
-      const e = err as WhmcsApiError;
-      expect(e.apiMessage).to.equal('Authentication Failed');
-      expect(e.message).to.equal('WHMCS GetClientsDetails failed: Authentication Failed');
-      expect(e.code).to.equal('whmcs_api');
-      expect(e.refused).to.equal(true);
-      expect(e.notFound).to.equal(false);
-      for (const text of [e.message, e.stack ?? '', inspect(e), JSON.stringify(e)]) {
+      expect(err).to.be.instanceOf(WhmcsUnavailableError);
+      const e = err as WhmcsUnavailableError;
+      expect(e.message).to.equal('WHMCS GetClientsDetails: answered "Authentication Failed"');
+      expect(e.code).to.equal('whmcs_unavailable');
+      expect(e.action).to.equal('GetClientsDetails');
+      // The API itself still says why, for set-up checks (doctor, readiness).
+      const api = await d.api.call('GetClientsDetails', { clientid: 1 }).then(() => null, (x: unknown) => x) as WhmcsApiError;
+      expect(api).to.be.instanceOf(WhmcsApiError);
+      expect(api.apiMessage).to.equal('Authentication Failed');
+      expect(api.message).to.equal('WHMCS GetClientsDetails failed: Authentication Failed');
+      expect(api.code).to.equal('whmcs_api');
+      expect(api.refused).to.equal(true);
+      expect(api.notFound).to.equal(false);
+      for (const text of [e.message, e.stack ?? '', inspect(e), JSON.stringify(e), api.message, api.stack ?? '', inspect(api), JSON.stringify(api)]) {
         expect(text).not.to.contain(wrong);
         expect(text).not.to.contain(API_IDENTIFIER);
       }
     });
 
-    it('errors that are not "not found" are not taken for absence, nor remembered', async () => {
+    it('errors that are not "not found" are not taken for absence, nor remembered: the look-up goes unanswered', async () => {
       whmcs.override = (res) => res.writeHead(200, { 'Content-Type': 'application/json' })
         .end(JSON.stringify({ result: 'error', message: 'Invalid IP 203.0.113.7' }));
       const d = directory();
-      const err = await d.tickets(['1']).then(() => null, (e: unknown) => e) as WhmcsApiError;
-      expect(err).to.be.instanceOf(WhmcsApiError);
-      expect(err.refused).to.equal(true);
+      const err = await d.tickets(['1']).then(() => null, (e: unknown) => e) as WhmcsUnavailableError;
+      expect(err).to.be.instanceOf(WhmcsUnavailableError);
+      expect(err.message).to.equal('WHMCS GetTicket: answered "Invalid IP 203.0.113.7"');
       whmcs.override = null;
       expect((await d.tickets(['1'])).size).to.equal(1);
     });
