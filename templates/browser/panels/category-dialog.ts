@@ -4,7 +4,7 @@ import type { EditableCategory } from './editable.ts';
 import { clearErrors, showErrors } from './form-errors.ts';
 import { addToGrantList, fillGrantList, grantListPrincipals } from './grant-list.ts';
 import type { PanelConfig } from './panel-config.ts';
-import { PICK_EVENT, startSearchPicker, type PickerHit } from './search-picker.ts';
+import { PICK_EVENT, setPickerStatus, startSearchPicker, type PickerHit } from './search-picker.ts';
 
 const listening = new WeakSet<HTMLFormElement>();
 
@@ -25,7 +25,9 @@ export function openCategoryDialog(cfg: PanelConfig, category: EditableCategory 
   inputOf(form, 'name').value = category ? category.name : '';
   const list = required(form, '[data-lk-grant-list]', HTMLElement);
   fillGrantList(list, (category?.members ?? []).map((m) => ({ ...m, name: m.name ?? m.id })));
-  startSearchPicker(required(form, '[data-lk-search-picker]', HTMLElement));
+  const picker = required(form, '[data-lk-search-picker]', HTMLElement);
+  startSearchPicker(picker);
+  setPickerStatus(picker, '');
   if (!listening.has(form)) {
     listening.add(form);
     form.addEventListener(PICK_EVENT, (event) => {

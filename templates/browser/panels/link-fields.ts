@@ -1,7 +1,7 @@
 import { all, required } from './dom.ts';
 import type { EditableEntry } from './editable.ts';
 import type { PanelConfig } from './panel-config.ts';
-import { startSearchPicker } from './search-picker.ts';
+import { setPickerStatus, startSearchPicker } from './search-picker.ts';
 
 /** The entry fields a link picker fills. */
 type LinkField = 'contactId' | 'deviceId';
@@ -32,7 +32,7 @@ export function showLinks(cfg: PanelConfig, form: HTMLFormElement, entry: Editab
     input.value = id === null ? '' : names[field]?.[id] ?? id;
     if (id === null) delete input.dataset.lkPickedId;
     else input.dataset.lkPickedId = id;
-    required(box, '[data-lk-picker-status]', HTMLElement).textContent = '';
+    setPickerStatus(box, '');
   }
 }
 

@@ -1,6 +1,6 @@
-import { call } from './api-client.ts';
+import { ApiError, call } from './api-client.ts';
 import { all, required } from './dom.ts';
-import { configOf } from './panel-config.ts';
+import { configOf, say, type PanelConfig } from './panel-config.ts';
 import { fill } from './placeholders.ts';
 
 /** Something a picker offers: one item of what its source answers. */
@@ -20,6 +20,28 @@ type PickerAnswer = PickerHit[] | { items: PickerHit[]; more: boolean };
 export const PICK_EVENT = 'lk-pick';
 
 const started = new WeakSet<Element>();
+
+/**
+ * What a failed look-up tells the user: the server's own refusal (a 503
+ * while the host platform is away says so, already in the user's
+ * language), else a generic "try again". A body that is not the API's JSON
+ * (a proxy's error page, a dropped connection) is never shown.
+ */
+export function lookupFailure(cfg: PanelConfig, error: unknown): string {
+  return error instanceof ApiError && error.code ? error.message : say(cfg, 'searchFailed');
+}
+
+/**
+ * Puts `text` on the picker's status line: read out always, and shown under
+ * the input as well when it says the search failed, since someone who sees
+ * the list stay shut needs to know why.
+ */
+export function setPickerStatus(box: HTMLElement, text: string, failed = false): void {
+  const status = required(box, '[data-lk-picker-status]', HTMLElement);
+  status.textContent = text;
+  status.classList.toggle('lk-sr', !failed);
+  status.classList.toggle('lk-picker-failure', failed);
+}
 
 /**
  * A search-as-you-type picker (the WAI-ARIA combobox with a listbox popup),
@@ -48,6 +70,9 @@ const started = new WeakSet<Element>();
  * id say, is sent as typed). In `add` mode the input empties for the next
  * pick: the listener keeps the hits (the share dialog's grant list).
  *
+ * A search that fails shows why under the input (setPickerStatus) until
+ * the next search answers or the input is emptied.
+ *
  * A `[data-lk-picked-value]` hidden field in the box holds the id picked, for
  * plain GET forms.
  *
@@ -60,7 +85,6 @@ export function startSearchPicker(box: HTMLElement): void {
   const cfg = configOf(box);
   const input = required(box, 'input[role=combobox]', HTMLInputElement);
   const list = required(box, '[role=listbox]', HTMLElement);
-  const status = required(box, '[data-lk-picker-status]', HTMLElement);
   const adding = box.dataset.lkMode === 'add';
   let timer: ReturnType<typeof setTimeout> | undefined;
   let asked = 0;
@@ -122,7 +146,11 @@ export function startSearchPicker(box: HTMLElement): void {
       active = -1;
       input.removeAttribute('aria-activedescendant');
     }
-    status.textContent = hits.length === 0 ? (box.dataset.lkNone ?? '') : fill(box.dataset.lkFound ?? '', { number: String(hits.length) });
+    setPickerStatus(box, hits.length === 0 ? (box.dataset.lkNone ?? '') : fill(box.dataset.lkFound ?? '', { number: String(hits.length) }));
+  };
+  const failed = (error: unknown) => {
+    close();
+    setPickerStatus(box, lookupFailure(cfg, error), true);
   };
   const ask = async (text: string, offset: number): Promise<{ items: PickerHit[]; more: boolean }> => {
     const source = box.dataset.lkSource ?? '/clients';
@@ -139,15 +167,15 @@ export function startSearchPicker(box: HTMLElement): void {
     const question = ++asked;
     close();
     if (text.length < 2) {
-      status.textContent = '';
+      setPickerStatus(box, '');
       return;
     }
     timer = setTimeout(async () => {
       try {
         const page = await ask(text, 0);
         if (question === asked && document.activeElement === input) show(page.items, page.more, false);
-      } catch {
-        if (question === asked) close();
+      } catch (error) {
+        if (question === asked) failed(error);
       }
     }, 200);
   };
@@ -157,8 +185,8 @@ export function startSearchPicker(box: HTMLElement): void {
     try {
       const page = await ask(input.value.trim(), before.length);
       if (question === asked) show([...before, ...page.items], page.more, true);
-    } catch {
-      if (question === asked) close();
+    } catch (error) {
+      if (question === asked) failed(error);
     }
   };
   const pick = (option: HTMLElement) => {
@@ -176,7 +204,7 @@ export function startSearchPicker(box: HTMLElement): void {
       input.dataset.lkPickedId = hit.id;
       if (pickedValue instanceof HTMLInputElement) pickedValue.value = hit.id;
     }
-    status.textContent = fill(box.dataset.lkPicked ?? '', { name: hit.name, id: hit.id });
+    setPickerStatus(box, fill(box.dataset.lkPicked ?? '', { name: hit.name, id: hit.id }));
     box.dispatchEvent(new CustomEvent<PickerHit>(PICK_EVENT, { bubbles: true, detail: hit }));
   };
   input.addEventListener('input', search);

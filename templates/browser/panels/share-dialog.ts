@@ -5,7 +5,7 @@ import { clearErrors, showErrors } from './form-errors.ts';
 import { addToGrantList, fillGrantList, grantListPrincipals, levelOf } from './grant-list.ts';
 import type { PanelConfig } from './panel-config.ts';
 import { fill } from './placeholders.ts';
-import { PICK_EVENT, startSearchPicker, type PickerHit } from './search-picker.ts';
+import { PICK_EVENT, setPickerStatus, startSearchPicker, type PickerHit } from './search-picker.ts';
 
 const listening = new WeakSet<HTMLFormElement>();
 
@@ -33,6 +33,7 @@ export function openShareDialog(cfg: PanelConfig, entry: EditableEntry): void {
   picker.dataset.lkSource = `/entries/${encodeURIComponent(entry.id)}/share-targets`;
   startSearchPicker(picker);
   required(picker, 'input[role=combobox]', HTMLInputElement).value = '';
+  setPickerStatus(picker, '');
   if (!listening.has(form)) {
     listening.add(form);
     form.addEventListener(PICK_EVENT, (event) => {

@@ -1,7 +1,7 @@
 import { call } from './api-client.ts';
 import { fieldOf, optional, required } from './dom.ts';
 import { configOf } from './panel-config.ts';
-import type { PickerHit } from './search-picker.ts';
+import { lookupFailure, type PickerHit } from './search-picker.ts';
 
 /** A page of contacts as `/clients/:clientId/contacts` lists them. */
 interface ContactPage {
@@ -39,13 +39,20 @@ export async function showResetContacts(form: HTMLFormElement, client: PickerHit
   select.disabled = false;
 }
 
-/** Listens for picks: a client picked in the reset form lists its contacts; a failure leaves the client account alone chosen. */
+/**
+ * Listens for picks: a client picked in the reset form lists its contacts.
+ * A failure leaves the client account alone chosen, and says why under the
+ * contact list until a later pick lists them.
+ */
 export async function onResetPick(event: Event): Promise<void> {
   const form = event.target instanceof Element ? event.target.closest('form[data-lk-step-up-reset]') : null;
   if (!(form instanceof HTMLFormElement) || !(event instanceof CustomEvent)) return;
+  const problem = required(form, '[data-lk-error-for="contactId"]', HTMLElement);
   try {
     await showResetContacts(form, event.detail as PickerHit);
-  } catch {
+    problem.textContent = '';
+  } catch (error) {
     required(form, '[data-lk-reset-contacts]', HTMLSelectElement).disabled = true;
+    problem.textContent = lookupFailure(configOf(form), error);
   }
 }
