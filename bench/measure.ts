@@ -24,14 +24,8 @@ export async function typicalMs(rounds: number, body: (round: number) => Promise
   return times[Math.floor(times.length / 2)]!;
 }
 
-export interface Throughput {
-  rps: number;
-  /** The largest resident set seen while the load ran (MiB). */
-  peakRssMiB: number;
-}
-
-/** GETs `url` from `connections` keep-alive connections for `seconds`: requests per second, and the process's peak RSS meanwhile. */
-export async function throughput(url: string, connections: number, seconds: number): Promise<Throughput> {
+/** GETs `url` from `connections` keep-alive connections for `seconds`: requests per second. */
+export async function throughput(url: string, connections: number, seconds: number): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const get = () => new Promise<void>((resolve, reject) => {
     const req = request(url, { agent }, (res) => {
@@ -44,8 +38,6 @@ export async function throughput(url: string, connections: number, seconds: numb
   });
   for (let i = 0; i < connections * 5; i++) await get();
   let done = 0;
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
   const until = performance.now() + seconds * 1000;
   const start = performance.now();
   await Promise.all(Array.from({ length: connections }, async () => {
@@ -55,9 +47,8 @@ export async function throughput(url: string, connections: number, seconds: numb
     }
   }));
   const elapsed = (performance.now() - start) / 1000;
-  clearInterval(sampler);
   agent.destroy();
-  return { rps: done / elapsed, peakRssMiB: Math.round(peak / 1024 / 1024) };
+  return done / elapsed;
 }
 
 /**

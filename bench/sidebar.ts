@@ -1,57 +1,114 @@
 // The ticket sidebar over HTTP against a bare Express handler that sends the
-// same indexed SELECT of the ticket's client's entries as JSON: requests per
-// second of each from the same number of connections, in the same process.
+// same indexed SELECT of the ticket's client's entries as JSON
+// (bench/sidebar-app.ts): requests per second of each from the same number of
+// connections, measured twice. Once served by this process while it also
+// generates the load (as every earlier run measured it). Once served by a
+// service process of its own (bench/sidebar-service.ts) loaded from this one:
+// that process's resident memory under the sidebar's load is the service's
+// RSS, without the seeding or the load generator.
+import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { createHooks, Renderer, type HookSurface } from '../core/index.ts';
-import { LISTED_COLUMNS } from '../core/store/entry-rows.ts';
-import { throughput, type Throughput } from './measure.ts';
-import { actors, MEASURED_CLIENT, TICKET, type BenchVault } from './world.ts';
+import { fileURLToPath } from 'node:url';
+import { throughput } from './measure.ts';
+import { sidebarApp } from './sidebar-app.ts';
+import type { ServiceSetup } from './sidebar-service.ts';
+import { keyA, MEASURED_CLIENT, type BenchVault } from './world.ts';
 
-const SURFACE: HookSurface = { apiBase: '/lk/api', assetBase: '/lk/assets', pageUrl: '/ticket', csrfToken: 'bench', clipboardClearSeconds: 30 };
 const CONNECTIONS = 10;
 const SLICES = 5;
 
-function combined(slices: readonly Throughput[]): Throughput {
-  return { rps: slices.reduce((sum, t) => sum + t.rps, 0) / slices.length, peakRssMiB: Math.max(...slices.map((t) => t.peakRssMiB)) };
+export interface SidebarRates {
+  sidebarRps: number;
+  bareRps: number;
 }
 
 export interface SidebarFigures {
-  sidebar: Throughput;
-  bare: Throughput;
+  /** Served by the process that also generates the load. */
+  inProcess: SidebarRates;
+  /** Served by a service process of its own. */
+  service: SidebarRates & {
+    /** Its largest resident set while the sidebar was loaded (MiB). */
+    peakRssMiB: number;
+  };
 }
 
 export async function sidebarThroughput(vault: BenchVault, seconds: number): Promise<SidebarFigures> {
   await vault.lk.settings.update({ kind: 'system' }, { adminAccessMode: 'full' });
-  const hooks = createHooks(vault.lk, new Renderer());
-  const app = express();
-  app.get('/sidebar', async (_req, res, next) => {
-    try {
-      res.type('html').send(await hooks.ticketSidebar(actors.support, { ticketId: TICKET }, SURFACE));
-    } catch (err) { next(err); }
-  });
-  app.get('/bare', async (_req, res, next) => {
-    try {
-      res.json(await vault.knex(vault.tables.entries).select(LISTED_COLUMNS).where('client_id', MEASURED_CLIENT)
-        .orderBy([{ column: 'name' }, { column: 'id' }]).limit(500));
-    } catch (err) { next(err); }
-  });
-  const server = app.listen(0, '127.0.0.1');
+  const server = sidebarApp(vault.lk, vault.knex, vault.tables).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let inProcess: SidebarRates;
   try {
-    const html = await hooks.ticketSidebar(actors.support, { ticketId: TICKET }, SURFACE);
-    if (!html?.includes(`${MEASURED_CLIENT}.test`)) throw new Error('the sidebar lists none of the client\'s entries: nothing to measure');
-    // Taken in turns, a slice at a time: on a shared machine the load of other work changes over
-    // a run, and each side then meets the same share of it.
-    const bare: Throughput[] = [];
-    const sidebar: Throughput[] = [];
-    for (let slice = 0; slice < SLICES; slice++) {
-      bare.push(await throughput(`${base}/bare`, CONNECTIONS, seconds / SLICES));
-      sidebar.push(await throughput(`${base}/sidebar`, CONNECTIONS, seconds / SLICES));
-    }
-    return { sidebar: combined(sidebar), bare: combined(bare) };
+    inProcess = await inTurns(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, seconds);
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
+  const service = await startService({ store: vault.store, prefix: vault.prefix, key: { id: keyA.id, key: keyA.key.toString('base64') } });
+  try {
+    let peakRssMiB = 0;
+    const rates = await inTurns(service.url, seconds, async (side) => {
+      const peak = await service.peakRssMiB();
+      if (side === 'sidebar') peakRssMiB = Math.max(peakRssMiB, peak);
+    });
+    return { inProcess, service: { ...rates, peakRssMiB } };
+  } finally {
+    await service.stop();
+  }
+}
+
+/**
+ * Each side a slice at a time, in turns: on a shared machine the load of other work changes over a run, and
+ * each side then meets the same share of it. `after` runs when a side's slice ends.
+ */
+async function inTurns(base: string, seconds: number, after?: (side: 'bare' | 'sidebar') => Promise<void>): Promise<SidebarRates> {
+  const html = await (await fetch(`${base}/sidebar`)).text();
+  if (!html.includes(`${MEASURED_CLIENT}.test`)) throw new Error('the sidebar lists none of the client\'s entries: nothing to measure');
+  const bare: number[] = [];
+  const sidebar: number[] = [];
+  for (let slice = 0; slice < SLICES; slice++) {
+    bare.push(await throughput(`${base}/bare`, CONNECTIONS, seconds / SLICES));
+    await after?.('bare');
+    sidebar.push(await throughput(`${base}/sidebar`, CONNECTIONS, seconds / SLICES));
+    await after?.('sidebar');
+  }
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  return { sidebarRps: mean(sidebar), bareRps: mean(bare) };
+}
+
+interface Service {
+  url: string;
+  /** The largest RSS since the last ask. */
+  peakRssMiB(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startService(setup: ServiceSetup): Promise<Service> {
+  // The bench runs compiled (bench/tsconfig.json): the service is the built code, as installed.
+  const script = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './sidebar-service.ts' : './sidebar-service.js', import.meta.url));
+  const child = fork(script, { env: { ...process.env, LATCHKEY_BENCH_SERVICE: JSON.stringify(setup) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = <T>(pick: (message: unknown) => T | undefined) => new Promise<T>((resolve, reject) => {
+    const onMessage = (message: unknown) => {
+      const value = pick(message);
+      if (value === undefined) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(value);
+    };
+    const onExit = (code: number | null) => reject(new Error(`the bench's sidebar service exited (${code})`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+  const port = await next((m) => (m as { port?: number }).port);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    peakRssMiB: () => {
+      const answer = next((m) => (m as { peakRssMiB?: number }).peakRssMiB);
+      child.send('rss');
+      return answer;
+    },
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.disconnect();
+      await exited;
+    },
+  };
 }

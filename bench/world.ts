@@ -79,11 +79,23 @@ export function benchHost(): MemoryDirectory {
   });
 }
 
+/** Where the bench's vault lives, for another process to open it too. */
+export type BenchStore = { sqliteFile: string } | { mysqlUrl: string };
+
+/** A connection pool to the bench's store, as the bench itself opens it. */
+export async function openBenchKnex(store: BenchStore): Promise<Knex> {
+  if ('mysqlUrl' in store) return knexFactory({ client: 'mysql2', connection: store.mysqlUrl, pool: { min: 0, max: 12 } });
+  const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: store.sqliteFile }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+  await knex.raw('PRAGMA journal_mode = WAL');
+  return knex;
+}
+
 export interface BenchVault {
   lk: Latchkey;
   knex: Knex;
   tables: TableNames;
   prefix: string;
+  store: BenchStore;
   /** Another Latchkey on the same tables with other keys (a rotation's new keyring). */
   sibling(keys: Keyring): Promise<Latchkey>;
   close(): Promise<void>;
@@ -96,20 +108,14 @@ export interface BenchVault {
 export async function openBenchVault(config: BenchConfig): Promise<BenchVault> {
   const prefix = `lkbench_${randomBytes(3).toString('hex')}_`;
   const tables = tableNames(prefix);
-  let dir: string | null = null;
-  let knex: Knex;
-  if (config.database === 'sqlite') {
-    dir = mkdtempSync(join(tmpdir(), 'lk-bench-'));
-    knex = knexFactory({ client: 'better-sqlite3', connection: { filename: join(dir, 'vault.sqlite') }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
-    await knex.raw('PRAGMA journal_mode = WAL');
-  } else {
-    knex = knexFactory({ client: 'mysql2', connection: config.url!, pool: { min: 0, max: 12 } });
-  }
+  const dir = config.database === 'sqlite' ? mkdtempSync(join(tmpdir(), 'lk-bench-')) : null;
+  const store: BenchStore = dir ? { sqliteFile: join(dir, 'vault.sqlite') } : { mysqlUrl: config.url! };
+  const knex = await openBenchKnex(store);
   const host = benchHost();
   const lk = await createLatchkey({ database: { knex }, keys: new Keyring([keyA]), host, tablePrefix: prefix, migrate: true });
   const siblings: Latchkey[] = [];
   return {
-    lk, knex, tables, prefix,
+    lk, knex, tables, prefix, store,
     async sibling(keys) {
       const other = await createLatchkey({ database: { knex }, keys, host, tablePrefix: prefix });
       siblings.push(other);
