@@ -14,8 +14,11 @@ const LOCALES_DIR = packageFile('locales');
 /** How many parameterless strings a language keeps ready; past it they are looked up each time. */
 const PLAIN_STRINGS_KEPT = 2_000;
 const HELPERS = ['t', 'safeUrl', 'eq', 'not', 'and', 'or', 'includes', 'languageName', 'date', 'number', 'json', 'concat', 'lkStrings', 'reuse'] as const;
-/** Fragments `{{reuse}}` keeps: one per language, place and set of inputs a panel's dialogs are rendered with. */
-const REUSED_FRAGMENTS_KEPT = 500;
+/**
+ * What `{{reuse}}` keeps: fragments (a panel's dialogs, a list's rows) by language and inputs, up to this many
+ * characters of HTML and keys in all, the least recently used going first.
+ */
+const REUSED_CHARACTERS_KEPT = 8 * 2 ** 20;
 const COMPILE_OPTIONS: CompileOptions = { strict: false, preventIndent: true, knownHelpers: Object.fromEntries(HELPERS.map((h) => [h, true])) };
 /** `{{name}}` or `{{name, number}}`: what the renderer fills in itself, as i18next would. */
 const PLACEHOLDER = /\{\{\s*(\w+)\s*(?:,\s*(number)\s*)?\}\}/g;
@@ -242,8 +245,11 @@ export class Renderer {
     hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
     // `{{reuse "partial" a=… b=…}}` renders the partial with the hash as its whole context (nothing else is
     // in reach), so the same language and hash give the same HTML: made once, then reused by every render.
-    // The panels' dialogs are the same for every sidebar of a staff member and make a third of its markup.
-    const reused = new LRUCache<string, Handlebars.SafeString>({ max: REUSED_FRAGMENTS_KEPT });
+    // The panels' dialogs are the same for every sidebar of a staff member and make a third of its markup;
+    // a list's row is the same for everyone who sees the entry alike, until the entry or their rights change.
+    const reused = new LRUCache<string, Handlebars.SafeString>({
+      maxSize: REUSED_CHARACTERS_KEPT, sizeCalculation: (html, key) => html.toString().length + key.length,
+    });
     const compiledPartials = new Map<string, Handlebars.TemplateDelegate>();
     hbs.registerHelper('reuse', function (name: string, options: Handlebars.HelperOptions) {
       const data = options.data as { language: string; namespace: string };

@@ -80,3 +80,39 @@ describe('fragments a render reuses', () => {
     expect(fr).to.not.equal(en);
   });
 });
+
+/**
+ * A list renders each row through `{{reuse}}`: a row kept from an earlier render must be exactly the one its
+ * entry, the reader's rights and the language give now.
+ */
+describe('list rows a render reuses', () => {
+  const renderer = new Renderer();
+  const list = '{{> entry-list rows=rows emptyKey="panel.empty"}}';
+  const row = (changes: object = {}) => ({
+    id: 'e-1', name: 'Core router', username: 'admin', hasPassword: true, ownerName: 'Acme', clientName: 'Acme Ltd',
+    canEdit: true, canShare: false, canDelete: false, canWatch: false, editable: '{"id":"e-1"}', version: 3, tags: [], ...changes,
+  });
+  const render = (model: object, language: (typeof LANGUAGES)[number] = 'en') => renderer.renderSource(list, model, { language });
+
+  it('a row follows its entry: the same entry renders the same, a renamed one its new name', () => {
+    const first = render({ rows: [row()] });
+    expect(render({ rows: [row()] })).to.equal(first);
+    const renamed = render({ rows: [row({ name: 'Edge <router>' })] });
+    expect(renamed).to.contain('Edge &lt;router&gt;').and.not.contain('Core router');
+  });
+
+  it("a row follows the reader's rights: the edit button is there only while they may edit", () => {
+    expect(render({ rows: [row({ canEdit: true })] })).to.contain('data-lk-edit=');
+    expect(render({ rows: [row({ canEdit: false })] })).to.not.contain('data-lk-edit=');
+    expect(render({ rows: [row({ canEdit: true })] })).to.contain('data-lk-edit=');
+  });
+
+  it("a row follows the list's choice to name the client, and the language of the render", () => {
+    expect(render({ rows: [row()], showClient: true })).to.contain('Acme Ltd');
+    expect(render({ rows: [row()], showClient: false })).to.not.contain('Acme Ltd');
+    const en = render({ rows: [row()] }, 'en');
+    const de = render({ rows: [row()] }, 'de');
+    expect(en).to.contain(renderer.translator('en')('action.copy'));
+    expect(de).to.contain(renderer.translator('de')('action.copy')).and.not.equal(en);
+  });
+});
