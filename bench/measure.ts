@@ -13,15 +13,26 @@ import { fullScansOf, plansOf, type QueryPlan } from '../test/support/query-plan
  * calls more than the table size does.
  */
 export async function typicalMs(rounds: number, body: (round: number) => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < Math.max(3, Math.floor(rounds / 5)); i++) await body(i);
-  const times: number[] = [];
+  const [ms] = await typicalMsInTurns(rounds, [body]);
+  return ms!;
+}
+
+/**
+ * Typical milliseconds of each body, as `typicalMs`, the bodies taking turns
+ * round by round: a figure and its baseline then meet the same moments of a
+ * shared machine, not one its quiet minute and the other its busy one.
+ */
+export async function typicalMsInTurns(rounds: number, bodies: ReadonlyArray<(round: number) => Promise<unknown>>): Promise<number[]> {
+  for (let i = 0; i < Math.max(3, Math.floor(rounds / 5)); i++) for (const body of bodies) await body(i);
+  const times = bodies.map(() => [] as number[]);
   for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    await body(i);
-    times.push(performance.now() - start);
+    for (const [b, body] of bodies.entries()) {
+      const start = performance.now();
+      await body(i);
+      times[b]!.push(performance.now() - start);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
 }
 
 /** GETs `url` from `connections` keep-alive connections for `seconds`: requests per second. */

@@ -1,5 +1,5 @@
 // Reveal and create against hand-written code doing the same work in the same
-// run: the raw reveal reads the row by primary key, unwraps the data key,
+// run, each round by turns with its baseline: the raw reveal reads the row by primary key, unwraps the data key,
 // decrypts and appends the audit event with the same hash-chain transaction;
 // the raw create seals a new entry and inserts it with its audit event in one
 // transaction, through the same AuditLog.
@@ -9,7 +9,7 @@ import { AuditLog } from '../core/store/audit-log.ts';
 import { AuditSeal } from '../core/store/audit-seal.ts';
 import type { EntryRow } from '../core/store/entry-rows.ts';
 import { newId } from '../core/store/ids.ts';
-import { typicalMs } from './measure.ts';
+import { typicalMsInTurns } from './measure.ts';
 import { actors, keyA, MEASURED_CLIENT, type BenchVault } from './world.ts';
 
 export interface WriteFigures {
@@ -27,8 +27,7 @@ export async function timeWrites(vault: BenchVault, rounds: number): Promise<Wri
   const sample = (await vault.lk.entries.reveal(actors.client, ids[0]!)).password?.expose();
   if (!sample?.startsWith('pw-')) throw new Error('a seeded entry does not reveal: nothing to measure');
 
-  const revealMs = await typicalMs(rounds, (i) => vault.lk.entries.reveal(actors.client, ids[i % ids.length]!));
-  const rawRevealMs = await typicalMs(rounds, async (i) => {
+  const [revealMs, rawRevealMs] = await typicalMsInTurns(rounds, [(i) => vault.lk.entries.reveal(actors.client, ids[i % ids.length]!), async (i) => {
     const id = ids[i % ids.length]!;
     const row = await vault.knex(vault.tables.entries).where('id', id).first() as EntryRow;
     const dataKey = await cipher.openDataKey(id, row.key_version, { keyId: row.kek_id, blob: row.wrapped_key });
@@ -36,10 +35,9 @@ export async function timeWrites(vault: BenchVault, rounds: number): Promise<Wri
     await vault.knex.transaction((trx) => audit.append(trx, {
       actorKind: 'client', actorId: MEASURED_CLIENT, action: 'entry.reveal', entryId: id, clientId: MEASURED_CLIENT, details: { fields: ['password'] },
     }, Date.now()));
-  });
+  }]) as [number, number];
 
-  const createMs = await typicalMs(rounds, (i) => vault.lk.entries.create(actors.writer, { name: `created ${i}`, password: `pw-${i}` }));
-  const rawCreateMs = await typicalMs(rounds, async (i) => {
+  const [createMs, rawCreateMs] = await typicalMsInTurns(rounds, [(i) => vault.lk.entries.create(actors.writer, { name: `created ${i}`, password: `pw-${i}` }), async (i) => {
     const now = Date.now();
     const id = newId(now);
     const { dataKey, wrapped } = await cipher.newDataKey(id);
@@ -54,6 +52,6 @@ export async function timeWrites(vault: BenchVault, rounds: number): Promise<Wri
       await trx(vault.tables.entries).insert(row);
       await audit.append(trx, { actorKind: 'client', actorId: 'c1', action: 'entry.create', entryId: id, clientId: 'c1', details: { name: row.name } }, now);
     });
-  });
+  }]) as [number, number];
   return { revealMs, rawRevealMs, createMs, rawCreateMs };
 }

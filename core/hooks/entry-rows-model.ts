@@ -90,6 +90,8 @@ export async function entryRows(
   };
   return entries.map((entry) => {
     const allowed = permissions.get(entry.id);
+    const websiteUrl = safeHttpUrl(entry.websiteUrl);
+    const loginUrl = safeHttpUrl(entry.loginUrl);
     return {
       id: entry.id,
       // The version a restore from the history is decided at.
@@ -98,9 +100,9 @@ export async function entryRows(
       username: entry.username,
       isService: entry.source === 'service',
       serviceStatus: statusOf(entry),
-      websiteUrl: safeHttpUrl(entry.websiteUrl),
-      loginUrl: safeHttpUrl(entry.loginUrl) ?? safeHttpUrl(entry.websiteUrl),
-      website: besideLogin(safeHttpUrl(entry.websiteUrl), safeHttpUrl(entry.loginUrl)),
+      websiteUrl,
+      loginUrl: loginUrl ?? websiteUrl,
+      website: besideLogin(websiteUrl, loginUrl),
       ownerKind: entry.owner.kind,
       ownerName: names.name(entry.owner.kind, entry.owner.id),
       clientName: entry.clientId ? names.name('client', entry.clientId) : null,
