@@ -263,8 +263,8 @@ export class Renderer {
           partial = hbs.compile(source, COMPILE_OPTIONS);
           compiledPartials.set(name, partial);
         }
-        const kept = { plain: options.data.plain as KeptStrings['plain'], templates: options.data.templates as KeptStrings['templates'] };
-        html = new hbs.SafeString(partial({ ...options.hash }, { data: { t: options.data.t, language: data.language, namespace: data.namespace, ...kept } }));
+        const { t, plain, templates } = options.data as { t: TFunction } & KeptStrings;
+        html = new hbs.SafeString(partial({ ...options.hash }, { data: { t, language: data.language, namespace: data.namespace, plain, templates } }));
         reused.set(key, html);
       }
       return html;
