@@ -168,7 +168,8 @@ function frameHeightSuite(db: TestDatabase): void {
       body: '<!doctype html><title>opaque</title><p>another origin</p><script>'
         + "parent.postMessage({ type: 'latchkey:height', height: 1234 }, '*'); window.posted = String(window.origin);</script>",
     }));
-    await s.inner.evaluate(() => { location.href = '/sim/opaque'; });
+    // Navigated after the evaluation has answered: a navigation during it may destroy its context first.
+    await s.inner.evaluate(() => { setTimeout(() => { location.href = '/sim/opaque'; }, 0); });
     await eventually(s.page, async () => {
       expect(new URL(s.inner.url()).pathname).to.equal('/sim/opaque');
       expect(await s.inner.evaluate(() => window.posted)).to.equal('null');
