@@ -8,6 +8,7 @@ import { packageFile } from '../package-root.ts';
 import { LANGUAGES, LANGUAGE_NAMES, type Language } from './languages.ts';
 import { checkDateFormat, dateWriter, type DateFormat } from './date-format.ts';
 import { safeHttpUrl } from './safe-url.ts';
+import { sameInputs } from './same-inputs.ts';
 
 const TEMPLATES_DIR = packageFile('templates');
 const LOCALES_DIR = packageFile('locales');
@@ -19,6 +20,15 @@ const HELPERS = ['t', 'safeUrl', 'eq', 'not', 'and', 'or', 'includes', 'language
  * characters of HTML and keys in all, the least recently used going first.
  */
 const REUSED_CHARACTERS_KEPT = 8 * 2 ** 20;
+/** What a kept fragment's inputs are counted as against that size: about what a list row's model takes. */
+const INPUTS_CHARACTERS = 1_024;
+/** Fragments one `{{reuse}}` slot keeps (a row as readers with different rights see it), the newest first. */
+const FRAGMENTS_PER_SLOT = 8;
+
+interface KeptFragment {
+  inputs: Record<string, unknown>;
+  html: Handlebars.SafeString;
+}
 const COMPILE_OPTIONS: CompileOptions = { strict: false, preventIndent: true, knownHelpers: Object.fromEntries(HELPERS.map((h) => [h, true])) };
 /** `{{name}}` or `{{name, number}}`: what the renderer fills in itself, as i18next would. */
 const PLACEHOLDER = /\{\{\s*(\w+)\s*(?:,\s*(number)\s*)?\}\}/g;
@@ -247,26 +257,38 @@ export class Renderer {
     // in reach), so the same language and hash give the same HTML: made once, then reused by every render.
     // The panels' dialogs are the same for every sidebar of a staff member and make a third of its markup;
     // a list's row is the same for everyone who sees the entry alike, until the entry or their rights change.
-    const reused = new LRUCache<string, Handlebars.SafeString>({
-      maxSize: REUSED_CHARACTERS_KEPT, sizeCalculation: (html, key) => html.toString().length + key.length,
+    // `key=…` names the slot (a row's entry id): the fragments kept there are told apart by comparing their
+    // inputs with the render's (sameInputs), which costs far less than writing the inputs out as a key.
+    const reused = new LRUCache<string, KeptFragment[]>({
+      maxSize: REUSED_CHARACTERS_KEPT,
+      sizeCalculation: (kept, slot) => slot.length + kept.reduce((sum, fragment) => sum + fragment.html.toString().length + INPUTS_CHARACTERS, 0),
     });
     const compiledPartials = new Map<string, Handlebars.TemplateDelegate>();
     hbs.registerHelper('reuse', function (name: string, options: Handlebars.HelperOptions) {
       const data = options.data as { language: string; namespace: string };
-      const key = `${data.language}:${data.namespace}:${name}:${JSON.stringify(options.hash)}`;
-      let html = reused.get(key);
-      if (!html) {
-        let partial = compiledPartials.get(name);
-        if (!partial) {
-          const source = hbs.partials[name] as unknown;
-          if (typeof source !== 'string') throw new Error(`no partial "${name}"`);
-          partial = hbs.compile(source, COMPILE_OPTIONS);
-          compiledPartials.set(name, partial);
-        }
-        const { t, plain, templates } = options.data as { t: TFunction } & KeptStrings;
-        html = new hbs.SafeString(partial({ ...options.hash }, { data: { t, language: data.language, namespace: data.namespace, plain, templates } }));
-        reused.set(key, html);
+      const { key, ...inputs } = options.hash as Record<string, unknown>;
+      const slot = `${data.language}:${data.namespace}:${name}:${String(key ?? '')}`;
+      const kept = reused.get(slot) ?? [];
+      const found = kept.find((fragment) => sameInputs(fragment.inputs, inputs));
+      if (found) return found.html;
+      let partial = compiledPartials.get(name);
+      if (!partial) {
+        const source = hbs.partials[name] as unknown;
+        if (typeof source !== 'string') throw new Error(`no partial "${name}"`);
+        partial = hbs.compile(source, COMPILE_OPTIONS);
+        compiledPartials.set(name, partial);
       }
+      const { t, plain, templates } = options.data as { t: TFunction } & KeptStrings;
+      const html = new hbs.SafeString(partial({ ...inputs }, { data: { t, language: data.language, namespace: data.namespace, plain, templates } }));
+      // A copy: the caller may change its models after the render, and the kept fragment must keep what it was made from.
+      // Inputs that cannot be copied (a function) are not kept: the fragment is made again next time.
+      let copy: Record<string, unknown>;
+      try {
+        copy = structuredClone(inputs);
+      } catch {
+        return html;
+      }
+      reused.set(slot, [{ inputs: copy, html }, ...kept].slice(0, FRAGMENTS_PER_SLOT));
       return html;
     });
     // The browser script's strings as the JSON of an attribute, the same for every render in a language: built and escaped once.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import Handlebars from 'handlebars';
 import { LANGUAGES, Renderer } from '../../core/index.ts';
+import { sameInputs } from '../../core/render/same-inputs.ts';
 
 /**
  * The renderer keeps translated labels ready between renders: what it prints
@@ -114,5 +115,56 @@ describe('list rows a render reuses', () => {
     const de = render({ rows: [row()] }, 'de');
     expect(en).to.contain(renderer.translator('en')('action.copy'));
     expect(de).to.contain(renderer.translator('de')('action.copy')).and.not.equal(en);
+  });
+
+  it('a row model changed in place after its render renders as it is now, not as it was kept', () => {
+    const model = row({ id: 'e-changed-in-place', name: 'Core router' });
+    expect(render({ rows: [model] })).to.contain('Core router');
+    model.name = 'Moved router';
+    const again = render({ rows: [model] });
+    expect(again).to.contain('Moved router').and.not.contain('Core router');
+  });
+
+  it("a row follows its nested inputs: a website's address, a tag", () => {
+    const site = (url: string, host: string) => row({ website: { url, host }, loginUrl: 'https://login.example/' });
+    expect(render({ rows: [site('https://a.example/', 'a.example')] })).to.contain('a.example');
+    const moved = render({ rows: [site('https://b.example/', 'b.example')] });
+    expect(moved).to.contain('b.example').and.not.contain('a.example');
+    expect(render({ rows: [row({ tags: ['dns'] })] })).to.contain('dns');
+    expect(render({ rows: [row({ tags: ['mail'] })] })).to.contain('mail').and.not.contain('>dns<');
+  });
+
+  it('an entry seen alike by more readers than one slot keeps renders right for each of them, again and again', () => {
+    const readers = Array.from({ length: 12 }, (_, i) => row({ ownerName: `Owner ${i}`, canEdit: i % 2 === 0 }));
+    for (let round = 0; round < 2; round++) {
+      for (const [i, model] of readers.entries()) {
+        const html = render({ rows: [model] });
+        expect(html, `reader ${i}, round ${round}`).to.contain(`Owner ${i}<`);
+        expect(html.includes('data-lk-edit='), `reader ${i}, round ${round}`).to.equal(i % 2 === 0);
+      }
+    }
+  });
+});
+
+describe('inputs a reused fragment is told apart by', () => {
+  it('the same data is the same inputs: primitives, dates of one instant, arrays and plain objects, all the way down', () => {
+    const at = (ms: number) => new Date(ms);
+    expect(sameInputs({ a: 1, b: ['x', { c: at(5) }], d: null }, { d: null, b: ['x', { c: at(5) }], a: 1 })).to.equal(true);
+  });
+
+  it('any difference, however deep, is other inputs', () => {
+    expect(sameInputs({ b: ['x', { c: new Date(5) }] }, { b: ['x', { c: new Date(6) }] })).to.equal(false);
+    expect(sameInputs({ b: ['x', 'y'] }, { b: ['y', 'x'] })).to.equal(false);
+    expect(sameInputs({ a: 1 }, { a: '1' })).to.equal(false);
+    expect(sameInputs({ a: undefined }, {})).to.equal(false);
+    expect(sameInputs({ a: [1] }, { a: { 0: 1 } })).to.equal(false);
+    expect(sameInputs({ at: new Date(5) }, { at: new Date(5).toISOString() })).to.equal(false);
+  });
+
+  it('a class instance is the same only as itself: a kept fragment never stands for inputs it was not made from', () => {
+    const shown = new Handlebars.SafeString('<b>x</b>');
+    expect(sameInputs({ shown }, { shown })).to.equal(true);
+    expect(sameInputs({ shown }, { shown: new Handlebars.SafeString('<b>x</b>') })).to.equal(false);
+    expect(sameInputs({ shown }, { shown: { string: '<b>x</b>' } })).to.equal(false);
   });
 });
