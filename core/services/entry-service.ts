@@ -16,6 +16,7 @@ import {
   type EntryRow, type GrantRow, type HistoryRow, type ListedRow,
 } from '../store/entry-rows.ts';
 import { newId } from '../store/ids.ts';
+import { readPrepared } from '../store/prepared-read.ts';
 import { containsPattern } from '../store/like-pattern.ts';
 import {
   createEntrySchema, listEntriesSchema, shareEntrySchema, updateEntrySchema, deleteEntrySchema,
@@ -583,7 +584,7 @@ export class EntryService {
         ? base().count({ n: '*' })
         : this.ctx.knex.count({ n: '*' }).from(base().select('e.id').limit(cap + 1).as('capped'));
       const [rows, totalRow] = await Promise.all([
-        this.page(base(), q, q.offset, q.limit),
+        this.page(base(), q, q.offset, q.limit) as unknown as Promise<ListedRow[]>,
         counted.first() as Promise<{ n: number | string } | undefined>,
       ]);
       const total = Number(totalRow?.n ?? 0);
@@ -610,7 +611,8 @@ export class EntryService {
       const memo = currentRequest();
       const proving = memo !== undefined && memo.reliedOnStamp() !== undefined;
       if (proving) qb.select(panelStampColumn(this.ctx.knex, this.ctx.tables, PAGE_STAMP));
-      const read = await this.page(qb, q, q.offset, q.limit + 1) as Array<ListedRow & RowFactColumns & { [PAGE_STAMP]?: string | null }>;
+      const read = await readPrepared<ListedRow & RowFactColumns & { [PAGE_STAMP]?: string | null }>(
+        this.ctx.knex, this.ctx.dialect, this.page(qb, q, q.offset, q.limit + 1));
       if (proving && read.length > 0) memo.sawStamp(read[0]![PAGE_STAMP] ?? null);
       const rows = read.slice(0, q.limit);
       const more = read.length > q.limit;
@@ -713,14 +715,14 @@ export class EntryService {
     return { base, shown };
   }
 
-  private page(qb: Knex.QueryBuilder, q: { sort: EntrySort; direction: 'asc' | 'desc' }, offset: number, limit: number): Promise<ListedRow[]> {
+  private page(qb: Knex.QueryBuilder, q: { sort: EntrySort; direction: 'asc' | 'desc' }, offset: number, limit: number): Knex.QueryBuilder {
     const order = q.direction;
     return qb
       .select(this.ctx.knex.raw(this.listedColumns), tagsColumn(this.ctx.knex, this.ctx.tables, this.ctx.dialect))
       // The id last and in the same direction: each sort has an index on (column, id) to read in order.
       .orderBy([{ column: SORT_COLUMNS[q.sort], order }, { column: 'e.id', order }])
       .offset(offset)
-      .limit(limit) as unknown as Promise<ListedRow[]>;
+      .limit(limit);
   }
 
   async history(actor: Actor, id: string): Promise<HistoryItem[]> {

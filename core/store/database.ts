@@ -143,6 +143,7 @@ function keepAutoRollbackCause(conn: SqliteConnection): void {
 
 interface Mysql2Connection {
   query(options: unknown, values: unknown, callback: unknown): unknown;
+  execute(sql: unknown, values: unknown, callback: unknown): unknown;
   destroy(): void;
 }
 
@@ -150,12 +151,36 @@ interface Mysql2Connection {
 const SCHEMA_CHANGE = /^\s*(ALTER|CREATE|DROP|RENAME|TRUNCATE)\b/i;
 
 /**
- * mysql2 waits for a query's answer forever; this gives every query knex sends
- * a time limit. A connection whose query timed out is closed, so the pool
- * never hands out a connection still waiting on a silent server.
+ * mysql2 waits for a query's answer forever; this gives every query knex sends,
+ * and every prepared statement Latchkey executes (store/prepared-read.ts), a
+ * time limit. A connection whose query timed out is closed, so the pool never
+ * hands out a connection still waiting on a silent server.
  */
 function withQueryTimeout(timeoutMs: number) {
   return (conn: Mysql2Connection, done: (err: Error | null, conn: unknown) => void) => {
+    // A prepared statement is prepared, then executed: one limit for both, which mysql2's own option cannot give.
+    const execute = conn.execute.bind(conn);
+    conn.execute = (sql, values, callback) => {
+      if (typeof callback !== 'function') return execute(sql, values, callback);
+      let answered = false;
+      const answer = (...args: unknown[]) => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(timer);
+        (callback as (...args: unknown[]) => void)(...args);
+      };
+      const timer = setTimeout(() => {
+        answer(Object.assign(new Error('the prepared statement got no answer in time'), { code: 'PROTOCOL_SEQUENCE_TIMEOUT', fatal: true }));
+        conn.destroy();
+      }, timeoutMs);
+      try {
+        return execute(sql, values, answer);
+      } catch (err) {
+        answered = true;
+        clearTimeout(timer);
+        throw err;
+      }
+    };
     const query = conn.query.bind(conn);
     conn.query = (options, values, callback) => {
       if (typeof callback !== 'function' || options === null || typeof options !== 'object' || 'timeout' in options

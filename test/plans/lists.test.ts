@@ -368,6 +368,11 @@ forEachDatabase('query plans: lists and their counts', (db) => {
       await configure({ clientPrivateEntries: { enabled: true, excludedClientGroupIds: [], excludedClientIds: [] } });
       await expectIndexedPanelPage({ kind: 'client', clientId: clientId(42) }, { limit: 500 });
     });
+
+    it('a later page of a summary, sorted by the oldest password, reads each of them by index (on MariaDB explained as the prepared statement it is sent as)', async () => {
+      await configure({ adminAccessMode: 'full', allowedAdminIds: [], extendedAdminRoleIds: [] });
+      await expectIndexedPanelPage(supportAdmin, { clientId: clientId(42), sort: 'passwordChangedAt', offset: 1, limit: 500 });
+    });
   });
 
   describe('on the addon\'s Categories page', () => {

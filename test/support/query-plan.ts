@@ -11,6 +11,11 @@ import type { Knex } from 'knex';
 export interface Statement {
   sql: string;
   bindings: readonly Knex.Value[];
+  /**
+   * Sent as a prepared statement (store/prepared-read.ts): its values travel typed (a number as a
+   * double), not written into the SQL, so MariaDB explains it the same way, as a prepared statement.
+   */
+  prepared?: boolean;
 }
 
 /** How one step of a plan reads one table. */
@@ -98,7 +103,7 @@ export async function explain(knex: Knex, query: Knex.QueryBuilder | Knex.Sql | 
       sorts: rows.some((r) => /^USE TEMP B-TREE FOR (?:RIGHT PART OF |LAST \d+ TERMS OF )?ORDER BY/.test(r.detail)),
     };
   }
-  const [rows] = await knex.raw(`EXPLAIN ${sql}`, bindings) as [MariaDbPlanRow[]];
+  const rows = await onMariaDb<MariaDbPlanRow>(knex, `EXPLAIN ${sql}`, bindings, 'prepared' in statement && statement.prepared === true);
   const sizes = new Map<string, number>();
   for (const table of new Set(tables.values())) sizes.set(table, await rowCount(knex, table));
   return {
@@ -133,6 +138,27 @@ interface MariaDbPlanRow {
   Extra: string | null;
 }
 
+interface PreparingConnection {
+  execute(sql: string, values: unknown[], callback: (err: Error | null, rows: unknown) => void): unknown;
+}
+
+/** A MariaDB statement's rows, sent as the service sent it: prepared, or with its values written in. */
+async function onMariaDb<Row>(knex: Knex, sql: string, bindings: readonly Knex.Value[], prepared: boolean): Promise<Row[]> {
+  if (!prepared) {
+    const [rows] = await knex.raw(sql, [...bindings]) as [Row[]];
+    return rows;
+  }
+  const client = knex.client as unknown as { acquireConnection(): Promise<PreparingConnection>; releaseConnection(c: PreparingConnection): Promise<unknown> };
+  const connection = await client.acquireConnection();
+  try {
+    return await new Promise<Row[]>((resolve, reject) => {
+      connection.execute(sql, [...bindings], (err, rows) => (err ? reject(err) : resolve(rows as Row[])));
+    });
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
+
 async function rowCount(knex: Knex, table: string): Promise<number> {
   const [row] = await knex(table).count({ n: '*' }) as Array<{ n: number | string }>;
   return Number(row?.n ?? 0);
@@ -159,7 +185,9 @@ function describeMariaDbRow(row: MariaDbPlanRow): string {
 /** Every statement knex runs while `action` runs, in order. */
 export async function recordStatements(knex: Knex, action: () => Promise<unknown>): Promise<Statement[]> {
   const seen: Statement[] = [];
-  const listener = (data: { sql: string; bindings?: readonly Knex.Value[] }) => { seen.push({ sql: data.sql, bindings: data.bindings ?? [] }); };
+  const listener = (data: { sql: string; bindings?: readonly Knex.Value[]; prepared?: boolean }) => {
+    seen.push({ sql: data.sql, bindings: data.bindings ?? [], prepared: data.prepared === true });
+  };
   knex.on('query', listener);
   try {
     await action();
@@ -196,6 +224,6 @@ export function fullScansOf(plans: readonly QueryPlan[], table: string): string[
  */
 export async function rowsReadOnMariaDb(knex: Knex, statement: Statement, table: string): Promise<number> {
   const tables = tablesBySqlName(statement.sql);
-  const [rows] = await knex.raw(`ANALYZE ${statement.sql}`, [...statement.bindings]) as [Array<MariaDbPlanRow & { r_rows: number | string | null }>];
+  const rows = await onMariaDb<MariaDbPlanRow & { r_rows: number | string | null }>(knex, `ANALYZE ${statement.sql}`, [...statement.bindings], statement.prepared === true);
   return rows.filter((r) => r.table !== null && tables.get(r.table) === table).reduce((sum, r) => sum + Number(r.r_rows ?? 0), 0);
 }
