@@ -57,11 +57,15 @@ export async function sidebarThroughput(vault: BenchVault, seconds: number): Pro
 
 /**
  * Each side a slice at a time, in turns: on a shared machine the load of other work changes over a run, and
- * each side then meets the same share of it. `after` runs when a side's slice ends.
+ * each side then meets the same share of it. `after` runs when a side's slice ends. Both sides are first
+ * loaded unmeasured for a slice's time: a fresh process compiles the sidebar's templates and optimizes its
+ * code during its first seconds (the first slice of a fresh service served about a fifth fewer sidebars
+ * than the next ones), and the figure is the throughput of a service that has been running.
  */
 async function inTurns(base: string, seconds: number, after?: (side: 'bare' | 'sidebar') => Promise<void>): Promise<SidebarRates> {
   const html = await (await fetch(`${base}/sidebar`)).text();
   if (!html.includes(`${MEASURED_CLIENT}.test`)) throw new Error('the sidebar lists none of the client\'s entries: nothing to measure');
+  for (const side of ['bare', 'sidebar']) await throughput(`${base}/${side}`, CONNECTIONS, seconds / SLICES);
   const bare: number[] = [];
   const sidebar: number[] = [];
   for (let slice = 0; slice < SLICES; slice++) {
