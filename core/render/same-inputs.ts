@@ -18,12 +18,15 @@ export function sameInputs(a: unknown, b: unknown): boolean {
     return true;
   }
   if (!isPlain(a) || !isPlain(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) {
+  // for…in rather than Object.keys: no arrays made for a comparison that runs for every row of every render.
+  // Plain objects inherit no enumerable keys, so for…in sees their own keys only.
+  let keys = 0;
+  for (const key in a) {
     if (!Object.hasOwn(b, key) || !sameInputs((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+    keys += 1;
   }
-  return true;
+  for (const key in b) if (Object.hasOwn(b, key)) keys -= 1;
+  return keys === 0;
 }
 
 function isPlain(value: object): boolean {
