@@ -36,10 +36,12 @@ const preparedOn = new WeakMap<PreparingConnection, string[]>();
  * The connection comes from knex's own pool and goes back to it, and the
  * statement is announced on knex's `query` event (with `prepared: true`) like
  * any other. A database Latchkey opened itself bounds the call with its time
- * limit (see `openDatabase`). On SQLite the builder runs as it is.
+ * limit (see `openDatabase`). On SQLite, and through the older mysql driver,
+ * the builder runs as it is.
  */
 export async function readPrepared<Row>(knex: Knex, dialect: Dialect, query: Knex.QueryBuilder): Promise<Row[]> {
-  if (dialect !== 'mysql') return await query as Row[];
+  // The older mysql driver, which knex also speaks, has no prepared statements.
+  if (dialect !== 'mysql' || (knex.client as { driverName?: string }).driverName !== 'mysql2') return await query as Row[];
   const { sql, bindings } = query.toSQL().toNative();
   const client = knex.client as unknown as PooledClient;
   const connection = await client.acquireConnection();
