@@ -146,6 +146,27 @@ describe('list rows a render reuses', () => {
   });
 });
 
+describe("a list's controls a render reuses", () => {
+  const renderer = new Renderer();
+  const source = '{{reuse "list-controls" key="list" controls=controls}}';
+  const controls = (search: string, sort: string) => ({
+    action: '/ticket', idPrefix: 'lk-list', names: { search: 'lkSearch', sort: 'lkSort' }, search, hidden: [{ name: 'ticket', value: 't-1' }],
+    sorts: ['name', '-name'].map((value) => ({ value, labelKey: 'list.any', selected: value === sort })),
+  });
+
+  it('follow the search and the sort of each render, and the language', () => {
+    const first = renderer.renderSource(source, { controls: controls('alpha <b>', 'name') }, { language: 'en' });
+    const second = renderer.renderSource(source, { controls: controls('beta', '-name') }, { language: 'en' });
+    expect(first).to.contain('value="alpha &lt;b&gt;"').and.not.contain('beta');
+    expect(first).to.match(/<option value="name" selected>/);
+    expect(second).to.contain('value="beta"').and.not.contain('alpha');
+    expect(second).to.match(/<option value="-name" selected>/);
+    expect(renderer.renderSource(source, { controls: controls('alpha <b>', 'name') }, { language: 'en' })).to.equal(first);
+    const fr = renderer.renderSource(source, { controls: controls('alpha <b>', 'name') }, { language: 'fr' });
+    expect(fr).to.contain(Handlebars.escapeExpression(renderer.translator('fr')('list.search'))).and.not.equal(first);
+  });
+});
+
 describe('inputs a reused fragment is told apart by', () => {
   it('the same data is the same inputs: primitives, dates of one instant, arrays and plain objects, all the way down', () => {
     const at = (ms: number) => new Date(ms);
