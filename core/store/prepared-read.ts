@@ -43,6 +43,11 @@ export async function readPrepared<Row>(knex: Knex, dialect: Dialect, query: Kne
   // The older mysql driver, which knex also speaks, has no prepared statements.
   if (dialect !== 'mysql' || (knex.client as { driverName?: string }).driverName !== 'mysql2') return await query as Row[];
   const { sql, bindings } = query.toSQL().toNative();
+  return executePrepared<Row>(knex, sql, bindings);
+}
+
+/** `sql` with `?` placeholders as a prepared statement on a pooled mysql2 connection, announced and kept as `readPrepared` says. */
+export async function executePrepared<Row>(knex: Knex, sql: string, bindings: readonly unknown[]): Promise<Row[]> {
   const client = knex.client as unknown as PooledClient;
   const connection = await client.acquireConnection();
   try {

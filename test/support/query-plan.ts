@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { executePrepared } from '../../core/store/prepared-read.ts';
 
 // Query plans for plan tests: what the database itself would do with the SQL a
 // service really sends, read after ANALYZE (stale statistics give plans no
@@ -138,25 +139,11 @@ interface MariaDbPlanRow {
   Extra: string | null;
 }
 
-interface PreparingConnection {
-  execute(sql: string, values: unknown[], callback: (err: Error | null, rows: unknown) => void): unknown;
-}
-
 /** A MariaDB statement's rows, sent as the service sent it: prepared, or with its values written in. */
 async function onMariaDb<Row>(knex: Knex, sql: string, bindings: readonly Knex.Value[], prepared: boolean): Promise<Row[]> {
-  if (!prepared) {
-    const [rows] = await knex.raw(sql, [...bindings]) as [Row[]];
-    return rows;
-  }
-  const client = knex.client as unknown as { acquireConnection(): Promise<PreparingConnection>; releaseConnection(c: PreparingConnection): Promise<unknown> };
-  const connection = await client.acquireConnection();
-  try {
-    return await new Promise<Row[]>((resolve, reject) => {
-      connection.execute(sql, [...bindings], (err, rows) => (err ? reject(err) : resolve(rows as Row[])));
-    });
-  } finally {
-    await client.releaseConnection(connection);
-  }
+  if (prepared) return executePrepared<Row>(knex, sql, bindings);
+  const [rows] = await knex.raw(sql, [...bindings]) as [Row[]];
+  return rows;
 }
 
 async function rowCount(knex: Knex, table: string): Promise<number> {
