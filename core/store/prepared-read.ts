@@ -52,11 +52,14 @@ export async function executePrepared<Row>(knex: Knex, sql: string, bindings: re
   const connection = await client.acquireConnection();
   try {
     client.emit('query', { method: 'select', sql, bindings, options: {}, prepared: true, __knexUid: connection.__knexUid, __knexQueryUid: randomUUID() });
-    const rows = await new Promise<Row[]>((resolve, reject) => {
-      connection.execute(sql, [...bindings], (err, result) => (err ? reject(err) : resolve(result as Row[])));
-    });
-    keepPrepared(connection, sql);
-    return rows;
+    try {
+      return await new Promise<Row[]>((resolve, reject) => {
+        connection.execute(sql, [...bindings], (err, result) => (err ? reject(err) : resolve(result as Row[])));
+      });
+    } finally {
+      // Counted even when the execution failed: the statement may be prepared on the server all the same.
+      keepPrepared(connection, sql);
+    }
   } finally {
     await client.releaseConnection(connection);
   }
