@@ -11,7 +11,7 @@ import type { KeyProvider } from './ports/key-provider.ts';
 import { consoleLogger, type Logger } from './ports/logger.ts';
 import { AuditService } from './services/audit-service.ts';
 import { CategoryService } from './services/category-service.ts';
-import { boundedHost, DEFAULT_HOST_SEARCH_DEADLINE_MS } from './services/bounded-host.ts';
+import { boundedHost, DEFAULT_HOST_DEADLINE_MS, DEFAULT_HOST_SEARCH_DEADLINE_MS } from './services/bounded-host.ts';
 import { ClientFinder } from './services/client-finder.ts';
 import { LinkTargets } from './services/link-targets.ts';
 import { ShareTargetFinder } from './services/share-targets.ts';
@@ -65,6 +65,12 @@ export interface LatchkeyOptions {
    * answer of the host directory before answering "platform unavailable" (default 10 s).
    */
   hostSearchDeadlineMs?: number;
+  /**
+   * How long every other call of the host directory (the facts a reveal or a save is decided on, a save's
+   * link checks, the people a mail goes to) may take before the request answers "platform unavailable"
+   * (default 10 s): a directory without a timeout of its own never leaves a request or the mail loop waiting.
+   */
+  hostDeadlineMs?: number;
 }
 
 export interface MailLoopOptions extends DispatchOptions {
@@ -152,7 +158,8 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   const { knex, dialect, owned } = openDatabase(options.database, logger);
   const tables = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
   const migrator = new Migrator(knex, tables, options.adapterMigrations);
-  const ctx = new VaultContext(knex, dialect, tables, new EntryCipher(options.keys), options.host, options.clock ?? systemClock, options.keys);
+  const host = boundedHost(options.host, options.hostDeadlineMs ?? DEFAULT_HOST_DEADLINE_MS);
+  const ctx = new VaultContext(knex, dialect, tables, new EntryCipher(options.keys), host, options.clock ?? systemClock, options.keys);
   try {
     await knex.raw('select 1');
     const refused = await refusesWrites(knex, dialect);
@@ -243,7 +250,7 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
     languages,
     migrator,
     dialect,
-    host: options.host,
+    host,
     logger,
     clock: ctx.clock,
     generatePassword: (rules = {}) => generatePassword(validate(passwordRulesSchema, rules)),

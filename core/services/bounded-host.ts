@@ -3,9 +3,11 @@ import type { HostDirectory } from '../ports/host-directory.ts';
 
 /** How long a picker waits for each answer of the host directory, unless createLatchkey is told otherwise. */
 export const DEFAULT_HOST_SEARCH_DEADLINE_MS = 10_000;
+/** How long any other call of the host directory may take, unless createLatchkey is told otherwise. */
+export const DEFAULT_HOST_DEADLINE_MS = 10_000;
 
 /**
- * The host directory as the pickers ask it: every call answers within
+ * The host directory as Latchkey asks it (and, with a deadline of their own, the pickers): every call answers within
  * `deadlineMs` or fails with HostUnavailableError, the "platform not
  * answering" 503 a picker's user can act on. A directory without a timeout
  * of its own (a query on a database that stopped answering) then never

@@ -50,11 +50,11 @@ const DIRECTORY_PICKERS: Array<Picker<keyof HostDirectory>> = [
 class Served {
   private constructor(readonly vault: Vault, private readonly server: LoopbackServer, readonly lines: string[]) {}
 
-  static async start(db: TestDatabase, host: HostDirectory, actor: Actor, hostSearchDeadlineMs?: number): Promise<Served> {
+  static async start(db: TestDatabase, host: HostDirectory, actor: Actor, deadlines: { hostSearchDeadlineMs?: number; hostDeadlineMs?: number } = {}): Promise<Served> {
     const lines: string[] = [];
     const keep = (message: string, fields?: Record<string, unknown>) => { lines.push(`${message} ${JSON.stringify(fields ?? {})}`); };
     const logger: Logger = { info: keep, warn: keep, error: keep };
-    const vault = await openVault(db, host, { logger, hostSearchDeadlineMs });
+    const vault = await openVault(db, host, { logger, ...deadlines });
     await vault.lk.settings.update({ kind: 'system' }, { adminAccessMode: 'full' });
     const app = express();
     mountLatchkey(app, { latchkey: vault.lk, basePath: BASE, secret: randomBytes(32).toString('base64url'), identify: () => actor, logger });
@@ -146,7 +146,7 @@ forEachDatabase('the pickers while the host platform fails or does not answer', 
     let served: Served;
     let entryId: string;
     before(async () => {
-      served = await Served.start(db, host.directory, owner, SHORT_MS);
+      served = await Served.start(db, host.directory, owner, { hostSearchDeadlineMs: SHORT_MS });
       entryId = (await served.vault.lk.entries.create(owner, { name: 'Firewall admin', password: 'pw', clientId: 'c-acme' })).id;
     });
     after(async () => { await served.close(); });
@@ -168,6 +168,48 @@ forEachDatabase('the pickers while the host platform fails or does not answer', 
         it(`${picker} answers 503 with Retry-After when the directory's ${call} ${sayings[fault]}`, async () => {
           host.fault(call, fault);
           await expectHostUnavailable(served, path(entryId), ['host-db-pw', RAW_FAULT_MESSAGE]);
+          expect(served.lines.join('\n'), 'the log names the call').to.contain(`the host directory's ${call} `);
+        });
+      }
+    }
+  });
+  /**
+   * Every other request asks the host too: the facts a list, a reveal or a save is decided on. A
+   * directory without a timeout of its own answers them 503 within `hostDeadlineMs` when it fails or
+   * hangs, as the pickers do, and nothing is written.
+   */
+  describe('other requests over a directory without a timeout of its own', () => {
+    const host = faultyHost();
+    let served: Served;
+    let entryId: string;
+    const ROUTES: Array<{ request: string; path: (id: string) => string; actor: 'staff' | 'client'; call: keyof HostDirectory }> = [
+      { request: "a staff member's list of a client's entries", path: () => '/entries?clientId=c-acme', actor: 'staff', call: 'admins' },
+      { request: "a staff member's look at one entry", path: (id) => `/entries/${id}`, actor: 'staff', call: 'admins' },
+    ];
+    before(async () => {
+      served = await Served.start(db, host.directory, owner, { hostDeadlineMs: SHORT_MS });
+      entryId = (await served.vault.lk.entries.create(owner, { name: 'Core switch', password: 'pw-switch', clientId: 'c-acme' })).id;
+    });
+    after(async () => { await served.close(); });
+    beforeEach(() => { served.lines.length = 0; });
+    afterEach(() => { host.fault(null); });
+
+    it('each request answers while the directory answers', async () => {
+      for (const { request, path } of ROUTES) {
+        const answer = await served.get(path(entryId));
+        expect(answer.status, `${request}: ${answer.text.slice(0, 200)}`).to.equal(200);
+        expect(answer.text, request).to.contain('Core switch');
+      }
+    });
+
+    const sayings: Record<HostFault, string> = { throws: 'throws a raw driver error', hangs: 'never answers' };
+    for (const fault of ['throws', 'hangs'] as const) {
+      for (const { request, path, call } of ROUTES) {
+        it(`${request} answers 503 with Retry-After when the directory's ${call} ${sayings[fault]}`, async () => {
+          host.fault(call, fault);
+          const started = Date.now();
+          await expectHostUnavailable(served, path(entryId), ['host-db-pw', RAW_FAULT_MESSAGE, 'pw-switch']);
+          if (fault === 'hangs') expect(Date.now() - started, 'ended by the deadline').to.be.below(SHORT_MS + 2_000);
           expect(served.lines.join('\n'), 'the log names the call').to.contain(`the host directory's ${call} `);
         });
       }

@@ -44,16 +44,16 @@ export interface Vault {
 export async function openVault(
   db: TestDatabase,
   host: HostDirectory,
-  options: { keys?: KeyProvider; clock?: Clock; logger?: Logger; adapterMigrations?: readonly Migration[]; hostSearchDeadlineMs?: number } = {},
+  options: { keys?: KeyProvider; clock?: Clock; logger?: Logger; adapterMigrations?: readonly Migration[]; hostSearchDeadlineMs?: number; hostDeadlineMs?: number } = {},
 ): Promise<Vault> {
   const prefix = `t${randomBytes(4).toString('hex')}_`;
   const tables = tableNames(prefix);
   if (db.name === 'sqlite') {
     const raw = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
-    const lk = await createLatchkey({ database: { knex: raw }, keys: options.keys ?? testKeys(), host, clock: options.clock, logger: options.logger, tablePrefix: prefix, migrate: true, adapterMigrations: options.adapterMigrations, hostSearchDeadlineMs: options.hostSearchDeadlineMs });
+    const lk = await createLatchkey({ database: { knex: raw }, keys: options.keys ?? testKeys(), host, clock: options.clock, logger: options.logger, tablePrefix: prefix, migrate: true, adapterMigrations: options.adapterMigrations, hostSearchDeadlineMs: options.hostSearchDeadlineMs, hostDeadlineMs: options.hostDeadlineMs });
     return { lk, raw, tables, close: async () => { await lk.close(); await raw.destroy(); } };
   }
-  const lk = await createLatchkey({ database: { url: db.url }, keys: options.keys ?? testKeys(), host, clock: options.clock, logger: options.logger, tablePrefix: prefix, migrate: true, adapterMigrations: options.adapterMigrations, hostSearchDeadlineMs: options.hostSearchDeadlineMs });
+  const lk = await createLatchkey({ database: { url: db.url }, keys: options.keys ?? testKeys(), host, clock: options.clock, logger: options.logger, tablePrefix: prefix, migrate: true, adapterMigrations: options.adapterMigrations, hostSearchDeadlineMs: options.hostSearchDeadlineMs, hostDeadlineMs: options.hostDeadlineMs });
   const raw = knexFactory({ client: 'mysql2', connection: db.url });
   return {
     lk, raw, tables,
