@@ -2,7 +2,7 @@
 // size and at the large one. A list bounded by an index costs about the same
 // at both (the goal: at most 1.3x).
 import type { SettingsPatch } from '../core/index.ts';
-import { typicalMs, planVerdict } from './measure.ts';
+import { typicalMsInTurns, planVerdict } from './measure.ts';
 import { actors, MEASURED_CLIENT, type BenchVault } from './world.ts';
 
 export interface ListCase {
@@ -29,12 +29,14 @@ export const LIST_CASES: ListCase[] = [
   },
 ];
 
-/** Mean ms of each list case at the vault's present size. */
-export async function timeLists(vault: BenchVault, rounds: number): Promise<Map<string, number>> {
-  const times = new Map<string, number>();
+/** Typical ms of each list case in the small vault and in the large one, the two taking turns round by round. */
+export async function timeListsInTurns(small: BenchVault, large: BenchVault, rounds: number): Promise<{ small: Map<string, number>; large: Map<string, number> }> {
+  const times = { small: new Map<string, number>(), large: new Map<string, number>() };
   for (const c of LIST_CASES) {
-    await vault.lk.settings.update({ kind: 'system' }, c.settings);
-    times.set(c.name, await typicalMs(rounds, () => c.call(vault)));
+    for (const vault of [small, large]) await vault.lk.settings.update({ kind: 'system' }, c.settings);
+    const [smallMs, largeMs] = await typicalMsInTurns(rounds, [() => c.call(small), () => c.call(large)]);
+    times.small.set(c.name, smallMs!);
+    times.large.set(c.name, largeMs!);
   }
   return times;
 }

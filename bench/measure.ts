@@ -7,20 +7,12 @@ import type { Knex } from 'knex';
 import { fullScansOf, plansOf, type QueryPlan } from '../test/support/query-plan.ts';
 
 /**
- * Typical milliseconds of `body`: the median of `rounds` runs, after a fifth
- * as many to warm up. The median, not the mean: on a shared machine a few
- * runs stall on another process, and one stall would move a mean of fast
- * calls more than the table size does.
- */
-export async function typicalMs(rounds: number, body: (round: number) => Promise<unknown>): Promise<number> {
-  const [ms] = await typicalMsInTurns(rounds, [body]);
-  return ms!;
-}
-
-/**
- * Typical milliseconds of each body, as `typicalMs`, the bodies taking turns
- * round by round: a figure and its baseline then meet the same moments of a
- * shared machine, not one its quiet minute and the other its busy one.
+ * Typical milliseconds of each body: the median of `rounds` runs, after a
+ * fifth as many to warm up, the bodies taking turns round by round. The
+ * median, not the mean: on a shared machine a few runs stall on another
+ * process, and one stall would move a mean of fast calls more than the table
+ * size does. In turns: a figure and its baseline then meet the same moments
+ * of a shared machine, not one its quiet minute and the other its busy one.
  */
 export async function typicalMsInTurns(rounds: number, bodies: ReadonlyArray<(round: number) => Promise<unknown>>): Promise<number[]> {
   for (let i = 0; i < Math.max(3, Math.floor(rounds / 5)); i++) for (const body of bodies) await body(i);
